@@ -1,0 +1,23 @@
+"""Reading calls and their event history."""
+from __future__ import annotations
+
+from flask import jsonify
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from hotline import db
+from hotline.api import bp
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json
+from hotline.api.openapi import operation
+from hotline.models import Call
+
+
+@bp.get("/calls/<sid>")
+@require_role("supervisor", "qa", "agent")
+@operation("A call with its event history", tags=["calls"], responses={200: "the call", 404: "no such call"})
+def get_call(sid: str):
+    call = db.session().scalars(select(Call).where(Call.sid == sid).options(selectinload(Call.events))).first()
+    if call is None:
+        abort_json(404, f"no call with CallSid {sid}")
+    return jsonify(call.to_dict(with_events=True))

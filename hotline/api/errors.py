@@ -1,0 +1,60 @@
+"""API errors are JSON `{"error": "..."}` with a message a client can act on, never a stack trace."""
+from __future__ import annotations
+
+import logging
+from typing import Any, NoReturn
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra
+
+
+def abort_json(status: int, message: str, **extra: Any) -> NoReturn:
+    raise ApiError(status, message, **extra)
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 400 that says what was wrong with it."""
+    if not request.is_json:
+        abort_json(400, "expected a JSON body with Content-Type: application/json")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort_json(400, "the body must be a JSON object")
+    return data
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return jsonify(error=exc.message, **exc.extra), exc.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if request.path.startswith("/api"):
+            return jsonify(error=exc.description or exc.name), exc.code
+        return exc
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if request.path.startswith("/api"):
+            return jsonify(error="internal error; the operator can find it in the logs"), 500
+        if request.path.startswith(("/voice", "/sms")):
+            # Twilio plays its own error message on a 500; a short apology in TwiML is kinder.
+            from twilio.twiml.voice_response import VoiceResponse
+
+            from hotline.twiml import twiml_response
+            response = VoiceResponse()
+            if request.path.startswith("/voice"):
+                response.say("对不起，系统繁忙，请稍后再拨。 Sorry, we are having trouble. Please call again later.")
+            return twiml_response(response)
+        return "Internal error", 500

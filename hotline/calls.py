@@ -1,0 +1,82 @@
+"""Keeping one correct `Call` row per CallSid, whatever order Twilio's callbacks arrive in."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from hotline.clock import now
+from hotline.models import CALL_STATUS_RANK, Call, CallEvent
+
+DIRECTIONS = {"inbound", "outbound-api", "outbound-dial"}
+
+
+def ensure_call(session: Session, sid: str, params: Mapping[str, str] | None = None, *,
+                apply_call_status: bool = True) -> Call:
+    """Return the call for `sid`, creating it from Twilio's parameters if this is its first request,
+    and move it to the request's CallStatus if that is forward.
+
+    The insert is `ON CONFLICT DO NOTHING`, so two processes receiving the first two callbacks of a
+    call at once still create one row; the row is then read locked for the caller's update.
+    """
+    params = params or {}
+    direction = params.get("Direction", "inbound")
+    values = {
+        "sid": sid,
+        "parent_sid": params.get("ParentCallSid") or None,
+        "direction": direction if direction in DIRECTIONS else "inbound",
+        "from_number": params.get("From", ""),
+        "to_number": params.get("To", ""),
+        # Created at the start of life; the caller then applies the request's CallStatus, which
+        # records it as the first event.
+        "status": "queued",
+        "created_at": now(),
+        "updated_at": now(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(Call).values(**values).on_conflict_do_nothing(index_elements=["sid"]))
+    stmt = select(Call).where(Call.sid == sid)
+    if dialect == "postgresql":
+        stmt = stmt.with_for_update()
+    call = session.scalars(stmt.execution_options(populate_existing=True)).one()
+    if apply_call_status and params.get("CallStatus"):
+        apply_status(session, call, params["CallStatus"], params)
+    return call
+
+
+def record_event(session: Session, call: Call, kind: str, **data: Any) -> CallEvent:
+    """Append one step to the call's history (IVR step, queue entry, offer, answer, hang-up...)."""
+    event = CallEvent(call=call, kind=kind, data=data, at=now())
+    session.add(event)
+    return event
+
+
+def apply_status(session: Session, call: Call, status: str, params: Mapping[str, str] | None = None) -> bool:
+    """Move the call to `status` if that is forward; return whether anything changed.
+
+    Retries of the same callback and callbacks that arrive after a later one change nothing.
+    """
+    params = params or {}
+    if status not in CALL_STATUS_RANK:
+        return False
+    if CALL_STATUS_RANK[status] <= CALL_STATUS_RANK.get(call.status, 0):
+        return False
+    previous = call.status
+    call.status = status
+    stamp = now()
+    if status == "in-progress" and call.answered_at is None:
+        call.answered_at = stamp
+    if CALL_STATUS_RANK[status] == 4:
+        call.ended_at = stamp
+        duration = params.get("CallDuration")
+        if duration and duration.isdigit():
+            call.duration_seconds = int(duration)
+        if call.answered_at is None and status == "completed" and call.duration_seconds:
+            call.answered_at = call.created_at
+    record_event(session, call, "status", status=status, previous=previous,
+                 **({"duration": call.duration_seconds} if call.duration_seconds is not None else {}))
+    return True

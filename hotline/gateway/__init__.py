@@ -1,0 +1,79 @@
+"""What hotline asks of the telephone network, in one interface.
+
+`get_gateway()` returns the app's gateway: the twilio REST client against Twilio's cloud, or
+against any Twilio-compatible server named by TWILIO_API_URL (the sandbox in tests and demos).
+Areas call only these methods; none of them builds Twilio REST requests by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from flask import Flask, current_app
+
+
+class GatewayError(RuntimeError):
+    """Twilio (or the sandbox) refused or failed a request.
+
+    `status` is the HTTP status, `code` Twilio's error code (e.g. 20429 too many requests, 21610
+    unsubscribed recipient); `retryable` says whether trying again later can succeed.
+    """
+
+    def __init__(self, message: str, status: int | None = None, code: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+    @property
+    def retryable(self) -> bool:
+        return self.status in {429, 500, 502, 503, 504} or self.code == 20429 or self.status is None
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    sid: str
+    status: str
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    sid: str
+    status: str
+
+
+class TelephonyGateway(Protocol):
+    def place_call(self, to: str, url: str, *, from_: str | None = None, status_callback: str | None = None,
+                   status_events: tuple[str, ...] = ("initiated", "ringing", "answered", "completed"),
+                   timeout: int = 60, machine_detection: str | None = None) -> PlacedCall:
+        """Start an outbound call; Twilio requests `url` for TwiML once it is answered."""
+
+    def send_sms(self, to: str, body: str, *, from_: str | None = None,
+                 status_callback: str | None = None) -> SentMessage:
+        """Send an SMS; delivery states arrive at `status_callback`."""
+
+    def redirect_call(self, call_sid: str, url: str) -> None:
+        """Make a live call fetch new TwiML from `url` (pulls a caller out of a queue, too)."""
+
+    def hangup_call(self, call_sid: str) -> None:
+        """End a live call."""
+
+    def download_recording(self, recording_url: str) -> bytes:
+        """The WAV bytes of a recording (`RecordingUrl` from the callback, without extension)."""
+
+    def delete_recording(self, recording_sid: str) -> None:
+        """Remove Twilio's copy of a recording once ours is verified."""
+
+
+def init_app(app: Flask) -> None:
+    # Built on first use: an app that never telephones (a migration, a test) starts no sandbox.
+    app.extensions["hotline.gateway"] = None
+
+
+def get_gateway() -> TelephonyGateway:
+    gateway = current_app.extensions.get("hotline.gateway")
+    if gateway is None:
+        from hotline.gateway.twilio_gateway import TwilioGateway
+
+        gateway = TwilioGateway.from_settings(current_app.config["HOTLINE_SETTINGS"])
+        current_app.extensions["hotline.gateway"] = gateway
+    return gateway

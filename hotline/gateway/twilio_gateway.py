@@ -1,0 +1,109 @@
+"""The gateway on twilio's own REST client, pointed at Twilio's cloud or a compatible server."""
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from hotline.gateway import GatewayError, PlacedCall, SentMessage
+from hotline.logging import mask_phone
+
+log = logging.getLogger(__name__)
+TWILIO_API = "https://api.twilio.com"
+
+
+class RebasedHttpClient(TwilioHttpClient):
+    """Sends each request the twilio library makes for api.twilio.com to `base_url` instead."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None,
+                allow_redirects=False):
+        return super().request(method, rebase(url, self.base_url), params=params, data=data, headers=headers,
+                               auth=auth, timeout=timeout, allow_redirects=allow_redirects)
+
+
+def rebase(url: str, base_url: str | None) -> str:
+    if not base_url:
+        return url
+    parts = urlsplit(url)
+    if parts.netloc.endswith("twilio.com"):
+        return base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+    return url
+
+
+class TwilioGateway:
+    def __init__(self, account_sid: str, auth_token: str, from_number: str, api_url: str | None = None,
+                 timeout: float = 10.0) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.from_number = from_number
+        self.api_url = api_url or None
+        http_client = RebasedHttpClient(api_url, timeout) if api_url else TwilioHttpClient(timeout=timeout)
+        self.client = Client(account_sid, auth_token, http_client=http_client)
+        self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings) -> "TwilioGateway":
+        api_url = settings.twilio_api_url
+        if settings.is_sandbox and not api_url:
+            from hotline.sandbox.server import ensure_sandbox
+
+            api_url = ensure_sandbox(settings).base_url
+        return cls(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number, api_url)
+
+    def _call(self, what: str, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TwilioRestException as exc:
+            raise GatewayError(f"{what}: {exc.msg}", status=exc.status, code=exc.code) from exc
+        except requests.RequestException as exc:
+            raise GatewayError(f"{what}: {type(exc).__name__}: {exc}") from exc
+
+    def place_call(self, to, url, *, from_=None, status_callback=None,
+                   status_events=("initiated", "ringing", "answered", "completed"), timeout=60,
+                   machine_detection=None) -> PlacedCall:
+        kwargs = {"to": to, "from_": from_ or self.from_number, "url": url, "timeout": timeout}
+        if status_callback:
+            kwargs.update(status_callback=status_callback, status_callback_event=list(status_events),
+                          status_callback_method="POST")
+        if machine_detection:
+            kwargs["machine_detection"] = machine_detection
+        call = self._call("place call", self.client.calls.create, **kwargs)
+        log.info("placed call to %s", mask_phone(to), extra={"call_sid": call.sid})
+        return PlacedCall(sid=call.sid, status=call.status)
+
+    def send_sms(self, to, body, *, from_=None, status_callback=None) -> SentMessage:
+        kwargs = {"to": to, "from_": from_ or self.from_number, "body": body}
+        if status_callback:
+            kwargs["status_callback"] = status_callback
+        message = self._call("send SMS", self.client.messages.create, **kwargs)
+        log.info("sent SMS to %s", mask_phone(to), extra={"message_sid": message.sid})
+        return SentMessage(sid=message.sid, status=message.status)
+
+    def redirect_call(self, call_sid, url) -> None:
+        self._call("redirect call", self.client.calls(call_sid).update, url=url, method="POST")
+
+    def hangup_call(self, call_sid) -> None:
+        self._call("hang up call", self.client.calls(call_sid).update, status="completed")
+
+    def download_recording(self, recording_url) -> bytes:
+        url = rebase(recording_url, self.api_url)
+        if not url.endswith((".wav", ".mp3")):
+            url += ".wav"
+        try:
+            response = requests.get(url, auth=(self.account_sid, self.auth_token), timeout=max(self.timeout, 60))
+        except requests.RequestException as exc:
+            raise GatewayError(f"download recording: {type(exc).__name__}: {exc}") from exc
+        if response.status_code != 200:
+            raise GatewayError(f"download recording: HTTP {response.status_code}", status=response.status_code)
+        return response.content
+
+    def delete_recording(self, recording_sid) -> None:
+        self._call("delete recording", self.client.recordings(recording_sid).delete)

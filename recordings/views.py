@@ -1,0 +1,41 @@
+"""Recording status callbacks: POST /recordings/status, one row per RecordingSid."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from hotline import db
+from hotline.clock import now
+from hotline.webhooks import twilio_webhook
+from recordings.models import RECORDING_STATUS_RANK, Recording
+
+bp = Blueprint("recordings", __name__, url_prefix="/recordings")
+
+
+@bp.post("/status")
+@twilio_webhook
+def status_callback():
+    form = request.form
+    sid = form.get("RecordingSid", "")
+    status = form.get("RecordingStatus", "")
+    if not sid or not form.get("CallSid") or status not in RECORDING_STATUS_RANK:
+        return "RecordingSid, CallSid and a known RecordingStatus are required\n", 400
+    session = db.session()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(Recording).values(sid=sid, call_sid=form["CallSid"], twilio_status="in-progress",
+                                             created_at=now(), updated_at=now())
+                    .on_conflict_do_nothing(index_elements=["sid"]))
+    recording = session.scalars(select(Recording).where(Recording.sid == sid)).one()
+    if RECORDING_STATUS_RANK[status] > RECORDING_STATUS_RANK[recording.twilio_status]:
+        recording.twilio_status = status
+        recording.twilio_url = form.get("RecordingUrl") or recording.twilio_url
+        recording.twilio_error_code = form.get("ErrorCode") or None
+        recording.source = form.get("RecordingSource") or recording.source
+        duration = form.get("RecordingDuration", "")
+        recording.duration_seconds = int(duration) if duration.isdigit() else recording.duration_seconds
+        channels = form.get("RecordingChannels", "")
+        recording.channels = int(channels) if channels.isdigit() else recording.channels
+    session.commit()
+    return "", 204

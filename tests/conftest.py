@@ -1,0 +1,160 @@
+"""Shared fixtures: a migrated database, a clean Redis, the app, and signed Twilio requests.
+
+With DATABASE_URL and REDIS_URL set (CI sets them) tests use real PostgreSQL and Redis; otherwise
+a SQLite file and the embedded Redis. Either way the schema comes from the Alembic migrations and
+every test starts with empty tables and an empty Redis database.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from twilio.request_validator import RequestValidator
+
+from hotline import create_app
+from hotline.clock import FrozenClock
+from hotline.migrate import upgrade
+from hotline.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        url = Settings.from_env({"DATABASE_URL": url}, dotenv=Path("/nonexistent")).database_url
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            # A previous run may have left any schema behind; the migrations must build it from nothing.
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'hotline.sqlite3'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if url:
+        return url
+    from hotline.redis_client import embedded_redis_url
+
+    url = embedded_redis_url(tmp_path_factory.mktemp("redis"))
+    os.environ["HOTLINE_EMBEDDED_REDIS_URL"] = url  # so forked workers and subprocesses share it
+    return url
+
+
+def _empty_all_tables(url: str) -> None:
+    from hotline.db import Base
+    from hotline.migrate import import_all_models
+
+    import_all_models()
+    engine = create_engine(url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, redis_url: str) -> Settings:
+    return Settings.for_tests(tmp_path, database_url=database_url, redis_url=redis_url)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FrozenClock):
+    import redis
+
+    _empty_all_tables(settings.database_url)
+    redis.Redis.from_url(settings.redis_url).flushdb()
+    application = create_app(settings, clock=clock)
+    yield application
+    application.extensions["hotline.db"].engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class TwilioRequests:
+    """Sends webhook requests the way Twilio does: form-encoded and signed with the auth token."""
+
+    def __init__(self, client, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.validator = RequestValidator(settings.twilio_auth_token)
+
+    def sign(self, path: str, params: dict[str, str]) -> str:
+        return self.validator.compute_signature(self.settings.public_base_url + path, params)
+
+    def post(self, path: str, params: dict[str, Any] | None = None, *, signature: str | None = None):
+        form = {k: str(v) for k, v in (params or {}).items()}
+        headers = {"X-Twilio-Signature": signature if signature is not None else self.sign(path, form)}
+        return self.client.post(path, data=form, headers=headers)
+
+    @staticmethod
+    def call_params(sid: str = "CA" + "1" * 32, **extra: str) -> dict[str, str]:
+        params = {"AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": sid,
+                  "CallStatus": "ringing", "Direction": "inbound", "From": "+8613800138000",
+                  "To": "+861095555", "Caller": "+8613800138000", "Called": "+861095555"}
+        params.update(extra)
+        return params
+
+
+@pytest.fixture
+def twilio(client, settings) -> TwilioRequests:
+    return TwilioRequests(client, settings)
+
+
+class ApiClient:
+    """JSON requests to /api with a bearer token (the admin token unless another is given)."""
+
+    def __init__(self, client, token: str) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self, token: str | None) -> dict[str, str]:
+        token = self.token if token is None else token
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, token: str | None = None, **kwargs):
+        return self.client.get(path, headers=self._headers(token), **kwargs)
+
+    def post(self, path: str, json: Any = None, token: str | None = None):
+        return self.client.post(path, json=json, headers=self._headers(token))
+
+    def patch(self, path: str, json: Any = None, token: str | None = None):
+        return self.client.patch(path, json=json, headers=self._headers(token))
+
+    def delete(self, path: str, token: str | None = None):
+        return self.client.delete(path, headers=self._headers(token))
+
+    def mint(self, role: str, name: str | None = None, **extra: Any) -> str:
+        response = self.post("/api/tokens", {"name": name or f"test {role}", "role": role, **extra})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["token"]
+
+
+@pytest.fixture
+def api(client, settings) -> ApiClient:
+    return ApiClient(client, settings.admin_token)
