@@ -1,8 +1,10 @@
-"""routing: see the README's section on it."""
+"""Routing: skill-based matching of callers to agents within three rings."""
 from __future__ import annotations
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Registers this area's blueprint, signal receivers, periodic jobs and commands."""
+    from routing.views import bp
+
+    app.register_blueprint(bp)
