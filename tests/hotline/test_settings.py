@@ -57,8 +57,11 @@ def test_start_up_stops_with_one_line(tmp_path):
     import subprocess
     import sys
 
+    from hotline.settings import PROJECT_ROOT
+
+    env = {"PORT": "abc", "HOTLINE_INSTANCE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": str(PROJECT_ROOT)}
     result = subprocess.run([sys.executable, "-m", "hotline.cli", "webhooks"], capture_output=True, text=True,
-                            env={"PORT": "abc", "HOTLINE_INSTANCE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
-                            cwd=tmp_path)
+                            env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "hotline: configuration error: PORT: expected a whole number, got 'abc'"
