@@ -13,7 +13,7 @@ from hotline import jobs, signals
 
 
 def init_app(app: Flask) -> None:
-    from routing import api, service_level_api, supervisor  # noqa: F401  (registers routes)
+    from routing import supervisor
     from routing.cli import bench_cli, routing_cli
     from routing.presence import agents_on_shift, on_call_ended
     from routing.rules import load_rules

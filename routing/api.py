@@ -117,3 +117,6 @@ def patch_agent(agent_id: int):
         if status == "available":
             agent_freed(session, res, agent_id)
     return jsonify(_live(agent, res))
+
+
+from routing import service_level_api  # noqa: E402,F401  (registers /api/metrics/service-level)

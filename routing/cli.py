@@ -39,9 +39,10 @@ def check_command(path: str | None) -> None:
 @click.option("--erlangs", default=16.0, show_default=True, help="offered traffic")
 @click.option("--hours", default=200.0, show_default=True, help="virtual hours")
 @click.option("--seed", default=1, show_default=True)
-@click.option("--redis", "use_redis", is_flag=True, help="reserve through the real Redis, not in memory")
+@click.option("--redis-url", default="", help="reserve through this scratch Redis database (its routing "
+              "keys are cleared) instead of in memory")
 @with_appcontext
-def bench_routing(agents: int, erlangs: float, hours: float, seed: int, use_redis: bool) -> None:
+def bench_routing(agents: int, erlangs: float, hours: float, seed: int, redis_url: str) -> None:
     """Simulate the center on a virtual clock and compare with Erlang C."""
     from routing.sim_report import mixed_center, report, single_skill
     from routing.state import get_rules
@@ -50,13 +51,15 @@ def bench_routing(agents: int, erlangs: float, hours: float, seed: int, use_redi
     threshold = current_app.config["HOTLINE_SETTINGS"].ring_timeout_seconds
 
     def backend():
-        if not use_redis:
+        if not redis_url:
             return None
-        from hotline.redis_client import get_redis
+        import redis
+
         from routing.reservations import Reservations
 
-        get_redis().flushdb()  # the bench's own database: never point it at production
-        return Reservations(get_redis(), rules, 3600)
+        scratch = Reservations(redis.Redis.from_url(redis_url), rules, 3600)
+        scratch.clear()
+        return scratch
 
     click.echo(report(rules, single_skill(agents, erlangs, hours, seed), threshold,
                       "single skill, all answering", backend()))
