@@ -163,7 +163,8 @@ class Reservations:
             if int(priority) > call.priority:
                 ahead += self.redis.zcard(key)
             elif int(priority) == call.priority:
-                ahead += self.redis.zcount(key, "-inf", f"({call.entered_at!r}")
+                rank = self.redis.zrank(key, sid)  # by entry time, then CallSid, as reserving picks
+                ahead += rank if rank is not None else self.redis.zcount(key, "-inf", f"({call.entered_at!r}")
         return ahead + 1
 
     def waiting_by_queue(self) -> dict[str, int]:
