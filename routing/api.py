@@ -110,7 +110,7 @@ def patch_agent(agent_id: int):
         change = res.set_status(agent_id, status, now_ts(), allowed_from=PERSON_CHANGEABLE_FROM)
         if not change.changed:
             abort_json(409, f"status: the agent is {change.previous}; a call in progress must end first",
-                       status=change.previous)
+                       current=change.previous)
         reason = "self" if g.principal.role == "agent" else "supervisor"
         record_status(session, agent_id, status, reason, previous=change.previous)
         session.commit()
