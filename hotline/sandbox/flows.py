@@ -32,7 +32,8 @@ class Legs:
 
     def status_params(self, leg: SimCall, event: str) -> dict[str, str]:
         leg.sequence += 1
-        params = {"CallbackSource": "call-progress-events", "SequenceNumber": str(leg.sequence - 1),
+        params = {"CallStatus": leg.status, "CallbackSource": "call-progress-events",
+                  "SequenceNumber": str(leg.sequence - 1),
                   "Timestamp": format_datetime(self.sim.start + timedelta(seconds=self.sim.engine.now), usegmt=True)}
         if event == "completed":
             params["CallDuration"] = str(leg.duration)
