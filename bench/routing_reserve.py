@@ -204,7 +204,8 @@ def main() -> None:
         print(f"  {name:26} median {lat[name]['median_ms']:.3f} ms   p99 {lat[name]['p99_ms']:.3f} ms")
     r = race(args.redis)
     print(f"race: {r['processes']} processes x {min(r['reservations_per_process'])}+ reservations "
-          f"({r['reservations']} in all, {r['calls']} callers) in {r['seconds']:.1f} s")
+          f"({r['reservations']} in all, {r['calls']} callers, {r['drained_at_end']} of them still in line "
+          f"when the workers stopped) in {r['seconds']:.1f} s")
     print(f"  double-booked agents {r['double_booked']}, callers on two agents {r['calls_on_two_agents']}, "
           f"callers lost {r['calls_lost']}, still waiting {r['still_waiting']}")
     ok = lat["reserve_for_freed_agent"]["median_ms"] < 1 and lat["reserve_for_new_caller"]["median_ms"] < 1 and \

@@ -49,3 +49,12 @@ def test_app_refuses_to_start_with_bad_rules(tmp_path: Path, settings):
     bad.write_text("queues: {}\n", encoding="utf-8")
     with pytest.raises(QueueRulesError, match="missing queue"):
         create_app(dataclasses.replace(settings, queue_rules_path=bad))
+
+
+def test_check_command(runner, tmp_path: Path):
+    assert "ok: 6 queues" in runner.invoke(args=["routing", "check"]).output
+    bad = tmp_path / "queues.yaml"
+    bad.write_text("queues:\n  inquiry:\n    skill: inquiry\n    priority: 10\n    wrap_up_seconds: 30\n"
+                   "    min_level: 9\n", encoding="utf-8")
+    result = runner.invoke(args=["routing", "check", str(bad)])
+    assert result.exit_code != 0 and f"{bad}:6: queues.inquiry.min_level" in result.output

@@ -190,3 +190,14 @@ def test_vip_caller_is_served_before_earlier_callers(center, app, api):
     vip, _ = center.enter("inquiry", from_number="+8613700000001")
     api.patch(f"/api/agents/{agent}", {"status": "available"})
     assert f"routing-pull-{vip}-{agent}" in _queued_job_ids(app)
+
+
+def test_hold_music_is_a_short_telephone_wav(client):
+    import io
+    import wave
+
+    response = client.get("/voice/route/hold.wav")
+    assert response.status_code == 200 and response.mimetype == "audio/wav"
+    with wave.open(io.BytesIO(response.data)) as audio:
+        assert audio.getframerate() == 8000 and audio.getnchannels() == 1
+        assert 5 <= audio.getnframes() / 8000 <= 10
