@@ -65,11 +65,12 @@ def enqueue_caller(sid: str, queue: str) -> VoiceResponse:
 def offer_or_enqueue(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     """Ring the best free agent for a waiting caller, or put them in the Twilio queue to wait."""
     call = res.waiting_call(sid)
-    if call is None:
+    state = call.meta.get("state") if call else None
+    if state not in {"waiting", "reserved"}:
         response = VoiceResponse()
-        response.hangup()
+        if state != "connected":  # a retried request during the conversation changes nothing
+            response.hangup()
         return response
-    state = call.meta.get("state")
     agent_id = int(call.meta["agent"]) if state == "reserved" and call.meta.get("agent") else None
     if state == "waiting":
         agent_id = res.reserve_for_call(call, now_ts())
