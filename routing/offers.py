@@ -11,7 +11,6 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from hotline.clock import now
 from routing.links import callback_url
-from routing.matching import WaitingCall
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import now_ts, record_status
@@ -77,10 +76,6 @@ def offer_or_enqueue(session: Session, res: Reservations, sid: str) -> VoiceResp
     if agent_id is not None:
         return offer_call(session, sid, agent_id)
     return enqueue_caller(sid, call.queue)
-
-
-def put_in_line(res: Reservations, sid: str, queue: str, language: str, priority: int, entered: float) -> str:
-    return res.enqueue(WaitingCall(sid, queue, language, priority, entered))
 
 
 def record_answer(session: Session, res: Reservations, sid: str, agent_id: int, offer_id: int,

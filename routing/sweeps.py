@@ -11,6 +11,9 @@ def sweep_routing() -> dict[str, int]:
     freed = res.sweep(now_ts())
     for agent_id in freed:
         record_status(session, agent_id, "available", "reservation_expired")
+        live = res.agent(agent_id)
+        if live.get("status") not in (None, "available"):  # already taken again since
+            record_status(session, agent_id, live["status"], "reserved", live.get("call"))
     session.commit()
     from routing.callbacks import retry_callback
     from routing.wrapup import agent_freed

@@ -18,6 +18,17 @@ def test_supervisor_page_shows_queues_agents_and_updates_live(center, api, live_
     api.patch(f"/api/agents/{wang}", {"status": "available"})  # reserved at once for the waiting caller
     expect(page.locator(f'#agents tr[data-agent="{wang}"] .status')).to_have_text("reserved", timeout=8000)
     expect(page.locator('#queues tr[data-queue="inquiry"] .waiting')).to_have_text("0")
+    expect(page.locator(f'#agents tr[data-agent="{wang}"] .missed')).to_have_text("0")
+
+
+def test_supervisor_page_counts_missed_offers(center, api, live_server, page):
+    wang = center.agent("wang", {"inquiry": 5}, address="+8613800000001")
+    center.agent("li", {"inquiry": 3}, address="+8613800000002")
+    sid, doc = center.enter("inquiry")
+    center.post(doc.find("Dial").get("action"), sid, DialCallStatus="no-answer")
+    page.goto(f"{live_server.url}/supervisor?token={api.mint('supervisor')}")
+    expect(page.locator(f'#agents tr[data-agent="{wang}"] .missed')).to_have_text("1")
+    expect(page.locator(f'#agents tr[data-agent="{wang}"] .status')).to_have_text("missed")
 
 
 def test_supervisor_page_needs_a_supervisor(api, live_server, page):

@@ -156,7 +156,12 @@ def test_expired_reservation_frees_the_agent(center, app, settings):
         from routing.sweeps import sweep_routing
 
         assert sweep_routing()["expired"] == 1
-    assert center.agent_status(agent) in {"available", "reserved"}  # freed, then the caller re-offered
+        from routing.state import get_reservations
+
+        # The caller is back in line with their first place, and the freed agent is offered them again.
+        assert get_reservations().call(sid)["state"] == "reserved"
+    assert center.agent_status(agent) == "reserved"
+    assert f"routing-pull-{sid}-{agent}" in _queued_job_ids(app)
 
 
 def test_retried_no_answer_callback_is_counted_once(center, app):
@@ -201,3 +206,24 @@ def test_hold_music_is_a_short_telephone_wav(client):
     with wave.open(io.BytesIO(response.data)) as audio:
         assert audio.getframerate() == 8000 and audio.getnchannels() == 1
         assert 5 <= audio.getnframes() / 8000 <= 10
+
+
+def test_reservation_expired_inside_another_operation_reaches_the_database(center, app, settings):
+    from hotline import db
+    from routing.models import AgentEvent
+
+    wang = center.agent("wang", {"inquiry": 5})
+    center.enter("inquiry")
+    center.clock.advance(settings.reservation_ttl_seconds + 1)
+    center.agent("li", {"inquiry": 3}, status="break")
+    _, doc = center.enter("inquiry")  # this reservation's Lua run frees wang, who takes the new caller
+    assert doc.find("Dial/Client").text == "wang"
+    with app.app_context():
+        from routing.sweeps import sweep_routing
+
+        assert sweep_routing()["expired"] == 1
+        events = db.session().scalars(select(AgentEvent).where(AgentEvent.agent_id == wang)
+                                      .order_by(AgentEvent.id)).all()
+        assert [e.reason for e in events][-2:] == ["reservation_expired", "reserved"]
+        assert events[-1].status == "reserved"
+    assert center.agent_status(wang) == "reserved"
