@@ -21,7 +21,7 @@ from hotline.sandbox.interrupts import RestUpdate
 from hotline.sandbox.legs import FINAL, SimCall, TimelineEntry
 from hotline.sandbox.queues import SimQueue
 from hotline.sandbox.recording import Recordings
-from hotline.sandbox.scripts import AgentScript, CallScript, CustomerScript, Input, Script
+from hotline.sandbox.scripts import AgentScript, CustomerScript, Input, Script
 from hotline.sandbox.state import SandboxError, new_sid
 from hotline.sandbox.transport import InProcessTransport, Transport, WebhookRequest
 from hotline.sandbox.twiml_doc import TwiMLError, parse
@@ -291,5 +291,3 @@ class Simulator:
 def country(number: str) -> str:
     return next((code for prefix, code in sorted(COUNTRIES, key=lambda c: -len(c[0])) if number.startswith(prefix)), "")
 
-
-__all__ = ["Simulator", "CallScript"]

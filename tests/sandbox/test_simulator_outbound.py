@@ -101,3 +101,28 @@ def test_replayed_and_reordered_status_callbacks_leave_one_correct_call(app, sim
         assert rows[0].duration_seconds == call.duration
         statuses = [e.data["status"] for e in rows[0].events if e.kind == "status"]
     assert statuses == ["initiated", "ringing", "in-progress", "completed"]
+
+
+def test_a_redirect_while_ringing_runs_the_new_twiml_once_answered(app, simulator):
+    twiml = TwimlApp(app, {"/answer": "<Say>old</Say>", "/newer": "<Say>new</Say>"})
+    simulator.customer("+8613800138000", answer_after_rings=3)
+    placed = place(app, "+8613800138000")
+    simulator.run(until=5)
+    with app.app_context():
+        get_gateway().redirect_call(placed.sid, f"{BASE}/twiml/newer")
+    simulator.run()
+    call = simulator.find(placed.sid)
+    assert call.said == ["new"] and twiml.forms("/answer") == []
+    assert call.answered_at == 18
+
+
+def test_hanging_up_a_ringing_call_cancels_it(app, simulator):
+    simulator.customer("+8613800138000", answer_after_rings=3)
+    placed = place(app, "+8613800138000")
+    simulator.run(until=5)
+    with app.app_context():
+        get_gateway().hangup_call(placed.sid)
+    simulator.run()
+    assert simulator.find(placed.sid).status == "canceled"
+    with app.app_context():
+        assert db.session().scalars(select(Call).where(Call.sid == placed.sid)).one().status == "canceled"
