@@ -17,6 +17,7 @@ import yaml
 class Press:
     digits: str
     after: float = 1.0
+    during: bool = False  # `after` counts from the start of the Gather's prompts (barge-in)
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Speak:
     text: str
     confidence: float = 0.92
     after: float = 1.0
+    during: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,13 @@ class Speech:
 Input = Press | Speak | Silence | HangUp | Speech
 
 
-def press(digits: str, after: float = 1.0) -> Press:
-    return Press(str(digits), after)
+def press(digits: str, after: float = 1.0, during: bool = False) -> Press:
+    """Keys pressed `after` seconds after the prompts end, or with `during=True` after they start."""
+    return Press(str(digits), after, during)
 
 
-def say(text: str, confidence: float = 0.92, after: float = 1.0) -> Speak:
-    return Speak(text, confidence, after)
+def say(text: str, confidence: float = 0.92, after: float = 1.0, during: bool = False) -> Speak:
+    return Speak(text, confidence, after, during)
 
 
 def silence() -> Silence:
@@ -131,11 +134,16 @@ def parse_input(item: Any, where: str) -> Input:
         return Press(str(item))
     if not isinstance(item, dict):
         raise ScriptError(f"{where}: expected press/say/silence/hangup/record, got {item!r}")
+    unknown = set(item) - {"press", "say", "silence", "silent", "hangup", "record", "after", "during", "confidence",
+                           "audio", "digits"}
+    if unknown:
+        raise ScriptError(f"{where}: unknown field {sorted(unknown)[0]!r}")
     after = float(item.get("after", 1.0))
+    during = bool(item.get("during", False))
     if "press" in item:
-        return Press(str(item["press"]), after)
+        return Press(str(item["press"]), after, during)
     if "say" in item:
-        return Speak(str(item["say"]), float(item.get("confidence", 0.92)), after)
+        return Speak(str(item["say"]), float(item.get("confidence", 0.92)), after, during)
     if item.get("silence") or item.get("silent"):
         return Silence()
     if "hangup" in item:

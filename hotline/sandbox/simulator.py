@@ -60,6 +60,7 @@ class Simulator:
         self.engine = Engine(realtime=realtime, speed=speed)
         self.ring_seconds = float(ring_seconds or 6)
         self.play_seconds = 5.0
+        self.recording_delay = 2.0  # seconds from the end of a recording to its status callback
         self.max_seconds = max_seconds
         self.status_url = transport.public_base_url + "/voice/status"
         self.calls: list[SimCall] = []

@@ -71,6 +71,31 @@ def run_verb(sim, call, verb: ET.Element, base: str, context: str):
     return None
 
 
+def prompt_seconds(verb: ET.Element, play_seconds: float) -> float:
+    if verb.tag == "Pause":
+        return number(verb.attrib.get("length"), 1)
+    if verb.tag == "Play" and verb.attrib.get("digits"):
+        return DIGIT_SECONDS * len(verb.attrib["digits"])
+    each = speech_seconds((verb.text or "").strip()) if verb.tag == "Say" else play_seconds
+    return each * loops(verb.attrib.get("loop"))
+
+
+def prompts_until_barge_in(call, prompts: list[ET.Element], at: float, play_seconds: float):
+    """Play the Gather's prompts until the caller's input `at` seconds in cuts the current one off."""
+    elapsed = 0.0
+    for child in prompts:
+        seconds = prompt_seconds(child, play_seconds)
+        if elapsed + seconds <= at:
+            yield from prompt(call, child, play_seconds)
+            elapsed += seconds
+            continue
+        if child.tag == "Say":
+            call.said.append((child.text or "").strip())
+        call.log(f"{child.tag} interrupted after {at - elapsed:g} s: {(child.text or '').strip()}")
+        yield Sleep(at - elapsed)
+        return
+
+
 def prompt(call, verb: ET.Element, play_seconds: float):
     """Say, Play or Pause: time passes while the caller listens."""
     attrs = verb.attrib
@@ -123,10 +148,15 @@ def gather(sim, call, verb: ET.Element, base: str):
     finish = attrs.get("finishOnKey", "#")
     action = resolve(base, attrs.get("action"))
     method = attrs.get("method", "POST").upper()
-    for child in verb:
-        if child.tag in ("Say", "Play", "Pause"):
-            yield from prompt(call, child, sim.play_seconds)
+    prompts = [child for child in verb if child.tag in ("Say", "Play", "Pause")]
     item = call.next_input()
+    listens = ("dtmf" in inputs and isinstance(item, Press)) or ("speech" in inputs and isinstance(item, Speak))
+    if listens and item.during:
+        yield from prompts_until_barge_in(call, prompts, item.after, sim.play_seconds)
+        item = type(item)(**{**item.__dict__, "after": 0.0, "during": False})
+    else:
+        for child in prompts:
+            yield from prompt(call, child, sim.play_seconds)
     what = ", ".join(sorted(inputs))
     if isinstance(item, HangUp):
         yield Sleep(item.after)

@@ -146,3 +146,13 @@ def test_get_actions_carry_the_parameters_in_the_signed_query_string(app, simula
     assert path == "/got" and form == {}
     assert args["menu"] == "main" and args["Digits"] == "7" and args["CallSid"] == simulator.calls[0].sid
     assert not simulator.errors
+
+
+def test_a_key_pressed_during_the_prompt_cuts_it_short(app, simulator):
+    twiml = TwimlApp(app, {"/menu": '<Gather numDigits="1" action="/twiml/got"><Say>One two three four five six seven '
+                                    'eight nine ten</Say><Say>never heard</Say></Gather>', "/got": "<Hangup/>"})
+    call = simulator.call(url="/twiml/menu", inputs=[press("3", after=1.5, during=True)])
+    simulator.run()
+    assert twiml.forms("/got")[0]["Digits"] == "3"
+    assert call.ended_at == 1.5
+    assert call.said == ["One two three four five six seven eight nine ten"]
