@@ -50,7 +50,7 @@ def stored(app: Flask, sid: str) -> str:
 def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: str | None, speed: float,
              until: float | None) -> None:
     """Play the calls in SCRIPT against hotline and print their timeline."""
-    from hotline.sandbox.scripts import ScriptError, load_script
+    from hotline.sandbox.script_file import ScriptError, load_script
 
     try:
         loaded = load_script(script)

@@ -64,7 +64,7 @@ def through_live_sandbox(path: Path, url: str, sandbox_url: str, settings, until
 
 def from_own_sandbox(path: Path, url: str, public_url: str, settings, until: float | None, speed: float) -> int:
     from hotline.sandbox.cli import print_summary
-    from hotline.sandbox.scripts import load_script
+    from hotline.sandbox.script_file import load_script
     from hotline.sandbox.server import Sandbox, SandboxServer
     from hotline.sandbox.simulator import Simulator
     from hotline.sandbox.state import SandboxState
