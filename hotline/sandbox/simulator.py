@@ -76,6 +76,8 @@ class Simulator:
         self._by_sid: dict[str, SimCall] = {}
         self._echo = echo
         sandbox.state.listener = RestEvents(self)
+        for placed in [c for c in sandbox.state.calls if c["status"] == "queued"]:
+            sandbox.state.listener.on_call_created(placed)  # placed before the simulator was there
 
     # Scripting
     def call(self, from_: str = "+8613800138000", to: str = "+861095555", *, at: float | None = None,
