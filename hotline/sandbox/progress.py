@@ -72,7 +72,8 @@ class CallProgress:
     def dial_leg(self, parent: SimCall, address: str, noun, caller_id: str, base: str) -> SimCall:
         script = self.sim.agent_script(address)
         leg = SimCall(self.sim, new_sid("CA"), "outbound-dial", caller_id, address, parent=parent,
-                      inputs=list(script.inputs), talk_seconds=script.talk_seconds, audio=script.audio, role="agent")
+                      inputs=list(script.inputs), talk_seconds=script.talk_seconds, audio=script.audio,
+                      role="customer" if address in self.sim.customers and address not in self.sim.agents else "agent")
         if noun.get("statusCallback"):
             leg.status_callback = resolve(base, noun.get("statusCallback"))
             leg.status_method = noun.get("statusCallbackMethod", "POST").upper()

@@ -159,6 +159,12 @@ class Simulator:
         return self.queues.setdefault(name, SimQueue(name))
 
     def agent_script(self, address: str) -> AgentScript:
+        """How `address` behaves when a <Dial> rings it: an agent, or a customer's phone."""
+        if address not in self.agents and address in self.customers:
+            customer = self.customers[address]
+            behaviour = "answer" if customer.answer in ("human", "machine") else customer.answer
+            return AgentScript(behaviour=behaviour, answer_after_rings=customer.answer_after_rings,
+                               talk_seconds=customer.hangup_after, audio=customer.audio, inputs=customer.inputs)
         return self.agents.get(address) or self.default_agent
 
     def callee_script(self, number: str) -> AgentScript | CustomerScript:
