@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline import db
 from hotline.models import Call
-from tickets import cases, sla
+from tickets import cases, progress, sla
+from tickets.history import record
 from tickets.models import CATEGORIES, Ticket, TicketCall
 from tickets.outbox import discard, release
 from tickets.phone import try_normalise
@@ -107,7 +108,7 @@ def _file_voicemail(call_sid: str, recording_sid: str, language: str | None) -> 
     if link is not None:
         ticket = link.ticket
         ticket.callback_requested = True
-        cases.record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
+        record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
         return ticket
     customer = _caller(session, call_sid, language)
     language = language or (customer.language if customer else None) or "zh-CN"
@@ -115,7 +116,7 @@ def _file_voicemail(call_sid: str, recording_sid: str, language: str | None) -> 
                                channel="voicemail", language=language, callback_requested=True,
                                description=VOICEMAIL_TEXT.get(language, VOICEMAIL_TEXT["zh-CN"]))
     cases.attach_call(session, ticket, call_sid, "voicemail", "caller")
-    cases.record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
+    record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
     return ticket
 
 
@@ -138,12 +139,12 @@ def on_call_answered(sender, call_sid: str, agent_id: int | None = None, **_: ob
             return
         ticket = link.ticket
         actor = f"agent:{agent_id}" if agent_id is not None else "system"
-        cases.mark_first_response(ticket)
-        cases.record(session, ticket, actor, "call_answered", call_sid=call_sid, agent_id=agent_id)
+        progress.mark_first_response(ticket)
+        record(session, ticket, actor, "call_answered", call_sid=call_sid, agent_id=agent_id)
         if ticket.assignee_id is None and agent_id is not None:
             ticket.assignee_id = agent_id
             if ticket.status in {"new", "reopened"}:
-                cases.move_status(session, ticket, "assigned", actor)
+                progress.move_status(session, ticket, "assigned", actor)
         session.commit()
         release(session)
     except Exception:

@@ -105,3 +105,13 @@ def test_the_ticket_shows_recordings_and_their_transcript_state(app, api, phone)
     calls = api.get(f"/api/tickets/{ticket_of_call(app, sid)}").get_json()["calls"]
     assert calls[0]["recordings"][0]["sid"] == "RE" + "1" * 32
     assert calls[0]["recordings"][0]["duration_seconds"] == 42
+
+
+def test_the_agent_screen_finds_the_ticket_of_a_ringing_call(app, api, phone):
+    sid = phone.call()
+    phone.routed(sid, category="complaint", priority=4)
+    leg = phone.call("client:agent7", parent=sid)
+    agent = api.mint("agent", agent_id=7)
+    body = api.get(f"/api/calls/{leg}/ticket", token=agent).get_json()
+    assert body["number"] == ticket_of_call(app, sid) and body["category"] == "complaint"
+    assert api.get("/api/calls/CAunknown/ticket").status_code == 404
