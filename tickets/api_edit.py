@@ -80,9 +80,9 @@ def update_ticket(number: str):
             progress.set_waiting_customer(session, ticket, bool(boolean(body["waiting_customer"], "waiting_customer")),
                                        actor)
         status = choice(body.get("status"), "status", STATUSES)
-        if status is None and "assignee_id" in changes and ticket.status in {"new", "reopened"} \
+        if status is None and "assignee_id" in changes and ticket.status in {"new", "reopened", "in_progress"} \
                 and ticket.assignee_id is not None:
-            status = "assigned"  # giving a new ticket an owner is assigning it
+            status = "assigned"  # a new owner (first or next) has the ticket assigned, not yet worked
         if status is not None and (status != ticket.status or status == "assigned" and "assignee_id" in changes):
             progress.move_status(session, ticket, status, actor)
     except (InvalidTransition, cases.TicketInputError) as exc:

@@ -17,11 +17,15 @@ from sqlalchemy.orm import Session
 from hotline.calendar import get_calendar
 from hotline.clock import now
 from tickets import sla
+from tickets.errors import TicketInputError
 from tickets.history import record
 from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
 from tickets.notices import queue_customer_sms
 from tickets.numbering import allocate_number
 from tickets.outbox import note_after_commit
+# How an open ticket moves on lives in tickets.progress; other areas reach it through here too.
+from tickets.progress import (change_priority, clock_of, mark_first_response, move_status,  # noqa: F401
+                              set_waiting_customer)
 from tickets.transitions import OPEN_STATUSES
 
 SAME_ISSUE_WINDOW = timedelta(days=7)
@@ -29,14 +33,6 @@ SAME_ISSUE_WINDOW = timedelta(days=7)
 # questions and follow-ups, normal for the rest.
 DEFAULT_PRIORITY = {"urgent": "urgent", "complaint": "normal", "problem": "normal",
                     "inquiry": "routine", "aftersales": "routine"}
-
-
-class TicketInputError(ValueError):
-    """A value a ticket cannot take; `field` names it for the API's 422."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 def _settings():

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hotline.calendar import get_calendar
 from hotline.clock import now
 from tickets import sla
-from tickets.cases import TicketInputError
+from tickets.errors import TicketInputError
 from tickets.history import record
 from tickets.models import Ticket
 from tickets.notices import queue_customer_sms
@@ -91,15 +91,19 @@ def clock_of(ticket: Ticket) -> sla.SlaClock:
                         paused_since=ticket.paused_since)
 
 
-def change_priority(session: Session, ticket: Ticket, priority: str, actor: str, reason: str = "") -> None:
+def change_priority(session: Session, ticket: Ticket, priority: str, actor: str, reason: str = "",
+                    replan: bool | None = None) -> None:
+    """Set the priority. A person re-judging the case re-plans its clocks from when it was opened;
+    an automatic escalation (actor "system...") keeps them, since it reacts to those very clocks."""
     if priority not in sla.PRIORITIES:
         raise TicketInputError("priority", f"must be one of {', '.join(sla.PRIORITIES)}")
     if priority == ticket.priority:
         return
     previous = ticket.priority
     ticket.priority = priority
-    if actor != "system":
-        # A person re-judging the case re-plans its clocks from when it was opened.
+    if replan is None:
+        replan = not actor.startswith("system")
+    if replan:
         ticket.response_due, ticket.resolution_due = sla.due_times(ticket.created_at, priority, get_calendar())
     record(session, ticket, actor, "priority", previous=previous, priority=priority,
            **({"reason": reason} if reason else {}))
