@@ -115,3 +115,24 @@ def test_the_agent_screen_finds_the_ticket_of_a_ringing_call(app, api, phone):
     body = api.get(f"/api/calls/{leg}/ticket", token=agent).get_json()
     assert body["number"] == ticket_of_call(app, sid) and body["category"] == "complaint"
     assert api.get("/api/calls/CAunknown/ticket").status_code == 404
+
+
+def test_simulated_calls_open_then_join_a_ticket(app, api, simulator, clock):
+    """Real webhooks from the simulator create the calls; the IVR's routing signal files them."""
+    from hotline import signals
+
+    first = simulator.call(from_="+8613800138000", to="+861095555", hangup_after=5)
+    simulator.run()
+    with app.app_context():
+        signals.call_routed.send(app, call_sid=first.sid, category="problem", priority=3, language="zh-CN")
+    number = ticket_of_call(app, first.sid)
+    assert number == "GD20261124001"
+    clock.advance(hours=1)
+    second = simulator.call(from_="+8613800138000", to="+861095555", hangup_after=5)
+    simulator.run()
+    with app.app_context():
+        signals.call_routed.send(app, call_sid=second.sid, category="problem", priority=3, language="zh-CN")
+    assert ticket_of_call(app, second.sid) == number
+    calls = api.get(f"/api/tickets/{number}").get_json()["calls"]
+    assert [c["call_sid"] for c in calls] == [first.sid, second.sid]
+    assert [c["status"] for c in calls] == [first.status, second.status] == ["completed", "completed"]
