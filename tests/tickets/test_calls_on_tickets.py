@@ -136,3 +136,24 @@ def test_simulated_calls_open_then_join_a_ticket(app, api, simulator, clock):
     calls = api.get(f"/api/tickets/{number}").get_json()["calls"]
     assert [c["call_sid"] for c in calls] == [first.sid, second.sid]
     assert [c["status"] for c in calls] == [first.status, second.status] == ["completed", "completed"]
+
+
+def test_filing_keeps_the_senders_uncommitted_step(app, phone):
+    """The IVR sends call_routed before committing its own step: filing (in a savepoint) keeps it,
+    and an unknown ticket number or queue priority still files the call as a new case."""
+    from hotline import signals
+    from hotline.calls import record_event
+    from hotline.models import Call, CallEvent
+
+    sid = phone.call()
+    with app.app_context():
+        session = db.session()
+        call = session.scalars(select(Call).where(Call.sid == sid)).one()
+        record_event(session, call, "ivr_step", node="main")
+        signals.call_routed.send(app, call_sid=sid, category="problem", priority="not-a-number",
+                                 language="zh-CN", ticket_number="GD20991231001")
+        session.commit()
+    with app.app_context():
+        kinds = db.session().scalars(select(CallEvent.kind).where(CallEvent.call_id == call.id)).all()
+    assert "ivr_step" in kinds
+    assert ticket_of_call(app, sid) is not None
