@@ -12,9 +12,9 @@ from email.utils import format_datetime
 from hotline.sandbox.engine import Sleep
 from hotline.sandbox.interrupts import CallerHangup, RestUpdate
 from hotline.sandbox.legs import FINAL, SimCall
-from hotline.sandbox.scripts import AgentScript, CustomerScript
+from hotline.sandbox.scripts import AgentScript
 from hotline.sandbox.state import new_sid
-from hotline.sandbox.twiml_doc import HANGUP, Next, parse, TwiMLError
+from hotline.sandbox.twiml_doc import HANGUP, Next, TwiMLError, parse, resolve
 
 EVENT_OF_STATUS = {"initiated": "initiated", "ringing": "ringing", "in-progress": "answered"}
 
@@ -32,7 +32,8 @@ class Legs:
 
     def status_params(self, leg: SimCall, event: str) -> dict[str, str]:
         leg.sequence += 1
-        params = {"CallbackSource": "call-progress-events", "SequenceNumber": str(leg.sequence - 1),
+        params = {"CallStatus": leg.status, "CallbackSource": "call-progress-events",
+                  "SequenceNumber": str(leg.sequence - 1),
                   "Timestamp": format_datetime(self.sim.start + timedelta(seconds=self.sim.engine.now), usegmt=True)}
         if event == "completed":
             params["CallDuration"] = str(leg.duration)
@@ -64,7 +65,7 @@ class Legs:
         leg.log(f"call ends: {status}" + (f" after {leg.duration} s" if leg.answered_at is not None else ""))
         self.status(leg, status)
 
-    def passive_end(self, leg: SimCall, bridge) -> None:
+    def passive_end(self, leg: SimCall) -> None:
         """A dialed leg has no TwiML of its own: it ends with the conversation."""
         if leg.process is None:
             self.end(leg, "completed")
@@ -75,8 +76,6 @@ class Legs:
         leg = SimCall(self.sim, new_sid("CA"), "outbound-dial", caller_id, address, parent=parent,
                       inputs=list(script.inputs), talk_seconds=script.talk_seconds, audio=script.audio, role="agent")
         if noun.get("statusCallback"):
-            from hotline.sandbox.twiml_doc import resolve
-
             leg.status_callback = resolve(base, noun.get("statusCallback"))
             leg.status_method = noun.get("statusCallbackMethod", "POST").upper()
             leg.status_events = tuple((noun.get("statusCallbackEvent") or "completed").replace(",", " ").split())
@@ -134,29 +133,12 @@ class Legs:
         self.status(leg, "initiated")
         self.status(leg, "ringing")
         leg.log(f"rings {leg.party}")
-        timeout = float(rest.get("timeout") or 60)
         answer = script.behaviour if isinstance(script, AgentScript) else script.answer
-        delay = (script.answer_delay(self.sim.ring_seconds) if isinstance(script, AgentScript)
-                 else script.answer_after_rings * self.sim.ring_seconds)
-        try:
-            if answer == "busy":
-                yield Sleep(1.0)
-                self.end(leg, "busy")
-                return
-            if answer == "failed":
-                yield Sleep(0.5)
-                self.end(leg, "failed")
-                return
-            if answer == "no-answer" or delay > timeout:
-                yield Sleep(timeout)
-                self.end(leg, "no-answer")
-                return
-            yield Sleep(delay)
-        except RestUpdate as update:
-            leg.log("canceled by the app while ringing" if update.hangup else "redirected while ringing")
-            if update.hangup:
-                self.end(leg, "canceled")
-                return
+        target = {"url": rest.get("url"), "method": rest.get("method") or "POST", "twiml": rest.get("twiml")}
+        outcome = yield from self.ring(leg, answer, script, float(rest.get("timeout") or 60), target)
+        if outcome != "answered":
+            self.end(leg, outcome)
+            return
         if rest.get("machine_detection"):
             leg.answered_by = self.answered_by(answer, rest["machine_detection"])
             if leg.rest is not None:
@@ -169,10 +151,32 @@ class Legs:
         if answer == "machine":
             leg.inputs.clear()  # an answering machine presses nothing
         try:
-            yield from self.follow(leg, rest.get("url"), rest.get("method") or "POST", extra, rest.get("twiml"))
+            yield from self.follow(leg, target["url"], target["method"], extra, target["twiml"])
         except CallerHangup:
             pass
         self.end(leg, "completed")
+
+    def ring(self, leg: SimCall, answer: str, script, timeout: float, target: dict):
+        """Ring until the callee answers, is busy, fails or `timeout` passes; returns "answered" or the status.
+
+        A REST redirect while ringing changes what the call will run once answered; a REST hang-up
+        cancels it.
+        """
+        delay = (script.answer_delay(self.sim.ring_seconds) if isinstance(script, AgentScript)
+                 else script.answer_after_rings * self.sim.ring_seconds)
+        outcomes = {"busy": (1.0, "busy"), "failed": (0.5, "failed"), "no-answer": (timeout, "no-answer")}
+        wait, result = outcomes.get(answer, (delay, "answered") if delay <= timeout else (timeout, "no-answer"))
+        until = self.sim.engine.now + wait
+        while True:
+            try:
+                yield Sleep(until - self.sim.engine.now)
+                return result
+            except RestUpdate as update:
+                if update.hangup:
+                    leg.log("canceled by the app while ringing")
+                    return "canceled"
+                leg.log("redirected by the app while ringing: will run the new TwiML once answered")
+                target.update(url=update.url, method=update.method, twiml=update.twiml)
 
     @staticmethod
     def answered_by(answer: str, detection: str) -> str:
@@ -184,5 +188,3 @@ class Legs:
 def is_agent_address(address: str) -> bool:
     return address.startswith(("client:", "sip:"))
 
-
-__all__ = ["Legs", "CustomerScript", "is_agent_address"]

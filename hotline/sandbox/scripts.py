@@ -188,28 +188,32 @@ def call_from(data: Any, where: str) -> CallScript:
 
 
 def load_script(path: str | Path) -> Script:
-    """Read a simulation script; audio paths are relative to the script's folder."""
+    """Read a simulation script file; audio paths are relative to the script's folder."""
     path = Path(path)
+    return parse_script(path.read_text(encoding="utf-8"), str(path), path.parent)
+
+
+def parse_script(text: str, source: str = "script", base_dir: str | Path = ".") -> Script:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
-        raise ScriptError(f"{path}{line}: not valid YAML") from None
+        raise ScriptError(f"{source}{line}: not valid YAML") from None
     try:
-        data = _fields(data, str(path), {"calls", "agents", "customers", "ring_seconds"})
+        data = _fields(data, source, {"calls", "agents", "customers", "ring_seconds"})
         script = Script(
-            calls=[call_from(c, f"{path}: calls[{n}]") for n, c in enumerate(data.get("calls") or [])],
-            agents={str(k): agent_from(v, f"{path}: agents.{k}") for k, v in (data.get("agents") or {}).items()},
-            customers={str(k): customer_from(v, f"{path}: customers.{k}")
+            calls=[call_from(c, f"{source}: calls[{n}]") for n, c in enumerate(data.get("calls") or [])],
+            agents={str(k): agent_from(v, f"{source}: agents.{k}") for k, v in (data.get("agents") or {}).items()},
+            customers={str(k): customer_from(v, f"{source}: customers.{k}")
                        for k, v in (data.get("customers") or {}).items()},
             ring_seconds=data.get("ring_seconds"),
         )
     except (TypeError, ValueError) as exc:
         if isinstance(exc, ScriptError):
             raise
-        raise ScriptError(f"{path}: {exc}") from None
+        raise ScriptError(f"{source}: {exc}") from None
     for item in [*script.calls, *script.agents.values(), *script.customers.values()]:
         if item.audio and not Path(item.audio).is_absolute():
-            item.audio = str(path.parent / item.audio)
+            item.audio = str(Path(base_dir) / item.audio)
     return script

@@ -21,7 +21,7 @@ from hotline.sandbox.interrupts import RestUpdate
 from hotline.sandbox.legs import FINAL, SimCall, TimelineEntry
 from hotline.sandbox.queues import SimQueue
 from hotline.sandbox.recording import Recordings
-from hotline.sandbox.scripts import AgentScript, CallScript, CustomerScript, Input, Script
+from hotline.sandbox.scripts import AgentScript, CustomerScript, Input, Script
 from hotline.sandbox.state import SandboxError, new_sid
 from hotline.sandbox.transport import InProcessTransport, Transport, WebhookRequest
 from hotline.sandbox.twiml_doc import TwiMLError, parse
@@ -33,8 +33,8 @@ COUNTRIES = (("+86", "CN"), ("+1", "US"), ("+44", "GB"), ("+852", "HK"))
 
 class Simulator:
     def __init__(self, app=None, *, transport: Transport | None = None, sandbox=None, realtime: bool = False,
-                 ring_seconds: float | None = None, echo: Callable[[TimelineEntry], None] | None = None,
-                 max_seconds: float = 3600.0) -> None:
+                 speed: float = 1.0, ring_seconds: float | None = None,
+                 echo: Callable[[TimelineEntry], None] | None = None, max_seconds: float = 3600.0) -> None:
         if app is not None:
             from hotline.clock import FrozenClock
             from hotline.sandbox.server import ensure_sandbox
@@ -57,7 +57,7 @@ class Simulator:
         self.transport = transport
         self.sandbox = sandbox
         self.account_sid = sandbox.state.account_sid
-        self.engine = Engine(realtime=realtime)
+        self.engine = Engine(realtime=realtime, speed=speed)
         self.ring_seconds = float(ring_seconds or 6)
         self.play_seconds = 5.0
         self.max_seconds = max_seconds
@@ -101,12 +101,13 @@ class Simulator:
         return self.customers[number]
 
     def load(self, script: Script) -> list[SimCall]:
+        """Add a script's agents and customers, and schedule its calls (`at` counts from now)."""
         self.agents.update(script.agents)
         self.customers.update(script.customers)
         if script.ring_seconds:
             self.ring_seconds = float(script.ring_seconds)
-        return [self.call(c.from_, c.to, at=c.at, inputs=list(c.inputs), hangup_after=c.hangup_after, url=c.url,
-                          audio=c.audio) for c in script.calls]
+        return [self.call(c.from_, c.to, at=self.engine.now + c.at, inputs=list(c.inputs),
+                          hangup_after=c.hangup_after, url=c.url, audio=c.audio) for c in script.calls]
 
     def sms(self, from_: str, body: str, to: str | None = None, at: float | None = None):
         """A customer texts the app's number (Twilio applies STOP/START first, then posts /sms/incoming)."""
@@ -290,5 +291,3 @@ class Simulator:
 def country(number: str) -> str:
     return next((code for prefix, code in sorted(COUNTRIES, key=lambda c: -len(c[0])) if number.startswith(prefix)), "")
 
-
-__all__ = ["Simulator", "CallScript"]
