@@ -41,11 +41,16 @@ def stored(app: Flask, sid: str) -> str:
 @click.argument("script", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", default=None, help="A running hotline (real HTTP, real time) instead of this app in-process.")
 @click.option("--public-url", default=None, help="The PUBLIC_BASE_URL that server signs against (default: --url).")
+@click.option("--sandbox", "sandbox_url", default=None,
+              help="The sandbox of that hotline serve (default: read from the instance folder).")
+@click.option("--speed", type=float, default=1.0, show_default=True,
+              help="With --url and no running sandbox: virtual seconds per real second.")
 @click.option("--until", type=float, default=None, help="Stop after this many (virtual) seconds.")
 @with_appcontext
-def simulate(script: str, url: str | None, public_url: str | None, until: float | None) -> None:
+def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: str | None, speed: float,
+             until: float | None) -> None:
     """Play the calls in SCRIPT against hotline and print their timeline."""
-    from hotline.sandbox.scripts import ScriptError, load_script
+    from hotline.sandbox.script_file import ScriptError, load_script
 
     try:
         loaded = load_script(script)
@@ -57,7 +62,8 @@ def simulate(script: str, url: str | None, public_url: str | None, until: float 
     if url:
         from hotline.sandbox.remote import simulate_remote
 
-        sys.exit(simulate_remote(loaded, url, public_url or url, settings, until))
+        sys.exit(simulate_remote(script, url, public_url or settings.public_base_url, settings, until, sandbox_url,
+                                 speed))
     from hotline.migrate import upgrade
     from hotline.sandbox.simulator import Simulator
 

@@ -110,7 +110,9 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
             call.log("the dialed party's whisper TwiML hung up; not bridged")
             return after_dial(call, options, {"DialCallStatus": "completed", "DialCallSid": winner.sid,
                                               "DialCallDuration": str(winner.duration), "DialBridged": "false"})
-    return (yield from talk(sim, call, winner, options))
+    bridge = Bridge(sim, call, winner, options["time_limit"], options["record"], options["attrs"], options["base"])
+    bridge.start()
+    return (yield from converse(sim, call, winner, bridge, options))
 
 
 def whisper(sim, leg, url: str, method: str):
@@ -125,13 +127,6 @@ def whisper(sim, leg, url: str, method: str):
             return HANGUP
         outcome = yield from run_verbs(sim, leg, verbs, outcome.url, "whisper")
     return outcome
-
-
-def talk(sim, call, other, options, queue_params: dict[str, str] | None = None):
-    bridge = Bridge(sim, call, other, options["time_limit"], options["record"], options["attrs"], options["base"])
-    if queue_params is None:
-        bridge.start()
-    return (yield from converse(sim, call, other, bridge, options, queue_params))
 
 
 def converse(sim, call, other, bridge: Bridge, options, queue_params=None):
@@ -151,11 +146,11 @@ def converse(sim, call, other, bridge: Bridge, options, queue_params=None):
             who = bridge.ended.value
     except (CallerHangup, RestUpdate) as exc:
         bridge.finish(call)
-        sim.legs.passive_end(other, bridge)
+        sim.legs.passive_end(other)
         if options["action"] and isinstance(exc, CallerHangup):
             sim.request(call, "action", options["action"], options["method"], params())
         raise
-    sim.legs.passive_end(other, bridge)
+    sim.legs.passive_end(other)
     if who is call:
         if options["action"]:
             sim.request(call, "action", options["action"], options["method"], params())

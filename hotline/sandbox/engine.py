@@ -128,9 +128,10 @@ class Process:
 
 
 class Engine:
-    def __init__(self, realtime: bool = False) -> None:
+    def __init__(self, realtime: bool = False, speed: float = 1.0) -> None:
         self.now = 0.0
         self.realtime = realtime
+        self.speed = speed  # in real time: virtual seconds per wall-clock second
         self.errors: list[tuple[str, BaseException]] = []
         self._heap: list[Timer] = []
         self._seq = itertools.count()
@@ -183,7 +184,7 @@ class Engine:
                 if self.realtime and idle is not None and idle():
                     with self._wakeup:
                         self._wakeup.wait(0.2)
-                    self.now = max(self.now, time.monotonic() - self._wall_start)
+                    self.now = max(self.now, self._elapsed())
                     continue
                 if until is not None and advance:
                     self.now = max(self.now, until)
@@ -193,16 +194,19 @@ class Engine:
                 self.now = max(self.now, until)
                 return
             if self.realtime:
-                delay = self._wall_start + timer.when - time.monotonic()
+                delay = (timer.when - self._elapsed()) / self.speed
                 if delay > 0:
                     with self._wakeup:
                         if not self._external:
                             self._wakeup.wait(min(delay, 0.5))
-                    self.now = max(self.now, min(timer.when, time.monotonic() - self._wall_start))
+                    self.now = max(self.now, min(timer.when, self._elapsed()))
                     continue
             heapq.heappop(self._heap)
             self.now = max(self.now, timer.when)
             timer.fn()
+
+    def _elapsed(self) -> float:
+        return (time.monotonic() - self._wall_start) * self.speed
 
     def _raise_errors(self) -> None:
         if self.errors:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from hotline.sandbox.engine import Future, Sleep, Wait
 from hotline.sandbox.interrupts import CallerHangup, Dequeued, RestUpdate
 from hotline.sandbox.state import new_sid
-from hotline.sandbox.twiml_doc import HANGUP, LEAVE, Next, number, resolve
+from hotline.sandbox.twiml_doc import HANGUP, LEAVE, Next, resolve
 from hotline.sandbox.verbs import run_verbs
 
 IDLE_WAIT_SECONDS = 5.0  # a waitUrl whose TwiML takes no time is not re-requested in a tight loop
@@ -147,6 +147,3 @@ def be_bridged(sim, call, queue: SimQueue, dequeued: Dequeued, waited: float, ac
                         {"QueueResult": "bridged", "QueueSid": queue.sid, "QueueTime": str(int(waited))})
         raise CallerHangup()
 
-
-def queue_timeout(verb) -> float:
-    return number(verb.attrib.get("timeout"), 30)

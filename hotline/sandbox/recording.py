@@ -53,8 +53,10 @@ class Recordings:
         status = "completed" if recording.duration >= 1 else "absent"
         if status in events or (status == "absent" and "completed" in events):
             method = attrs.get("recordingStatusCallbackMethod", "POST").upper()
-            self.sim.request(call, "recording", resolve(base, target), method, self.params(call, recording, status),
-                             common=False)
+            params = self.params(call, recording, status)
+            # Twilio processes the audio first: the callback comes after the call has moved on.
+            self.sim.engine.at(self.sim.engine.now + self.sim.recording_delay, lambda: self.sim.request(
+                call, "recording", resolve(base, target), method, params, common=False))
 
     def notify_started(self, call, recording_sid: str, attrs: dict[str, str], base: str, channels: int,
                        source: str) -> None:

@@ -142,3 +142,14 @@ def test_whisper_url_plays_to_the_agent_before_the_bridge(app, simulator):
 
 def twiml_dial(name: str) -> str:
     return f'<Dial action="/twiml/done"><Client url="/twiml/whisper">{name}</Client></Dial>'
+
+
+def test_dialing_a_customers_phone_follows_the_customer_script(app, simulator):
+    twiml = TwimlApp(app, {"/in": '<Dial action="/twiml/done"><Number>+8613800000007</Number></Dial>',
+                           "/done": "<Hangup/>"})
+    simulator.customer("+8613800000007", answer_after_rings=2, hangup_after=25)
+    simulator.call(url="/twiml/in")
+    simulator.run()
+    done = twiml.forms("/done")[0]
+    assert done["DialCallStatus"] == "completed" and done["DialCallDuration"] == "25"
+    assert next(c for c in simulator.calls if c.direction == "outbound-dial").role == "customer"
