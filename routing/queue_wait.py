@@ -11,7 +11,8 @@ from hotline import db
 from hotline.gateway import GatewayError, get_gateway
 from hotline.twiml import say_kwargs
 from routing.links import callback_url
-from routing.models import Agent, RoutedCall
+from routing.models import RoutedCall
+from routing.presence import agents_on_shift
 from routing.reservations import Reservations
 from routing.state import get_reservations, now_ts, record_status
 
@@ -57,11 +58,6 @@ def average_handle_seconds(session: Session, queue: str) -> float:
     return sum((ended - answered).total_seconds() for answered, ended in rows) / len(rows)
 
 
-def staffed_agents(session: Session, skill: str) -> int:
-    agents = session.scalars(select(Agent).where(Agent.status != "offline")).all()
-    return sum(1 for a in agents if a.skills.get(skill, 0) >= 1)
-
-
 def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     """One cycle of waiting: leave at once if an agent is reserved, else announce and play music."""
     response = VoiceResponse()
@@ -84,7 +80,7 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     if position:
         rule_skill = current_app.extensions["routing.rules"].queues[call.queue].skill
         wait = expected_wait_seconds(position, average_handle_seconds(session, call.queue),
-                                     staffed_agents(session, rule_skill))
+                                     agents_on_shift(rule_skill, language))
         response.say(position_prompt(language, position, wait), **say_kwargs(language))
     if callback_due(res, sid, call.entered_at):
         gather = response.gather(num_digits=1, timeout=4, action=callback_url("routing.callback", call=sid))
