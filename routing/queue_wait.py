@@ -18,6 +18,7 @@ from routing.state import get_reservations, now_ts, record_status
 
 log = logging.getLogger(__name__)
 DEFAULT_HANDLE_SECONDS = 180.0
+ANNOUNCE_EVERY = 45.0
 PROMPTS = {
     "zh-CN": {
         "next": "您是下一位，请稍候，我们马上为您接通。",
@@ -77,7 +78,7 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
             return response
     language = call.language
     position = res.position(sid)
-    if position:
+    if position and announcement_due(res, sid, position):
         rule_skill = current_app.extensions["routing.rules"].queues[call.queue].skill
         wait = expected_wait_seconds(position, average_handle_seconds(session, call.queue),
                                      agents_on_shift(rule_skill, language))
@@ -87,6 +88,17 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
         gather.say(PROMPTS.get(language, PROMPTS["zh-CN"])["callback"], **say_kwargs(language))
     response.play(callback_url("routing.hold_music"))
     return response
+
+
+def announcement_due(res: Reservations, sid: str, position: int) -> bool:
+    """Tell the caller their place when they arrive, when it changes, and every ANNOUNCE_EVERY seconds;
+    otherwise the music just goes on."""
+    stamp = now_ts()
+    data = res.call(sid)
+    if data.get("announced_position") == str(position) and stamp - float(data.get("announced_at") or 0) < ANNOUNCE_EVERY:
+        return False
+    res.redis.hset(f"routing:call:{sid}", mapping={"announced_position": position, "announced_at": repr(stamp)})
+    return True
 
 
 def callback_due(res: Reservations, sid: str, entered: float) -> bool:

@@ -37,6 +37,22 @@ def test_nobody_free_then_someone_frees_up(center, app, api):
     assert doc.find("Dial/Client").text == "wang"
 
 
+def test_place_is_announced_on_arrival_on_change_and_now_and_then(center, api):
+    agent = center.agent("wang", {"inquiry": 3}, status="break")
+    first, _ = center.enter("inquiry")
+    second, doc = center.enter("inquiry")
+    wait_url = doc.find("Enqueue").get("waitUrl")
+    assert "前面还有1位" in twiml(center.post(wait_url, second)).find("Say").text
+    center.clock.advance(9)
+    assert twiml(center.post(wait_url, second)).find("Say") is None  # music only
+    api.patch(f"/api/agents/{agent}", {"status": "available"})  # takes the first caller
+    assert twiml(center.post(wait_url, second)).find("Say").text.startswith("您是下一位")
+    center.clock.advance(9)
+    assert twiml(center.post(wait_url, second)).find("Say") is None
+    center.clock.advance(45)
+    assert twiml(center.post(wait_url, second)).find("Say").text.startswith("您是下一位")
+
+
 def test_position_and_expected_wait_in_the_callers_language(center):
     center.agent("smith", {"inquiry": 3}, languages=("en-US",), status="break")
     center.enter("inquiry", language="en-US")
