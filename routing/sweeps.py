@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from hotline import db
+from hotline.metrics import QUEUE_DEPTH
 from routing.state import get_reservations, now_ts, record_status
 
 
@@ -20,6 +21,9 @@ def sweep_routing() -> dict[str, int]:
 
     for agent_id in freed:
         agent_freed(session, res, agent_id)
+    waiting = res.waiting_by_queue()
+    for queue in res.rules.queues:
+        QUEUE_DEPTH.labels(queue).set(waiting.get(queue, 0))
     offered = 0
     for key in res.redis.smembers("routing:waitkeys"):
         for sid in res.redis.zrange(key, 0, -1):

@@ -243,3 +243,16 @@ def test_reservation_expired_inside_another_operation_reaches_the_database(cente
         assert [e.reason for e in events][-2:] == ["reservation_expired", "reserved"]
         assert events[-1].status == "reserved"
     assert center.agent_status(wang) == "reserved"
+
+
+def test_sweep_publishes_queue_depth(center, app, client):
+    center.agent("wang", {"inquiry": 3}, status="break")
+    center.enter("inquiry")
+    center.enter("complaint")
+    with app.app_context():
+        from routing.sweeps import sweep_routing
+
+        sweep_routing()
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'hotline_queue_waiting{queue="inquiry"} 1.0' in text
+    assert 'hotline_queue_waiting{queue="urgent"} 0.0' in text
