@@ -153,3 +153,26 @@ def test_dialing_a_customers_phone_follows_the_customer_script(app, simulator):
     done = twiml.forms("/done")[0]
     assert done["DialCallStatus"] == "completed" and done["DialCallDuration"] == "25"
     assert next(c for c in simulator.calls if c.direction == "outbound-dial").role == "customer"
+
+
+def test_a_mono_dial_recording_mixes_both_parties_on_one_channel(app, simulator):
+    TwimlApp(app, {"/in": '<Dial record="record-from-answer"><Client>alice</Client></Dial>'})
+    simulator.agent("client:alice", talk_seconds=4)
+    call = simulator.call(url="/twiml/in")
+    simulator.run()
+    [recording] = call.recordings
+    assert recording.channels == 1 and recording.duration == 4
+    samples = wav_samples(recording.wav)
+    assert len(samples) == 4 * 8000
+    assert any(s != 0 for s in samples[:8000]) and all(s == 0 for s in samples[8000:16000])  # tone on, then off
+
+
+def test_reject_refuses_the_call_without_answering_it(app, simulator):
+    TwimlApp(app, {"/busy": '<Reject reason="busy"/>', "/closed": "<Reject/>"})
+    busy = simulator.call(url="/twiml/busy")
+    closed = simulator.call(url="/twiml/closed")
+    simulator.run()
+    assert (busy.status, closed.status) == ("busy", "no-answer")
+    assert busy.answered_at is None and busy.duration == 0
+    final = {r.call_sid: r.params for r in simulator.requests if r.kind == "status"}
+    assert final[busy.sid]["CallStatus"] == "busy" and final[busy.sid]["CallDuration"] == "0"

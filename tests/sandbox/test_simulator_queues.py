@@ -128,3 +128,14 @@ def test_dial_queue_waits_for_a_caller_until_its_timeout(app, simulator):
     statuses = [f["DialCallStatus"] for f in twiml.forms("/done")]
     assert sorted(statuses) == ["completed", "no-answer"]
     assert caller.bridged_with is None and caller.status == "completed"
+
+
+def test_hangup_in_the_wait_twiml_ends_the_call_and_tells_the_action(app, simulator):
+    twiml = TwimlApp(app, {"/enter": '<Enqueue waitUrl="/twiml/wait" action="/twiml/left">full</Enqueue>',
+                           "/wait": "<Say>Sorry, all lines are busy</Say><Hangup/>",
+                           "/left": "<Say>ignored</Say>"})
+    call = simulator.call(url="/twiml/enter")
+    simulator.run()
+    assert twiml.forms("/left")[0]["QueueResult"] == "hangup"
+    assert call.said == ["Sorry, all lines are busy"] and call.status == "completed"
+    assert simulator.queues["full"].members == []
