@@ -176,3 +176,36 @@ def test_reject_refuses_the_call_without_answering_it(app, simulator):
     assert busy.answered_at is None and busy.duration == 0
     final = {r.call_sid: r.params for r in simulator.requests if r.kind == "status"}
     assert final[busy.sid]["CallStatus"] == "busy" and final[busy.sid]["CallDuration"] == "0"
+
+
+def test_the_app_hangs_up_the_agent_leg_and_the_caller_goes_on_to_the_action(app, simulator):
+    from hotline.gateway import get_gateway as gateway
+
+    twiml = TwimlApp(app, {"/in": DIAL.format(timeout=30, nouns="<Client>alice</Client>"),
+                           "/done": "<Say>The agent left</Say>"})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    call = simulator.call(url="/twiml/in")
+    simulator.run(until=40)
+    agent = call.bridged_with
+    assert agent is not None and agent.to == "client:alice"
+    with app.app_context():
+        gateway().hangup_call(agent.sid)
+    simulator.run()
+    assert agent.status == "completed" and agent.duration == 34
+    assert twiml.forms("/done")[0]["DialCallDuration"] == "34"
+    assert call.said == ["The agent left"]
+
+
+def test_redirecting_the_caller_out_of_a_conversation_hangs_up_the_agent(app, simulator):
+    from hotline.gateway import get_gateway as gateway
+
+    TwimlApp(app, {"/in": '<Dial><Client>alice</Client></Dial>', "/survey": "<Say>One question</Say>"})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    call = simulator.call(url="/twiml/in")
+    simulator.run(until=20)
+    agent = call.bridged_with
+    with app.app_context():
+        gateway().redirect_call(call.sid, "http://127.0.0.1:5000/twiml/survey")
+    simulator.run()
+    assert agent.status == "completed" and agent.ended_at == 20
+    assert call.said == ["One question"] and call.status == "completed"
