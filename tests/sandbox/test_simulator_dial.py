@@ -209,3 +209,14 @@ def test_redirecting_the_caller_out_of_a_conversation_hangs_up_the_agent(app, si
     simulator.run()
     assert agent.status == "completed" and agent.ended_at == 20
     assert call.said == ["One question"] and call.status == "completed"
+
+
+def test_a_busy_agent_comes_back_busy_while_another_still_rings(app, simulator):
+    TwimlApp(app, {"/in": '<Dial><Client>busy</Client><Client>alice</Client></Dial>'})
+    simulator.agent("client:busy", behaviour="busy")
+    simulator.agent("client:alice", answer_after_rings=2, talk_seconds=10)
+    simulator.call(url="/twiml/in")
+    simulator.run()
+    busy, alice = (c for c in simulator.calls if c.role == "agent")
+    assert (busy.status, busy.ended_at) == ("busy", 1.0)
+    assert alice.status == "completed" and alice.answered_at == 12
