@@ -29,6 +29,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def children_of(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    assert len(children) == 3, children
+    return children
+
+
 @pytest.mark.slow
 def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
     port = free_port()
@@ -67,6 +80,8 @@ def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
         # The serve process hosts the sandbox and told its children where it is.
         printed = re.search(r"Sandbox telephony at (http://\S+);", log.read_text())
         assert printed, log.read_text()
+        for child in children_of(serve.pid):  # web, worker and scheduler all use that one sandbox
+            assert f"TWILIO_API_URL={printed.group(1)}".encode() in Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
         client = Client(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, http_client=RebasedHttpClient(printed.group(1)))
         assert client.messages.create(to="+8613800138000", from_="+15005550006", body="hi").status == "queued"
 
