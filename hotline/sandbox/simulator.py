@@ -40,14 +40,13 @@ class Simulator:
             clock = app.extensions["hotline.clock"]
             if not isinstance(clock, FrozenClock):
                 clock = app.extensions["hotline.clock"] = FrozenClock(clock.now())
-            self.start = clock.now()
             sandbox = sandbox or ensure_sandbox(settings, app)
-            transport = transport or InProcessTransport(app, self.start)
+            transport = transport or InProcessTransport(app, clock.now())
             ring_seconds = ring_seconds or settings.ring_seconds
             self.number = settings.twilio_from_number
         else:
-            self.start = datetime.now(timezone.utc)
             self.number = "+15005550006"
+        self._wall_start = datetime.now(timezone.utc)
         if transport is None or sandbox is None:
             raise ValueError("a Simulator needs an app, or a transport and a sandbox")
         self.app = app
@@ -115,6 +114,11 @@ class Simulator:
         return self.messages.inbound(from_, body, to, at)
 
     # Running
+    @property
+    def start(self) -> datetime:
+        """The date and time virtual second 0 stands for (moves when a test advances the app's clock)."""
+        return getattr(self.transport, "start", self._wall_start)
+
     @property
     def now(self) -> float:
         return self.engine.now

@@ -149,3 +149,18 @@ def test_a_failing_view_is_an_application_error_and_the_call_hangs_up(app, simul
     assert call.status == "completed" and call.said == []
     assert "HTTP 500 (Twilio error 11200)" in call.errors[0]
     assert simulator.errors == [f"/twiml/answer: {call.errors[0]}"]
+
+
+def test_a_call_placed_by_a_forked_rq_job_reaches_the_simulator(app, simulator):
+    from hotline.jobs import enqueue, run_burst
+    from tests.sandbox.telephoning_job import call_customer
+
+    TwimlApp(app, {"/answer": "<Say>Calling about your ticket</Say>"})
+    with app.app_context():
+        job = enqueue(call_customer, "+8613800138000", f"{BASE}/twiml/answer", queue="outbound")
+    run_burst(app, ("outbound",))
+    simulator.run()
+    with app.app_context():
+        job.refresh()
+        sid = job.return_value()
+    assert simulator.find(sid).said == ["Calling about your ticket"]
