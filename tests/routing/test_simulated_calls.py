@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from hotline.jobs import run_burst
@@ -77,9 +76,6 @@ def test_nobody_free_then_someone_frees_up(center, simulator, app, api):
     assert routed.outcome == "answered" and routed.agent_id == alice
 
 
-@pytest.mark.xfail(strict=True, reason="the sandbox drops the Digits of a <Gather> inside a waitUrl and makes "
-                   "its action the new waitUrl (hotline/sandbox/queues.py); the webhook-level callback tests "
-                   "in test_waiting.py cover this flow meanwhile")
 def test_callback_keeps_the_place_in_line(center, simulator, app, api):
     alice = center.agent("alice", {"inquiry": 3}, status="break")
     simulator.customer("+8613811112222", answer="human", answer_after_rings=1)
@@ -147,7 +143,7 @@ def test_language_is_respected(center, simulator, app, api):
 
 
 def test_callback_calls_the_agent_first_then_the_customer(center, simulator, app, api, twilio):
-    """The caller asked for a callback (at webhook level, see the xfail above) and hung up."""
+    """The callback's second half on its own, the customer's number answering after two rings."""
     from tests.routing.conftest import twiml
 
     alice = center.agent("alice", {"inquiry": 3}, status="break")
