@@ -162,13 +162,13 @@ def _script_step(step, section, turns, duration, language, company_names):
     if step == "thanks":
         window = float(section.get("within_last_seconds", 30))
         late = [m for m in all_matches(turns, phrases, language, speaker) if m[0] >= duration - window]
-        return (True, late[-1][0], late[-1][1]) if late else (False, round(max(0.0, duration - window), 2), None)
+        return (True, late[0][0], late[0][1]) if late else (False, round(max(0.0, duration - window), 2), None)
     matches = all_matches(turns, phrases, language, speaker)
     if step == "summary" and section.get("before_closing"):
         # A summary belongs to the close of the call: the second half, before the thanks.
         matches = [m for m in matches if m[0] >= duration / 2]
         if matches:
-            return True, matches[-1][0], matches[-1][1]
+            return True, matches[0][0], matches[0][1]
         return False, round(duration / 2, 2), None
     return (True, matches[0][0], matches[0][1]) if matches else (False, 0.0, None)
 
