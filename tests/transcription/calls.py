@@ -39,3 +39,29 @@ def good_call_en():
         turn("agent", 17.0, "To summarize your order is cancelled and the refund is on its way", "en-US"),
         turn("agent", 23.0, "Thank you for calling have a nice day", "en-US"),
     ]
+
+
+def make_transcript(app, call_sid: str, turns, language: str = "zh-CN", seconds: float = ZH_SECONDS,
+                    agent_id: int | None = None, queue: str | None = None, recording: bool = True):
+    """A done transcript as the job leaves it (redaction, analysis, queue decision included)."""
+    from hotline import db
+    from hotline.clock import now
+    from recordings.models import Recording
+    from transcription.models import CallFacts, Transcript
+    from transcription.pipeline import apply_analysis
+
+    with app.app_context():
+        session = db.session()
+        row = Recording(sid="RE" + call_sid[2:], call_sid=call_sid, twilio_status="completed",
+                        status="stored" if recording else "failed")
+        session.add(row)
+        session.flush()
+        transcript = Transcript(recording_id=row.id, call_sid=call_sid, language=language, status="done",
+                                turns=[], text="", redactions=[], categories="", flags="", audio_seconds=seconds,
+                                created_at=now())
+        apply_analysis(transcript, turns, seconds)
+        session.add(transcript)
+        if agent_id or queue:
+            session.add(CallFacts(call_sid=call_sid, agent_id=agent_id, queue=queue, language=language))
+        session.commit()
+        return transcript.id
