@@ -71,3 +71,14 @@ def test_a_sixteen_khz_mono_file_is_decoded_at_its_own_rate(app, tmp_path, call_
     turns, info = transcribe_audio(mono.read_bytes(), load_model(MODEL_PATH), ["caller", "agent"], "zh-CN")
     assert info.sample_rate == 16000 and turns and {t["speaker"] for t in turns} == {"caller"}
     assert turns[0]["start"] < 1.5  # the agent's greeting, at the same time as in the 8 kHz file
+
+
+def test_the_worker_loads_the_model_once_before_forking_jobs(app):
+    from hotline.jobs import make_worker
+    from transcription import engine
+
+    engine._models.clear()
+    make_worker(app, ("transcription",))
+    assert list(engine._models) == [str(MODEL_PATH.resolve())]
+    model = engine._models[str(MODEL_PATH.resolve())]
+    assert load_model(MODEL_PATH) is model  # jobs (forked children) find it already loaded

@@ -23,7 +23,7 @@
     var t = player.currentTime, found = null;
     for (var i = 0; i < words.length; i++) {
       var w = words[i];
-      if (parseFloat(w.dataset.start) <= t && t < parseFloat(w.dataset.end) + 0.05) { found = w; break; }
+      if (parseFloat(w.dataset.start) <= t && t < parseFloat(w.dataset.end)) { found = w; break; }
     }
     if (found === current) return;
     if (current) current.classList.remove("current");
