@@ -48,7 +48,7 @@ def search_transcripts(phrase: str = "", agent: str = "", day: str = "", queue: 
         tag = _like("," + finding.strip() + ",")
         query = query.where(Transcript.categories.like(tag, escape="\\") | Transcript.flags.like(tag, escape="\\"))
     query = query.order_by(Transcript.created_at.desc(), Transcript.id.desc()).limit(limit)
-    return list(db.session().execute(query).tuples())
+    return [(row[0], row[1]) for row in db.session().execute(query)]
 
 
 def review_queue(limit: int = 200) -> list[Transcript]:

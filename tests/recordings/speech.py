@@ -64,7 +64,7 @@ def build_call(lines: list[Line], folder: Path, name: str = "call.wav", tail: fl
 
 
 CALL_LINES = [
-    Line("agent", 0.5, "안녕하세요 고객 센터입니다 무엇을 도와드릴까요"),
-    Line("caller", 5.0, "환불을 받고 싶어요 주문이 취소되었어요"),
-    Line("agent", 9.5, "네 확인해 드리겠습니다 감사합니다"),
+    Line("agent", 0.5, "안녕하세요 고객 센터입니다"),
+    Line("caller", 3.5, "환불을 받고 싶어요"),
+    Line("agent", 6.0, "감사합니다"),
 ]

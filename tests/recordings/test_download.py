@@ -41,7 +41,7 @@ def test_completed_recording_is_downloaded_verified_and_handed_to_transcription(
     assert [j.args for j in jobs] == [(row.id,)]
 
 
-def test_twilio_copy_is_deleted_once_ours_is_verified(settings, clock, twilio, media, call_audio):
+def test_twilio_copy_is_deleted_once_ours_is_verified(app, settings, clock, twilio, media, call_audio):
     app = create_app(dataclasses.replace(settings, delete_twilio_recordings=True), clock=clock)
     media.files[SID] = call_audio[0].read_bytes()
     from tests.conftest import TwilioRequests

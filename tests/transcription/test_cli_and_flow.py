@@ -13,7 +13,8 @@ def test_hotline_transcribe_prints_the_speaker_labelled_transcript(runner, call_
     result = runner.invoke(args=["transcribe", str(call_audio[0])])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "# call.wav: 2 channel(s), 8000 Hz, 14.2 s"
+    seconds = call_audio[1][-1].end + 1.0
+    assert lines[0] == f"# call.wav: 2 channel(s), 8000 Hz, {seconds:.1f} s"
     turns = [re.match(r"\[(\d\d):(\d\d\.\d)-\d\d:\d\d\.\d\] (agent|caller): \S", line) for line in lines[1:]]
     assert all(turns), lines
     assert [m.group(3) for m in turns][0] == "agent" and "caller" in [m.group(3) for m in turns]

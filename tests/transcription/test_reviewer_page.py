@@ -10,11 +10,11 @@ CALL = "CA" + "6" * 32
 
 
 def prepare(app, call_audio):
-    # Turn times inside the 14 s synthesised call, so every word can be sought to.
-    turns = [turn("agent", 0.5, "您好 这里是 热线服务中心 请问 有什么 可以 帮您"),
-             turn("caller", 5.0, "我 要 投诉 退款 太慢"),
-             turn("agent", 9.5, "本次您反馈的 问题 已 提交 感谢您的来电")]
-    make_transcript(app, CALL, turns, seconds=14.2, agent_id=3, queue="complaint", recording=False)
+    # Turn times inside the 8 s synthesised call, so every word can be sought to.
+    turns = [turn("agent", 0.3, "您好 这里是 热线服务中心 请问 帮您", seconds_per_word=0.3),
+             turn("caller", 2.5, "我 要 投诉 退款 太慢", seconds_per_word=0.3),
+             turn("agent", 4.5, "本次您反馈的 问题 已 提交 感谢您的来电", seconds_per_word=0.3)]
+    make_transcript(app, CALL, turns, seconds=8.0, agent_id=3, queue="complaint", recording=False)
     store_recording(app, call_audio[0].read_bytes(), CALL, sid="RE" + "7" * 32)
 
 
@@ -29,7 +29,7 @@ def test_a_reviewer_listens_seeks_scores_and_saves(app, api, live_server, page, 
     assert page.locator(".turn.agent .speaker").first.inner_text().startswith("坐席")
     assert page.locator(".turn.caller").count() == 1
     page.wait_for_function("document.getElementById('player').readyState >= 1")
-    assert page.evaluate("document.getElementById('player').duration") > 14
+    assert page.evaluate("document.getElementById('player').duration") > 7
 
     word = page.locator(".turn.caller .word", has_text="投诉")
     start = float(word.get_attribute("data-start"))
