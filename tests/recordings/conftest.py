@@ -4,8 +4,7 @@ import dataclasses
 
 import pytest
 
-from hotline.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
-from tests.recordings.media_server import MediaServer
+from tests.recordings.sandbox_media import SandboxMedia
 from tests.recordings.speech import CALL_LINES, MODEL_PATH, build_call
 
 
@@ -16,12 +15,12 @@ def call_audio(tmp_path_factory):
 
 
 @pytest.fixture
-def media():
-    server = MediaServer(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN)
-    yield server
-    server.stop()
+def settings(settings):
+    return dataclasses.replace(settings, vosk_model_path=MODEL_PATH)
 
 
 @pytest.fixture
-def settings(settings, media):
-    return dataclasses.replace(settings, twilio_api_url=media.url, vosk_model_path=MODEL_PATH)
+def media(app, settings):
+    from hotline.sandbox.server import ensure_sandbox
+
+    return SandboxMedia(ensure_sandbox(settings, app), settings.twilio_account_sid)

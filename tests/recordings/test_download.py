@@ -21,7 +21,7 @@ def stored(app):
 def test_completed_recording_is_downloaded_verified_and_handed_to_transcription(app, twilio, media, call_audio,
                                                                                 settings):
     data = call_audio[0].read_bytes()
-    media.files[SID] = data
+    media.put(SID, data)
     callback(twilio, media)
     run_burst(app, ("default",))
     row = stored(app)
@@ -35,27 +35,31 @@ def test_completed_recording_is_downloaded_verified_and_handed_to_transcription(
         assert abs(row.audio_seconds - wav.getnframes() / 8000) < 0.01
     assert not list(path.parent.glob(".partial-*"))  # the temporary file was renamed, not left behind
     assert ("GET", f"/2010-04-01/Accounts/{settings.twilio_account_sid}/Recordings/{SID}.wav") in media.requests
-    assert SID in media.files  # DELETE_TWILIO_RECORDINGS is off by default
+    assert media.holds(SID)  # DELETE_TWILIO_RECORDINGS is off by default
     with app.app_context():
         jobs = get_queue("transcription").get_jobs()
     assert [j.args for j in jobs] == [(row.id,)]
 
 
-def test_twilio_copy_is_deleted_once_ours_is_verified(app, settings, clock, twilio, media, call_audio):
+def test_twilio_copy_is_deleted_once_ours_is_verified(app, settings, clock, call_audio):
     app = create_app(dataclasses.replace(settings, delete_twilio_recordings=True), clock=clock)
-    media.files[SID] = call_audio[0].read_bytes()
+    from hotline.sandbox.server import ensure_sandbox
+    from tests.recordings.sandbox_media import SandboxMedia
+
+    media = SandboxMedia(ensure_sandbox(settings, app), settings.twilio_account_sid)
+    media.put(SID, call_audio[0].read_bytes())
     from tests.conftest import TwilioRequests
 
     callback(TwilioRequests(app.test_client(), settings), media)
     run_burst(app, ("default",))
     row = stored(app)
     assert row.status == "stored" and row.deleted_at_twilio is not None
-    assert SID not in media.files
+    assert not media.holds(SID) and media.sandbox.deleted_recordings == [SID]
 
 
 def test_a_failing_download_is_retried_with_backoff(app, twilio, media, call_audio):
-    media.files[SID] = call_audio[0].read_bytes()
-    media.failures[SID] = [503]
+    media.put(SID, call_audio[0].read_bytes())
+    media.fail(SID, 503)
     callback(twilio, media)
     run_burst(app, ("default",))
     row = stored(app)
@@ -72,14 +76,14 @@ def test_a_failing_download_is_retried_with_backoff(app, twilio, media, call_aud
 
 
 def test_a_missing_recording_fails_at_once_with_the_reason(app, twilio, media):
-    callback(twilio, media)  # the media server has no such file: 404
+    callback(twilio, media)  # the sandbox has no such recording: 404
     run_burst(app, ("default",))
     row = stored(app)
     assert row.status == "failed" and "HTTP 404" in row.failure_reason and row.download_attempts == 1
 
 
 def test_a_body_that_is_not_wav_is_refused(app, twilio, media):
-    media.files[SID] = b"<html>error page</html>" * 10
+    media.put(SID, b"<html>error page</html>" * 10)
     callback(twilio, media)
     run_burst(app, ("default",))
     row = stored(app)
@@ -87,7 +91,7 @@ def test_a_body_that_is_not_wav_is_refused(app, twilio, media):
 
 
 def test_retention_purges_old_audio_and_logs_it(app, twilio, media, call_audio, clock, settings, caplog):
-    media.files[SID] = call_audio[0].read_bytes()
+    media.put(SID, call_audio[0].read_bytes())
     callback(twilio, media)
     run_burst(app, ("default",))
     path = settings.recordings_dir / stored(app).path
