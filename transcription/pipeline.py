@@ -8,8 +8,10 @@ second crash still leaves an explanation behind.
 """
 from __future__ import annotations
 
+import io
 import logging
 import time
+import wave
 from typing import Any
 
 from flask import current_app
@@ -39,8 +41,8 @@ DIED_REASON = ("the decoder stopped without finishing twice (the worker process 
 def transcribe_audio(data: bytes, model, labels: list[str], language: str | None) -> tuple[list[dict], WavInfo]:
     """Decode each channel separately at the file's own sample rate (read from its header)."""
     info = read_wav_info(data)
-    pcm = data[data.find(b"data") + 8:] if b"data" in data[:4096] else b""
-    pcm = pcm[: info.frames * info.channels * 2]
+    with wave.open(io.BytesIO(data)) as wav:  # the data chunk, wherever other chunks put it
+        pcm = wav.readframes(info.frames)
     channels = [decode_utterances(model, mono, info.sample_rate) for mono in split_channels(pcm, info.channels)]
     return build_turns(channels, labels, language), info
 
