@@ -68,8 +68,8 @@ def bare_decode(model, data: bytes) -> float:
 def pipeline_decode(model, data: bytes) -> float:
     from transcription.analytics import analyse
     from transcription.redaction import redact_turns
-    from transcription.rules import load_rules
     from transcription.pipeline import transcribe_audio
+    from transcription.rules import load_rules
 
     rules = load_rules().data
     started = time.perf_counter()

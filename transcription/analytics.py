@@ -9,70 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from transcription.phrases import all_matches, first_match
-
-Interval = tuple[float, float]
-
-
-def speech_intervals(turns: list[dict[str, Any]], speaker: str) -> list[Interval]:
-    """Merged intervals in which `speaker` is saying words."""
-    spans = sorted((w["start"], w["end"]) for t in turns if t["speaker"] == speaker
-                   for w in (t.get("words") or [{"start": t["start"], "end": t["end"]}]))
-    merged: list[list[float]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1] + 0.3:  # a breath between words is still talk
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(a, b) for a, b in merged]
-
-
-def total(intervals: list[Interval]) -> float:
-    return sum(b - a for a, b in intervals)
-
-
-def union(a: list[Interval], b: list[Interval]) -> list[Interval]:
-    merged: list[list[float]] = []
-    for start, end in sorted(a + b):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(x, y) for x, y in merged]
-
-
-def intersection(a: list[Interval], b: list[Interval]) -> list[Interval]:
-    out = []
-    for a0, a1 in a:
-        for b0, b1 in b:
-            lo, hi = max(a0, b0), min(a1, b1)
-            if hi > lo:
-                out.append((lo, hi))
-    return sorted(out)
-
-
-def silences(talk: list[Interval], duration: float) -> list[Interval]:
-    gaps, cursor = [], 0.0
-    for start, end in talk:
-        if start > cursor:
-            gaps.append((cursor, start))
-        cursor = max(cursor, end)
-    if duration > cursor:
-        gaps.append((cursor, duration))
-    return gaps
-
-
-def word_count(turns: list[dict[str, Any]], speaker: str, language: str | None) -> int:
-    """Words said; for Chinese, characters (the usual 字/分钟 pace measure)."""
-    if (language or "").startswith("zh"):
-        return sum(len("".join(t["text"].split())) for t in turns if t["speaker"] == speaker)
-    return sum(len(t["text"].split()) for t in turns if t["speaker"] == speaker)
-
-
-def _phrases(section: dict[str, Any], language: str) -> list[str]:
-    table = section.get("phrases") or {}
-    return table.get(language) or table.get("zh-CN") or []
-
+from transcription.phrases import all_matches
+from transcription.script_checks import missed_text, phrases_for, script_step
+from transcription.talk import intersection, silences, speech_intervals, total, union, word_count
 
 def analyse(turns: list[dict[str, Any]], duration: float, language: str | None, rules: dict[str, Any],
             company_names: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -119,23 +58,23 @@ def analyse(turns: list[dict[str, Any]], duration: float, language: str | None, 
     compliance, earned, possible = {}, 0.0, 0.0
     for step in ("greeting", "identity", "summary", "thanks"):
         section = script.get(step) or {}
-        passed, at, said = _script_step(step, section, turns, duration, language, company_names)
+        passed, at, said = script_step(step, section, turns, duration, language, company_names)
         weight = float(section.get("weight", 0))
         possible += weight
         earned += weight if passed else 0
         compliance[step] = {"passed": passed, "at": at, "phrase": said}
         findings.append({"kind": f"script_{step}", "at": at, "severity": "ok" if passed else "missed",
-                         "text": (f"“{said}”" if passed else _missed_text(step, section))})
+                         "text": (f"“{said}”" if passed else missed_text(step, section))})
 
     forbidden = rules.get("forbidden_phrases") or {}
-    for at, phrase, turn in all_matches(turns, _phrases(forbidden, language), language, forbidden.get("speaker")):
+    for at, phrase, turn in all_matches(turns, phrases_for(forbidden, language), language, forbidden.get("speaker")):
         findings.append({"kind": "forbidden_phrase", "at": at, "severity": "violation", "speaker": turn["speaker"],
                          "text": f"“{phrase}”"})
         deductions += forbidden.get("penalty", 15)
 
     categories = []
     for name, category in (rules.get("keywords") or {}).items():
-        for at, phrase, turn in all_matches(turns, _phrases(category, language), language):
+        for at, phrase, turn in all_matches(turns, phrases_for(category, language), language):
             findings.append({"kind": "keyword", "category": name, "at": at, "severity": "info",
                              "speaker": turn["speaker"], "text": f"{name}: “{phrase}”"})
             if name not in categories:
@@ -145,38 +84,3 @@ def analyse(turns: list[dict[str, Any]], duration: float, language: str | None, 
     findings.sort(key=lambda f: (f["at"] if f["at"] is not None else duration, f["kind"]))
     return {"metrics": metrics, "compliance": compliance, "findings": findings, "categories": categories,
             "score": round(max(0.0, min(100.0, score)), 1)}
-
-
-def _script_step(step, section, turns, duration, language, company_names):
-    speaker = section.get("speaker", "agent")
-    phrases = _phrases(section, language)
-    if step == "greeting":
-        window = float(section.get("within_first_seconds", 15))
-        early = [t for t in turns if t["speaker"] == speaker and t["start"] <= window]
-        hit = first_match(early, phrases, language, speaker)
-        if hit and hit[0] <= window and section.get("require_company_name", False) and company_names:
-            named = first_match(early, list(company_names), language, speaker)
-            if named is None or named[0] > window:
-                return False, hit[0], hit[1]
-        return (True, hit[0], hit[1]) if hit and hit[0] <= window else (False, 0.0, None)
-    if step == "thanks":
-        window = float(section.get("within_last_seconds", 30))
-        late = [m for m in all_matches(turns, phrases, language, speaker) if m[0] >= duration - window]
-        return (True, late[0][0], late[0][1]) if late else (False, round(max(0.0, duration - window), 2), None)
-    matches = all_matches(turns, phrases, language, speaker)
-    if step == "summary" and section.get("before_closing"):
-        # A summary belongs to the close of the call: the second half, before the thanks.
-        matches = [m for m in matches if m[0] >= duration / 2]
-        if matches:
-            return True, matches[0][0], matches[0][1]
-        return False, round(duration / 2, 2), None
-    return (True, matches[0][0], matches[0][1]) if matches else (False, 0.0, None)
-
-
-def _missed_text(step: str, section: dict[str, Any]) -> str:
-    return {
-        "greeting": f"no greeting with the company name in the first {section.get('within_first_seconds', 15)} s",
-        "identity": "the caller's identity was not confirmed",
-        "summary": "no summary of the outcome before closing",
-        "thanks": f"no thanks in the last {section.get('within_last_seconds', 30)} s",
-    }[step]

@@ -24,7 +24,8 @@ def transcribe_command(file: Path, language: str | None, as_json: bool) -> None:
     from recordings.wavinfo import BadAudio
     from transcription.analytics import analyse
     from transcription.engine import ModelMissing, load_model, model_path_for
-    from transcription.pipeline import company_names, current_rules, transcribe_audio
+    from transcription.assessment import company_names, current_rules
+    from transcription.pipeline import transcribe_audio
     from transcription.redaction import redact_turns
 
     settings = current_app.config["HOTLINE_SETTINGS"]

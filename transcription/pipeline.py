@@ -12,7 +12,6 @@ import io
 import logging
 import time
 import wave
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -25,12 +24,9 @@ from recordings.download import stored_file
 from recordings.models import Recording
 from recordings.storage import UnsafePath
 from recordings.wavinfo import BadAudio, WavInfo, read_wav_info
-from transcription.analytics import analyse
+from transcription.assessment import assess_transcript, current_rules
 from transcription.engine import ModelMissing, decode_utterances, load_model, model_path_for, split_channels
-from transcription.redaction import redact_turns
-from transcription.rules import QaRules, load_rules
-from transcription.sampling import review_reason
-from transcription.turns import build_turns, plain_text
+from transcription.turns import build_turns
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
@@ -45,39 +41,6 @@ def transcribe_audio(data: bytes, model, labels: list[str], language: str | None
         pcm = wav.readframes(info.frames)
     channels = [decode_utterances(model, mono, info.sample_rate) for mono in split_channels(pcm, info.channels)]
     return build_turns(channels, labels, language), info
-
-
-def current_rules() -> QaRules:
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    cache = current_app.extensions.setdefault("transcription.rules", {})
-    key = str(settings.qa_rules_path or "")
-    if key not in cache:
-        cache[key] = load_rules(settings.qa_rules_path)
-    return cache[key]
-
-
-def company_names() -> tuple[str, ...]:
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    return tuple(n for n in (settings.company_name, settings.company_name_en) if n)
-
-
-def apply_analysis(transcript, turns: list[dict[str, Any]], duration: float) -> None:
-    """Redact what reviewers see, run the QA rules, decide the review queue place."""
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    rules = current_rules()
-    redacted, found = redact_turns(turns, rules.data.get("redaction") or {}, transcript.language)
-    transcript.turns, transcript.text, transcript.redactions = redacted, plain_text(redacted), found
-    keep = settings.keep_unredacted_transcripts
-    transcript.unredacted_turns = turns if keep else None
-    transcript.unredacted_text = plain_text(turns) if keep else None
-    result = analyse(turns, duration, transcript.language, rules.data, company_names())
-    transcript.analysis = result
-    transcript.score = result["score"]
-    transcript.categories = "," + ",".join(result["categories"]) + "," if result["categories"] else ""
-    flags = sorted({f["kind"] for f in result["findings"] if f["severity"] in ("missed", "violation", "warning")})
-    transcript.flags = "," + ",".join(flags) + "," if flags else ""
-    transcript.review_reason = review_reason(transcript.call_sid, result["categories"], result["score"],
-                                             rules.data.get("review_sampling") or {})
 
 
 def transcript_for(recording: Recording):
@@ -128,7 +91,7 @@ def transcribe_recording(recording_id: int) -> str:
         return _fail(transcript, f"the audio file is missing from RECORDINGS_DIR ({recording.path}); "
                                  "it may have been purged or moved")
     transcript.model, transcript.audio_seconds = str(model_path), round(info.seconds, 3)
-    apply_analysis(transcript, turns, info.seconds)
+    assess_transcript(transcript, turns, info.seconds)
     transcript.status, transcript.failure_reason = "done", None
     session.commit()
     log.info("transcribed recording %s: %d turns, %.1f s audio in %.1f s", recording.sid, len(turns),

@@ -25,7 +25,7 @@ def current_scorecard() -> dict[str, Any]:
     if "card" not in cache:
         from pathlib import Path
 
-        from transcription.pipeline import current_rules
+        from transcription.assessment import current_rules
 
         rules = current_rules()
         name = rules.data.get("scorecard")

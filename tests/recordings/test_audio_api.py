@@ -1,5 +1,3 @@
-from sqlalchemy import select
-
 from hotline import db
 from recordings.models import Recording
 from tests.recordings.stored import store_recording

@@ -48,7 +48,7 @@ def make_transcript(app, call_sid: str, turns, language: str = "zh-CN", seconds:
     from hotline.clock import now
     from recordings.models import Recording
     from transcription.models import CallFacts, Transcript
-    from transcription.pipeline import apply_analysis
+    from transcription.assessment import assess_transcript
 
     with app.app_context():
         session = db.session()
@@ -59,7 +59,7 @@ def make_transcript(app, call_sid: str, turns, language: str = "zh-CN", seconds:
         transcript = Transcript(recording_id=row.id, call_sid=call_sid, language=language, status="done",
                                 turns=[], text="", redactions=[], categories="", flags="", audio_seconds=seconds,
                                 created_at=now())
-        apply_analysis(transcript, turns, seconds)
+        assess_transcript(transcript, turns, seconds)
         session.add(transcript)
         if agent_id or queue:
             session.add(CallFacts(call_sid=call_sid, agent_id=agent_id, queue=queue, language=language))

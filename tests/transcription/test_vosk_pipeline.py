@@ -4,7 +4,7 @@ import wave
 import pytest
 
 from hotline import db
-from hotline.jobs import enqueue, get_queue, run_burst
+from hotline.jobs import enqueue, run_burst
 from transcription.engine import load_model
 from transcription.models import Transcript
 from transcription.pipeline import transcribe_audio, transcribe_recording
