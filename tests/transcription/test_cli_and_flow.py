@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import select
 
 from hotline import db
@@ -7,6 +8,8 @@ from hotline.jobs import run_burst
 from recordings.models import Recording
 from transcription.models import Transcript
 from tests.recordings.test_callbacks import CALL, SID, callback
+
+pytestmark = pytest.mark.slow  # real Vosk
 
 
 def test_hotline_transcribe_prints_the_speaker_labelled_transcript(runner, call_audio):

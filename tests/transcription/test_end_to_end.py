@@ -3,6 +3,7 @@
 Routing lives in its own area; this test dials the agent with a test-only TwiML endpoint doing what
 routing's <Dial> does for recordings: record-from-answer-dual with the recording status callback.
 """
+import pytest
 from sqlalchemy import select
 
 from hotline import db
@@ -10,6 +11,8 @@ from hotline.jobs import run_burst
 from recordings.models import Recording
 from transcription.models import Transcript
 from tests.sandbox.twiml_app import TwimlApp
+
+pytestmark = pytest.mark.slow  # real Vosk
 
 DIAL = ('<Dial record="record-from-answer-dual" recordingStatusCallback="/recordings/status">'
         '<Client>alice</Client></Dial>')

@@ -1,10 +1,13 @@
 """The reviewer's page in Chromium: sign in, play, click a word to seek, see it highlighted, score, save."""
+import pytest
 from sqlalchemy import select
 
 from hotline import db
 from transcription.models import Review
 from tests.recordings.stored import store_recording
 from tests.transcription.calls import make_transcript, turn
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CALL = "CA" + "6" * 32
 

@@ -11,6 +11,8 @@ from transcription.pipeline import transcribe_audio, transcribe_recording
 from tests.recordings.speech import MODEL_PATH
 from tests.recordings.stored import store_recording
 
+pytestmark = pytest.mark.slow  # real Vosk
+
 CALL = "CA" + "2" * 32
 
 
