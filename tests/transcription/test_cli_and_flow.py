@@ -34,7 +34,7 @@ def test_hotline_transcribe_explains_a_bad_file(runner, tmp_path):
 
 def test_a_completed_callback_ends_in_a_transcript_with_findings_and_a_queue_place(app, twilio, media, call_audio):
     """Webhook to review queue: callback, download job, recording_completed, transcription job."""
-    media.files[SID] = call_audio[0].read_bytes()
+    media.put(SID, call_audio[0].read_bytes())
     callback(twilio, media)
     run_burst(app, ("default",))
     run_burst(app, ("transcription",))
