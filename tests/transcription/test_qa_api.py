@@ -89,3 +89,24 @@ def test_search_by_phrase_agent_queue_date_and_finding(app, api):
     assert found("q=100%25") == set()                  # LIKE wildcards are literal
     assert api.get("/api/qa/search?date=yesterday", token=qa).status_code == 400
     assert api.get("/api/qa/search?agent=bob", token=qa).status_code == 400
+
+
+def test_agent_and_queue_come_from_routing_signals(app, api):
+    from hotline import db
+    from hotline.signals import call_answered, call_routed
+
+    with app.test_request_context():
+        call_routed.send(app, call_sid=COMPLAINT, category="complaint", priority=1, language="zh-CN")
+        call_answered.send(app, call_sid=COMPLAINT, agent_id=42)
+        db.session().commit()
+    make_transcript(app, COMPLAINT, good_call_zh())
+    calls = api.get("/api/qa/search?agent=42&queue=complaint").get_json()["calls"]
+    assert [(c["call_sid"], c["agent_id"], c["queue"]) for c in calls] == [(COMPLAINT, 42, "complaint")]
+
+
+def test_the_qa_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    for path in ("/api/calls/{call_sid}/transcript", "/api/calls/{call_sid}/recording", "/api/qa/queue",
+                 "/api/qa/reviews", "/api/qa/search"):
+        assert path in paths
+    assert paths["/api/qa/reviews"]["post"]["x-roles"] == ["qa", "supervisor"]
