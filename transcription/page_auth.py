@@ -35,7 +35,7 @@ def principal_for_token(token: str) -> Principal | None:
 
 def sign_in(principal: Principal) -> None:
     session.clear()
-    session[SESSION_KEY] = {"name": principal.name, "role": principal.role}
+    session[SESSION_KEY] = {"name": principal.name, "role": principal.role, "token_id": principal.token_id}
     session["csrf"] = secrets.token_urlsafe(24)
 
 
@@ -43,7 +43,13 @@ def page_principal() -> Principal | None:
     data = session.get(SESSION_KEY)
     if not data or data.get("role") not in PAGE_ROLES:
         return None
-    return Principal(name=data["name"], role=data["role"])
+    if data.get("token_id") is not None:
+        # A revoked token ends its page sessions too, at the next request.
+        row = db.session().get(ApiToken, data["token_id"])
+        if row is None or row.revoked_at is not None:
+            session.pop(SESSION_KEY, None)
+            return None
+    return Principal(name=data["name"], role=data["role"], token_id=data.get("token_id"))
 
 
 def csrf_ok() -> bool:

@@ -50,3 +50,17 @@ def test_saving_from_the_page_needs_the_page_s_csrf_token(app, client, api):
     saved = client.post(f"/qa/calls/{COMPLAINT}/review", json={"answers": {"greeting": "yes"}},
                         headers={"X-CSRF-Token": csrf})
     assert saved.status_code == 201 and saved.get_json()["reviewer"] == "qa 王"
+
+
+def test_a_revoked_token_ends_its_page_session(app, client, api):
+    from hotline import db
+    from hotline.clock import now
+    from hotline.models import ApiToken
+
+    signed_in(client, api)
+    assert client.get("/qa/").status_code == 200
+    with app.app_context():
+        row = db.session().query(ApiToken).filter_by(role="qa").one()
+        row.revoked_at = now()
+        db.session().commit()
+    assert client.get("/qa/").status_code == 302
