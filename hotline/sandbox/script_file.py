@@ -74,7 +74,7 @@ def customer_from(data: Any, where: str) -> CustomerScript:
 
 def call_from(data: Any, where: str) -> CallScript:
     data = _fields(data, where, {"from", "to", "at", "inputs", "hangup_after", "url", "audio"})
-    return CallScript(from_=str(data.get("from", "+8613800138000")), to=str(data.get("to", "+861095555")),
+    return CallScript(from_=str(data.get("from", "+8613800138000")), to=str(data["to"]) if data.get("to") else None,
                       at=float(data.get("at", 0)), hangup_after=data.get("hangup_after"),
                       url=data.get("url", "/voice/incoming"), audio=data.get("audio"),
                       inputs=[parse_input(i, f"{where}.inputs[{n}]") for n, i in enumerate(data.get("inputs", []))])

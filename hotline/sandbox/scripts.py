@@ -104,7 +104,7 @@ class CallScript:
     """One inbound call: who calls, when, what they do."""
 
     from_: str = "+8613800138000"
-    to: str = "+861095555"
+    to: str | None = None  # the app's own number
     at: float = 0.0
     inputs: list[Input] = field(default_factory=list)
     hangup_after: float | None = None

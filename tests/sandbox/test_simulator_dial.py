@@ -17,8 +17,8 @@ DIAL = ('<Dial timeout="{timeout}" action="/twiml/done" record="record-from-answ
 
 
 def test_the_first_agent_to_answer_wins_and_the_action_gets_the_dial_result(app, simulator):
-    twiml = TwimlApp(app, {"/in": DIAL.format(timeout=20, nouns="<Client>alice</Client><Number>+8613900000001</Number>"),
-                           "/done": "<Say>Thanks</Say>"})
+    nouns = "<Client>alice</Client><Number>+8613900000001</Number>"
+    twiml = TwimlApp(app, {"/in": DIAL.format(timeout=20, nouns=nouns), "/done": "<Say>Thanks</Say>"})
     simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
     simulator.agent("+8613900000001", answer_after_rings=2, talk_seconds=50)
     call = simulator.call(url="/twiml/in")
