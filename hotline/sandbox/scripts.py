@@ -97,6 +97,8 @@ class CustomerScript:
     hangup_after: float | None = None
     audio: str | None = None
     sms: str = "delivered"  # what becomes of messages sent to this number: delivered, undelivered, failed
+    sms_replies: list[str] = field(default_factory=list)  # texts sent back, one per delivered message
+    reply_after: float = 30.0  # seconds after delivery
 
 
 @dataclass
