@@ -62,7 +62,7 @@ def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: 
     if url:
         from hotline.sandbox.remote import simulate_remote
 
-        sys.exit(simulate_remote(script, url, public_url or settings.public_base_url, settings, until, sandbox_url,
+        sys.exit(simulate_remote(script, url, public_url or url, settings, until, sandbox_url,
                                  speed))
     from hotline.migrate import upgrade
     from hotline.sandbox.simulator import Simulator

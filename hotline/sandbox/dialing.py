@@ -107,7 +107,17 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
     sim.legs.answer(winner)
     noun = nouns[legs.index(winner)]
     if noun.get("url"):
-        outcome = yield from whisper(sim, winner, resolve(options["base"], noun.get("url")), noun.get("method", "POST"))
+        try:
+            outcome = yield from whisper(sim, winner, resolve(options["base"], noun.get("url")),
+                                         noun.get("method", "POST"))
+        except CallerHangup as hangup:
+            if hangup.leg is not winner:  # the caller left while the agent heard the whisper
+                sim.legs.end(winner, "completed")
+                raise
+            outcome = HANGUP
+        except RestUpdate:
+            sim.legs.end(winner, "completed")
+            raise
         if outcome == HANGUP or not winner.alive:
             sim.legs.end(winner, "completed")
             call.log("the dialed party's whisper TwiML hung up; not bridged")
@@ -157,7 +167,7 @@ def converse(sim, call, other, bridge: Bridge, options, queue_params=None):
     if who is call:
         if options["action"]:
             sim.request(call, "action", options["action"], options["method"], params())
-        raise CallerHangup()
+        raise CallerHangup(call)
     return after_dial(call, options, params())
 
 

@@ -76,6 +76,8 @@ class Process:
     def __init__(self, engine: "Engine", body: Body, name: str) -> None:
         self.engine, self.body, self.name = engine, body, name
         self.alive = True
+        self.started = False
+        self._deferred: list[BaseException] = []
         self.finished = Future()
         self._timer: Timer | None = None
         self._waiting: tuple[Future, Callable[[Any], None]] | None = None
@@ -90,13 +92,20 @@ class Process:
             self._waiting = None
 
     def interrupt(self, exc: BaseException) -> None:
-        """Throw `exc` into the process where it is suspended (ignored once it has finished)."""
-        if self.alive:
-            self._detach()
-            self._step(throw=exc)
+        """Throw `exc` into the process where it is suspended (ignored once it has finished).
+
+        A process that has not run yet receives it at its first suspension point."""
+        if not self.alive:
+            return
+        if not self.started:
+            self._deferred.append(exc)
+            return
+        self._detach()
+        self._step(throw=exc)
 
     def _step(self, value: Any = None, throw: BaseException | None = None) -> None:
         self._detach()
+        self.started = True
         try:
             command = self.body.throw(throw) if throw is not None else self.body.send(value)
         except StopIteration as stop:
@@ -125,6 +134,8 @@ class Process:
             self.engine.errors.append((self.name, TypeError(f"process yielded {command!r}")))
             self.alive = False
             self.finished.resolve(None)
+        if self._deferred and self.alive:
+            self.interrupt(self._deferred.pop(0))
 
 
 class Engine:

@@ -34,7 +34,8 @@ class Legs(CallProgress):
                 if update.hangup:
                     leg.log("hung up by the app (REST Status=completed)")
                     return HANGUP
-                leg.log(f"redirected by the app (REST) to {self.sim.short(update.url) if update.url else 'inline TwiML'}")
+                target = self.sim.short(update.url) if update.url else "inline TwiML"
+                leg.log(f"redirected by the app (REST) to {target}")
                 url, method, params, twiml = update.url, update.method, {}, update.twiml
                 continue
             if isinstance(outcome, Next):

@@ -50,7 +50,7 @@ def gather(sim, call, verb: ET.Element, base: str):
     if isinstance(item, HangUp):
         yield Sleep(item.after)
         call.log("the caller hangs up instead of answering")
-        raise CallerHangup()
+        raise CallerHangup(call)
     if isinstance(item, Press) and "dtmf" in inputs and item.after <= timeout:
         digits, key, at_once = cut_digits(item.digits, num_digits, finish)
         yield Sleep(item.after + DIGIT_SECONDS * max(0, len(item.digits) - 1) + (0 if at_once else timeout))

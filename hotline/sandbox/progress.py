@@ -49,7 +49,7 @@ class CallProgress:
     def hang_up(self, leg: SimCall, why: str) -> None:
         if leg.alive and leg.process is not None and leg.process.alive:
             leg.log(why)
-            leg.process.interrupt(CallerHangup())
+            leg.process.interrupt(CallerHangup(leg))
 
     def end(self, leg: SimCall, status: str) -> None:
         if not leg.alive:

@@ -151,5 +151,5 @@ def be_bridged(sim, call, queue: SimQueue, dequeued: Dequeued, waited: float, ac
         if action:
             sim.request(call, "action", action, method,
                         {"QueueResult": "bridged", "QueueSid": queue.sid, "QueueTime": str(int(waited))})
-        raise CallerHangup()
+        raise CallerHangup(call)
 

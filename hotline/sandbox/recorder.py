@@ -39,5 +39,5 @@ def record(sim, call, verb: ET.Element, base: str):
               "RecordingDuration": str(recording.duration), "Digits": "hangup" if hung_up else digits}
     if hung_up:
         sim.request(call, "action", action, method, params)
-        raise CallerHangup()
+        raise CallerHangup(call)
     return Next(action, method, params)

@@ -22,6 +22,8 @@ class RestEvents:
         self.sim.engine.post(lambda: self._place(rest))
 
     def _place(self, rest: dict[str, Any]) -> None:
+        if rest["status"] != "queued" or rest["sid"] in self.sim._by_sid:
+            return  # canceled before the simulator got to it, or already playing
         script = self.sim.callee_script(rest["to"])
         agent = isinstance(script, AgentScript)
         leg = SimCall(self.sim, rest["sid"], "outbound-api", rest["from"], rest["to"], inputs=list(script.inputs),
@@ -40,7 +42,12 @@ class RestEvents:
     def on_call_updated(self, sid: str, changes: dict[str, str]) -> dict[str, Any] | None:
         leg = self.sim._by_sid.get(sid)
         if leg is None:
-            return None  # a REST call not yet picked up: the sandbox answers from its own record
+            # A REST call the engine has not picked up yet: the sandbox answers from its own record
+            # (a hang-up cancels it there); a redirect is applied once the call exists.
+            if "Status" not in changes and self.sim.sandbox.state.find_call(sid) is not None:
+                self.sim.engine.post(lambda: self._update(self.sim._by_sid[sid], changes)
+                                     if sid in self.sim._by_sid else None)
+            return None
         if leg.status in FINAL:
             raise SandboxError(400, 21220, "Call is not in-progress. Cannot redirect.")
         self.sim.engine.post(lambda: self._update(leg, changes))

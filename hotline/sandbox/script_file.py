@@ -60,7 +60,8 @@ def agent_from(data: Any, where: str) -> AgentScript:
 
 
 def customer_from(data: Any, where: str) -> CustomerScript:
-    data = _fields(data or {}, where, {"answer", "answer_after_rings", "inputs", "hangup_after", "audio", "sms"})
+    data = _fields(data or {}, where, {"answer", "answer_after_rings", "inputs", "hangup_after", "audio", "sms",
+                                       "sms_replies", "reply_after"})
     if data.get("sms", "delivered") not in ("delivered", "undelivered", "failed"):
         raise ScriptError(f"{where}.sms: must be delivered, undelivered or failed, got {data['sms']!r}")
     answer = data.get("answer", "human")
@@ -69,12 +70,14 @@ def customer_from(data: Any, where: str) -> CustomerScript:
     return CustomerScript(answer=answer, answer_after_rings=int(data.get("answer_after_rings", 1)),
                           hangup_after=data.get("hangup_after"), audio=data.get("audio"),
                           sms=data.get("sms", "delivered"),
+                          sms_replies=[str(text) for text in data.get("sms_replies") or []],
+                          reply_after=float(data.get("reply_after", 30.0)),
                           inputs=[parse_input(i, f"{where}.inputs[{n}]") for n, i in enumerate(data.get("inputs", []))])
 
 
 def call_from(data: Any, where: str) -> CallScript:
     data = _fields(data, where, {"from", "to", "at", "inputs", "hangup_after", "url", "audio"})
-    return CallScript(from_=str(data.get("from", "+8613800138000")), to=str(data.get("to", "+861095555")),
+    return CallScript(from_=str(data.get("from", "+8613800138000")), to=str(data["to"]) if data.get("to") else None,
                       at=float(data.get("at", 0)), hangup_after=data.get("hangup_after"),
                       url=data.get("url", "/voice/incoming"), audio=data.get("audio"),
                       inputs=[parse_input(i, f"{where}.inputs[{n}]") for n, i in enumerate(data.get("inputs", []))])

@@ -97,6 +97,8 @@ class CustomerScript:
     hangup_after: float | None = None
     audio: str | None = None
     sms: str = "delivered"  # what becomes of messages sent to this number: delivered, undelivered, failed
+    sms_replies: list[str] = field(default_factory=list)  # texts sent back, one per delivered message
+    reply_after: float = 30.0  # seconds after delivery
 
 
 @dataclass
@@ -104,7 +106,7 @@ class CallScript:
     """One inbound call: who calls, when, what they do."""
 
     from_: str = "+8613800138000"
-    to: str = "+861095555"
+    to: str | None = None  # the app's own number
     at: float = 0.0
     inputs: list[Input] = field(default_factory=list)
     hangup_after: float | None = None

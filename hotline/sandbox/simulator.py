@@ -79,12 +79,12 @@ class Simulator:
             sandbox.state.listener.on_call_created(placed)  # placed before the simulator was there
 
     # Scripting
-    def call(self, from_: str = "+8613800138000", to: str = "+861095555", *, at: float | None = None,
+    def call(self, from_: str = "+8613800138000", to: str | None = None, *, at: float | None = None,
              inputs: list[Input] | None = None, hangup_after: float | None = None, url: str = "/voice/incoming",
              audio: str | None = None) -> SimCall:
-        """An inbound call to the app's number, starting `at` virtual seconds after the simulation began."""
-        leg = SimCall(self, new_sid("CA"), "inbound", from_, to, inputs=inputs, hangup_after=hangup_after,
-                      audio=audio, role="caller")
+        """An inbound call to `to` (default: the app's TWILIO_FROM_NUMBER), `at` virtual seconds after the start."""
+        leg = SimCall(self, new_sid("CA"), "inbound", from_, to or self.number, inputs=inputs,
+                      hangup_after=hangup_after, audio=audio, role="caller")
         leg.status_callback, leg.status_events = self.status_url, ("completed",)
         self.add(leg)
         absolute = url if url.startswith(("http://", "https://")) else self.transport.public_base_url + url

@@ -53,8 +53,10 @@ def test_control_endpoints_need_the_account_credentials(app, settings):
     assert no_live.status_code == 404 and "hotline serve" in no_live.json()["message"]
 
 
-def test_simulate_url_without_a_serving_sandbox_plays_from_its_own(app, live_server, runner):
-    result = runner.invoke(args=["simulate", "--url", live_server.url, "--speed", "20", str(EXAMPLE)])
+def test_simulate_url_without_a_serving_sandbox_plays_from_its_own(app, live_server, runner, settings):
+    # The test server signs against PUBLIC_BASE_URL, not the loopback port it listens on.
+    result = runner.invoke(args=["simulate", "--url", live_server.url, "--public-url", settings.public_base_url,
+                                 "--speed", "20", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
     assert "no running hotline serve sandbox found" in result.output
     assert "POST /voice/incoming -> 200" in result.output and "completed" in result.output

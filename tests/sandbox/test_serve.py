@@ -81,7 +81,8 @@ def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
         printed = re.search(r"Sandbox telephony at (http://\S+);", log.read_text())
         assert printed, log.read_text()
         for child in children_of(serve.pid):  # web, worker and scheduler all use that one sandbox
-            assert f"TWILIO_API_URL={printed.group(1)}".encode() in Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+            environ = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+            assert f"TWILIO_API_URL={printed.group(1)}".encode() in environ
         client = Client(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, http_client=RebasedHttpClient(printed.group(1)))
         assert client.messages.create(to="+8613800138000", from_="+15005550006", body="hi").status == "queued"
 

@@ -17,8 +17,8 @@ DIAL = ('<Dial timeout="{timeout}" action="/twiml/done" record="record-from-answ
 
 
 def test_the_first_agent_to_answer_wins_and_the_action_gets_the_dial_result(app, simulator):
-    twiml = TwimlApp(app, {"/in": DIAL.format(timeout=20, nouns="<Client>alice</Client><Number>+8613900000001</Number>"),
-                           "/done": "<Say>Thanks</Say>"})
+    nouns = "<Client>alice</Client><Number>+8613900000001</Number>"
+    twiml = TwimlApp(app, {"/in": DIAL.format(timeout=20, nouns=nouns), "/done": "<Say>Thanks</Say>"})
     simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
     simulator.agent("+8613900000001", answer_after_rings=2, talk_seconds=50)
     call = simulator.call(url="/twiml/in")
@@ -220,3 +220,23 @@ def test_a_busy_agent_comes_back_busy_while_another_still_rings(app, simulator):
     busy, alice = (c for c in simulator.calls if c.role == "agent")
     assert (busy.status, busy.ended_at) == ("busy", 1.0)
     assert alice.status == "completed" and alice.answered_at == 12
+
+
+def test_hanging_up_during_the_whisper_is_told_apart_for_agent_and_caller(app, simulator):
+    from hotline.sandbox import hangup
+
+    twiml = TwimlApp(app, {
+        "/whisper": '<Gather numDigits="1"><Say>Press 1 to accept the call from the hotline queue</Say></Gather>',
+        "/done": lambda form, args: f"<Say>{form['DialBridged']}</Say>",
+        "/alice": '<Dial action="/twiml/done"><Client url="/twiml/whisper">alice</Client></Dial>',
+        "/bob": '<Dial action="/twiml/done"><Client url="/twiml/whisper">bob</Client></Dial>'})
+    simulator.agent("client:alice", inputs=[hangup(after=1)])  # the agent rejects by hanging up
+    simulator.agent("client:bob", inputs=[])
+    rejected = simulator.call(url="/twiml/alice")
+    gone = simulator.call(url="/twiml/bob", hangup_after=8)  # the caller leaves while bob hears it
+    simulator.run()
+    alice, bob = (next(c for c in simulator.calls if c.to == f"client:{n}") for n in ("alice", "bob"))
+    assert rejected.said == ["false"] and rejected.status == "completed"
+    assert alice.status == "completed"
+    assert gone.ended_at == 8 and bob.status == "completed" and bob.ended_at == 8
+    assert [f["CallSid"] for f in twiml.forms("/done")] == [rejected.sid]

@@ -164,3 +164,29 @@ def test_a_call_placed_by_a_forked_rq_job_reaches_the_simulator(app, simulator):
         job.refresh()
         sid = job.return_value()
     assert simulator.find(sid).said == ["Calling about your ticket"]
+
+
+def test_a_call_canceled_or_redirected_before_the_simulator_ran_follows_that(app, simulator):
+    twiml = TwimlApp(app, {"/answer": "<Say>old</Say>", "/newer": "<Say>new</Say>"})
+    canceled = place(app, "+8613800000001")
+    moved = place(app, "+8613800000002")
+    with app.app_context():
+        get_gateway().hangup_call(canceled.sid)
+        get_gateway().redirect_call(moved.sid, f"{BASE}/twiml/newer")
+    simulator.run()
+    assert simulator.find(canceled.sid) is None
+    assert simulator.sandbox.find_call(canceled.sid)["status"] == "canceled"
+    assert simulator.find(moved.sid).said == ["new"] and twiml.forms("/answer") == []
+
+
+def test_a_customer_replies_to_a_delivered_message(app, simulator):
+    simulator.customer("+8613800138000", sms_replies=["1", "非常满意"], reply_after=60)
+    with app.app_context():
+        get_gateway().send_sms("+8613800138000", "问题解决了吗？回复1是，2否")
+        get_gateway().send_sms("+8613800138000", "请评价我们的服务")
+    simulator.run()
+    with app.app_context():
+        replies = [(m.body, m.from_number) for m in db.session().scalars(
+            select(SmsMessage).where(SmsMessage.direction == "inbound").order_by(SmsMessage.id))]
+    assert replies == [("1", "+8613800138000"), ("非常满意", "+8613800138000")]
+    assert simulator.now == 63

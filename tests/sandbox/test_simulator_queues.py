@@ -10,7 +10,8 @@ BASE = "http://127.0.0.1:5000"
 def test_wait_url_is_requested_on_entry_and_each_time_its_twiml_ends(app, simulator):
     twiml = TwimlApp(app, {
         "/enter": '<Enqueue waitUrl="/twiml/wait" action="/twiml/left">support</Enqueue>',
-        "/wait": lambda form, args: "<Leave/>" if int(form["QueueTime"]) >= 20 else '<Say>Please hold</Say><Pause length="8"/>',
+        "/wait": lambda form, args: ("<Leave/>" if int(form["QueueTime"]) >= 20
+                                     else '<Say>Please hold</Say><Pause length="8"/>'),
         "/left": lambda form, args: f"<Say>Result {form['QueueResult']}</Say>",
     })
     call = simulator.call(url="/twiml/enter")
@@ -18,7 +19,7 @@ def test_wait_url_is_requested_on_entry_and_each_time_its_twiml_ends(app, simula
     waits = twiml.forms("/wait")
     # "Please hold" takes 0.8 s, then 8 s of pause: 8.8 s per round
     assert [w["QueueTime"] for w in waits] == ["0", "8", "17", "26"]
-    assert waits[0]["QueuePosition"] == "1" and waits[0]["CurrentQueueSize"] == "1" and waits[0]["MaxQueueSize"] == "1000"
+    assert (waits[0]["QueuePosition"], waits[0]["CurrentQueueSize"], waits[0]["MaxQueueSize"]) == ("1", "1", "1000")
     left = twiml.forms("/left")[0]
     assert left["QueueResult"] == "leave" and left["QueueTime"] == "26"
     assert call.said[-1] == "Result leave"

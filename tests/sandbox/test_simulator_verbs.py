@@ -168,3 +168,17 @@ def test_advancing_the_app_clock_between_runs_is_kept(app, simulator, clock):
     simulator.run()
     times = [at - start for _p, _a, _f, at in twiml.seen]
     assert times == [timedelta(0), timedelta(hours=24, seconds=10)]
+
+
+def test_a_webhook_slower_than_twilio_waits_is_an_application_error(app, simulator):
+    import time
+
+    def slow(form, args):
+        time.sleep(0.2)
+        return "<Say>too late</Say>"
+
+    TwimlApp(app, {"/slow": slow})
+    simulator.transport.wait_seconds = 0.1  # Twilio waits 15 s; the rule, not the number, is under test
+    call = simulator.call(url="/twiml/slow")
+    simulator.run()
+    assert call.said == [] and "no answer within 0.1 s" in call.errors[0]
