@@ -49,14 +49,15 @@ def check_menu(tree: MenuTree) -> list[Problem]:
             action = option.action
             if action.kind in ("goto", "info") and action.node and action.node not in tree.nodes:
                 which = "goto" if action.kind == "goto" else "then"
-                add("error", option.line, f"{field}.{which}", f"unknown node {action.node!r}")
+                add("error", tree.lines.get(f"{field}.{which}", option.line), f"{field}.{which}",
+                    f"unknown node {action.node!r}")
             if action.kind == "queue" and action.queue not in QUEUES:
-                add("error", option.line, f"{field}.queue",
+                add("error", tree.lines.get(f"{field}.queue", option.line), f"{field}.queue",
                     f"unknown queue {action.queue!r} (queues: {', '.join(QUEUES)})")
             for words in option.words.values():
                 for word in words:
                     if word in spoken and spoken[word] != index:
-                        add("error", option.line, f"{field}.words",
+                        add("error", tree.lines.get(f"{field}.words", option.line), f"{field}.words",
                             f"duplicate spoken word {word!r} (also options[{spoken[word]}])")
                     spoken[word] = index
 

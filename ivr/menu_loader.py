@@ -27,13 +27,16 @@ class _Reader:
 
     def fail(self, node: yaml.Node | None, path: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
+        self.fail_at(line, path, message)
+
+    def fail_at(self, line: int, path: str, message: str) -> None:
         self.problems.append(f"{self.source}:{line}: {path}: {message}")
 
     def mapping(self, node: yaml.Node | None, path: str) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, path, "expected a mapping")
             return None
-        self.lines[path] = node.start_mark.line + 1
+        self.lines.setdefault(path, node.start_mark.line + 1)
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
@@ -41,13 +44,15 @@ class _Reader:
                 self.fail(key_node, f"{path}.{key}", "duplicate key")
                 continue
             result[key] = value_node
+            # A field is named by the line of its key: that is where an operator looks.
+            self.lines[f"{path}.{key}"] = key_node.start_mark.line + 1
         return result
 
     def scalar(self, node: yaml.Node | None, path: str) -> str | None:
         if not isinstance(node, yaml.ScalarNode) or node.value == "" and node.tag.endswith(":null"):
             self.fail(node, path, "expected a text value")
             return None
-        self.lines[path] = node.start_mark.line + 1
+        self.lines.setdefault(path, node.start_mark.line + 1)
         return str(node.value)
 
     def texts(self, node: yaml.Node | None, path: str, languages: tuple[str, ...]) -> dict[str, str]:
@@ -67,7 +72,7 @@ class _Reader:
                 texts[language] = text.strip()
         for language in languages:
             if language not in items:
-                self.fail(node, path, f"missing translation for {language}")
+                self.fail_at(self.lines.get(path, 1), path, f"missing translation for {language}")
         return texts
 
     def words(self, node: yaml.Node, path: str) -> dict[str, tuple[str, ...]]:
@@ -171,7 +176,7 @@ def _node(reader: _Reader, name: str, node: yaml.Node, languages: tuple[str, ...
             if option.key is not None:
                 seen[option.key] = index
             options.append(option)
-    return Node(name=name, prompt=prompt, options=tuple(options), line=node.start_mark.line + 1)
+    return Node(name=name, prompt=prompt, options=tuple(options), line=reader.lines.get(path, node.start_mark.line + 1))
 
 
 def parse_menu(text: str, source: str) -> tuple[MenuTree | None, list[str]]:

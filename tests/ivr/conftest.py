@@ -58,8 +58,8 @@ class Caller:
         self.last: Twiml | None = None
 
     def params(self, **extra: str) -> dict[str, str]:
-        return self.twilio.call_params(self.sid, From=self.number, Caller=self.number,
-                                       CallStatus="in-progress", **extra)
+        return self.twilio.call_params(self.sid, **{"From": self.number, "Caller": self.number,
+                                                    "CallStatus": "in-progress", **extra})
 
     def post(self, url: str, **extra: str) -> Twiml:
         self.last = Twiml(self.twilio.post(url, self.params(**extra)))
