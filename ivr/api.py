@@ -13,6 +13,7 @@ from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
 from hotline.models import FINAL_CALL_STATUSES, Call, CallEvent
+from ivr.handover import IVR_EVENT_KINDS
 from ivr.report import Journey, summarise
 
 
@@ -41,7 +42,7 @@ def ivr_report():
     rows = session.execute(
         select(Call.id, Call.status, CallEvent.data)
         .join(CallEvent, CallEvent.call_id == Call.id)
-        .where(CallEvent.kind == "ivr", Call.created_at >= since, Call.created_at < until)
+        .where(CallEvent.kind.in_(IVR_EVENT_KINDS), Call.created_at >= since, Call.created_at < until)
         .order_by(Call.id, CallEvent.id)
     ).all()
     journeys: dict[int, Journey] = {}

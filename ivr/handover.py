@@ -22,10 +22,17 @@ log = logging.getLogger(__name__)
 VOICEMAIL_MAX_SECONDS = 120
 
 
+IVR_EVENT_KINDS = ("incoming", "ivr")
+
+
 def record_step(session: Session, call: Call, node: str, heard: str = "", via: str = "", result: str = "",
                 **extra: object) -> None:
-    """One IVR step in the call's history: where the caller was, what they did, what followed."""
-    record_event(session, call, "ivr", node=node, input=heard, via=via, result=result,
+    """One IVR step in the call's history: where the caller was, what they did, what followed.
+
+    The first step is kind "incoming" (the call's arrival, which every area reads); later ones "ivr".
+    """
+    record_event(session, call, "incoming" if node == "incoming" else "ivr", node=node, input=heard, via=via,
+                 result=result,
                  **{k: v for k, v in extra.items() if v is not None})
 
 

@@ -166,7 +166,7 @@ def ivr_steps(app, sid: str) -> list[dict]:
 
     with app.app_context():
         call = db.session().scalars(select(Call).where(Call.sid == sid)).one()
-        return [e.data for e in call.events if e.kind == "ivr"]
+        return [e.data for e in call.events if e.kind in ("incoming", "ivr")]
 
 
 def call_row(app, sid: str):
