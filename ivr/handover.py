@@ -10,10 +10,9 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import signals
 from hotline.calendar import get_calendar
-from hotline.calls import record_event
 from hotline.clock import now
-from hotline.models import Call
 from hotline.webhooks import public_url_for
+from ivr.call_steps import CallSteps
 from ivr.destination import NIGHT_QUEUE, choose_destination
 from ivr.menu import MenuTree
 from ivr.prompts import phrase, say_all
@@ -25,15 +24,14 @@ VOICEMAIL_MAX_SECONDS = 120
 IVR_EVENT_KINDS = ("incoming", "ivr")
 
 
-def record_step(session: Session, call: Call, node: str, heard: str = "", via: str = "", result: str = "",
+def record_step(session: Session, call: CallSteps, node: str, heard: str = "", via: str = "", result: str = "",
                 **extra: object) -> None:
     """One IVR step in the call's history: where the caller was, what they did, what followed.
 
     The first step is kind "incoming" (the call's arrival, which every area reads); later ones "ivr".
     """
-    record_event(session, call, "incoming" if node == "incoming" else "ivr", node=node, input=heard, via=via,
-                 result=result,
-                 **{k: v for k, v in extra.items() if v is not None})
+    call.record("incoming" if node == "incoming" else "ivr", node=node, input=heard, via=via, result=result,
+                **{k: v for k, v in extra.items() if v is not None})
 
 
 def night_agents(language: str) -> int:
@@ -47,7 +45,7 @@ def night_agents(language: str) -> int:
         return 0
 
 
-def send_to_queue(session: Session, call: Call, tree: MenuTree, language: str, skill: str, priority: int, *,
+def send_to_queue(session: Session, call: CallSteps, tree: MenuTree, language: str, skill: str, priority: int, *,
                   node: str, heard: str = "", via: str = "", ticket_number: str | None = None,
                   reason: str | None = None) -> VoiceResponse:
     language = language or current_app.config["HOTLINE_SETTINGS"].default_language

@@ -6,10 +6,9 @@ from flask import Blueprint, request
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import db
-from hotline.calls import ensure_call
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
+from ivr.call_steps import open_call
 from ivr.choice import choose
 from ivr.handover import offer_voicemail, record_step, send_to_queue
 from ivr.menu import MenuTree
@@ -25,18 +24,15 @@ MAX_REPROMPTS = 2
 FALLBACK_SKILL, FALLBACK_PRIORITY = "inquiry", 2
 
 
-def _call_or_400():
-    sid = request.form.get("CallSid", "")
-    if not sid:
-        return None
-    session = db.session()
-    return session, ensure_call(session, sid, request.form)
+def _call_or_400(*, first_request: bool = False):
+    steps = open_call(request.form, first_request=first_request)
+    return None if steps is None else (steps.session, steps)
 
 
 @bp.post("/incoming")
 @twilio_webhook
 def incoming():
-    found = _call_or_400()
+    found = _call_or_400(first_request=True)
     if found is None:
         return "CallSid is required\n", 400
     session, call = found

@@ -47,7 +47,7 @@ def voicemail_left():
     if not recording_sid:
         return "RecordingSid or RecordingUrl is required\n", 400
     # Twilio may retry the action: one message is one ticket.
-    already = any(e.kind == "ivr" and e.data.get("recording_sid") == recording_sid for e in call.events)
+    already = any(step.get("recording_sid") == recording_sid for step in call.steps())
     if not already:
         record_step(session, call, "voicemail", request.form.get("RecordingDuration", ""), "record", "voicemail",
                     recording_sid=recording_sid, category=request.args.get("category") or None)
