@@ -36,6 +36,7 @@ from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token-0000"
+GUNICORN_EXTRA = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
 BARE_APP = '''
 from flask import Flask, Response
 app = Flask(__name__)
@@ -63,7 +64,7 @@ def free_port() -> int:
 
 def start_gunicorn(app_path: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_path],
+        [sys.executable, "-m", "gunicorn", "-w", "2", *GUNICORN_EXTRA, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_path],
         cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

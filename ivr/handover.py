@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, url_for
-from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import signals
 from hotline.calendar import get_calendar
 from hotline.clock import now
 from hotline.webhooks import public_url_for
-from ivr.call_steps import CallSteps
+from ivr.call_steps import BufferedCall, CallSteps
 from ivr.destination import NIGHT_QUEUE, choose_destination
 from ivr.menu import MenuTree
 from ivr.prompts import phrase, say_all
@@ -24,7 +23,7 @@ VOICEMAIL_MAX_SECONDS = 120
 IVR_EVENT_KINDS = ("incoming", "ivr")
 
 
-def record_step(session: Session, call: CallSteps, node: str, heard: str = "", via: str = "", result: str = "",
+def record_step(call: CallSteps | BufferedCall, node: str, heard: str = "", via: str = "", result: str = "",
                 **extra: object) -> None:
     """One IVR step in the call's history: where the caller was, what they did, what followed.
 
@@ -45,9 +44,10 @@ def night_agents(language: str) -> int:
         return 0
 
 
-def send_to_queue(session: Session, call: CallSteps, tree: MenuTree, language: str, skill: str, priority: int, *,
+def send_to_queue(call: CallSteps | BufferedCall, tree: MenuTree, language: str, skill: str, priority: int, *,
                   node: str, heard: str = "", via: str = "", ticket_number: str | None = None,
                   reason: str | None = None) -> VoiceResponse:
+    call = call.durable_call()
     language = language or current_app.config["HOTLINE_SETTINGS"].default_language
     calendar, moment = get_calendar(), now()
     business_hours = calendar.is_business_hours(moment)
@@ -56,15 +56,16 @@ def send_to_queue(session: Session, call: CallSteps, tree: MenuTree, language: s
                                      night_agents=night_agents(language) if night_shift else 0)
     call.language = language
     if destination.kind == "voicemail":
-        record_step(session, call, node, heard, via, "voicemail-offered", category=skill, reason=reason,
+        record_step(call, node, heard, via, "voicemail-offered", category=skill, reason=reason,
                     ticket_number=ticket_number)
-        session.commit()
+        call.commit()
         return offer_voicemail(tree, language, skill, after_hours=True)
-    record_step(session, call, node, heard, via, f"queue:{destination.queue}", category=skill, priority=priority,
+    record_step(call, node, heard, via, f"queue:{destination.queue}", category=skill, priority=priority,
                 ticket_number=ticket_number, reason=reason)
+    call.write()  # receivers (tickets) see the whole path in the same transaction
     signals.call_routed.send(current_app._get_current_object(), call_sid=call.sid, category=skill,
                              priority=priority, language=language, ticket_number=ticket_number)
-    session.commit()
+    call.commit()
     response = VoiceResponse()
     say_all(response, phrase(tree, "transferring", language))
     response.redirect(url_for("routing.enter", queue=destination.queue, priority=priority), method="POST")

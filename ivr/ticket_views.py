@@ -66,18 +66,18 @@ def ticket_entered():
     found = _call_or_400()
     if found is None:
         return "CallSid is required\n", 400
-    session, call = found
+    call = found[1]
     tree = get_menu()
     state = MenuState.from_query(request.args)
     digits = request.form.get("Digits", "").strip()
     status = look_up_ticket(digits, state.language or current_app.config["HOTLINE_SETTINGS"].default_language)
     if status is None:
         lead = phrase(tree, "ticket_not_found", state.language) if digits else None
-        return twiml_response(missed(session, call, tree, state, "ticket_entry", digits, "dtmf" if digits else "",
+        return twiml_response(missed(call, tree, state, "ticket_entry", digits, "dtmf" if digits else "",
                                      "not-found" if digits else "no-input", ask=ask_ticket_number, lead=lead,
                                      skill=AFTERSALES, priority=AFTERSALES_PRIORITY))
-    record_step(session, call, "ticket_entry", digits, "dtmf", "ticket-found", ticket_number=status.number)
-    session.commit()
+    record_step(call, "ticket_entry", digits, "dtmf", "ticket-found", ticket_number=status.number)
+    call.commit()
     return twiml_response(tell_status(tree, state, status))
 
 
@@ -87,7 +87,7 @@ def ticket_follow_up():
     found = _call_or_400()
     if found is None:
         return "CallSid is required\n", 400
-    session, call = found
+    call = found[1]
     tree = get_menu()
     state = MenuState.from_query(request.args)
     number = request.args.get("ticket", "")
@@ -96,12 +96,12 @@ def ticket_follow_up():
     choice = choose(FOLLOW_UP, request.form.get("Digits"), request.form.get("SpeechResult"))
     step = {"node": "ticket_status", "heard": choice.heard, "via": choice.via}
     if choice.kind == "option":
-        return twiml_response(send_to_queue(session, call, tree, state.language, AFTERSALES, AFTERSALES_PRIORITY,
+        return twiml_response(send_to_queue(call, tree, state.language, AFTERSALES, AFTERSALES_PRIORITY,
                                             ticket_number=number, **step))
     if choice.kind == "none":
         # They heard what they called for and said nothing more: served by the IVR alone.
-        record_step(session, call, result="served", ticket_number=number, **step)
-        session.commit()
+        record_step(call, result="served", ticket_number=number, **step)
+        call.durable_call().commit()  # served by the IVR alone: the whole path is kept now
         response = VoiceResponse()
         say_all(response, phrase(tree, "goodbye", state.language))
         response.hangup()
@@ -109,20 +109,20 @@ def ticket_follow_up():
     if choice.kind == "back":
         back = MenuState(state.node, state.language, state.trail) if tree.node(state.node) else \
             MenuState(tree.known_caller_start, state.language)
-        record_step(session, call, result=f"back:{back.node}", ticket_number=number, **step)
-        session.commit()
+        record_step(call, result=f"back:{back.node}", ticket_number=number, **step)
+        call.commit()
         return twiml_response(ask_menu(tree, back))
     provider = get_ticket_status_provider()
     status = provider.lookup(number, state.language) if provider is not None else None
     if status is None:  # the ticket went away meanwhile (merged, deleted): ask for a number again
-        record_step(session, call, result="ticket-gone", ticket_number=number, **step)
-        session.commit()
+        record_step(call, result="ticket-gone", ticket_number=number, **step)
+        call.commit()
         return twiml_response(ask_ticket_number(tree, state, phrase(tree, "ticket_not_found", state.language)))
     if choice.kind == "repeat":
-        record_step(session, call, result="repeat", ticket_number=number, **step)
-        session.commit()
+        record_step(call, result="repeat", ticket_number=number, **step)
+        call.commit()
         return twiml_response(tell_status(tree, state, status))
-    return twiml_response(missed(session, call, tree, state, "ticket_status", choice.heard, choice.via, "invalid",
+    return twiml_response(missed(call, tree, state, "ticket_status", choice.heard, choice.via, "invalid",
                                  ask=lambda t, s, lead: tell_status(t, s, status, lead), skill=AFTERSALES,
                                  priority=AFTERSALES_PRIORITY, ticket_number=number))
 

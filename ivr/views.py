@@ -8,7 +8,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
-from ivr.call_steps import open_call
+from ivr.call_steps import BufferedCall, open_call
 from ivr.choice import choose
 from ivr.handover import offer_voicemail, record_step, send_to_queue
 from ivr.menu import MenuTree
@@ -25,8 +25,13 @@ FALLBACK_SKILL, FALLBACK_PRIORITY = "inquiry", 2
 
 
 def _call_or_400(*, first_request: bool = False):
-    steps = open_call(request.form, first_request=first_request)
-    return None if steps is None else (steps.session, steps)
+    """The call this webhook is about: its row on the first request, a step buffer after that."""
+    if not request.form.get("CallSid"):
+        return None
+    if first_request:
+        steps = open_call(request.form, first_request=True)
+        return None if steps is None else (steps.session, steps)
+    return None, BufferedCall(request.form)
 
 
 @bp.post("/incoming")
@@ -48,9 +53,9 @@ def incoming():
     else:
         greeting = voiced(tree, tree.greeting, "")
         state = MenuState(tree.start)
-    record_step(session, call, "incoming", result="known-caller" if language else "new-caller",
+    record_step(call, "incoming", result="known-caller" if language else "new-caller",
                 language=language or None)
-    session.commit()
+    call.commit()
     return twiml_response(ask_menu(tree, state, greeting))
 
 
@@ -60,28 +65,28 @@ def choose_option():
     found = _call_or_400()
     if found is None:
         return "CallSid is required\n", 400
-    session, call = found
+    call = found[1]
     tree = get_menu()
     state = MenuState.from_query(request.args)
     node = tree.node(state.node)
     if node is None:
         # The operator removed this node while the caller was in it: start them again, politely.
         state = MenuState(tree.known_caller_start if state.language else tree.start, state.language)
-        record_step(session, call, "restart", result=f"goto:{state.node}", reason="node no longer in the menu")
-        session.commit()
+        record_step(call, "restart", result=f"goto:{state.node}", reason="node no longer in the menu")
+        call.commit()
         return twiml_response(ask_menu(tree, state))
     choice = choose(node, request.form.get("Digits"), request.form.get("SpeechResult"))
     if choice.kind in ("none", "invalid"):
-        return twiml_response(missed(session, call, tree, state, node.name, choice.heard, choice.via,
+        return twiml_response(missed(call, tree, state, node.name, choice.heard, choice.via,
                                      "no-input" if choice.kind == "none" else "invalid"))
     if choice.kind == "repeat":
-        record_step(session, call, node.name, choice.heard, choice.via, "repeat")
-        session.commit()
+        record_step(call, node.name, choice.heard, choice.via, "repeat")
+        call.commit()
         return twiml_response(ask_menu(tree, state))
     if choice.kind == "back":
         state = state.back()
-        record_step(session, call, node.name, choice.heard, choice.via, f"back:{state.node}")
-        session.commit()
+        record_step(call, node.name, choice.heard, choice.via, f"back:{state.node}")
+        call.commit()
         return twiml_response(ask_menu(tree, state))
     assert choice.option is not None
     option, action = choice.option, choice.option.action
@@ -91,10 +96,10 @@ def choose_option():
     step = {"node": node.name, "heard": choice.heard, "via": choice.via}
     if action.kind == "queue":
         assert action.queue is not None
-        return twiml_response(send_to_queue(session, call, tree, state.language, action.queue, action.priority,
+        return twiml_response(send_to_queue(call, tree, state.language, action.queue, action.priority,
                                             **step))
-    record_step(session, call, result=action.describe(), **step)
-    session.commit()
+    record_step(call, result=action.describe(), **step)
+    call.commit()
     if action.kind == "goto":
         return twiml_response(ask_menu(tree, state.go_to(action.node or state.node)))
     if action.kind == "info":
@@ -106,21 +111,22 @@ def choose_option():
         return twiml_response(ask_ticket_number(tree, MenuState(node.name, state.language, state.trail)))
     if action.kind == "voicemail":
         return twiml_response(offer_voicemail(tree, state.language, FALLBACK_SKILL))
+    call.durable_call().commit()  # a goodbye leaves the menu: the path is kept now
     response = VoiceResponse()  # hangup
     say_all(response, voiced(tree, action.text, state.language))
     response.hangup()
     return twiml_response(response)
 
 
-def missed(session, call, tree: MenuTree, state: MenuState, node: str, heard: str, via: str, result: str,
+def missed(call, tree: MenuTree, state: MenuState, node: str, heard: str, via: str, result: str,
            *, ask=None, lead: list | None = None, skill: str = FALLBACK_SKILL, priority: int = FALLBACK_PRIORITY,
            ticket_number: str | None = None) -> VoiceResponse:
     """A wrong key or silence: sorry and the same question again, twice at most; then a person."""
     state = state.missed()
-    record_step(session, call, node, heard, via, result, misses=state.misses)
+    record_step(call, node, heard, via, result, misses=state.misses)
     if state.misses > MAX_REPROMPTS:
-        return send_to_queue(session, call, tree, state.language, skill, priority, node=node, heard=heard, via=via,
+        return send_to_queue(call, tree, state.language, skill, priority, node=node, heard=heard, via=via,
                              ticket_number=ticket_number, reason=f"{state.misses} misses")
-    session.commit()
+    call.commit()
     sorry = lead if lead is not None else phrase(tree, "sorry", state.language)
     return (ask or ask_menu)(tree, state, sorry)

@@ -41,20 +41,21 @@ def voicemail_left():
     found = _call_or_400()
     if found is None:
         return "CallSid is required\n", 400
-    session, call = found
     tree, language = get_menu(), _language()
     recording_sid = _recording_sid()
     if not recording_sid:
         return "RecordingSid or RecordingUrl is required\n", 400
+    call = found[1].durable_call()
     # Twilio may retry the action: one message is one ticket.
     already = any(step.get("recording_sid") == recording_sid for step in call.steps())
     if not already:
-        record_step(session, call, "voicemail", request.form.get("RecordingDuration", ""), "record", "voicemail",
+        record_step(call, "voicemail", request.form.get("RecordingDuration", ""), "record", "voicemail",
                     recording_sid=recording_sid, category=request.args.get("category") or None)
         call.language = language
+        call.write()
         signals.voicemail_left.send(current_app._get_current_object(), call_sid=call.sid,
                                     recording_sid=recording_sid, language=language)
-    session.commit()
+    call.commit()
     response = VoiceResponse()
     say_all(response, phrase(tree, "voicemail_thanks", language))
     response.hangup()
@@ -68,13 +69,14 @@ def voicemail_missed():
     found = _call_or_400()
     if found is None:
         return "CallSid is required\n", 400
-    session, call = found
+    call = found[1]
     tree, language = get_menu(), _language()
     misses = int(request.args.get("misses", "0")) + 1 if request.args.get("misses", "0").isdigit() else 1
     category = request.args.get("category") or "inquiry"
-    record_step(session, call, "voicemail", "", "", "no-message", misses=misses)
-    session.commit()
+    record_step(call, "voicemail", "", "", "no-message", misses=misses)
+    call.commit()
     if misses > MAX_SILENT_RECORDINGS:
+        call.durable_call().commit()
         response = VoiceResponse()
         say_all(response, phrase(tree, "voicemail_missed", language) + phrase(tree, "goodbye", language))
         response.hangup()

@@ -160,11 +160,14 @@ def announced(app):
 
 
 def ivr_steps(app, sid: str) -> list[dict]:
+    """The call's IVR steps as stored, after the periodic sweep moved any still buffered."""
     from sqlalchemy import select
 
     from hotline.models import Call
+    from ivr.call_steps import sweep_buffered_steps
 
     with app.app_context():
+        sweep_buffered_steps(older_than=0)
         call = db.session().scalars(select(Call).where(Call.sid == sid)).one()
         return [e.data for e in call.events if e.kind in ("incoming", "ivr")]
 
@@ -173,8 +176,10 @@ def call_row(app, sid: str):
     from sqlalchemy import select
 
     from hotline.models import Call
+    from ivr.call_steps import sweep_buffered_steps
 
     with app.app_context():
+        sweep_buffered_steps(older_than=0)
         return db.session().scalars(select(Call).where(Call.sid == sid)).one()
 
 
