@@ -1,0 +1,180 @@
+"""Tickets over the API: open, list, read, change (with the version), notes, move a call here.
+
+Agents see and change the tickets assigned to them; supervisors and admins see all; QA reads all.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g, jsonify, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from hotline import db
+from hotline.api import bp
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json, json_body
+from hotline.api.openapi import operation
+from hotline.models import Call
+from tickets import cases
+from tickets.api_input import (LANGUAGES, boolean, choice, day_start, integer, phone_field, query_bool,
+                               query_day, query_int, text)
+from tickets.call_media import calls_with_media
+from tickets.history import actor_name
+from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
+from tickets.outbox import discard, release
+from tickets.presenters import ticket_dict
+from tickets.sla import PRIORITIES
+from tickets.transitions import STATUSES
+
+TICKET_SCHEMA = {"type": "object", "required": ["phone", "category"], "properties": {
+    "phone": {"type": "string"}, "category": {"enum": list(CATEGORIES)}, "priority": {"enum": list(PRIORITIES)},
+    "description": {"type": "string"}, "department": {"type": "string"}, "assignee_id": {"type": "integer"},
+    "language": {"enum": list(LANGUAGES)}, "call_sid": {"type": "string"}, "notify": {"type": "boolean"}}}
+
+
+
+def _own_only() -> int | None:
+    """The agent id whose tickets alone this caller may see; None for supervisors, QA and admins."""
+    principal = g.principal
+    if principal.role == "agent":
+        return principal.agent_id if principal.agent_id is not None else -1
+    return None
+
+
+def load_ticket(number: str) -> Ticket:
+    ticket = db.session().scalars(select(Ticket).where(Ticket.number == number.upper())
+                                  .options(selectinload(Ticket.customer))).first()
+    if ticket is None:
+        abort_json(404, f"no ticket {number}")
+    own = _own_only()
+    if own is not None and ticket.assignee_id != own:
+        abort_json(403, f"ticket {ticket.number} is not assigned to you")
+    return ticket
+
+
+def ticket_detail(ticket: Ticket) -> dict:
+    data = ticket_dict(ticket)
+    data["events"] = [e.to_dict() for e in ticket.events]
+    data["calls"] = calls_with_media(db.session(), list(ticket.calls))
+    return data
+
+
+def commit_or_conflict(ticket: Ticket) -> None:
+    session = db.session()
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        discard(session)
+        current = session.scalars(select(Ticket.version).where(Ticket.id == ticket.id)).first()
+        abort_json(409, "version: the ticket was changed by someone else; reload it and apply your change again",
+                   current_version=current)
+    release(session)
+
+
+@bp.post("/tickets")
+@require_role("supervisor", "agent")
+@operation("Open a ticket for a customer", tags=["tickets"], request=TICKET_SCHEMA,
+           responses={201: "the ticket with its number and due times", 422: "a field is invalid (named)"})
+def create_ticket():
+    body = json_body()
+    phone = phone_field(body.get("phone"))
+    category = choice(body.get("category"), "category", CATEGORIES, required=True)
+    priority = choice(body.get("priority"), "priority", PRIORITIES)
+    language = choice(body.get("language"), "language", LANGUAGES)
+    description = text(body.get("description"), "description", 4000) or ""
+    department = text(body.get("department"), "department", 60)
+    assignee_id = integer(body.get("assignee_id"), "assignee_id")
+    notify = boolean(body.get("notify"), "notify")
+    call_sid = text(body.get("call_sid"), "call_sid", 64)
+    if g.principal.role == "agent":
+        assignee_id = g.principal.agent_id if assignee_id is None else assignee_id
+    session = db.session()
+    if call_sid and session.scalars(select(Call.id).where(Call.sid == call_sid)).first() is None:
+        abort_json(422, f"call_sid: no call {call_sid}")
+    customer = cases.customer_for_phone(session, phone, language)
+    actor = actor_name(g.principal)
+    ticket = cases.open_ticket(session, category=category, priority=priority, actor=actor, customer=customer,
+                               description=description, department=department, assignee_id=assignee_id,
+                               channel="api", language=language, notify=notify is not False)
+    if call_sid:
+        cases.move_call(session, call_sid, ticket, actor)
+    session.commit()
+    release(session)
+    return jsonify(ticket_dict(ticket)), 201
+
+
+@bp.get("/tickets")
+@require_role("supervisor", "agent", "qa")
+@operation("List tickets, newest first", tags=["tickets"],
+           description="Filters: status, category, priority, phone, breached, assignee_id, from, to "
+                       "(local dates, inclusive); paging: page, per_page (at most 100).",
+           responses={200: "a page of tickets", 400: "a filter is malformed (named)"})
+def list_tickets():
+    args = request.args
+    query = select(Ticket).options(selectinload(Ticket.customer))
+    for field, choices in (("status", STATUSES), ("category", CATEGORIES), ("priority", PRIORITIES)):
+        if args.get(field):
+            values = args[field].split(",")
+            bad = [v for v in values if v not in choices]
+            if bad:
+                abort_json(400, f"{field}: {bad[0]!r} is not one of {', '.join(choices)}")
+            query = query.where(getattr(Ticket, field).in_(values))
+    if args.get("phone"):
+        query = query.join(Customer, Ticket.customer_id == Customer.id).where(
+            Customer.phone == phone_field(args["phone"]))
+    breached = query_bool(args.get("breached"), "breached")
+    if breached is not None:
+        query = query.where(Ticket.breached.is_(breached))
+    if args.get("assignee_id"):
+        query = query.where(Ticket.assignee_id == query_int(args["assignee_id"], "assignee_id", 0, 0, 2**31))
+    first, last = query_day(args.get("from"), "from"), query_day(args.get("to"), "to")
+    if first:
+        query = query.where(Ticket.created_at >= day_start(first))
+    if last:
+        query = query.where(Ticket.created_at < day_start(last + timedelta(days=1)))
+    own = _own_only()
+    if own is not None:
+        query = query.where(Ticket.assignee_id == own)
+    page = query_int(args.get("page"), "page", 1, 1, 100000)
+    per_page = query_int(args.get("per_page"), "per_page", 25, 1, 100)
+    session = db.session()
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return jsonify(items=[ticket_dict(t) for t in rows], page=page, per_page=per_page, total=total)
+
+
+@bp.get("/tickets/<number>")
+@require_role("supervisor", "agent", "qa")
+@operation("A ticket with its history and its calls (recordings and transcripts state)", tags=["tickets"],
+           responses={200: "the ticket", 403: "an agent asking for another agent's ticket", 404: "no such ticket"})
+def get_ticket(number: str):
+    return jsonify(ticket_detail(load_ticket(number)))
+
+
+
+@bp.get("/calls/<sid>/ticket")
+@require_role("supervisor", "agent", "qa")
+@operation("The ticket a call is filed on (what an agent's screen opens when a call rings through)",
+           tags=["tickets"], responses={200: "the ticket", 404: "the call is on no ticket"})
+def ticket_of_call(sid: str):
+    session = db.session()
+    link = session.scalars(select(TicketCall).where(TicketCall.call_sid == sid)).first()
+    if link is None:
+        parent = session.scalars(select(Call.parent_sid).where(Call.sid == sid)).first()
+        link = session.scalars(select(TicketCall).where(TicketCall.call_sid == parent)).first() if parent else None
+    if link is None:
+        abort_json(404, f"call {sid} is not on a ticket")
+    ticket = link.ticket
+    own = _own_only()
+    # An agent answering a caller sees the caller's ticket even before it is assigned to them.
+    if own is not None and ticket.assignee_id not in (own, None):
+        abort_json(403, f"ticket {ticket.number} is not assigned to you")
+    return jsonify(ticket_detail(ticket))
+
+
+# The change, customer and report views share this blueprint; importing them here registers them with it.
+from tickets import api_customers, api_edit, api_reports  # noqa: E402,F401
