@@ -181,7 +181,7 @@ def test_a_broken_edit_keeps_the_last_good_tree_and_logs_why(menu_file, twilio, 
     assert "queue=complaint&amp;" in call.get_data(as_text=True)
     # fixing the file is picked up again
     write_bumped(path, DEFAULT_TEXT.replace("中文服务请按1。", "中文请按1。"))
-    again = requests.post("/voice/incoming", requests.call_params("CA" + "c" * 32))
+    again = requests.post("/voice/incoming", requests.call_params("CA" + "c" * 32, From="+8613911112222"))
     assert "中文请按1" in again.get_data(as_text=True)
     assert app.extensions["hotline.ivr_menu"].last_error is None
 
