@@ -3,6 +3,8 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1/hotline_bench REDIS_URL=redis://127.0.0.1:6379/2 \
         PYTHONPATH=. python bench/ivr_webhooks.py [--seconds 8] [--callers 50]
 
+(BENCH_GUNICORN_ARGS="-k gthread --threads 4" runs both apps with another worker class.)
+
 Both apps run under gunicorn with 2 sync workers. 50 simulated callers (asyncio + aiohttp) walk
 menu paths with signed webhook requests, following each Gather's action URL and the Redirect on
 silence exactly as Twilio would. Two phases per app, measured one after the other in the same run:
@@ -93,7 +95,7 @@ class Caller:
                 "Direction": "inbound", "From": self.number, "To": "+861095555", **extra}
 
     async def post(self, http: aiohttp.ClientSession, path: str, params: dict[str, str],
-                   latencies: list[float]) -> str:
+                   latencies: list[tuple[str, float]]) -> str:
         url = self.base + path
         headers = {"X-Twilio-Signature": self.validator.compute_signature(url, params)}
         started = time.perf_counter()
@@ -101,12 +103,15 @@ class Caller:
             body = await response.text()
             if response.status != 200:
                 raise RuntimeError(f"{path}: HTTP {response.status}: {body[:200]}")
-        latencies.append(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        kind = "incoming" if path == "/voice/incoming" else (
+            "exit" if ("/voice/route" in body or "<Record" in body or "<Hangup" in body) else "menu")
+        latencies.append((kind, elapsed))
         return body
 
 
 async def walk(base: str, index: int, http: aiohttp.ClientSession, stop_at: float, think: float,
-               latencies: list[float], validator: RequestValidator) -> None:
+               latencies: list[tuple[str, float]], validator: RequestValidator) -> None:
     while time.monotonic() < stop_at:
         caller = Caller(base, index, validator)
         body = await caller.post(http, "/voice/incoming", caller.params(CallStatus="ringing"), latencies)
@@ -127,7 +132,7 @@ async def walk(base: str, index: int, http: aiohttp.ClientSession, stop_at: floa
 
 
 async def run_phase(base: str, callers: int, seconds: float, think: float) -> dict[str, float]:
-    latencies: list[float] = []
+    latencies: list[tuple[str, float]] = []
     validator = RequestValidator(TOKEN)
     connector = aiohttp.TCPConnector(limit=callers)
     async with aiohttp.ClientSession(connector=connector) as http:
@@ -135,9 +140,17 @@ async def run_phase(base: str, callers: int, seconds: float, think: float) -> di
         await asyncio.gather(*(walk(base, i, http, started + seconds, think, latencies, validator)
                                for i in range(callers)))
         elapsed = time.monotonic() - started
-    ordered = sorted(latencies)
-    return {"requests": len(ordered), "rps": len(ordered) / elapsed,
-            "p50_ms": 1000 * statistics.median(ordered),
+    result = {"requests": len(latencies), "rps": len(latencies) / elapsed, **percentiles(latencies)}
+    for kind in ("incoming", "menu", "exit"):
+        of_kind = [x for x in latencies if x[0] == kind]
+        if of_kind:
+            result[kind] = percentiles(of_kind)
+    return result
+
+
+def percentiles(latencies: list[tuple[str, float]]) -> dict[str, float]:
+    ordered = sorted(seconds for _, seconds in latencies)
+    return {"p50_ms": 1000 * statistics.median(ordered),
             "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]}
 
 
@@ -182,6 +195,10 @@ def main() -> None:
     print(f"{'app':6} {'phase':11} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for (name, phase), r in results.items():
         print(f"{name:6} {phase:11} {r['requests']:9d} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}")
+    paced = results[("ivr", "paced")]
+    print("ivr paced by request: " + ", ".join(
+        f"{kind} p50 {paced[kind]['p50_ms']:.1f} / p99 {paced[kind]['p99_ms']:.1f} ms"
+        for kind in ("incoming", "menu", "exit") if kind in paced))
     ratio = results[("ivr", "saturation")]["rps"] / results[("bare", "saturation")]["rps"]
     p99 = results[("ivr", "paced")]["p99_ms"]
     print(f"throughput ratio ivr/bare: {ratio:.2f} (target >= 0.50); paced ivr p99 {p99:.1f} ms (target < 50)")
