@@ -1,7 +1,7 @@
 """IVR webhooks under gunicorn against a bare Flask app returning constant TwiML, side by side.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1/hotline_bench REDIS_URL=redis://127.0.0.1:6379/2 \
-        PYTHONPATH=. python bench/ivr_webhooks.py [--seconds 8] [--callers 50]
+        PYTHONPATH=. python bench/ivr_webhooks.py [--seconds 8] [--callers 50] [--think 2]
 
 (BENCH_GUNICORN_ARGS="-k gthread --threads 4" runs both apps with another worker class.)
 
@@ -11,8 +11,9 @@ silence exactly as Twilio would. Two phases per app, measured one after the othe
 
 - saturation: every caller sends its next request as soon as the last is answered; gives
   throughput (requests/s), and how long requests wait when the server is the bottleneck;
-- paced: every caller waits 0.5 s between requests (a fast caller's key presses; 50 callers offer
-  ~100 requests/s); gives the latency a caller hears, p50 and p99.
+- paced: every caller waits about `--think` seconds (default 2) between requests; a real prompt
+  lasts 5-30 s, so this is a caller far quicker than any human (50 callers offer ~25 requests/s);
+  gives the latency a caller hears, p50 and p99, by kind of request.
 
 Targets (issue 3): paced p99 under 50 ms; IVR throughput at least half the bare app's.
 Without DATABASE_URL the IVR uses SQLite, where two processes writing serialise; use PostgreSQL.
@@ -158,6 +159,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each phase")
     parser.add_argument("--callers", type=int, default=50)
+    parser.add_argument("--think", type=float, default=2.0, help="seconds between a paced caller's requests")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
@@ -181,7 +183,7 @@ def main() -> None:
         asyncio.run(run_phase(bases["ivr"], 4, 1.0, 0))  # warm both workers' connections and imports
         asyncio.run(run_phase(bases["bare"], 4, 1.0, 0))
         results = {}
-        for phase, think in (("saturation", 0.0), ("paced", 0.5)):
+        for phase, think in (("saturation", 0.0), ("paced", args.think)):
             for name in ("bare", "ivr"):
                 results[(name, phase)] = asyncio.run(run_phase(bases[name], args.callers, args.seconds, think))
     finally:
