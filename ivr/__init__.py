@@ -1,6 +1,8 @@
 """IVR: bilingual menus from a data file, caller identification, ticket status, after-hours."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 
@@ -25,6 +27,11 @@ def init_app(app: Flask) -> None:
 
 def _keep_steps_of_ended_call(sender: Flask, call_sid: str, **_: object) -> None:
     """A caller who hung up in the menu: their path moves into the history in the sender's transaction."""
+    from redis.exceptions import RedisError
+
     from ivr.call_steps import move_steps_of
 
-    move_steps_of(call_sid)
+    try:
+        move_steps_of(call_sid)
+    except RedisError:  # the status callback must still be stored; the sweep moves them later
+        logging.getLogger(__name__).warning("Redis unavailable; IVR steps of an ended call wait", exc_info=True)

@@ -12,9 +12,11 @@ The database stays the record; Redis holds at most the last seconds of a live ca
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Any, Mapping
 
+from redis.exceptions import RedisError
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +29,7 @@ from hotline.redis_client import get_redis
 STEPS_KEY = "hotline:ivr:steps:{sid}"
 PENDING_KEY = "hotline:ivr:pending"  # sorted set: CallSid -> when its oldest buffered step was written
 STALE_SECONDS = 60
+log = logging.getLogger(__name__)
 
 
 class CallSteps:
@@ -92,18 +95,29 @@ class BufferedCall:
             return
         if self.language:
             self._pending[-1]["language"] = self.language
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.rpush(STEPS_KEY.format(sid=self.sid), *(json.dumps(p, ensure_ascii=False) for p in self._pending))
-        pipe.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
-        pipe.execute()
+        try:
+            pipe = get_redis().pipeline(transaction=False)
+            pipe.rpush(STEPS_KEY.format(sid=self.sid), *(json.dumps(p, ensure_ascii=False) for p in self._pending))
+            pipe.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
+            pipe.execute()
+        except RedisError:
+            # Without Redis the steps go straight to the database: slower, but the caller goes on.
+            log.warning("Redis unavailable; IVR steps written to the database directly", exc_info=True)
+            self.durable_call().commit()
+            return
         self._pending = []
 
     def durable_call(self) -> CallSteps:
         """The call's row, with every buffered step (earlier ones and this request's) written to it."""
-        self.commit()
         steps = open_call(self.form)
         assert steps is not None
-        move_buffered_steps(steps)
+        try:
+            move_buffered_steps(steps)
+        except RedisError:
+            log.warning("Redis unavailable; buffered IVR steps wait for the sweep", exc_info=True)
+        for item in self._pending:
+            steps.record(item["kind"], at=datetime.fromisoformat(item["at"]), **item["data"])
+        self._pending = []
         if self.language:
             steps.language = self.language
         return steps

@@ -72,3 +72,24 @@ def test_the_sweep_moves_steps_of_calls_whose_end_never_came(app, caller, clock)
 def test_the_sweep_is_a_periodic_job(app):
     names = [job.name for job in app.extensions["hotline.periodic"]]
     assert "ivr-sweep-buffered-steps" in names
+
+
+def test_without_redis_steps_go_straight_to_the_database(app, caller):
+    """A Redis outage slows the menu down but never stops it (a real client to a closed port)."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    call = caller()
+    call.dial()
+    working = app.extensions["hotline.redis"]
+    app.extensions["hotline.redis"] = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,
+                                                  retry=Retry(NoBackoff(), 0))
+    try:
+        twiml = call.press("2")
+        assert "How can I help you" in twiml.said()
+        twiml = call.press("5")
+        assert "To hear the status of a ticket" in twiml.said()
+    finally:
+        app.extensions["hotline.redis"] = working
+    assert [k for k in stored_kinds(app, call.sid) if k[0] == "ivr"] == [("ivr", "language"), ("ivr", "main")]
