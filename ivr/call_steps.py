@@ -108,8 +108,11 @@ class BufferedCall:
         self._pending = []
 
     def durable_call(self) -> CallSteps:
-        """The call's row, with every buffered step (earlier ones and this request's) written to it."""
-        steps = open_call(self.form)
+        """The call's row, with every buffered step (earlier ones and this request's) written to it.
+
+        The call's status is left to the next owner of the call (routing's `ensure_call`, the status
+        callback): taking the row lock here would only make the hand-over slower."""
+        steps = open_call(self.form, move_status=False)
         assert steps is not None
         try:
             move_buffered_steps(steps)
@@ -123,9 +126,9 @@ class BufferedCall:
         return steps
 
 
-def open_call(form: Mapping[str, str], *, first_request: bool = False) -> CallSteps | None:
+def open_call(form: Mapping[str, str], *, first_request: bool = False, move_status: bool = True) -> CallSteps | None:
     """The call's row (None without a CallSid): a plain read, or `ensure_call` when the call is new
-    or Twilio reports a later status than the row has."""
+    or (with `move_status`) Twilio reports a later status than the row has."""
     sid = form.get("CallSid", "")
     if not sid:
         return None
@@ -133,7 +136,8 @@ def open_call(form: Mapping[str, str], *, first_request: bool = False) -> CallSt
     if not first_request:
         row = session.execute(select(Call.id, Call.status, Call.language).where(Call.sid == sid)).first()
         status = form.get("CallStatus", "")
-        if row is not None and CALL_STATUS_RANK.get(status, 0) <= CALL_STATUS_RANK.get(row.status, 0):
+        if row is not None and (not move_status
+                                or CALL_STATUS_RANK.get(status, 0) <= CALL_STATUS_RANK.get(row.status, 0)):
             return CallSteps(session, sid, row.id, row.language)
     call = ensure_call(session, sid, form)
     session.flush()
