@@ -89,7 +89,8 @@ class Caller:
         self.base = base
         self.validator = validator
         self.sid = f"CA{random.getrandbits(128):032x}"
-        self.number = f"+86138{number:08d}"
+        # A new number per call: a caller once routed is known to tickets and skips the language menu.
+        self.number = f"+86{number % 10:d}{random.randrange(10 ** 9):09d}"
 
     def params(self, **extra: str) -> dict[str, str]:
         return {"AccountSid": "AC" + "0" * 32, "CallSid": self.sid, "CallStatus": "in-progress",
