@@ -17,7 +17,7 @@ from ivr.menu_store import get_menu
 from ivr.prompts import Spoken, ask_menu, gather_language, phrase, say_all
 from ivr.speaking import speak_time, spell_ticket_number
 from ivr.state import MenuState
-from ivr.views import _call_or_400, bp, missed
+from ivr.views import bp, missed, this_call
 
 AFTERSALES, AFTERSALES_PRIORITY = "aftersales", 3
 TICKET_ENTRY_TIMEOUT_SECONDS = 10
@@ -63,10 +63,9 @@ def tell_status(tree: MenuTree, state: MenuState, status: TicketStatus, lead: Sp
 @bp.post("/ivr/ticket")
 @twilio_webhook
 def ticket_entered():
-    found = _call_or_400()
-    if found is None:
+    call = this_call()
+    if call is None:
         return "CallSid is required\n", 400
-    call = found[1]
     tree = get_menu()
     state = MenuState.from_query(request.args)
     digits = request.form.get("Digits", "").strip()
@@ -84,10 +83,9 @@ def ticket_entered():
 @bp.post("/ivr/ticket/follow-up")
 @twilio_webhook
 def ticket_follow_up():
-    found = _call_or_400()
-    if found is None:
+    call = this_call()
+    if call is None:
         return "CallSid is required\n", 400
-    call = found[1]
     tree = get_menu()
     state = MenuState.from_query(request.args)
     number = request.args.get("ticket", "")

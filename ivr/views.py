@@ -8,7 +8,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
-from ivr.call_steps import BufferedCall, open_call
+from ivr.call_steps import BufferedCall, CallSteps, open_call
 from ivr.choice import choose
 from ivr.handover import offer_voicemail, record_step, send_to_queue
 from ivr.menu import MenuTree
@@ -24,25 +24,24 @@ MAX_REPROMPTS = 2
 FALLBACK_SKILL, FALLBACK_PRIORITY = "inquiry", 2
 
 
-def _call_or_400(*, first_request: bool = False):
-    """The call this webhook is about: its row on the first request, a step buffer after that."""
+def this_call(*, first_request: bool = False) -> CallSteps | BufferedCall | None:
+    """The call this webhook is about (None without a CallSid): its row on the first request, a
+    step buffer after that (see ivr.call_steps)."""
     if not request.form.get("CallSid"):
         return None
     if first_request:
-        steps = open_call(request.form, first_request=True)
-        return None if steps is None else (steps.session, steps)
-    return None, BufferedCall(request.form)
+        return open_call(request.form, first_request=True)
+    return BufferedCall(request.form)
 
 
 @bp.post("/incoming")
 @twilio_webhook
 def incoming():
-    found = _call_or_400(first_request=True)
-    if found is None:
+    call = this_call(first_request=True)
+    if call is None:
         return "CallSid is required\n", 400
-    session, call = found
     tree = get_menu()
-    customer = session.scalars(select(Customer).where(Customer.phone == request.form.get("From", ""))).first()
+    customer = call.session.scalars(select(Customer).where(Customer.phone == request.form.get("From", ""))).first()
     language = customer.language if customer is not None and customer.language in tree.languages else ""
     if language:
         assert customer is not None
@@ -62,10 +61,9 @@ def incoming():
 @bp.post("/ivr/choose")
 @twilio_webhook
 def choose_option():
-    found = _call_or_400()
-    if found is None:
+    call = this_call()
+    if call is None:
         return "CallSid is required\n", 400
-    call = found[1]
     tree = get_menu()
     state = MenuState.from_query(request.args)
     node = tree.node(state.node)
@@ -106,7 +104,7 @@ def choose_option():
         after = state.go_to(action.node) if action.node else MenuState(state.node, state.language, state.trail)
         return twiml_response(ask_menu(tree, after, voiced(tree, action.text, state.language)))
     if action.kind == "ticket_status":
-        from ivr.ticket_views import ask_ticket_number
+        from ivr.ticket_views import ask_ticket_number  # that module builds on this one
 
         return twiml_response(ask_ticket_number(tree, MenuState(node.name, state.language, state.trail)))
     if action.kind == "voicemail":

@@ -15,7 +15,7 @@ from ivr.handover import offer_voicemail, record_step
 from ivr.menu import LANGUAGES
 from ivr.menu_store import get_menu
 from ivr.prompts import phrase, say_all
-from ivr.views import _call_or_400, bp
+from ivr.views import bp, this_call
 
 _RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
 # One more chance after a silent recording; then a goodbye, as nobody is there to take the call.
@@ -38,14 +38,14 @@ def _recording_sid() -> str:
 @bp.post("/ivr/voicemail")
 @twilio_webhook
 def voicemail_left():
-    found = _call_or_400()
+    found = this_call()
     if found is None:
         return "CallSid is required\n", 400
     tree, language = get_menu(), _language()
     recording_sid = _recording_sid()
     if not recording_sid:
         return "RecordingSid or RecordingUrl is required\n", 400
-    call = found[1].durable_call()
+    call = found.durable_call()
     # Twilio may retry the action: one message is one ticket.
     already = any(step.get("recording_sid") == recording_sid for step in call.steps())
     if not already:
@@ -66,10 +66,9 @@ def voicemail_left():
 @twilio_webhook
 def voicemail_missed():
     """Reached only when Twilio recorded nothing (it then skips the Record action)."""
-    found = _call_or_400()
-    if found is None:
+    call = this_call()
+    if call is None:
         return "CallSid is required\n", 400
-    call = found[1]
     tree, language = get_menu(), _language()
     misses = int(request.args.get("misses", "0")) + 1 if request.args.get("misses", "0").isdigit() else 1
     category = request.args.get("category") or "inquiry"
