@@ -50,7 +50,7 @@ def stored(app: Flask, sid: str) -> str:
 def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: str | None, speed: float,
              until: float | None) -> None:
     """Play the calls in SCRIPT against hotline and print their timeline."""
-    from hotline.sandbox.scripts import ScriptError, load_script
+    from hotline.sandbox.script_file import ScriptError, load_script
 
     try:
         loaded = load_script(script)
@@ -78,16 +78,24 @@ def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: 
 @sandbox_cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5099, show_default=True, type=int)
+@click.option("--play", "app_url", default=None, help="Also play calls in real time against hotline at this URL.")
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, app_url: str | None) -> None:
     """Run the sandbox REST server alone (point hotline at it with TWILIO_API_URL)."""
-    from hotline.sandbox.server import SandboxServer
+    from hotline.sandbox.server import Sandbox, SandboxServer
     from hotline.sandbox.state import SandboxState
 
     settings = current_app.config["HOTLINE_SETTINGS"]
-    server = SandboxServer(host, port, default=SandboxState(settings.twilio_account_sid, settings.twilio_auth_token))
+    state = SandboxState(settings.twilio_account_sid, settings.twilio_auth_token)
+    server = SandboxServer(host, port, default=state)
     click.echo(f"sandbox REST API on {server.url} (account {settings.twilio_account_sid}); "
                f"run hotline with TWILIO_API_URL={server.url}")
+    if app_url:
+        from hotline.sandbox.live import LiveSimulator
+
+        LiveSimulator(Sandbox(state, server.url), settings, app_url)
+        click.echo(f"playing calls against {app_url}; send scripts with "
+                   f"hotline simulate --url {app_url} --sandbox {server.url} SCRIPT.yaml")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

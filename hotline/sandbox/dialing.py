@@ -77,6 +77,9 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
             outcomes.append(("failed", FAILED_SECONDS))
         else:
             outcomes.append(("no-answer", timeout))
+    for leg, (kind, delay) in zip(legs, outcomes):
+        if kind in ("busy", "failed"):  # these come back at once, whoever else is still ringing
+            sim.engine.at(sim.engine.now + delay, lambda leg=leg, kind=kind: sim.legs.end(leg, kind))
     answering = sorted((delay, n) for n, (kind, delay) in enumerate(outcomes) if kind == "answer")
     winner = legs[answering[0][1]] if answering else None
     try:

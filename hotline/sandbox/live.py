@@ -19,7 +19,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from hotline.sandbox.legs import SimCall
-from hotline.sandbox.scripts import ScriptError, parse_script
+from hotline.sandbox.script_file import ScriptError, parse_script
 from hotline.sandbox.state import new_sid
 from hotline.sandbox.transport import HttpTransport
 

@@ -79,15 +79,21 @@ def enqueue(sim, call, verb, base: str):
     try:
         if wait_url is None:
             yield Wait(Future())  # Twilio's hold music, until something takes the caller out
+        extra: dict[str, str] = {}
         while wait_url is not None:
             started = engine.now
-            verbs = sim.fetch(call, wait_url, wait_method, wait_params(queue, call, entered, engine.now), "wait")
-            outcome = None if verbs is None else (yield from run_verbs(sim, call, verbs, wait_url, "wait"))
+            params = {**wait_params(queue, call, entered, engine.now), **extra}
+            verbs = sim.fetch(call, wait_url, wait_method, params, "wait")
+            if verbs is None:
+                yield Wait(Future())  # the waitUrl failed: Twilio's own hold music from here on
+            outcome = yield from run_verbs(sim, call, verbs, wait_url, "wait")
             if outcome == LEAVE:
                 break
             if outcome == HANGUP:
                 result = "hangup"
                 break
+            # A <Redirect> or a <Gather>'s action replaces the wait TwiML; the caller stays queued.
+            extra = outcome.params if isinstance(outcome, Next) else {}
             if isinstance(outcome, Next):
                 wait_url, wait_method = outcome.url, outcome.method
             if engine.now == started:

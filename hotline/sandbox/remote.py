@@ -24,10 +24,20 @@ def simulate_remote(script_path: str, url: str, public_url: str, settings, until
                     sandbox_url: str | None = None, speed: float = 1.0) -> int:
     path = Path(script_path).resolve()
     file = sandbox_url_file(settings)
+    explicit = bool(sandbox_url)
     sandbox_url = sandbox_url or (file.read_text().strip() if file.is_file() else "")
-    if sandbox_url:
+    if sandbox_url and (explicit or answers(sandbox_url)):
         return through_live_sandbox(path, url, sandbox_url, settings, until)
     return from_own_sandbox(path, url, public_url, settings, until, speed)
+
+
+def answers(sandbox_url: str) -> bool:
+    """Whether the sandbox a previous `hotline serve` left in the instance folder is still there."""
+    try:
+        requests.get(f"{sandbox_url}/_simulator/runs/none", timeout=2)
+    except requests.RequestException:
+        return False
+    return True
 
 
 def through_live_sandbox(path: Path, url: str, sandbox_url: str, settings, until: float | None) -> int:
@@ -64,7 +74,7 @@ def through_live_sandbox(path: Path, url: str, sandbox_url: str, settings, until
 
 def from_own_sandbox(path: Path, url: str, public_url: str, settings, until: float | None, speed: float) -> int:
     from hotline.sandbox.cli import print_summary
-    from hotline.sandbox.scripts import load_script
+    from hotline.sandbox.script_file import load_script
     from hotline.sandbox.server import Sandbox, SandboxServer
     from hotline.sandbox.simulator import Simulator
     from hotline.sandbox.state import SandboxState

@@ -60,11 +60,21 @@ class InProcessTransport(Transport):
         self.app = app
         self.client = app.test_client()
         self.start = start
+        self._last_set: datetime | None = None
+
+    def sync_clock(self, virtual_now: float) -> None:
+        """Set the app's clock to virtual time. If the test moved the clock meanwhile (clock.advance),
+        virtual time goes on from there instead of undoing the jump."""
+        clock = self.app.extensions["hotline.clock"]
+        if not hasattr(clock, "set"):
+            return
+        if self._last_set is not None and clock.now() != self._last_set:
+            self.start += clock.now() - self._last_set
+        self._last_set = self.start + timedelta(seconds=virtual_now)
+        clock.set(self._last_set)
 
     def send(self, request: WebhookRequest, virtual_now: float) -> WebhookRequest:
-        clock = self.app.extensions["hotline.clock"]
-        if hasattr(clock, "set"):
-            clock.set(self.start + timedelta(seconds=virtual_now))
+        self.sync_clock(virtual_now)
         if not request.url.startswith(self.public_base_url + "/"):
             request.error = f"cannot reach {request.url} (not under PUBLIC_BASE_URL {self.public_base_url})"
             return request

@@ -51,3 +51,12 @@ def test_control_endpoints_need_the_account_credentials(app, settings):
     no_live = requests.post(f"{sandbox.base_url}/_simulator/runs", json={"script": ""}, timeout=5,
                             auth=(settings.twilio_account_sid, settings.twilio_auth_token))
     assert no_live.status_code == 404 and "hotline serve" in no_live.json()["message"]
+
+
+def test_simulate_url_without_a_serving_sandbox_plays_from_its_own(app, live_server, runner):
+    result = runner.invoke(args=["simulate", "--url", live_server.url, "--speed", "20", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "no running hotline serve sandbox found" in result.output
+    assert "POST /voice/incoming -> 200" in result.output and "completed" in result.output
+    with app.app_context():
+        assert db.session().scalars(select(Call)).one().status == "completed"

@@ -126,3 +126,41 @@ def test_hanging_up_a_ringing_call_cancels_it(app, simulator):
     assert simulator.find(placed.sid).status == "canceled"
     with app.app_context():
         assert db.session().scalars(select(Call).where(Call.sid == placed.sid)).one().status == "canceled"
+
+
+def test_calls_placed_before_the_simulator_existed_are_played_too(app):
+    from hotline.sandbox.simulator import Simulator
+
+    TwimlApp(app, {"/answer": "<Say>Early</Say>"})
+    placed = place(app, "+8613800138000")
+    simulator = Simulator(app)
+    simulator.run()
+    assert simulator.find(placed.sid).said == ["Early"]
+
+
+def test_a_failing_view_is_an_application_error_and_the_call_hangs_up(app, simulator):
+    def broken(form, args):
+        raise LookupError("no such menu")
+
+    TwimlApp(app, {"/answer": broken})
+    placed = place(app, "+8613800138000")
+    simulator.run()
+    call = simulator.find(placed.sid)
+    assert call.status == "completed" and call.said == []
+    assert "HTTP 500 (Twilio error 11200)" in call.errors[0]
+    assert simulator.errors == [f"/twiml/answer: {call.errors[0]}"]
+
+
+def test_a_call_placed_by_a_forked_rq_job_reaches_the_simulator(app, simulator):
+    from hotline.jobs import enqueue, run_burst
+    from tests.sandbox.telephoning_job import call_customer
+
+    TwimlApp(app, {"/answer": "<Say>Calling about your ticket</Say>"})
+    with app.app_context():
+        job = enqueue(call_customer, "+8613800138000", f"{BASE}/twiml/answer", queue="outbound")
+    run_burst(app, ("outbound",))
+    simulator.run()
+    with app.app_context():
+        job.refresh()
+        sid = job.return_value()
+    assert simulator.find(sid).said == ["Calling about your ticket"]
