@@ -71,7 +71,8 @@ def test_nobody_on_shift_means_a_recorded_message(app, clock, caller, announced,
     assert call_row(app, call.sid).language == "zh-CN"
 
 
-def test_absent_extension_counts_as_nobody_on_shift(app, clock, caller):
+def test_nobody_signed_in_for_the_night_means_a_message(app, clock, caller):
+    """Routing's own agents_on_shift, with no agent signed in."""
     clock.set(NIGHT)
     call = caller()
     call.dial()
@@ -136,3 +137,12 @@ def test_ticket_status_works_at_night_without_anyone_on_shift(clock, caller, tic
     call.press("5")
     call.press("1")
     assert "正在处理中" in call.press("20261123007").said()
+
+
+def test_without_routing_s_extension_nobody_is_on_shift(app, clock, caller):
+    app.extensions.pop("hotline.agents_on_shift", None)
+    clock.set(NIGHT)
+    call = caller()
+    call.dial()
+    call.press("1")
+    assert "Record" in call.press("4").verbs

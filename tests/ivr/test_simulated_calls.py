@@ -6,6 +6,7 @@ import pytest
 
 from hotline.sandbox import press, record, say, silence
 from hotline.sandbox.simulator import Simulator
+from routing.offers import twilio_queue_name
 from tests.ivr.conftest import NIGHT, ivr_steps
 
 
@@ -24,7 +25,7 @@ def finished(simulator, call) -> None:
 def test_callers_reach_their_queue(app, simulator, inputs, queue):
     call = simulator.call(from_="+8613800138101", to="+861095555", inputs=inputs, hangup_after=120)
     simulator.run_until(lambda: call.queue is not None, limit=300)
-    assert call.queue == queue, call.timeline_text()
+    assert call.queue == twilio_queue_name(queue), call.timeline_text()
     assert any("客户服务" in text for text in call.said)
     assert simulator.errors == []
 
@@ -33,7 +34,7 @@ def test_wrong_keys_and_silence_end_with_a_person_not_a_hang_up(app, simulator):
     call = simulator.call(from_="+8613800138102", to="+861095555",
                           inputs=[press("2"), press("9"), silence(), press("7")], hangup_after=200)
     simulator.run_until(lambda: call.queue is not None, limit=300)
-    assert call.queue == "inquiry"
+    assert call.queue == twilio_queue_name("inquiry")
     assert sum(text.startswith("Sorry") for text in call.said) == 2
     assert simulator.errors == []
 
@@ -41,7 +42,7 @@ def test_wrong_keys_and_silence_end_with_a_person_not_a_hang_up(app, simulator):
 def test_silence_from_the_first_word_still_reaches_a_person(app, simulator):
     call = simulator.call(from_="+8613800138103", to="+861095555", inputs=[], hangup_after=200)
     simulator.run_until(lambda: call.queue is not None, limit=300)
-    assert call.queue == "inquiry" and call.status == "in-progress"
+    assert call.queue == twilio_queue_name("inquiry") and call.status == "in-progress"
 
 
 def test_ticket_status_heard_then_goodbye(app, simulator, ticket_book):
@@ -82,5 +83,5 @@ def test_after_hours_with_night_agents_goes_to_the_night_queue(app, clock):
     call = simulator.call(from_="+8613800138106", to="+861095555", inputs=[press("2"), press("4")],
                           hangup_after=120)
     simulator.run_until(lambda: call.queue is not None, limit=300)
-    assert call.queue == "night"
+    assert call.queue == twilio_queue_name("night")
     assert simulator.errors == []
