@@ -7,7 +7,7 @@ no database): key presses answer in a millisecond or two. The steps move into th
   records the exit and announces it, so tickets and routing see the whole path;
 - when the call ends (`call_ended`), for callers who hung up in the menu;
 - from a periodic sweep, for anything older than a minute whose end never came.
-The database stays the record; Redis holds at most the last seconds of a live call's navigation.
+The database stays the record; Redis holds at most a minute or two of a live call's navigation.
 """
 from __future__ import annotations
 
