@@ -1,0 +1,43 @@
+"""People and sign-in, shared by every page of the product.
+
+`init_app(app)` registers the sign-in pages, `/api/users`, the `hotline users` commands, the
+session fallback for page scripts calling /api, and the template helpers (`csrf_token()`, `t()`,
+`current_user`). Pages guard their views with `hotline.auth.login_required(*roles)`; see docs/desk.md.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from hotline.auth.csrf import csrf_token
+from hotline.auth.sessions import current_user, login_required
+
+__all__ = ["init_app", "login_required", "current_user", "csrf_token", "register_home_page"]
+
+
+def register_home_page(app: Flask, role: str, endpoint: str) -> None:
+    """Where users of `role` land after signing in (the first area to claim a role keeps it)."""
+    app.extensions.setdefault("hotline.home_pages", {}).setdefault(role, endpoint)
+
+
+def init_app(app: Flask) -> None:
+    from hotline.auth import api  # noqa: F401  (adds /api/users to the API blueprint)
+    from hotline.auth import models  # noqa: F401
+    from hotline.auth.cli import users_cli
+    from hotline.auth.i18n import add_messages, page_language, translate
+    from hotline.auth.sessions import session_principal_for_api
+    from hotline.auth.views import bp
+
+    settings = app.config["HOTLINE_SETTINGS"]
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings.session_hours)
+    app.config["SESSION_COOKIE_NAME"] = "hotline_session"
+    app.register_blueprint(bp)
+    app.before_request(session_principal_for_api)
+    app.cli.add_command(users_cli)
+    add_messages(app, {})
+    app.jinja_env.globals.update(csrf_token=csrf_token, t=translate, page_language=page_language)
+
+    @app.context_processor
+    def _signed_in_user():
+        return {"current_user": current_user()}
