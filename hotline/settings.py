@@ -204,6 +204,7 @@ class Settings:
     signin_max_attempts: int = 5
     signin_lock_minutes: int = 15
     session_hours: int = 12
+    desk_scripts_path: Path | None = None
 
     # Web serving
     host: str = "127.0.0.1"
@@ -300,6 +301,7 @@ class Settings:
             signin_max_attempts=_int(env, "SIGNIN_MAX_ATTEMPTS", 5, 1, 100),
             signin_lock_minutes=_int(env, "SIGNIN_LOCK_MINUTES", 15, 1, 24 * 60),
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
+            desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
