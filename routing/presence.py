@@ -1,0 +1,29 @@
+"""Who is on shift, and what happens to an agent's call when Twilio reports the call's end."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hotline import db
+from routing.models import Agent
+
+
+def agents_on_shift(skill: str, language: str | None = None) -> int:
+    """Agents signed in (any status but offline) who have `skill`, and speak `language` if given."""
+    agents = db.session().scalars(select(Agent).where(Agent.status != "offline")).all()
+    return sum(1 for a in agents if a.skills.get(skill, 0) >= 1 and (language is None or language in a.languages))
+
+
+def on_call_ended(app, call_sid: str, status: str, **_: object) -> None:
+    """A lost Enqueue or Dial callback must not strand anyone: settle the caller's state here too."""
+    from routing.abandon import caller_left
+    from routing.state import get_reservations
+    from routing.wrapup import finish_conversation
+
+    session = db.session()
+    res = get_reservations(session)
+    call = res.call(call_sid)
+    state = call.get("state")
+    if state in {"waiting", "reserved"} and call.get("callback") != "1":
+        caller_left(session, res, call_sid)
+    elif state == "connected" and call.get("agent"):
+        finish_conversation(session, res, call_sid, int(call["agent"]))
