@@ -1,0 +1,72 @@
+"""A whole call on the desk at webhook level: status, screen pop, ticket, wrap-up, my day."""
+from tests.desk.conftest import page_token, sign_in
+
+SID = "CA" + "7" * 32
+
+
+def test_a_call_from_offer_to_wrap_up(people, client, switchboard, clock):
+    agent = switchboard.agent("wang")
+    people.add("wang.fang", agent_id=agent, name="王芳")
+    switchboard.customer("+8613800138000", "李", "ms", "李雪")
+    sign_in(client, "wang.fang")
+    csrf = {"X-CSRF-Token": page_token(client, "/desk")}
+    state = lambda: client.get(f"/desk/agents/{agent}/state").get_json()  # noqa: E731
+
+    assert client.patch(f"/api/agents/{agent}", json={"status": "available"}).status_code == 403  # no token
+    assert client.patch(f"/api/agents/{agent}", json={"status": "available"}, headers=csrf).status_code == 200
+    assert state()["agent"]["status"] == "available" and state()["phase"] == "idle"
+
+    params = switchboard.caller_through_ivr(SID, "+8613800138000")
+    dial = switchboard.route(SID, params).find("Dial")
+    offered = state()
+    assert offered["phase"] == "offered" and offered["suggested_script"] == "greeting"
+    pop = offered["call"]
+    assert pop["number"] == "*********8000" and "+8613800138000" not in str(offered)
+    assert pop["customer"]["name"] == "李雪" and pop["language"] == "zh-CN" and pop["queue"] == "inquiry"
+    assert [(s["node"], s["input"]) for s in pop["ivr_path"]] == [("language", "1"), ("main", "1")]
+    number = pop["ticket"]["number"]
+    assert number.startswith("GD") and pop["ticket"]["category"] == "inquiry"
+    greeting = offered["scripts"][0]["phrases"][0]
+    assert "热线服务中心" in greeting and "王芳" in greeting
+
+    clock.advance(7)  # two rings
+    switchboard.answer(dial, params)
+    live = state()
+    assert live["phase"] == "live" and live["call"]["ticket"]["assignee_id"] == agent
+    assert live["call"]["waited_seconds"] == 7
+
+    ticket = live["call"]["ticket"]
+    moved = client.patch(f"/api/tickets/{number}", json={"version": ticket["version"], "status": "in_progress",
+                                                          "department": "网络部"}, headers=csrf)
+    assert moved.status_code == 200, moved.get_json()
+    resolved = client.patch(f"/api/tickets/{number}", json={"version": moved.get_json()["version"],
+                                                             "status": "resolved"}, headers=csrf)
+    assert resolved.status_code == 200, resolved.get_json()
+    assert client.post(f"/api/tickets/{number}/notes", json={"text": "已指导重启路由器"},
+                       headers=csrf).status_code == 201
+
+    switchboard.hang_up(dial, params, talked=120)
+    wrapping = state()
+    assert wrapping["phase"] == "wrap_up" and wrapping["suggested_script"] == "closing"
+    assert wrapping["call"]["ticket"]["notes"][0]["text"] == "已指导重启路由器"
+    assert wrapping["wrap_up_until"] == (clock.now() + __import__("datetime").timedelta(seconds=30)).isoformat()
+
+    clock.advance(20)
+    assert client.patch(f"/api/agents/{agent}", json={"status": "available"}, headers=csrf).status_code == 200
+    done = state()
+    assert done["phase"] == "idle" and done["call"] is None
+    assert done["my_day"] == {"calls_answered": 1, "average_handle_seconds": 140, "missed_offers": 0,
+                              "tickets_resolved": 1, "satisfaction": {"average": None, "responses": 0}}
+
+
+def test_a_missed_offer_shows_on_the_desk_and_in_my_day(people, client, switchboard, clock):
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    sign_in(client, "wang.fang")
+    params = switchboard.caller_through_ivr(SID, "+8613800138000")
+    dial = switchboard.route(SID, params).find("Dial")
+    clock.advance(18)
+    switchboard.post_url(dial.get("action"), dict(params, DialCallStatus="no-answer"))
+    state = client.get(f"/desk/agents/{agent}/state").get_json()
+    assert state["agent"]["status"] == "missed" and state["phase"] == "idle"
+    assert state["my_day"]["missed_offers"] == 1
