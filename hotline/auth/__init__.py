@@ -11,9 +11,11 @@ from datetime import timedelta
 from flask import Flask
 
 from hotline.auth.csrf import csrf_token
-from hotline.auth.sessions import current_user, login_required
+from hotline.auth.csrf import csrf_problem
+from hotline.auth.sessions import current_user, login_required, page_principal
 
-__all__ = ["init_app", "login_required", "current_user", "csrf_token", "register_home_page"]
+__all__ = ["init_app", "login_required", "current_user", "page_principal", "csrf_token", "csrf_problem",
+           "register_home_page"]
 
 
 def register_home_page(app: Flask, role: str, endpoint: str) -> None:

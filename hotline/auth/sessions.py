@@ -126,4 +126,17 @@ def session_principal_for_api() -> None:
     return None
 
 
-__all__ = ["current_user", "login_required", "sign_in", "sign_out", "safe_next", "wants_json"]
+def page_principal(*roles: str):
+    """The signed-in user as an API `Principal` if they hold one of `roles` (admins always), else None.
+
+    For pages that ask "who is this?" in one function instead of decorating every view.
+    """
+    from hotline.api.auth import Principal
+
+    user = current_user()
+    if user is None or not user.has_role(*roles):
+        return None
+    return Principal(name=user.login, role=user.role, agent_id=user.agent_id)
+
+
+__all__ = ["current_user", "login_required", "page_principal", "sign_in", "sign_out", "safe_next", "wants_json"]

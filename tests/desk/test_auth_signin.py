@@ -156,3 +156,19 @@ def test_a_session_gives_no_more_than_its_role_on_the_api(people, client):
     people.add("agent7", role="agent", agent_id=7)
     sign_in(client, "agent7")
     assert client.get("/api/users").status_code == 403
+
+
+@pytest.mark.parametrize("role,principal_role", [("qa", "qa"), ("agent", None), ("admin", "admin")])
+def test_page_principal_for_pages_that_ask_in_one_place(guarded_app, people, role, principal_role):
+    from hotline.auth import page_principal
+
+    people.add("someone", role=role, agent_id=7 if role == "agent" else None)
+    client = guarded_app.test_client()
+    sign_in(client, "someone")
+    with client.application.test_request_context():
+        from flask import session
+
+        with client.session_transaction() as stored:
+            session.update(stored)
+        found = page_principal("qa", "supervisor")
+        assert (found.role if found else None) == principal_role
