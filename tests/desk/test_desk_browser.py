@@ -7,10 +7,10 @@ from flask import Blueprint
 from playwright.sync_api import expect
 
 from hotline.auth import login_required
-from tests.desk.conftest import PASSWORD
+from hotline.sandbox import press
+from tests.desk.conftest import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-SID = "CA" + "5" * 32
 
 
 def sign_in_page(page, url: str, login: str, password: str = PASSWORD) -> None:
@@ -20,9 +20,15 @@ def sign_in_page(page, url: str, login: str, password: str = PASSWORD) -> None:
     page.click("button[type=submit]")
 
 
-def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, switchboard, clock):
+def desk_phase(client, agent: int) -> str:
+    return client.get(f"/desk/agents/{agent}/state").get_json()["phase"]
+
+
+def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, switchboard, simulator, client):
     agent = switchboard.agent("wang")
     people.add("wang.fang", agent_id=agent, name="王芳")
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")  # the test's own eyes on the desk state, to pace the simulator
     switchboard.customer("+8613800138000", "李", "ms", "李雪")
     sign_in_page(page, live_server.url, "wang.fang")
     expect(page).to_have_url(re.compile(r"/desk$"))
@@ -32,19 +38,21 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
     page.get_by_test_id("go-available").click()
     expect(status).to_have_text("空闲")
 
-    params = switchboard.caller_through_ivr(SID, "+8613800138000")
-    dial = switchboard.route(SID, params).find("Dial")
+    # A known caller: the IVR greets her by title, she presses 1 (inquiry), routing rings Wang Fang.
+    simulator.agent("client:wang", answer_after_rings=2, talk_seconds=90)
+    call = simulator.call(from_="+8613800138000", inputs=[press("1")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "offered", limit=120)
     expect(page.get_by_test_id("phase")).to_have_text("来电振铃中")
     expect(page.get_by_test_id("pop-number")).to_have_text("*********8000")
     expect(page.get_by_test_id("pop-customer")).to_contain_text("李雪")
-    expect(page.get_by_test_id("pop-ivr")).to_contain_text("main “1”")
+    expect(page.get_by_test_id("pop-queue")).to_have_text("咨询")
+    expect(page.get_by_test_id("pop-ivr")).to_contain_text("main “1” → queue:inquiry")
     expect(page.get_by_test_id("script-phrases")).to_contain_text("我是客服王芳")
     expect(page.locator("body")).not_to_contain_text("+8613800138000")
 
-    clock.advance(6)
-    switchboard.answer(dial, params)
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=60)
     expect(page.get_by_test_id("phase")).to_have_text("通话中")
-    expect(page.get_by_test_id("pop-wait")).to_have_text("6 秒")
+    expect(page.get_by_test_id("pop-wait")).to_have_text("12 秒")  # two 6-second rings
     number = page.get_by_test_id("ticket-number").inner_text()
     assert number.startswith("GD")
 
@@ -59,16 +67,16 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
     expect(page.get_by_test_id("ticket-notes")).to_contain_text("已指导重启光猫")
     expect(page.get_by_test_id("day-resolved")).to_have_text("1")
 
-    switchboard.hang_up(dial, params, talked=90)
+    simulator.run()  # the 90-second conversation ends; the caller hangs up
+    assert call.status == "completed"
     expect(page.get_by_test_id("phase")).to_have_text("话后整理")
     expect(page.get_by_test_id("wrap-left")).to_have_text("剩余 30 秒")
     expect(page.get_by_test_id("script-tabs").locator(".active")).to_have_text("总结与结束")
-    clock.advance(10)
     page.get_by_test_id("wrap-done").click()
     expect(status).to_have_text("空闲")
     expect(page.get_by_test_id("screen-pop")).to_be_hidden()
     expect(page.get_by_test_id("day-answered")).to_have_text("1")
-    expect(page.get_by_test_id("day-aht")).to_have_text("1:40")
+    expect(page.get_by_test_id("day-aht")).to_have_text("1:30")
 
     page.get_by_test_id("signout").click()
     expect(page).to_have_url(re.compile(r"/signin$"))
@@ -76,14 +84,16 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
     expect(page).to_have_url(re.compile(r"/signin\?next=/desk$"))
 
 
-def test_missed_shows_a_button_to_come_back(live_server, page, people, switchboard, clock):
+def test_missed_shows_a_button_to_come_back(live_server, page, people, switchboard, simulator, client):
     agent = switchboard.agent("wang", status="available")
     people.add("wang.fang", agent_id=agent)
     sign_in_page(page, live_server.url, "wang.fang")
-    params = switchboard.caller_through_ivr(SID, "+8613800138000")
-    dial = switchboard.route(SID, params).find("Dial")
-    clock.advance(18)
-    switchboard.post_url(dial.get("action"), dict(params, DialCallStatus="no-answer"))
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    simulator.agent("client:wang", behaviour="no-answer")
+    simulator.call(from_="+8613800138000", inputs=[press("1"), press("1")])
+    status = lambda: client.get(f"/desk/agents/{agent}/state").get_json()["agent"]["status"]  # noqa: E731
+    assert simulator.run_until(lambda: status() == "missed", limit=180)
     come_back = page.get_by_test_id("come-back")
     expect(come_back).to_be_visible()
     expect(page.get_by_test_id("day-missed")).to_have_text("1")
