@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 from hotline import signals
+from hotline.settings import SettingsError
 
 
 def on_ticket_resolved(sender: Flask, ticket_id: int, **_: object) -> None:
@@ -31,7 +32,13 @@ def init_app(app: Flask) -> None:
     from revisits.sms_replies import on_sms_received
     from revisits.sweeper import sweep_revisits
     from revisits.voice import bp as voice_bp
+    from revisits.window import CallingHours
 
+    settings = app.config["HOTLINE_SETTINGS"]
+    try:
+        CallingHours(settings.timezone, *settings.calling_hours)
+    except ValueError as exc:  # stop at start-up, not at the first revisit
+        raise SettingsError(f"CALLING_HOURS: {exc}") from None
     app.register_blueprint(sms_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(api_bp)

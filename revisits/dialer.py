@@ -78,6 +78,7 @@ def _release(session, revisit: Revisit, attempt: int, channel: str) -> None:
 
 def _place_call(session, revisit: Revisit, attempt: int) -> str:
     values = {"revisit": revisit.id, "attempt": attempt}
+    placed_at = now()
     try:
         placed = get_gateway().place_call(
             revisit.phone, public_url_for("revisits.answer", **values),
@@ -95,13 +96,14 @@ def _place_call(session, revisit: Revisit, attempt: int) -> str:
          where=(Revisit.call_sid.is_(None),), call_sid=placed.sid)
     row = session.scalars(select(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit.id,
                                                        RevisitAttempt.attempt == attempt)).one()
-    row.sid = placed.sid
+    row.sid, row.placed_at = placed.sid, placed_at
     session.commit()
     return f"called {placed.sid}"
 
 
 def _send_survey(session, revisit: Revisit, attempt: int) -> str:
     body = text_of(revisit, "sms_survey")
+    placed_at = now()
     try:
         sent = get_gateway().send_sms(revisit.phone, body, status_callback=public_url_for("sms.status"))
     except GatewayError as exc:
@@ -118,6 +120,6 @@ def _send_survey(session, revisit: Revisit, attempt: int) -> str:
     move(session, revisit.id, ("texting",), "sms_sent", attempt=attempt, message_sid=sent.sid, last_outcome="sent")
     row = session.scalars(select(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit.id,
                                                        RevisitAttempt.attempt == attempt)).one()
-    row.sid, row.outcome = sent.sid, "sent"
+    row.sid, row.outcome, row.placed_at = sent.sid, "sent", placed_at
     session.commit()
     return f"texted {sent.sid}"

@@ -95,7 +95,8 @@ class RevisitAttempt(Base):
     sid: Mapped[str | None] = mapped_column(String(64), index=True)
     outcome: Mapped[str | None] = mapped_column(String(20))  # answered, no-answer, busy, failed, machine, sent...
     answered_by: Mapped[str | None] = mapped_column(String(30))
-    started_at: Mapped[datetime] = mapped_column(default=now)
+    started_at: Mapped[datetime] = mapped_column(default=now)  # claimed
+    placed_at: Mapped[datetime | None]  # dialed or texted, after the pacing slot
     ended_at: Mapped[datetime | None]
 
     revisit: Mapped[Revisit] = relationship(back_populates="attempt_log")
@@ -103,6 +104,7 @@ class RevisitAttempt(Base):
     def to_dict(self) -> dict:
         return {"attempt": self.attempt, "channel": self.channel, "sid": self.sid, "outcome": self.outcome,
                 "answered_by": self.answered_by, "started_at": self.started_at.isoformat(),
+                "placed_at": self.placed_at.isoformat() if self.placed_at else None,
                 "ended_at": self.ended_at.isoformat() if self.ended_at else None}
 
 

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(20), nullable=True),
         sa.Column("answered_by", sa.String(30), nullable=True),
         sa.Column("started_at", TS, nullable=False),
+        sa.Column("placed_at", TS, nullable=True),
         sa.Column("ended_at", TS, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_revisit_attempts"),
         sa.ForeignKeyConstraint(["revisit_id"], ["revisits.id"], ondelete="CASCADE",

@@ -74,3 +74,15 @@ def test_a_claim_whose_worker_died_before_dialing_is_handed_back(app, revisits, 
     assert counts["reclaimed"] == 1
     again = revisits.get(revisit.id)
     assert (again.state, again.attempts) == ("scheduled", 0)
+
+
+def test_calling_hours_that_wrap_past_midnight_stop_start_up(settings, clock):
+    import dataclasses
+
+    import pytest
+
+    from hotline import create_app
+    from hotline.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="CALLING_HOURS"):
+        create_app(dataclasses.replace(settings, calling_hours=(20 * 60, 9 * 60)), clock=clock)
