@@ -1,0 +1,35 @@
+"""Jobs run on real RQ workers inside the app; a crashing job does not take the worker down."""
+from sqlalchemy import select
+
+from hotline import db
+from hotline.jobs import enqueue, run_burst
+from hotline.models import SmsMessage
+
+
+def test_a_job_uses_the_database_like_a_request(app):
+    with app.app_context():
+        job = enqueue("tests.hotline.jobs_for_tests.store_message", "hello")
+    run_burst(app, ("default",))
+    with app.app_context():
+        assert job.get_status(refresh=True) == "finished"
+        assert db.session().scalars(select(SmsMessage.body)).all() == ["hello"]
+
+
+def test_a_job_id_is_enqueued_once(app):
+    with app.app_context():
+        first = enqueue("tests.hotline.jobs_for_tests.store_message", "a", job_id="once-1")
+        second = enqueue("tests.hotline.jobs_for_tests.store_message", "a", job_id="once-1")
+        assert first.id == second.id
+    run_burst(app, ("default",))
+    with app.app_context():
+        assert len(db.session().scalars(select(SmsMessage)).all()) == 1
+
+
+def test_a_crashing_job_fails_alone_and_the_worker_goes_on(app):
+    with app.app_context():
+        crash = enqueue("tests.hotline.jobs_for_tests.crash_hard")
+        after = enqueue("tests.hotline.jobs_for_tests.store_message", "still serving")
+    run_burst(app, ("default",))
+    with app.app_context():
+        assert crash.get_status(refresh=True) == "failed"
+        assert after.get_status(refresh=True) == "finished"
