@@ -129,6 +129,20 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     return value
 
 
+def _e164(env: Mapping[str, str], name: str) -> str:
+    value = _str(env, name).replace(" ", "")
+    if value and not (value.startswith("+") and value[1:].isdigit() and 8 <= len(value) <= 16):
+        raise SettingsError(f"{name}: expected an E.164 number like +8613800138000, got {value!r}")
+    return value
+
+
+def _country_code(env: Mapping[str, str], name: str, default: str) -> str:
+    value = _str(env, name, default).lstrip("+")
+    if not (value.isdigit() and 1 <= len(value) <= 3):
+        raise SettingsError(f"{name}: expected a country calling code like 86, got {value!r}")
+    return value
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
     """Read KEY=VALUE lines; the real environment always wins over the file."""
     values: dict[str, str] = {}
@@ -192,6 +206,9 @@ class Settings:
 
     # Tickets
     sla_pause_waiting_customer: bool
+    sla_warning_minutes: int
+    supervisor_phone: str
+    default_country_code: str
 
     # Revisits and outbound pacing
     calling_hours: tuple[int, int]
@@ -287,6 +304,9 @@ class Settings:
             keep_unredacted_transcripts=_bool(env, "KEEP_UNREDACTED_TRANSCRIPTS", False),
             qa_rules_path=_path(env, "QA_RULES_PATH", None),
             sla_pause_waiting_customer=_bool(env, "SLA_PAUSE_WAITING_CUSTOMER", True),
+            sla_warning_minutes=_int(env, "SLA_WARNING_MINUTES", 30, 1, 24 * 60),
+            supervisor_phone=_e164(env, "SUPERVISOR_PHONE"),
+            default_country_code=_country_code(env, "DEFAULT_COUNTRY_CODE", "86"),
             calling_hours=_hours(env, "CALLING_HOURS", "09:00-20:00"),
             revisit_attempts=_int(env, "REVISIT_ATTEMPTS", 3, 1, 10),
             revisit_retry_minutes=_int(env, "REVISIT_RETRY_MINUTES", 30, 1, 1440),

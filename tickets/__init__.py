@@ -3,6 +3,22 @@ from __future__ import annotations
 
 from flask import Flask
 
+SLA_SWEEP_SECONDS = 60
+
 
 def init_app(app: Flask) -> None:
-    from tickets import models  # noqa: F401  (registers the tables on Base.metadata)
+    from hotline import signals
+    from hotline.jobs import periodic
+    from tickets import models  # noqa: F401  (tables; the API views arrive with hotline.api)
+    from tickets.notices import load_templates
+    from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
+    from tickets.status_lookup import TicketStatusLookup
+    from tickets.sweep import sweep_sla
+
+    # A broken templates file stops start-up here, not at the first customer's SMS.
+    app.extensions["tickets.sms_templates"] = load_templates()
+    app.extensions["hotline.ticket_status"] = TicketStatusLookup()
+    signals.call_routed.connect(on_call_routed, sender=app, weak=False)
+    signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)
+    signals.call_answered.connect(on_call_answered, sender=app, weak=False)
+    periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")

@@ -1,13 +1,16 @@
-"""Customers (identified by phone number) and their tickets."""
+"""Customers (identified by phone number), their tickets, each ticket's history and calls."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.clock import now
 from hotline.db import Base
+
+CATEGORIES = ("inquiry", "problem", "complaint", "urgent", "aftersales")
 
 
 class Customer(Base):
@@ -26,3 +29,97 @@ class Customer(Base):
     vip: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+
+class TicketCounter(Base):
+    """The last sequence number handed out on one local day; bumped atomically per new ticket."""
+
+    __tablename__ = "ticket_counters"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Ticket(Base):
+    """One case: GD number, category, priority and its SLA clock, who works it, where it stands.
+
+    `version` is bumped by every write; an UPDATE that finds another version changes nothing and
+    raises StaleDataError, so two agents editing at once never silently overwrite each other.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_customer_id_category", "customer_id", "category"),
+        Index("ix_tickets_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[str] = mapped_column(String(10))
+    department: Mapped[str | None] = mapped_column(String(60))
+    assignee_id: Mapped[int | None] = mapped_column(index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    resolution_summary: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="new")
+    channel: Mapped[str] = mapped_column(String(12), default="phone")  # phone | voicemail | api
+    language: Mapped[str] = mapped_column(String(10), default="zh-CN")
+    callback_requested: Mapped[bool] = mapped_column(default=False)
+    waiting_customer: Mapped[bool] = mapped_column(default=False)
+    paused_since: Mapped[datetime | None]
+    paused_seconds: Mapped[int] = mapped_column(default=0)
+    response_due: Mapped[datetime]
+    resolution_due: Mapped[datetime]
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    response_sla: Mapped[str] = mapped_column(String(10), default="pending")
+    resolution_sla: Mapped[str] = mapped_column(String(10), default="pending")
+    breached: Mapped[bool] = mapped_column(default=False, index=True)
+    created_by: Mapped[str] = mapped_column(String(60), default="system")
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+    version: Mapped[int] = mapped_column(default=1)
+
+    customer: Mapped[Customer | None] = relationship()
+    events: Mapped[list["TicketEvent"]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan")
+    calls: Mapped[list["TicketCall"]] = relationship(
+        back_populates="ticket", order_by="TicketCall.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TicketEvent(Base):
+    """One change to a ticket (who, when, what); rows are only ever appended."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket_id_id", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=now)
+    actor: Mapped[str] = mapped_column(String(60))  # "agent:7", "supervisor:王", "system", "caller"
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "actor": self.actor, "kind": self.kind, "data": self.data}
+
+
+class TicketCall(Base):
+    """A call filed on a ticket; a call is on exactly one ticket (agents may move it)."""
+
+    __tablename__ = "ticket_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    attached_at: Mapped[datetime] = mapped_column(default=now)
+    attached_by: Mapped[str] = mapped_column(String(60), default="system")
+    reason: Mapped[str] = mapped_column(String(20))  # new_ticket | same_issue | status_call | moved | voicemail
+
+    ticket: Mapped[Ticket] = relationship(back_populates="calls")

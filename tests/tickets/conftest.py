@@ -1,0 +1,61 @@
+"""Helpers for ticket tests: calls that exist, signals sent the way the IVR and routing send them."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+
+from hotline import db, signals
+from hotline.calls import ensure_call
+
+
+@pytest.fixture
+def settings(settings):
+    return dataclasses.replace(settings, supervisor_phone="+8613900000001")
+
+
+class Phone:
+    """Makes calls exist the way the IVR's webhook leaves them, and sends the signals it sends."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.count = 0
+
+    def call(self, from_number: str = "+8613800138000", sid: str | None = None, parent: str | None = None) -> str:
+        self.count += 1
+        sid = sid or f"CA{self.count:032d}"
+        with self.app.app_context():
+            params = {"From": from_number, "To": "+861095555", "CallStatus": "in-progress"}
+            if parent:
+                params.update(ParentCallSid=parent, Direction="outbound-dial")
+            ensure_call(db.session(), sid, params)
+            db.session().commit()
+        return sid
+
+    def routed(self, sid: str, category: str = "problem", priority: int = 3, language: str = "zh-CN",
+               ticket_number: str | None = None) -> None:
+        with self.app.app_context():
+            signals.call_routed.send(self.app, call_sid=sid, category=category, priority=priority,
+                                     language=language, ticket_number=ticket_number)
+
+    def voicemail(self, sid: str, language: str = "zh-CN") -> None:
+        with self.app.app_context():
+            signals.voicemail_left.send(self.app, call_sid=sid, recording_sid="RE" + sid[2:], language=language)
+
+    def answered(self, sid: str, agent_id: int) -> None:
+        with self.app.app_context():
+            signals.call_answered.send(self.app, call_sid=sid, agent_id=agent_id)
+
+
+@pytest.fixture
+def phone(app) -> Phone:
+    return Phone(app)
+
+
+def ticket_of_call(app, sid: str):
+    from tickets.models import TicketCall
+
+    with app.app_context():
+        link = db.session().scalars(select(TicketCall).where(TicketCall.call_sid == sid)).first()
+        return link.ticket.number if link else None

@@ -1,0 +1,107 @@
+"""Routed calls open or join tickets; voicemails ask for a callback; agents move calls."""
+from sqlalchemy import select
+
+from hotline import db
+from hotline.models import SmsMessage
+from tests.tickets.conftest import ticket_of_call
+from tickets.models import Customer
+
+
+def test_a_routed_call_opens_a_ticket_and_a_later_call_joins_it(app, api, phone, clock):
+    first = phone.call("+8613800138000")
+    phone.routed(first, category="problem", priority=3, language="en-US")
+    number = ticket_of_call(app, first)
+    assert number == "GD20261124001"
+    ticket = api.get(f"/api/tickets/{number}").get_json()
+    assert ticket["category"] == "problem" and ticket["priority"] == "normal" and ticket["language"] == "en-US"
+    assert ticket["calls"][0]["call_sid"] == first and ticket["calls"][0]["reason"] == "new_ticket"
+    clock.advance(days=6)
+    second = phone.call("+8613800138000")
+    phone.routed(second, category="problem")
+    assert ticket_of_call(app, second) == number
+    with app.app_context():
+        assert db.session().scalars(select(Customer)).one().language == "en-US"
+        sms = db.session().scalars(select(SmsMessage)).one()  # one ticket, one creation SMS
+        assert "case GD20261124001" in sms.body
+
+
+def test_another_category_or_an_old_ticket_opens_a_new_one(app, phone, clock):
+    first = phone.call()
+    phone.routed(first, category="problem")
+    other = phone.call()
+    phone.routed(other, category="complaint", priority=4)
+    assert ticket_of_call(app, other) != ticket_of_call(app, first)
+    clock.advance(days=8)
+    later = phone.call()
+    phone.routed(later, category="problem")
+    assert ticket_of_call(app, later) not in {ticket_of_call(app, first), ticket_of_call(app, other)}
+
+
+def test_urgent_queue_priority_makes_an_urgent_ticket(app, api, phone):
+    sid = phone.call()
+    phone.routed(sid, category="urgent", priority=10)
+    assert api.get(f"/api/tickets/{ticket_of_call(app, sid)}").get_json()["priority"] == "urgent"
+
+
+def test_a_status_call_joins_the_ticket_it_asked_about(app, phone):
+    first = phone.call()
+    phone.routed(first, category="inquiry")
+    number = ticket_of_call(app, first)
+    from_elsewhere = phone.call("+8613900139000")
+    phone.routed(from_elsewhere, category="aftersales", ticket_number=number)
+    assert ticket_of_call(app, from_elsewhere) == number
+
+
+def test_routing_the_same_call_twice_files_it_once(app, api, phone):
+    sid = phone.call()
+    phone.routed(sid, category="problem")
+    phone.routed(sid, category="complaint")
+    assert api.get("/api/tickets").get_json()["total"] == 1
+
+
+def test_after_hours_voicemail_becomes_a_callback_ticket(app, api, phone):
+    sid = phone.call("+8613700137000")
+    phone.voicemail(sid, language="zh-CN")
+    ticket = api.get(f"/api/tickets/{ticket_of_call(app, sid)}").get_json()
+    assert ticket["callback_requested"] and ticket["channel"] == "voicemail"
+    assert any(e["kind"] == "voicemail" and e["data"]["recording_sid"] for e in ticket["events"])
+    with app.app_context():
+        sms = db.session().scalars(select(SmsMessage)).one()
+    assert sms.purpose == "ticket_callback" and "回电" in sms.body
+
+
+def test_answering_is_the_first_response_and_assigns(app, api, phone):
+    sid = phone.call()
+    phone.routed(sid, category="problem")
+    leg = phone.call("client:agent7", parent=sid)
+    phone.answered(leg, agent_id=7)
+    ticket = api.get(f"/api/tickets/{ticket_of_call(app, sid)}").get_json()
+    assert ticket["assignee_id"] == 7 and ticket["status"] == "assigned"
+    assert ticket["first_response_at"] and ticket["sla"]["response"] == "met"
+
+
+def test_agents_move_a_call_to_another_ticket(app, api, phone):
+    sid = phone.call()
+    phone.routed(sid, category="problem")
+    source = ticket_of_call(app, sid)
+    target = api.post("/api/tickets", {"phone": "+8613800138000", "category": "complaint"}).get_json()["number"]
+    response = api.post(f"/api/tickets/{target}/calls", {"call_sid": sid})
+    assert response.status_code == 200 and response.get_json()["calls"][0]["call_sid"] == sid
+    assert ticket_of_call(app, sid) == target
+    kinds = [e["kind"] for e in api.get(f"/api/tickets/{source}").get_json()["events"]]
+    assert "call_moved_out" in kinds
+    assert api.post(f"/api/tickets/{target}/calls", {"call_sid": "CAnope"}).status_code == 422
+
+
+def test_the_ticket_shows_recordings_and_their_transcript_state(app, api, phone):
+    from recordings.models import Recording
+
+    sid = phone.call()
+    phone.routed(sid, category="problem")
+    leg = phone.call("client:agent7", parent=sid)
+    with app.app_context():
+        db.session().add(Recording(sid="RE" + "1" * 32, call_sid=leg, twilio_status="completed", duration_seconds=42))
+        db.session().commit()
+    calls = api.get(f"/api/tickets/{ticket_of_call(app, sid)}").get_json()["calls"]
+    assert calls[0]["recordings"][0]["sid"] == "RE" + "1" * 32
+    assert calls[0]["recordings"][0]["duration_seconds"] == 42

@@ -1,0 +1,44 @@
+"""SMS templates: validated on load with file, line and field; rendered in both languages."""
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from tickets.sms_wording import TemplateError, load_templates, local_time_text
+
+
+def test_shipped_templates_render_in_both_languages():
+    templates = load_templates()
+    zh = templates.render("created", "zh-CN", company="热线服务中心", number="GD20261124001",
+                          promised="11月24日 12:00")
+    en = templates.render("created", "en-US", company="Hotline", number="GD20261124001", promised="24 Nov 12:00")
+    assert "工单编号GD20261124001" in zh and "11月24日 12:00前" in zh
+    assert "case GD20261124001" in en and "by 24 Nov 12:00" in en
+
+
+def test_times_read_in_the_call_centers_zone():
+    moment = datetime(2026, 11, 24, 4, 0, tzinfo=timezone.utc)
+    assert local_time_text(moment, "zh-CN", "Asia/Shanghai") == "11月24日 12:00"
+    assert local_time_text(moment, "en-US", "Asia/Shanghai") == "24 Nov 12:00"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    base = Path("tickets/sms_templates.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "sms.yaml"
+    path.write_text(base + text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("extra,message", [
+    ('\nresolved:\n  zh-CN: "工单{number}{numbr}"\n  en-US: "case {number}"\n', "resolved.zh-CN: unknown placeholder {numbr}"),
+    ('\ncallback:\n  zh-CN: "回电"\n  en-US: "case {number}"\n', "callback.zh-CN: must mention {number}"),
+    ('\nresolved:\n  zh-CN: "工单{number}"\n', "resolved: missing the en-US text"),
+    ('\nresolved:\n  zh-CN: "工单{number}"\n  fr-FR: "dossier {number}"\n', "resolved.fr-FR: unknown language"),
+    ('\nthanks:\n  zh-CN: "谢谢"\n', "thanks: unknown template"),
+])
+def test_mistakes_name_file_line_and_field(tmp_path, extra, message):
+    path = _write(tmp_path, extra)
+    with pytest.raises(TemplateError) as excinfo:
+        load_templates(path)
+    text = str(excinfo.value)
+    assert str(path) in text and " line " in text and message in text

@@ -1,0 +1,79 @@
+"""Customers over the API: a caller's profile with their tickets and calls; VIP and language."""
+from __future__ import annotations
+
+from flask import g, jsonify
+from sqlalchemy import or_, select
+
+from hotline import db
+from hotline.api import bp
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json, json_body
+from hotline.api.openapi import operation
+from hotline.models import Call
+from tickets.api_input import LANGUAGES, boolean, choice, phone_field, text
+from tickets.models import Customer, Ticket, TicketCall
+from tickets.presenters import customer_dict
+
+HISTORY_LIMIT = 100
+
+
+def _customer(raw_phone: str) -> Customer:
+    phone = phone_field(raw_phone)
+    customer = db.session().scalars(select(Customer).where(Customer.phone == phone)).first()
+    if customer is None:
+        abort_json(404, f"no customer with phone {phone}")
+    return customer
+
+
+@bp.get("/customers/<phone>")
+@require_role("supervisor", "agent", "qa")
+@operation("A customer by phone number (any common form) with their tickets and calls", tags=["customers"],
+           responses={200: "the customer and history", 404: "unknown number", 422: "malformed phone"})
+def get_customer(phone: str):
+    customer = _customer(phone)
+    session = db.session()
+    tickets = session.scalars(select(Ticket).where(Ticket.customer_id == customer.id)
+                              .order_by(Ticket.created_at.desc()).limit(HISTORY_LIMIT)).all()
+    if g.principal.role == "agent":
+        # Agents see that other tickets exist (a repeat caller matters) but not their contents.
+        tickets_out = [{"number": t.number, "status": t.status, "category": t.category,
+                        "created_at": t.created_at.isoformat(),
+                        **({"description": t.description} if t.assignee_id == g.principal.agent_id else {})}
+                       for t in tickets]
+    else:
+        tickets_out = [{"number": t.number, "status": t.status, "category": t.category, "priority": t.priority,
+                        "assignee_id": t.assignee_id, "description": t.description,
+                        "created_at": t.created_at.isoformat()} for t in tickets]
+    filed = {link.call_sid: link.ticket.number for link in session.scalars(
+        select(TicketCall).join(Ticket).where(Ticket.customer_id == customer.id))}
+    calls = session.scalars(select(Call).where(or_(Call.from_number == customer.phone,
+                                                   Call.to_number == customer.phone, Call.sid.in_(list(filed))))
+                            .where(Call.parent_sid.is_(None))
+                            .order_by(Call.created_at.desc()).limit(HISTORY_LIMIT)).all()
+    calls_out = [{"sid": c.sid, "direction": c.direction, "status": c.status, "started_at": c.created_at.isoformat(),
+                  "duration_seconds": c.duration_seconds, "ticket": filed.get(c.sid)} for c in calls]
+    return jsonify(customer=customer_dict(customer), tickets=tickets_out, calls=calls_out)
+
+
+@bp.patch("/customers/<phone>")
+@require_role("supervisor")
+@operation("Change a customer's VIP flag, language or how we address them", tags=["customers"],
+           request={"type": "object", "properties": {
+               "vip": {"type": "boolean"}, "language": {"enum": list(LANGUAGES)}, "name": {"type": "string"},
+               "surname": {"type": "string"}, "title": {"enum": ["mr", "ms"]},
+               "customer_number": {"type": "string"}}},
+           responses={200: "the customer", 404: "unknown number", 422: "a field is invalid (named)"})
+def update_customer(phone: str):
+    body = json_body()
+    customer = _customer(phone)
+    if "vip" in body:
+        customer.vip = bool(boolean(body["vip"], "vip"))
+    if "language" in body:
+        customer.language = choice(body["language"], "language", LANGUAGES, required=True)
+    if "title" in body:
+        customer.title = choice(body["title"], "title", ("mr", "ms"))
+    for field, limit in (("name", 120), ("surname", 60), ("customer_number", 40)):
+        if field in body:
+            setattr(customer, field, text(body[field], field, limit))
+    db.session().commit()
+    return jsonify(customer_dict(customer))

@@ -1,0 +1,51 @@
+"""GET /api/reports/tickets: counts by category, priority and status with SLA compliance (JSON or CSV)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, current_app, jsonify, request
+from sqlalchemy import select
+
+from hotline import db
+from hotline.api import bp
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json
+from hotline.api.openapi import operation
+from hotline.clock import now
+from tickets.api_input import choice, day_start, query_day
+from tickets.models import Ticket
+from tickets.numbering import local_day
+from tickets.reporting import PERIODS, TicketFacts, build_report, report_csv
+
+MAX_DAYS = 366
+
+
+@bp.get("/reports/tickets")
+@require_role("supervisor", "qa")
+@operation("Ticket counts and SLA compliance per day, week or month", tags=["reports"],
+           description="Query: from, to (local dates, inclusive; default the last 7 days), period "
+                       "(day|week|month), format (json|csv).",
+           responses={200: "the report (JSON, or text/csv with format=csv)", 400: "a bad query value (named)"})
+def tickets_report():
+    timezone = current_app.config["HOTLINE_SETTINGS"].timezone
+    today = local_day(now(), timezone)
+    last = query_day(request.args.get("to"), "to") or today
+    first = query_day(request.args.get("from"), "from") or last - timedelta(days=6)
+    if first > last:
+        abort_json(400, "from: must not be after to")
+    if (last - first).days >= MAX_DAYS:
+        abort_json(400, f"from: a report covers at most {MAX_DAYS} days")
+    period = request.args.get("period", "day")
+    if period not in PERIODS:
+        abort_json(400, f"period: must be one of {', '.join(PERIODS)}")
+    fmt = choice(request.args.get("format", "json"), "format", ("json", "csv"))
+    rows = db.session().execute(select(Ticket.created_at, Ticket.category, Ticket.priority, Ticket.status,
+                                       Ticket.response_sla, Ticket.resolution_sla).where(
+        Ticket.created_at >= day_start(first), Ticket.created_at < day_start(last + timedelta(days=1)))).all()
+    report = build_report((TicketFacts(local_day(r[0], timezone), *r[1:]) for r in rows), period)
+    report.update({"from": first.isoformat(), "to": last.isoformat()})
+    if fmt == "csv":
+        filename = f"tickets-{first.isoformat()}-{last.isoformat()}-{period}.csv"
+        return Response(report_csv(report), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return jsonify(report)

@@ -1,0 +1,208 @@
+"""Opening and changing tickets: numbers, due times, status moves, events, calls on tickets.
+
+Every change writes a TicketEvent (who, when, what). Functions take the session and leave the
+commit to the caller, who then calls `tickets.outbox.release` to announce what happened.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from hotline.calendar import get_calendar
+from hotline.clock import now
+from tickets import sla
+from tickets.history import record
+from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
+from tickets.notices import queue_customer_sms
+from tickets.numbering import allocate_number
+from tickets.outbox import note_after_commit
+from tickets.transitions import OPEN_STATUSES, check_transition
+
+SAME_ISSUE_WINDOW = timedelta(days=7)
+# When nobody chose a priority: the manual's 紧急 for account security or outages, routine for
+# questions and follow-ups, normal for the rest.
+DEFAULT_PRIORITY = {"urgent": "urgent", "complaint": "normal", "problem": "normal",
+                    "inquiry": "routine", "aftersales": "routine"}
+
+
+class TicketInputError(ValueError):
+    """A value a ticket cannot take; `field` names it for the API's 422."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def _settings():
+    return current_app.config["HOTLINE_SETTINGS"]
+
+
+def customer_for_phone(session: Session, phone: str, language: str | None = None) -> Customer:
+    """The customer with this E.164 number, created on first contact (safe against a racing call)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stamp = now()
+    session.execute(insert(Customer).values(phone=phone, language=language, vip=False, created_at=stamp,
+                                            updated_at=stamp).on_conflict_do_nothing(index_elements=["phone"]))
+    return session.scalars(select(Customer).where(Customer.phone == phone)).one()
+
+
+def open_ticket(session: Session, *, category: str, actor: str, customer: Customer | None = None,
+                priority: str | None = None, description: str = "", department: str | None = None,
+                assignee_id: int | None = None, channel: str = "phone", language: str | None = None,
+                callback_requested: bool = False, notify: bool = True) -> Ticket:
+    """Open a ticket with its number and due times; the customer is texted its number unless
+    `notify` is false (a callback request is texted the callback wording instead)."""
+    if category not in CATEGORIES:
+        raise TicketInputError("category", f"must be one of {', '.join(CATEGORIES)}")
+    priority = priority or DEFAULT_PRIORITY[category]
+    if priority not in sla.PRIORITIES:
+        raise TicketInputError("priority", f"must be one of {', '.join(sla.PRIORITIES)}")
+    settings = _settings()
+    opened = now()
+    response_due, resolution_due = sla.due_times(opened, priority, get_calendar())
+    ticket = Ticket(
+        number=allocate_number(session, opened, settings.timezone), customer=customer, category=category,
+        priority=priority, department=department, assignee_id=assignee_id, description=description,
+        status="assigned" if assignee_id is not None else "new", channel=channel,
+        language=language or (customer.language if customer else None) or settings.default_language,
+        callback_requested=callback_requested, response_due=response_due, resolution_due=resolution_due,
+        created_by=actor, created_at=opened, updated_at=opened)
+    session.add(ticket)
+    record(session, ticket, actor, "created", category=category, priority=priority, channel=channel,
+           assignee_id=assignee_id, response_due=response_due.isoformat(),
+           resolution_due=resolution_due.isoformat())
+    session.flush()
+    note_after_commit(session, "ticket_created", ticket.id)
+    if notify:
+        queue_customer_sms(session, ticket, "callback" if callback_requested else "created", actor)
+    return ticket
+
+
+def open_ticket_of(session: Session, customer_id: int, category: str) -> Ticket | None:
+    """The caller's most recent open ticket of `category` from the last 7 days, if any."""
+    since = now() - SAME_ISSUE_WINDOW
+    return session.scalars(
+        select(Ticket).where(Ticket.customer_id == customer_id, Ticket.category == category,
+                             Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= since)
+        .order_by(Ticket.created_at.desc()).limit(1)).first()
+
+
+def mark_first_response(ticket: Ticket) -> None:
+    """The first contact with the customer stops the response clock: met, or missed if late."""
+    if ticket.first_response_at is not None:
+        return
+    ticket.first_response_at = now()
+    reading = clock_of(ticket).readings(now(), timedelta(0))[0]
+    ticket.response_sla = "missed" if ticket.response_sla == "breached" else reading.state
+
+
+def _end_pause(ticket: Ticket) -> None:
+    if ticket.paused_since is not None:
+        ticket.paused_seconds += int((now() - ticket.paused_since).total_seconds())
+        ticket.paused_since = None
+
+
+def set_waiting_customer(session: Session, ticket: Ticket, waiting: bool, actor: str) -> None:
+    if ticket.waiting_customer == waiting:
+        return
+    ticket.waiting_customer = waiting
+    if waiting and _settings().sla_pause_waiting_customer:
+        ticket.paused_since = now()
+    elif not waiting:
+        _end_pause(ticket)
+    record(session, ticket, actor, "waiting_customer" if waiting else "customer_replied",
+           paused_seconds=ticket.paused_seconds)
+
+
+def move_status(session: Session, ticket: Ticket, target: str, actor: str) -> None:
+    """Move to `target` if the state machine allows it, with what that move means for the clock."""
+    check_transition(ticket.status, target)
+    previous = ticket.status
+    if target in {"assigned", "in_progress"} and ticket.assignee_id is None:
+        raise TicketInputError("assignee_id", f"a ticket must have an assignee to be {target}")
+    stamp = now()
+    if target == "in_progress":
+        mark_first_response(ticket)
+    elif target == "resolved":
+        mark_first_response(ticket)
+        ticket.resolved_at = stamp
+        ticket.waiting_customer = False
+        _end_pause(ticket)
+        _settle_clocks(ticket)
+    elif target == "closed":
+        ticket.closed_at = stamp
+    elif target == "reopened":
+        # A reopened case is worked again under a fresh resolution clock from now.
+        ticket.resolved_at = None
+        ticket.closed_at = None
+        ticket.resolution_due = max(sla.due_times(stamp, ticket.priority, get_calendar())[1], ticket.response_due)
+        ticket.resolution_sla = "pending"
+    ticket.status = target
+    record(session, ticket, actor, "status", previous=previous, status=target)
+    if target == "resolved":
+        queue_customer_sms(session, ticket, "resolved", actor)
+        note_after_commit(session, "ticket_resolved", ticket.id)
+    elif target == "reopened":
+        note_after_commit(session, "ticket_reopened", ticket.id)
+
+
+def _settle_clocks(ticket: Ticket) -> None:
+    """Record met/missed for the clocks the resolution stops."""
+    resolution = clock_of(ticket).readings(now(), timedelta(0))[1]
+    ticket.resolution_sla = "missed" if ticket.resolution_sla == "breached" else resolution.state
+
+
+def clock_of(ticket: Ticket) -> sla.SlaClock:
+    return sla.SlaClock(priority=ticket.priority, response_due=ticket.response_due,
+                        resolution_due=ticket.resolution_due, first_response_at=ticket.first_response_at,
+                        resolved_at=ticket.resolved_at, paused_seconds=ticket.paused_seconds,
+                        paused_since=ticket.paused_since)
+
+
+def change_priority(session: Session, ticket: Ticket, priority: str, actor: str, reason: str = "") -> None:
+    if priority not in sla.PRIORITIES:
+        raise TicketInputError("priority", f"must be one of {', '.join(sla.PRIORITIES)}")
+    if priority == ticket.priority:
+        return
+    previous = ticket.priority
+    ticket.priority = priority
+    if actor != "system":
+        # A person re-judging the case re-plans its clocks from when it was opened.
+        ticket.response_due, ticket.resolution_due = sla.due_times(ticket.created_at, priority, get_calendar())
+    record(session, ticket, actor, "priority", previous=previous, priority=priority,
+           **({"reason": reason} if reason else {}))
+
+
+def attach_call(session: Session, ticket: Ticket, call_sid: str, reason: str, actor: str) -> TicketCall:
+    """File the call on `ticket`; a call already on a ticket stays where it is."""
+    existing = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
+    if existing is not None:
+        return existing
+    link = TicketCall(ticket=ticket, call_sid=call_sid, reason=reason, attached_by=actor, attached_at=now())
+    session.add(link)
+    record(session, ticket, actor, "call_attached", call_sid=call_sid, reason=reason)
+    ticket.updated_at = now()  # bumps the version: the ticket's view changed
+    return link
+
+
+def move_call(session: Session, call_sid: str, target: Ticket, actor: str) -> TicketCall:
+    link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
+    if link is None:
+        return attach_call(session, target, call_sid, "moved", actor)
+    if link.ticket_id == target.id:
+        return link
+    source = link.ticket
+    record(session, source, actor, "call_moved_out", call_sid=call_sid, to=target.number)
+    record(session, target, actor, "call_moved_in", call_sid=call_sid, **{"from": source.number})
+    source.updated_at = now()
+    target.updated_at = now()
+    link.ticket = target
+    link.reason = "moved"
+    link.attached_by = actor
+    link.attached_at = now()
+    return link

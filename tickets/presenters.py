@@ -1,0 +1,45 @@
+"""Tickets and customers as the API shows them."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from hotline.clock import now
+from tickets import sla
+from tickets.models import Customer, Ticket
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def customer_dict(customer: Customer | None) -> dict[str, Any] | None:
+    if customer is None:
+        return None
+    return {"id": customer.id, "phone": customer.phone, "name": customer.name, "surname": customer.surname,
+            "title": customer.title, "customer_number": customer.customer_number,
+            "language": customer.language, "timezone": customer.timezone, "vip": customer.vip}
+
+
+def ticket_dict(ticket: Ticket) -> dict[str, Any]:
+    clock = sla.SlaClock(ticket.priority, ticket.response_due, ticket.resolution_due,
+                         ticket.first_response_at, ticket.resolved_at, ticket.paused_seconds, ticket.paused_since)
+    response, resolution = clock.readings(now(), timedelta(0))
+    return {
+        "number": ticket.number, "version": ticket.version, "status": ticket.status,
+        "category": ticket.category, "priority": ticket.priority, "department": ticket.department,
+        "assignee_id": ticket.assignee_id, "description": ticket.description,
+        "resolution_summary": ticket.resolution_summary, "channel": ticket.channel, "language": ticket.language,
+        "callback_requested": ticket.callback_requested, "waiting_customer": ticket.waiting_customer,
+        "customer": customer_dict(ticket.customer),
+        "sla": {
+            "response_due": _iso(response.due), "resolution_due": _iso(resolution.due),
+            "promised_at": _iso(sla.promised_at(ticket.priority, response.due, resolution.due)),
+            "response": ticket.response_sla, "resolution": ticket.resolution_sla,
+            "paused_seconds": ticket.paused_seconds, "paused": ticket.paused_since is not None,
+            "breached": ticket.breached,
+        },
+        "first_response_at": _iso(ticket.first_response_at), "resolved_at": _iso(ticket.resolved_at),
+        "closed_at": _iso(ticket.closed_at), "created_by": ticket.created_by,
+        "created_at": _iso(ticket.created_at), "updated_at": _iso(ticket.updated_at),
+    }

@@ -1,0 +1,152 @@
+"""Calls becoming tickets: receivers of the IVR's and routing's signals.
+
+A routed call opens a ticket of its category, or joins the caller's open ticket of that category
+from the last 7 days; a call about a given ticket number joins that ticket; an after-hours
+voicemail becomes a ticket with a callback request; an agent answering is the first response.
+Receivers run inside the sender's webhook, so they never raise: a caller must not hear an error
+because filing failed (it is logged, and the call can be filed from the API).
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hotline import db
+from hotline.models import Call
+from tickets import cases, sla
+from tickets.models import CATEGORIES, Ticket, TicketCall
+from tickets.outbox import discard, release
+from tickets.phone import try_normalise
+
+log = logging.getLogger(__name__)
+# The IVR's queue priority runs 1-10 (higher answered first); from 8 up the caller chose an emergency.
+URGENT_QUEUE_PRIORITY = 8
+VOICEMAIL_TEXT = {"zh-CN": "非工作时间来电留言，请回电。", "en-US": "After-hours voicemail: please call back."}
+
+
+def _caller(session, call_sid: str, language: str | None):
+    call = session.scalars(select(Call).where(Call.sid == call_sid)).first()
+    phone = try_normalise(call.from_number if call else None, current_app.config["HOTLINE_SETTINGS"].default_country_code)
+    if phone is None:
+        return None
+    customer = cases.customer_for_phone(session, phone, language)
+    if customer.language is None and language:
+        customer.language = language
+    return customer
+
+
+def ticket_priority(category: str, priority: object) -> str:
+    if isinstance(priority, str) and priority in sla.PRIORITIES:
+        return priority
+    try:
+        level = int(priority)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        level = 0
+    return "urgent" if level >= URGENT_QUEUE_PRIORITY else cases.DEFAULT_PRIORITY[category]
+
+
+def _file_call(call_sid: str, category: str, priority: object, language: str | None,
+               ticket_number: str | None) -> Ticket:
+    session = db.session()
+    link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
+    if link is not None:
+        return link.ticket  # a repeated or later routing of a call already filed
+    if ticket_number:
+        ticket = session.scalars(select(Ticket).where(Ticket.number == ticket_number)).first()
+        if ticket is not None:
+            cases.attach_call(session, ticket, call_sid, "status_call", "caller")
+            return ticket
+    if category not in CATEGORIES:
+        log.warning("call routed to unknown category %r; filed as an inquiry", category)
+        category = "inquiry"
+    customer = _caller(session, call_sid, language)
+    ticket = cases.open_ticket_of(session, customer.id, category) if customer else None
+    if ticket is not None:
+        cases.attach_call(session, ticket, call_sid, "same_issue", "caller")
+        return ticket
+    ticket = cases.open_ticket(session, category=category, priority=ticket_priority(category, priority),
+                               actor="caller", customer=customer, channel="phone", language=language)
+    cases.attach_call(session, ticket, call_sid, "new_ticket", "caller")
+    return ticket
+
+
+def _commit_filing(session, what: str, call_sid: str, work) -> Ticket | None:
+    try:
+        ticket = work()
+        session.commit()
+    except IntegrityError:
+        # The same call filed at once by another process: theirs stands, nothing is lost.
+        session.rollback()
+        discard(session)
+        link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
+        return link.ticket if link else None
+    except Exception:
+        session.rollback()
+        discard(session)
+        log.exception("could not file %s %s on a ticket", what, call_sid)
+        return None
+    release(session)
+    return ticket
+
+
+def on_call_routed(sender, call_sid: str, category: str, priority: object = None, language: str | None = None,
+                   ticket_number: str | None = None, **_: object) -> None:
+    session = db.session()
+    ticket = _commit_filing(session, "call", call_sid,
+                            lambda: _file_call(call_sid, category, priority, language, ticket_number))
+    if ticket is not None:
+        log.info("call filed on %s", ticket.number, extra={"call_sid": call_sid})
+
+
+def _file_voicemail(call_sid: str, recording_sid: str, language: str | None) -> Ticket:
+    session = db.session()
+    link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
+    if link is not None:
+        ticket = link.ticket
+        ticket.callback_requested = True
+        cases.record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
+        return ticket
+    customer = _caller(session, call_sid, language)
+    language = language or (customer.language if customer else None) or "zh-CN"
+    ticket = cases.open_ticket(session, category="inquiry", priority="normal", actor="caller", customer=customer,
+                               channel="voicemail", language=language, callback_requested=True,
+                               description=VOICEMAIL_TEXT.get(language, VOICEMAIL_TEXT["zh-CN"]))
+    cases.attach_call(session, ticket, call_sid, "voicemail", "caller")
+    cases.record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
+    return ticket
+
+
+def on_voicemail_left(sender, call_sid: str, recording_sid: str = "", language: str | None = None,
+                      **_: object) -> None:
+    session = db.session()
+    _commit_filing(session, "voicemail", call_sid, lambda: _file_voicemail(call_sid, recording_sid, language))
+
+
+def on_call_answered(sender, call_sid: str, agent_id: int | None = None, **_: object) -> None:
+    """An agent picked up a call filed on a ticket: that is its first response, and theirs if unowned."""
+    session = db.session()
+    try:
+        sids = [call_sid]
+        call = session.scalars(select(Call).where(Call.sid == call_sid)).first()
+        if call is not None and call.parent_sid:
+            sids.append(call.parent_sid)  # the agent's leg; the caller's call is its parent
+        link = session.scalars(select(TicketCall).where(TicketCall.call_sid.in_(sids))).first()
+        if link is None:
+            return
+        ticket = link.ticket
+        actor = f"agent:{agent_id}" if agent_id is not None else "system"
+        cases.mark_first_response(ticket)
+        cases.record(session, ticket, actor, "call_answered", call_sid=call_sid, agent_id=agent_id)
+        if ticket.assignee_id is None and agent_id is not None:
+            ticket.assignee_id = agent_id
+            if ticket.status in {"new", "reopened"}:
+                cases.move_status(session, ticket, "assigned", actor)
+        session.commit()
+        release(session)
+    except Exception:
+        session.rollback()
+        discard(session)
+        log.exception("could not record the answer on its ticket", extra={"call_sid": call_sid})

@@ -1,0 +1,76 @@
+"""The SLA sweep (an RQ job every minute): flag tickets about to breach and breached.
+
+A clock entering `at_risk` or `breached` is flagged on the ticket, written to its history and sent
+to the supervisor by SMS; a breach also raises the ticket's priority one step. Each state change is
+acted on once, so running the sweep twice (or on two workers) alerts once.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from hotline import db
+from hotline.clock import now
+from tickets import cases, sla
+from tickets.models import Ticket
+from tickets.notices import alert_supervisor, redeliver_stale
+from tickets.outbox import discard, release
+from tickets.transitions import OPEN_STATUSES
+
+log = logging.getLogger(__name__)
+WATCHED = ("pending", "at_risk")
+
+
+def assess_ticket(session, ticket: Ticket, stamp: datetime, warn_before: timedelta) -> list[str]:
+    """Apply what the clocks say now; returns the flags raised ("response:breached"...)."""
+    raised = []
+    readings = cases.clock_of(ticket).readings(stamp, warn_before)
+    for name, reading in zip(("response", "resolution"), readings):
+        attribute = f"{name}_sla"
+        current = getattr(ticket, attribute)
+        if current not in WATCHED or reading.state not in {"at_risk", "breached"} or reading.state == current:
+            continue
+        setattr(ticket, attribute, reading.state)
+        cases.record(session, ticket, "system", f"sla_{reading.state}", clock=name, due=reading.due.isoformat())
+        if reading.state == "breached":
+            ticket.breached = True
+            cases.change_priority(session, ticket, sla.RAISED_PRIORITY[ticket.priority], "system",
+                                  reason=f"{name} deadline passed")
+        alert_supervisor(session, ticket, name, reading.state)
+        raised.append(f"{name}:{reading.state}")
+    return raised
+
+
+def sweep_sla() -> dict[str, int]:
+    """RQ job: assess every open ticket whose clock could be at risk by now."""
+    session = db.session()
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    warn_before = timedelta(minutes=settings.sla_warning_minutes)
+    stamp = now()
+    horizon = stamp + warn_before  # pauses only push due times later, so nothing beyond can be at risk
+    candidates = session.scalars(select(Ticket.id).where(
+        Ticket.status.in_(OPEN_STATUSES),
+        or_(Ticket.response_sla.in_(WATCHED) & Ticket.first_response_at.is_(None) & (Ticket.response_due <= horizon),
+            Ticket.resolution_sla.in_(WATCHED) & (Ticket.resolution_due <= horizon)))
+        .order_by(Ticket.id)).all()
+    flagged = 0
+    for ticket_id in candidates:
+        ticket = session.get(Ticket, ticket_id, populate_existing=True)
+        if ticket is None:
+            continue
+        try:
+            raised = assess_ticket(session, ticket, stamp, warn_before)
+            session.commit()
+        except StaleDataError:
+            # An agent changed it meanwhile; the next sweep looks again.
+            session.rollback()
+            discard(session)
+            continue
+        release(session)
+        flagged += len(raised)
+    resent = redeliver_stale(session)
+    return {"checked": len(candidates), "flagged": flagged, "resent": resent}
