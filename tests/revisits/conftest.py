@@ -1,14 +1,11 @@
 """Revisit fixtures: fast pacing for tests, a resolved ticket, and helpers that drive revisits."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import select
 
 from hotline import db, signals
 from hotline.settings import Settings
-from revisits.desk import ResolvedTicket
 from revisits.models import Revisit
 
 CUSTOMER = "+8613800138001"
@@ -21,42 +18,45 @@ def settings(tmp_path, database_url, redis_url) -> Settings:
                               outbound_calls_per_second=100.0, outbound_sms_per_second=100.0)
 
 
-class LedgerDesk:
-    """Resolved tickets as plain records, in the shape the tickets area's desk returns them."""
-
-    def __init__(self) -> None:
-        self.tickets: dict[int, ResolvedTicket] = {}
-        self.reopened: list[tuple[int, str]] = []
-
-    def resolved_ticket(self, ticket_id: int) -> ResolvedTicket | None:
-        return self.tickets.get(ticket_id)
-
-    def reopen_unsolved(self, ticket_id: int, *, note: str) -> None:
-        self.reopened.append((ticket_id, note))
-
-
-@pytest.fixture
-def desk(app) -> LedgerDesk:
-    ledger = LedgerDesk()
-    app.extensions["hotline.revisit_desk"] = ledger
-    return ledger
-
-
 class Revisits:
-    def __init__(self, app, desk: LedgerDesk, clock) -> None:
-        self.app, self.desk, self.clock = app, desk, clock
+    """Resolves real tickets (through the tickets area) and drives their revisits."""
 
-    def resolve(self, ticket_id: int = 1, *, phone: str = CUSTOMER, language: str = "zh-CN",
-                timezone: str | None = "Asia/Shanghai", resolved_at: datetime | None = None,
-                category: str = "problem", agent_id: int | None = 7) -> Revisit:
-        self.desk.tickets[ticket_id] = ResolvedTicket(
-            id=ticket_id, number=f"GD20261124{ticket_id:04d}", phone=phone, language=language, timezone=timezone,
-            category=category, agent_id=agent_id, resolved_at=resolved_at or self.clock.now(),
-            salutation_zh="王女士", salutation_en="Ms Wang")
+    def __init__(self, app, clock) -> None:
+        self.app, self.clock = app, clock
+
+    def resolve(self, *, phone: str = CUSTOMER, language: str = "zh-CN", timezone: str | None = "Asia/Shanghai",
+                category: str = "problem", agent_id: int = 7, priority: str | None = None) -> Revisit:
+        """Open, work and resolve a ticket now; its ticket_resolved signal schedules the revisit."""
+        from tickets import cases, outbox
+
         with self.app.app_context():
-            signals.ticket_resolved.send(self.app, ticket_id=ticket_id)
+            session = db.session()
+            customer = cases.customer_for_phone(session, phone, language)
+            customer.timezone, customer.surname, customer.title = timezone, "王" if language == "zh-CN" else "Wang", "ms"
+            ticket = cases.open_ticket(session, category=category, actor=f"agent:{agent_id}", customer=customer,
+                                       assignee_id=agent_id, language=language, priority=priority, notify=False)
+            cases.move_status(session, ticket, "in_progress", f"agent:{agent_id}")
+            cases.move_status(session, ticket, "resolved", f"agent:{agent_id}")
+            session.commit()
+            outbox.release(session)
+            return self.latest(ticket.id)
+
+    def latest(self, ticket_id: int) -> Revisit | None:
+        with self.app.app_context():
             return db.session().scalars(select(Revisit).where(Revisit.ticket_id == ticket_id)
                                         .order_by(Revisit.round.desc())).first()
+
+    def announce_again(self, ticket_id: int) -> None:
+        with self.app.app_context():
+            signals.ticket_resolved.send(self.app, ticket_id=ticket_id)
+
+    def ticket(self, ticket_id: int):
+        from tickets.models import Ticket
+
+        with self.app.app_context():
+            ticket = db.session().get(Ticket, ticket_id)
+            ticket.events  # load while the session is open
+            return ticket
 
     def get(self, revisit_id: int) -> Revisit:
         with self.app.app_context():
@@ -83,5 +83,5 @@ class Revisits:
 
 
 @pytest.fixture
-def revisits(app, desk, clock) -> Revisits:
-    return Revisits(app, desk, clock)
+def revisits(app, clock) -> Revisits:
+    return Revisits(app, clock)

@@ -8,7 +8,7 @@ from tests.revisits.conftest import CUSTOMER
 
 
 def test_an_opt_out_after_scheduling_is_honoured_at_send_time(app, revisits, clock):
-    revisit = revisits.resolve(1)
+    revisit = revisits.resolve()
     with app.app_context():
         opt_out(db.session(), CUSTOMER, "STOP")
         db.session().commit()
@@ -20,7 +20,7 @@ def test_an_opt_out_after_scheduling_is_honoured_at_send_time(app, revisits, clo
 
 
 def test_a_revisit_past_its_deadline_expires_instead_of_calling(app, revisits, clock):
-    revisit = revisits.resolve(1)
+    revisit = revisits.resolve()
     clock.set(revisit.deadline_at + timedelta(minutes=1))
     revisits.sweep()
     run_burst(app, ("outbound",))
@@ -30,7 +30,7 @@ def test_a_revisit_past_its_deadline_expires_instead_of_calling(app, revisits, c
 def test_a_repeated_job_for_an_attempt_already_made_does_nothing(app, revisits):
     from revisits.dialer import run_revisit_attempt
 
-    revisit = revisits.resolve(1)
+    revisit = revisits.resolve()
     revisits.claim_call(revisit, "CA" + "1" * 32)
     with app.app_context():
         assert run_revisit_attempt(revisit.id, 1).startswith("skipped")

@@ -21,7 +21,7 @@ def text(twilio, body, from_=CUSTOMER):
 @pytest.fixture
 def surveyed(app, revisits):
     """A revisit whose three calls went unanswered and whose SMS survey was sent."""
-    revisit = revisits.resolve(1)
+    revisit = revisits.resolve()
     with app.app_context():
         assert move(db.session(), revisit.id, ("scheduled",), "sms_sent", attempts=4, message_sid="SM" + "9" * 32,
                     claimed_at=revisit.resolved_at)
@@ -47,11 +47,13 @@ def test_a_score_in_any_form_completes_the_survey(app, twilio, surveyed, revisit
 
 
 @pytest.mark.parametrize("body", ["否", "no", "NO", "没解决"])
-def test_not_solved_reopens_the_ticket(app, twilio, surveyed, revisits, desk, body):
+def test_not_solved_reopens_the_ticket(app, twilio, surveyed, revisits, body):
     text(twilio, body)
     revisit = revisits.get(surveyed.id)
     assert (revisit.state, revisit.solved, revisit.reopened) == ("completed", False, True)
-    assert [t for t, _ in desk.reopened] == [1]
+    ticket = revisits.ticket(revisit.ticket_id)
+    assert (ticket.status, ticket.priority) == ("reopened", "urgent")
+    assert [e.kind for e in ticket.events].count("revisit_not_solved") == 1
     assert follow_up(app, revisit, "sms_reopened") is not None
 
 
@@ -70,7 +72,7 @@ def test_one_question_back_then_the_answer(app, twilio, surveyed, revisits, body
 
 @pytest.mark.parametrize("keyword", ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "退订", "TD"])
 def test_opt_out_keywords_stop_every_open_revisit_at_once(app, twilio, revisits, keyword):
-    open_one = revisits.resolve(2)
+    open_one = revisits.resolve()
     text(twilio, keyword)
     assert revisits.get(open_one.id).state == "opted_out"
     with app.app_context():
@@ -91,8 +93,9 @@ def test_a_reply_from_another_number_touches_no_survey(twilio, surveyed, revisit
     assert revisits.get(surveyed.id).state == "sms_sent"
 
 
-def test_twilio_repeating_an_inbound_message_is_handled_once(app, twilio, surveyed, revisits, desk):
+def test_twilio_repeating_an_inbound_message_is_handled_once(app, twilio, surveyed, revisits):
     form = {"MessageSid": "SM" + "5" * 32, "From": CUSTOMER, "To": "+15005550006", "Body": "否"}
     for _ in range(2):
         assert twilio.post("/sms/incoming", form).status_code == 200
-    assert len(desk.reopened) == 1
+    events = [e.kind for e in revisits.ticket(surveyed.ticket_id).events]
+    assert events.count("revisit_not_solved") == 1 and events.count("status") == 3  # in_progress, resolved, reopened
