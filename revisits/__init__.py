@@ -24,6 +24,23 @@ def on_ticket_resolved(sender: Flask, ticket_id: int, **_: object) -> None:
         schedule_revisit(db.session(), ticket)
 
 
+def on_ticket_reopened(sender: Flask, ticket_id: int, **_: object) -> None:
+    """The customer came back before we called: asking "was it solved?" now would be absurd.
+
+    Only a revisit still waiting is cancelled; one in conversation is the reason for the reopening.
+    """
+    from sqlalchemy import update
+
+    from hotline import db
+    from hotline.clock import now
+    from revisits.models import Revisit
+
+    session = db.session()
+    session.execute(update(Revisit).where(Revisit.ticket_id == ticket_id, Revisit.state == "scheduled")
+                    .values(state="cancelled", last_outcome="ticket-reopened", updated_at=now()))
+    session.commit()
+
+
 def init_app(app: Flask) -> None:
     from hotline.jobs import periodic
     from revisits.api import bp as api_bp
@@ -48,5 +65,6 @@ def init_app(app: Flask) -> None:
 
         app.extensions["hotline.revisit_desk"] = TicketsDesk()
     signals.ticket_resolved.connect(on_ticket_resolved, sender=app, weak=False)
+    signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
     signals.sms_received.connect(on_sms_received, sender=app, weak=False)
     periodic(app, "revisits-sweep", sweep_revisits, 60, "default")

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from hotline import db
 from hotline.api import openapi
 from hotline.api.auth import require_role
-from hotline.api.errors import abort_json
+from hotline.api.errors import abort_json, json_body
 from hotline.clock import now
+from revisits.consent import is_opted_out, opt_in, opt_out
 from revisits.models import Revisit
 from revisits.reports import report_csv, satisfaction_report
 from revisits.satisfaction import GROUPINGS
@@ -70,3 +71,48 @@ def list_revisits():
     if request.args.get("state"):
         stmt = stmt.where(Revisit.state == request.args["state"])
     return jsonify(revisits=[r.to_dict() for r in db.session().scalars(stmt)])
+
+
+def _phone(raw: object) -> str:
+    phone = str(raw or "").strip()
+    if not (phone.startswith("+") and phone[1:].isdigit() and 8 <= len(phone) <= 16):
+        abort_json(422, "phone: expected an E.164 number like +8613800138000")
+    return phone
+
+
+@bp.post("/do-not-contact")
+@require_role("supervisor", "agent")
+@openapi.operation("Put a number on the do-not-contact list (a customer asked on the phone)", tags=["revisits"],
+                   request={"phone": "E.164"}, responses={201: "added", 200: "already on the list", 422: "bad phone"})
+def add_do_not_contact():
+    phone = _phone(json_body().get("phone"))
+    session = db.session()
+    added = opt_out(session, phone, "AGENT", source="api")
+    from sqlalchemy import update
+
+    session.execute(update(Revisit).where(Revisit.phone == phone, Revisit.state.in_(("scheduled", "sms_sent")))
+                    .values(state="opted_out", updated_at=now()))
+    session.commit()
+    return jsonify(phone=phone, opted_out=True), 201 if added else 200
+
+
+@bp.get("/do-not-contact/<phone>")
+@require_role("supervisor", "agent")
+@openapi.operation("Whether a number is on the do-not-contact list", tags=["revisits"])
+def get_do_not_contact(phone: str):
+    phone = _phone(phone)
+    return jsonify(phone=phone, opted_out=is_opted_out(db.session(), phone))
+
+
+@bp.delete("/do-not-contact/<phone>")
+@require_role("supervisor")
+@openapi.operation("Take a number off the list (the customer asked to be contacted again)", tags=["revisits"],
+                   responses={204: "removed", 404: "not on the list"})
+def delete_do_not_contact(phone: str):
+    phone = _phone(phone)
+    session = db.session()
+    removed = opt_in(session, phone)
+    session.commit()
+    if not removed:
+        abort_json(404, "that number is not on the do-not-contact list")
+    return "", 204

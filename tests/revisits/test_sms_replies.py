@@ -99,3 +99,30 @@ def test_twilio_repeating_an_inbound_message_is_handled_once(app, twilio, survey
         assert twilio.post("/sms/incoming", form).status_code == 200
     events = [e.kind for e in revisits.ticket(surveyed.ticket_id).events]
     assert events.count("revisit_not_solved") == 1 and events.count("status") == 3  # in_progress, resolved, reopened
+
+
+def test_agents_can_add_a_number_and_supervisors_remove_it(app, api, revisits):
+    open_one = revisits.resolve()
+    agent = api.mint("agent", agent_id=7)
+    assert api.post("/api/do-not-contact", {"phone": CUSTOMER}, token=agent).status_code == 201
+    assert api.post("/api/do-not-contact", {"phone": CUSTOMER}, token=agent).status_code == 200
+    assert revisits.get(open_one.id).state == "opted_out"
+    assert api.get(f"/api/do-not-contact/{CUSTOMER}", token=agent).get_json()["opted_out"] is True
+    assert api.delete(f"/api/do-not-contact/{CUSTOMER}", token=agent).status_code == 403
+    assert api.delete(f"/api/do-not-contact/{CUSTOMER}").status_code == 204
+    assert api.delete(f"/api/do-not-contact/{CUSTOMER}").status_code == 404
+    assert api.post("/api/do-not-contact", {"phone": "12345"}).status_code == 422
+
+
+def test_a_customer_who_reopens_before_the_revisit_is_not_asked(app, revisits):
+    from tickets import cases, outbox
+    from tickets.models import Ticket
+
+    revisit = revisits.resolve()
+    with app.app_context():
+        session = db.session()
+        cases.move_status(session, session.get(Ticket, revisit.ticket_id), "reopened", "agent:7")
+        session.commit()
+        outbox.release(session)
+    after = revisits.get(revisit.id)
+    assert (after.state, after.last_outcome) == ("cancelled", "ticket-reopened")
