@@ -170,8 +170,11 @@ def serve(workers: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from hotline.sandbox.cli import register as register_sandbox_commands
+
     for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks, serve):
         app.cli.add_command(command)
+    register_sandbox_commands(app)  # hotline simulate, hotline sandbox serve
 
 
 def _create_app_for_cli() -> Flask:

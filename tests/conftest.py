@@ -156,6 +156,14 @@ class ApiClient:
 
 
 @pytest.fixture
+def simulator(app):
+    """Twilio's side of calls against the test app, on a virtual clock (docs/sandbox.md)."""
+    from hotline.sandbox.simulator import Simulator
+
+    return Simulator(app)
+
+
+@pytest.fixture
 def api(client, settings) -> ApiClient:
     return ApiClient(client, settings.admin_token)
 

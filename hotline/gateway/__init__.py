@@ -65,8 +65,14 @@ class TelephonyGateway(Protocol):
 
 
 def init_app(app: Flask) -> None:
-    # Built on first use: an app that never telephones (a migration, a test) starts no sandbox.
     app.extensions["hotline.gateway"] = None
+    settings = app.config["HOTLINE_SETTINGS"]
+    if settings.is_sandbox and not settings.twilio_api_url:
+        # Registered now, in the process that built the app, so forked RQ jobs and the children of
+        # `hotline serve` reach this same sandbox over HTTP instead of starting their own.
+        from hotline.sandbox.server import ensure_sandbox
+
+        ensure_sandbox(settings, app)
 
 
 def get_gateway() -> TelephonyGateway:
@@ -74,6 +80,7 @@ def get_gateway() -> TelephonyGateway:
     if gateway is None:
         from hotline.gateway.twilio_gateway import TwilioGateway
 
-        gateway = TwilioGateway.from_settings(current_app.config["HOTLINE_SETTINGS"])
+        gateway = TwilioGateway.from_settings(current_app.config["HOTLINE_SETTINGS"],
+                                              app=current_app._get_current_object())
         current_app.extensions["hotline.gateway"] = gateway
     return gateway

@@ -13,6 +13,8 @@ from hotline.gateway import GatewayError, PlacedCall, SentMessage
 from hotline.logging import mask_phone
 
 log = logging.getLogger(__name__)
+# twilio logs every request's headers at INFO; our own lines (masked numbers, CallSid) say enough.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 TWILIO_API = "https://api.twilio.com"
 
 
@@ -50,12 +52,12 @@ class TwilioGateway:
         self.timeout = timeout
 
     @classmethod
-    def from_settings(cls, settings) -> "TwilioGateway":
+    def from_settings(cls, settings, app=None) -> "TwilioGateway":
         api_url = settings.twilio_api_url
         if settings.is_sandbox and not api_url:
             from hotline.sandbox.server import ensure_sandbox
 
-            api_url = ensure_sandbox(settings).base_url
+            api_url = ensure_sandbox(settings, app).base_url
         return cls(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number, api_url)
 
     def _call(self, what: str, fn, *args, **kwargs):

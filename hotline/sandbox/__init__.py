@@ -1,0 +1,21 @@
+"""Sandbox telephony: a Twilio-compatible REST server and a call simulator (docs/sandbox.md).
+
+    from hotline.sandbox import Simulator, press, say, silence, hangup, record
+"""
+from __future__ import annotations
+
+from hotline.sandbox.scripts import (AgentScript, CallScript, CustomerScript, Script, hangup, load_script, press,
+                                     record, say, silence)
+
+
+def __getattr__(name: str):
+    # The simulator pulls in Flask test machinery; import it only when asked for.
+    if name == "Simulator":
+        from hotline.sandbox.simulator import Simulator
+
+        return Simulator
+    raise AttributeError(name)
+
+
+__all__ = ["Simulator", "AgentScript", "CallScript", "CustomerScript", "Script", "hangup", "load_script", "press",
+           "record", "say", "silence"]

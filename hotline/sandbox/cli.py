@@ -1,0 +1,93 @@
+"""`hotline simulate SCRIPT.yaml` and `hotline sandbox serve`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+sandbox_cli = AppGroup("sandbox", help="The Twilio-compatible sandbox.")
+
+
+def print_summary(sim, app: Flask | None) -> None:
+    click.echo("")
+    for call in sim.calls:
+        line = f"{call.sid}  {call.direction:<13} {call.party:<18} {call.status:<10} {call.duration:>4} s"
+        if app is not None:
+            line += "  " + stored(app, call.sid)
+        click.echo(line)
+    if sim.errors:
+        click.echo(f"\n{len(sim.errors)} problem(s):", err=True)
+        for problem in sim.errors:
+            click.echo(f"  {problem}", err=True)
+
+
+def stored(app: Flask, sid: str) -> str:
+    """What the database holds for the call, to show the simulation reached it."""
+    from sqlalchemy import select
+
+    from hotline import db
+    from hotline.models import Call
+
+    with app.app_context():
+        call = db.session().scalars(select(Call).where(Call.sid == sid)).first()
+        if call is None:
+            return "(not in the database)"
+        return f"database: {call.status}, {len(call.events)} event(s)"
+
+
+@click.command("simulate")
+@click.argument("script", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", default=None, help="A running hotline (real HTTP, real time) instead of this app in-process.")
+@click.option("--public-url", default=None, help="The PUBLIC_BASE_URL that server signs against (default: --url).")
+@click.option("--until", type=float, default=None, help="Stop after this many (virtual) seconds.")
+@with_appcontext
+def simulate(script: str, url: str | None, public_url: str | None, until: float | None) -> None:
+    """Play the calls in SCRIPT against hotline and print their timeline."""
+    from hotline.sandbox.scripts import ScriptError, load_script
+
+    try:
+        loaded = load_script(script)
+    except ScriptError as exc:
+        click.echo(f"hotline simulate: {exc}", err=True)
+        sys.exit(2)
+    app = current_app._get_current_object()
+    settings = app.config["HOTLINE_SETTINGS"]
+    if url:
+        from hotline.sandbox.remote import simulate_remote
+
+        sys.exit(simulate_remote(loaded, url, public_url or url, settings, until))
+    from hotline.migrate import upgrade
+    from hotline.sandbox.simulator import Simulator
+
+    upgrade(settings.database_url)
+    sim = Simulator(app, echo=lambda entry: click.echo(str(entry)))
+    sim.load(loaded)
+    sim.run(until=until)
+    print_summary(sim, app)
+    sys.exit(1 if sim.errors else 0)
+
+
+@sandbox_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5099, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Run the sandbox REST server alone (point hotline at it with TWILIO_API_URL)."""
+    from hotline.sandbox.server import SandboxServer
+    from hotline.sandbox.state import SandboxState
+
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    server = SandboxServer(host, port, default=SandboxState(settings.twilio_account_sid, settings.twilio_auth_token))
+    click.echo(f"sandbox REST API on {server.url} (account {settings.twilio_account_sid}); "
+               f"run hotline with TWILIO_API_URL={server.url}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(simulate)
+    app.cli.add_command(sandbox_cli)

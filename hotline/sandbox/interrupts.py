@@ -1,0 +1,23 @@
+"""What can reach a call leg wherever it is in its TwiML, thrown into its process by the engine."""
+from __future__ import annotations
+
+
+class CallerHangup(Exception):
+    """The party on this leg hung up (script's hangup_after, a hangup input, or their talk time ran out)."""
+
+
+class RestUpdate(Exception):
+    """The app updated the live call through REST: new TwiML (`url` or `twiml`) or `Status=completed`."""
+
+    def __init__(self, url: str | None = None, method: str = "POST", twiml: str | None = None,
+                 hangup: bool = False) -> None:
+        super().__init__(url or twiml or "hangup")
+        self.url, self.method, self.twiml, self.hangup = url, method, twiml, hangup
+
+
+class Dequeued(Exception):
+    """A `<Dial><Queue>` on another call took this caller out of its queue to bridge them."""
+
+    def __init__(self, bridge, dequeuer, url: str | None, method: str = "POST") -> None:
+        super().__init__(dequeuer.sid)
+        self.bridge, self.dequeuer, self.url, self.method = bridge, dequeuer, url, method

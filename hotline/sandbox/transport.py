@@ -1,0 +1,110 @@
+"""How the simulator reaches the app: Flask's test client in-process, or real HTTP to a server.
+
+Either way a request is signed like Twilio signs it: over the URL as requested (PUBLIC_BASE_URL +
+path + query) plus the sorted POST parameters, with the auth token.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+from twilio.request_validator import RequestValidator
+
+
+@dataclass
+class WebhookRequest:
+    """One request the simulator sent, kept so tests can inspect or replay it."""
+
+    at: float
+    call_sid: str
+    kind: str  # "twiml", "status", "recording", "action"...
+    method: str
+    url: str
+    params: dict[str, str]
+    signature: str
+    status: int = 0
+    content_type: str = ""
+    body: str = ""
+    error: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Transport:
+    def __init__(self, public_base_url: str, auth_token: str) -> None:
+        self.public_base_url = public_base_url.rstrip("/")
+        self.validator = RequestValidator(auth_token)
+
+    def sign(self, url: str, params: dict[str, str]) -> str:
+        return self.validator.compute_signature(url, params)
+
+    def prepare(self, method: str, url: str, params: dict[str, str]) -> tuple[str, dict[str, str]]:
+        """The URL Twilio would request and the form it would post (GET: parameters in the query)."""
+        if method.upper() == "GET":
+            query = urlencode(params)
+            return (f"{url}{'&' if '?' in url else '?'}{query}" if query else url), {}
+        return url, params
+
+    def send(self, request: WebhookRequest, virtual_now: float) -> WebhookRequest:
+        raise NotImplementedError
+
+
+class InProcessTransport(Transport):
+    """Drives the Flask app through its test client, with the app's FrozenClock at virtual time."""
+
+    def __init__(self, app, start: datetime) -> None:
+        settings = app.config["HOTLINE_SETTINGS"]
+        super().__init__(settings.public_base_url, settings.twilio_auth_token)
+        self.app = app
+        self.client = app.test_client()
+        self.start = start
+
+    def send(self, request: WebhookRequest, virtual_now: float) -> WebhookRequest:
+        clock = self.app.extensions["hotline.clock"]
+        if hasattr(clock, "set"):
+            clock.set(self.start + timedelta(seconds=virtual_now))
+        if not request.url.startswith(self.public_base_url + "/"):
+            request.error = f"cannot reach {request.url} (not under PUBLIC_BASE_URL {self.public_base_url})"
+            return request
+        path = request.url[len(self.public_base_url):]
+        parts = urlsplit(path)
+        headers = {"X-Twilio-Signature": request.signature, "User-Agent": "TwilioProxy/1.1",
+                   "I-Twilio-Idempotency-Token": request.extra.get("idempotency", "")}
+        if request.method == "GET":
+            response = self.client.get(parts.path, query_string=parts.query, headers=headers)
+        else:
+            response = self.client.post(parts.path, query_string=parts.query, data=request.params, headers=headers)
+        request.status = response.status_code
+        request.content_type = response.mimetype or ""
+        request.body = response.get_data(as_text=True)
+        return request
+
+
+class HttpTransport(Transport):
+    """Posts to a running hotline over real HTTP; `connect_url` replaces PUBLIC_BASE_URL for the socket."""
+
+    def __init__(self, connect_url: str, public_base_url: str, auth_token: str, timeout: float = 15.0) -> None:
+        super().__init__(public_base_url, auth_token)
+        self.connect_url = connect_url.rstrip("/")
+        self.session = requests.Session()
+        self.timeout = timeout
+
+    def send(self, request: WebhookRequest, virtual_now: float) -> WebhookRequest:
+        url = request.url
+        if url.startswith(self.public_base_url + "/"):
+            url = self.connect_url + url[len(self.public_base_url):]
+        headers = {"X-Twilio-Signature": request.signature, "User-Agent": "TwilioProxy/1.1"}
+        try:
+            if request.method == "GET":
+                response = self.session.get(url, headers=headers, timeout=self.timeout)
+            else:
+                response = self.session.post(url, data=request.params, headers=headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            request.error = f"{type(exc).__name__}: {exc}"
+            return request
+        request.status = response.status_code
+        request.content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        request.body = response.text
+        return request

@@ -1,0 +1,34 @@
+"""`hotline simulate` plays a whole call through the sandbox; the call and its events land in the database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from hotline import db
+from hotline.models import Call
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "hotline" / "sandbox" / "examples" / "welcome.yaml"
+
+
+def test_simulate_prints_the_timeline_and_the_call_is_stored(app, runner):
+    result = runner.invoke(args=["simulate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "POST /voice/incoming -> 200" in result.output
+    assert "status callback completed -> /voice/status: HTTP 204" in result.output
+    with app.app_context():
+        [call] = db.session().scalars(select(Call)).all()
+        assert call.status == "completed" and call.direction == "inbound"
+        assert call.duration_seconds is not None
+        kinds = [event.kind for event in call.events]
+    assert "status" in kinds and len(kinds) >= 2
+    assert f"{call.sid}" in result.output and "database: completed" in result.output
+
+
+def test_a_broken_script_is_refused_with_the_field_named(runner, tmp_path):
+    script = tmp_path / "bad.yaml"
+    script.write_text("calls:\n  - from: '+8613800138000'\n    inputs: [{press: '1', colour: red}]\n"
+                      "agents:\n  client:alice: {behaviour: sleepy}\n")
+    result = runner.invoke(args=["simulate", str(script)])
+    assert result.exit_code == 2
+    assert "agents.client:alice.behaviour" in result.output and "sleepy" in result.output
