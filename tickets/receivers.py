@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hotline import db
-from hotline.logging import mask_phone
 from hotline.models import Call
 from tickets import cases, sla
 from tickets.models import CATEGORIES, Ticket, TicketCall
@@ -150,4 +149,4 @@ def on_call_answered(sender, call_sid: str, agent_id: int | None = None, **_: ob
     except Exception:
         session.rollback()
         discard(session)
-        log.exception("could not record the answer of %s on its ticket", mask_phone(call_sid))
+        log.exception("could not record the answer on its ticket", extra={"call_sid": call_sid})

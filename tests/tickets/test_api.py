@@ -159,3 +159,26 @@ def test_every_endpoint_is_documented(api):
                  "/api/tickets/{number}/calls", "/api/customers/{phone}", "/api/reports/tickets"):
         for op in paths[path].values():
             assert op["summary"] and not op["summary"].startswith("api.")
+
+
+def test_two_writers_with_the_same_version_never_both_win(app, api):
+    """Both read version 1; the first commit wins and the second's UPDATE matches no row."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tickets.models import Ticket
+
+    number = open_ticket(api)["number"]
+    with app.app_context():
+        database = app.extensions["hotline.db"]
+        first, second = database.sessionmaker(), database.sessionmaker()
+        mine = first.scalars(select(Ticket).where(Ticket.number == number)).one()
+        theirs = second.scalars(select(Ticket).where(Ticket.number == number)).one()
+        mine.department = "网络部"
+        first.commit()
+        theirs.department = "客服部"
+        with pytest.raises(StaleDataError):
+            second.commit()
+        second.rollback()
+        first.close()
+        second.close()
+    assert api.get(f"/api/tickets/{number}").get_json()["department"] == "网络部"
