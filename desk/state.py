@@ -51,7 +51,8 @@ def _script_values(call: dict | None, language: str, agent_label: str) -> dict[s
     ticket = call["ticket"]
     if ticket:
         values["ticket"] = ticket["number"]
-        values["issue"] = translate(f"cat.{ticket['category']}", language)
+        issue = translate(f"cat.{ticket['category']}", language)
+        values["issue"] = issue[:1].lower() + issue[1:] if language == "en-US" else issue  # said mid-sentence
         promised = ticket["sla"].get("promised_at")
         if promised:
             from datetime import datetime

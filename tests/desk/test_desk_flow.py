@@ -70,3 +70,43 @@ def test_a_missed_offer_shows_on_the_desk_and_in_my_day(people, client, switchbo
     state = client.get(f"/desk/agents/{agent}/state").get_json()
     assert state["agent"]["status"] == "missed" and state["phase"] == "idle"
     assert state["my_day"]["missed_offers"] == 1
+
+
+def test_satisfaction_comes_from_this_agents_revisits_of_the_last_week(app, people, client, switchboard, clock):
+    from datetime import timedelta
+
+    from hotline import db
+    from revisits.models import Revisit
+
+    agent = switchboard.agent("wang")
+    people.add("wang.fang", agent_id=agent)
+    at = clock.now()
+    with app.app_context():
+        for number, (who, score, days_ago) in enumerate([(agent, 5, 1), (agent, 3, 6), (agent, 1, 8),
+                                                         (agent + 1, 1, 1), (agent, None, 1)]):
+            done = at - timedelta(days=days_ago)
+            db.session().add(Revisit(ticket_id=number + 1, ticket_number=f"GD2026112000{number}", phone="+8613800138000",
+                                     language="zh-CN", timezone="Asia/Shanghai", category="inquiry", agent_id=who,
+                                     state="completed", resolved_at=done, deadline_at=done, completed_at=done,
+                                     score=score))
+        db.session().commit()
+    sign_in(client, "wang.fang")
+    day = client.get(f"/desk/agents/{agent}/state").get_json()["my_day"]
+    assert day["satisfaction"] == {"average": 4.0, "responses": 2}
+
+
+def test_an_english_call_brings_english_scripts_to_a_chinese_desk(people, client, switchboard):
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent, name="王芳")
+    switchboard.customer("+14155550100", "Smith", "mr", "John Smith", language="en-US")
+    sign_in(client, "wang.fang")
+    params = switchboard.caller_through_ivr(SID, "+14155550100", category="complaint", language="en-US")
+    switchboard.answer(switchboard.route(SID, params, queue="complaint").find("Dial"), params)
+    state = client.get(f"/desk/agents/{agent}/state").get_json()
+    assert state["call"]["language"] == "en-US" and state["call"]["number"] == "*******0100"
+    assert state["suggested_script"] == "upset_caller"
+    upset = next(s for s in state["scripts"] if s["name"] == "upset_caller")
+    assert upset["label"] == "Upset caller" and upset["phrases"][0].startswith("Mr Smith, I understand")
+    closing = next(s for s in state["scripts"] if s["name"] == "closing")
+    assert state["call"]["ticket"]["number"] in closing["phrases"][0] and "your complaint or suggestion" in closing["phrases"][0]
+    assert "Agent desk" not in client.get("/desk").get_data(as_text=True)  # the page stays in Chinese
