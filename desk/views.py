@@ -46,7 +46,7 @@ def agent_state(agent_id: int):
     state = desk_state(db.session(), agent_id, page_language(), g.user.name)
     body = json.dumps(state, ensure_ascii=False, sort_keys=True)
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    headers = {"X-Server-Time": now().isoformat(), "Cache-Control": "no-cache"}
+    headers = {"X-Server-Time": now().isoformat()}
     if request.if_none_match.contains(etag):
         return current_app.response_class(status=304, headers=headers | {"ETag": f'"{etag}"'})
     response = current_app.response_class(body, mimetype="application/json", headers=headers)

@@ -41,6 +41,7 @@
   function render() {
     const agent = state.agent, status = agent ? agent.status : "unknown";
     $("routing-missing").hidden = state.routing_ready;
+    if (state.routing_ready && !agent) $("desk-error").textContent = t("desk.no_agent", {id: root.dataset.agentId});
     $("status").textContent = t(`status.${status}`);
     $("status").dataset.status = status;
     $("status-since").textContent = agent ? `${t("desk.since")} ${when(agent.since)}` : "";

@@ -43,3 +43,18 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _signed_in_user():
         return {"current_user": current_user()}
+
+    @app.after_request
+    def _page_security_headers(response):
+        # Pages show callers' details: never framed by another site (clickjacking), never sniffed,
+        # never kept in the browser's cache for the next person at a shared desk after sign-out.
+        if response.mimetype == "text/html":
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+        from flask import g
+
+        if g.get("_current_user") is not None and response.mimetype in ("text/html", "application/json"):
+            response.headers["Cache-Control"] = "no-store"
+        return response

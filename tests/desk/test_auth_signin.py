@@ -172,3 +172,12 @@ def test_page_principal_for_pages_that_ask_in_one_place(guarded_app, people, rol
             session.update(stored)
         found = page_principal("qa", "supervisor")
         assert (found.role if found else None) == principal_role
+
+
+def test_pages_cannot_be_framed_or_cached_after_sign_in(people, client):
+    people.add("li.na", role="qa")
+    signin = client.get("/signin")
+    assert signin.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in signin.headers[
+        "Content-Security-Policy"]
+    sign_in(client, "li.na")
+    assert client.get("/account").headers["Cache-Control"] == "no-store"

@@ -154,3 +154,20 @@ def test_an_agent_cannot_open_another_desk_or_qa_pages(live_server, page, people
         response = page.goto(live_server.url + path)
         assert response.status == 403, path
         expect(page.get_by_test_id("refused")).to_be_visible()
+
+
+def test_the_desk_in_english_by_the_agents_choice(live_server, page, people, switchboard):
+    agent = switchboard.agent("jack")
+    people.add("jack", agent_id=agent)
+    sign_in_page(page, live_server.url, "jack")
+    expect(page.get_by_test_id("status")).to_have_text("离线")
+    page.get_by_test_id("language").select_option("en-US")
+    expect(page.get_by_test_id("status")).to_have_text("Offline")
+    expect(page.get_by_role("heading", name="My day")).to_be_visible()
+    expect(page.get_by_test_id("script-tabs").locator(".active")).to_have_text("Closing")
+
+
+def test_a_user_without_an_agent_record_is_told_so(live_server, page, people):
+    people.add("ghost", agent_id=999)
+    sign_in_page(page, live_server.url, "ghost")
+    expect(page.get_by_test_id("desk-error")).to_contain_text("999")
