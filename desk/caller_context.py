@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk import presence
-from desk.screen import mask_number, seconds_between
+from desk.screen import address_customer, mask_number, seconds_between
 from hotline.clock import now
 from hotline.models import Call, CallEvent
 
@@ -38,7 +38,8 @@ def screen_pop(session: Session, call_sid: str, default_language: str) -> dict[s
         "number": mask_number(call.from_number),
         "language": language,
         "status": call.status,
-        "customer": {"name": customer.name, "surname": customer.surname, "title": customer.title,
+        "customer": {"name": customer.name,
+                     "addressed": address_customer(language, customer.surname, customer.title),
                      "customer_number": customer.customer_number, "vip": customer.vip} if customer else None,
         "ivr_path": ivr_path(session, call),
         "queue": queue,

@@ -46,8 +46,7 @@ def _script_values(call: dict | None, language: str, agent_label: str) -> dict[s
               "agent": agent_label}
     if call is None:
         return values
-    customer = call["customer"] or {}
-    values["customer"] = address_customer(language, customer.get("surname"), customer.get("title"))
+    values["customer"] = (call["customer"] or {}).get("addressed") or address_customer(language, None, None)
     ticket = call["ticket"]
     if ticket:
         values["ticket"] = ticket["number"]

@@ -71,7 +71,7 @@
     if (!call) { formTicket = null; return; }
     $("pop-number").textContent = call.number;
     const c = call.customer;
-    $("pop-customer").textContent = c ? [c.name, c.surname && c.title ? `(${c.surname} ${c.title})` : "",
+    $("pop-customer").textContent = c ? [c.name, c.addressed && c.addressed !== c.name ? `(${c.addressed})` : "",
       c.customer_number || "", c.vip ? t("pop.vip") : ""].filter(Boolean).join(" ") : t("pop.unknown");
     $("pop-language").textContent = call.language === "en-US" ? "English" : "中文";
     $("pop-queue").textContent = call.queue ? t(`cat.${call.queue}`) : "–";
