@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from flask import Flask
 
-from hotline.auth.csrf import csrf_token
-from hotline.auth.csrf import csrf_problem
-from hotline.auth.sessions import current_user, login_required, page_principal
+from hotline.auth.csrf import csrf_problem, csrf_token
+from hotline.auth.guards import login_required, page_principal
+from hotline.auth.sessions import current_user
 
 __all__ = ["init_app", "login_required", "current_user", "page_principal", "csrf_token", "csrf_problem",
            "register_home_page"]
@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     from hotline.auth import models  # noqa: F401
     from hotline.auth.cli import users_cli
     from hotline.auth.i18n import add_messages, page_language, translate
-    from hotline.auth.sessions import session_principal_for_api
+    from hotline.auth.guards import session_principal_for_api
     from hotline.auth.views import bp
 
     settings = app.config["HOTLINE_SETTINGS"]

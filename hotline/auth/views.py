@@ -6,24 +6,17 @@ import logging
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from hotline import db
-from hotline.auth import lockout
 from hotline.auth.csrf import csrf_protect
-from hotline.auth.i18n import translate
+from hotline.auth.guards import login_required, safe_next
 from hotline.auth.models import User
-from hotline.auth.passwords import hash_password, needs_rehash, verify_password
-from hotline.auth.sessions import current_user, login_required, safe_next, sign_in, sign_out
+from hotline.auth.passwords import verify_password
+from hotline.auth.sessions import current_user, sign_in, sign_out
+from hotline.auth.signin import check_password, unknown_login_failure
 from hotline.auth.users import UserError, find_user, set_language
-from hotline.clock import now
-from hotline.redis_client import get_redis
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, template_folder="templates", static_folder="static",
                static_url_path="/auth/static")
-
-
-def policy() -> lockout.LockoutPolicy:
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    return lockout.LockoutPolicy(settings.signin_max_attempts, settings.signin_lock_minutes)
 
 
 def home_for(user: User) -> str:
@@ -50,9 +43,9 @@ def signin_submit():
     user = find_user(session, login) if login else None
     if user is None or not user.active:
         verify_password(None, password)  # same cost as a real check: timing reveals no logins
-        error = _unknown_login_failure(login)
+        error = unknown_login_failure(login)
     else:
-        error = _check_password(user, password)
+        error = check_password(user, password)
         session.commit()
     if error:
         log.info("sign-in refused", extra={"login": login, "remote": request.remote_addr})
@@ -61,41 +54,6 @@ def signin_submit():
     session.commit()
     log.info("signed in", extra={"login": user.login, "role": user.role})
     return redirect(target or home_for(user))
-
-
-def _check_password(user: User, password: str) -> str | None:
-    at = now()
-    state = lockout.AttemptState(user.failed_attempts, user.locked_until)
-    if lockout.is_locked(state, at):
-        return translate("signin.locked", minutes=_minutes_left(user.locked_until, at))
-    if not verify_password(user.password_hash, password):
-        state = lockout.after_failure(state, at, policy())
-        user.failed_attempts, user.locked_until = state.failed_attempts, state.locked_until
-        if lockout.is_locked(state, at):
-            log.warning("account locked after wrong passwords", extra={"login": user.login})
-            return translate("signin.locked", minutes=_minutes_left(state.locked_until, at))
-        return translate("signin.wrong")
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_attempts, user.locked_until = 0, None
-    return None
-
-
-def _unknown_login_failure(login: str) -> str:
-    """Unknown logins lock exactly like real ones, so the lock message reveals no logins."""
-    rules = policy()
-    key = f"hotline:signin:unknown:{login}"
-    redis = get_redis()
-    failures = redis.incr(key)
-    if failures == 1 or failures == rules.max_attempts:
-        redis.expire(key, rules.lock_minutes * 60)
-    if failures >= rules.max_attempts:
-        return translate("signin.locked", minutes=max(1, -(-redis.ttl(key) // 60)))
-    return translate("signin.wrong")
-
-
-def _minutes_left(until, at) -> int:
-    return max(1, -(-int((until - at).total_seconds()) // 60))
 
 
 @bp.post("/signout")
