@@ -68,7 +68,7 @@
 
   function renderCall(call) {
     $("screen-pop").hidden = !call;
-    if (!call) { formTicket = null; return; }
+    if (!call) { formTicket = null; $("ticket-form").dataset.number = ""; return; }
     $("pop-number").textContent = call.number;
     const c = call.customer;
     $("pop-customer").textContent = c ? [c.name, c.addressed && c.addressed !== c.name ? `(${c.addressed})` : "",
@@ -95,14 +95,15 @@
     $("ticket-promised").textContent = when(ticket.sla.promised_at);
     $("ticket-description").textContent = ticket.description || "";
     fill($("ticket-notes"), ticket.notes || [], (n) => el("li", `${when(n.at)} ${n.actor}: ${n.text}`));
-    const fresh = !formTicket || formTicket.number !== ticket.number;
-    if (fresh || !formDirty) {
+    const otherTicket = form.dataset.number !== ticket.number;
+    if (otherTicket || !formTicket || !formDirty) {
       // Never overwrite what the agent is typing; a changed ticket is caught by its version on save.
       formTicket = ticket;
       form.category.value = ticket.category;
       form.priority.value = ticket.priority;
       form.department.value = ticket.department || "";
-      if (fresh) { form.note.value = ""; form.summary.value = ""; formDirty = false; }
+      if (otherTicket) { form.note.value = ""; form.summary.value = ""; form.dataset.number = ticket.number; }
+      formDirty = false;
       form.querySelectorAll("input, select, textarea, button").forEach((i) => { i.disabled = !own; });
     }
   }
@@ -142,6 +143,7 @@
       form.note.value = ""; form.summary.value = ""; formDirty = false; formTicket = null;
       $("ticket-message").textContent = t("ticket.saved");
     } catch (e) {
+      // The form is refilled from the ticket as it now is; the note typed stays for the next save.
       const conflict = /version/.test(e.message);
       formDirty = false; formTicket = null;
       $("ticket-message").textContent = conflict ? t("ticket.conflict") : t("desk.error", {e: e.message});

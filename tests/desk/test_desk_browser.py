@@ -172,3 +172,28 @@ def test_a_user_without_an_agent_record_is_told_so(live_server, page, people):
     people.add("ghost", agent_id=999)
     sign_in_page(page, live_server.url, "ghost")
     expect(page.get_by_test_id("desk-error")).to_contain_text("999")
+
+
+def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, page, people, switchboard,
+                                                                   simulator, client, api):
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    sign_in_page(page, live_server.url, "wang.fang")
+    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
+    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    expect(page.get_by_test_id("phase")).to_have_text("通话中")
+    page.get_by_test_id("ticket-department").fill("网络部")
+    page.get_by_test_id("ticket-note").fill("光猫指示灯红色")
+    number = page.get_by_test_id("ticket-number").inner_text()
+    current = api.get(f"/api/tickets/{number}").get_json()
+    assert api.patch(f"/api/tickets/{number}", {"version": current["version"], "department": "客服部"}).status_code == 200
+    page.get_by_test_id("ticket-save").click()
+    expect(page.get_by_test_id("ticket-message")).to_have_text("工单已被他人修改，已重新加载，请再次保存。")
+    expect(page.get_by_test_id("ticket-department")).to_have_value("客服部")
+    expect(page.get_by_test_id("ticket-note")).to_have_value("光猫指示灯红色")
+    page.get_by_test_id("ticket-save").click()
+    expect(page.get_by_test_id("ticket-message")).to_have_text("已保存")
+    expect(page.get_by_test_id("ticket-notes")).to_contain_text("光猫指示灯红色")

@@ -110,3 +110,33 @@ def test_an_english_call_brings_english_scripts_to_a_chinese_desk(people, client
     closing = next(s for s in state["scripts"] if s["name"] == "closing")
     assert state["call"]["ticket"]["number"] in closing["phrases"][0] and "your complaint or suggestion" in closing["phrases"][0]
     assert "Agent desk" not in client.get("/desk").get_data(as_text=True)  # the page stays in Chinese
+
+
+def test_wrap_up_ends_by_itself_when_the_queues_time_runs_out(app, people, client, switchboard, clock):
+    from datetime import datetime, timezone
+
+    from rq.registry import ScheduledJobRegistry
+
+    from hotline.jobs import get_queue
+
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    sign_in(client, "wang.fang")
+    params = switchboard.caller_through_ivr(SID, "+8613800138000")
+    dial = switchboard.route(SID, params).find("Dial")
+    switchboard.answer(dial, params)
+    switchboard.hang_up(dial, params, talked=120)
+    until = client.get(f"/desk/agents/{agent}/state").get_json()["wrap_up_until"]
+    with app.app_context():
+        queue = get_queue("default")
+        job = queue.fetch_job(f"routing-wrapup-{agent}-{SID}")
+        # The job routing scheduled is due exactly when the desk's countdown reaches zero.
+        scheduled = ScheduledJobRegistry(queue=queue).get_scheduled_time(job)
+        scheduled = scheduled if scheduled.tzinfo else scheduled.replace(tzinfo=timezone.utc)
+        assert abs((scheduled - datetime.fromisoformat(until)).total_seconds()) < 1
+        clock.advance(30)
+        assert job.func(*job.args) is True  # what the worker runs when it is due
+    state = client.get(f"/desk/agents/{agent}/state").get_json()
+    assert state["agent"]["status"] == "available" and state["phase"] == "idle"
+    assert state["my_day"]["average_handle_seconds"] == 150
+    assert until == clock.now().isoformat()
