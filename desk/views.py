@@ -63,7 +63,9 @@ def render_desk(agent_id: int):
     texts = {k: v for k, v in current_app.extensions["hotline.messages"][language].items()
              if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day"}}
     own = g.user.agent_id == agent_id
+    agent = presence.agent_presence(db.session(), agent_id) if presence.routing_ready() else None
     return render_template("desk/desk.html", agent_id=agent_id, own=own, texts=texts,
+                           agent_name=agent.name if agent else str(agent_id),
                            categories=list(_choices("cat", MESSAGES)), priorities=list(_choices("prio", MESSAGES)))
 
 

@@ -76,8 +76,10 @@
     $("pop-language").textContent = call.language === "en-US" ? "English" : "中文";
     $("pop-queue").textContent = call.queue ? t(`cat.${call.queue}`) : "–";
     $("pop-wait").textContent = seconds(call.waited_seconds);
+    const outcome = (result) => result && result.startsWith("queue:") ? t(`cat.${result.slice(6)}`) : result;
     fill($("pop-ivr"), call.ivr_path, (step) =>
-      el("li", [step.node, step.input ? `“${step.input}”` : "", step.result ? `→ ${step.result}` : ""].filter(Boolean).join(" ")));
+      el("li", [step.node, step.input ? `“${step.input}”` : "", step.result ? `→ ${outcome(step.result)}` : ""]
+        .filter(Boolean).join(" ")));
     fill($("pop-open-tickets"), call.open_tickets, (tk) =>
       el("li", `${tk.number} · ${t("cat." + tk.category)} · ${t("tstatus." + tk.status)} · ${tk.description || ""}`));
     fill($("pop-contacts"), call.last_contacts, (contact) =>

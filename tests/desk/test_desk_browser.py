@@ -47,7 +47,7 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
     expect(page.get_by_test_id("pop-customer")).to_have_text("李雪 (李女士)")
     expect(page.get_by_test_id("pop-queue")).to_have_text("咨询")
     expect(page.get_by_test_id("wrap-up")).to_be_hidden()
-    expect(page.get_by_test_id("pop-ivr")).to_contain_text("main “1” → queue:inquiry")
+    expect(page.get_by_test_id("pop-ivr")).to_contain_text("main “1” → 咨询")
     expect(page.get_by_test_id("script-phrases")).to_contain_text("我是客服王芳")
     expect(page.locator("body")).not_to_contain_text("+8613800138000")
 

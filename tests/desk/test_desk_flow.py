@@ -140,3 +140,15 @@ def test_wrap_up_ends_by_itself_when_the_queues_time_runs_out(app, people, clien
     assert state["agent"]["status"] == "available" and state["phase"] == "idle"
     assert state["my_day"]["average_handle_seconds"] == 150
     assert until == clock.now().isoformat()
+
+
+def test_a_supervisor_picks_any_agents_desk_and_watches_it(people, client, switchboard):
+    agent = switchboard.agent("wang", status="available")
+    switchboard.agent("li")
+    people.add("lead", role="supervisor")
+    sign_in(client, "lead")
+    listing = client.get("/desk").get_data(as_text=True)
+    assert f'href="/desk/agents/{agent}"' in listing and "空闲" in listing and "li" in listing
+    desk = client.get(f"/desk/agents/{agent}").get_data(as_text=True)
+    assert "正在查看 wang 的工作台（只读）" in desk
+    assert client.get(f"/desk/agents/{agent}/state").get_json()["agent"]["status"] == "available"
