@@ -66,6 +66,7 @@ def render_desk(agent_id: int):
     agent = presence.agent_presence(db.session(), agent_id) if presence.routing_ready() else None
     return render_template("desk/desk.html", agent_id=agent_id, own=own, texts=texts,
                            agent_name=agent.name if agent else str(agent_id),
+                           poll_ms=int(current_app.config["HOTLINE_SETTINGS"].desk_poll_seconds * 1000),
                            categories=list(_choices("cat", MESSAGES)), priorities=list(_choices("prio", MESSAGES)))
 
 

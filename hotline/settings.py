@@ -222,6 +222,7 @@ class Settings:
     signin_lock_minutes: int = 15
     session_hours: int = 12
     desk_scripts_path: Path | None = None
+    desk_poll_seconds: float = 2.0
 
     # Web serving
     host: str = "127.0.0.1"
@@ -322,6 +323,7 @@ class Settings:
             signin_lock_minutes=_int(env, "SIGNIN_LOCK_MINUTES", 15, 1, 24 * 60),
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
             desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
+            desk_poll_seconds=_float(env, "DESK_POLL_SECONDS", 2.0, 0.5),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),

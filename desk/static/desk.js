@@ -2,8 +2,8 @@
 // sends changes through the areas' APIs with the session and CSRF header (hotline.fetchJSON):
 // routing's PATCH /api/agents/<id> for status, tickets' PATCH /api/tickets/<n> and notes.
 (() => {
-  const POLL_MS = 2000;
   const root = document.getElementById("desk");
+  const POLL_MS = Number(root.dataset.pollMs) || 2000;
   const texts = JSON.parse(document.getElementById("desk-texts").textContent);
   const own = root.dataset.own === "true";
   const $ = (id) => root.querySelector(`[data-testid="${id}"]`);

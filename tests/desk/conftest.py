@@ -11,6 +11,14 @@ from hotline.auth.users import create_user
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture
+def settings(settings):
+    """The desk polls twice a second in tests, so browser tests wait less for each change."""
+    import dataclasses
+
+    return dataclasses.replace(settings, desk_poll_seconds=0.5)
+
+
 class People:
     """Creates users straight in the database (the API and CLI paths have their own tests)."""
 
