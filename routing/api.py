@@ -11,6 +11,7 @@ from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from routing.agent_profile import ProfileError, check_profile
 from routing.models import PERSON_STATUSES, Agent, AgentEvent
+from routing.presence import forget_on_shift_counts
 from routing.state import agent_view, get_reservations, now_ts, record_status
 from routing.wrapup import agent_freed
 
@@ -51,6 +52,7 @@ def create_agent():
     session.add(AgentEvent(agent_id=agent.id, status=status, previous=None, reason="created", at=agent.status_since))
     session.commit()
     res.put_agent(agent_view(agent), agent.address, agent.name, now_ts())
+    forget_on_shift_counts()
     if status == "available":
         agent_freed(session, res, agent.id)
     return jsonify(_live(agent, res)), 201
@@ -103,6 +105,7 @@ def patch_agent(agent_id: int):
             setattr(agent, key, value)
         session.commit()
         res.put_agent(agent_view(agent, res.agent(agent.id).get("status")), agent.address, agent.name, now_ts())
+        forget_on_shift_counts()
     if "status" in data:
         status = data["status"]
         if status not in PERSON_STATUSES:
@@ -110,10 +113,12 @@ def patch_agent(agent_id: int):
         change = res.set_status(agent_id, status, now_ts(), allowed_from=PERSON_CHANGEABLE_FROM)
         if not change.changed:
             abort_json(409, f"status: the agent is {change.previous}; a call in progress must end first",
-                       status=change.previous)
+                       current=change.previous)
         reason = "self" if g.principal.role == "agent" else "supervisor"
         record_status(session, agent_id, status, reason, previous=change.previous)
         session.commit()
+        if "offline" in (status, change.previous):
+            forget_on_shift_counts()
         if status == "available":
             agent_freed(session, res, agent_id)
     return jsonify(_live(agent, res))

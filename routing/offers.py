@@ -11,7 +11,6 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from hotline.clock import now
 from routing.links import callback_url
-from routing.matching import WaitingCall
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import now_ts, record_status
@@ -65,21 +64,18 @@ def enqueue_caller(sid: str, queue: str) -> VoiceResponse:
 def offer_or_enqueue(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     """Ring the best free agent for a waiting caller, or put them in the Twilio queue to wait."""
     call = res.waiting_call(sid)
-    if call is None:
+    state = call.meta.get("state") if call else None
+    if state not in {"waiting", "reserved"}:
         response = VoiceResponse()
-        response.hangup()
+        if state != "connected":  # a retried request during the conversation changes nothing
+            response.hangup()
         return response
-    state = call.meta.get("state")
     agent_id = int(call.meta["agent"]) if state == "reserved" and call.meta.get("agent") else None
     if state == "waiting":
         agent_id = res.reserve_for_call(call, now_ts())
     if agent_id is not None:
         return offer_call(session, sid, agent_id)
     return enqueue_caller(sid, call.queue)
-
-
-def put_in_line(res: Reservations, sid: str, queue: str, language: str, priority: int, entered: float) -> str:
-    return res.enqueue(WaitingCall(sid, queue, language, priority, entered))
 
 
 def record_answer(session: Session, res: Reservations, sid: str, agent_id: int, offer_id: int,

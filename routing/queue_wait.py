@@ -11,12 +11,14 @@ from hotline import db
 from hotline.gateway import GatewayError, get_gateway
 from hotline.twiml import say_kwargs
 from routing.links import callback_url
-from routing.models import Agent, RoutedCall
+from routing.models import RoutedCall
+from routing.presence import agents_on_shift
 from routing.reservations import Reservations
 from routing.state import get_reservations, now_ts, record_status
 
 log = logging.getLogger(__name__)
 DEFAULT_HANDLE_SECONDS = 180.0
+ANNOUNCE_EVERY = 45.0
 PROMPTS = {
     "zh-CN": {
         "next": "您是下一位，请稍候，我们马上为您接通。",
@@ -57,11 +59,6 @@ def average_handle_seconds(session: Session, queue: str) -> float:
     return sum((ended - answered).total_seconds() for answered, ended in rows) / len(rows)
 
 
-def staffed_agents(session: Session, skill: str) -> int:
-    agents = session.scalars(select(Agent).where(Agent.status != "offline")).all()
-    return sum(1 for a in agents if a.skills.get(skill, 0) >= 1)
-
-
 def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     """One cycle of waiting: leave at once if an agent is reserved, else announce and play music."""
     response = VoiceResponse()
@@ -81,16 +78,27 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
             return response
     language = call.language
     position = res.position(sid)
-    if position:
+    if position and announcement_due(res, sid, position):
         rule_skill = current_app.extensions["routing.rules"].queues[call.queue].skill
         wait = expected_wait_seconds(position, average_handle_seconds(session, call.queue),
-                                     staffed_agents(session, rule_skill))
+                                     agents_on_shift(rule_skill, language))
         response.say(position_prompt(language, position, wait), **say_kwargs(language))
     if callback_due(res, sid, call.entered_at):
         gather = response.gather(num_digits=1, timeout=4, action=callback_url("routing.callback", call=sid))
         gather.say(PROMPTS.get(language, PROMPTS["zh-CN"])["callback"], **say_kwargs(language))
     response.play(callback_url("routing.hold_music"))
     return response
+
+
+def announcement_due(res: Reservations, sid: str, position: int) -> bool:
+    """Tell the caller their place when they arrive, when it changes, and every ANNOUNCE_EVERY seconds;
+    otherwise the music just goes on."""
+    stamp = now_ts()
+    data = res.call(sid)
+    if data.get("announced_position") == str(position) and stamp - float(data.get("announced_at") or 0) < ANNOUNCE_EVERY:
+        return False
+    res.redis.hset(f"routing:call:{sid}", mapping={"announced_position": position, "announced_at": repr(stamp)})
+    return True
 
 
 def callback_due(res: Reservations, sid: str, entered: float) -> bool:

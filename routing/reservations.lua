@@ -67,6 +67,7 @@ local function sweep()
     if redis.call('HGET', akey(id), 'status') == 'reserved' then
       set_agent_status(id, 'available')
       table.insert(out, id)
+      redis.call('RPUSH', P .. 'swept', id)  -- for the database's record, whichever call swept it
       if sid and redis.call('HGET', ckey(sid), 'state') == 'reserved'
           and redis.call('HGET', ckey(sid), 'agent') == id then
         wait_call(sid)

@@ -146,8 +146,13 @@ class Reservations:
         return self._run("finish_call", now, sid) or None
 
     def sweep(self, now: float) -> list[int]:
-        """Free agents whose reservations expired; returns their ids."""
-        return [int(x) for x in self._run("sweep", now)]
+        """Free agents whose reservations expired, here or in any operation since the last sweep;
+        returns their ids (each once)."""
+        self._run("sweep", now)
+        swept = []
+        while (agent_id := self.redis.lpop(f"{PREFIX}swept")) is not None:
+            swept.append(int(agent_id))
+        return swept
 
     # Reading ------------------------------------------------------------------------------------
     def position(self, sid: str) -> int:
@@ -163,7 +168,8 @@ class Reservations:
             if int(priority) > call.priority:
                 ahead += self.redis.zcard(key)
             elif int(priority) == call.priority:
-                ahead += self.redis.zcount(key, "-inf", f"({call.entered_at!r}")
+                rank = self.redis.zrank(key, sid)  # by entry time, then CallSid, as reserving picks
+                ahead += rank if rank is not None else self.redis.zcount(key, "-inf", f"({call.entered_at!r}")
         return ahead + 1
 
     def waiting_by_queue(self) -> dict[str, int]:

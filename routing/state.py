@@ -22,6 +22,7 @@ from routing.rules import QueueRules
 
 log = logging.getLogger(__name__)
 BUILT_MARKER = f"{PREFIX}built"
+REBUILD_LOCK = "routing-rebuild-lock"  # outside PREFIX, so clearing the state keeps it
 # Callers older than this are not put back in line on a rebuild: they have long since hung up.
 REBUILD_HORIZON = timedelta(hours=4)
 
@@ -36,10 +37,14 @@ def now_ts() -> float:
 
 def get_reservations(session: Session | None = None) -> Reservations:
     res = Reservations(get_redis(), get_rules(), current_app.config["HOTLINE_SETTINGS"].reservation_ttl_seconds)
-    if not res.redis.exists(BUILT_MARKER):
+    if not res.redis.exists(BUILT_MARKER) and res.redis.set(REBUILD_LOCK, "1", nx=True, ex=30):
+        # One process rebuilds; the others go on with what is there rather than clear it twice.
         from hotline import db
 
-        rebuild(session or db.session(), res)
+        try:
+            rebuild(session or db.session(), res)
+        finally:
+            res.redis.delete(REBUILD_LOCK)
     return res
 
 

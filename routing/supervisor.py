@@ -7,6 +7,7 @@ to replace.
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select
@@ -55,7 +56,7 @@ def live_snapshot() -> dict:
                "available": sum(1 for a in agents if a["status"] == "available" and rule.skill in a["skills"])}
               for name, rule in get_rules().queues.items()]
     return {"as_of": now().isoformat(), "queues": queues, "agents": agents,
-            "today": service_level_report(start_of_day(), now())}
+            "today": service_level_report(start_of_day(), now() + timedelta(seconds=1))}
 
 
 @bp.get("")

@@ -17,6 +17,7 @@ from hotline.webhooks import twilio_webhook
 from routing.abandon import caller_left
 from routing.callbacks import request_callback
 from routing.hold_music import hold_segment_wav
+from routing.links import callback_url
 from routing.matching import WaitingCall, call_priority
 from routing.models import RoutedCall
 from routing.offers import offer_or_enqueue
@@ -138,6 +139,8 @@ def callback():
     response = VoiceResponse()
     if state == "reserved":
         response.leave()
+    else:  # back to waiting, where the next announcement and the agent check come from
+        response.redirect(callback_url("routing.wait", call=sid), method="POST")
     return twiml_response(response)
 
 

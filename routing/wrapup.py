@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

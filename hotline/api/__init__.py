@@ -14,16 +14,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def init_app(app: Flask) -> None:
-    import importlib
-    import importlib.util
-
-    from hotline import AREAS
     from hotline.api import calls, errors, openapi, tokens  # noqa: F401  (registers routes)
 
-    # Areas' api modules add their views to bp; they must be imported before bp is registered.
-    for area in AREAS:
-        if importlib.util.find_spec(f"{area}.api") is not None:
-            importlib.import_module(f"{area}.api")
     errors.init_app(app)
     import_area_apis()
     app.register_blueprint(bp)

@@ -18,7 +18,8 @@ def sandbox(app):
 
 @pytest.fixture
 def twilio_client(sandbox, settings) -> Client:
-    return Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=RebasedHttpClient(sandbox.base_url))
+    return Client(settings.twilio_account_sid, settings.twilio_auth_token,
+                  http_client=RebasedHttpClient(sandbox.base_url))
 
 
 def test_create_fetch_and_update_a_call(twilio_client, sandbox):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
@@ -26,6 +27,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    assert len(children) == 3, children
+    return children
 
 
 @pytest.mark.slow
@@ -66,8 +80,29 @@ def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
         # The serve process hosts the sandbox and told its children where it is.
         printed = re.search(r"Sandbox telephony at (http://\S+);", log.read_text())
         assert printed, log.read_text()
+        for child in children_of(serve.pid):  # web, worker and scheduler all use that one sandbox
+            environ = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+            assert f"TWILIO_API_URL={printed.group(1)}".encode() in environ
         client = Client(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, http_client=RebasedHttpClient(printed.group(1)))
         assert client.messages.create(to="+8613800138000", from_="+15005550006", body="hi").status == "queued"
+
+        # Its live simulator plays a call against the gunicorn workers in real time.
+        script = "calls:\n  - url: /voice/route?queue=inquiry\n    hangup_after: 1\n"
+        auth = (SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN)
+        run = requests.post(f"{printed.group(1)}/_simulator/runs", json={"script": script}, auth=auth, timeout=5)
+        assert run.status_code == 201, run.text
+        report = run.json()
+        deadline = time.monotonic() + 8
+        while not report["done"] and time.monotonic() < deadline:
+            time.sleep(0.3)
+            report = requests.get(f"{printed.group(1)}/_simulator/runs/{report['id']}", auth=auth, timeout=5).json()
+        assert report["done"] and report["calls"][0]["status"] == "completed", report
+        engine = create_engine(f"sqlite:///{tmp_path / 'hotline.sqlite3'}")
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT status FROM calls WHERE sid = :sid"),
+                                        {"sid": report["calls"][0]["sid"]}).scalar_one()
+        engine.dispose()
+        assert stored == "completed"
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         try:

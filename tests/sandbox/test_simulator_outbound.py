@@ -101,3 +101,92 @@ def test_replayed_and_reordered_status_callbacks_leave_one_correct_call(app, sim
         assert rows[0].duration_seconds == call.duration
         statuses = [e.data["status"] for e in rows[0].events if e.kind == "status"]
     assert statuses == ["initiated", "ringing", "in-progress", "completed"]
+
+
+def test_a_redirect_while_ringing_runs_the_new_twiml_once_answered(app, simulator):
+    twiml = TwimlApp(app, {"/answer": "<Say>old</Say>", "/newer": "<Say>new</Say>"})
+    simulator.customer("+8613800138000", answer_after_rings=3)
+    placed = place(app, "+8613800138000")
+    simulator.run(until=5)
+    with app.app_context():
+        get_gateway().redirect_call(placed.sid, f"{BASE}/twiml/newer")
+    simulator.run()
+    call = simulator.find(placed.sid)
+    assert call.said == ["new"] and twiml.forms("/answer") == []
+    assert call.answered_at == 18
+
+
+def test_hanging_up_a_ringing_call_cancels_it(app, simulator):
+    simulator.customer("+8613800138000", answer_after_rings=3)
+    placed = place(app, "+8613800138000")
+    simulator.run(until=5)
+    with app.app_context():
+        get_gateway().hangup_call(placed.sid)
+    simulator.run()
+    assert simulator.find(placed.sid).status == "canceled"
+    with app.app_context():
+        assert db.session().scalars(select(Call).where(Call.sid == placed.sid)).one().status == "canceled"
+
+
+def test_calls_placed_before_the_simulator_existed_are_played_too(app):
+    from hotline.sandbox.simulator import Simulator
+
+    TwimlApp(app, {"/answer": "<Say>Early</Say>"})
+    placed = place(app, "+8613800138000")
+    simulator = Simulator(app)
+    simulator.run()
+    assert simulator.find(placed.sid).said == ["Early"]
+
+
+def test_a_failing_view_is_an_application_error_and_the_call_hangs_up(app, simulator):
+    def broken(form, args):
+        raise LookupError("no such menu")
+
+    TwimlApp(app, {"/answer": broken})
+    placed = place(app, "+8613800138000")
+    simulator.run()
+    call = simulator.find(placed.sid)
+    assert call.status == "completed" and call.said == []
+    assert "HTTP 500 (Twilio error 11200)" in call.errors[0]
+    assert simulator.errors == [f"/twiml/answer: {call.errors[0]}"]
+
+
+def test_a_call_placed_by_a_forked_rq_job_reaches_the_simulator(app, simulator):
+    from hotline.jobs import enqueue, run_burst
+    from tests.sandbox.telephoning_job import call_customer
+
+    TwimlApp(app, {"/answer": "<Say>Calling about your ticket</Say>"})
+    with app.app_context():
+        job = enqueue(call_customer, "+8613800138000", f"{BASE}/twiml/answer", queue="outbound")
+    run_burst(app, ("outbound",))
+    simulator.run()
+    with app.app_context():
+        job.refresh()
+        sid = job.return_value()
+    assert simulator.find(sid).said == ["Calling about your ticket"]
+
+
+def test_a_call_canceled_or_redirected_before_the_simulator_ran_follows_that(app, simulator):
+    twiml = TwimlApp(app, {"/answer": "<Say>old</Say>", "/newer": "<Say>new</Say>"})
+    canceled = place(app, "+8613800000001")
+    moved = place(app, "+8613800000002")
+    with app.app_context():
+        get_gateway().hangup_call(canceled.sid)
+        get_gateway().redirect_call(moved.sid, f"{BASE}/twiml/newer")
+    simulator.run()
+    assert simulator.find(canceled.sid) is None
+    assert simulator.sandbox.find_call(canceled.sid)["status"] == "canceled"
+    assert simulator.find(moved.sid).said == ["new"] and twiml.forms("/answer") == []
+
+
+def test_a_customer_replies_to_a_delivered_message(app, simulator):
+    simulator.customer("+8613800138000", sms_replies=["1", "非常满意"], reply_after=60)
+    with app.app_context():
+        get_gateway().send_sms("+8613800138000", "问题解决了吗？回复1是，2否")
+        get_gateway().send_sms("+8613800138000", "请评价我们的服务")
+    simulator.run()
+    with app.app_context():
+        replies = [(m.body, m.from_number) for m in db.session().scalars(
+            select(SmsMessage).where(SmsMessage.direction == "inbound").order_by(SmsMessage.id))]
+    assert replies == [("1", "+8613800138000"), ("非常满意", "+8613800138000")]
+    assert simulator.now == 63
