@@ -25,10 +25,17 @@ def public_url() -> str:
 
 
 def public_url_for(endpoint: str, **values: object) -> str:
-    """An absolute URL Twilio can call back, made with url_for and PUBLIC_BASE_URL."""
-    from flask import url_for
+    """An absolute URL Twilio can call back, made with url_for and PUBLIC_BASE_URL.
 
-    return current_app.config["HOTLINE_SETTINGS"].public_base_url + url_for(endpoint, **values)
+    Works in RQ jobs too (no request): the path comes from the URL map, the host from the setting.
+    """
+    from flask import has_request_context, url_for
+
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["HOTLINE_SETTINGS"].public_base_url + path
 
 
 def signature_is_valid(auth_token: str, url: str, params: dict[str, str], signature: str) -> bool:

@@ -1,10 +1,70 @@
-"""Revisits: outbound satisfaction calls and SMS after a ticket is resolved."""
+"""Revisits: within 24 hours of resolution, call the customer (then text them) to ask whether the
+issue is solved and how satisfied they are; reopen what is not solved; honour opt-outs.
+
+Parts: window.py (when we may call), schedule.py + states.py (the schedule in the database),
+dialer.py (the paced outbound job), voice.py (the call's TwiML), sms.py + sms_replies.py (SMS
+webhooks and survey answers), consent.py (do-not-contact), pacing.py (fleet-wide token bucket),
+sweeper.py (recovery), satisfaction.py + reports.py + api.py (CSAT and FCR).
+"""
 from __future__ import annotations
 
 from flask import Flask
 
+from hotline import signals
+from hotline.settings import SettingsError
+
+
+def on_ticket_resolved(sender: Flask, ticket_id: int, **_: object) -> None:
+    from hotline import db
+    from revisits.desk import get_desk
+    from revisits.schedule import schedule_revisit
+
+    ticket = get_desk().resolved_ticket(ticket_id)
+    if ticket is not None:
+        schedule_revisit(db.session(), ticket)
+
+
+def on_ticket_reopened(sender: Flask, ticket_id: int, **_: object) -> None:
+    """The customer came back before we called: asking "was it solved?" now would be absurd.
+
+    Only a revisit still waiting is cancelled; one in conversation is the reason for the reopening.
+    """
+    from sqlalchemy import update
+
+    from hotline import db
+    from hotline.clock import now
+    from revisits.models import Revisit
+
+    session = db.session()
+    session.execute(update(Revisit).where(Revisit.ticket_id == ticket_id, Revisit.state == "scheduled")
+                    .values(state="cancelled", last_outcome="ticket-reopened", updated_at=now()))
+    session.commit()
+
 
 def init_app(app: Flask) -> None:
-    from revisits.sms import bp
+    from hotline.jobs import periodic
+    from revisits.api import bp as api_bp
+    from revisits.consent import may_contact
+    from revisits.sms import bp as sms_bp
+    from revisits.sms_replies import on_sms_received
+    from revisits.sweeper import sweep_revisits
+    from revisits.voice import bp as voice_bp
+    from revisits.window import CallingHours
 
-    app.register_blueprint(bp)
+    settings = app.config["HOTLINE_SETTINGS"]
+    try:
+        CallingHours(settings.timezone, *settings.calling_hours)
+    except ValueError as exc:  # stop at start-up, not at the first revisit
+        raise SettingsError(f"CALLING_HOURS: {exc}") from None
+    app.register_blueprint(sms_bp)
+    app.register_blueprint(voice_bp)
+    app.register_blueprint(api_bp)
+    app.extensions["hotline.may_contact"] = may_contact
+    if "hotline.revisit_desk" not in app.extensions:
+        from revisits.ticket_desk import TicketsDesk
+
+        app.extensions["hotline.revisit_desk"] = TicketsDesk()
+    signals.ticket_resolved.connect(on_ticket_resolved, sender=app, weak=False)
+    signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
+    signals.sms_received.connect(on_sms_received, sender=app, weak=False)
+    periodic(app, "revisits-sweep", sweep_revisits, 60, "default")

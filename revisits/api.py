@@ -1,0 +1,118 @@
+"""GET /api/reports/satisfaction (JSON or CSV) and the revisits of a ticket, for supervisors."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import select
+
+from hotline import db
+from hotline.api import openapi
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json, json_body
+from hotline.clock import now
+from revisits.consent import is_opted_out, opt_in, opt_out
+from revisits.models import Revisit
+from revisits.reports import report_csv, satisfaction_report
+from revisits.satisfaction import GROUPINGS
+
+# Its own blueprint under /api: hotline.api.bp is registered before the areas are set up.
+bp = Blueprint("revisits_api", __name__, url_prefix="/api")
+
+
+def _day(name: str, default: date) -> date:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort_json(400, f"{name}: expected a date like 2026-11-01, got {raw!r}")
+
+
+@bp.get("/reports/satisfaction")
+@require_role("supervisor", "qa")
+@openapi.operation(
+    "CSAT and first-contact resolution from revisits", tags=["reports"],
+    description="Query: by=agent|category|day|week|month, from/to (dates, inclusive, in the center's time zone; "
+                "default the last 30 days), agent_id, category, format=json|csv. CSAT = share of scores 4-5; "
+                "FCR = share of customers who said their issue was solved.",
+    responses={200: "report (JSON or text/csv)", 400: "bad query"})
+def satisfaction():
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    zone = ZoneInfo(settings.timezone)
+    today = now().astimezone(zone).date()
+    first, last = _day("from", today - timedelta(days=29)), _day("to", today)
+    if last < first:
+        abort_json(400, "to: must not be before from")
+    by = request.args.get("by", "agent")
+    if by not in GROUPINGS:
+        abort_json(400, f"by: must be one of {', '.join(GROUPINGS)}")
+    report = satisfaction_report(
+        db.session(), start=datetime.combine(first, time(), zone), end=datetime.combine(last + timedelta(days=1), time(), zone),
+        by=by, timezone=settings.timezone, agent_id=request.args.get("agent_id", type=int),
+        category=request.args.get("category") or None)
+    if request.args.get("format", "json") == "csv":
+        filename = f"satisfaction-{by}-{first}-{last}.csv"
+        return current_app.response_class(report_csv(report), mimetype="text/csv",
+                                          headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return jsonify(report)
+
+
+@bp.get("/revisits")
+@require_role("supervisor", "qa")
+@openapi.operation("Revisits of a ticket, or the latest ones", tags=["revisits"],
+                   description="Query: ticket_id, state, limit (default 50, at most 500).")
+def list_revisits():
+    stmt = select(Revisit).order_by(Revisit.id.desc()).limit(min(request.args.get("limit", 50, type=int), 500))
+    if request.args.get("ticket_id", type=int) is not None:
+        stmt = stmt.where(Revisit.ticket_id == request.args.get("ticket_id", type=int))
+    if request.args.get("state"):
+        stmt = stmt.where(Revisit.state == request.args["state"])
+    return jsonify(revisits=[r.to_dict() for r in db.session().scalars(stmt)])
+
+
+def _phone(raw: object) -> str:
+    phone = str(raw or "").strip()
+    if not (phone.startswith("+") and phone[1:].isdigit() and 8 <= len(phone) <= 16):
+        abort_json(422, "phone: expected an E.164 number like +8613800138000")
+    return phone
+
+
+@bp.post("/do-not-contact")
+@require_role("supervisor", "agent")
+@openapi.operation("Put a number on the do-not-contact list (a customer asked on the phone)", tags=["revisits"],
+                   request={"phone": "E.164"}, responses={201: "added", 200: "already on the list", 422: "bad phone"})
+def add_do_not_contact():
+    phone = _phone(json_body().get("phone"))
+    session = db.session()
+    added = opt_out(session, phone, "AGENT", source="api")
+    from sqlalchemy import update
+
+    session.execute(update(Revisit).where(Revisit.phone == phone, Revisit.state.in_(("scheduled", "sms_sent")))
+                    .values(state="opted_out", updated_at=now()))
+    session.commit()
+    return jsonify(phone=phone, opted_out=True), 201 if added else 200
+
+
+@bp.get("/do-not-contact/<phone>")
+@require_role("supervisor", "agent")
+@openapi.operation("Whether a number is on the do-not-contact list", tags=["revisits"])
+def get_do_not_contact(phone: str):
+    phone = _phone(phone)
+    return jsonify(phone=phone, opted_out=is_opted_out(db.session(), phone))
+
+
+@bp.delete("/do-not-contact/<phone>")
+@require_role("supervisor")
+@openapi.operation("Take a number off the list (the customer asked to be contacted again)", tags=["revisits"],
+                   responses={204: "removed", 404: "not on the list"})
+def delete_do_not_contact(phone: str):
+    phone = _phone(phone)
+    session = db.session()
+    removed = opt_in(session, phone)
+    session.commit()
+    if not removed:
+        abort_json(404, "that number is not on the do-not-contact list")
+    return "", 204

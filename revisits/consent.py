@@ -1,0 +1,47 @@
+"""Our own do-not-contact list: who asked us to stop, checked right before every call and SMS."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from hotline import db
+from hotline.clock import now
+from hotline.logging import mask_phone
+from revisits.models import DoNotContact
+
+log = logging.getLogger(__name__)
+
+
+def is_opted_out(session: Session, phone: str) -> bool:
+    return session.scalar(select(DoNotContact.id).where(DoNotContact.phone == phone)) is not None
+
+
+def may_contact(phone: str) -> bool:
+    """Whether hotline may ring or text `phone` now (app.extensions["hotline.may_contact"])."""
+    # A session of its own: the answer must reflect an opt-out committed a moment ago, whatever
+    # the caller's session has already read.
+    with db.get_db().transaction() as session:
+        return not is_opted_out(session, phone)
+
+
+def opt_out(session: Session, phone: str, keyword: str, source: str = "sms") -> bool:
+    """Put `phone` on the list (idempotent); True if it was not there yet."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = session.execute(insert(DoNotContact).values(phone=phone, keyword=keyword[:20], source=source,
+                                                         created_at=now()).on_conflict_do_nothing(
+        index_elements=["phone"]))
+    if result.rowcount:
+        log.info("%s opted out with %s", mask_phone(phone), keyword)
+    return bool(result.rowcount)
+
+
+def opt_in(session: Session, phone: str) -> bool:
+    """Take `phone` off the list; True if it was on it."""
+    result = session.execute(delete(DoNotContact).where(DoNotContact.phone == phone))
+    if result.rowcount:
+        log.info("%s opted in again", mask_phone(phone))
+    return bool(result.rowcount)

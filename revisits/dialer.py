@@ -1,0 +1,125 @@
+"""The outbound job: one attempt of a revisit, a paced call or (after the last call) the SMS survey.
+
+Order matters for exactly-once: claim the attempt in the database first (only one worker wins),
+then wait for the fleet-wide pacing token, check the do-not-contact list at that very moment,
+and only then dial or text. A worker killed after the claim leaves a claimed attempt with no
+CallSid; the sweeper hands it back once its lease is over (see sweeper.py).
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+
+from hotline import db
+from hotline.clock import now
+from hotline.gateway import GatewayError, get_gateway
+from hotline.logging import mask_phone
+from hotline.redis_client import get_redis
+from hotline.webhooks import public_url_for
+from revisits.consent import may_contact, opt_out
+from revisits.models import Revisit, RevisitAttempt
+from revisits.pacing import outbound_bucket
+from revisits.schedule import schedule_next_attempt
+from revisits.states import move
+from revisits.texts import UNSUBSCRIBED, store_sent, text_of
+
+log = logging.getLogger(__name__)
+
+
+def run_revisit_attempt(revisit_id: int, attempt: int) -> str:
+    """Make attempt `attempt` of the revisit unless it was made already; returns what happened."""
+    session = db.session()
+    revisit = session.get(Revisit, revisit_id)
+    if revisit is None or revisit.state != "scheduled" or revisit.attempts != attempt - 1:
+        return "skipped: already made or no longer due"
+    if now() >= revisit.deadline_at:
+        move(session, revisit.id, ("scheduled",), "expired", attempt=attempt - 1, last_outcome="deadline")
+        return "expired"
+    if not may_contact(revisit.phone):
+        move(session, revisit.id, ("scheduled",), "opted_out", attempt=attempt - 1)
+        return "opted out"
+    channel = "sms" if attempt > revisit.call_attempts else "call"
+    claimed = move(session, revisit.id, ("scheduled",), "texting" if channel == "sms" else "calling",
+                   attempt=attempt - 1, attempts=attempt, claimed_at=now(), call_sid=None)
+    if not claimed:
+        return "skipped: another worker has it"
+    _log_attempt(session, revisit.id, attempt, channel)
+    session.refresh(revisit)
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    rate = settings.outbound_sms_per_second if channel == "sms" else settings.outbound_calls_per_second
+    if not outbound_bucket(get_redis(), "sms" if channel == "sms" else "calls", rate).take():
+        _release(session, revisit, attempt, channel)
+        raise GatewayError("outbound pacing: no slot within the wait limit")  # RQ retries later
+    if not may_contact(revisit.phone):  # checked again at send time: a STOP may have just arrived
+        move(session, revisit.id, ("calling", "texting"), "opted_out", attempt=attempt)
+        return "opted out"
+    if channel == "sms":
+        return _send_survey(session, revisit, attempt)
+    return _place_call(session, revisit, attempt)
+
+
+def _log_attempt(session, revisit_id: int, attempt: int, channel: str) -> None:
+    row = session.scalars(select(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit_id,
+                                                       RevisitAttempt.attempt == attempt)).first()
+    if row is None:
+        session.add(RevisitAttempt(revisit_id=revisit_id, attempt=attempt, channel=channel, started_at=now()))
+    else:  # a claim handed back by the sweeper is being made again
+        row.started_at, row.outcome, row.sid = now(), None, None
+    session.commit()
+
+
+def _release(session, revisit: Revisit, attempt: int, channel: str) -> None:
+    """Give the claim back (nothing was sent) so RQ's retry can make the attempt later."""
+    move(session, revisit.id, ("texting" if channel == "sms" else "calling",), "scheduled", attempt=attempt,
+         where=(Revisit.call_sid.is_(None),), attempts=attempt - 1, claimed_at=None)
+
+
+def _place_call(session, revisit: Revisit, attempt: int) -> str:
+    values = {"revisit": revisit.id, "attempt": attempt}
+    placed_at = now()
+    try:
+        placed = get_gateway().place_call(
+            revisit.phone, public_url_for("revisits.answer", **values),
+            status_callback=public_url_for("revisits.call_status", **values),
+            timeout=30, machine_detection="Enable")
+    except GatewayError as exc:
+        if exc.retryable:
+            _release(session, revisit, attempt, "call")
+            raise  # RQ retries with backoff (schedule.RETRY)
+        log.warning("revisit call to %s refused: %s", mask_phone(revisit.phone), exc)
+        schedule_next_attempt(session, revisit, attempt, "failed", ("calling",))
+        return "failed"
+    # The answer webhook may have stored the CallSid already; either way it is the same call.
+    move(session, revisit.id, ("calling", "answered", "machine"), attempt=attempt,
+         where=(Revisit.call_sid.is_(None),), call_sid=placed.sid)
+    row = session.scalars(select(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit.id,
+                                                       RevisitAttempt.attempt == attempt)).one()
+    row.sid, row.placed_at = placed.sid, placed_at
+    session.commit()
+    return f"called {placed.sid}"
+
+
+def _send_survey(session, revisit: Revisit, attempt: int) -> str:
+    body = text_of(revisit, "sms_survey")
+    placed_at = now()
+    try:
+        sent = get_gateway().send_sms(revisit.phone, body, status_callback=public_url_for("sms.status"))
+    except GatewayError as exc:
+        if exc.retryable:
+            _release(session, revisit, attempt, "sms")
+            raise
+        if exc.code == UNSUBSCRIBED:
+            opt_out(session, revisit.phone, "carrier", source="carrier")
+            move(session, revisit.id, ("texting",), "opted_out", attempt=attempt)
+            return "opted out at the carrier"
+        move(session, revisit.id, ("texting",), "expired", attempt=attempt, last_outcome="sms-failed")
+        return "sms failed"
+    store_sent(session, sent, revisit.phone, body, f"revisit:{revisit.id}:sms_survey")
+    move(session, revisit.id, ("texting",), "sms_sent", attempt=attempt, message_sid=sent.sid, last_outcome="sent")
+    row = session.scalars(select(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit.id,
+                                                       RevisitAttempt.attempt == attempt)).one()
+    row.sid, row.outcome, row.placed_at = sent.sid, "sent", placed_at
+    session.commit()
+    return f"texted {sent.sid}"

@@ -1,0 +1,83 @@
+"""CSAT and first-contact resolution from revisit answers: pure arithmetic, no Flask or database.
+
+CSAT is the share of scores that are 4 or 5 ("satisfied" or "very satisfied"), the usual
+definition; the mean score is given too. First-contact resolution is the share of customers who
+said their issue was solved the first time (a "no" reopens the ticket).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+GROUPINGS = ("agent", "category", "day", "week", "month")
+
+
+@dataclass(frozen=True)
+class Answer:
+    agent_id: int | None
+    category: str
+    completed_at: datetime
+    solved: bool | None
+    score: int | None
+    channel: str | None
+
+
+@dataclass
+class Figures:
+    group: str
+    surveys: int = 0
+    scored: int = 0
+    satisfied: int = 0
+    score_total: int = 0
+    asked_solved: int = 0
+    solved: int = 0
+
+    def add(self, answer: Answer) -> None:
+        self.surveys += 1
+        if answer.score is not None:
+            self.scored += 1
+            self.score_total += answer.score
+            self.satisfied += answer.score >= 4
+        if answer.solved is not None:
+            self.asked_solved += 1
+            self.solved += answer.solved
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "group": self.group, "surveys": self.surveys, "scored": self.scored,
+            "csat_percent": round(100 * self.satisfied / self.scored, 1) if self.scored else None,
+            "mean_score": round(self.score_total / self.scored, 2) if self.scored else None,
+            "answered_solved": self.asked_solved,
+            "fcr_percent": round(100 * self.solved / self.asked_solved, 1) if self.asked_solved else None,
+            "not_solved": self.asked_solved - self.solved,
+        }
+
+
+def group_key(answer: Answer, by: str, zone: ZoneInfo) -> str:
+    if by == "agent":
+        return str(answer.agent_id) if answer.agent_id is not None else "unassigned"
+    if by == "category":
+        return answer.category
+    local = answer.completed_at.astimezone(zone)
+    if by == "day":
+        return local.date().isoformat()
+    if by == "week":
+        monday = local.date() - timedelta(days=local.weekday())
+        return f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    if by == "month":
+        return f"{local.year}-{local.month:02d}"
+    raise ValueError(f"by: must be one of {', '.join(GROUPINGS)}")
+
+
+def summarise(answers: Iterable[Answer], by: str, timezone: str) -> tuple[list[dict], dict]:
+    """(one row per group, sorted by group; the total) for `answers` grouped `by`."""
+    zone = ZoneInfo(timezone)
+    groups: dict[str, Figures] = {}
+    total = Figures("total")
+    for answer in answers:
+        key = group_key(answer, by, zone)
+        groups.setdefault(key, Figures(key)).add(answer)
+        total.add(answer)
+    return [groups[k].to_dict() for k in sorted(groups)], total.to_dict()

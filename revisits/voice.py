@@ -1,0 +1,148 @@
+"""The revisit call's TwiML: POST /revisits/voice/{answer,solved,score,status}?revisit=<id>&attempt=<n>.
+
+The call's whole state is the revisit row and the query string, so any web process can serve
+any step. A wrong key or silence asks again (up to three times); nobody is hung up on for it.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline import db, signals
+from hotline.calls import apply_status, ensure_call, record_event
+from hotline.models import FINAL_CALL_STATUSES
+from hotline.twiml import say_kwargs, twiml_response
+from hotline.webhooks import public_url_for, twilio_webhook
+from revisits import outcomes
+from revisits.texts import survey_values
+from revisits.scripts import line
+
+bp = Blueprint("revisits", __name__, url_prefix="/revisits")
+MAX_TRIES = 3
+AGENT_QUEUE = "aftersales"  # 售后跟进类: follow-ups go to the after-sales skill
+
+
+def _revisit():
+    session = db.session()
+    revisit = outcomes.revisit_for_call(session, request.args.get("revisit", type=int),
+                                        request.args.get("attempt", type=int), request.form.get("CallSid", ""))
+    return session, revisit
+
+
+def _say(response: VoiceResponse, revisit, entry: str) -> None:
+    response.say(line(revisit.language, entry, **survey_values(revisit)), **say_kwargs(revisit.language))
+
+
+def _ask(response: VoiceResponse, revisit, step: str, entries: tuple[str, ...], tries: int) -> VoiceResponse:
+    values = {"revisit": revisit.id, "attempt": revisit.attempts}
+    gather = response.gather(num_digits=1, timeout=6, method="POST",
+                             action=public_url_for(f"revisits.{step}", **values, tries=tries))
+    for entry in entries:
+        gather.say(line(revisit.language, entry, **survey_values(revisit)), **say_kwargs(revisit.language))
+    # Silence does not call the action: come back to the same question, counting the try.
+    response.redirect(public_url_for(f"revisits.{step}", **values, tries=tries + 1), method="POST")
+    return response
+
+
+def _stale() -> object:
+    response = VoiceResponse()
+    response.hangup()
+    return twiml_response(response)
+
+
+@bp.post("/voice/answer")
+@twilio_webhook
+def answer():
+    session, revisit = _revisit()
+    if revisit is None:
+        return _stale()
+    call = ensure_call(session, request.form["CallSid"], request.form)
+    call.language = revisit.language
+    record_event(session, call, "revisit_answered", revisit=revisit.id, answered_by=request.form.get("AnsweredBy"))
+    session.commit()
+    response = VoiceResponse()
+    if not outcomes.record_answer(session, revisit, request.form.get("AnsweredBy", "")):
+        response.hangup()  # a machine or fax: no message; the retry or the SMS reaches the person
+        return twiml_response(response)
+    _say(response, revisit, "greeting")
+    return twiml_response(_ask(response, revisit, "solved", ("ask_solved",), 0))
+
+
+def _retry_or_goodbye(revisit, step: str, entries: tuple[str, ...], tries: int, problem: str):
+    response = VoiceResponse()
+    if tries >= MAX_TRIES:
+        _say(response, revisit, "goodbye_no_answer")
+        response.hangup()
+        return twiml_response(response)
+    if tries > 0 or problem == "invalid_key":
+        _say(response, revisit, problem)
+    return twiml_response(_ask(response, revisit, step, entries, tries))
+
+
+def _to_agent(session, revisit):
+    outcomes.record_transfer(session, revisit)
+    response = VoiceResponse()
+    _say(response, revisit, "transfer")
+    response.redirect(public_url_for("routing.enter", queue=AGENT_QUEUE), method="POST")
+    return twiml_response(response)
+
+
+@bp.post("/voice/solved")
+@twilio_webhook
+def solved():
+    session, revisit = _revisit()
+    if revisit is None or revisit.state not in ("answered", "completed"):
+        return _stale()
+    tries = request.args.get("tries", 0, type=int)
+    digits = request.form.get("Digits")
+    if digits is None:
+        return _retry_or_goodbye(revisit, "solved", ("ask_solved",), tries, "no_input")
+    if digits == "0":
+        return _to_agent(session, revisit)
+    if digits not in ("1", "2"):
+        return _retry_or_goodbye(revisit, "solved", ("ask_solved",), tries + 1, "invalid_key")
+    outcomes.record_solved(session, revisit, digits == "1")
+    response = VoiceResponse()
+    if digits == "2":
+        _say(response, revisit, "reopened")
+    return twiml_response(_ask(response, revisit, "score", ("ask_score",), 0))
+
+
+@bp.post("/voice/score")
+@twilio_webhook
+def score():
+    session, revisit = _revisit()
+    if revisit is None or revisit.state not in ("answered", "completed"):
+        return _stale()
+    tries = request.args.get("tries", 0, type=int)
+    digits = request.form.get("Digits")
+    if digits is None:
+        return _retry_or_goodbye(revisit, "score", ("ask_score",), tries, "no_input")
+    if digits == "0":
+        return _to_agent(session, revisit)
+    if digits not in ("1", "2", "3", "4", "5"):
+        return _retry_or_goodbye(revisit, "score", ("ask_score",), tries + 1, "invalid_key")
+    outcomes.record_score(session, revisit, int(digits), "call")
+    response = VoiceResponse()
+    _say(response, revisit, "thanks")
+    response.hangup()
+    return twiml_response(response)
+
+
+@bp.post("/voice/status")
+@twilio_webhook
+def call_status():
+    sid = request.form.get("CallSid", "")
+    status = request.form.get("CallStatus", "")
+    if not sid:
+        return "CallSid is required\n", 400
+    session, revisit = _revisit()
+    call = ensure_call(session, sid, request.form, apply_call_status=False)
+    changed = apply_status(session, call, status, request.form)
+    session.commit()
+    if changed and status in FINAL_CALL_STATUSES:
+        signals.call_ended.send(current_app._get_current_object(), call_sid=sid, status=status)
+        session.commit()
+    if revisit is not None and status in FINAL_CALL_STATUSES:
+        outcomes.record_call_end(session, revisit, status)
+    return "", 204

@@ -1,0 +1,128 @@
+"""Inbound SMS at /sms/incoming: survey answers in every accepted form, clarification, opt-out."""
+import pytest
+from rq.job import Job
+from rq.exceptions import NoSuchJobError
+
+from hotline import db
+from hotline.redis_client import get_redis
+from revisits.states import move
+from tests.revisits.conftest import CUSTOMER
+
+_sids = iter(range(10**6))
+
+
+def text(twilio, body, from_=CUSTOMER):
+    sid = f"SM{next(_sids):032d}"
+    response = twilio.post("/sms/incoming", {"MessageSid": sid, "From": from_, "To": "+15005550006", "Body": body})
+    assert response.status_code == 200
+    return sid
+
+
+@pytest.fixture
+def surveyed(app, revisits):
+    """A revisit whose three calls went unanswered and whose SMS survey was sent."""
+    revisit = revisits.resolve()
+    with app.app_context():
+        assert move(db.session(), revisit.id, ("scheduled",), "sms_sent", attempts=4, message_sid="SM" + "9" * 32,
+                    claimed_at=revisit.resolved_at)
+    return revisit
+
+
+def follow_up(app, revisit, entry):
+    with app.app_context():
+        try:
+            return Job.fetch(f"revisit-sms-{revisit.id}-{entry}", connection=get_redis())
+        except NoSuchJobError:
+            return None
+
+
+@pytest.mark.parametrize("body, solved, score", [
+    ("5", None, 5), ("５", None, 5), ("五", None, 5), ("4分", None, 4), ("是，5分", True, 5), ("yes 4", True, 4),
+])
+def test_a_score_in_any_form_completes_the_survey(app, twilio, surveyed, revisits, body, solved, score):
+    text(twilio, body)
+    revisit = revisits.get(surveyed.id)
+    assert (revisit.state, revisit.channel, revisit.solved, revisit.score) == ("completed", "sms", solved, score)
+    assert follow_up(app, revisit, "sms_thanks") is not None
+
+
+@pytest.mark.parametrize("body", ["否", "no", "NO", "没解决"])
+def test_not_solved_reopens_the_ticket(app, twilio, surveyed, revisits, body):
+    text(twilio, body)
+    revisit = revisits.get(surveyed.id)
+    assert (revisit.state, revisit.solved, revisit.reopened) == ("completed", False, True)
+    ticket = revisits.ticket(revisit.ticket_id)
+    assert (ticket.status, ticket.priority) == ("reopened", "urgent")
+    assert [e.kind for e in ticket.events].count("revisit_not_solved") == 1
+    assert follow_up(app, revisit, "sms_reopened") is not None
+
+
+@pytest.mark.parametrize("body, entry", [("是", "sms_ask_score"), ("yes", "sms_ask_score"),
+                                         ("hello?", "sms_clarify"), ("一般", "sms_clarify")])
+def test_one_question_back_then_the_answer(app, twilio, surveyed, revisits, body, entry):
+    text(twilio, body)
+    revisit = revisits.get(surveyed.id)
+    assert revisit.state == "sms_sent" and revisit.clarified
+    assert follow_up(app, revisit, entry) is not None
+    text(twilio, "what?")  # a second unclear reply gets no second question
+    assert follow_up(app, revisit, "sms_clarify" if entry == "sms_ask_score" else "sms_ask_score") is None
+    text(twilio, "3")
+    assert revisits.get(surveyed.id).score == 3
+
+
+@pytest.mark.parametrize("keyword", ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "退订", "TD"])
+def test_opt_out_keywords_stop_every_open_revisit_at_once(app, twilio, revisits, keyword):
+    open_one = revisits.resolve()
+    text(twilio, keyword)
+    assert revisits.get(open_one.id).state == "opted_out"
+    with app.app_context():
+        assert app.extensions["hotline.may_contact"](CUSTOMER) is False
+        assert app.extensions["hotline.may_contact"]("+8613800138999") is True
+
+
+@pytest.mark.parametrize("keyword", ["START", "YES", "UNSTOP"])
+def test_start_resubscribes(app, twilio, keyword):
+    text(twilio, "STOP")
+    text(twilio, keyword)
+    with app.app_context():
+        assert app.extensions["hotline.may_contact"](CUSTOMER) is True
+
+
+def test_a_reply_from_another_number_touches_no_survey(twilio, surveyed, revisits):
+    text(twilio, "1", from_="+8613800000000")
+    assert revisits.get(surveyed.id).state == "sms_sent"
+
+
+def test_twilio_repeating_an_inbound_message_is_handled_once(app, twilio, surveyed, revisits):
+    form = {"MessageSid": "SM" + "5" * 32, "From": CUSTOMER, "To": "+15005550006", "Body": "否"}
+    for _ in range(2):
+        assert twilio.post("/sms/incoming", form).status_code == 200
+    events = [e.kind for e in revisits.ticket(surveyed.ticket_id).events]
+    assert events.count("revisit_not_solved") == 1 and events.count("status") == 3  # in_progress, resolved, reopened
+
+
+def test_agents_can_add_a_number_and_supervisors_remove_it(app, api, revisits):
+    open_one = revisits.resolve()
+    agent = api.mint("agent", agent_id=7)
+    assert api.post("/api/do-not-contact", {"phone": CUSTOMER}, token=agent).status_code == 201
+    assert api.post("/api/do-not-contact", {"phone": CUSTOMER}, token=agent).status_code == 200
+    assert revisits.get(open_one.id).state == "opted_out"
+    assert api.get(f"/api/do-not-contact/{CUSTOMER}", token=agent).get_json()["opted_out"] is True
+    assert api.delete(f"/api/do-not-contact/{CUSTOMER}", token=agent).status_code == 403
+    assert api.delete(f"/api/do-not-contact/{CUSTOMER}").status_code == 204
+    assert api.delete(f"/api/do-not-contact/{CUSTOMER}").status_code == 404
+    assert api.post("/api/do-not-contact", {"phone": "12345"}).status_code == 422
+
+
+def test_a_customer_who_reopens_before_the_revisit_is_not_asked(app, revisits):
+    from tickets import cases, outbox
+    from tickets.models import Ticket
+
+    revisit = revisits.resolve()
+    with app.app_context():
+        session = db.session()
+        cases.move_status(session, session.get(Ticket, revisit.ticket_id), "reopened", "agent:7")
+        session.commit()
+        outbox.release(session)
+    after = revisits.get(revisit.id)
+    assert (after.state, after.last_outcome) == ("cancelled", "ticket-reopened")
