@@ -8,6 +8,7 @@ CallSid; the sweeper hands it back once its lease is over (see sweeper.py).
 from __future__ import annotations
 
 import logging
+import secrets
 
 from flask import current_app
 from sqlalchemy import select
@@ -41,8 +42,10 @@ def run_revisit_attempt(revisit_id: int, attempt: int) -> str:
         move(session, revisit.id, ("scheduled",), "opted_out", attempt=attempt - 1)
         return "opted out"
     channel = "sms" if attempt > revisit.call_attempts else "call"
-    claimed = move(session, revisit.id, ("scheduled",), "texting" if channel == "sms" else "calling",
-                   attempt=attempt - 1, attempts=attempt, claimed_at=now(), call_sid=None)
+    claim = secrets.token_hex(16)
+    state = "texting" if channel == "sms" else "calling"
+    claimed = move(session, revisit.id, ("scheduled",), state, attempt=attempt - 1, attempts=attempt,
+                   claimed_at=now(), claim=claim, call_sid=None)
     if not claimed:
         return "skipped: another worker has it"
     _log_attempt(session, revisit.id, attempt, channel)
@@ -53,8 +56,12 @@ def run_revisit_attempt(revisit_id: int, attempt: int) -> str:
         _release(session, revisit, attempt, channel)
         raise GatewayError("outbound pacing: no slot within the wait limit")  # RQ retries later
     if not may_contact(revisit.phone):  # checked again at send time: a STOP may have just arrived
-        move(session, revisit.id, ("calling", "texting"), "opted_out", attempt=attempt)
+        move(session, revisit.id, (state,), "opted_out", attempt=attempt, where=(Revisit.claim == claim,))
         return "opted out"
+    # A long wait may have outlived the claim's lease: dial only if the attempt is still ours, and
+    # renew the lease so the sweeper cannot hand it to another worker while we dial.
+    if not move(session, revisit.id, (state,), attempt=attempt, where=(Revisit.claim == claim,), claimed_at=now()):
+        return "skipped: the claim was handed back while waiting"
     if channel == "sms":
         return _send_survey(session, revisit, attempt)
     return _place_call(session, revisit, attempt)
@@ -73,7 +80,8 @@ def _log_attempt(session, revisit_id: int, attempt: int, channel: str) -> None:
 def _release(session, revisit: Revisit, attempt: int, channel: str) -> None:
     """Give the claim back (nothing was sent) so RQ's retry can make the attempt later."""
     move(session, revisit.id, ("texting" if channel == "sms" else "calling",), "scheduled", attempt=attempt,
-         where=(Revisit.call_sid.is_(None),), attempts=attempt - 1, claimed_at=None)
+         where=(Revisit.call_sid.is_(None), Revisit.claim == revisit.claim), attempts=attempt - 1, claimed_at=None,
+         claim=None)
 
 
 def _place_call(session, revisit: Revisit, attempt: int) -> str:

@@ -47,6 +47,7 @@ class Revisit(Base):
     deadline_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(32))  # which job execution holds the attempt
     call_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     message_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     last_outcome: Mapped[str | None] = mapped_column(String(20))
