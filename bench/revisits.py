@@ -82,7 +82,7 @@ def main() -> int:
     instance = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "HOTLINE_INSTANCE_DIR": str(instance),
            "TELEPHONY": "sandbox", "CALLING_HOURS": "00:00-24:00", "OUTBOUND_CALLS_PER_SECOND": str(args.rate),
-           "LOG_LEVEL": "warning", "PUBLIC_BASE_URL": "http://127.0.0.1:9"}
+           "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "warning"), "PUBLIC_BASE_URL": "http://127.0.0.1:9"}
     settings = Settings.from_env(env, dotenv=Path("/nonexistent"))
     reset(settings.database_url, redis_url)
 

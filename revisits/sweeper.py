@@ -49,7 +49,7 @@ def sweep_revisits() -> dict[str, int]:
         record_call_end(session, revisit, "failed")
         counts["lost_calls"] += 1
     due = session.scalars(select(Revisit).where(Revisit.state == "scheduled", Revisit.due_at <= moment)
-                          .order_by(Revisit.due_at)).all()
+                          .order_by(Revisit.due_at).execution_options(populate_existing=True)).all()
     connection = get_redis()
     for revisit in due:
         if _needs_alarm(connection, job_id(revisit, revisit.attempts + 1), late=revisit.due_at <= moment - LATE):
