@@ -1,8 +1,45 @@
-"""desk: see the README's section on it."""
+"""desk: the agent's page. Status in one click, the caller's context while a call rings and lasts,
+the ticket kept up to date, the manuals' phrases at hand, and the agent's day. See docs/desk.md."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import click
 from flask import Flask
+from flask.cli import AppGroup
+
+desk_cli = AppGroup("desk", help="The agent desk.")
+
+
+@desk_cli.command("check-scripts")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def check_scripts(path: Path | None) -> None:
+    """Validate a scripts file (default: the one the desk uses)."""
+    from flask import current_app
+
+    from desk.scripts import ScriptsError, load_scripts
+
+    path = path or current_app.extensions["desk.scripts"].path
+    try:
+        scripts = load_scripts(path)
+    except ScriptsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{path}: {len(scripts.situations)} situations, "
+               f"{sum(len(s.phrases) for s in scripts.situations.values())} phrases, both languages")
 
 
 def init_app(app: Flask) -> None:
     """Registers this area's blueprint, signal receivers, periodic jobs and commands."""
+    from desk import models  # noqa: F401
+    from desk.messages import MESSAGES
+    from desk.script_store import ScriptStore
+    from desk.views import bp
+    from hotline.auth import register_home_page
+    from hotline.auth.i18n import add_messages
+
+    app.extensions["desk.scripts"] = ScriptStore(app.config["HOTLINE_SETTINGS"].desk_scripts_path)
+    add_messages(app, MESSAGES)
+    app.register_blueprint(bp)
+    register_home_page(app, "agent", "desk.my_desk")
+    register_home_page(app, "supervisor", "desk.my_desk")
+    app.cli.add_command(desk_cli)

@@ -17,7 +17,7 @@ AREAS = ("tickets", "ivr", "routing", "recordings", "transcription", "revisits",
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
-    from hotline import api, db, gateway, health, metrics, redis_client, voice
+    from hotline import api, auth, db, gateway, health, metrics, redis_client, voice
     from hotline.cli import register_commands
     from hotline.logging import configure_logging
 
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     metrics.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(voice.bp)
+    auth.init_app(app)  # before api: it adds /api/users to the API blueprint
     api.init_app(app)
     for area in AREAS:
         importlib.import_module(area).init_app(app)

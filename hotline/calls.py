@@ -63,6 +63,11 @@ def apply_status(session: Session, call: Call, status: str, params: Mapping[str,
     params = params or {}
     if status not in CALL_STATUS_RANK:
         return False
+    duration = params.get("CallDuration")
+    if call.is_final and call.duration_seconds is None and duration and duration.isdigit():
+        # We may learn of the end first from our own side (a caller leaving a queue); Twilio's
+        # completed callback still brings the billed duration, which is worth keeping.
+        call.duration_seconds = int(duration)
     if CALL_STATUS_RANK[status] <= CALL_STATUS_RANK.get(call.status, 0):
         return False
     previous = call.status
@@ -72,7 +77,6 @@ def apply_status(session: Session, call: Call, status: str, params: Mapping[str,
         call.answered_at = stamp
     if CALL_STATUS_RANK[status] == 4:
         call.ended_at = stamp
-        duration = params.get("CallDuration")
         if duration and duration.isdigit():
             call.duration_seconds = int(duration)
         if call.answered_at is None and status == "completed" and call.duration_seconds:

@@ -129,8 +129,10 @@ def serve(workers: int) -> None:
     env["HOTLINE_EMBEDDED_REDIS_URL"] = current_app.config["HOTLINE_REDIS_URL"]
     if settings.is_sandbox and not settings.twilio_api_url:
         from hotline.gateway import get_gateway
+        from hotline.sandbox.live import serve_sandbox
 
         env["TWILIO_API_URL"] = get_gateway().api_url or ""
+        serve_sandbox(current_app._get_current_object())  # plays calls the app places; `hotline simulate --url`
     multiproc = settings.instance_dir / "prometheus"
     multiproc.mkdir(parents=True, exist_ok=True)
     for stale in multiproc.glob("*.db"):

@@ -217,6 +217,13 @@ class Settings:
     outbound_calls_per_second: float
     outbound_sms_per_second: float
 
+    # People signing in to the pages (desk, supervisor, QA)
+    signin_max_attempts: int = 5
+    signin_lock_minutes: int = 15
+    session_hours: int = 12
+    desk_scripts_path: Path | None = None
+    desk_poll_seconds: float = 2.0
+
     # Web serving
     host: str = "127.0.0.1"
     port: int = 5000
@@ -312,6 +319,11 @@ class Settings:
             revisit_retry_minutes=_int(env, "REVISIT_RETRY_MINUTES", 30, 1, 1440),
             outbound_calls_per_second=_float(env, "OUTBOUND_CALLS_PER_SECOND", 1.0, 0.01),
             outbound_sms_per_second=_float(env, "OUTBOUND_SMS_PER_SECOND", 1.0, 0.01),
+            signin_max_attempts=_int(env, "SIGNIN_MAX_ATTEMPTS", 5, 1, 100),
+            signin_lock_minutes=_int(env, "SIGNIN_LOCK_MINUTES", 15, 1, 24 * 60),
+            session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
+            desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
+            desk_poll_seconds=_float(env, "DESK_POLL_SECONDS", 2.0, 0.5),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),

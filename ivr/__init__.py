@@ -1,10 +1,37 @@
 """IVR: bilingual menus from a data file, caller identification, ticket status, after-hours."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from hotline import signals
+    from hotline.jobs import periodic
+    from ivr import api, ticket_views, voicemail_views  # noqa: F401  (register their routes)
+    from ivr.call_steps import sweep_buffered_steps
+    from ivr.cli import ivr_cli
+    from ivr.menu_store import DEFAULT_MENU_PATH, MenuStore
     from ivr.views import bp
 
+    settings = app.config["HOTLINE_SETTINGS"]
+    store = MenuStore(settings.ivr_menu_path or DEFAULT_MENU_PATH)
+    store.current()  # read (and check) the menu at start-up, not on the first caller
+    app.extensions["hotline.ivr_menu"] = store
     app.register_blueprint(bp)
+    app.cli.add_command(ivr_cli)
+    signals.call_ended.connect(_keep_steps_of_ended_call, sender=app, weak=False)
+    periodic(app, "ivr-sweep-buffered-steps", sweep_buffered_steps, interval=60, queue="default")
+
+
+def _keep_steps_of_ended_call(sender: Flask, call_sid: str, **_: object) -> None:
+    """A caller who hung up in the menu: their path moves into the history in the sender's transaction."""
+    from redis.exceptions import RedisError
+
+    from ivr.call_steps import move_steps_of
+
+    try:
+        move_steps_of(call_sid)
+    except RedisError:  # the status callback must still be stored; the sweep moves them later
+        logging.getLogger(__name__).warning("Redis unavailable; IVR steps of an ended call wait", exc_info=True)

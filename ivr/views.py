@@ -1,29 +1,130 @@
-"""The caller's first request: POST /voice/incoming."""
+"""The caller's way through the menu: POST /voice/incoming, then POST /voice/ivr/choose after each
+Gather (and after each silence, through the Redirect that follows every Gather)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
+from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import db
-from hotline.calls import ensure_call, record_event
-from hotline.twiml import say_kwargs, twiml_response
+from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
+from ivr.call_steps import BufferedCall, CallSteps, open_call
+from ivr.choice import choose
+from ivr.handover import offer_voicemail, record_step, send_to_queue
+from ivr.menu import MenuTree
+from ivr.menu_store import get_menu
+from ivr.prompts import ask_menu, phrase, say_all, voiced
+from ivr.speaking import address
+from ivr.state import MenuState
+from tickets.models import Customer
 
 bp = Blueprint("ivr", __name__, url_prefix="/voice")
+# Wrong keys or silences answered with "sorry" and the prompt again before a person takes over.
+MAX_REPROMPTS = 2
+FALLBACK_SKILL, FALLBACK_PRIORITY = "inquiry", 2
+
+
+def this_call(*, first_request: bool = False) -> CallSteps | BufferedCall | None:
+    """The call this webhook is about (None without a CallSid): its row on the first request, a
+    step buffer after that (see ivr.call_steps)."""
+    if not request.form.get("CallSid"):
+        return None
+    if first_request:
+        return open_call(request.form, first_request=True)
+    return BufferedCall(request.form)
 
 
 @bp.post("/incoming")
 @twilio_webhook
 def incoming():
-    sid = request.form.get("CallSid", "")
-    if not sid:
+    call = this_call(first_request=True)
+    if call is None:
         return "CallSid is required\n", 400
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    session = db.session()
-    call = ensure_call(session, sid, request.form)
-    record_event(session, call, "incoming", to=request.form.get("To", ""))
-    session.commit()
-    response = VoiceResponse()
-    response.say(f"您好，欢迎致电{settings.company_name}。", **say_kwargs("zh-CN"))
-    response.say(f"Welcome to {settings.company_name_en}.", **say_kwargs("en-US"))
+    tree = get_menu()
+    customer = call.session.scalars(select(Customer).where(Customer.phone == request.form.get("From", ""))).first()
+    language = customer.language if customer is not None and customer.language in tree.languages else ""
+    if language:
+        assert customer is not None
+        caller = address(customer.surname, customer.title, language)
+        greeting = voiced(tree, tree.greeting_known if caller else tree.greeting, language, caller=caller or "")
+        state = MenuState(tree.known_caller_start, language)
+        call.language = language
+    else:
+        greeting = voiced(tree, tree.greeting, "")
+        state = MenuState(tree.start)
+    record_step(call, "incoming", result="known-caller" if language else "new-caller",
+                language=language or None)
+    call.commit()
+    return twiml_response(ask_menu(tree, state, greeting))
+
+
+@bp.post("/ivr/choose")
+@twilio_webhook
+def choose_option():
+    call = this_call()
+    if call is None:
+        return "CallSid is required\n", 400
+    tree = get_menu()
+    state = MenuState.from_query(request.args)
+    node = tree.node(state.node)
+    if node is None:
+        # The operator removed this node while the caller was in it: start them again, politely.
+        state = MenuState(tree.known_caller_start if state.language else tree.start, state.language)
+        record_step(call, "restart", result=f"goto:{state.node}", reason="node no longer in the menu")
+        call.commit()
+        return twiml_response(ask_menu(tree, state))
+    choice = choose(node, request.form.get("Digits"), request.form.get("SpeechResult"))
+    if choice.kind in ("none", "invalid"):
+        return twiml_response(missed(call, tree, state, node.name, choice.heard, choice.via,
+                                     "no-input" if choice.kind == "none" else "invalid"))
+    if choice.kind == "repeat":
+        record_step(call, node.name, choice.heard, choice.via, "repeat")
+        call.commit()
+        return twiml_response(ask_menu(tree, state))
+    if choice.kind == "back":
+        state = state.back()
+        record_step(call, node.name, choice.heard, choice.via, f"back:{state.node}")
+        call.commit()
+        return twiml_response(ask_menu(tree, state))
+    assert choice.option is not None
+    option, action = choice.option, choice.option.action
+    state = state.speaking(option.language)
+    if option.language:
+        call.language = option.language
+    step = {"node": node.name, "heard": choice.heard, "via": choice.via}
+    if action.kind == "queue":
+        assert action.queue is not None
+        return twiml_response(send_to_queue(call, tree, state.language, action.queue, action.priority,
+                                            **step))
+    record_step(call, result=action.describe(), **step)
+    call.commit()
+    if action.kind == "goto":
+        return twiml_response(ask_menu(tree, state.go_to(action.node or state.node)))
+    if action.kind == "info":
+        after = state.go_to(action.node) if action.node else MenuState(state.node, state.language, state.trail)
+        return twiml_response(ask_menu(tree, after, voiced(tree, action.text, state.language)))
+    if action.kind == "ticket_status":
+        from ivr.ticket_views import ask_ticket_number  # that module builds on this one
+
+        return twiml_response(ask_ticket_number(tree, MenuState(node.name, state.language, state.trail)))
+    if action.kind == "voicemail":
+        return twiml_response(offer_voicemail(tree, state.language, FALLBACK_SKILL))
+    call.durable_call().commit()  # a goodbye leaves the menu: the path is kept now
+    response = VoiceResponse()  # hangup
+    say_all(response, voiced(tree, action.text, state.language))
+    response.hangup()
     return twiml_response(response)
+
+
+def missed(call, tree: MenuTree, state: MenuState, node: str, heard: str, via: str, result: str,
+           *, ask=None, lead: list | None = None, skill: str = FALLBACK_SKILL, priority: int = FALLBACK_PRIORITY,
+           ticket_number: str | None = None) -> VoiceResponse:
+    """A wrong key or silence: sorry and the same question again, twice at most; then a person."""
+    state = state.missed()
+    record_step(call, node, heard, via, result, misses=state.misses)
+    if state.misses > MAX_REPROMPTS:
+        return send_to_queue(call, tree, state.language, skill, priority, node=node, heard=heard, via=via,
+                             ticket_number=ticket_number, reason=f"{state.misses} misses")
+    call.commit()
+    sorry = lead if lead is not None else phrase(tree, "sorry", state.language)
+    return (ask or ask_menu)(tree, state, sorry)

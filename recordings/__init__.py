@@ -1,10 +1,22 @@
-"""Recordings: every agent leg and voicemail recorded, downloaded and kept for QA."""
+"""Recordings: every agent leg and voicemail recorded, downloaded, verified and kept for QA.
+
+POST /recordings/status takes Twilio's recording callbacks (one row per RecordingSid); a completed
+recording is downloaded by an RQ job to RECORDINGS_DIR/yyyy/mm/dd/<RecordingSid>.wav, then
+`recording_completed` is sent. A daily job purges audio past RECORDINGS_RETENTION_DAYS.
+"""
 from __future__ import annotations
 
 from flask import Flask
 
+PURGE_INTERVAL_SECONDS = 24 * 3600
+
 
 def init_app(app: Flask) -> None:
+    from hotline.jobs import periodic
+    from recordings.api import bp as api_bp
+    from recordings.retention import purge_expired_recordings
     from recordings.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    periodic(app, "recordings-retention-purge", purge_expired_recordings, PURGE_INTERVAL_SECONDS)

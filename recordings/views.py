@@ -9,7 +9,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hotline import db
 from hotline.clock import now
 from hotline.webhooks import twilio_webhook
-from recordings.models import RECORDING_STATUS_RANK, Recording
+from recordings.download import schedule_download
+from recordings.models import RECORDING_STATUS_RANK, TWILIO_RECORDING_ERRORS, Recording
 
 bp = Blueprint("recordings", __name__, url_prefix="/recordings")
 
@@ -31,11 +32,25 @@ def status_callback():
     if RECORDING_STATUS_RANK[status] > RECORDING_STATUS_RANK[recording.twilio_status]:
         recording.twilio_status = status
         recording.twilio_url = form.get("RecordingUrl") or recording.twilio_url
-        recording.twilio_error_code = form.get("ErrorCode") or None
+        recording.twilio_error_code = form.get("ErrorCode") if form.get("ErrorCode") not in (None, "", "0") else None
         recording.source = form.get("RecordingSource") or recording.source
         duration = form.get("RecordingDuration", "")
         recording.duration_seconds = int(duration) if duration.isdigit() else recording.duration_seconds
         channels = form.get("RecordingChannels", "")
         recording.channels = int(channels) if channels.isdigit() else recording.channels
+        session.commit()
+        if status == "completed" and not recording.twilio_error_code:
+            schedule_download(recording)
+        else:
+            recording.status = "failed"
+            recording.failure_reason = _twilio_failure(status, recording.twilio_error_code)
     session.commit()
     return "", 204
+
+
+def _twilio_failure(status: str, code: str | None) -> str:
+    if code in TWILIO_RECORDING_ERRORS:
+        return f"{TWILIO_RECORDING_ERRORS[code]} (error {code}); nothing to download"
+    if code:
+        return f"Twilio reported recording error {code} with status {status}; nothing to download"
+    return f"Twilio reported the recording {status}; nothing to download"

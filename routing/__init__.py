@@ -1,10 +1,36 @@
-"""Routing: skill-based matching of callers to agents within three rings."""
+"""Routing: skill-based matching of callers to agents within three rings.
+
+`init_app` loads and validates the queue rules (a bad file stops start-up with file:line: field),
+registers the voice webhooks, the agents and service-level API, the supervisor page, the
+`hotline routing` and `hotline bench routing` commands, the call-ended receiver, the
+reservation sweep, and the `hotline.agents_on_shift` extension the IVR asks for the night queue.
+"""
 from __future__ import annotations
 
 from flask import Flask
 
+from hotline import jobs, signals
+
 
 def init_app(app: Flask) -> None:
+    from routing import supervisor
+    from routing.cli import bench_cli, routing_cli
+    from routing.presence import agents_on_shift, on_call_ended
+    from routing.rules import load_rules
+    from routing.sweeps import sweep_routing
     from routing.views import bp
 
+    settings = app.config["HOTLINE_SETTINGS"]
+    app.extensions["routing.rules"] = load_rules(settings.queue_rules_path)
+    app.extensions["hotline.agents_on_shift"] = agents_on_shift
     app.register_blueprint(bp)
+    app.register_blueprint(supervisor.bp)
+    signals.call_ended.connect(on_call_ended, sender=app, weak=False)
+    jobs.periodic(app, "routing-sweep", sweep_routing, interval=15)
+    app.cli.add_command(routing_cli)
+    existing = app.cli.commands.get("bench")
+    if existing is not None and hasattr(existing, "add_command"):
+        for command in bench_cli.commands.values():
+            existing.add_command(command)  # another area's bench group: join it
+    else:
+        app.cli.add_command(bench_cli)

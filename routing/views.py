@@ -1,25 +1,153 @@
-"""Where the IVR hands a caller over: POST /voice/route?queue=<skill>&priority=<n>."""
+"""Where the IVR hands a caller over (POST /voice/route?queue=<skill>&priority=<n>) and the
+webhooks of their wait in the queue."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+import logging
+
+from flask import Blueprint, current_app, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import db
-from hotline.calls import ensure_call, record_event
+from hotline import db, signals
+from hotline.calls import apply_status, ensure_call, record_event
+from hotline.clock import now
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
+from routing.abandon import caller_left
+from routing.callbacks import request_callback
+from routing.hold_music import hold_segment_wav
+from routing.links import callback_url
+from routing.matching import WaitingCall, call_priority
+from routing.models import RoutedCall
+from routing.offers import offer_or_enqueue
+from routing.queue_wait import wait_twiml
+from routing.state import get_reservations, get_rules
 
 bp = Blueprint("routing", __name__, url_prefix="/voice")
+log = logging.getLogger(__name__)
+
+
+def is_vip(session, number: str) -> bool:
+    from tickets.models import Customer
+
+    return bool(number) and bool(session.scalar(select(Customer.vip).where(Customer.phone == number)))
+
+
+def _sid() -> str:
+    return request.args.get("call") or request.form.get("CallSid", "")
+
+
+def _routed_call(session, sid: str, queue: str, language: str, vip: bool) -> RoutedCall:
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
+    if routed is not None:
+        return routed
+    rules = get_rules()
+    priority = call_priority(rules.queues[queue], vip, rules.vip_boost, request.args.get("priority", type=int))
+    routed = RoutedCall(call_sid=sid, queue=queue, language=language, priority=priority, vip=vip,
+                        entered_at=now(), outcome="waiting", offers=0)
+    session.add(routed)
+    try:
+        session.commit()
+    except IntegrityError:  # the same webhook, retried, raced us to it
+        session.rollback()
+        routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
+    return routed
 
 
 @bp.post("/route")
 @twilio_webhook
 def enter():
+    sid = request.form.get("CallSid", "")
+    if not sid:
+        return "CallSid is required\n", 400
     queue = request.args.get("queue", "inquiry")
+    if queue not in get_rules().queues:
+        log.warning("unknown queue %r; routing to inquiry", queue, extra={"call_sid": sid})
+        queue = "inquiry"
     session = db.session()
-    call = ensure_call(session, request.form.get("CallSid", ""), request.form)
-    record_event(session, call, "queue_entered", queue=queue, priority=request.args.get("priority", type=int))
+    call = ensure_call(session, sid, request.form)
+    language = call.language or current_app.config["HOTLINE_SETTINGS"].default_language
+    routed = _routed_call(session, sid, queue, language, is_vip(session, call.from_number))
+    if routed.offers == 0:
+        record_event(session, call, "queue_entered", queue=routed.queue, priority=routed.priority, vip=routed.vip)
     session.commit()
-    response = VoiceResponse()
-    response.enqueue(queue)
+    res = get_reservations(session)
+    res.enqueue(WaitingCall(sid, routed.queue, routed.language, routed.priority, routed.entered_at.timestamp()))
+    response = offer_or_enqueue(session, res, sid)
+    session.commit()
     return twiml_response(response)
+
+
+@bp.post("/route/wait")
+@twilio_webhook
+def wait():
+    session = db.session()
+    response = wait_twiml(session, get_reservations(session), _sid())
+    return twiml_response(response)
+
+
+@bp.post("/route/left")
+@twilio_webhook
+def left():
+    """The Enqueue's action: why the caller left the Twilio queue."""
+    sid, result = _sid(), request.form.get("QueueResult", "")
+    session = db.session()
+    res = get_reservations(session)
+    if result == "leave":
+        response = offer_or_enqueue(session, res, sid)
+        session.commit()
+        return twiml_response(response)
+    if result in {"hangup", "error", "queue-full"} and res.call(sid).get("callback") != "1":
+        if result == "hangup":
+            caller_left(session, res, sid)
+            announce_end(session, sid)
+        else:
+            return twiml_response(offer_or_enqueue(session, res, sid))
+    return twiml_response(VoiceResponse())
+
+
+def announce_end(session, sid: str) -> None:
+    """The caller's call is over: mark it (forward only, so /voice/status never repeats it)."""
+    call = ensure_call(session, sid, {}, apply_call_status=False)
+    if apply_status(session, call, "completed"):
+        session.commit()
+        signals.call_ended.send(current_app._get_current_object(), call_sid=sid, status="completed")
+    session.commit()
+
+
+@bp.post("/route/connect")
+@twilio_webhook
+def connect():
+    """Where the gateway redirects a caller pulled out of the queue for their reserved agent."""
+    session = db.session()
+    response = offer_or_enqueue(session, get_reservations(session), _sid())
+    session.commit()
+    return twiml_response(response)
+
+
+@bp.post("/route/callback")
+@twilio_webhook
+def callback():
+    """The caller's answer to the callback offer: 1 keeps their place without holding."""
+    session = db.session()
+    res = get_reservations(session)
+    sid = _sid()
+    state = res.call(sid).get("state")
+    if request.form.get("Digits") == "1" and state == "waiting":
+        return twiml_response(request_callback(session, res, sid))
+    response = VoiceResponse()
+    if state == "reserved":
+        response.leave()
+    else:  # back to waiting, where the next announcement and the agent check come from
+        response.redirect(callback_url("routing.wait", call=sid), method="POST")
+    return twiml_response(response)
+
+
+@bp.get("/route/hold.wav")
+def hold_music():
+    return current_app.response_class(hold_segment_wav(), mimetype="audio/wav",
+                                      headers={"Cache-Control": "public, max-age=86400"})
+
+
+from routing import dial_views  # noqa: E402,F401  (registers the offer webhooks on bp)

@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from hotline import signals
     from hotline.jobs import periodic
     from tickets import models  # noqa: F401  (tables; the API views arrive with hotline.api)
+    from tickets.cli import tickets_cli
     from tickets.notices import load_templates
     from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
     from tickets.status_lookup import TicketStatusLookup
@@ -22,3 +23,4 @@ def init_app(app: Flask) -> None:
     signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)
     signals.call_answered.connect(on_call_answered, sender=app, weak=False)
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
+    app.cli.add_command(tickets_cli)

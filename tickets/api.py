@@ -21,22 +21,18 @@ from tickets import cases
 from tickets.api_input import (LANGUAGES, boolean, choice, day_start, integer, phone_field, query_bool,
                                query_day, query_int, text)
 from tickets.call_media import calls_with_media
-from tickets.history import actor_name, record
-from tickets.models import CATEGORIES, Customer, Ticket
+from tickets.history import actor_name
+from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
 from tickets.outbox import discard, release
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
-from tickets.transitions import STATUSES, InvalidTransition
+from tickets.transitions import STATUSES
 
 TICKET_SCHEMA = {"type": "object", "required": ["phone", "category"], "properties": {
     "phone": {"type": "string"}, "category": {"enum": list(CATEGORIES)}, "priority": {"enum": list(PRIORITIES)},
     "description": {"type": "string"}, "department": {"type": "string"}, "assignee_id": {"type": "integer"},
     "language": {"enum": list(LANGUAGES)}, "call_sid": {"type": "string"}, "notify": {"type": "boolean"}}}
-PATCH_SCHEMA = {"type": "object", "required": ["version"], "properties": {
-    "version": {"type": "integer"}, "status": {"enum": list(STATUSES)}, "priority": {"enum": list(PRIORITIES)},
-    "category": {"enum": list(CATEGORIES)}, "department": {"type": "string"}, "assignee_id": {"type": "integer"},
-    "description": {"type": "string"}, "resolution_summary": {"type": "string"},
-    "waiting_customer": {"type": "boolean"}, "callback_requested": {"type": "boolean"}}}
+
 
 
 def _own_only() -> int | None:
@@ -47,7 +43,7 @@ def _own_only() -> int | None:
     return None
 
 
-def load_ticket(number: str, for_update: bool = False) -> Ticket:
+def load_ticket(number: str) -> Ticket:
     ticket = db.session().scalars(select(Ticket).where(Ticket.number == number.upper())
                                   .options(selectinload(Ticket.customer))).first()
     if ticket is None:
@@ -56,6 +52,13 @@ def load_ticket(number: str, for_update: bool = False) -> Ticket:
     if own is not None and ticket.assignee_id != own:
         abort_json(403, f"ticket {ticket.number} is not assigned to you")
     return ticket
+
+
+def ticket_detail(ticket: Ticket) -> dict:
+    data = ticket_dict(ticket)
+    data["events"] = [e.to_dict() for e in ticket.events]
+    data["calls"] = calls_with_media(db.session(), list(ticket.calls))
+    return data
 
 
 def commit_or_conflict(ticket: Ticket) -> None:
@@ -149,115 +152,29 @@ def list_tickets():
 @operation("A ticket with its history and its calls (recordings and transcripts state)", tags=["tickets"],
            responses={200: "the ticket", 403: "an agent asking for another agent's ticket", 404: "no such ticket"})
 def get_ticket(number: str):
-    ticket = load_ticket(number)
-    data = ticket_dict(ticket)
-    data["events"] = [e.to_dict() for e in ticket.events]
-    data["calls"] = calls_with_media(db.session(), list(ticket.calls))
-    return jsonify(data)
+    return jsonify(ticket_detail(load_ticket(number)))
 
 
-@bp.patch("/tickets/<number>")
-@require_role("supervisor", "agent")
-@operation("Change a ticket; send the version you read", tags=["tickets"], request=PATCH_SCHEMA,
-           responses={200: "the changed ticket", 409: "stale version: someone changed it first",
-                      422: "an invalid value or status move (named)"})
-def update_ticket(number: str):
-    body = json_body()
-    ticket = load_ticket(number)
-    version = integer(body.get("version"), "version")
-    if version is None:
-        abort_json(422, "version: required, the version you last read (concurrent edits are refused)")
-    if version != ticket.version:
-        abort_json(409, f"version: you sent {version} but the ticket is at {ticket.version}; reload it",
-                   current_version=ticket.version)
+
+@bp.get("/calls/<sid>/ticket")
+@require_role("supervisor", "agent", "qa")
+@operation("The ticket a call is filed on (what an agent's screen opens when a call rings through)",
+           tags=["tickets"], responses={200: "the ticket", 404: "the call is on no ticket"})
+def ticket_of_call(sid: str):
     session = db.session()
-    actor = actor_name(g.principal)
-    unknown = sorted(set(body) - set(PATCH_SCHEMA["properties"]))
-    if unknown:
-        abort_json(422, f"{unknown[0]}: not a field that can be changed")
-    changes = {}
-    for field, limit in (("description", 4000), ("department", 60), ("resolution_summary", 500)):
-        if field in body:
-            value = text(body[field], field, limit)
-            if value != getattr(ticket, field):
-                changes[field] = [getattr(ticket, field), value]
-                setattr(ticket, field, value)
-    if "category" in body:
-        category = choice(body["category"], "category", CATEGORIES, required=True)
-        if category != ticket.category:
-            changes["category"] = [ticket.category, category]
-            ticket.category = category
-    if "assignee_id" in body:
-        assignee = integer(body["assignee_id"], "assignee_id")
-        if g.principal.role == "agent" and assignee != g.principal.agent_id:
-            abort_json(403, "assignee_id: agents hand tickets on through a supervisor")
-        if assignee != ticket.assignee_id:
-            changes["assignee_id"] = [ticket.assignee_id, assignee]
-            ticket.assignee_id = assignee
-    if "callback_requested" in body:
-        wanted = boolean(body["callback_requested"], "callback_requested")
-        if wanted != ticket.callback_requested:
-            changes["callback_requested"] = [ticket.callback_requested, wanted]
-            ticket.callback_requested = bool(wanted)
-    if changes:
-        record(session, ticket, actor, "changed", **changes)
-    try:
-        if "priority" in body:
-            cases.change_priority(session, ticket, choice(body["priority"], "priority", PRIORITIES, True), actor)
-        if "waiting_customer" in body:
-            cases.set_waiting_customer(session, ticket, bool(boolean(body["waiting_customer"], "waiting_customer")),
-                                       actor)
-        status = choice(body.get("status"), "status", STATUSES)
-        if status is None and "assignee_id" in changes and ticket.status in {"new", "reopened"} \
-                and ticket.assignee_id is not None:
-            status = "assigned"  # giving a new ticket an owner is assigning it
-        if status is not None and (status != ticket.status or status == "assigned" and "assignee_id" in changes):
-            cases.move_status(session, ticket, status, actor)
-    except (InvalidTransition, cases.TicketInputError) as exc:
-        session.rollback()
-        discard(session)
-        abort_json(422, str(exc))
-    commit_or_conflict(ticket)
-    return jsonify(ticket_dict(ticket))
+    link = session.scalars(select(TicketCall).where(TicketCall.call_sid == sid)).first()
+    if link is None:
+        parent = session.scalars(select(Call.parent_sid).where(Call.sid == sid)).first()
+        link = session.scalars(select(TicketCall).where(TicketCall.call_sid == parent)).first() if parent else None
+    if link is None:
+        abort_json(404, f"call {sid} is not on a ticket")
+    ticket = link.ticket
+    own = _own_only()
+    # An agent answering a caller sees the caller's ticket even before it is assigned to them.
+    if own is not None and ticket.assignee_id not in (own, None):
+        abort_json(403, f"ticket {ticket.number} is not assigned to you")
+    return jsonify(ticket_detail(ticket))
 
 
-@bp.post("/tickets/<number>/notes")
-@require_role("supervisor", "agent")
-@operation("Add a note to a ticket's history", tags=["tickets"],
-           request={"type": "object", "required": ["text"], "properties": {
-               "text": {"type": "string"}, "contacted_customer": {"type": "boolean"}}},
-           responses={201: "the note as stored", 422: "text missing or too long"})
-def add_note(number: str):
-    body = json_body()
-    note = text(body.get("text"), "text", 4000, required=True)
-    contacted = boolean(body.get("contacted_customer"), "contacted_customer")
-    ticket = load_ticket(number)
-    session = db.session()
-    event = record(session, ticket, actor_name(g.principal), "note", text=note, contacted_customer=bool(contacted))
-    if contacted:
-        cases.mark_first_response(ticket)  # a call-back or message to the customer is a response
-    ticket.updated_at = event.at
-    commit_or_conflict(ticket)
-    return jsonify(event.to_dict()), 201
-
-
-@bp.post("/tickets/<number>/calls")
-@require_role("supervisor", "agent")
-@operation("File a call on this ticket, moving it from the ticket it was on", tags=["tickets"],
-           request={"type": "object", "required": ["call_sid"], "properties": {"call_sid": {"type": "string"}}},
-           responses={200: "the ticket's calls", 422: "no such call"})
-def move_call_here(number: str):
-    body = json_body()
-    call_sid = text(body.get("call_sid"), "call_sid", 64, required=True)
-    ticket = load_ticket(number)
-    session = db.session()
-    if session.scalars(select(Call.id).where(Call.sid == call_sid)).first() is None:
-        abort_json(422, f"call_sid: no call {call_sid}")
-    cases.move_call(session, call_sid, ticket, actor_name(g.principal))
-    commit_or_conflict(ticket)
-    session.refresh(ticket)
-    return jsonify(number=ticket.number, calls=calls_with_media(session, list(ticket.calls)))
-
-
-# The customer and report views share this blueprint; importing them here registers them with it.
-from tickets import api_customers, api_reports  # noqa: E402,F401
+# The change, customer and report views share this blueprint; importing them here registers them with it.
+from tickets import api_customers, api_edit, api_reports  # noqa: E402,F401

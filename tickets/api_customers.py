@@ -1,6 +1,8 @@
 """Customers over the API: a caller's profile with their tickets and calls; VIP and language."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import g, jsonify
 from sqlalchemy import or_, select
 
@@ -57,11 +59,11 @@ def get_customer(phone: str):
 
 @bp.patch("/customers/<phone>")
 @require_role("supervisor")
-@operation("Change a customer's VIP flag, language or how we address them", tags=["customers"],
+@operation("Change a customer's VIP flag, language, time zone or how we address them", tags=["customers"],
            request={"type": "object", "properties": {
                "vip": {"type": "boolean"}, "language": {"enum": list(LANGUAGES)}, "name": {"type": "string"},
                "surname": {"type": "string"}, "title": {"enum": ["mr", "ms"]},
-               "customer_number": {"type": "string"}}},
+               "customer_number": {"type": "string"}, "timezone": {"type": "string"}}},
            responses={200: "the customer", 404: "unknown number", 422: "a field is invalid (named)"})
 def update_customer(phone: str):
     body = json_body()
@@ -72,6 +74,14 @@ def update_customer(phone: str):
         customer.language = choice(body["language"], "language", LANGUAGES, required=True)
     if "title" in body:
         customer.title = choice(body["title"], "title", ("mr", "ms"))
+    if "timezone" in body:
+        zone = text(body["timezone"], "timezone", 40)
+        if zone:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                abort_json(422, f"timezone: unknown time zone {zone!r} (use an IANA name like America/New_York)")
+        customer.timezone = zone or None
     for field, limit in (("name", 120), ("surname", 60), ("customer_number", 40)):
         if field in body:
             setattr(customer, field, text(body[field], field, limit))

@@ -1,7 +1,8 @@
 """Opening and changing tickets: numbers, due times, status moves, events, calls on tickets.
 
 Every change writes a TicketEvent (who, when, what). Functions take the session and leave the
-commit to the caller, who then calls `tickets.outbox.release` to announce what happened.
+commit to the caller, who then calls `tickets.outbox.release` to announce what happened. How an
+open ticket moves on (status, clocks, priority) is in `tickets.progress`.
 """
 from __future__ import annotations
 
@@ -16,26 +17,22 @@ from sqlalchemy.orm import Session
 from hotline.calendar import get_calendar
 from hotline.clock import now
 from tickets import sla
+from tickets.errors import TicketInputError
 from tickets.history import record
 from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
 from tickets.notices import queue_customer_sms
 from tickets.numbering import allocate_number
 from tickets.outbox import note_after_commit
-from tickets.transitions import OPEN_STATUSES, check_transition
+# How an open ticket moves on lives in tickets.progress; other areas reach it through here too.
+from tickets.progress import (change_priority, clock_of, mark_first_response, move_status,  # noqa: F401
+                              set_waiting_customer)
+from tickets.transitions import OPEN_STATUSES
 
 SAME_ISSUE_WINDOW = timedelta(days=7)
 # When nobody chose a priority: the manual's 紧急 for account security or outages, routine for
 # questions and follow-ups, normal for the rest.
 DEFAULT_PRIORITY = {"urgent": "urgent", "complaint": "normal", "problem": "normal",
                     "inquiry": "routine", "aftersales": "routine"}
-
-
-class TicketInputError(ValueError):
-    """A value a ticket cannot take; `field` names it for the API's 422."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 def _settings():
@@ -90,92 +87,6 @@ def open_ticket_of(session: Session, customer_id: int, category: str) -> Ticket 
         select(Ticket).where(Ticket.customer_id == customer_id, Ticket.category == category,
                              Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= since)
         .order_by(Ticket.created_at.desc()).limit(1)).first()
-
-
-def mark_first_response(ticket: Ticket) -> None:
-    """The first contact with the customer stops the response clock: met, or missed if late."""
-    if ticket.first_response_at is not None:
-        return
-    ticket.first_response_at = now()
-    reading = clock_of(ticket).readings(now(), timedelta(0))[0]
-    ticket.response_sla = "missed" if ticket.response_sla == "breached" else reading.state
-
-
-def _end_pause(ticket: Ticket) -> None:
-    if ticket.paused_since is not None:
-        ticket.paused_seconds += int((now() - ticket.paused_since).total_seconds())
-        ticket.paused_since = None
-
-
-def set_waiting_customer(session: Session, ticket: Ticket, waiting: bool, actor: str) -> None:
-    if ticket.waiting_customer == waiting:
-        return
-    ticket.waiting_customer = waiting
-    if waiting and _settings().sla_pause_waiting_customer:
-        ticket.paused_since = now()
-    elif not waiting:
-        _end_pause(ticket)
-    record(session, ticket, actor, "waiting_customer" if waiting else "customer_replied",
-           paused_seconds=ticket.paused_seconds)
-
-
-def move_status(session: Session, ticket: Ticket, target: str, actor: str) -> None:
-    """Move to `target` if the state machine allows it, with what that move means for the clock."""
-    check_transition(ticket.status, target)
-    previous = ticket.status
-    if target in {"assigned", "in_progress"} and ticket.assignee_id is None:
-        raise TicketInputError("assignee_id", f"a ticket must have an assignee to be {target}")
-    stamp = now()
-    if target == "in_progress":
-        mark_first_response(ticket)
-    elif target == "resolved":
-        mark_first_response(ticket)
-        ticket.resolved_at = stamp
-        ticket.waiting_customer = False
-        _end_pause(ticket)
-        _settle_clocks(ticket)
-    elif target == "closed":
-        ticket.closed_at = stamp
-    elif target == "reopened":
-        # A reopened case is worked again under a fresh resolution clock from now.
-        ticket.resolved_at = None
-        ticket.closed_at = None
-        ticket.resolution_due = max(sla.due_times(stamp, ticket.priority, get_calendar())[1], ticket.response_due)
-        ticket.resolution_sla = "pending"
-    ticket.status = target
-    record(session, ticket, actor, "status", previous=previous, status=target)
-    if target == "resolved":
-        queue_customer_sms(session, ticket, "resolved", actor)
-        note_after_commit(session, "ticket_resolved", ticket.id)
-    elif target == "reopened":
-        note_after_commit(session, "ticket_reopened", ticket.id)
-
-
-def _settle_clocks(ticket: Ticket) -> None:
-    """Record met/missed for the clocks the resolution stops."""
-    resolution = clock_of(ticket).readings(now(), timedelta(0))[1]
-    ticket.resolution_sla = "missed" if ticket.resolution_sla == "breached" else resolution.state
-
-
-def clock_of(ticket: Ticket) -> sla.SlaClock:
-    return sla.SlaClock(priority=ticket.priority, response_due=ticket.response_due,
-                        resolution_due=ticket.resolution_due, first_response_at=ticket.first_response_at,
-                        resolved_at=ticket.resolved_at, paused_seconds=ticket.paused_seconds,
-                        paused_since=ticket.paused_since)
-
-
-def change_priority(session: Session, ticket: Ticket, priority: str, actor: str, reason: str = "") -> None:
-    if priority not in sla.PRIORITIES:
-        raise TicketInputError("priority", f"must be one of {', '.join(sla.PRIORITIES)}")
-    if priority == ticket.priority:
-        return
-    previous = ticket.priority
-    ticket.priority = priority
-    if actor != "system":
-        # A person re-judging the case re-plans its clocks from when it was opened.
-        ticket.response_due, ticket.resolution_due = sla.due_times(ticket.created_at, priority, get_calendar())
-    record(session, ticket, actor, "priority", previous=previous, priority=priority,
-           **({"reason": reason} if reason else {}))
 
 
 def attach_call(session: Session, ticket: Ticket, call_sid: str, reason: str, actor: str) -> TicketCall:

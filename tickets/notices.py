@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from rq import Retry
@@ -42,13 +43,25 @@ def may_contact(phone: str) -> bool:
     return True if check is None else bool(check(phone))
 
 
+def _zone_of(ticket: Ticket, default: str) -> str:
+    """The customer's own time zone when we know it (a caller abroad), else the call center's."""
+    zone = ticket.customer.timezone if ticket.customer is not None else None
+    if zone:
+        try:
+            ZoneInfo(zone)
+            return zone
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("customer %s has an unknown time zone %r", ticket.customer_id, zone)
+    return default
+
+
 def customer_text(ticket: Ticket, template: str) -> str:
     settings = current_app.config["HOTLINE_SETTINGS"]
     language = ticket.language
     promised = sla.promised_at(ticket.priority, ticket.response_due, ticket.resolution_due)
     company = settings.company_name if language == "zh-CN" else settings.company_name_en
     return templates().render(template, language, company=company, number=ticket.number,
-                              promised=local_time_text(promised, language, settings.timezone),
+                              promised=local_time_text(promised, language, _zone_of(ticket, settings.timezone)),
                               summary=short_summary(ticket.resolution_summary, language))
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline import db
 from hotline.models import Call
-from tickets import cases, sla
+from tickets import cases, progress, sla
+from tickets.history import record
 from tickets.models import CATEGORIES, Ticket, TicketCall
 from tickets.outbox import discard, release
 from tickets.phone import try_normalise
@@ -74,19 +75,26 @@ def _file_call(call_sid: str, category: str, priority: object, language: str | N
 
 
 def _commit_filing(session, what: str, call_sid: str, work) -> Ticket | None:
+    """Run `work` in a savepoint and commit. A failure undoes only the filing, never the sender's
+    own uncommitted changes (the IVR announces a routed call before committing its step)."""
     try:
-        ticket = work()
-        session.commit()
+        with session.begin_nested():
+            ticket = work()
     except IntegrityError:
         # The same call filed at once by another process: theirs stands, nothing is lost.
-        session.rollback()
         discard(session)
         link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
         return link.ticket if link else None
     except Exception:
+        discard(session)
+        log.exception("could not file the %s on a ticket", what, extra={"call_sid": call_sid})
+        return None
+    try:
+        session.commit()
+    except Exception:
         session.rollback()
         discard(session)
-        log.exception("could not file %s %s on a ticket", what, call_sid)
+        log.exception("could not commit the %s's ticket", what, extra={"call_sid": call_sid})
         return None
     release(session)
     return ticket
@@ -107,7 +115,7 @@ def _file_voicemail(call_sid: str, recording_sid: str, language: str | None) -> 
     if link is not None:
         ticket = link.ticket
         ticket.callback_requested = True
-        cases.record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
+        record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
         return ticket
     customer = _caller(session, call_sid, language)
     language = language or (customer.language if customer else None) or "zh-CN"
@@ -115,7 +123,7 @@ def _file_voicemail(call_sid: str, recording_sid: str, language: str | None) -> 
                                channel="voicemail", language=language, callback_requested=True,
                                description=VOICEMAIL_TEXT.get(language, VOICEMAIL_TEXT["zh-CN"]))
     cases.attach_call(session, ticket, call_sid, "voicemail", "caller")
-    cases.record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
+    record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
     return ticket
 
 
@@ -125,28 +133,26 @@ def on_voicemail_left(sender, call_sid: str, recording_sid: str = "", language: 
     _commit_filing(session, "voicemail", call_sid, lambda: _file_voicemail(call_sid, recording_sid, language))
 
 
+def _record_answer(call_sid: str, agent_id: int | None) -> Ticket | None:
+    session = db.session()
+    sids = [call_sid]
+    call = session.scalars(select(Call).where(Call.sid == call_sid)).first()
+    if call is not None and call.parent_sid:
+        sids.append(call.parent_sid)  # the agent's leg; the caller's call is its parent
+    link = session.scalars(select(TicketCall).where(TicketCall.call_sid.in_(sids))).first()
+    if link is None:
+        return None
+    ticket = link.ticket
+    actor = f"agent:{agent_id}" if agent_id is not None else "system"
+    progress.mark_first_response(ticket)
+    record(session, ticket, actor, "call_answered", call_sid=call_sid, agent_id=agent_id)
+    if ticket.assignee_id is None and agent_id is not None:
+        ticket.assignee_id = agent_id
+        if ticket.status in {"new", "reopened"}:
+            progress.move_status(session, ticket, "assigned", actor)
+    return ticket
+
+
 def on_call_answered(sender, call_sid: str, agent_id: int | None = None, **_: object) -> None:
     """An agent picked up a call filed on a ticket: that is its first response, and theirs if unowned."""
-    session = db.session()
-    try:
-        sids = [call_sid]
-        call = session.scalars(select(Call).where(Call.sid == call_sid)).first()
-        if call is not None and call.parent_sid:
-            sids.append(call.parent_sid)  # the agent's leg; the caller's call is its parent
-        link = session.scalars(select(TicketCall).where(TicketCall.call_sid.in_(sids))).first()
-        if link is None:
-            return
-        ticket = link.ticket
-        actor = f"agent:{agent_id}" if agent_id is not None else "system"
-        cases.mark_first_response(ticket)
-        cases.record(session, ticket, actor, "call_answered", call_sid=call_sid, agent_id=agent_id)
-        if ticket.assignee_id is None and agent_id is not None:
-            ticket.assignee_id = agent_id
-            if ticket.status in {"new", "reopened"}:
-                cases.move_status(session, ticket, "assigned", actor)
-        session.commit()
-        release(session)
-    except Exception:
-        session.rollback()
-        discard(session)
-        log.exception("could not record the answer on its ticket", extra={"call_sid": call_sid})
+    _commit_filing(db.session(), "answer", call_sid, lambda: _record_answer(call_sid, agent_id))

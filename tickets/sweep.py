@@ -15,7 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hotline import db
 from hotline.clock import now
-from tickets import cases, sla
+from tickets import progress, sla
+from tickets.history import record
 from tickets.models import Ticket
 from tickets.notices import alert_supervisor, redeliver_stale
 from tickets.outbox import discard, release
@@ -28,17 +29,17 @@ WATCHED = ("pending", "at_risk")
 def assess_ticket(session, ticket: Ticket, stamp: datetime, warn_before: timedelta) -> list[str]:
     """Apply what the clocks say now; returns the flags raised ("response:breached"...)."""
     raised = []
-    readings = cases.clock_of(ticket).readings(stamp, warn_before)
+    readings = progress.clock_of(ticket).readings(stamp, warn_before)
     for name, reading in zip(("response", "resolution"), readings):
         attribute = f"{name}_sla"
         current = getattr(ticket, attribute)
         if current not in WATCHED or reading.state not in {"at_risk", "breached"} or reading.state == current:
             continue
         setattr(ticket, attribute, reading.state)
-        cases.record(session, ticket, "system", f"sla_{reading.state}", clock=name, due=reading.due.isoformat())
+        record(session, ticket, "system", f"sla_{reading.state}", clock=name, due=reading.due.isoformat())
         if reading.state == "breached":
             ticket.breached = True
-            cases.change_priority(session, ticket, sla.RAISED_PRIORITY[ticket.priority], "system",
+            progress.change_priority(session, ticket, sla.RAISED_PRIORITY[ticket.priority], "system",
                                   reason=f"{name} deadline passed")
         alert_supervisor(session, ticket, name, reading.state)
         raised.append(f"{name}:{reading.state}")

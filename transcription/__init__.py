@@ -1,8 +1,52 @@
-"""transcription: see the README's section on it."""
+"""Transcription and QA: Vosk transcripts of recorded calls, QA analytics, the reviewer workspace.
+
+A stored recording (`recording_completed`) is transcribed on the `transcription` queue; QA analysis,
+redaction and the review-queue decision run in the same job. Reviewers work under /qa (pages) and
+/api/calls/<sid>/transcript, /api/qa/* (API). `hotline transcribe FILE` checks a model on a file.
+"""
 from __future__ import annotations
 
 from flask import Flask
 
+TRANSCRIBE_TIMEOUT_SECONDS = 3600
+
 
 def init_app(app: Flask) -> None:
-    """Registers this area's blueprint, signal receivers, periodic jobs and commands."""
+    from hotline import signals
+    from hotline.jobs import worker_preload
+    from transcription.api import bp as api_bp
+    from transcription.cli import transcribe_command
+    from transcription.facts import remember_agent, remember_route
+    from transcription.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(api_bp)
+    signals.recording_completed.connect(schedule_transcription, sender=app, weak=False)
+    signals.call_answered.connect(remember_agent, sender=app, weak=False)
+    signals.call_routed.connect(remember_route, sender=app, weak=False)
+    worker_preload(app, preload_vosk_models)
+    app.cli.add_command(transcribe_command)
+
+
+def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
+    from rq import Retry
+
+    from hotline.jobs import enqueue
+    from transcription.pipeline import transcribe_recording
+
+    # One retry: a worker that died mid-decode gets a second chance, never an endless loop.
+    enqueue(transcribe_recording, recording_id, queue="transcription", job_id=f"transcribe-{recording_id}",
+            retry=Retry(max=1, interval=5), timeout=TRANSCRIBE_TIMEOUT_SECONDS)
+
+
+def preload_vosk_models(app: Flask) -> None:
+    """Load every configured model in the worker parent, before it forks job children."""
+    from transcription.engine import preload_models
+
+    settings = app.config["HOTLINE_SETTINGS"]
+    paths = {p for p in settings.vosk_models.values()}
+    if settings.vosk_model_path:
+        paths.add(str(settings.vosk_model_path))
+    from pathlib import Path
+
+    preload_models([Path(p) for p in sorted(paths)])

@@ -4,8 +4,9 @@
 """
 from __future__ import annotations
 
-from hotline.sandbox.scripts import (AgentScript, CallScript, CustomerScript, Script, hangup, load_script, press,
-                                     record, say, silence)
+from hotline.sandbox.script_file import ScriptError, load_script
+from hotline.sandbox.scripts import (AgentScript, CallScript, CustomerScript, Script, hangup, press, record, say,
+                                     silence)
 
 
 def __getattr__(name: str):
@@ -17,5 +18,5 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["Simulator", "AgentScript", "CallScript", "CustomerScript", "Script", "hangup", "load_script", "press",
-           "record", "say", "silence"]
+__all__ = ["Simulator", "AgentScript", "CallScript", "CustomerScript", "Script", "ScriptError", "hangup",
+           "load_script", "press", "record", "say", "silence"]

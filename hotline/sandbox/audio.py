@@ -57,6 +57,16 @@ def channel(seconds: float, audio: str | None, frequency: float) -> array:
     return tone(length / RATE, frequency)
 
 
+def mix(channels: list[array]) -> array:
+    """Both parties on one channel, as a mono call recording has them."""
+    length = max(len(c) for c in channels)
+    mixed = array("h", bytes(2 * length))
+    for samples in channels:
+        for n, value in enumerate(samples):
+            mixed[n] = max(-32768, min(32767, mixed[n] + value))
+    return mixed
+
+
 def wav_bytes(channels: list[array], rate: int = RATE) -> bytes:
     length = max((len(c) for c in channels), default=0)
     interleaved = array("h", bytes(2 * length * len(channels)))

@@ -72,8 +72,9 @@ class Bridge:
             return leg.audio, (AGENT_TONE if leg.role == "agent" else CALLER_TONE)
 
         seconds = self.ended_at - self.started_at
-        parts = [part(self.parent), part(self.child)] if self.record.endswith("dual") else [part(self.parent)]
-        self.recording = self.sim.recordings.make(self.parent, parts, seconds, "DialVerb", sid=self._recording_sid)
+        self.recording = self.sim.recordings.make(self.parent, [part(self.parent), part(self.child)], seconds,
+                                                  "DialVerb", sid=self._recording_sid,
+                                                  mono=not self.record.endswith("dual"))
         self.parent.log(f"recording {self.recording.sid}: {self.recording.duration} s, "
                         f"{self.recording.channels} channel(s)")
         self.sim.recordings.notify(self.parent, self.recording, self.record_attrs, self.base)

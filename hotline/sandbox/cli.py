@@ -41,11 +41,16 @@ def stored(app: Flask, sid: str) -> str:
 @click.argument("script", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", default=None, help="A running hotline (real HTTP, real time) instead of this app in-process.")
 @click.option("--public-url", default=None, help="The PUBLIC_BASE_URL that server signs against (default: --url).")
+@click.option("--sandbox", "sandbox_url", default=None,
+              help="The sandbox of that hotline serve (default: read from the instance folder).")
+@click.option("--speed", type=float, default=1.0, show_default=True,
+              help="With --url and no running sandbox: virtual seconds per real second.")
 @click.option("--until", type=float, default=None, help="Stop after this many (virtual) seconds.")
 @with_appcontext
-def simulate(script: str, url: str | None, public_url: str | None, until: float | None) -> None:
+def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: str | None, speed: float,
+             until: float | None) -> None:
     """Play the calls in SCRIPT against hotline and print their timeline."""
-    from hotline.sandbox.scripts import ScriptError, load_script
+    from hotline.sandbox.script_file import ScriptError, load_script
 
     try:
         loaded = load_script(script)
@@ -57,7 +62,8 @@ def simulate(script: str, url: str | None, public_url: str | None, until: float 
     if url:
         from hotline.sandbox.remote import simulate_remote
 
-        sys.exit(simulate_remote(loaded, url, public_url or url, settings, until))
+        sys.exit(simulate_remote(script, url, public_url or url, settings, until, sandbox_url,
+                                 speed))
     from hotline.migrate import upgrade
     from hotline.sandbox.simulator import Simulator
 
@@ -72,16 +78,24 @@ def simulate(script: str, url: str | None, public_url: str | None, until: float 
 @sandbox_cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5099, show_default=True, type=int)
+@click.option("--play", "app_url", default=None, help="Also play calls in real time against hotline at this URL.")
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, app_url: str | None) -> None:
     """Run the sandbox REST server alone (point hotline at it with TWILIO_API_URL)."""
-    from hotline.sandbox.server import SandboxServer
+    from hotline.sandbox.server import Sandbox, SandboxServer
     from hotline.sandbox.state import SandboxState
 
     settings = current_app.config["HOTLINE_SETTINGS"]
-    server = SandboxServer(host, port, default=SandboxState(settings.twilio_account_sid, settings.twilio_auth_token))
+    state = SandboxState(settings.twilio_account_sid, settings.twilio_auth_token)
+    server = SandboxServer(host, port, default=state)
     click.echo(f"sandbox REST API on {server.url} (account {settings.twilio_account_sid}); "
                f"run hotline with TWILIO_API_URL={server.url}")
+    if app_url:
+        from hotline.sandbox.live import LiveSimulator
+
+        LiveSimulator(Sandbox(state, server.url), settings, app_url)
+        click.echo(f"playing calls against {app_url}; send scripts with "
+                   f"hotline simulate --url {app_url} --sandbox {server.url} SCRIPT.yaml")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

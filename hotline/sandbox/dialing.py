@@ -77,6 +77,9 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
             outcomes.append(("failed", FAILED_SECONDS))
         else:
             outcomes.append(("no-answer", timeout))
+    for leg, (kind, delay) in zip(legs, outcomes):
+        if kind in ("busy", "failed"):  # these come back at once, whoever else is still ringing
+            sim.engine.at(sim.engine.now + delay, lambda leg=leg, kind=kind: sim.legs.end(leg, kind))
     answering = sorted((delay, n) for n, (kind, delay) in enumerate(outcomes) if kind == "answer")
     winner = legs[answering[0][1]] if answering else None
     try:
@@ -104,13 +107,25 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
     sim.legs.answer(winner)
     noun = nouns[legs.index(winner)]
     if noun.get("url"):
-        outcome = yield from whisper(sim, winner, resolve(options["base"], noun.get("url")), noun.get("method", "POST"))
+        try:
+            outcome = yield from whisper(sim, winner, resolve(options["base"], noun.get("url")),
+                                         noun.get("method", "POST"))
+        except CallerHangup as hangup:
+            if hangup.leg is not winner:  # the caller left while the agent heard the whisper
+                sim.legs.end(winner, "completed")
+                raise
+            outcome = HANGUP
+        except RestUpdate:
+            sim.legs.end(winner, "completed")
+            raise
         if outcome == HANGUP or not winner.alive:
             sim.legs.end(winner, "completed")
             call.log("the dialed party's whisper TwiML hung up; not bridged")
             return after_dial(call, options, {"DialCallStatus": "completed", "DialCallSid": winner.sid,
                                               "DialCallDuration": str(winner.duration), "DialBridged": "false"})
-    return (yield from talk(sim, call, winner, options))
+    bridge = Bridge(sim, call, winner, options["time_limit"], options["record"], options["attrs"], options["base"])
+    bridge.start()
+    return (yield from converse(sim, call, winner, bridge, options))
 
 
 def whisper(sim, leg, url: str, method: str):
@@ -125,13 +140,6 @@ def whisper(sim, leg, url: str, method: str):
             return HANGUP
         outcome = yield from run_verbs(sim, leg, verbs, outcome.url, "whisper")
     return outcome
-
-
-def talk(sim, call, other, options, queue_params: dict[str, str] | None = None):
-    bridge = Bridge(sim, call, other, options["time_limit"], options["record"], options["attrs"], options["base"])
-    if queue_params is None:
-        bridge.start()
-    return (yield from converse(sim, call, other, bridge, options, queue_params))
 
 
 def converse(sim, call, other, bridge: Bridge, options, queue_params=None):
@@ -151,15 +159,15 @@ def converse(sim, call, other, bridge: Bridge, options, queue_params=None):
             who = bridge.ended.value
     except (CallerHangup, RestUpdate) as exc:
         bridge.finish(call)
-        sim.legs.passive_end(other, bridge)
+        sim.legs.passive_end(other)
         if options["action"] and isinstance(exc, CallerHangup):
             sim.request(call, "action", options["action"], options["method"], params())
         raise
-    sim.legs.passive_end(other, bridge)
+    sim.legs.passive_end(other)
     if who is call:
         if options["action"]:
             sim.request(call, "action", options["action"], options["method"], params())
-        raise CallerHangup()
+        raise CallerHangup(call)
     return after_dial(call, options, params())
 
 

@@ -76,6 +76,8 @@ class Process:
     def __init__(self, engine: "Engine", body: Body, name: str) -> None:
         self.engine, self.body, self.name = engine, body, name
         self.alive = True
+        self.started = False
+        self._deferred: list[BaseException] = []
         self.finished = Future()
         self._timer: Timer | None = None
         self._waiting: tuple[Future, Callable[[Any], None]] | None = None
@@ -90,13 +92,20 @@ class Process:
             self._waiting = None
 
     def interrupt(self, exc: BaseException) -> None:
-        """Throw `exc` into the process where it is suspended (ignored once it has finished)."""
-        if self.alive:
-            self._detach()
-            self._step(throw=exc)
+        """Throw `exc` into the process where it is suspended (ignored once it has finished).
+
+        A process that has not run yet receives it at its first suspension point."""
+        if not self.alive:
+            return
+        if not self.started:
+            self._deferred.append(exc)
+            return
+        self._detach()
+        self._step(throw=exc)
 
     def _step(self, value: Any = None, throw: BaseException | None = None) -> None:
         self._detach()
+        self.started = True
         try:
             command = self.body.throw(throw) if throw is not None else self.body.send(value)
         except StopIteration as stop:
@@ -125,12 +134,15 @@ class Process:
             self.engine.errors.append((self.name, TypeError(f"process yielded {command!r}")))
             self.alive = False
             self.finished.resolve(None)
+        if self._deferred and self.alive:
+            self.interrupt(self._deferred.pop(0))
 
 
 class Engine:
-    def __init__(self, realtime: bool = False) -> None:
+    def __init__(self, realtime: bool = False, speed: float = 1.0) -> None:
         self.now = 0.0
         self.realtime = realtime
+        self.speed = speed  # in real time: virtual seconds per wall-clock second
         self.errors: list[tuple[str, BaseException]] = []
         self._heap: list[Timer] = []
         self._seq = itertools.count()
@@ -183,7 +195,7 @@ class Engine:
                 if self.realtime and idle is not None and idle():
                     with self._wakeup:
                         self._wakeup.wait(0.2)
-                    self.now = max(self.now, time.monotonic() - self._wall_start)
+                    self.now = max(self.now, self._elapsed())
                     continue
                 if until is not None and advance:
                     self.now = max(self.now, until)
@@ -193,16 +205,19 @@ class Engine:
                 self.now = max(self.now, until)
                 return
             if self.realtime:
-                delay = self._wall_start + timer.when - time.monotonic()
+                delay = (timer.when - self._elapsed()) / self.speed
                 if delay > 0:
                     with self._wakeup:
                         if not self._external:
                             self._wakeup.wait(min(delay, 0.5))
-                    self.now = max(self.now, min(timer.when, time.monotonic() - self._wall_start))
+                    self.now = max(self.now, min(timer.when, self._elapsed()))
                     continue
             heapq.heappop(self._heap)
             self.now = max(self.now, timer.when)
             timer.fn()
+
+    def _elapsed(self) -> float:
+        return (time.monotonic() - self._wall_start) * self.speed
 
     def _raise_errors(self) -> None:
         if self.errors:

@@ -1,90 +1,15 @@
-"""A call's life from Twilio's side: inbound calls, REST-placed calls, dialed legs, status callbacks.
-
-Status callbacks go where Twilio sends them: for inbound calls, the number's status callback URL
-(/voice/status, `completed` only, as the console configures it); for REST calls and dialed legs,
-their StatusCallback with the events asked for. `completed` carries CallDuration.
-"""
+"""A call's life from Twilio's side: inbound calls and REST-placed calls, following their TwiML."""
 from __future__ import annotations
-
-from datetime import timedelta
-from email.utils import format_datetime
 
 from hotline.sandbox.engine import Sleep
 from hotline.sandbox.interrupts import CallerHangup, RestUpdate
-from hotline.sandbox.legs import FINAL, SimCall
-from hotline.sandbox.scripts import AgentScript, CustomerScript
-from hotline.sandbox.state import new_sid
-from hotline.sandbox.twiml_doc import HANGUP, Next, parse, TwiMLError
-
-EVENT_OF_STATUS = {"initiated": "initiated", "ringing": "ringing", "in-progress": "answered"}
+from hotline.sandbox.legs import SimCall
+from hotline.sandbox.progress import CallProgress
+from hotline.sandbox.scripts import AgentScript
+from hotline.sandbox.twiml_doc import HANGUP, Next, TwiMLError, parse
 
 
-class Legs:
-    def __init__(self, sim) -> None:
-        self.sim = sim
-
-    # Status changes and their callbacks
-    def status(self, leg: SimCall, status: str) -> None:
-        leg.set_status(status)
-        event = "completed" if status in FINAL else EVENT_OF_STATUS.get(status)
-        if leg.status_callback and event in leg.status_events:
-            self.sim.request(leg, "status", leg.status_callback, leg.status_method, self.status_params(leg, event))
-
-    def status_params(self, leg: SimCall, event: str) -> dict[str, str]:
-        leg.sequence += 1
-        params = {"CallbackSource": "call-progress-events", "SequenceNumber": str(leg.sequence - 1),
-                  "Timestamp": format_datetime(self.sim.start + timedelta(seconds=self.sim.engine.now), usegmt=True)}
-        if event == "completed":
-            params["CallDuration"] = str(leg.duration)
-            params["Duration"] = str(max(1, -(-leg.duration // 60)) if leg.duration else 0)
-        return params
-
-    def answer(self, leg: SimCall) -> None:
-        leg.answered_at = self.sim.engine.now
-        leg.log("answers")
-        self.status(leg, "in-progress")
-        if leg.hangup_after is not None:
-            leg.hangup_timer = self.sim.engine.at(self.sim.engine.now + leg.hangup_after,
-                                                  lambda: self.hang_up(leg, "hangs up (hangup_after)"))
-
-    def hang_up(self, leg: SimCall, why: str) -> None:
-        if leg.alive and leg.process is not None and leg.process.alive:
-            leg.log(why)
-            leg.process.interrupt(CallerHangup())
-
-    def end(self, leg: SimCall, status: str) -> None:
-        if not leg.alive:
-            return
-        leg.ended_at = self.sim.engine.now
-        if leg.hangup_timer is not None:
-            leg.hangup_timer.cancel()
-        if leg.queue is not None:
-            self.sim.queue(leg.queue).leave(leg, self.sim.engine.now)
-            leg.queue = None
-        leg.log(f"call ends: {status}" + (f" after {leg.duration} s" if leg.answered_at is not None else ""))
-        self.status(leg, status)
-
-    def passive_end(self, leg: SimCall, bridge) -> None:
-        """A dialed leg has no TwiML of its own: it ends with the conversation."""
-        if leg.process is None:
-            self.end(leg, "completed")
-
-    # Legs
-    def dial_leg(self, parent: SimCall, address: str, noun, caller_id: str, base: str) -> SimCall:
-        script = self.sim.agent_script(address)
-        leg = SimCall(self.sim, new_sid("CA"), "outbound-dial", caller_id, address, parent=parent,
-                      inputs=list(script.inputs), talk_seconds=script.talk_seconds, audio=script.audio, role="agent")
-        if noun.get("statusCallback"):
-            from hotline.sandbox.twiml_doc import resolve
-
-            leg.status_callback = resolve(base, noun.get("statusCallback"))
-            leg.status_method = noun.get("statusCallbackMethod", "POST").upper()
-            leg.status_events = tuple((noun.get("statusCallbackEvent") or "completed").replace(",", " ").split())
-        self.sim.add(leg)
-        self.status(leg, "initiated")
-        self.status(leg, "ringing")
-        return leg
-
+class Legs(CallProgress):
     def follow(self, leg: SimCall, url: str | None, method: str = "POST", params: dict | None = None,
                twiml: str | None = None):
         """Fetch TwiML and run it, following actions and redirects, until the call hangs up or ends."""
@@ -109,7 +34,8 @@ class Legs:
                 if update.hangup:
                     leg.log("hung up by the app (REST Status=completed)")
                     return HANGUP
-                leg.log(f"redirected by the app (REST) to {self.sim.short(update.url) if update.url else 'inline TwiML'}")
+                target = self.sim.short(update.url) if update.url else "inline TwiML"
+                leg.log(f"redirected by the app (REST) to {target}")
                 url, method, params, twiml = update.url, update.method, {}, update.twiml
                 continue
             if isinstance(outcome, Next):
@@ -134,29 +60,12 @@ class Legs:
         self.status(leg, "initiated")
         self.status(leg, "ringing")
         leg.log(f"rings {leg.party}")
-        timeout = float(rest.get("timeout") or 60)
         answer = script.behaviour if isinstance(script, AgentScript) else script.answer
-        delay = (script.answer_delay(self.sim.ring_seconds) if isinstance(script, AgentScript)
-                 else script.answer_after_rings * self.sim.ring_seconds)
-        try:
-            if answer == "busy":
-                yield Sleep(1.0)
-                self.end(leg, "busy")
-                return
-            if answer == "failed":
-                yield Sleep(0.5)
-                self.end(leg, "failed")
-                return
-            if answer == "no-answer" or delay > timeout:
-                yield Sleep(timeout)
-                self.end(leg, "no-answer")
-                return
-            yield Sleep(delay)
-        except RestUpdate as update:
-            leg.log("canceled by the app while ringing" if update.hangup else "redirected while ringing")
-            if update.hangup:
-                self.end(leg, "canceled")
-                return
+        target = {"url": rest.get("url"), "method": rest.get("method") or "POST", "twiml": rest.get("twiml")}
+        outcome = yield from self.ring(leg, answer, script, float(rest.get("timeout") or 60), target)
+        if outcome != "answered":
+            self.end(leg, outcome)
+            return
         if rest.get("machine_detection"):
             leg.answered_by = self.answered_by(answer, rest["machine_detection"])
             if leg.rest is not None:
@@ -169,10 +78,32 @@ class Legs:
         if answer == "machine":
             leg.inputs.clear()  # an answering machine presses nothing
         try:
-            yield from self.follow(leg, rest.get("url"), rest.get("method") or "POST", extra, rest.get("twiml"))
+            yield from self.follow(leg, target["url"], target["method"], extra, target["twiml"])
         except CallerHangup:
             pass
         self.end(leg, "completed")
+
+    def ring(self, leg: SimCall, answer: str, script, timeout: float, target: dict):
+        """Ring until the callee answers, is busy, fails or `timeout` passes; returns "answered" or the status.
+
+        A REST redirect while ringing changes what the call will run once answered; a REST hang-up
+        cancels it.
+        """
+        delay = (script.answer_delay(self.sim.ring_seconds) if isinstance(script, AgentScript)
+                 else script.answer_after_rings * self.sim.ring_seconds)
+        outcomes = {"busy": (1.0, "busy"), "failed": (0.5, "failed"), "no-answer": (timeout, "no-answer")}
+        wait, result = outcomes.get(answer, (delay, "answered") if delay <= timeout else (timeout, "no-answer"))
+        until = self.sim.engine.now + wait
+        while True:
+            try:
+                yield Sleep(until - self.sim.engine.now)
+                return result
+            except RestUpdate as update:
+                if update.hangup:
+                    leg.log("canceled by the app while ringing")
+                    return "canceled"
+                leg.log("redirected by the app while ringing: will run the new TwiML once answered")
+                target.update(url=update.url, method=update.method, twiml=update.twiml)
 
     @staticmethod
     def answered_by(answer: str, detection: str) -> str:
@@ -184,5 +115,3 @@ class Legs:
 def is_agent_address(address: str) -> bool:
     return address.startswith(("client:", "sip:"))
 
-
-__all__ = ["Legs", "CustomerScript", "is_agent_address"]

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 
 class CallerHangup(Exception):
-    """The party on this leg hung up (script's hangup_after, a hangup input, or their talk time ran out)."""
+    """A party hung up (script's hangup_after, a hangup input, or their talk time ran out).
+
+    `leg` says who: a process may be running TwiML for another leg (a <Dial>'s whisper plays to the
+    agent inside the caller's process), and the agent hanging up there is not the caller leaving.
+    """
+
+    def __init__(self, leg=None) -> None:
+        super().__init__(getattr(leg, "sid", ""))
+        self.leg = leg
 
 
 class RestUpdate(Exception):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from hotline.sandbox.engine import Future, Sleep, Wait
 from hotline.sandbox.interrupts import CallerHangup, Dequeued, RestUpdate
 from hotline.sandbox.state import new_sid
-from hotline.sandbox.twiml_doc import HANGUP, LEAVE, Next, number, resolve
+from hotline.sandbox.twiml_doc import HANGUP, LEAVE, Next, resolve
 from hotline.sandbox.verbs import run_verbs
 
 IDLE_WAIT_SECONDS = 5.0  # a waitUrl whose TwiML takes no time is not re-requested in a tight loop
@@ -79,15 +79,21 @@ def enqueue(sim, call, verb, base: str):
     try:
         if wait_url is None:
             yield Wait(Future())  # Twilio's hold music, until something takes the caller out
+        extra: dict[str, str] = {}
         while wait_url is not None:
             started = engine.now
-            verbs = sim.fetch(call, wait_url, wait_method, wait_params(queue, call, entered, engine.now), "wait")
-            outcome = None if verbs is None else (yield from run_verbs(sim, call, verbs, wait_url, "wait"))
+            params = {**wait_params(queue, call, entered, engine.now), **extra}
+            verbs = sim.fetch(call, wait_url, wait_method, params, "wait")
+            if verbs is None:
+                yield Wait(Future())  # the waitUrl failed: Twilio's own hold music from here on
+            outcome = yield from run_verbs(sim, call, verbs, wait_url, "wait")
             if outcome == LEAVE:
                 break
             if outcome == HANGUP:
                 result = "hangup"
                 break
+            # A <Redirect> or a <Gather>'s action replaces the wait TwiML; the caller stays queued.
+            extra = outcome.params if isinstance(outcome, Next) else {}
             if isinstance(outcome, Next):
                 wait_url, wait_method = outcome.url, outcome.method
             if engine.now == started:
@@ -145,8 +151,5 @@ def be_bridged(sim, call, queue: SimQueue, dequeued: Dequeued, waited: float, ac
         if action:
             sim.request(call, "action", action, method,
                         {"QueueResult": "bridged", "QueueSid": queue.sid, "QueueTime": str(int(waited))})
-        raise CallerHangup()
+        raise CallerHangup(call)
 
-
-def queue_timeout(verb) -> float:
-    return number(verb.attrib.get("timeout"), 30)

@@ -17,9 +17,12 @@ class Recordings:
         self.sim = sim
 
     def make(self, call, parts: list[tuple[str | None, float]], seconds: float, source: str,
-             sid: str | None = None) -> Recording:
+             sid: str | None = None, mono: bool = False) -> Recording:
+        """A recording of `parts` (one per party); `mono` mixes them into one channel."""
         duration = max(0, int(round(seconds)))
         channels = [audio.channel(seconds, path, tone) for path, tone in parts]
+        if mono and len(channels) > 1:
+            channels = [audio.mix(channels)]
         recording = Recording(sid=sid or new_sid("RE"), call_sid=call.sid, wav=audio.wav_bytes(channels),
                               channels=len(channels), duration=duration, source=source,
                               started_at=self.sim.engine.now - seconds)
@@ -53,8 +56,10 @@ class Recordings:
         status = "completed" if recording.duration >= 1 else "absent"
         if status in events or (status == "absent" and "completed" in events):
             method = attrs.get("recordingStatusCallbackMethod", "POST").upper()
-            self.sim.request(call, "recording", resolve(base, target), method, self.params(call, recording, status),
-                             common=False)
+            params = self.params(call, recording, status)
+            # Twilio processes the audio first: the callback comes after the call has moved on.
+            self.sim.engine.at(self.sim.engine.now + self.sim.recording_delay, lambda: self.sim.request(
+                call, "recording", resolve(base, target), method, params, common=False))
 
     def notify_started(self, call, recording_sid: str, attrs: dict[str, str], base: str, channels: int,
                        source: str) -> None:

@@ -162,8 +162,11 @@ def delete_recording(account: str, sid: str):
 
 
 def make_rest_app() -> Flask:
+    from hotline.sandbox.live import control
+
     app = Flask("hotline.sandbox")
     app.register_blueprint(bp)
+    app.register_blueprint(control)
 
     @app.errorhandler(404)
     def not_found(_exc):

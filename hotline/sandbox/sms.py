@@ -47,10 +47,14 @@ class Messages:
         """The app sent `message` through REST: play its delivery like the carrier would."""
         thread = Thread(message["sid"], message["to"])
         self.log(thread, f"SMS to {mask_phone(message['to'])}: {message['body']}")
-        outcome = self.sim.customers.get(message["to"], self.sim.default_customer).sms
+        customer = self.sim.customers.get(message["to"], self.sim.default_customer)
         engine = self.sim.engine
         engine.at(engine.now + 1, lambda: self._status(thread, message, "sent"))
-        engine.at(engine.now + 3, lambda: self._status(thread, message, outcome))
+        engine.at(engine.now + 3, lambda: self._status(thread, message, customer.sms))
+        if customer.sms == "delivered" and customer.sms_replies:
+            reply = customer.sms_replies.pop(0)
+            self.inbound(message["to"], reply, message.get("from") or self.sim.number,
+                         engine.now + 3 + customer.reply_after)
 
     def _status(self, thread: Thread, message: dict, status: str) -> None:
         message["status"] = status

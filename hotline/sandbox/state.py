@@ -64,6 +64,7 @@ class SandboxState:
         self.auth_token = auth_token
         self.lock = threading.RLock()
         self.listener: Listener | None = None
+        self.live = None  # a LiveSimulator playing calls in real time (hotline serve)
         self.reset()
 
     def reset(self) -> None:

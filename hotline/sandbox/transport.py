@@ -5,6 +5,7 @@ path + query) plus the sorted POST parameters, with the auth token.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,13 +30,18 @@ class WebhookRequest:
     content_type: str = ""
     body: str = ""
     error: str = ""
+    seconds: float = 0.0  # wall-clock time the app took to answer
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+TWILIO_WAIT_SECONDS = 15.0
 
 
 class Transport:
     def __init__(self, public_base_url: str, auth_token: str) -> None:
         self.public_base_url = public_base_url.rstrip("/")
         self.validator = RequestValidator(auth_token)
+        self.wait_seconds = TWILIO_WAIT_SECONDS
 
     def sign(self, url: str, params: dict[str, str]) -> str:
         return self.validator.compute_signature(url, params)
@@ -48,6 +54,15 @@ class Transport:
         return url, params
 
     def send(self, request: WebhookRequest, virtual_now: float) -> WebhookRequest:
+        started = time.perf_counter()
+        self.deliver(request, virtual_now)
+        request.seconds = time.perf_counter() - started
+        if request.seconds > self.wait_seconds and not request.error:
+            # Twilio would have given up on the request before this answer arrived.
+            request.error = f"no answer within {self.wait_seconds:g} s (took {request.seconds:.2f} s)"
+        return request
+
+    def deliver(self, request: WebhookRequest, virtual_now: float) -> None:
         raise NotImplementedError
 
 
@@ -60,14 +75,24 @@ class InProcessTransport(Transport):
         self.app = app
         self.client = app.test_client()
         self.start = start
+        self._last_set: datetime | None = None
 
-    def send(self, request: WebhookRequest, virtual_now: float) -> WebhookRequest:
+    def sync_clock(self, virtual_now: float) -> None:
+        """Set the app's clock to virtual time. If the test moved the clock meanwhile (clock.advance),
+        virtual time goes on from there instead of undoing the jump."""
         clock = self.app.extensions["hotline.clock"]
-        if hasattr(clock, "set"):
-            clock.set(self.start + timedelta(seconds=virtual_now))
+        if not hasattr(clock, "set"):
+            return
+        if self._last_set is not None and clock.now() != self._last_set:
+            self.start += clock.now() - self._last_set
+        self._last_set = self.start + timedelta(seconds=virtual_now)
+        clock.set(self._last_set)
+
+    def deliver(self, request: WebhookRequest, virtual_now: float) -> None:
+        self.sync_clock(virtual_now)
         if not request.url.startswith(self.public_base_url + "/"):
             request.error = f"cannot reach {request.url} (not under PUBLIC_BASE_URL {self.public_base_url})"
-            return request
+            return
         path = request.url[len(self.public_base_url):]
         parts = urlsplit(path)
         headers = {"X-Twilio-Signature": request.signature, "User-Agent": "TwilioProxy/1.1",
@@ -79,7 +104,6 @@ class InProcessTransport(Transport):
         request.status = response.status_code
         request.content_type = response.mimetype or ""
         request.body = response.get_data(as_text=True)
-        return request
 
 
 class HttpTransport(Transport):
@@ -91,7 +115,7 @@ class HttpTransport(Transport):
         self.session = requests.Session()
         self.timeout = timeout
 
-    def send(self, request: WebhookRequest, virtual_now: float) -> WebhookRequest:
+    def deliver(self, request: WebhookRequest, virtual_now: float) -> None:
         url = request.url
         if url.startswith(self.public_base_url + "/"):
             url = self.connect_url + url[len(self.public_base_url):]
@@ -103,8 +127,7 @@ class HttpTransport(Transport):
                 response = self.session.post(url, data=request.params, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             request.error = f"{type(exc).__name__}: {exc}"
-            return request
+            return
         request.status = response.status_code
         request.content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         request.body = response.text
-        return request

@@ -65,3 +65,18 @@ def test_incoming_call_answers_twiml_and_stores_the_call(app, twilio):
     root = ElementTree.fromstring(response.data)
     assert root.tag == "Response"
     assert _call(app).direction == "inbound"
+
+
+def test_twilios_duration_is_kept_when_we_ended_the_call_first(app, twilio):
+    from hotline.calls import apply_status, ensure_call
+
+    with app.app_context():
+        session = db.session()
+        apply_status(session, ensure_call(session, SID, {"CallStatus": "in-progress"}), "completed")
+        session.commit()
+    _post_all(twilio, [("completed", {"CallDuration": "61"})])
+    call = _call(app)
+    assert call.duration_seconds == 61
+    with app.app_context():
+        call = db.session().scalars(select(Call).where(Call.sid == SID)).one()
+        assert [e.data["status"] for e in call.events] == ["in-progress", "completed"]

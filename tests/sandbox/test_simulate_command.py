@@ -27,8 +27,11 @@ def test_simulate_prints_the_timeline_and_the_call_is_stored(app, runner):
 
 def test_a_broken_script_is_refused_with_the_field_named(runner, tmp_path):
     script = tmp_path / "bad.yaml"
-    script.write_text("calls:\n  - from: '+8613800138000'\n    inputs: [{press: '1', colour: red}]\n"
-                      "agents:\n  client:alice: {behaviour: sleepy}\n")
+    script.write_text("calls:\n  - from: '+8613800138000'\n    inputs: [{press: '1', colour: red}]\n")
+    result = runner.invoke(args=["simulate", str(script)])
+    assert result.exit_code == 2
+    assert "calls[0].inputs[0]: unknown field 'colour'" in result.output
+    script.write_text("agents:\n  client:alice: {behaviour: sleepy}\n")
     result = runner.invoke(args=["simulate", str(script)])
     assert result.exit_code == 2
     assert "agents.client:alice.behaviour" in result.output and "sleepy" in result.output

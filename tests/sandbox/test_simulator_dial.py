@@ -17,8 +17,8 @@ DIAL = ('<Dial timeout="{timeout}" action="/twiml/done" record="record-from-answ
 
 
 def test_the_first_agent_to_answer_wins_and_the_action_gets_the_dial_result(app, simulator):
-    twiml = TwimlApp(app, {"/in": DIAL.format(timeout=20, nouns="<Client>alice</Client><Number>+8613900000001</Number>"),
-                           "/done": "<Say>Thanks</Say>"})
+    nouns = "<Client>alice</Client><Number>+8613900000001</Number>"
+    twiml = TwimlApp(app, {"/in": DIAL.format(timeout=20, nouns=nouns), "/done": "<Say>Thanks</Say>"})
     simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
     simulator.agent("+8613900000001", answer_after_rings=2, talk_seconds=50)
     call = simulator.call(url="/twiml/in")
@@ -142,3 +142,101 @@ def test_whisper_url_plays_to_the_agent_before_the_bridge(app, simulator):
 
 def twiml_dial(name: str) -> str:
     return f'<Dial action="/twiml/done"><Client url="/twiml/whisper">{name}</Client></Dial>'
+
+
+def test_dialing_a_customers_phone_follows_the_customer_script(app, simulator):
+    twiml = TwimlApp(app, {"/in": '<Dial action="/twiml/done"><Number>+8613800000007</Number></Dial>',
+                           "/done": "<Hangup/>"})
+    simulator.customer("+8613800000007", answer_after_rings=2, hangup_after=25)
+    simulator.call(url="/twiml/in")
+    simulator.run()
+    done = twiml.forms("/done")[0]
+    assert done["DialCallStatus"] == "completed" and done["DialCallDuration"] == "25"
+    assert next(c for c in simulator.calls if c.direction == "outbound-dial").role == "customer"
+
+
+def test_a_mono_dial_recording_mixes_both_parties_on_one_channel(app, simulator):
+    TwimlApp(app, {"/in": '<Dial record="record-from-answer"><Client>alice</Client></Dial>'})
+    simulator.agent("client:alice", talk_seconds=4)
+    call = simulator.call(url="/twiml/in")
+    simulator.run()
+    [recording] = call.recordings
+    assert recording.channels == 1 and recording.duration == 4
+    samples = wav_samples(recording.wav)
+    assert len(samples) == 4 * 8000
+    assert any(s != 0 for s in samples[:8000]) and all(s == 0 for s in samples[8000:16000])  # tone on, then off
+
+
+def test_reject_refuses_the_call_without_answering_it(app, simulator):
+    TwimlApp(app, {"/busy": '<Reject reason="busy"/>', "/closed": "<Reject/>"})
+    busy = simulator.call(url="/twiml/busy")
+    closed = simulator.call(url="/twiml/closed")
+    simulator.run()
+    assert (busy.status, closed.status) == ("busy", "no-answer")
+    assert busy.answered_at is None and busy.duration == 0
+    final = {r.call_sid: r.params for r in simulator.requests if r.kind == "status"}
+    assert final[busy.sid]["CallStatus"] == "busy" and final[busy.sid]["CallDuration"] == "0"
+
+
+def test_the_app_hangs_up_the_agent_leg_and_the_caller_goes_on_to_the_action(app, simulator):
+    from hotline.gateway import get_gateway as gateway
+
+    twiml = TwimlApp(app, {"/in": DIAL.format(timeout=30, nouns="<Client>alice</Client>"),
+                           "/done": "<Say>The agent left</Say>"})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    call = simulator.call(url="/twiml/in")
+    simulator.run(until=40)
+    agent = call.bridged_with
+    assert agent is not None and agent.to == "client:alice"
+    with app.app_context():
+        gateway().hangup_call(agent.sid)
+    simulator.run()
+    assert agent.status == "completed" and agent.duration == 34
+    assert twiml.forms("/done")[0]["DialCallDuration"] == "34"
+    assert call.said == ["The agent left"]
+
+
+def test_redirecting_the_caller_out_of_a_conversation_hangs_up_the_agent(app, simulator):
+    from hotline.gateway import get_gateway as gateway
+
+    TwimlApp(app, {"/in": '<Dial><Client>alice</Client></Dial>', "/survey": "<Say>One question</Say>"})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    call = simulator.call(url="/twiml/in")
+    simulator.run(until=20)
+    agent = call.bridged_with
+    with app.app_context():
+        gateway().redirect_call(call.sid, "http://127.0.0.1:5000/twiml/survey")
+    simulator.run()
+    assert agent.status == "completed" and agent.ended_at == 20
+    assert call.said == ["One question"] and call.status == "completed"
+
+
+def test_a_busy_agent_comes_back_busy_while_another_still_rings(app, simulator):
+    TwimlApp(app, {"/in": '<Dial><Client>busy</Client><Client>alice</Client></Dial>'})
+    simulator.agent("client:busy", behaviour="busy")
+    simulator.agent("client:alice", answer_after_rings=2, talk_seconds=10)
+    simulator.call(url="/twiml/in")
+    simulator.run()
+    busy, alice = (c for c in simulator.calls if c.role == "agent")
+    assert (busy.status, busy.ended_at) == ("busy", 1.0)
+    assert alice.status == "completed" and alice.answered_at == 12
+
+
+def test_hanging_up_during_the_whisper_is_told_apart_for_agent_and_caller(app, simulator):
+    from hotline.sandbox import hangup
+
+    twiml = TwimlApp(app, {
+        "/whisper": '<Gather numDigits="1"><Say>Press 1 to accept the call from the hotline queue</Say></Gather>',
+        "/done": lambda form, args: f"<Say>{form['DialBridged']}</Say>",
+        "/alice": '<Dial action="/twiml/done"><Client url="/twiml/whisper">alice</Client></Dial>',
+        "/bob": '<Dial action="/twiml/done"><Client url="/twiml/whisper">bob</Client></Dial>'})
+    simulator.agent("client:alice", inputs=[hangup(after=1)])  # the agent rejects by hanging up
+    simulator.agent("client:bob", inputs=[])
+    rejected = simulator.call(url="/twiml/alice")
+    gone = simulator.call(url="/twiml/bob", hangup_after=8)  # the caller leaves while bob hears it
+    simulator.run()
+    alice, bob = (next(c for c in simulator.calls if c.to == f"client:{n}") for n in ("alice", "bob"))
+    assert rejected.said == ["false"] and rejected.status == "completed"
+    assert alice.status == "completed"
+    assert gone.ended_at == 8 and bob.status == "completed" and bob.ended_at == 8
+    assert [f["CallSid"] for f in twiml.forms("/done")] == [rejected.sid]

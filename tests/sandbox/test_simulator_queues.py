@@ -10,7 +10,8 @@ BASE = "http://127.0.0.1:5000"
 def test_wait_url_is_requested_on_entry_and_each_time_its_twiml_ends(app, simulator):
     twiml = TwimlApp(app, {
         "/enter": '<Enqueue waitUrl="/twiml/wait" action="/twiml/left">support</Enqueue>',
-        "/wait": lambda form, args: "<Leave/>" if int(form["QueueTime"]) >= 20 else '<Say>Please hold</Say><Pause length="8"/>',
+        "/wait": lambda form, args: ("<Leave/>" if int(form["QueueTime"]) >= 20
+                                     else '<Say>Please hold</Say><Pause length="8"/>'),
         "/left": lambda form, args: f"<Say>Result {form['QueueResult']}</Say>",
     })
     call = simulator.call(url="/twiml/enter")
@@ -18,7 +19,7 @@ def test_wait_url_is_requested_on_entry_and_each_time_its_twiml_ends(app, simula
     waits = twiml.forms("/wait")
     # "Please hold" takes 0.8 s, then 8 s of pause: 8.8 s per round
     assert [w["QueueTime"] for w in waits] == ["0", "8", "17", "26"]
-    assert waits[0]["QueuePosition"] == "1" and waits[0]["CurrentQueueSize"] == "1" and waits[0]["MaxQueueSize"] == "1000"
+    assert (waits[0]["QueuePosition"], waits[0]["CurrentQueueSize"], waits[0]["MaxQueueSize"]) == ("1", "1", "1000")
     left = twiml.forms("/left")[0]
     assert left["QueueResult"] == "leave" and left["QueueTime"] == "26"
     assert call.said[-1] == "Result leave"
@@ -128,3 +129,40 @@ def test_dial_queue_waits_for_a_caller_until_its_timeout(app, simulator):
     statuses = [f["DialCallStatus"] for f in twiml.forms("/done")]
     assert sorted(statuses) == ["completed", "no-answer"]
     assert caller.bridged_with is None and caller.status == "completed"
+
+
+def test_hangup_in_the_wait_twiml_ends_the_call_and_tells_the_action(app, simulator):
+    twiml = TwimlApp(app, {"/enter": '<Enqueue waitUrl="/twiml/wait" action="/twiml/left">full</Enqueue>',
+                           "/wait": "<Say>Sorry, all lines are busy</Say><Hangup/>",
+                           "/left": "<Say>ignored</Say>"})
+    call = simulator.call(url="/twiml/enter")
+    simulator.run()
+    assert twiml.forms("/left")[0]["QueueResult"] == "hangup"
+    assert call.said == ["Sorry, all lines are busy"] and call.status == "completed"
+    assert simulator.queues["full"].members == []
+
+
+def test_a_gather_in_the_wait_twiml_lets_the_caller_choose_to_leave(app, simulator):
+    from hotline.sandbox import press, silence
+
+    twiml = TwimlApp(app, {
+        "/enter": '<Enqueue waitUrl="/twiml/wait" action="/twiml/left">support</Enqueue>',
+        "/wait": '<Gather numDigits="1" action="/twiml/choice" timeout="3"><Say>Press 1 to leave a message</Say>'
+                 '</Gather><Pause length="10"/>',
+        "/choice": lambda form, args: "<Leave/>" if form.get("Digits") == "1" else "<Say>Please hold</Say>",
+        "/left": lambda form, args: f"<Say>{form['QueueResult']}</Say>",
+    })
+    call = simulator.call(url="/twiml/enter", inputs=[silence(), press("1")])
+    simulator.run()
+    choice = twiml.forms("/choice")[0]
+    assert choice["Digits"] == "1" and choice["QueueSid"] == simulator.queues["support"].sid
+    assert twiml.forms("/left")[0]["QueueResult"] == "leave"
+    assert call.said[-1] == "leave"
+
+
+def test_a_failing_wait_url_falls_back_to_hold_music(app, simulator):
+    TwimlApp(app, {"/enter": '<Enqueue waitUrl="/twiml/missing">support</Enqueue>'})
+    call = simulator.call(url="/twiml/enter", hangup_after=60)
+    simulator.run()
+    assert len([r for r in simulator.requests if r.kind == "wait"]) == 1
+    assert call.ended_at == 60 and len(simulator.errors) == 1

@@ -136,3 +136,49 @@ def test_the_app_clock_follows_virtual_time_across_concurrent_calls(app, simulat
     simulator.run()
     times = [(path, (at - start).total_seconds()) for path, _a, _f, at in twiml.seen]
     assert times == [("/a", 0), ("/a", 3), ("/b", 10), ("/b", 13)]
+
+
+def test_get_actions_carry_the_parameters_in_the_signed_query_string(app, simulator):
+    twiml = TwimlApp(app, {"/menu": '<Gather method="GET" action="/twiml/got?menu=main"/>', "/got": "<Hangup/>"})
+    simulator.call(url="/twiml/menu", inputs=[press("7")])
+    simulator.run()
+    path, args, form, _ = twiml.seen[-1]
+    assert path == "/got" and form == {}
+    assert args["menu"] == "main" and args["Digits"] == "7" and args["CallSid"] == simulator.calls[0].sid
+    assert not simulator.errors
+
+
+def test_a_key_pressed_during_the_prompt_cuts_it_short(app, simulator):
+    twiml = TwimlApp(app, {"/menu": '<Gather numDigits="1" action="/twiml/got"><Say>One two three four five six seven '
+                                    'eight nine ten</Say><Say>never heard</Say></Gather>', "/got": "<Hangup/>"})
+    call = simulator.call(url="/twiml/menu", inputs=[press("3", after=1.5, during=True)])
+    simulator.run()
+    assert twiml.forms("/got")[0]["Digits"] == "3"
+    assert call.ended_at == 1.5
+    assert call.said == ["One two three four five six seven eight nine ten"]
+
+
+def test_advancing_the_app_clock_between_runs_is_kept(app, simulator, clock):
+    start = clock.now()
+    twiml = TwimlApp(app, {"/a": "<Hangup/>"})
+    simulator.call(url="/twiml/a")
+    simulator.run()
+    clock.advance(hours=24)  # e.g. a test moving on to the next day
+    simulator.call(url="/twiml/a", at=simulator.now + 10)
+    simulator.run()
+    times = [at - start for _p, _a, _f, at in twiml.seen]
+    assert times == [timedelta(0), timedelta(hours=24, seconds=10)]
+
+
+def test_a_webhook_slower_than_twilio_waits_is_an_application_error(app, simulator):
+    import time
+
+    def slow(form, args):
+        time.sleep(0.2)
+        return "<Say>too late</Say>"
+
+    TwimlApp(app, {"/slow": slow})
+    simulator.transport.wait_seconds = 0.1  # Twilio waits 15 s; the rule, not the number, is under test
+    call = simulator.call(url="/twiml/slow")
+    simulator.run()
+    assert call.said == [] and "no answer within 0.1 s" in call.errors[0]

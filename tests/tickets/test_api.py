@@ -182,3 +182,22 @@ def test_two_writers_with_the_same_version_never_both_win(app, api):
         first.close()
         second.close()
     assert api.get(f"/api/tickets/{number}").get_json()["department"] == "网络部"
+
+
+def test_handing_over_a_worked_ticket_assigns_it_to_the_next_agent(api):
+    number = open_ticket(api, assignee_id=3)["number"]
+    api.patch(f"/api/tickets/{number}", {"version": 1, "status": "in_progress"})
+    body = api.patch(f"/api/tickets/{number}", {"version": 2, "assignee_id": 4}).get_json()
+    assert body["status"] == "assigned" and body["assignee_id"] == 4
+    agent = api.mint("agent", agent_id=4)
+    refused = api.patch(f"/api/tickets/{number}", {"version": 3, "assignee_id": 9}, token=agent)
+    assert refused.status_code == 403 and refused.get_json()["error"].startswith("assignee_id:")
+
+
+def test_a_customer_abroad_reads_the_promise_in_their_own_time(app, api):
+    api.post("/api/tickets", {"phone": "+14155550100", "category": "problem", "notify": False})
+    api.patch("/api/customers/+14155550100", {"timezone": "America/Los_Angeles", "language": "en-US"})
+    open_ticket(api, phone="+14155550100", priority="urgent")
+    with app.app_context():
+        body = db.session().scalars(select(SmsMessage)).one().body
+    assert "by 23 Nov 20:00" in body  # 04:00 UTC on the 24th is 20:00 the evening before in California

@@ -105,3 +105,55 @@ def test_the_ticket_shows_recordings_and_their_transcript_state(app, api, phone)
     calls = api.get(f"/api/tickets/{ticket_of_call(app, sid)}").get_json()["calls"]
     assert calls[0]["recordings"][0]["sid"] == "RE" + "1" * 32
     assert calls[0]["recordings"][0]["duration_seconds"] == 42
+
+
+def test_the_agent_screen_finds_the_ticket_of_a_ringing_call(app, api, phone):
+    sid = phone.call()
+    phone.routed(sid, category="complaint", priority=4)
+    leg = phone.call("client:agent7", parent=sid)
+    agent = api.mint("agent", agent_id=7)
+    body = api.get(f"/api/calls/{leg}/ticket", token=agent).get_json()
+    assert body["number"] == ticket_of_call(app, sid) and body["category"] == "complaint"
+    assert api.get("/api/calls/CAunknown/ticket").status_code == 404
+
+
+def test_simulated_calls_open_then_join_a_ticket(app, api, simulator, clock):
+    """Real webhooks from the simulator create the calls; the IVR's routing signal files them."""
+    from hotline import signals
+
+    first = simulator.call(from_="+8613800138000", to="+861095555", hangup_after=5)
+    simulator.run()
+    with app.app_context():
+        signals.call_routed.send(app, call_sid=first.sid, category="problem", priority=3, language="zh-CN")
+    number = ticket_of_call(app, first.sid)
+    assert number == "GD20261124001"
+    clock.advance(hours=1)
+    second = simulator.call(from_="+8613800138000", to="+861095555", hangup_after=5)
+    simulator.run()
+    with app.app_context():
+        signals.call_routed.send(app, call_sid=second.sid, category="problem", priority=3, language="zh-CN")
+    assert ticket_of_call(app, second.sid) == number
+    calls = api.get(f"/api/tickets/{number}").get_json()["calls"]
+    assert [c["call_sid"] for c in calls] == [first.sid, second.sid]
+    assert [c["status"] for c in calls] == [first.status, second.status] == ["completed", "completed"]
+
+
+def test_filing_keeps_the_senders_uncommitted_step(app, phone):
+    """The IVR sends call_routed before committing its own step: filing (in a savepoint) keeps it,
+    and an unknown ticket number or queue priority still files the call as a new case."""
+    from hotline import signals
+    from hotline.calls import record_event
+    from hotline.models import Call, CallEvent
+
+    sid = phone.call()
+    with app.app_context():
+        session = db.session()
+        call = session.scalars(select(Call).where(Call.sid == sid)).one()
+        record_event(session, call, "ivr_step", node="main")
+        signals.call_routed.send(app, call_sid=sid, category="problem", priority="not-a-number",
+                                 language="zh-CN", ticket_number="GD20991231001")
+        session.commit()
+    with app.app_context():
+        kinds = db.session().scalars(select(CallEvent.kind).where(CallEvent.call_id == call.id)).all()
+    assert "ivr_step" in kinds
+    assert ticket_of_call(app, sid) is not None

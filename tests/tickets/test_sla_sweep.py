@@ -83,3 +83,25 @@ def test_alert_in_english_when_the_center_speaks_english(app, api, clock, settin
     clock.advance(timedelta(hours=2, minutes=1).total_seconds())
     sweep(app)
     assert "deadline passed" in alerts(app)[0] and number in alerts(app)[0]
+
+
+def test_a_revisit_reopening_keeps_the_fresh_resolution_clock(app, api, clock):
+    """The revisits area reopens an unsolved ticket and raises its priority as "system:revisit"."""
+    from tickets import cases, outbox, sla
+
+    number = open_ticket(api, priority="routine", assignee_id=3)
+    api.patch(f"/api/tickets/{number}", {"version": 1, "status": "in_progress"})
+    api.patch(f"/api/tickets/{number}", {"version": 2, "status": "resolved"})
+    clock.advance(days=5)
+    with app.app_context():
+        session = db.session()
+        ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
+        cases.move_status(session, ticket, "reopened", "system:revisit")
+        cases.change_priority(session, ticket, sla.RAISED_PRIORITY[ticket.priority], "system:revisit",
+                              reason="客户表示问题未解决")
+        session.commit()
+        outbox.release(session)
+    sweep(app)
+    body = api.get(f"/api/tickets/{number}").get_json()
+    assert body["status"] == "reopened" and body["priority"] == "normal"
+    assert body["sla"]["resolution"] == "pending" and body["sla"]["resolution_due"] > "2026-11-29"

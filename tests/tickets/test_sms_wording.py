@@ -42,3 +42,14 @@ def test_mistakes_name_file_line_and_field(tmp_path, extra, message):
         load_templates(path)
     text = str(excinfo.value)
     assert str(path) in text and " line " in text and message in text
+
+
+def test_operators_check_a_file_from_the_command_line(runner, tmp_path):
+    assert runner.invoke(args=["tickets", "check-templates"]).output.startswith("ok: 8 texts")
+    broken = _write(tmp_path, '\nresolved:\n  zh-CN: "工单{number}{numbr}"\n  en-US: "case {number}"\n')
+    result = runner.invoke(args=["tickets", "check-templates", str(broken)])
+    assert result.exit_code != 0 and "unknown placeholder {numbr}" in result.output
+
+
+def test_sweep_from_the_command_line(runner):
+    assert runner.invoke(args=["tickets", "sweep"]).output.strip() == "checked 0, flagged 0, resent 0"

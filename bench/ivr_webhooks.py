@@ -1,0 +1,233 @@
+"""IVR webhooks under gunicorn against a bare Flask app returning constant TwiML, side by side.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1/hotline_bench REDIS_URL=redis://127.0.0.1:6379/2 \
+        PYTHONPATH=. python bench/ivr_webhooks.py [--seconds 8] [--callers 50] [--think 2]
+
+(BENCH_GUNICORN_ARGS="-k gthread --threads 4" runs both apps with another worker class.)
+
+Both apps run under gunicorn with 2 sync workers. 50 simulated callers (asyncio + aiohttp) walk
+menu paths with signed webhook requests, following each Gather's action URL and the Redirect on
+silence exactly as Twilio would. Two phases per app, measured one after the other in the same run:
+
+- saturation: every caller sends its next request as soon as the last is answered; gives
+  throughput (requests/s), and how long requests wait when the server is the bottleneck;
+- paced: every caller waits about `--think` seconds (default 2) between requests; a real prompt
+  lasts 5-30 s, so this is a caller far quicker than any human (50 callers offer ~25 requests/s);
+  gives the latency a caller hears, p50 and p99, by kind of request.
+
+A third app, "alone", is the full app with the receivers of `call_routed` and `voicemail_left`
+detached: what the IVR itself costs, apart from the tickets area's filing work at hand-over.
+
+Targets (issue 3): paced p99 under 50 ms; IVR throughput at least half the bare app's.
+Without DATABASE_URL the IVR uses SQLite, where two processes writing serialise; use PostgreSQL.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-auth-token-0000"
+GUNICORN_EXTRA = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
+BARE_APP = '''
+from flask import Flask, Response
+app = Flask(__name__)
+TWIML = ('<?xml version="1.0" encoding="UTF-8"?><Response><Gather action="/voice/ivr/choose?node=main" '
+         'input="dtmf speech" numDigits="1"><Say>Hello</Say></Gather><Redirect>/voice/ivr/choose?node=main</Redirect>'
+         '</Response>')
+
+@app.route("/", defaults={"path": ""}, methods=["GET", "POST"])
+@app.route("/<path:path>", methods=["GET", "POST"])
+def constant(path):
+    return Response(TWIML, mimetype="text/xml")
+'''
+# The IVR alone: the same app with the receivers of the IVR's hand-over signals detached, so the
+# tickets area's filing work (ticket numbering, customer rows, SMS notices) is not measured.
+IVR_ALONE_APP = '''
+from hotline import create_app, signals
+app = create_app()
+for signal in (signals.call_routed, signals.voicemail_left):
+    for receiver in list(signal.receivers_for(app)):
+        signal.disconnect(receiver, sender=app)
+'''
+# Keys pressed after the call is answered: language, then a way through the menu.
+PATHS = [["1", "3"], ["2", "1"], ["1", "5", "2"], ["2", "9", "4"], ["1", "*", "0"], ["2", "5", "#", "2"],
+         ["1", "", "2"], ["2", "0"]]
+ACTION = re.compile(r'<Gather[^>]* action="([^"]+)"')
+REDIRECT = re.compile(r"<Redirect[^>]*>([^<]+)</Redirect>")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(app_path: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", *GUNICORN_EXTRA, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_path],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_ready(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn on {port} exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"gunicorn on {port} did not start")
+
+
+class Caller:
+    def __init__(self, base: str, number: int, validator: RequestValidator) -> None:
+        self.base = base
+        self.validator = validator
+        self.sid = f"CA{random.getrandbits(128):032x}"
+        # A new number per call: a caller once routed is known to tickets and skips the language menu.
+        self.number = f"+86{number % 10:d}{random.randrange(10 ** 9):09d}"
+
+    def params(self, **extra: str) -> dict[str, str]:
+        return {"AccountSid": "AC" + "0" * 32, "CallSid": self.sid, "CallStatus": "in-progress",
+                "Direction": "inbound", "From": self.number, "To": "+861095555", **extra}
+
+    async def post(self, http: aiohttp.ClientSession, path: str, params: dict[str, str],
+                   latencies: list[tuple[str, float]]) -> str:
+        url = self.base + path
+        headers = {"X-Twilio-Signature": self.validator.compute_signature(url, params)}
+        started = time.perf_counter()
+        async with http.post(url, data=params, headers=headers) as response:
+            body = await response.text()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}: {body[:200]}")
+        elapsed = time.perf_counter() - started
+        kind = "incoming" if path == "/voice/incoming" else (
+            "exit" if ("/voice/route" in body or "<Record" in body or "<Hangup" in body) else "menu")
+        latencies.append((kind, elapsed))
+        return body
+
+
+async def walk(base: str, index: int, http: aiohttp.ClientSession, stop_at: float, think: float,
+               latencies: list[tuple[str, float]], validator: RequestValidator) -> None:
+    while time.monotonic() < stop_at:
+        caller = Caller(base, index, validator)
+        body = await caller.post(http, "/voice/incoming", caller.params(CallStatus="ringing"), latencies)
+        for key in random.choice(PATHS):
+            if time.monotonic() >= stop_at:
+                return
+            if think:
+                await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
+            gather, redirect = ACTION.search(body), REDIRECT.search(body)
+            if gather is None and redirect is None:
+                break  # handed to a queue or a message: the IVR's part of this call is done
+            if key == "":  # silence: Twilio runs the Redirect after the Gather
+                body = await caller.post(http, (redirect or gather).group(1).replace("&amp;", "&"),
+                                         caller.params(), latencies)
+            else:
+                body = await caller.post(http, (gather or redirect).group(1).replace("&amp;", "&"),
+                                         caller.params(Digits=key), latencies)
+
+
+async def run_phase(base: str, callers: int, seconds: float, think: float) -> dict[str, float]:
+    latencies: list[tuple[str, float]] = []
+    validator = RequestValidator(TOKEN)
+    connector = aiohttp.TCPConnector(limit=callers)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        started = time.monotonic()
+        await asyncio.gather(*(walk(base, i, http, started + seconds, think, latencies, validator)
+                               for i in range(callers)))
+        elapsed = time.monotonic() - started
+    result = {"requests": len(latencies), "rps": len(latencies) / elapsed, **percentiles(latencies)}
+    for kind in ("incoming", "menu", "exit"):
+        of_kind = [x for x in latencies if x[0] == kind]
+        if of_kind:
+            result[kind] = percentiles(of_kind)
+    return result
+
+
+def percentiles(latencies: list[tuple[str, float]]) -> dict[str, float]:
+    ordered = sorted(seconds for _, seconds in latencies)
+    return {"p50_ms": 1000 * statistics.median(ordered),
+            "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0, help="length of each phase")
+    parser.add_argument("--callers", type=int, default=50)
+    parser.add_argument("--think", type=float, default=2.0, help="seconds between a paced caller's requests")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    (workdir / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    (workdir / "ivr_alone_app.py").write_text(IVR_ALONE_APP, encoding="utf-8")
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'hotline.sqlite3'}"
+    sys.path.insert(0, str(ROOT))
+    from hotline.migrate import upgrade
+    from hotline.settings import Settings
+
+    upgrade(Settings.from_env({"DATABASE_URL": database_url}, dotenv=Path("/nonexistent")).database_url)
+    ivr_port, bare_port, alone_port = free_port(), free_port(), free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "TELEPHONY": "sandbox", "TWILIO_AUTH_TOKEN": TOKEN,
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{ivr_port}", "HOTLINE_INSTANCE_DIR": str(workdir),
+           "LOG_LEVEL": "warning", "PYTHONPATH": str(ROOT)}
+    alone_env = {**env, "PUBLIC_BASE_URL": f"http://127.0.0.1:{alone_port}",
+                 "PYTHONPATH": f"{ROOT}{os.pathsep}{workdir}"}
+    servers = [start_gunicorn("wsgi:app", ivr_port, env, ROOT),
+               start_gunicorn("bare_app:app", bare_port, {**os.environ}, workdir),
+               start_gunicorn("ivr_alone_app:app", alone_port, alone_env, ROOT)]
+    try:
+        for port, server in zip((ivr_port, bare_port, alone_port), servers):
+            wait_ready(port, server)
+        bases = {"bare": f"http://127.0.0.1:{bare_port}", "ivr": f"http://127.0.0.1:{ivr_port}",
+                 "alone": f"http://127.0.0.1:{alone_port}"}
+        for base in bases.values():
+            asyncio.run(run_phase(base, 4, 1.0, 0))  # warm the workers' connections and imports
+        results = {}
+        for phase, think in (("saturation", 0.0), ("paced", args.think)):
+            for name in ("bare", "ivr", "alone"):
+                results[(name, phase)] = asyncio.run(run_phase(bases[name], args.callers, args.seconds, think))
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
+
+    print(f"{args.callers} callers, gunicorn -w 2, {args.seconds:.0f} s per phase, database "
+          f"{database_url.split('://')[0]}")
+    print(f"{'app':6} {'phase':11} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for (name, phase), r in results.items():
+        print(f"{name:6} {phase:11} {r['requests']:9d} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}")
+    for name in ("ivr", "alone"):
+        paced = results[(name, "paced")]
+        print(f"{name} paced by request: " + ", ".join(
+            f"{kind} p50 {paced[kind]['p50_ms']:.1f} / p99 {paced[kind]['p99_ms']:.1f} ms"
+            for kind in ("incoming", "menu", "exit") if kind in paced))
+    met = True
+    for name, label in (("ivr", "full app"), ("alone", "IVR alone")):
+        ratio = results[(name, "saturation")]["rps"] / results[("bare", "saturation")]["rps"]
+        p99 = results[(name, "paced")]["p99_ms"]
+        print(f"{label}: throughput ratio to bare {ratio:.2f} (target >= 0.50); paced p99 {p99:.1f} ms (target < 50)")
+        met = met and ratio >= 0.5 and p99 < 50
+    sys.exit(0 if met else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+// The agent desk: polls the desk state (ETag, so an unchanged desk costs a 304), renders it, and
+// sends changes through the areas' APIs with the session and CSRF header (hotline.fetchJSON):
+// routing's PATCH /api/agents/<id> for status, tickets' PATCH /api/tickets/<n> and notes.
+(() => {
+  const root = document.getElementById("desk");
+  const POLL_MS = Number(root.dataset.pollMs) || 2000;
+  const texts = JSON.parse(document.getElementById("desk-texts").textContent);
+  const own = root.dataset.own === "true";
+  const $ = (id) => root.querySelector(`[data-testid="${id}"]`);
+  const t = (key, values = {}) => (texts[key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
+  let state = null, etag = null, serverOffset = 0, formTicket = null, formDirty = false, chosenScript = null;
+
+  function el(tag, text, attrs = {}) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = text;
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    return node;
+  }
+  function fill(list, items, render) {
+    list.replaceChildren(...(items.length ? items.map(render) : [el("li", t("pop.none"), {class: "muted"})]));
+  }
+  const seconds = (s) => s === null || s === undefined ? "–" :
+    (s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}` : t("pop.seconds", {s}));
+  const when = (iso) => iso ? new Date(iso).toLocaleString(document.documentElement.lang, {
+    month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"}) : "–";
+  const showError = (e) => { $("desk-error").textContent = e ? t("desk.error", {e: e.message || e}) : ""; };
+
+  async function poll() {
+    try {
+      const headers = {"Accept": "application/json"};
+      if (etag) headers["If-None-Match"] = etag;
+      const response = await fetch(root.dataset.stateUrl, {headers, credentials: "same-origin", cache: "no-store"});
+      const serverTime = response.headers.get("X-Server-Time");
+      if (serverTime) serverOffset = new Date(serverTime).getTime() - Date.now();
+      if (response.status === 401) { location.href = "/signin?next=" + encodeURIComponent(location.pathname); return; }
+      if (response.status === 200) { etag = response.headers.get("ETag"); state = await response.json(); render(); }
+      else if (response.status !== 304) { throw new Error(response.statusText); }
+    } catch (e) { showError(e); }
+  }
+
+  function render() {
+    const agent = state.agent, status = agent ? agent.status : "unknown";
+    $("routing-missing").hidden = state.routing_ready;
+    if (state.routing_ready && !agent) $("desk-error").textContent = t("desk.no_agent", {id: root.dataset.agentId});
+    $("status").textContent = t(`status.${status}`);
+    $("status").dataset.status = status;
+    $("status-since").textContent = agent ? `${t("desk.since")} ${when(agent.since)}` : "";
+    for (const button of root.querySelectorAll(".status-buttons button")) {
+      button.disabled = !own || !agent || button.dataset.status === status ||
+        ["reserved", "on_call"].includes(status);
+    }
+    $("come-back").hidden = status !== "missed" || !own;
+    $("phase").textContent = t(`desk.${state.phase}`);
+    $("phase").dataset.phase = state.phase;
+    $("wrap-up").hidden = state.phase !== "wrap_up";
+    $("wrap-done").disabled = !own;
+    renderCall(state.call);
+    renderScripts();
+    const day = state.my_day;
+    $("day-answered").textContent = day.calls_answered;
+    $("day-aht").textContent = seconds(day.average_handle_seconds);
+    $("day-missed").textContent = day.missed_offers;
+    $("day-resolved").textContent = day.tickets_resolved;
+    $("day-csat").textContent = day.satisfaction.average === null ? "–" :
+      `${day.satisfaction.average} / 5 · ${t("day.responses", {n: day.satisfaction.responses})}`;
+    tick();
+  }
+
+  function renderCall(call) {
+    $("screen-pop").hidden = !call;
+    if (!call) { formTicket = null; $("ticket-form").dataset.number = ""; return; }
+    $("pop-number").textContent = call.number;
+    const c = call.customer;
+    $("pop-customer").textContent = c ? [c.name, c.addressed && c.addressed !== c.name ? `(${c.addressed})` : "",
+      c.customer_number || "", c.vip ? t("pop.vip") : ""].filter(Boolean).join(" ") : t("pop.unknown");
+    $("pop-language").textContent = call.language === "en-US" ? "English" : "中文";
+    $("pop-queue").textContent = call.queue ? t(`cat.${call.queue}`) : "–";
+    $("pop-wait").textContent = seconds(call.waited_seconds);
+    const outcome = (result) => result && result.startsWith("queue:") ? t(`cat.${result.slice(6)}`) : result;
+    fill($("pop-ivr"), call.ivr_path, (step) =>
+      el("li", [step.node, step.input ? `“${step.input}”` : "", step.result ? `→ ${outcome(step.result)}` : ""]
+        .filter(Boolean).join(" ")));
+    fill($("pop-open-tickets"), call.open_tickets, (tk) =>
+      el("li", `${tk.number} · ${t("cat." + tk.category)} · ${t("tstatus." + tk.status)} · ${tk.description || ""}`));
+    fill($("pop-contacts"), call.last_contacts, (contact) =>
+      el("li", `${when(contact.at)} · ${seconds(contact.duration_seconds)} · ${contact.ticket || ""}`));
+    renderTicket(call.ticket);
+  }
+
+  function renderTicket(ticket) {
+    const form = $("ticket-form");
+    $("pop-no-ticket").hidden = !!ticket;
+    form.hidden = !ticket;
+    if (!ticket) return;
+    $("ticket-number").textContent = ticket.number;
+    $("ticket-status").textContent = t(`tstatus.${ticket.status}`);
+    $("ticket-promised").textContent = when(ticket.sla.promised_at);
+    $("ticket-description").textContent = ticket.description || "";
+    fill($("ticket-notes"), ticket.notes || [], (n) => el("li", `${when(n.at)} ${n.actor}: ${n.text}`));
+    const otherTicket = form.dataset.number !== ticket.number;
+    if (otherTicket || !formTicket || !formDirty) {
+      // Never overwrite what the agent is typing; a changed ticket is caught by its version on save.
+      formTicket = ticket;
+      form.category.value = ticket.category;
+      form.priority.value = ticket.priority;
+      form.department.value = ticket.department || "";
+      if (otherTicket) { form.note.value = ""; form.summary.value = ""; form.dataset.number = ticket.number; }
+      formDirty = false;
+      form.querySelectorAll("input, select, textarea, button").forEach((i) => { i.disabled = !own; });
+    }
+  }
+
+  // The moves tickets' state machine allows on the way to the outcome the agent chose.
+  const PATHS = {
+    resolve: {new: ["assigned", "in_progress", "resolved"], assigned: ["in_progress", "resolved"],
+              reopened: ["in_progress", "resolved"], in_progress: ["resolved"]},
+    keep_open: {new: ["assigned", "in_progress"], assigned: ["in_progress"], reopened: ["in_progress"]},
+  };
+
+  async function saveTicket(event) {
+    event.preventDefault();
+    const form = $("ticket-form"), base = formTicket, url = `/api/tickets/${encodeURIComponent(base.number)}`;
+    $("ticket-message").textContent = "";
+    try {
+      let ticket = base;
+      const patch = async (body) => {
+        ticket = await hotline.fetchJSON(url, {method: "PATCH", body: Object.assign({version: ticket.version}, body)});
+      };
+      const changes = {};
+      for (const field of ["category", "priority", "department"]) {
+        const value = form[field].value.trim();
+        if (value !== (base[field] || "")) changes[field] = value;
+      }
+      if (base.assignee_id === null) changes.assignee_id = Number(root.dataset.agentId);
+      if (Object.keys(changes).length) await patch(changes);
+      const outcome = form.outcome.value;
+      for (const step of (PATHS[outcome][ticket.status] || [])) {
+        const body = {status: step};
+        if (step === "resolved" && form.summary.value.trim()) body.resolution_summary = form.summary.value.trim();
+        await patch(body);
+      }
+      if (form.note.value.trim()) {
+        await hotline.fetchJSON(`${url}/notes`, {method: "POST", body: {text: form.note.value.trim(), contacted_customer: true}});
+      }
+      form.note.value = ""; form.summary.value = ""; formDirty = false; formTicket = null;
+      $("ticket-message").textContent = t("ticket.saved");
+    } catch (e) {
+      // The form is refilled from the ticket as it now is; the note typed stays for the next save.
+      const conflict = /version/.test(e.message);
+      formDirty = false; formTicket = null;
+      $("ticket-message").textContent = conflict ? t("ticket.conflict") : t("desk.error", {e: e.message});
+    }
+    etag = null;
+    await poll();
+  }
+
+  function renderScripts() {
+    const names = state.scripts.map((s) => s.name);
+    if (!names.includes(chosenScript) || !state._chosenByAgent) chosenScript = state.suggested_script;
+    const tabs = state.scripts.map((s) => {
+      const tab = el("button", s.label, {type: "button", role: "tab", "data-script": s.name,
+                                         class: s.name === chosenScript ? "tab active" : "tab secondary"});
+      tab.addEventListener("click", () => { chosenScript = s.name; state._chosenByAgent = true; renderScripts(); });
+      return tab;
+    });
+    $("script-tabs").replaceChildren(...tabs);
+    const chosen = state.scripts.find((s) => s.name === chosenScript) || state.scripts[0];
+    $("script-phrases").replaceChildren(...chosen.phrases.map((p) => el("li", p)));
+  }
+
+  function tick() {
+    if (!state || state.phase !== "wrap_up" || !state.wrap_up_until) return;
+    const left = Math.max(0, Math.round((new Date(state.wrap_up_until).getTime() - (Date.now() + serverOffset)) / 1000));
+    $("wrap-left").textContent = t("desk.wrap_left", {s: left});
+  }
+
+  async function setStatus(status) {
+    showError(null);
+    try { await hotline.fetchJSON(root.dataset.statusUrl, {method: "PATCH", body: {status}}); }
+    catch (e) { showError(e); }
+    etag = null;
+    await poll();
+  }
+
+  root.querySelectorAll("[data-status]").forEach((b) => b.addEventListener("click", () => setStatus(b.dataset.status)));
+  $("wrap-done").addEventListener("click", () => setStatus("available"));
+  $("ticket-form").addEventListener("submit", saveTicket);
+  $("ticket-form").addEventListener("input", () => { formDirty = true; });
+  setInterval(poll, POLL_MS);
+  setInterval(tick, 1000);
+  poll();
+})();

@@ -1,0 +1,74 @@
+"""The desk pages: /desk (the signed-in agent's own), /desk/agents/<id> (supervisors), and the
+state the page polls. Changes go through the areas' APIs with the session (see desk.js)."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+
+from desk import presence
+from desk.screen import may_open_desk
+from desk.state import desk_state
+from hotline import db
+from hotline.auth import login_required
+from hotline.auth.i18n import page_language, translate
+from hotline.auth.responses import refuse
+from hotline.clock import now
+
+bp = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates", static_folder="static",
+               static_url_path="/static")
+
+
+@bp.get("")
+@login_required("agent", "supervisor")
+def my_desk():
+    if g.user.role == "agent":
+        return render_desk(g.user.agent_id)
+    if g.user.agent_id is not None:  # a supervisor who also takes calls
+        return redirect(url_for("desk.agent_desk", agent_id=g.user.agent_id))
+    agents = presence.agent_names(db.session()) if presence.routing_ready() else []
+    return render_template("desk/agents.html", agents=agents)
+
+
+@bp.get("/agents/<int:agent_id>")
+@login_required("agent", "supervisor")
+def agent_desk(agent_id: int):
+    return render_desk(agent_id)
+
+
+@bp.get("/agents/<int:agent_id>/state")
+@login_required("agent", "supervisor")
+def agent_state(agent_id: int):
+    """The desk as JSON; the page polls it, and an unchanged desk costs a 304 and no body."""
+    if not may_open_desk(g.user.role, g.user.agent_id, agent_id):
+        return refuse(403, translate("desk.not_yours"))
+    state = desk_state(db.session(), agent_id, page_language(), g.user.name)
+    body = json.dumps(state, ensure_ascii=False, sort_keys=True)
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    headers = {"X-Server-Time": now().isoformat()}
+    if request.if_none_match.contains(etag):
+        return current_app.response_class(status=304, headers=headers | {"ETag": f'"{etag}"'})
+    response = current_app.response_class(body, mimetype="application/json", headers=headers)
+    response.set_etag(etag)
+    return response
+
+
+def render_desk(agent_id: int):
+    if not may_open_desk(g.user.role, g.user.agent_id, agent_id):
+        return refuse(403, translate("desk.not_yours"))
+    from desk.messages import MESSAGES
+
+    language = page_language()
+    texts = {k: v for k, v in current_app.extensions["hotline.messages"][language].items()
+             if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day"}}
+    own = g.user.agent_id == agent_id
+    agent = presence.agent_presence(db.session(), agent_id) if presence.routing_ready() else None
+    return render_template("desk/desk.html", agent_id=agent_id, own=own, texts=texts,
+                           agent_name=agent.name if agent else str(agent_id),
+                           poll_ms=int(current_app.config["HOTLINE_SETTINGS"].desk_poll_seconds * 1000),
+                           categories=list(_choices("cat", MESSAGES)), priorities=list(_choices("prio", MESSAGES)))
+
+
+def _choices(prefix: str, messages: dict) -> list[str]:
+    return [k.split(".", 1)[1] for k in messages["en-US"] if k.startswith(prefix + ".")]

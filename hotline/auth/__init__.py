@@ -1,0 +1,60 @@
+"""People and sign-in, shared by every page of the product.
+
+`init_app(app)` registers the sign-in pages, `/api/users`, the `hotline users` commands, the
+session fallback for page scripts calling /api, and the template helpers (`csrf_token()`, `t()`,
+`current_user`). Pages guard their views with `hotline.auth.login_required(*roles)`; see docs/desk.md.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from hotline.auth.csrf import csrf_problem, csrf_token
+from hotline.auth.guards import login_required, page_principal
+from hotline.auth.sessions import current_user
+
+__all__ = ["init_app", "login_required", "current_user", "page_principal", "csrf_token", "csrf_problem",
+           "register_home_page"]
+
+
+def register_home_page(app: Flask, role: str, endpoint: str) -> None:
+    """Where users of `role` land after signing in (the first area to claim a role keeps it)."""
+    app.extensions.setdefault("hotline.home_pages", {}).setdefault(role, endpoint)
+
+
+def init_app(app: Flask) -> None:
+    from hotline.auth import api  # noqa: F401  (adds /api/users to the API blueprint)
+    from hotline.auth import models  # noqa: F401
+    from hotline.auth.cli import users_cli
+    from hotline.auth.i18n import add_messages, page_language, translate
+    from hotline.auth.guards import session_principal_for_api
+    from hotline.auth.views import bp
+
+    settings = app.config["HOTLINE_SETTINGS"]
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings.session_hours)
+    app.config["SESSION_COOKIE_NAME"] = "hotline_session"
+    app.register_blueprint(bp)
+    app.before_request(session_principal_for_api)
+    app.cli.add_command(users_cli)
+    add_messages(app, {})
+    app.jinja_env.globals.update(csrf_token=csrf_token, t=translate, page_language=page_language)
+
+    @app.context_processor
+    def _signed_in_user():
+        return {"current_user": current_user()}
+
+    @app.after_request
+    def _page_security_headers(response):
+        # Pages show callers' details: never framed by another site (clickjacking), never sniffed,
+        # never kept in the browser's cache for the next person at a shared desk after sign-out.
+        if response.mimetype == "text/html":
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+        from flask import g
+
+        if g.get("_current_user") is not None and response.mimetype in ("text/html", "application/json"):
+            response.headers["Cache-Control"] = "no-store"
+        return response

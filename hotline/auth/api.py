@@ -1,0 +1,62 @@
+"""Users through the API (admin only): create, list, change, unlock."""
+from __future__ import annotations
+
+from flask import jsonify
+from sqlalchemy import select
+
+from hotline import db
+from hotline.api import bp
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json, json_body
+from hotline.api.openapi import operation
+from hotline.auth.models import LANGUAGES, ROLES, User
+from hotline.auth.users import UserError, create_user, find_user, update_user
+
+USER_FIELDS = {"login": {"type": "string"}, "name": {"type": "string"}, "password": {"type": "string"},
+               "role": {"enum": list(ROLES)}, "agent_id": {"type": "integer"},
+               "language": {"enum": list(LANGUAGES)}}
+
+
+@bp.post("/users")
+@require_role("admin")
+@operation("Create a person who signs in to the pages", tags=["users"],
+           request={"type": "object", "required": ["login", "name", "password", "role"], "properties": USER_FIELDS},
+           responses={201: "user created", 409: "login or agent already taken", 422: "invalid field"},
+           description="Agents need agent_id, the routing agent record they are. Passwords: 10+ characters.")
+def create_user_view():
+    body = json_body()
+    try:
+        user = create_user(db.session(), login=body.get("login"), name=body.get("name"),
+                           password=body.get("password"), role=body.get("role"),
+                           agent_id=body.get("agent_id"), language=body.get("language", "zh-CN"))
+    except UserError as exc:
+        abort_json(exc.status, str(exc))
+    db.session().commit()
+    return jsonify(user.to_dict()), 201
+
+
+@bp.get("/users")
+@require_role("admin")
+@operation("Every user, by login", tags=["users"])
+def list_users():
+    users = db.session().scalars(select(User).order_by(User.login)).all()
+    return jsonify(users=[u.to_dict() for u in users])
+
+
+@bp.patch("/users/<login>")
+@require_role("admin")
+@operation("Change a user: name, role, agent_id, language, password, active, or unlock", tags=["users"],
+           request={"type": "object", "properties": {**USER_FIELDS, "active": {"type": "boolean"},
+                                                     "unlock": {"type": "boolean"}}},
+           responses={200: "the user", 404: "no such user", 422: "invalid field"},
+           description="A new password, role, agent or deactivation ends the user's sessions.")
+def update_user_view(login: str):
+    user = find_user(db.session(), login)
+    if user is None:
+        abort_json(404, f"no user with login {login!r}")
+    try:
+        update_user(db.session(), user, json_body())
+    except UserError as exc:
+        abort_json(exc.status, str(exc))
+    db.session().commit()
+    return jsonify(user.to_dict())

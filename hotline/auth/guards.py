@@ -1,0 +1,91 @@
+"""Guards for pages and their scripts: `login_required(*roles)`, the session on /api, `page_principal`."""
+from __future__ import annotations
+
+import functools
+from typing import Callable, TypeVar
+from urllib.parse import urlsplit
+
+from flask import g, redirect, request, session, url_for
+
+from hotline.auth.csrf import SAFE_METHODS, csrf_problem
+from hotline.auth.responses import refuse, wants_json
+from hotline.auth.sessions import current_user, set_principal
+
+F = TypeVar("F", bound=Callable)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site; None for anything that could leave it."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def login_required(*roles: str) -> Callable[[F], F]:
+    """Guard a page or a page's fetch endpoint.
+
+    Not signed in: pages redirect to the sign-in page (and come back), scripts get 401 JSON.
+    Signed in without one of `roles` (admins always pass): 403. A state-changing request without the
+    session's CSRF token: 403. The view finds the user in `g.user` and `g.principal`.
+    """
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                if wants_json() or request.method not in SAFE_METHODS:
+                    return refuse(401, "sign in first")
+                return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
+            if not user.has_role(*roles):
+                return refuse(403, f"this page needs one of the roles: {', '.join(roles)}")
+            problem = csrf_problem()
+            if problem:
+                return refuse(403, problem)
+            g.user = user
+            set_principal(user)
+            return view(*args, **kwargs)
+
+        guarded.required_roles = roles  # type: ignore[attr-defined]
+        guarded.signed_in_page = True  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorator
+
+
+def session_principal_for_api() -> None:
+    """Before /api requests: a browser without a bearer token may use its session instead.
+
+    Its state-changing requests must carry the X-CSRF-Token header. Bearer tokens keep working as
+    before and take precedence, so scripts and integrations see no change.
+    """
+    if not request.path.startswith("/api") or request.headers.get("Authorization"):
+        return None
+    if "uid" not in session:
+        return None
+    user = current_user()
+    if user is None:
+        return None
+    problem = csrf_problem()
+    if problem:
+        from hotline.api.errors import abort_json
+
+        abort_json(403, problem)
+    g.user = user
+    set_principal(user)
+    return None
+
+
+def page_principal(*roles: str):
+    """The signed-in user as an API `Principal` if they hold one of `roles` (admins always), else None.
+
+    For pages that ask "who is this?" in one function instead of decorating every view.
+    """
+    from hotline.api.auth import Principal
+
+    user = current_user()
+    if user is None or not user.has_role(*roles):
+        return None
+    return Principal(name=user.login, role=user.role, agent_id=user.agent_id)
+

@@ -1,0 +1,86 @@
+"""The sign-in and sign-out pages, the language switch and the account page."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from hotline import db
+from hotline.auth.csrf import csrf_protect
+from hotline.auth.guards import login_required, safe_next
+from hotline.auth.models import User
+from hotline.auth.passwords import verify_password
+from hotline.auth.sessions import current_user, sign_in, sign_out
+from hotline.auth.signin import check_password, unknown_login_failure
+from hotline.auth.users import UserError, find_user, set_language
+
+log = logging.getLogger(__name__)
+bp = Blueprint("auth", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/auth/static")
+
+
+def home_for(user: User) -> str:
+    """The page a user lands on after signing in: the one their role's area registered."""
+    endpoint = current_app.extensions.get("hotline.home_pages", {}).get(user.role)
+    return url_for(endpoint) if endpoint else url_for("auth.account")
+
+
+@bp.get("/signin")
+def signin():
+    user = current_user()
+    if user is not None:
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
+    return render_template("auth/signin.html", next=safe_next(request.args.get("next")) or "", error=None)
+
+
+@bp.post("/signin")
+@csrf_protect
+def signin_submit():
+    login = request.form.get("login", "").strip().lower()[:60]
+    password = request.form.get("password", "")
+    target = safe_next(request.form.get("next"))
+    session = db.session()
+    user = find_user(session, login) if login else None
+    if user is None or not user.active:
+        verify_password(None, password)  # same cost as a real check: timing reveals no logins
+        error = unknown_login_failure(login)
+    else:
+        error = check_password(user, password)
+        session.commit()
+    if error:
+        log.info("sign-in refused", extra={"login": login, "remote": request.remote_addr})
+        return render_template("auth/signin.html", next=target or "", error=error, login=login), 401
+    sign_in(user)
+    session.commit()
+    log.info("signed in", extra={"login": user.login, "role": user.role})
+    return redirect(target or home_for(user))
+
+
+@bp.post("/signout")
+@csrf_protect
+def signout():
+    user = current_user()
+    sign_out(user)
+    db.session().commit()
+    return redirect(url_for("auth.signin"))
+
+
+@bp.post("/account/language")
+@login_required()
+def change_language():
+    try:
+        set_language(current_user(), request.form.get("language"))
+    except UserError as exc:
+        from hotline.auth.responses import refuse
+
+        return refuse(422, str(exc))
+    db.session().commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("auth.account"))
+
+
+@bp.get("/account")
+@login_required()
+def account():
+    pages = [(role, url_for(endpoint)) for role, endpoint in
+             current_app.extensions.get("hotline.home_pages", {}).items() if current_user().has_role(role)]
+    return render_template("auth/account.html", pages=pages)

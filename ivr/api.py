@@ -1,0 +1,53 @@
+"""GET /api/reports/ivr: where callers drop out of the menu and how many the IVR serves alone."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from hotline import db
+from hotline.api import bp
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json
+from hotline.api.openapi import operation
+from hotline.clock import now
+from hotline.models import FINAL_CALL_STATUSES, Call, CallEvent
+from ivr.handover import IVR_EVENT_KINDS
+from ivr.report import Journey, summarise
+
+
+def _moment(name: str, default: datetime) -> datetime:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        abort_json(400, f"{name}: expected an ISO date or time like 2026-11-24 or 2026-11-24T08:00:00+08:00")
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+@bp.get("/reports/ivr")
+@require_role("supervisor")
+@operation("IVR outcomes: routed, messages, served by the IVR alone, and drop-outs by node",
+           tags=["reports"], responses={200: "the report", 400: "a bad since/until"},
+           description="Calls that entered the IVR between `since` (default: 7 days ago) and `until` (default: now).")
+def ivr_report():
+    until = _moment("until", now())
+    since = _moment("since", until - timedelta(days=7))
+    if since >= until:
+        abort_json(400, "since must be before until")
+    session = db.session()
+    rows = session.execute(
+        select(Call.id, Call.status, CallEvent.data)
+        .join(CallEvent, CallEvent.call_id == Call.id)
+        .where(CallEvent.kind.in_(IVR_EVENT_KINDS), Call.created_at >= since, Call.created_at < until)
+        .order_by(Call.id, CallEvent.id)
+    ).all()
+    journeys: dict[int, Journey] = {}
+    for call_id, status, data in rows:
+        journey = journeys.setdefault(call_id, Journey(ended=status in FINAL_CALL_STATUSES, steps=[]))
+        journey.steps.append(data)  # type: ignore[attr-defined]
+    report = summarise(journeys.values()).to_dict()
+    return jsonify(since=since.isoformat(), until=until.isoformat(), **report)

@@ -1,0 +1,88 @@
+"""Leaving the menu: to a queue (announced with `call_routed`), or to a recorded message when
+nobody can answer at this hour."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline import signals
+from hotline.calendar import get_calendar
+from hotline.clock import now
+from hotline.webhooks import public_url_for
+from ivr.call_steps import BufferedCall, CallSteps
+from ivr.destination import NIGHT_QUEUE, choose_destination
+from ivr.menu import MenuTree
+from ivr.prompts import phrase, say_all
+
+log = logging.getLogger(__name__)
+VOICEMAIL_MAX_SECONDS = 120
+
+
+IVR_EVENT_KINDS = ("incoming", "ivr")
+
+
+def record_step(call: CallSteps | BufferedCall, node: str, heard: str = "", via: str = "", result: str = "",
+                **extra: object) -> None:
+    """One IVR step in the call's history: where the caller was, what they did, what followed.
+
+    The first step is kind "incoming" (the call's arrival, which every area reads); later ones "ivr".
+    """
+    call.record("incoming" if node == "incoming" else "ivr", node=node, input=heard, via=via, result=result,
+                **{k: v for k, v in extra.items() if v is not None})
+
+
+def night_agents(language: str) -> int:
+    count_agents = current_app.extensions.get("hotline.agents_on_shift")
+    if count_agents is None:
+        return 0
+    try:
+        return int(count_agents(NIGHT_QUEUE, language))
+    except Exception:  # a routing fault must not cost the caller their call: take a message instead
+        log.exception("agents_on_shift failed; treating the night shift as empty")
+        return 0
+
+
+def send_to_queue(call: CallSteps | BufferedCall, tree: MenuTree, language: str, skill: str, priority: int, *,
+                  node: str, heard: str = "", via: str = "", ticket_number: str | None = None,
+                  reason: str | None = None) -> VoiceResponse:
+    call = call.durable_call()
+    language = language or current_app.config["HOTLINE_SETTINGS"].default_language
+    calendar, moment = get_calendar(), now()
+    business_hours = calendar.is_business_hours(moment)
+    night_shift = not business_hours and calendar.is_night_shift(moment)
+    destination = choose_destination(skill, business_hours=business_hours, night_shift=night_shift,
+                                     night_agents=night_agents(language) if night_shift else 0)
+    call.language = language
+    if destination.kind == "voicemail":
+        record_step(call, node, heard, via, "voicemail-offered", category=skill, reason=reason,
+                    ticket_number=ticket_number)
+        call.commit()
+        return offer_voicemail(tree, language, skill, after_hours=True)
+    record_step(call, node, heard, via, f"queue:{destination.queue}", category=skill, priority=priority,
+                ticket_number=ticket_number, reason=reason)
+    call.write()  # receivers (tickets) see the whole path in the same transaction
+    signals.call_routed.send(current_app._get_current_object(), call_sid=call.sid, category=skill,
+                             priority=priority, language=language, ticket_number=ticket_number)
+    call.commit()
+    response = VoiceResponse()
+    say_all(response, phrase(tree, "transferring", language))
+    response.redirect(url_for("routing.enter", queue=destination.queue, priority=priority), method="POST")
+    return response
+
+
+def offer_voicemail(tree: MenuTree, language: str, category: str, *, after_hours: bool = False,
+                    misses: int = 0, lead: list[tuple[str, str]] | None = None) -> VoiceResponse:
+    """Ask for a message and record it; if nothing is recorded Twilio skips the action and falls
+    through to the Redirect after the Record."""
+    response = VoiceResponse()
+    say_all(response, (lead or []) + phrase(tree, "after_hours_voicemail" if after_hours else "voicemail_prompt",
+                                            language))
+    state = {"lang": language, "category": category, "misses": str(misses), "after": "1" if after_hours else "0"}
+    response.record(action=url_for("ivr.voicemail_left", **state), method="POST", max_length=VOICEMAIL_MAX_SECONDS,
+                    timeout=5, finish_on_key="#", play_beep=True,
+                    recording_status_callback=public_url_for("recordings.status_callback"),
+                    recording_status_callback_method="POST")
+    response.redirect(url_for("ivr.voicemail_missed", **state), method="POST")
+    return response

@@ -1,0 +1,127 @@
+"""The agents API: supervisors manage agents; an agent sets their own status."""
+from __future__ import annotations
+
+from flask import g, jsonify
+from sqlalchemy import select
+
+from hotline import db
+from hotline.api import bp
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json, json_body
+from hotline.api.openapi import operation
+from routing.agent_profile import ProfileError, check_profile
+from routing.models import PERSON_STATUSES, Agent, AgentEvent
+from routing.presence import forget_on_shift_counts
+from routing.state import agent_view, get_reservations, now_ts, record_status
+from routing.wrapup import agent_freed
+
+# A person may change status from these; a live offer or call must end first.
+PERSON_CHANGEABLE_FROM = ("available", "break", "offline", "missed", "wrap_up")
+
+
+def _agent_or_404(agent_id: int) -> Agent:
+    agent = db.session().get(Agent, agent_id)
+    if agent is None:
+        abort_json(404, f"no agent {agent_id}")
+    return agent
+
+
+def _live(agent: Agent, res) -> dict:
+    return agent.to_dict(res.agent(agent.id).get("status"))
+
+
+@bp.post("/agents")
+@require_role("supervisor")
+@operation("Create an agent", tags=["agents"], responses={201: "the agent", 422: "invalid field"},
+           request={"name": "string", "address": "E.164 | client:<id> | sip:uri",
+                    "skills": {"inquiry": 4}, "languages": ["zh-CN"], "status": "offline"})
+def create_agent():
+    data = json_body()
+    try:
+        profile = check_profile(data)
+    except ProfileError as exc:
+        abort_json(422, str(exc))
+    status = data.get("status", "offline")
+    if status not in PERSON_STATUSES:
+        abort_json(422, f"status: must be one of {', '.join(PERSON_STATUSES)}")
+    session = db.session()
+    res = get_reservations(session)
+    agent = Agent(status=status, **profile)
+    session.add(agent)
+    session.flush()
+    session.add(AgentEvent(agent_id=agent.id, status=status, previous=None, reason="created", at=agent.status_since))
+    session.commit()
+    res.put_agent(agent_view(agent), agent.address, agent.name, now_ts())
+    forget_on_shift_counts()
+    if status == "available":
+        agent_freed(session, res, agent.id)
+    return jsonify(_live(agent, res)), 201
+
+
+@bp.get("/agents")
+@require_role("supervisor")
+@operation("All agents with their live status", tags=["agents"])
+def list_agents():
+    session = db.session()
+    res = get_reservations(session)
+    return jsonify(agents=[_live(a, res) for a in session.scalars(select(Agent).order_by(Agent.id))])
+
+
+def _may_see(agent_id: int) -> None:
+    principal = g.principal
+    if principal.role == "agent" and principal.agent_id != agent_id:
+        abort_json(403, "an agent may only see and change their own record")
+
+
+@bp.get("/agents/<int:agent_id>")
+@require_role("supervisor", "agent")
+@operation("One agent", tags=["agents"], responses={200: "the agent", 404: "no such agent"})
+def get_agent(agent_id: int):
+    _may_see(agent_id)
+    agent = _agent_or_404(agent_id)
+    return jsonify(_live(agent, get_reservations()))
+
+
+@bp.patch("/agents/<int:agent_id>")
+@require_role("supervisor", "agent")
+@operation("Change an agent's status (the agent or a supervisor) or profile (a supervisor)",
+           tags=["agents"], request={"status": "available | break | offline"},
+           responses={200: "the agent", 409: "on a call or being offered one", 422: "invalid field"})
+def patch_agent(agent_id: int):
+    _may_see(agent_id)
+    data = json_body()
+    agent = _agent_or_404(agent_id)
+    session = db.session()
+    res = get_reservations(session)
+    profile_fields = {k: v for k, v in data.items() if k in {"name", "address", "skills", "languages"}}
+    if profile_fields:
+        if g.principal.role == "agent":
+            abort_json(403, "only a supervisor may change an agent's profile")
+        try:
+            profile = check_profile(profile_fields, partial=True)
+        except ProfileError as exc:
+            abort_json(422, str(exc))
+        for key, value in profile.items():
+            setattr(agent, key, value)
+        session.commit()
+        res.put_agent(agent_view(agent, res.agent(agent.id).get("status")), agent.address, agent.name, now_ts())
+        forget_on_shift_counts()
+    if "status" in data:
+        status = data["status"]
+        if status not in PERSON_STATUSES:
+            abort_json(422, f"status: must be one of {', '.join(PERSON_STATUSES)}")
+        change = res.set_status(agent_id, status, now_ts(), allowed_from=PERSON_CHANGEABLE_FROM)
+        if not change.changed:
+            abort_json(409, f"status: the agent is {change.previous}; a call in progress must end first",
+                       current=change.previous)
+        reason = "self" if g.principal.role == "agent" else "supervisor"
+        record_status(session, agent_id, status, reason, previous=change.previous)
+        session.commit()
+        if "offline" in (status, change.previous):
+            forget_on_shift_counts()
+        if status == "available":
+            agent_freed(session, res, agent_id)
+    return jsonify(_live(agent, res))
+
+
+from routing import service_level_api  # noqa: E402,F401  (registers /api/metrics/service-level)

@@ -1,0 +1,112 @@
+"""Callback in place of holding: the caller keeps their place; at their turn the agent is called
+first and then the customer, by an RQ job."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from twilio.twiml.voice_response import Dial, VoiceResponse
+
+from hotline import db, jobs
+from hotline.clock import now
+from hotline.gateway import GatewayError, get_gateway
+from hotline.models import Call
+from hotline.twiml import say_kwargs
+from routing.links import callback_url
+from routing.models import Agent, Offer, RoutedCall
+from routing.reservations import Reservations
+from routing.state import get_reservations, now_ts, record_status
+
+log = logging.getLogger(__name__)
+CONFIRM = {"zh-CN": "好的，轮到您时我们会给您回电，您的排队位置不变。感谢您的来电，再见。",
+           "en-US": "Thank you. We will call you back when it is your turn; you keep your place in line. Goodbye."}
+AGENT_INTRO = {"zh-CN": "回电客户，正在为您接通。", "en-US": "Calling back a customer from the queue; connecting now."}
+
+
+def request_callback(session: Session, res: Reservations, sid: str) -> VoiceResponse:
+    call_row = session.scalars(select(Call).where(Call.sid == sid)).first()
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
+    res.redis.hset(f"routing:call:{sid}", "callback", "1")
+    routed.callback_requested_at = now()
+    routed.callback_number = call_row.from_number if call_row else None
+    session.commit()
+    response = VoiceResponse()
+    response.say(CONFIRM.get(routed.language, CONFIRM["zh-CN"]), **say_kwargs(routed.language))
+    response.hangup()
+    return response
+
+
+def connect_callback(sid: str, agent_id: int) -> bool:
+    """RQ job: call the reserved agent; once they answer, their TwiML dials the customer."""
+    session = db.session()
+    res = get_reservations(session)
+    if res.call(sid).get("agent") != str(agent_id) or res.call(sid).get("state") != "reserved":
+        return False
+    agent = session.get(Agent, agent_id)
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    offer = Offer(call_sid=sid, agent_id=agent_id, offered_at=now(), result="ringing")
+    session.add(offer)
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
+    routed.offers += 1
+    session.flush()
+    try:
+        placed = get_gateway().place_call(
+            agent.address, callback_url("routing.callback_agent", call=sid, agent=agent_id, offer=offer.id),
+            status_callback=callback_url("routing.callback_leg", call=sid, agent=agent_id, offer=offer.id),
+            status_events=("completed",), timeout=settings.ring_timeout_seconds)
+    except GatewayError:
+        session.rollback()
+        res.release(agent_id, sid, "available", now_ts(), requeue=True)
+        record_status(session, agent_id, "available", "callback_failed", sid)
+        session.commit()
+        raise
+    offer.leg_sid = placed.sid
+    session.commit()
+    return True
+
+
+def agent_leg_twiml(session: Session, res: Reservations, sid: str, agent_id: int, offer_id: int, app) -> VoiceResponse:
+    """The agent answered the callback: tell them, then dial the customer, recording both sides."""
+    from routing.offers import record_answer
+
+    response = VoiceResponse()
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
+    if routed is None or not routed.callback_number or not record_answer(session, res, sid, agent_id, offer_id, app):
+        response.hangup()
+        return response
+    agent = session.get(Agent, agent_id)
+    language = agent.languages[0] if agent and agent.languages else routed.language
+    response.say(AGENT_INTRO.get(language, AGENT_INTRO["zh-CN"]), **say_kwargs(language))
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    dial = Dial(caller_id=settings.twilio_from_number, timeout=30, record="record-from-answer-dual",
+                action=callback_url("routing.dialed", call=sid, agent=agent_id, offer=offer_id, kind="callback"),
+                recording_status_callback=callback_url("recordings.status_callback"))
+    dial.number(routed.callback_number)
+    response.append(dial)
+    return response
+
+
+def agent_leg_unanswered(session: Session, res: Reservations, sid: str, agent_id: int, offer_id: int) -> None:
+    """The agent did not pick up the callback: they are missed; the next agent is tried at once."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.result != "ringing":
+        return
+    offer.result, offer.ended_at = "missed", now()
+    if res.release(agent_id, sid, "missed", now_ts(), requeue=True):
+        record_status(session, agent_id, "missed", "no_answer", sid)
+    session.commit()
+    retry_callback(session, res, sid)
+
+
+def retry_callback(session: Session, res: Reservations, sid: str) -> int | None:
+    call = res.waiting_call(sid)
+    if call is None or call.meta.get("state") != "waiting":
+        return None
+    agent_id = res.reserve_for_call(call, now_ts())
+    if agent_id is not None:
+        record_status(session, agent_id, "reserved", "reserved", sid)
+        session.commit()
+        jobs.enqueue(connect_callback, sid, agent_id, job_id=f"routing-callback-{sid}-{agent_id}-{now_ts():.0f}")
+    return agent_id

@@ -1,0 +1,88 @@
+"""Agents, their status history, and each routed call's service-level record."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.clock import now
+from hotline.db import Base
+
+# Set by people (the agent or a supervisor) and by the system, respectively.
+PERSON_STATUSES = ("available", "break", "offline")
+SYSTEM_STATUSES = ("reserved", "on_call", "wrap_up", "missed")
+AGENT_STATUSES = PERSON_STATUSES + SYSTEM_STATUSES
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(255))  # E.164, client:<identity> or sip:
+    skills: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="offline")
+    status_since: Mapped[datetime] = mapped_column(default=now)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+    def to_dict(self, live_status: str | None = None) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "address": self.address, "skills": self.skills,
+                "languages": self.languages, "status": live_status or self.status,
+                "status_since": self.status_since.isoformat()}
+
+
+class AgentEvent(Base):
+    """Every status change of an agent, appended, never edited."""
+
+    __tablename__ = "agent_events"
+    __table_args__ = (Index("ix_agent_events_agent_id_at", "agent_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=now)
+    status: Mapped[str] = mapped_column(String(20))
+    previous: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(40))
+    call_sid: Mapped[str | None] = mapped_column(String(64))
+
+
+class RoutedCall(Base):
+    """One caller's way through a queue: the service-level record."""
+
+    __tablename__ = "routed_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    queue: Mapped[str] = mapped_column(String(20), index=True)
+    language: Mapped[str] = mapped_column(String(10))
+    priority: Mapped[int]
+    vip: Mapped[bool] = mapped_column(default=False)
+    entered_at: Mapped[datetime] = mapped_column(index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting, answered, abandoned
+    offers: Mapped[int] = mapped_column(default=0)
+    rings: Mapped[int | None]  # rings of the offer that was answered
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None]
+    abandoned_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    callback_requested_at: Mapped[datetime | None]
+    callback_number: Mapped[str | None] = mapped_column(String(64))
+
+
+class Offer(Base):
+    """One time a caller was rung through to an agent, and how it went."""
+
+    __tablename__ = "routing_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    offered_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    result: Mapped[str] = mapped_column(String(20), default="ringing")  # answered, missed, canceled, expired
+    leg_sid: Mapped[str | None] = mapped_column(String(64))

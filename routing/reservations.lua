@@ -1,0 +1,218 @@
+-- Every change to agents' presence and the waiting line, as one atomic step per call.
+-- ARGV[1] = operation, ARGV[2] = now (unix seconds, from hotline.clock), then the operation's own.
+-- Scores arrive as strings: Lua would print numbers with 14 digits and lose the strategy key.
+-- Keys are built here, so this needs a single Redis (not Redis Cluster), which is what we run.
+local P = 'routing:'
+local op = ARGV[1]
+local now = tonumber(ARGV[2])
+
+local function akey(id) return P .. 'agent:' .. id end
+local function ckey(sid) return P .. 'call:' .. sid end
+local function wkey(queue, lang, prio) return P .. 'wait:' .. queue .. ':' .. lang .. ':' .. prio end
+
+local function each_pool(id, fn)
+  local scores = redis.call('HGET', akey(id), 'scores')
+  local langs = redis.call('HGET', akey(id), 'languages')
+  if not scores or not langs then return end
+  scores = cjson.decode(scores)
+  langs = cjson.decode(langs)
+  for skill, score in pairs(scores) do
+    for _, lang in ipairs(langs) do fn(P .. 'pool:' .. skill .. ':' .. lang, score) end
+  end
+end
+
+local function set_agent_status(id, status)
+  local k = akey(id)
+  if redis.call('HGET', k, 'status') ~= status then redis.call('HSET', k, 'status', status, 'since', now) end
+  if status == 'available' then
+    each_pool(id, function(pool, score) redis.call('ZADD', pool, score, id) end)
+  else
+    each_pool(id, function(pool) redis.call('ZREM', pool, id) end)
+  end
+  if status ~= 'reserved' then redis.call('ZREM', P .. 'expiry', id) end
+  if status ~= 'reserved' and status ~= 'on_call' then redis.call('HDEL', k, 'call') end
+end
+
+local function wait_call(sid)
+  local c = redis.call('HMGET', ckey(sid), 'queue', 'language', 'priority', 'entered')
+  local k = wkey(c[1], c[2], c[3])
+  redis.call('ZADD', k, c[4], sid)
+  redis.call('SADD', P .. 'waitkeys', k)
+  redis.call('HSET', ckey(sid), 'state', 'waiting', 'agent', '', 'handover', '')
+end
+
+local function unwait_call(sid)
+  local c = redis.call('HMGET', ckey(sid), 'queue', 'language', 'priority')
+  if c[1] then
+    local k = wkey(c[1], c[2], c[3])
+    redis.call('ZREM', k, sid)
+    if redis.call('ZCARD', k) == 0 then redis.call('SREM', P .. 'waitkeys', k) end
+  end
+end
+
+local function reserve(id, sid, ttl)
+  local seq = redis.call('INCR', P .. 'seq')
+  set_agent_status(id, 'reserved')
+  redis.call('HSET', akey(id), 'call', sid, 'rr', seq)
+  redis.call('ZADD', P .. 'expiry', now + ttl, id)
+  unwait_call(sid)
+  redis.call('HSET', ckey(sid), 'state', 'reserved', 'agent', id, 'reserved_at', now, 'handover', '')
+end
+
+-- A reservation whose offer never reported back frees its agent and puts the caller back in line.
+local function sweep()
+  local out = {}
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'expiry', '-inf', now)) do
+    local sid = redis.call('HGET', akey(id), 'call')
+    if redis.call('HGET', akey(id), 'status') == 'reserved' then
+      set_agent_status(id, 'available')
+      table.insert(out, id)
+      redis.call('RPUSH', P .. 'swept', id)  -- for the database's record, whichever call swept it
+      if sid and redis.call('HGET', ckey(sid), 'state') == 'reserved'
+          and redis.call('HGET', ckey(sid), 'agent') == id then
+        wait_call(sid)
+      end
+    end
+    redis.call('ZREM', P .. 'expiry', id)
+  end
+  return out
+end
+
+if op == 'sweep' then
+  return sweep()
+
+elseif op == 'put_agent' then
+  -- id, status, skills, languages, scores, address, name
+  local id, k = ARGV[3], akey(ARGV[3])
+  each_pool(id, function(pool) redis.call('ZREM', pool, id) end)
+  redis.call('HSET', k, 'skills', ARGV[5], 'languages', ARGV[6], 'scores', ARGV[7], 'address', ARGV[8], 'name', ARGV[9])
+  redis.call('SADD', P .. 'agents', id)
+  local current = redis.call('HGET', k, 'status')
+  local status = ARGV[4]
+  if current == 'reserved' or current == 'on_call' then status = current end
+  set_agent_status(id, status)
+  return status
+
+elseif op == 'set_status' then
+  -- id, new status, allowed previous statuses (",a,b," or "*"), scores ("" keeps them)
+  local id, k = ARGV[3], akey(ARGV[3])
+  local current = redis.call('HGET', k, 'status')
+  if not current then return {0, ''} end
+  if ARGV[5] ~= '*' and not string.find(ARGV[5], ',' .. current .. ',', 1, true) then return {0, current} end
+  if ARGV[6] ~= '' then redis.call('HSET', k, 'scores', ARGV[6]) end
+  set_agent_status(id, ARGV[4])
+  return {1, current}
+
+elseif op == 'enqueue' then
+  -- sid, queue, language, priority, entered, callback
+  local k = ckey(ARGV[3])
+  local state = redis.call('HGET', k, 'state')
+  if state and state ~= 'done' then return state end
+  redis.call('DEL', k)
+  redis.call('HSET', k, 'queue', ARGV[4], 'language', ARGV[5], 'priority', ARGV[6], 'entered', ARGV[7],
+             'callback', ARGV[8])
+  wait_call(ARGV[3])
+  return 'waiting'
+
+elseif op == 'reserve_for_call' then
+  -- sid, ttl, [[skill, "(max score"], ...] in order of preference
+  sweep()
+  local sid, ttl = ARGV[3], tonumber(ARGV[4])
+  if redis.call('HGET', ckey(sid), 'state') ~= 'waiting' then return false end
+  local lang = redis.call('HGET', ckey(sid), 'language')
+  for _, req in ipairs(cjson.decode(ARGV[5])) do
+    local pool = P .. 'pool:' .. req[1] .. ':' .. lang
+    for _ = 1, 100 do
+      local hit = redis.call('ZRANGEBYSCORE', pool, '-inf', req[2], 'LIMIT', 0, 1)[1]
+      if not hit then break end
+      if redis.call('HGET', akey(hit), 'status') == 'available' then
+        reserve(hit, sid, ttl)
+        return hit
+      end
+      redis.call('ZREM', pool, hit)  -- a stale pool entry; never offer a busy agent
+    end
+  end
+  return false
+
+elseif op == 'reserve_for_agent' then
+  -- id, ttl, {queue: "latest entered time this agent may take"}
+  sweep()
+  local id, ttl = ARGV[3], tonumber(ARGV[4])
+  if redis.call('HGET', akey(id), 'status') ~= 'available' then return false end
+  local speaks = {}
+  for _, lang in ipairs(cjson.decode(redis.call('HGET', akey(id), 'languages'))) do speaks[lang] = true end
+  local allowed = cjson.decode(ARGV[5])
+  local best, best_prio, best_entered
+  for _, k in ipairs(redis.call('SMEMBERS', P .. 'waitkeys')) do
+    local queue, lang, prio = string.match(k, '^routing:wait:([^:]+):([^:]+):(-?%d+)$')
+    if queue and allowed[queue] and speaks[lang] then
+      local hit = redis.call('ZRANGEBYSCORE', k, '-inf', allowed[queue], 'LIMIT', 0, 1, 'WITHSCORES')
+      if hit[1] then
+        local p, e = tonumber(prio), tonumber(hit[2])
+        if not best or p > best_prio or (p == best_prio and (e < best_entered or (e == best_entered and hit[1] < best))) then
+          best, best_prio, best_entered = hit[1], p, e
+        end
+      end
+    end
+  end
+  if best then
+    reserve(id, best, ttl)
+    return best
+  end
+  return false
+
+elseif op == 'claim_handover' then
+  -- sid, who ("leave" or "redirect"), ttl: the one path that brings the caller to their agent
+  local k = ckey(ARGV[3])
+  if redis.call('HGET', k, 'state') ~= 'reserved' then return false end
+  local holder = redis.call('HGET', k, 'handover')
+  if holder ~= '' and holder ~= ARGV[4] then return false end
+  redis.call('HSET', k, 'handover', ARGV[4])
+  local id = redis.call('HGET', k, 'agent')
+  redis.call('ZADD', P .. 'expiry', now + tonumber(ARGV[5]), id)
+  return id
+
+elseif op == 'answer' then
+  -- id, sid
+  local id, sid = ARGV[3], ARGV[4]
+  local k = akey(id)
+  if redis.call('HGET', k, 'call') ~= sid then return 0 end
+  local status = redis.call('HGET', k, 'status')
+  if status == 'on_call' then return 1 end
+  if status ~= 'reserved' then return 0 end
+  set_agent_status(id, 'on_call')
+  redis.call('HINCRBY', k, 'calls', 1)
+  redis.call('HSET', ckey(sid), 'state', 'connected')
+  return 2
+
+elseif op == 'release' then
+  -- id, sid, new status, "1" to put the caller back in line, fresh scores ("" keeps them)
+  local id, sid = ARGV[3], ARGV[4]
+  if redis.call('HGET', akey(id), 'call') ~= sid then return 0 end
+  if ARGV[7] ~= '' then redis.call('HSET', akey(id), 'scores', ARGV[7]) end
+  set_agent_status(id, ARGV[5])
+  local state = redis.call('HGET', ckey(sid), 'state')
+  if ARGV[6] == '1' and state and state ~= 'done' then
+    wait_call(sid)
+  elseif state then
+    redis.call('HSET', ckey(sid), 'state', 'done')
+    redis.call('EXPIRE', ckey(sid), 86400)
+  end
+  return 1
+
+elseif op == 'finish_call' then
+  -- sid: the caller is gone (hung up, or the call ended); frees a reserved agent
+  local k = ckey(ARGV[3])
+  local state = redis.call('HGET', k, 'state')
+  if not state or state == 'done' then return state or false end
+  unwait_call(ARGV[3])
+  local id = redis.call('HGET', k, 'agent')
+  if state == 'reserved' and id and id ~= '' and redis.call('HGET', akey(id), 'call') == ARGV[3]
+      and redis.call('HGET', akey(id), 'status') == 'reserved' then
+    set_agent_status(id, 'available')
+  end
+  redis.call('HSET', k, 'state', 'done')
+  redis.call('EXPIRE', k, 86400)
+  return state
+end
+return redis.error_reply('unknown routing operation ' .. tostring(op))

@@ -1,0 +1,187 @@
+"""Agents' presence and the waiting line in Redis, shared by every web process and worker.
+
+Each change is one run of `reservations.lua`, so reserving is atomic: an agent is never offered two
+calls and a call never reaches two agents, however many processes route at once. The policy (which
+skills and levels a caller accepts after their wait, how a skill's pool is ordered) comes from the
+pure `routing.matching`; Redis keeps every skill's available agents in a sorted set ordered by
+`pool_score`, so picking the best agent is a range query, not a scan.
+
+Every reservation expires `reservation_ttl_seconds` after it was made (or after its caller was
+handed over); a reservation whose callbacks were lost frees its agent on the next operation.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import redis
+
+from routing.matching import (EPOCH, LEVEL_BAND, MAX_LEVEL, AgentView, WaitingCall, pool_scores,
+                              pool_strategies, requirements, wait_needed)
+from routing.rules import QueueRules
+
+LUA = Path(__file__).with_name("reservations.lua").read_text(encoding="utf-8")
+PREFIX = "routing:"
+
+
+def _score_text(value: float) -> str:
+    return repr(float(value))
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    changed: bool
+    previous: str
+
+
+class Reservations:
+    """The routing state in one Redis database, changed only through the Lua script."""
+
+    def __init__(self, client: redis.Redis, rules: QueueRules, ttl_seconds: int) -> None:
+        self.redis = client
+        self.rules = rules
+        self.ttl = ttl_seconds
+        self.strategies = pool_strategies(rules.queues.values())
+        self._script = client.register_script(LUA)
+
+    def _run(self, op: str, now: float, *args: Any) -> Any:
+        result = self._script(args=[op, repr(float(now)), *args])
+        return result.decode() if isinstance(result, bytes) else result
+
+    # Agents -----------------------------------------------------------------------------------
+    def scores_for(self, agent: AgentView) -> str:
+        return json.dumps({k: _score_text(v) for k, v in pool_scores(agent, self.strategies).items()})
+
+    def put_agent(self, agent: AgentView, address: str, name: str, now: float) -> str:
+        """Create or update an agent (profile and status); a live call keeps its status."""
+        return self._run("put_agent", now, agent.id, agent.status, json.dumps(agent.skills),
+                         json.dumps(list(agent.languages)), self.scores_for(agent), address, name)
+
+    def agent_view(self, agent_id: int, now: float | None = None) -> AgentView | None:
+        raw = self.redis.hgetall(f"{PREFIX}agent:{agent_id}")
+        if not raw:
+            return None
+        data = {k.decode(): v.decode() for k, v in raw.items()}
+        return AgentView(id=agent_id, skills=json.loads(data.get("skills", "{}")),
+                         languages=tuple(json.loads(data.get("languages", "[]"))),
+                         status=data.get("status", "offline"),
+                         idle_since=now if now is not None else float(data.get("since", EPOCH)),
+                         last_offered=int(data.get("rr", 0)), calls_answered=int(data.get("calls", 0)))
+
+    def agent(self, agent_id: int) -> dict[str, str]:
+        raw = self.redis.hgetall(f"{PREFIX}agent:{agent_id}")
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    def set_status(self, agent_id: int, status: str, now: float, allowed_from: tuple[str, ...] | None = None) -> StatusChange:
+        """Move an agent to `status` if they are now in one of `allowed_from` (any, if None)."""
+        scores = ""
+        if status == "available":
+            view = self.agent_view(agent_id, now)
+            scores = self.scores_for(view) if view else ""
+        allowed = "*" if allowed_from is None else "," + ",".join(allowed_from) + ","
+        changed, previous = self._run("set_status", now, agent_id, status, allowed, scores)
+        return StatusChange(bool(changed), previous.decode() if isinstance(previous, bytes) else previous)
+
+    # Calls ------------------------------------------------------------------------------------
+    def enqueue(self, call: WaitingCall, callback: bool = False) -> str:
+        """Put a caller in line (kept where they were if already there); returns their state."""
+        return self._run("enqueue", call.entered_at, call.sid, call.queue, call.language, call.priority,
+                         _score_text(call.entered_at), "1" if callback else "0")
+
+    def waiting_call(self, sid: str) -> WaitingCall | None:
+        data = self.call(sid)
+        if not data.get("queue"):
+            return None
+        return WaitingCall(sid=sid, queue=data["queue"], language=data["language"],
+                           priority=int(data["priority"]), entered_at=float(data["entered"]), meta=data)
+
+    def call(self, sid: str) -> dict[str, str]:
+        raw = self.redis.hgetall(f"{PREFIX}call:{sid}")
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    def state_of(self, sid: str) -> str | None:
+        state = self.redis.hget(f"{PREFIX}call:{sid}", "state")
+        return state.decode() if state else None
+
+    def reserve_for_call(self, call: WaitingCall, now: float) -> int | None:
+        """Reserve the best available agent for a waiting caller, or None if nobody fits now."""
+        rule = self.rules.queues[call.queue]
+        reqs = [[skill, "(" + _score_text((MAX_LEVEL - level + 1) * LEVEL_BAND)]
+                for skill, level in requirements(rule, now - call.entered_at)]
+        agent_id = self._run("reserve_for_call", now, call.sid, self.ttl, json.dumps(reqs))
+        return int(agent_id) if agent_id else None
+
+    def reserve_for_agent(self, agent_id: int, skills: Mapping[str, int], now: float) -> str | None:
+        """Reserve for a free agent the waiting caller of highest priority, then longest wait."""
+        allowed = {}
+        for name, rule in self.rules.queues.items():
+            needed = wait_needed(rule, skills)
+            if needed is not None:
+                allowed[name] = _score_text(now - needed)
+        if not allowed:
+            return None
+        sid = self._run("reserve_for_agent", now, agent_id, self.ttl, json.dumps(allowed))
+        return sid or None
+
+    def claim_handover(self, sid: str, who: str, now: float) -> int | None:
+        """Claim the one path (waitUrl `leave` or REST `redirect`) that takes the caller to their agent."""
+        agent_id = self._run("claim_handover", now, sid, who, self.ttl)
+        return int(agent_id) if agent_id else None
+
+    def answer(self, agent_id: int, sid: str, now: float) -> int:
+        """0: not this agent's call any more; 1: already answered; 2: now on the call."""
+        return int(self._run("answer", now, agent_id, sid))
+
+    def release(self, agent_id: int, sid: str, status: str, now: float, requeue: bool = False) -> bool:
+        scores = ""
+        if status == "available":
+            view = self.agent_view(agent_id, now)
+            scores = self.scores_for(view) if view else ""
+        return bool(self._run("release", now, agent_id, sid, status, "1" if requeue else "0", scores))
+
+    def finish_call(self, sid: str, now: float) -> str | None:
+        """The caller is gone; returns the state they were in (None if unknown)."""
+        return self._run("finish_call", now, sid) or None
+
+    def sweep(self, now: float) -> list[int]:
+        """Free agents whose reservations expired, here or in any operation since the last sweep;
+        returns their ids (each once)."""
+        self._run("sweep", now)
+        swept = []
+        while (agent_id := self.redis.lpop(f"{PREFIX}swept")) is not None:
+            swept.append(int(agent_id))
+        return swept
+
+    # Reading ------------------------------------------------------------------------------------
+    def position(self, sid: str) -> int:
+        """1 for the next caller to be served in this caller's queue and language."""
+        call = self.waiting_call(sid)
+        if call is None:
+            return 0
+        ahead = 0
+        for key in self.redis.smembers(f"{PREFIX}waitkeys"):
+            _, _, queue, language, priority = key.decode().split(":")
+            if queue != call.queue or language != call.language:
+                continue
+            if int(priority) > call.priority:
+                ahead += self.redis.zcard(key)
+            elif int(priority) == call.priority:
+                rank = self.redis.zrank(key, sid)  # by entry time, then CallSid, as reserving picks
+                ahead += rank if rank is not None else self.redis.zcount(key, "-inf", f"({call.entered_at!r}")
+        return ahead + 1
+
+    def waiting_by_queue(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for key in self.redis.smembers(f"{PREFIX}waitkeys"):
+            queue = key.decode().split(":")[2]
+            counts[queue] = counts.get(queue, 0) + self.redis.zcard(key)
+        return counts
+
+    def is_empty(self) -> bool:
+        return not self.redis.exists(f"{PREFIX}agents")
+
+    def clear(self) -> None:
+        for key in self.redis.scan_iter(match=f"{PREFIX}*", count=1000):
+            self.redis.delete(key)

@@ -1,0 +1,72 @@
+"""GET /api/metrics/service-level?from=&to=&queue= (ISO 8601 times; default: today so far)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, jsonify, request
+from sqlalchemy import func, select
+
+from hotline import db
+from hotline.api import bp
+from hotline.api.auth import require_role
+from hotline.api.errors import abort_json
+from hotline.api.openapi import operation
+from hotline.clock import now
+from routing.models import Agent, Offer, RoutedCall
+from routing.service_level import CallRecord, summarise
+
+
+def _when(name: str, default: datetime) -> datetime:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        abort_json(422, f"{name}: expected an ISO 8601 time like 2026-11-24T00:00:00+08:00")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone))
+    return value
+
+
+def start_of_day() -> datetime:
+    zone = ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone)
+    local = now().astimezone(zone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def service_level_report(start: datetime, end: datetime, queue: str | None = None) -> dict:
+    session = db.session()
+    names = dict(session.execute(select(Agent.id, Agent.name)).all())
+    query = select(RoutedCall).where(RoutedCall.entered_at >= start, RoutedCall.entered_at < end)
+    if queue:
+        query = query.where(RoutedCall.queue == queue)
+    rows = session.scalars(query).all()
+    missed_query = (select(Offer.agent_id, func.count()).where(Offer.result == "missed", Offer.offered_at >= start,
+                                                               Offer.offered_at < end).group_by(Offer.agent_id))
+    if queue:
+        missed_query = missed_query.where(Offer.call_sid.in_([r.call_sid for r in rows]))
+    missed = {names.get(agent_id, str(agent_id)): count for agent_id, count in session.execute(missed_query)}
+    records = [CallRecord(r.queue, r.entered_at, r.answered_at, r.abandoned_at, names.get(r.agent_id)) for r in rows]
+    threshold = current_app.config["HOTLINE_SETTINGS"].ring_timeout_seconds
+    report = summarise(records, missed, threshold, now())
+    by_queue = {}
+    for name in sorted({r.queue for r in records}):
+        part = summarise([r for r in records if r.queue == name], {}, threshold, now())
+        part.pop("missed_offers_per_agent")
+        by_queue[name] = part
+    report.update({"from": start.isoformat(), "to": end.isoformat(), "queue": queue, "queues": by_queue})
+    return report
+
+
+@bp.get("/metrics/service-level")
+@require_role("supervisor")
+@operation("Service level for a period: offered, answered, abandoned, answered within three rings, "
+           "average speed of answer, longest wait, missed offers per agent", tags=["metrics"])
+def service_level():
+    start = _when("from", start_of_day())
+    end = _when("to", now() + timedelta(seconds=1))
+    if end <= start:
+        abort_json(422, "to: must be after from")
+    return jsonify(service_level_report(start, end, request.args.get("queue") or None))

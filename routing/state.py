@@ -1,0 +1,93 @@
+"""The app's routing state: queue rules, the Redis reservations, and the agents' status history.
+
+Redis is the live truth every process shares; the database keeps the record that survives
+(agents, status events, waiting callers), so `rebuild` can restore Redis after a flush or a
+failover. An empty Redis is rebuilt on first use.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.clock import now
+from hotline.redis_client import get_redis
+from routing.matching import AgentView, WaitingCall
+from routing.models import Agent, AgentEvent, Offer, RoutedCall
+from routing.reservations import PREFIX, Reservations
+from routing.rules import QueueRules
+
+log = logging.getLogger(__name__)
+BUILT_MARKER = f"{PREFIX}built"
+REBUILD_LOCK = "routing-rebuild-lock"  # outside PREFIX, so clearing the state keeps it
+# Callers older than this are not put back in line on a rebuild: they have long since hung up.
+REBUILD_HORIZON = timedelta(hours=4)
+
+
+def get_rules() -> QueueRules:
+    return current_app.extensions["routing.rules"]
+
+
+def now_ts() -> float:
+    return now().timestamp()
+
+
+def get_reservations(session: Session | None = None) -> Reservations:
+    res = Reservations(get_redis(), get_rules(), current_app.config["HOTLINE_SETTINGS"].reservation_ttl_seconds)
+    if not res.redis.exists(BUILT_MARKER) and res.redis.set(REBUILD_LOCK, "1", nx=True, ex=30):
+        # One process rebuilds; the others go on with what is there rather than clear it twice.
+        from hotline import db
+
+        try:
+            rebuild(session or db.session(), res)
+        finally:
+            res.redis.delete(REBUILD_LOCK)
+    return res
+
+
+def agent_view(agent: Agent, status: str | None = None) -> AgentView:
+    return AgentView(id=agent.id, skills=dict(agent.skills), languages=tuple(agent.languages),
+                     status=status or agent.status, idle_since=agent.status_since.timestamp())
+
+
+def rebuild(session: Session, res: Reservations) -> tuple[int, int]:
+    """Replace the Redis routing state with what the database says; returns (agents, callers)."""
+    res.clear()
+    stamp = now_ts()
+    agents = session.scalars(select(Agent)).all()
+    for agent in agents:
+        # A reservation does not survive a rebuild: its offer's outcome is unknown, so the agent
+        # is offered again rather than stranded.
+        status = "available" if agent.status == "reserved" else agent.status
+        res.put_agent(agent_view(agent, status), agent.address, agent.name, stamp)
+        if status == "on_call":
+            live = session.scalars(select(Offer).where(Offer.agent_id == agent.id, Offer.result == "answered",
+                                                       Offer.ended_at.is_(None))
+                                   .order_by(Offer.id.desc())).first()
+            if live:
+                res.redis.hset(f"{PREFIX}agent:{agent.id}", "call", live.call_sid)
+    waiting = session.scalars(select(RoutedCall).where(RoutedCall.outcome == "waiting",
+                                                       RoutedCall.entered_at >= now() - REBUILD_HORIZON)).all()
+    for call in waiting:
+        res.enqueue(WaitingCall(call.call_sid, call.queue, call.language, call.priority, call.entered_at.timestamp()),
+                    callback=call.callback_requested_at is not None)
+    res.redis.set(BUILT_MARKER, str(stamp))
+    log.info("routing state rebuilt: %d agents, %d waiting callers", len(agents), len(waiting))
+    return len(agents), len(waiting)
+
+
+def record_status(session: Session, agent_id: int, status: str, reason: str, call_sid: str | None = None,
+                  previous: str | None = None) -> None:
+    """Mirror a status change into the database, with its event."""
+    agent = session.get(Agent, agent_id)
+    if agent is None or (agent.status == status and reason != "rebuilt"):
+        return
+    if previous is None:
+        previous = agent.status
+    agent.status = status
+    agent.status_since = now()
+    session.add(AgentEvent(agent_id=agent_id, status=status, previous=previous, reason=reason,
+                           call_sid=call_sid, at=now()))

@@ -1,0 +1,35 @@
+"""The periodic sweep: expired reservations, and callers waiting for a callback whose wait widened."""
+from __future__ import annotations
+
+from hotline import db
+from hotline.metrics import QUEUE_DEPTH
+from routing.state import get_reservations, now_ts, record_status
+
+
+def sweep_routing() -> dict[str, int]:
+    session = db.session()
+    res = get_reservations(session)
+    freed = res.sweep(now_ts())
+    for agent_id in freed:
+        record_status(session, agent_id, "available", "reservation_expired")
+        live = res.agent(agent_id)
+        if live.get("status") not in (None, "available"):  # already taken again since
+            record_status(session, agent_id, live["status"], "reserved", live.get("call"))
+    session.commit()
+    from routing.callbacks import retry_callback
+    from routing.wrapup import agent_freed
+
+    for agent_id in freed:
+        agent_freed(session, res, agent_id)
+    waiting = res.waiting_by_queue()
+    for queue in res.rules.queues:
+        QUEUE_DEPTH.labels(queue).set(waiting.get(queue, 0))
+    offered = 0
+    for key in res.redis.smembers("routing:waitkeys"):
+        for sid in res.redis.zrange(key, 0, -1):
+            sid = sid.decode()
+            # Callers holding in the Twilio queue re-check on every waitUrl request; callback
+            # callers have no request to ride on, so the sweep re-checks their escalation.
+            if res.call(sid).get("callback") == "1" and retry_callback(session, res, sid) is not None:
+                offered += 1
+    return {"expired": len(freed), "callbacks_offered": offered}

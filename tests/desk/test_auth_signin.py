@@ -1,0 +1,183 @@
+"""Signing in and out through the real form: cookies, CSRF, lock-out, redirects, ended sessions."""
+import pytest
+from flask import Blueprint
+
+from hotline.auth import login_required
+from tests.desk.conftest import PASSWORD, page_token, sign_in
+
+
+def test_signin_sets_an_httponly_samesite_cookie_and_lands_on_the_account_page(people, client):
+    people.add("li.na", role="qa")
+    response = sign_in(client, "li.na")
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    cookie = response.headers["Set-Cookie"]
+    assert "hotline_session=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Li.Na" in client.get("/account").get_data(as_text=True)
+
+
+def test_login_is_case_insensitive_and_next_is_followed(people, client):
+    people.add("li.na", role="qa")
+    assert sign_in(client, "LI.NA", next_="/account?x=1").headers["Location"] == "/account?x=1"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_next_never_leaves_the_site(people, client, target):
+    people.add("li.na", role="qa")
+    assert sign_in(client, "li.na", next_=target).headers["Location"] == "/account"
+
+
+def test_wrong_password_and_unknown_login_get_the_same_answer(people, client):
+    people.add("li.na", role="qa")
+    wrong = sign_in(client, "li.na", "not the password")
+    unknown = sign_in(client, "nobody", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "账号或密码错误" in wrong.get_data(as_text=True) and "账号或密码错误" in unknown.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
+
+
+def test_signin_without_the_csrf_token_is_refused(people, client):
+    people.add("li.na", role="qa")
+    client.get("/signin")
+    response = client.post("/signin", data={"login": "li.na", "password": PASSWORD})
+    assert response.status_code == 403
+    assert client.get("/account").status_code == 302
+
+
+def test_a_post_from_another_site_is_refused_even_with_a_token(people, client):
+    people.add("li.na", role="qa")
+    sign_in(client, "li.na")
+    response = client.post("/account/language", data={"language": "en-US", "csrf_token": page_token(client)},
+                           headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403 and "another site" in response.get_data(as_text=True)
+
+
+def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(people, client, clock):
+    people.add("li.na", role="qa")
+    for _ in range(4):
+        assert "账号或密码错误" in sign_in(client, "li.na", "guess guess guess").get_data(as_text=True)
+    assert "15分钟" in sign_in(client, "li.na", "guess guess guess").get_data(as_text=True)
+    locked = sign_in(client, "li.na")  # the right password is refused while locked
+    assert locked.status_code == 401 and "15分钟" in locked.get_data(as_text=True)
+    clock.advance(minutes=10)
+    assert "5分钟" in sign_in(client, "li.na").get_data(as_text=True)
+    clock.advance(minutes=5)
+    assert sign_in(client, "li.na").status_code == 302
+
+
+def test_unknown_logins_lock_like_real_ones(client, settings):
+    for _ in range(settings.signin_max_attempts - 1):
+        assert "账号或密码错误" in sign_in(client, "ghost", "guess guess guess").get_data(as_text=True)
+    assert "分钟后再试" in sign_in(client, "ghost", "guess guess guess").get_data(as_text=True)
+
+
+def test_an_admin_unlocks(people, client, api):
+    people.add("li.na", role="qa")
+    for _ in range(5):
+        sign_in(client, "li.na", "guess guess guess")
+    assert api.patch("/api/users/li.na", {"unlock": True}).status_code == 200
+    assert sign_in(client, "li.na").status_code == 302
+
+
+def test_signout_needs_the_token_and_ends_the_session_everywhere(people, app):
+    people.add("li.na", role="qa")
+    desk, laptop = app.test_client(), app.test_client()
+    sign_in(desk, "li.na")
+    sign_in(laptop, "li.na")
+    assert desk.post("/signout").status_code == 403
+    assert desk.post("/signout", data={"csrf_token": page_token(desk)}).headers["Location"] == "/signin"
+    assert desk.get("/account").status_code == 302
+    assert laptop.get("/account").status_code == 302  # a copied cookie is worthless now
+
+
+def test_a_new_password_ends_old_sessions(people, client, api):
+    people.add("li.na", role="qa")
+    sign_in(client, "li.na")
+    assert api.patch("/api/users/li.na", {"password": "another long one"}).status_code == 200
+    assert client.get("/account").status_code == 302
+    assert sign_in(client, "li.na", "another long one").status_code == 302
+
+
+def test_language_choice_is_kept_on_the_user(people, client):
+    people.add("li.na", role="qa")
+    sign_in(client, "li.na")
+    client.post("/account/language", data={"language": "en-US", "csrf_token": page_token(client)})
+    assert "Sign out" in client.get("/account").get_data(as_text=True)
+
+
+@pytest.fixture
+def guarded_app(app):
+    """A page per role guard, registered the way areas register theirs."""
+    pages = Blueprint("guarded", __name__)
+
+    @pages.route("/test-qa-page", methods=["GET", "POST"])
+    @login_required("qa", "supervisor")
+    def qa_page():
+        return "qa page"
+
+    app.register_blueprint(pages)
+    return app
+
+
+@pytest.mark.parametrize("role,status", [("agent", 403), ("qa", 200), ("supervisor", 200), ("admin", 200)])
+def test_login_required_lets_only_its_roles_in(guarded_app, people, role, status):
+    people.add("someone", role=role, agent_id=7 if role == "agent" else None)
+    client = guarded_app.test_client()
+    sign_in(client, "someone")
+    assert client.get("/test-qa-page").status_code == status
+
+
+def test_login_required_sends_strangers_to_sign_in_and_scripts_get_401(guarded_app):
+    client = guarded_app.test_client()
+    response = client.get("/test-qa-page?x=1")
+    assert response.status_code == 302 and response.headers["Location"] == "/signin?next=/test-qa-page?x%3D1"
+    assert client.get("/test-qa-page", headers={"Accept": "application/json"}).status_code == 401
+
+
+def test_login_required_refuses_posts_without_the_token(guarded_app, people):
+    people.add("lead", role="supervisor")
+    client = guarded_app.test_client()
+    sign_in(client, "lead")
+    assert client.post("/test-qa-page").status_code == 403
+    assert client.post("/test-qa-page", headers={"X-CSRF-Token": page_token(client)}).status_code == 200
+
+
+def test_page_scripts_use_the_api_with_the_session_and_the_csrf_header(people, client):
+    people.add("boss", role="admin")
+    sign_in(client, "boss")
+    assert client.get("/api/users").status_code == 200
+    body = {"login": "zhao.lei", "name": "赵磊", "password": "a long passphrase", "role": "qa"}
+    refused = client.post("/api/users", json=body)
+    assert refused.status_code == 403 and "security token" in refused.get_json()["error"]
+    created = client.post("/api/users", json=body, headers={"X-CSRF-Token": page_token(client)})
+    assert created.status_code == 201
+
+
+def test_a_session_gives_no_more_than_its_role_on_the_api(people, client):
+    people.add("agent7", role="agent", agent_id=7)
+    sign_in(client, "agent7")
+    assert client.get("/api/users").status_code == 403
+
+
+@pytest.mark.parametrize("role,principal_role", [("qa", "qa"), ("agent", None), ("admin", "admin")])
+def test_page_principal_for_pages_that_ask_in_one_place(guarded_app, people, role, principal_role):
+    from hotline.auth import page_principal
+
+    people.add("someone", role=role, agent_id=7 if role == "agent" else None)
+    client = guarded_app.test_client()
+    sign_in(client, "someone")
+    with client.application.test_request_context():
+        from flask import session
+
+        with client.session_transaction() as stored:
+            session.update(stored)
+        found = page_principal("qa", "supervisor")
+        assert (found.role if found else None) == principal_role
+
+
+def test_pages_cannot_be_framed_or_cached_after_sign_in(people, client):
+    people.add("li.na", role="qa")
+    signin = client.get("/signin")
+    assert signin.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in signin.headers[
+        "Content-Security-Policy"]
+    sign_in(client, "li.na")
+    assert client.get("/account").headers["Cache-Control"] == "no-store"

@@ -1,0 +1,204 @@
+"""The agent's shift in headless Chromium: sign in, go available, take a call, keep the ticket, wrap up,
+sign out; and the doors that must stay shut."""
+import re
+
+import pytest
+from flask import Blueprint
+from playwright.sync_api import expect
+
+from hotline.auth import login_required
+from hotline.sandbox import press
+from tests.desk.conftest import PASSWORD, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def sign_in_page(page, url: str, login: str, password: str = PASSWORD) -> None:
+    page.goto(url + "/signin")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def desk_phase(client, agent: int) -> str:
+    return client.get(f"/desk/agents/{agent}/state").get_json()["phase"]
+
+
+def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, switchboard, simulator, client):
+    agent = switchboard.agent("wang")
+    people.add("wang.fang", agent_id=agent, name="王芳")
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")  # the test's own eyes on the desk state, to pace the simulator
+    switchboard.customer("+8613800138000", "李", "ms", "李雪")
+    sign_in_page(page, live_server.url, "wang.fang")
+    expect(page).to_have_url(re.compile(r"/desk$"))
+    status = page.get_by_test_id("status")
+    expect(status).to_have_text("离线")
+
+    page.get_by_test_id("go-available").click()
+    expect(status).to_have_text("空闲")
+
+    # A known caller: the IVR greets her by title, she presses 1 (inquiry), routing rings Wang Fang.
+    simulator.agent("client:wang", answer_after_rings=2, talk_seconds=90)
+    call = simulator.call(from_="+8613800138000", inputs=[press("1")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "offered", limit=120)
+    expect(page.get_by_test_id("phase")).to_have_text("来电振铃中")
+    expect(page.get_by_test_id("pop-number")).to_have_text("*********8000")
+    expect(page.get_by_test_id("pop-customer")).to_have_text("李雪 (李女士)")
+    expect(page.get_by_test_id("pop-queue")).to_have_text("咨询")
+    expect(page.get_by_test_id("wrap-up")).to_be_hidden()
+    expect(page.get_by_test_id("pop-ivr")).to_contain_text("main “1” → 咨询")
+    expect(page.get_by_test_id("script-phrases")).to_contain_text("我是客服王芳")
+    expect(page.locator("body")).not_to_contain_text("+8613800138000")
+
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=60)
+    expect(page.get_by_test_id("phase")).to_have_text("通话中")
+    expect(page.get_by_test_id("pop-wait")).to_have_text("12 秒")  # two 6-second rings
+    number = page.get_by_test_id("ticket-number").inner_text()
+    assert number.startswith("GD")
+
+    page.get_by_test_id("ticket-priority").select_option("normal")
+    page.get_by_test_id("ticket-department").fill("网络部")
+    page.get_by_test_id("ticket-note").fill("客户宽带断线，已指导重启光猫，恢复正常。")
+    page.get_by_test_id("ticket-resolve").check()
+    page.get_by_test_id("ticket-summary").fill("重启光猫后恢复")
+    page.get_by_test_id("ticket-save").click()
+    expect(page.get_by_test_id("ticket-message")).to_have_text("已保存")
+    expect(page.get_by_test_id("ticket-status")).to_have_text("已解决")
+    expect(page.get_by_test_id("ticket-notes")).to_contain_text("已指导重启光猫")
+    expect(page.get_by_test_id("day-resolved")).to_have_text("1")
+
+    simulator.run()  # the 90-second conversation ends; the caller hangs up
+    assert call.status == "completed"
+    expect(page.get_by_test_id("phase")).to_have_text("话后整理")
+    expect(page.get_by_test_id("wrap-left")).to_have_text(re.compile(r"剩余 (2[0-9]|30) 秒"))  # queue: 30 s
+    expect(page.get_by_test_id("script-tabs").locator(".active")).to_have_text("总结与结束")
+    page.get_by_test_id("wrap-done").click()
+    expect(status).to_have_text("空闲")
+    expect(page.get_by_test_id("screen-pop")).to_be_hidden()
+    expect(page.get_by_test_id("day-answered")).to_have_text("1")
+    expect(page.get_by_test_id("day-aht")).to_have_text(re.compile(r"1:3[0-9]"))  # 90 s talk + wrap-up
+
+    page.get_by_test_id("signout").click()
+    expect(page).to_have_url(re.compile(r"/signin$"))
+    page.goto(live_server.url + "/desk")
+    expect(page).to_have_url(re.compile(r"/signin\?next=/desk$"))
+
+
+def test_missed_shows_a_button_to_come_back(live_server, page, people, switchboard, simulator, client):
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    sign_in_page(page, live_server.url, "wang.fang")
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    simulator.agent("client:wang", behaviour="no-answer")
+    simulator.call(from_="+8613800138000", inputs=[press("1"), press("1")])
+    status = lambda: client.get(f"/desk/agents/{agent}/state").get_json()["agent"]["status"]  # noqa: E731
+    assert simulator.run_until(lambda: status() == "missed", limit=180)
+    come_back = page.get_by_test_id("come-back")
+    expect(come_back).to_be_visible()
+    expect(page.get_by_test_id("day-missed")).to_have_text("1")
+    come_back.click()
+    # Back in rotation, the agent is offered the caller who has been waiting since the miss.
+    expect(page.get_by_test_id("status")).to_have_text("来电振铃")
+    expect(page.get_by_test_id("pop-number")).to_have_text("*********8000")
+    expect(come_back).to_be_hidden()
+
+
+def test_wrong_password_and_lock_out(live_server, page, people):
+    people.add("wang.fang", agent_id=3)
+    for _ in range(4):
+        sign_in_page(page, live_server.url, "wang.fang", "not my password")
+        expect(page.get_by_test_id("signin-error")).to_have_text("账号或密码错误。")
+    sign_in_page(page, live_server.url, "wang.fang", "not my password")
+    expect(page.get_by_test_id("signin-error")).to_contain_text("15分钟后再试")
+    sign_in_page(page, live_server.url, "wang.fang")
+    expect(page.get_by_test_id("signin-error")).to_contain_text("分钟后再试")
+    expect(page).to_have_url(re.compile(r"/signin$"))
+
+
+def test_posts_without_the_csrf_token_are_refused(live_server, page, people, switchboard):
+    agent = switchboard.agent("wang")
+    people.add("wang.fang", agent_id=agent)
+    sign_in_page(page, live_server.url, "wang.fang")
+    expect(page).to_have_url(re.compile(r"/desk$"))
+    # The browser sends the session cookie; without the page's token the change is refused.
+    refused = page.request.patch(f"{live_server.url}/api/agents/{agent}", data={"status": "available"})
+    assert refused.status == 403 and "security token" in refused.json()["error"]
+    signout = page.request.post(f"{live_server.url}/signout", form={"x": "1"})
+    assert signout.status == 403
+    page.reload()
+    expect(page.get_by_test_id("status")).to_have_text("离线")
+
+
+@pytest.fixture
+def qa_page(app):
+    """A QA page guarded the way the QA workspace is: login_required("qa", "supervisor")."""
+    pages = Blueprint("qa_stand_in", __name__)
+
+    @pages.get("/qa-review-stand-in")
+    @login_required("qa", "supervisor")
+    def review():
+        return "<h1>QA review</h1>"
+
+    app.register_blueprint(pages)
+    return "/qa-review-stand-in"
+
+
+def test_an_agent_cannot_open_another_desk_or_qa_pages(live_server, page, people, app, qa_page):
+    people.add("wang.fang", agent_id=3)
+    sign_in_page(page, live_server.url, "wang.fang")
+    expect(page).to_have_url(re.compile(r"/desk$"))
+    for path in ["/desk/agents/4", qa_page]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 403, path
+        expect(page.get_by_test_id("refused")).to_be_visible()
+    # The QA workspace's own pages: refused once they use login_required (docs/desk.md), and sent to
+    # a sign-in page by their token stopgap until then; never shown to an agent either way.
+    qa_paths = sorted({r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/qa") and "GET" in r.methods
+                       and "<" not in r.rule and "sign" not in r.rule and "static" not in r.rule})
+    for path in qa_paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 403 or re.search(r"/(signin|qa/sign-in)\?next=", page.url), path
+
+
+def test_the_desk_in_english_by_the_agents_choice(live_server, page, people, switchboard):
+    agent = switchboard.agent("jack")
+    people.add("jack", agent_id=agent)
+    sign_in_page(page, live_server.url, "jack")
+    expect(page.get_by_test_id("status")).to_have_text("离线")
+    page.get_by_test_id("language").select_option("en-US")
+    expect(page.get_by_test_id("status")).to_have_text("Offline")
+    expect(page.get_by_role("heading", name="My day")).to_be_visible()
+    expect(page.get_by_test_id("script-tabs").locator(".active")).to_have_text("Closing")
+
+
+def test_a_user_without_an_agent_record_is_told_so(live_server, page, people):
+    people.add("ghost", agent_id=999)
+    sign_in_page(page, live_server.url, "ghost")
+    expect(page.get_by_test_id("desk-error")).to_contain_text("999")
+
+
+def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, page, people, switchboard,
+                                                                   simulator, client, api):
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    sign_in_page(page, live_server.url, "wang.fang")
+    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
+    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    expect(page.get_by_test_id("phase")).to_have_text("通话中")
+    page.get_by_test_id("ticket-department").fill("网络部")
+    page.get_by_test_id("ticket-note").fill("光猫指示灯红色")
+    number = page.get_by_test_id("ticket-number").inner_text()
+    current = api.get(f"/api/tickets/{number}").get_json()
+    assert api.patch(f"/api/tickets/{number}", {"version": current["version"], "department": "客服部"}).status_code == 200
+    page.get_by_test_id("ticket-save").click()
+    expect(page.get_by_test_id("ticket-message")).to_have_text("工单已被他人修改，已重新加载，请再次保存。")
+    expect(page.get_by_test_id("ticket-department")).to_have_value("客服部")
+    expect(page.get_by_test_id("ticket-note")).to_have_value("光猫指示灯红色")
+    page.get_by_test_id("ticket-save").click()
+    expect(page.get_by_test_id("ticket-message")).to_have_text("已保存")
+    expect(page.get_by_test_id("ticket-notes")).to_contain_text("光猫指示灯红色")

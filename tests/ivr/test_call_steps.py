@@ -1,0 +1,95 @@
+"""Steps in the menu are buffered in Redis and reach the call's history when the caller leaves the
+menu, when the call ends, or from the periodic sweep: in order, with the time they happened."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hotline import db
+from hotline.models import Call, CallEvent
+from ivr.call_steps import PENDING_KEY, sweep_buffered_steps
+
+
+def stored_kinds(app, sid: str) -> list[tuple[str, str | None]]:
+    with app.app_context():
+        call = db.session().scalars(select(Call).where(Call.sid == sid)).one()
+        return [(e.kind, e.data.get("node") or e.data.get("status")) for e in call.events]
+
+
+def test_menu_steps_wait_in_redis_until_the_call_ends(app, caller, twilio, clock):
+    call = caller()
+    call.dial()
+    clock.advance(5)
+    call.press("1")
+    clock.advance(7)
+    call.press("5")
+    assert stored_kinds(app, call.sid) == [("status", "ringing"), ("incoming", "incoming")]
+    twilio.post("/voice/status", call.params(CallStatus="completed", CallDuration="20"))
+    with app.app_context():
+        call_row = db.session().scalars(select(Call).where(Call.sid == call.sid)).one()
+        events = [e for e in call_row.events if e.kind == "ivr"]
+        assert [(e.data["node"], e.data["input"]) for e in events] == [("language", "1"), ("main", "5")]
+        assert [int((e.at - call_row.created_at).total_seconds()) for e in events] == [5, 12]
+        assert call_row.language == "zh-CN"
+        from hotline.redis_client import get_redis
+
+        assert get_redis().zscore(PENDING_KEY, call.sid) is None
+
+
+def test_leaving_the_menu_writes_the_whole_path_before_routing_hears_of_it(app, caller, announced):
+    seen: list[list[str]] = []
+
+    def on_routed(sender, call_sid, **_):
+        session = db.session()
+        call_id = session.scalar(select(Call.id).where(Call.sid == call_sid))
+        seen.append([d.get("node") for d in session.scalars(
+            select(CallEvent.data).where(CallEvent.call_id == call_id, CallEvent.kind == "ivr"))])
+
+    from hotline import signals
+
+    signals.call_routed.connect(on_routed, sender=app, weak=False)
+    try:
+        call = caller()
+        call.dial()
+        call.press("2")
+        call.press("5")
+        call.press("2")
+    finally:
+        signals.call_routed.disconnect(on_routed, sender=app)
+    assert seen == [["language", "main", "aftersales"]]
+
+
+def test_the_sweep_moves_steps_of_calls_whose_end_never_came(app, caller, clock):
+    call = caller()
+    call.dial()
+    call.press("1")
+    with app.app_context():
+        assert sweep_buffered_steps() == 0  # younger than a minute: the call may still be in the menu
+        clock.advance(61)
+        assert sweep_buffered_steps() == 1
+    assert ("ivr", "language") in stored_kinds(app, call.sid)
+
+
+def test_the_sweep_is_a_periodic_job(app):
+    names = [job.name for job in app.extensions["hotline.periodic"]]
+    assert "ivr-sweep-buffered-steps" in names
+
+
+def test_without_redis_steps_go_straight_to_the_database(app, caller):
+    """A Redis outage slows the menu down but never stops it (a real client to a closed port)."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    call = caller()
+    call.dial()
+    working = app.extensions["hotline.redis"]
+    app.extensions["hotline.redis"] = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,
+                                                  retry=Retry(NoBackoff(), 0))
+    try:
+        twiml = call.press("2")
+        assert "How can I help you" in twiml.said()
+        twiml = call.press("5")
+        assert "To hear the status of a ticket" in twiml.said()
+    finally:
+        app.extensions["hotline.redis"] = working
+    assert [k for k in stored_kinds(app, call.sid) if k[0] == "ivr"] == [("ivr", "language"), ("ivr", "main")]

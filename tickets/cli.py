@@ -1,0 +1,32 @@
+"""`hotline tickets ...`: check an SMS templates file before it goes live; run the SLA sweep now."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+tickets_cli = AppGroup("tickets", help="Tickets: SMS templates and the SLA sweep.")
+
+
+@tickets_cli.command("check-templates")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def check_templates(path: Path | None) -> None:
+    """Validate an SMS templates file (default: the shipped tickets/sms_templates.yaml)."""
+    from tickets.sms_wording import TemplateError, load_templates
+
+    try:
+        templates = load_templates(path)
+    except TemplateError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"ok: {len(templates.texts)} texts")
+
+
+@tickets_cli.command("sweep")
+@with_appcontext
+def sweep() -> None:
+    """Flag at-risk and breached tickets now (the scheduler does this every minute)."""
+    from tickets.sweep import sweep_sla
+
+    result = sweep_sla()
+    click.echo(", ".join(f"{key} {value}" for key, value in result.items()))

@@ -1,0 +1,28 @@
+"""Keeping who answered a call and which queue it came through, for QA search (from signals)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hotline import db
+from transcription.models import CallFacts
+
+
+def _facts(call_sid: str) -> CallFacts:
+    session = db.session()
+    facts = session.scalars(select(CallFacts).where(CallFacts.call_sid == call_sid)).first()
+    if facts is None:
+        facts = CallFacts(call_sid=call_sid)
+        session.add(facts)
+    return facts
+
+
+def remember_agent(app, call_sid: str, agent_id: int | None = None, **_: object) -> None:
+    # Receivers run in the sender's session; the sender commits.
+    _facts(call_sid).agent_id = agent_id
+    db.session().flush()
+
+
+def remember_route(app, call_sid: str, category: str | None = None, language: str | None = None, **_: object) -> None:
+    facts = _facts(call_sid)
+    facts.queue, facts.language = category or facts.queue, language or facts.language
+    db.session().flush()

@@ -1,0 +1,108 @@
+"""The transcription job: stored recording -> Vosk per channel -> turns -> redaction -> QA analysis.
+
+Runs on the `transcription` queue in RQ's forking worker: the Vosk model is loaded in the parent
+(worker_preload) and each job decodes in a child, so a crash in Kaldi kills only that child.
+Bad input never loops: it marks the transcript `failed` with a reason and returns normally. A job
+whose child dies is retried once; the last attempt marks itself failed *before* decoding so that a
+second crash still leaves an explanation behind.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import time
+import wave
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hotline import db
+from hotline.models import Call
+from hotline.signals import transcript_ready
+from recordings.download import stored_file
+from recordings.models import Recording
+from recordings.storage import UnsafePath
+from recordings.wavinfo import BadAudio, WavInfo, read_wav_info
+from transcription.assessment import assess_transcript, current_rules
+from transcription.engine import ModelMissing, decode_utterances, load_model, model_path_for, split_channels
+from transcription.turns import build_turns
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 2
+DIED_REASON = ("the decoder stopped without finishing twice (the worker process died, e.g. a Kaldi crash "
+               "or running out of memory); check the audio with `hotline transcribe FILE` and the worker log")
+
+
+def transcribe_audio(data: bytes, model, labels: list[str], language: str | None) -> tuple[list[dict], WavInfo]:
+    """Decode each channel separately at the file's own sample rate (read from its header)."""
+    info = read_wav_info(data)
+    with wave.open(io.BytesIO(data)) as wav:  # the data chunk, wherever other chunks put it
+        pcm = wav.readframes(info.frames)
+    channels = [decode_utterances(model, mono, info.sample_rate) for mono in split_channels(pcm, info.channels)]
+    return build_turns(channels, labels, language), info
+
+
+def transcript_for(recording: Recording):
+    from transcription.models import Transcript
+
+    session = db.session()
+    transcript = session.scalars(select(Transcript).where(Transcript.recording_id == recording.id)).first()
+    if transcript is None:
+        call = session.scalars(select(Call).where(Call.sid == recording.call_sid)).first()
+        language = (call.language if call else None) or current_app.config["HOTLINE_SETTINGS"].default_language
+        transcript = Transcript(recording_id=recording.id, call_sid=recording.call_sid, language=language,
+                                status="queued", turns=[], text="", redactions=[], categories="", flags="")
+        session.add(transcript)
+        try:
+            session.commit()
+        except IntegrityError:  # a second job for the same recording got there first
+            session.rollback()
+            transcript = session.scalars(select(Transcript).where(Transcript.recording_id == recording.id)).one()
+    return transcript
+
+
+def transcribe_recording(recording_id: int) -> str:
+    session = db.session()
+    recording = session.get(Recording, recording_id)
+    if recording is None or recording.status != "stored":
+        return "no stored recording"
+    transcript = transcript_for(recording)
+    if transcript.status == "done":
+        return "done"
+    transcript.attempts += 1
+    last = transcript.attempts >= MAX_ATTEMPTS
+    transcript.status = "failed" if last else "running"
+    transcript.failure_reason = DIED_REASON if last else "decoding (interrupted if this stays)"
+    session.commit()
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    try:
+        model_path = model_path_for(settings.vosk_models, settings.vosk_model_path, transcript.language)
+        model = load_model(model_path)
+        data = stored_file(recording).read_bytes()
+        started = time.perf_counter()
+        turns, info = transcribe_audio(data, model, current_rules()["channels"], transcript.language)
+        transcript.decode_seconds = round(time.perf_counter() - started, 3)
+    except (ModelMissing, BadAudio) as exc:
+        return _fail(transcript, str(exc))
+    except UnsafePath:
+        return _fail(transcript, "the recording's stored path is outside RECORDINGS_DIR; it was not read")
+    except FileNotFoundError:
+        return _fail(transcript, f"the audio file is missing from RECORDINGS_DIR ({recording.path}); "
+                                 "it may have been purged or moved")
+    transcript.model, transcript.audio_seconds = str(model_path), round(info.seconds, 3)
+    assess_transcript(transcript, turns, info.seconds)
+    transcript.status, transcript.failure_reason = "done", None
+    session.commit()
+    log.info("transcribed recording %s: %d turns, %.1f s audio in %.1f s", recording.sid, len(turns),
+             info.seconds, transcript.decode_seconds)
+    transcript_ready.send(current_app._get_current_object(), call_sid=transcript.call_sid,
+                          transcript_id=transcript.id)
+    return "done"
+
+
+def _fail(transcript, reason: str) -> str:
+    transcript.status, transcript.failure_reason = "failed", reason
+    db.session().commit()
+    log.error("transcript of call %s failed: %s", transcript.call_sid, reason)
+    return "failed"

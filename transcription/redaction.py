@@ -1,0 +1,90 @@
+"""Redacting spoken card, ID and phone numbers from a transcript's words. Pure.
+
+A run of consecutive number words ("一三八 零零一三" / "one three eight" / "6222 0202") is counted
+in digits and classified by the rules in qa_rules.yaml (context said just before it, then length).
+The run becomes one word carrying the label, with the run's start and end, so the player still
+seeks to where the number was said.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from transcription.turns import joiner
+
+DIGIT_CHARS = set("0123456789零〇一二三四五六七八九幺两")
+DIGIT_WORDS = {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "x"}
+
+
+def digits_in(word: str) -> int:
+    """How many digits a word speaks (0 if it is not purely a number)."""
+    token = word.strip().lower().replace("-", "")
+    if not token:
+        return 0
+    if token in DIGIT_WORDS:
+        return 1
+    if all(ch in DIGIT_CHARS for ch in token):
+        return len(token)
+    # An ID number can end in X (身份证 check digit).
+    if token[:-1] and token[-1] == "x" and all(ch in DIGIT_CHARS for ch in token[:-1]):
+        return len(token)
+    return 0
+
+
+def _label(rule: dict[str, Any], language: str | None) -> str:
+    label = rule.get("label") or f"[{rule['name']}]"
+    if isinstance(label, dict):
+        return label.get(language or "", next(iter(label.values())))
+    return label
+
+
+def classify(digits: int, context: str, rules: list[dict[str, Any]]) -> dict[str, Any] | None:
+    context = context.lower()
+    for rule in rules:
+        low, high = rule["digits"]
+        if low <= digits <= high and any(c.lower() in context for c in rule.get("context") or []):
+            return rule
+    for rule in rules:
+        low, high = rule["digits"]
+        if low <= digits <= high:
+            return rule
+    return None
+
+
+def redact_turn(turn: dict[str, Any], config: dict[str, Any], language: str | None) -> tuple[dict[str, Any], list[dict]]:
+    rules = config.get("rules") or []
+    min_digits = int(config.get("min_digits", 6))
+    words, out, found = turn.get("words") or [], [], []
+    i = 0
+    while i < len(words):
+        j, count = i, 0
+        while j < len(words) and digits_in(words[j]["w"]):
+            count += digits_in(words[j]["w"])
+            j += 1
+        if j > i and count >= min_digits:
+            context = joiner(language).join(w["w"] for w in words[max(0, i - 6):i])
+            rule = classify(count, context, rules)
+            name = rule["name"] if rule else "number"
+            label = _label(rule, language) if rule else "[number]"
+            out.append({"w": label, "start": words[i]["start"], "end": words[j - 1]["end"],
+                        "conf": min(w["conf"] for w in words[i:j]), "redacted": name})
+            found.append({"kind": name, "at": words[i]["start"], "digits": count, "speaker": turn["speaker"]})
+            i = j
+        else:
+            out.extend(words[i:max(j, i + 1)])
+            i = max(j, i + 1)
+    redacted = copy.deepcopy(turn)
+    if found:
+        redacted["words"] = out
+        redacted["text"] = joiner(language).join(w["w"] for w in out)
+    return redacted, found
+
+
+def redact_turns(turns: list[dict[str, Any]], config: dict[str, Any], language: str | None):
+    """(redacted turns, what was redacted and when)."""
+    result, found = [], []
+    for turn in turns:
+        redacted, hits = redact_turn(turn, config, language)
+        result.append(redacted)
+        found.extend(hits)
+    return result, found

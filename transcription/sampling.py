@@ -1,0 +1,25 @@
+"""Which calls go to the review queue, by the rules in qa_rules.yaml `review_sampling`. Pure.
+
+Every call in an `always_categories` category, every call scoring under `score_below`, and a
+`random_share` of the rest. The random draw is derived from the CallSid, so re-running analysis on a
+call never flips its place in or out of the queue.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+
+def sample_draw(call_sid: str) -> float:
+    return int(hashlib.sha256(call_sid.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
+def review_reason(call_sid: str, categories: list[str], score: float | None, sampling: dict[str, Any]) -> str | None:
+    for category in sampling.get("always_categories") or []:
+        if category in categories:
+            return category
+    if score is not None and score < float(sampling.get("score_below", 0)):
+        return "low_score"
+    if sample_draw(call_sid) < float(sampling.get("random_share", 0)):
+        return "random_sample"
+    return None
