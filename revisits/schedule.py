@@ -33,7 +33,8 @@ def calling_hours(timezone: str) -> CallingHours:
 
 
 def job_id(revisit: Revisit, attempt: int) -> str:
-    ticket = str(revisit.ticket_id) if revisit.round == 1 else f"{revisit.ticket_id}.{revisit.round}"
+    # RQ allows letters, digits, "-" and "_" in job ids.
+    ticket = str(revisit.ticket_id) if revisit.round == 1 else f"{revisit.ticket_id}_{revisit.round}"
     return f"revisit-{ticket}-{attempt}"
 
 
