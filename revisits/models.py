@@ -65,10 +65,6 @@ class Revisit(Base):
     attempt_log: Mapped[list["RevisitAttempt"]] = relationship(
         back_populates="revisit", order_by="RevisitAttempt.attempt", cascade="all, delete-orphan")
 
-    @property
-    def is_sms_attempt_next(self) -> bool:
-        return self.attempts >= self.call_attempts
-
     def to_dict(self) -> dict:
         return {
             "id": self.id, "ticket_id": self.ticket_id, "ticket_number": self.ticket_number,

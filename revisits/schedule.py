@@ -86,7 +86,7 @@ def schedule_next_attempt(session: Session, revisit: Revisit, attempt: int, outc
     attempts = attempt
     due: datetime | None = None
     if attempt < revisit.call_attempts:
-        due = retry_time(moment, revisit.deadline_at, hours, settings.revisit_retry_minutes, attempt)
+        due = retry_time(moment, revisit.deadline_at, hours, settings.revisit_retry_minutes)
     if due is None and attempt <= revisit.call_attempts:
         # No call left (or none fits before the deadline): the SMS survey is next.
         attempts = revisit.call_attempts
