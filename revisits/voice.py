@@ -1,7 +1,8 @@
 """The revisit call's TwiML: POST /revisits/voice/{answer,solved,score,status}?revisit=<id>&attempt=<n>.
 
 The call's whole state is the revisit row and the query string, so any web process can serve
-any step. A wrong key or silence asks again (up to three times); nobody is hung up on for it.
+any step. A wrong key or silence asks again; after three wrong keys a person is put through to
+an agent rather than hung up on; after three silences the call ends with a goodbye.
 """
 from __future__ import annotations
 
@@ -68,7 +69,9 @@ def answer():
     return twiml_response(_ask(response, revisit, "solved", ("ask_solved",), 0))
 
 
-def _retry_or_goodbye(revisit, step: str, entries: tuple[str, ...], tries: int, problem: str):
+def _retry_or_goodbye(session, revisit, step: str, entries: tuple[str, ...], tries: int, problem: str):
+    if tries >= MAX_TRIES and problem == "invalid_key":
+        return _to_agent(session, revisit)
     response = VoiceResponse()
     if tries >= MAX_TRIES:
         _say(response, revisit, "goodbye_no_answer")
@@ -96,11 +99,11 @@ def solved():
     tries = request.args.get("tries", 0, type=int)
     digits = request.form.get("Digits")
     if digits is None:
-        return _retry_or_goodbye(revisit, "solved", ("ask_solved",), tries, "no_input")
+        return _retry_or_goodbye(session, revisit, "solved", ("ask_solved",), tries, "no_input")
     if digits == "0":
         return _to_agent(session, revisit)
     if digits not in ("1", "2"):
-        return _retry_or_goodbye(revisit, "solved", ("ask_solved",), tries + 1, "invalid_key")
+        return _retry_or_goodbye(session, revisit, "solved", ("ask_solved",), tries + 1, "invalid_key")
     outcomes.record_solved(session, revisit, digits == "1")
     response = VoiceResponse()
     if digits == "2":
@@ -117,11 +120,11 @@ def score():
     tries = request.args.get("tries", 0, type=int)
     digits = request.form.get("Digits")
     if digits is None:
-        return _retry_or_goodbye(revisit, "score", ("ask_score",), tries, "no_input")
+        return _retry_or_goodbye(session, revisit, "score", ("ask_score",), tries, "no_input")
     if digits == "0":
         return _to_agent(session, revisit)
     if digits not in ("1", "2", "3", "4", "5"):
-        return _retry_or_goodbye(revisit, "score", ("ask_score",), tries + 1, "invalid_key")
+        return _retry_or_goodbye(session, revisit, "score", ("ask_score",), tries + 1, "invalid_key")
     outcomes.record_score(session, revisit, int(digits), "call")
     response = VoiceResponse()
     _say(response, revisit, "thanks")
