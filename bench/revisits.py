@@ -5,7 +5,7 @@
 Resolves N real tickets (through the tickets area, so every revisit starts from its
 ticket_resolved signal), starts `--workers` RQ worker processes on the `outbound` queue (with RQ's
 scheduler), and waits until every revisit has dialed. By default each worker runs jobs in its own
-process (RQ's SimpleWorker model: the outbound queue is network I/O, nothing native to isolate);
+process (`hotline worker --in-process`: the outbound queue is network I/O, nothing native to isolate);
 `--fork` uses `hotline worker`, which forks a work horse per job like every other queue. It then checks the sandbox, which records
 every REST call the workers made:
 
@@ -71,25 +71,6 @@ def resolve_tickets(app, count: int) -> None:
             outbox.release(session)
 
 
-def serve_worker() -> None:
-    """One outbound worker that runs jobs in its own process, inside the app (no fork per job)."""
-    from rq.worker import SimpleWorker
-
-    from hotline.jobs import get_queue
-
-    class InProcessWorker(SimpleWorker):
-        def perform_job(self, job, queue, execution):  # type: ignore[override]
-            with app.app_context():
-                return super().perform_job(job, queue, execution)
-
-    app = create_app()
-    for hook in app.extensions.get("hotline.worker_preload", []):
-        hook(app)
-    with app.app_context():
-        queue = get_queue("outbound")
-    InProcessWorker([queue], connection=queue.connection).work(with_scheduler=True, logging_level="WARNING")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=10_000)
@@ -97,11 +78,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--fork", action="store_true", help="use `hotline worker` (a forked work horse per job)")
-    parser.add_argument("--serve-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_worker:
-        serve_worker()
-        return 0
 
     database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1/hotline_revisits")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -126,8 +103,9 @@ def main() -> int:
           f"{'forking' if args.fork else 'in-process'} workers at a cap of {args.rate:g} calls/s")
 
     worker_env = dict(os.environ, **env, TWILIO_API_URL=sandbox_url, PYTHONPATH=str(ROOT))
-    command = ([sys.executable, "-m", "hotline.cli", "worker", "-q", "outbound", "--with-scheduler"] if args.fork
-               else [sys.executable, str(Path(__file__).resolve()), "--serve-worker"])
+    command = [sys.executable, "-m", "hotline.cli", "worker", "-q", "outbound", "--with-scheduler"]
+    if not args.fork:
+        command.append("--in-process")
     workers = [subprocess.Popen(command, env=worker_env, cwd=ROOT, start_new_session=True)
                for _ in range(args.workers)]
     from revisits.models import Revisit, RevisitAttempt
