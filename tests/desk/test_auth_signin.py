@@ -3,7 +3,7 @@ import pytest
 from flask import Blueprint
 
 from hotline.auth import login_required
-from tests.desk.conftest import PASSWORD, page_token, sign_in
+from tests.conftest import PASSWORD, page_token, sign_in
 
 
 def test_signin_sets_an_httponly_samesite_cookie_and_lands_on_the_account_page(people, client):
