@@ -37,6 +37,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from hotline import create_app, db  # noqa: E402
 from hotline.clock import FrozenClock  # noqa: E402
 from hotline.migrate import upgrade  # noqa: E402
+from hotline.redis_client import embedded_redis_url
 from hotline.settings import Settings  # noqa: E402
 
 
@@ -80,9 +81,10 @@ def main() -> int:
     parser.add_argument("--fork", action="store_true", help="use `hotline worker` (a forked work horse per job)")
     args = parser.parse_args()
 
-    database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1/hotline_revisits")
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/6")
+    # The run wipes its database and Redis: without DATABASE_URL/REDIS_URL it uses throwaway ones.
     instance = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite3'}"
+    redis_url = os.environ.get("REDIS_URL") or embedded_redis_url(instance / "redis")
     env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "HOTLINE_INSTANCE_DIR": str(instance),
            "TELEPHONY": "sandbox", "CALLING_HOURS": "00:00-24:00", "OUTBOUND_CALLS_PER_SECOND": str(args.rate),
            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "warning"), "PUBLIC_BASE_URL": "http://127.0.0.1:9"}
