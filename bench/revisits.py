@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from hotline import create_app, db  # noqa: E402
 from hotline.clock import FrozenClock  # noqa: E402
 from hotline.migrate import upgrade  # noqa: E402
-from hotline.redis_client import embedded_redis_url
+from hotline.redis_client import embedded_redis_url  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 
 

@@ -13,8 +13,8 @@ The Redis database given is cleared of routing keys: use a scratch database.
 from __future__ import annotations
 
 import argparse
-import os
 import multiprocessing
+import os
 import random
 import statistics
 import sys
