@@ -90,20 +90,29 @@ def _to_agent(session, revisit):
     return twiml_response(response)
 
 
-@bp.post("/voice/solved")
-@twilio_webhook
-def solved():
+def _read_key(step: str, prompts: tuple[str, ...], valid: str):
+    """(session, revisit, key, None) for a valid key, or (..., None, TwiML) that asks again, hands
+    the customer to an agent (0) or answers a stale request."""
     session, revisit = _revisit()
     if revisit is None or revisit.state not in ("answered", "completed"):
-        return _stale()
+        return session, revisit, None, _stale()
     tries = request.args.get("tries", 0, type=int)
     digits = request.form.get("Digits")
     if digits is None:
-        return _retry_or_goodbye(session, revisit, "solved", ("ask_solved",), tries, "no_input")
+        return session, revisit, None, _retry_or_goodbye(session, revisit, step, prompts, tries, "no_input")
     if digits == "0":
-        return _to_agent(session, revisit)
-    if digits not in ("1", "2"):
-        return _retry_or_goodbye(session, revisit, "solved", ("ask_solved",), tries + 1, "invalid_key")
+        return session, revisit, None, _to_agent(session, revisit)
+    if len(digits) != 1 or digits not in valid:
+        return session, revisit, None, _retry_or_goodbye(session, revisit, step, prompts, tries + 1, "invalid_key")
+    return session, revisit, digits, None
+
+
+@bp.post("/voice/solved")
+@twilio_webhook
+def solved():
+    session, revisit, digits, answer = _read_key("solved", ("ask_solved",), "12")
+    if answer is not None:
+        return answer
     outcomes.record_solved(session, revisit, digits == "1")
     response = VoiceResponse()
     if digits == "2":
@@ -114,17 +123,9 @@ def solved():
 @bp.post("/voice/score")
 @twilio_webhook
 def score():
-    session, revisit = _revisit()
-    if revisit is None or revisit.state not in ("answered", "completed"):
-        return _stale()
-    tries = request.args.get("tries", 0, type=int)
-    digits = request.form.get("Digits")
-    if digits is None:
-        return _retry_or_goodbye(session, revisit, "score", ("ask_score",), tries, "no_input")
-    if digits == "0":
-        return _to_agent(session, revisit)
-    if digits not in ("1", "2", "3", "4", "5"):
-        return _retry_or_goodbye(session, revisit, "score", ("ask_score",), tries + 1, "invalid_key")
+    session, revisit, digits, answer = _read_key("score", ("ask_score",), "12345")
+    if answer is not None:
+        return answer
     outcomes.record_score(session, revisit, int(digits), "call")
     response = VoiceResponse()
     _say(response, revisit, "thanks")
