@@ -15,16 +15,17 @@ bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
 
 
-@bp.post("/status")
-@twilio_webhook
-def status_callback():
-    sid = request.form.get("CallSid", "")
-    status = request.form.get("CallStatus", "")
-    if not sid:
-        return "CallSid is required\n", 400
+def track_call_status(form) -> bool:
+    """Apply one status callback to its Call (idempotent, forward only) and announce a call's end.
+
+    Returns whether the status moved. Any webhook receiving status callbacks (ours, or an area's
+    own StatusCallback for outbound calls) goes through here, so calls are counted once.
+    """
+    sid = form["CallSid"]
+    status = form.get("CallStatus", "")
     session = db.session()
-    call = ensure_call(session, sid, request.form, apply_call_status=False)
-    changed = apply_status(session, call, status, request.form)
+    call = ensure_call(session, sid, form, apply_call_status=False)
+    changed = apply_status(session, call, status, form)
     session.commit()
     if changed:
         CALLS_BY_STATUS.labels(status).inc()
@@ -32,4 +33,13 @@ def status_callback():
         if status in FINAL_CALL_STATUSES:
             signals.call_ended.send(current_app._get_current_object(), call_sid=sid, status=status)
             session.commit()
+    return changed
+
+
+@bp.post("/status")
+@twilio_webhook
+def status_callback():
+    if not request.form.get("CallSid"):
+        return "CallSid is required\n", 400
+    track_call_status(request.form)
     return "", 204

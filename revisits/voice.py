@@ -6,13 +6,14 @@ an agent rather than hung up on; after three silences the call ends with a goodb
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import db, signals
-from hotline.calls import apply_status, ensure_call, record_event
+from hotline import db
+from hotline.calls import ensure_call, record_event
 from hotline.models import FINAL_CALL_STATUSES
 from hotline.twiml import say_kwargs, twiml_response
+from hotline.voice import track_call_status
 from hotline.webhooks import public_url_for, twilio_webhook
 from revisits import outcomes
 from revisits.texts import survey_values
@@ -136,17 +137,11 @@ def score():
 @bp.post("/voice/status")
 @twilio_webhook
 def call_status():
-    sid = request.form.get("CallSid", "")
-    status = request.form.get("CallStatus", "")
-    if not sid:
+    if not request.form.get("CallSid"):
         return "CallSid is required\n", 400
+    track_call_status(request.form)
+    status = request.form.get("CallStatus", "")
     session, revisit = _revisit()
-    call = ensure_call(session, sid, request.form, apply_call_status=False)
-    changed = apply_status(session, call, status, request.form)
-    session.commit()
-    if changed and status in FINAL_CALL_STATUSES:
-        signals.call_ended.send(current_app._get_current_object(), call_sid=sid, status=status)
-        session.commit()
     if revisit is not None and status in FINAL_CALL_STATUSES:
         outcomes.record_call_end(session, revisit, status)
     return "", 204

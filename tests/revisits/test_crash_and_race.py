@@ -13,7 +13,7 @@ from pathlib import Path
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 
-from hotline import db, jobs
+from hotline import jobs
 from hotline.jobs import run_burst
 from hotline.redis_client import get_redis
 from hotline.sandbox import press
