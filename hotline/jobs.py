@@ -123,6 +123,27 @@ def make_worker(app: Flask, queues: tuple[str, ...] = QUEUES, *, in_process: boo
     return worker
 
 
+def enqueue_due_jobs(app: Flask, queues: tuple[str, ...] = QUEUES) -> int:
+    """Move scheduled jobs whose time has come on the app's clock into their queues.
+
+    What RQ's scheduler does on the wall clock; tests and simulations that run on a virtual clock
+    call this instead. Returns how many jobs were moved.
+    """
+    from hotline.clock import get_clock
+
+    moved = 0
+    with app.app_context():
+        due_by = int(get_clock().now().timestamp())
+        for name in queues:
+            queue = get_queue(name)
+            for job_id in queue.scheduled_job_registry.get_jobs_to_schedule(due_by):
+                job = queue.fetch_job(job_id)
+                if job is not None:
+                    queue.enqueue_job(job)
+                    moved += 1
+    return moved
+
+
 def run_burst(app: Flask, queues: tuple[str, ...] = QUEUES) -> bool:
     """Run every job waiting in `queues`, then return (used by tests and `hotline worker --burst`)."""
     return make_worker(app, queues).work(burst=True, logging_level="WARNING")

@@ -53,3 +53,18 @@ def test_transcription_is_never_run_in_process(app):
 
     with pytest.raises(ValueError, match="transcription queue needs the forking worker"):
         make_worker(app, ("transcription",), in_process=True)
+
+
+def test_scheduled_jobs_run_when_the_app_clock_reaches_them(app, clock):
+    from datetime import timedelta
+
+    from hotline.jobs import enqueue_due_jobs
+
+    with app.app_context():
+        job = enqueue("tests.hotline.jobs_for_tests.store_message", "later", at=clock.now() + timedelta(minutes=5))
+    assert enqueue_due_jobs(app, ("default",)) == 0
+    clock.advance(minutes=5)
+    assert enqueue_due_jobs(app, ("default",)) == 1
+    run_burst(app, ("default",))
+    with app.app_context():
+        assert job.get_status(refresh=True) == "finished"

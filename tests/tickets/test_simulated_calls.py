@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from hotline import db
-from hotline.jobs import get_queue, run_burst
+from hotline.jobs import enqueue_due_jobs, run_burst
 from hotline.sandbox import press
 
 CALLER = "+8613800138000"
@@ -24,10 +24,7 @@ def _known_caller(app) -> None:
 def _run_due_jobs(app, clock) -> None:
     """What the RQ scheduler does when the clock passes a job's time (alice's wrap-up ending), then a
     real worker runs them."""
-    with app.app_context():
-        queue = get_queue("default")
-        for job_id in queue.scheduled_job_registry.get_jobs_to_schedule(int(clock.now().timestamp())):
-            queue.enqueue_job(queue.fetch_job(job_id))
+    enqueue_due_jobs(app, ("default",))
     run_burst(app, ("default",))
 
 
