@@ -1,26 +1,3 @@
-from __future__ import annotations
-
-import dataclasses
-
-import pytest
-
-from tests.recordings.sandbox_media import SandboxMedia
-from tests.recordings.speech import CALL_LINES, MODEL_PATH, build_call
-
-
-@pytest.fixture(scope="session")
-def call_audio(tmp_path_factory):
-    """(path, spoken segments) of a short two-speaker call; synthesised once per session."""
-    return build_call(CALL_LINES, tmp_path_factory.mktemp("speech"))
-
-
-@pytest.fixture
-def settings(settings):
-    return dataclasses.replace(settings, vosk_model_path=MODEL_PATH)
-
-
-@pytest.fixture
-def media(app, settings):
-    from hotline.sandbox.server import ensure_sandbox
-
-    return SandboxMedia(ensure_sandbox(settings, app), settings.twilio_account_sid)
+"""Transcription tests use the same synthesised call audio, model setting and sandbox media as
+the recordings tests."""
+from tests.recordings.conftest import call_audio, media, settings  # noqa: F401  (fixtures)
