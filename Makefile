@@ -35,7 +35,8 @@ test-once: $(STAMP)
 
 ## Benchmarks (outside `make test`); each prints ratios measured side by side in one run.
 bench: $(STAMP)
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit $$?; done
+	@# PYTHONSAFEPATH: a script's own folder must not shadow the packages (bench/revisits.py vs revisits/).
+	@for script in bench/*.py; do echo "== $$script"; PYTHONSAFEPATH=1 $(PY) $$script || exit $$?; done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,10 +1,12 @@
 """Revisit benchmark: N resolved tickets through two RQ workers against the sandbox.
 
-    PYTHONPATH=. python bench/revisits.py [--tickets 10000] [--rate 20] [--workers 2]
+    PYTHONPATH=. python bench/revisits.py [--tickets 10000] [--rate 20] [--workers 2] [--fork]
 
 Resolves N real tickets (through the tickets area, so every revisit starts from its
-ticket_resolved signal), starts `--workers` `hotline worker -q outbound --with-scheduler`
-processes, and waits until every revisit has dialed. It then checks the sandbox, which records
+ticket_resolved signal), starts `--workers` RQ worker processes on the `outbound` queue (with RQ's
+scheduler), and waits until every revisit has dialed. By default each worker runs jobs in its own
+process (`hotline worker --in-process`: the outbound queue is network I/O, nothing native to isolate);
+`--fork` uses `hotline worker`, which forks a work horse per job like every other queue. It then checks the sandbox, which records
 every REST call the workers made:
 
 - lost: revisits that never dialed (must be 0);
@@ -35,6 +37,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from hotline import create_app, db  # noqa: E402
 from hotline.clock import FrozenClock  # noqa: E402
 from hotline.migrate import upgrade  # noqa: E402
+from hotline.redis_client import embedded_redis_url  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 
 
@@ -75,14 +78,16 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=20.0, help="OUTBOUND_CALLS_PER_SECOND for the run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument("--fork", action="store_true", help="use `hotline worker` (a forked work horse per job)")
     args = parser.parse_args()
 
-    database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1/hotline_revisits")
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/6")
+    # The run wipes its database and Redis: without DATABASE_URL/REDIS_URL it uses throwaway ones.
     instance = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite3'}"
+    redis_url = os.environ.get("REDIS_URL") or embedded_redis_url(instance / "redis")
     env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "HOTLINE_INSTANCE_DIR": str(instance),
            "TELEPHONY": "sandbox", "CALLING_HOURS": "00:00-24:00", "OUTBOUND_CALLS_PER_SECOND": str(args.rate),
-           "LOG_LEVEL": "warning", "PUBLIC_BASE_URL": "http://127.0.0.1:9"}
+           "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "warning"), "PUBLIC_BASE_URL": "http://127.0.0.1:9"}
     settings = Settings.from_env(env, dotenv=Path("/nonexistent"))
     reset(settings.database_url, redis_url)
 
@@ -96,12 +101,15 @@ def main() -> int:
     sandbox = app.extensions["hotline.sandbox"]
     began = time.monotonic()
     resolve_tickets(app, args.tickets)
-    print(f"resolved {args.tickets} tickets in {time.monotonic() - began:.1f} s; starting {args.workers} workers "
-          f"at a cap of {args.rate:g} calls/s")
+    print(f"resolved {args.tickets} tickets in {time.monotonic() - began:.1f} s; starting {args.workers} "
+          f"{'forking' if args.fork else 'in-process'} workers at a cap of {args.rate:g} calls/s")
 
     worker_env = dict(os.environ, **env, TWILIO_API_URL=sandbox_url, PYTHONPATH=str(ROOT))
-    workers = [subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "-q", "outbound", "--with-scheduler"],
-                                env=worker_env, cwd=ROOT, start_new_session=True) for _ in range(args.workers)]
+    command = [sys.executable, "-m", "hotline.cli", "worker", "-q", "outbound", "--with-scheduler"]
+    if not args.fork:
+        command.append("--in-process")
+    workers = [subprocess.Popen(command, env=worker_env, cwd=ROOT, start_new_session=True)
+               for _ in range(args.workers)]
     from revisits.models import Revisit, RevisitAttempt
 
     try:

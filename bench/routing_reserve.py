@@ -1,6 +1,6 @@
 """Reservation speed and safety against a real Redis.
 
-    PYTHONPATH=. python bench/routing_reserve.py [--redis redis://127.0.0.1:6379/3]
+    PYTHONPATH=. python bench/routing_reserve.py [--redis REDIS_URL]
 
 1. Latency: 5,000 agents (random skills, levels, languages) and 2,000 callers waiting; the time
    of one reservation for a freed agent (choosing among the waiting callers) and for a new caller
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -195,9 +196,17 @@ def race(url: str, processes: int = 8, per_process: int = 2000, agents: int = 16
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", ""),
+                        help="a Redis URL (default: REDIS_URL, else an embedded Redis in a temporary folder)")
     parser.add_argument("--samples", type=int, default=1000)
     args = parser.parse_args()
+    if not args.redis:
+        import tempfile
+        from pathlib import Path
+
+        from hotline.redis_client import embedded_redis_url
+
+        args.redis = embedded_redis_url(Path(tempfile.mkdtemp(prefix="hotline-bench-")))
     lat = latency(args.redis, samples=args.samples)
     print(f"latency with {lat['agents']} agents and {lat['waiting']} waiting callers (setup {lat['setup_seconds']:.1f} s):")
     for name in ("reserve_for_freed_agent", "reserve_for_new_caller"):

@@ -66,13 +66,18 @@ def tokens_create(name: str, role: str, agent_id: int | None) -> None:
 @click.option("-q", "--queue", "queues", multiple=True, help="Queues to serve (default: all).")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--with-scheduler", is_flag=True, help="Also move due enqueue_at jobs to their queues.")
+@click.option("--in-process", is_flag=True,
+              help="Run jobs in this process instead of a fork per job (for -q outbound; not transcription).")
 @with_appcontext
-def worker(queues: tuple[str, ...], burst: bool, with_scheduler: bool) -> None:
+def worker(queues: tuple[str, ...], burst: bool, with_scheduler: bool, in_process: bool) -> None:
     """Run an RQ worker that executes jobs inside the app."""
     from hotline.jobs import QUEUES, make_worker
 
     app = current_app._get_current_object()
-    w = make_worker(app, queues or QUEUES)
+    try:
+        w = make_worker(app, queues or QUEUES, in_process=in_process)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     w.work(burst=burst, with_scheduler=with_scheduler, logging_level=app.config["HOTLINE_SETTINGS"].log_level)
 
 

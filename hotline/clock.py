@@ -51,7 +51,8 @@ def now() -> datetime:
 
 
 def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC, so mark it so."""
+    """Every stored time is UTC: SQLite hands back naive datetimes and psycopg ones in the session's
+    zone, so both are brought to one tzinfo that compares and serialises the same everywhere."""
     if value is None:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)

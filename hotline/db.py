@@ -103,6 +103,15 @@ def init_app(app: Flask) -> None:
             session.close()
 
 
+def dialect_insert(session: Session, table):
+    """An INSERT for `table` in the session's dialect, so `.on_conflict_do_nothing()` /
+    `.on_conflict_do_update()` make idempotent writes on PostgreSQL and SQLite alike."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
+
+
 def get_db() -> Database:
     return current_app.extensions["hotline.db"]
 

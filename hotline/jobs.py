@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from flask import Flask, current_app
-from rq import Queue, Retry, Worker
+from rq import Queue, Retry, SimpleWorker, Worker
 from rq.job import Job
 
 from hotline.redis_client import get_redis
@@ -95,12 +95,30 @@ def _worker_app() -> Flask:
     return _app_for_worker
 
 
-def make_worker(app: Flask, queues: tuple[str, ...] = QUEUES, **kwargs: Any) -> HotlineWorker:
+class InProcessHotlineWorker(SimpleWorker):
+    """Runs each job in the worker's own process: no fork, no new database connection per job.
+
+    For queues of network-bound jobs with nothing native to isolate (`outbound`), where a fork per
+    job would cost more than the job itself. Never for `transcription`.
+    """
+
+    app: Flask | None = None
+
+    def perform_job(self, job, queue, execution):  # type: ignore[override]
+        with (self.app or _worker_app()).app_context():
+            return super().perform_job(job, queue, execution)
+
+
+def make_worker(app: Flask, queues: tuple[str, ...] = QUEUES, *, in_process: bool = False,
+                **kwargs: Any) -> HotlineWorker | InProcessHotlineWorker:
+    if in_process and "transcription" in queues:
+        raise ValueError("the transcription queue needs the forking worker: a decoder crash must not end it")
     with app.app_context():
         connection = get_redis()
     for hook in app.extensions.get("hotline.worker_preload", []):
         hook(app)
-    worker = HotlineWorker([Queue(q, connection=connection) for q in queues], connection=connection, **kwargs)
+    worker_class = InProcessHotlineWorker if in_process else HotlineWorker
+    worker = worker_class([Queue(q, connection=connection) for q in queues], connection=connection, **kwargs)
     worker.app = app
     return worker
 

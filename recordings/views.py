@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hotline import db
+from hotline.db import dialect_insert
 from hotline.clock import now
 from hotline.webhooks import twilio_webhook
 from recordings.download import schedule_download
@@ -24,8 +23,7 @@ def status_callback():
     if not sid or not form.get("CallSid") or status not in RECORDING_STATUS_RANK:
         return "RecordingSid, CallSid and a known RecordingStatus are required\n", 400
     session = db.session()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(Recording).values(sid=sid, call_sid=form["CallSid"], twilio_status="in-progress",
+    session.execute(dialect_insert(session, Recording).values(sid=sid, call_sid=form["CallSid"], twilio_status="in-progress",
                                              created_at=now(), updated_at=now())
                     .on_conflict_do_nothing(index_elements=["sid"]))
     recording = session.scalars(select(Recording).where(Recording.sid == sid)).one()

@@ -41,8 +41,17 @@ def on_ticket_reopened(sender: Flask, ticket_id: int, **_: object) -> None:
     session.commit()
 
 
+def preload_outbound(app: Flask) -> None:
+    """Import what a revisit job needs once in the worker, not in every forked job (~0.3 s each)."""
+    import importlib
+
+    for module in ("revisits.dialer", "revisits.texts", "revisits.outcomes", "hotline.gateway.twilio_gateway",
+                   "twilio.rest.api.v2010.account.call", "twilio.rest.api.v2010.account.message"):
+        importlib.import_module(module)
+
+
 def init_app(app: Flask) -> None:
-    from hotline.jobs import periodic
+    from hotline.jobs import periodic, worker_preload
     from revisits.api import bp as api_bp
     from revisits.consent import may_contact
     from revisits.sms import bp as sms_bp
@@ -68,3 +77,4 @@ def init_app(app: Flask) -> None:
     signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
     signals.sms_received.connect(on_sms_received, sender=app, weak=False)
     periodic(app, "revisits-sweep", sweep_revisits, 60, "default")
+    worker_preload(app, preload_outbound)

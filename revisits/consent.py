@@ -4,11 +4,10 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from hotline import db
+from hotline.db import dialect_insert
 from hotline.clock import now
 from hotline.logging import mask_phone
 from revisits.models import DoNotContact
@@ -30,13 +29,12 @@ def may_contact(phone: str) -> bool:
 
 def opt_out(session: Session, phone: str, keyword: str, source: str = "sms") -> bool:
     """Put `phone` on the list (idempotent); True if it was not there yet."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(insert(DoNotContact).values(phone=phone, keyword=keyword[:20], source=source,
-                                                         created_at=now()).on_conflict_do_nothing(
-        index_elements=["phone"]))
-    if result.rowcount:
+    added = session.scalar(dialect_insert(session, DoNotContact).values(phone=phone, keyword=keyword[:20], source=source,
+                                                       created_at=now())
+                           .on_conflict_do_nothing(index_elements=["phone"]).returning(DoNotContact.id))
+    if added is not None:
         log.info("%s opted out with %s", mask_phone(phone), keyword)
-    return bool(result.rowcount)
+    return added is not None
 
 
 def opt_in(session: Session, phone: str) -> bool:

@@ -8,9 +8,11 @@ CallSid; the sweeper hands it back once its lease is over (see sweeper.py).
 from __future__ import annotations
 
 import logging
+import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline import db
 from hotline.clock import now
@@ -18,7 +20,7 @@ from hotline.gateway import GatewayError, get_gateway
 from hotline.logging import mask_phone
 from hotline.redis_client import get_redis
 from hotline.webhooks import public_url_for
-from revisits.consent import may_contact, opt_out
+from revisits.consent import is_opted_out, opt_out
 from revisits.models import Revisit, RevisitAttempt
 from revisits.pacing import outbound_bucket
 from revisits.schedule import schedule_next_attempt
@@ -37,24 +39,37 @@ def run_revisit_attempt(revisit_id: int, attempt: int) -> str:
     if now() >= revisit.deadline_at:
         move(session, revisit.id, ("scheduled",), "expired", attempt=attempt - 1, last_outcome="deadline")
         return "expired"
-    if not may_contact(revisit.phone):
+    if is_opted_out(session, revisit.phone):
         move(session, revisit.id, ("scheduled",), "opted_out", attempt=attempt - 1)
         return "opted out"
     channel = "sms" if attempt > revisit.call_attempts else "call"
-    claimed = move(session, revisit.id, ("scheduled",), "texting" if channel == "sms" else "calling",
-                   attempt=attempt - 1, attempts=attempt, claimed_at=now(), call_sid=None)
+    claim = secrets.token_hex(16)
+    state = "texting" if channel == "sms" else "calling"
+    claimed = move(session, revisit.id, ("scheduled",), state, attempt=attempt - 1, attempts=attempt,
+                   claimed_at=now(), claim=claim, call_sid=None, commit=False)
     if not claimed:
+        session.rollback()
         return "skipped: another worker has it"
     _log_attempt(session, revisit.id, attempt, channel)
-    session.refresh(revisit)
+    session.commit()
+    # What the claim wrote, without a read back; a plain assignment would be flushed later and could
+    # overwrite a hand-back by the sweeper.
+    for name, value in (("state", state), ("attempts", attempt), ("claim", claim), ("call_sid", None)):
+        set_committed_value(revisit, name, value)
     settings = current_app.config["HOTLINE_SETTINGS"]
     rate = settings.outbound_sms_per_second if channel == "sms" else settings.outbound_calls_per_second
     if not outbound_bucket(get_redis(), "sms" if channel == "sms" else "calls", rate).take():
         _release(session, revisit, attempt, channel)
         raise GatewayError("outbound pacing: no slot within the wait limit")  # RQ retries later
-    if not may_contact(revisit.phone):  # checked again at send time: a STOP may have just arrived
-        move(session, revisit.id, ("calling", "texting"), "opted_out", attempt=attempt)
+    # Checked again at send time (a STOP may have just arrived), in a transaction of its own so it
+    # reads what is committed now. A long wait may also have outlived the claim's lease: dial only
+    # if the attempt is still ours, and renew the lease so the sweeper cannot hand it on meanwhile.
+    session.commit()
+    if is_opted_out(session, revisit.phone):
+        move(session, revisit.id, (state,), "opted_out", attempt=attempt, where=(Revisit.claim == claim,))
         return "opted out"
+    if not move(session, revisit.id, (state,), attempt=attempt, where=(Revisit.claim == claim,), claimed_at=now()):
+        return "skipped: the claim was handed back while waiting"
     if channel == "sms":
         return _send_survey(session, revisit, attempt)
     return _place_call(session, revisit, attempt)
@@ -67,13 +82,13 @@ def _log_attempt(session, revisit_id: int, attempt: int, channel: str) -> None:
         session.add(RevisitAttempt(revisit_id=revisit_id, attempt=attempt, channel=channel, started_at=now()))
     else:  # a claim handed back by the sweeper is being made again
         row.started_at, row.outcome, row.sid = now(), None, None
-    session.commit()
 
 
 def _release(session, revisit: Revisit, attempt: int, channel: str) -> None:
     """Give the claim back (nothing was sent) so RQ's retry can make the attempt later."""
     move(session, revisit.id, ("texting" if channel == "sms" else "calling",), "scheduled", attempt=attempt,
-         where=(Revisit.call_sid.is_(None),), attempts=attempt - 1, claimed_at=None)
+         where=(Revisit.call_sid.is_(None), Revisit.claim == revisit.claim), attempts=attempt - 1, claimed_at=None,
+         claim=None)
 
 
 def _place_call(session, revisit: Revisit, attempt: int) -> str:
@@ -93,10 +108,10 @@ def _place_call(session, revisit: Revisit, attempt: int) -> str:
         return "failed"
     # The answer webhook may have stored the CallSid already; either way it is the same call.
     move(session, revisit.id, ("calling", "answered", "machine"), attempt=attempt,
-         where=(Revisit.call_sid.is_(None),), call_sid=placed.sid)
-    row = session.scalars(select(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit.id,
-                                                       RevisitAttempt.attempt == attempt)).one()
-    row.sid, row.placed_at = placed.sid, placed_at
+         where=(Revisit.call_sid.is_(None),), call_sid=placed.sid, commit=False)
+    session.execute(update(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit.id,
+                                                 RevisitAttempt.attempt == attempt)
+                    .values(sid=placed.sid, placed_at=placed_at))
     session.commit()
     return f"called {placed.sid}"
 

@@ -47,6 +47,7 @@ class Revisit(Base):
     deadline_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(32))  # which job execution holds the attempt
     call_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     message_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     last_outcome: Mapped[str | None] = mapped_column(String(20))
@@ -63,10 +64,6 @@ class Revisit(Base):
 
     attempt_log: Mapped[list["RevisitAttempt"]] = relationship(
         back_populates="revisit", order_by="RevisitAttempt.attempt", cascade="all, delete-orphan")
-
-    @property
-    def is_sms_attempt_next(self) -> bool:
-        return self.attempts >= self.call_attempts
 
     def to_dict(self) -> dict:
         return {

@@ -78,8 +78,8 @@ def record_solved(session: Session, revisit: Revisit, solved: bool, from_states=
 
 
 def reopen_ticket(session: Session, revisit: Revisit) -> None:
-    if not move(session, revisit.id, tuple(s for s in ("answered", "sms_sent", "completed")),
-                where=(Revisit.reopened.is_(False),), reopened=True):
+    if not move(session, revisit.id, ("answered", "sms_sent", "completed"), where=(Revisit.reopened.is_(False),),
+                reopened=True):
         return
     try:
         reopen_through_desk(revisit.id)
@@ -94,9 +94,9 @@ def reopen_through_desk(revisit_id: int) -> None:
 
     session = db.session()
     revisit = session.get(Revisit, revisit_id)
-    channel = "电话" if revisit.channel != "sms" and revisit.state != "sms_sent" else "短信"
-    get_desk().reopen_unsolved(revisit.ticket_id, note=f"回访{channel}：客户反馈问题未解决 (revisit {revisit.id}: "
-                                                       "the customer says the issue is not solved)")
+    by_sms = revisit.channel == "sms" or revisit.state == "sms_sent"
+    get_desk().reopen_unsolved(revisit.ticket_id, note=f"{'短信' if by_sms else '电话'}回访：客户反馈问题未解决 "
+                                                       f"(revisit {revisit.id}: the customer says it is not solved)")
     session.commit()
 
 

@@ -46,5 +46,10 @@ class TokenBucket:
 
 
 def outbound_bucket(connection: redis.Redis, channel: str, rate: float) -> TokenBucket:
-    """The fleet-wide bucket for `channel` ("calls" or "sms") at `rate` per second."""
-    return TokenBucket(connection, f"hotline:pacing:{channel}", rate, burst=max(1.0, rate / 10))
+    """The fleet-wide bucket for `channel` ("calls" or "sms") at `rate` per second.
+
+    It holds at most one second of tokens: a worker held up for a moment catches up within that
+    second (Twilio queues such a burst at the account's rate), and over any longer period the
+    fleet never goes above the cap.
+    """
+    return TokenBucket(connection, f"hotline:pacing:{channel}", rate, burst=max(1.0, rate))

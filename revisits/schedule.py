@@ -33,7 +33,8 @@ def calling_hours(timezone: str) -> CallingHours:
 
 
 def job_id(revisit: Revisit, attempt: int) -> str:
-    ticket = str(revisit.ticket_id) if revisit.round == 1 else f"{revisit.ticket_id}.{revisit.round}"
+    # RQ allows letters, digits, "-" and "_" in job ids.
+    ticket = str(revisit.ticket_id) if revisit.round == 1 else f"{revisit.ticket_id}_{revisit.round}"
     return f"revisit-{ticket}-{attempt}"
 
 
@@ -85,7 +86,7 @@ def schedule_next_attempt(session: Session, revisit: Revisit, attempt: int, outc
     attempts = attempt
     due: datetime | None = None
     if attempt < revisit.call_attempts:
-        due = retry_time(moment, revisit.deadline_at, hours, settings.revisit_retry_minutes, attempt)
+        due = retry_time(moment, revisit.deadline_at, hours, settings.revisit_retry_minutes)
     if due is None and attempt <= revisit.call_attempts:
         # No call left (or none fits before the deadline): the SMS survey is next.
         attempts = revisit.call_attempts

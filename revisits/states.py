@@ -16,8 +16,9 @@ from revisits.models import Revisit
 
 
 def move(session: Session, revisit_id: int, from_states: Iterable[str], to_state: str | None = None, *,
-         attempt: int | None = None, where: Iterable[Any] = (), **values: Any) -> bool:
-    """Set `to_state` (and `values`) if the revisit is in one of `from_states` at `attempt`; commit."""
+         attempt: int | None = None, where: Iterable[Any] = (), commit: bool = True, **values: Any) -> bool:
+    """Set `to_state` (and `values`) if the revisit is in one of `from_states` at `attempt`; commit
+    unless told not to (the caller then commits the move with what goes with it)."""
     stmt = update(Revisit).where(Revisit.id == revisit_id, Revisit.state.in_(tuple(from_states)), *where)
     if attempt is not None:
         stmt = stmt.where(Revisit.attempts == attempt)
@@ -25,5 +26,6 @@ def move(session: Session, revisit_id: int, from_states: Iterable[str], to_state
         values["state"] = to_state
     values["updated_at"] = now()
     result = session.execute(stmt.values(**values).execution_options(synchronize_session=False))
-    session.commit()
+    if commit:
+        session.commit()
     return result.rowcount == 1

@@ -40,7 +40,8 @@ def sweep_revisits() -> dict[str, int]:
                                                          Revisit.call_sid.is_(None), Revisit.message_sid.is_(None),
                                                          Revisit.claimed_at < moment - CLAIM_LEASE)).all():
         if move(session, revisit.id, (revisit.state,), "scheduled", attempt=revisit.attempts,
-                where=(Revisit.call_sid.is_(None),), attempts=revisit.attempts - 1, claimed_at=None, due_at=moment):
+                where=(Revisit.call_sid.is_(None), Revisit.claimed_at < moment - CLAIM_LEASE),
+                attempts=revisit.attempts - 1, claimed_at=None, claim=None, due_at=moment):
             counts["reclaimed"] += 1
     for revisit in session.scalars(select(Revisit).where(Revisit.state.in_(("calling", "answered", "machine")),
                                                          Revisit.call_sid.is_not(None),
@@ -48,7 +49,7 @@ def sweep_revisits() -> dict[str, int]:
         record_call_end(session, revisit, "failed")
         counts["lost_calls"] += 1
     due = session.scalars(select(Revisit).where(Revisit.state == "scheduled", Revisit.due_at <= moment)
-                          .order_by(Revisit.due_at)).all()
+                          .order_by(Revisit.due_at).execution_options(populate_existing=True)).all()
     connection = get_redis()
     for revisit in due:
         if _needs_alarm(connection, job_id(revisit, revisit.attempts + 1), late=revisit.due_at <= moment - LATE):

@@ -1,7 +1,8 @@
 """The revisit call's TwiML: POST /revisits/voice/{answer,solved,score,status}?revisit=<id>&attempt=<n>.
 
 The call's whole state is the revisit row and the query string, so any web process can serve
-any step. A wrong key or silence asks again (up to three times); nobody is hung up on for it.
+any step. A wrong key or silence asks again; after three wrong keys a person is put through to
+an agent rather than hung up on; after three silences the call ends with a goodbye.
 """
 from __future__ import annotations
 
@@ -68,7 +69,9 @@ def answer():
     return twiml_response(_ask(response, revisit, "solved", ("ask_solved",), 0))
 
 
-def _retry_or_goodbye(revisit, step: str, entries: tuple[str, ...], tries: int, problem: str):
+def _retry_or_goodbye(session, revisit, step: str, entries: tuple[str, ...], tries: int, problem: str):
+    if tries >= MAX_TRIES and problem == "invalid_key":
+        return _to_agent(session, revisit)
     response = VoiceResponse()
     if tries >= MAX_TRIES:
         _say(response, revisit, "goodbye_no_answer")
@@ -87,20 +90,29 @@ def _to_agent(session, revisit):
     return twiml_response(response)
 
 
-@bp.post("/voice/solved")
-@twilio_webhook
-def solved():
+def _read_key(step: str, prompts: tuple[str, ...], valid: str):
+    """(session, revisit, key, None) for a valid key, or (..., None, TwiML) that asks again, hands
+    the customer to an agent (0) or answers a stale request."""
     session, revisit = _revisit()
     if revisit is None or revisit.state not in ("answered", "completed"):
-        return _stale()
+        return session, revisit, None, _stale()
     tries = request.args.get("tries", 0, type=int)
     digits = request.form.get("Digits")
     if digits is None:
-        return _retry_or_goodbye(revisit, "solved", ("ask_solved",), tries, "no_input")
+        return session, revisit, None, _retry_or_goodbye(session, revisit, step, prompts, tries, "no_input")
     if digits == "0":
-        return _to_agent(session, revisit)
-    if digits not in ("1", "2"):
-        return _retry_or_goodbye(revisit, "solved", ("ask_solved",), tries + 1, "invalid_key")
+        return session, revisit, None, _to_agent(session, revisit)
+    if len(digits) != 1 or digits not in valid:
+        return session, revisit, None, _retry_or_goodbye(session, revisit, step, prompts, tries + 1, "invalid_key")
+    return session, revisit, digits, None
+
+
+@bp.post("/voice/solved")
+@twilio_webhook
+def solved():
+    session, revisit, digits, answer = _read_key("solved", ("ask_solved",), "12")
+    if answer is not None:
+        return answer
     outcomes.record_solved(session, revisit, digits == "1")
     response = VoiceResponse()
     if digits == "2":
@@ -111,17 +123,9 @@ def solved():
 @bp.post("/voice/score")
 @twilio_webhook
 def score():
-    session, revisit = _revisit()
-    if revisit is None or revisit.state not in ("answered", "completed"):
-        return _stale()
-    tries = request.args.get("tries", 0, type=int)
-    digits = request.form.get("Digits")
-    if digits is None:
-        return _retry_or_goodbye(revisit, "score", ("ask_score",), tries, "no_input")
-    if digits == "0":
-        return _to_agent(session, revisit)
-    if digits not in ("1", "2", "3", "4", "5"):
-        return _retry_or_goodbye(revisit, "score", ("ask_score",), tries + 1, "invalid_key")
+    session, revisit, digits, answer = _read_key("score", ("ask_score",), "12345")
+    if answer is not None:
+        return answer
     outcomes.record_score(session, revisit, int(digits), "call")
     response = VoiceResponse()
     _say(response, revisit, "thanks")

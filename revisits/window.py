@@ -71,7 +71,6 @@ def first_revisit_time(resolved_at: datetime, hours: CallingHours) -> tuple[date
     return first, deadline
 
 
-def retry_time(now: datetime, deadline: datetime, hours: CallingHours, retry_minutes: int,
-               attempt: int) -> datetime | None:
-    """When to call again after `attempt` unanswered calls: `retry_minutes` apart, in calling hours."""
+def retry_time(now: datetime, deadline: datetime, hours: CallingHours, retry_minutes: int) -> datetime | None:
+    """When to call again after an unanswered call: `retry_minutes` later, or the next calling time."""
     return next_calling_time(now + timedelta(minutes=retry_minutes), deadline, hours)

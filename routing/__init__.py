@@ -1,9 +1,10 @@
 """Routing: skill-based matching of callers to agents within three rings.
 
 `init_app` loads and validates the queue rules (a bad file stops start-up with file:line: field),
-registers the voice webhooks, the agents and service-level API, the supervisor page, the
-`hotline routing` and `hotline bench routing` commands, the call-ended receiver, the
-reservation sweep, and the `hotline.agents_on_shift` extension the IVR asks for the night queue.
+registers the voice webhooks, the agents and service-level API, the supervisor page (a supervisor's
+home page after sign-in), the `hotline routing` and `hotline bench routing` commands, the call-ended
+receiver, the reservation sweep, and the `hotline.agents_on_shift` extension the IVR asks for the
+night queue.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hotline import jobs, signals
 
 
 def init_app(app: Flask) -> None:
+    from hotline.auth import register_home_page
     from routing import supervisor
     from routing.cli import bench_cli, routing_cli
     from routing.presence import agents_on_shift, on_call_ended
@@ -25,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.extensions["hotline.agents_on_shift"] = agents_on_shift
     app.register_blueprint(bp)
     app.register_blueprint(supervisor.bp)
+    register_home_page(app, "supervisor", "supervisor.page")
     signals.call_ended.connect(on_call_ended, sender=app, weak=False)
     jobs.periodic(app, "routing-sweep", sweep_routing, interval=15)
     app.cli.add_command(routing_cli)

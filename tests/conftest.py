@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated database, a clean Redis, the app, and signed Twilio requests.
+"""Shared fixtures: a migrated database, a clean Redis, the app, signed Twilio requests, and people
+signed in through the real sign-in page (over HTTP or in Chromium).
 
 With DATABASE_URL and REDIS_URL set (CI sets them) tests use real PostgreSQL and Redis; otherwise
 a SQLite file and the embedded Redis. Either way the schema comes from the Alembic migrations and
@@ -217,3 +218,63 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+PASSWORD = "correct horse battery"
+
+
+class People:
+    """Creates users straight in the database (the users API and CLI have their own tests)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def add(self, login: str, role: str = "agent", agent_id: int | None = None, language: str = "zh-CN",
+            password: str = PASSWORD, name: str | None = None) -> int:
+        from hotline import db
+        from hotline.auth.users import create_user
+
+        with self.app.app_context():
+            user = create_user(db.session(), login=login, name=name or login.title(), password=password,
+                               role=role, agent_id=agent_id, language=language)
+            db.session().commit()
+            return user.id
+
+
+@pytest.fixture
+def people(app) -> People:
+    return People(app)
+
+
+def csrf_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or \
+        re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in(client, login: str, password: str = PASSWORD, next_: str = ""):
+    """Sign in through the real form (CSRF token included) with a Flask test client."""
+    token = csrf_from(client.get("/signin").get_data(as_text=True))
+    return client.post("/signin", data={"login": login, "password": password, "csrf_token": token,
+                                        "next": next_})
+
+
+def page_token(client, path: str = "/account") -> str:
+    """The session's CSRF token, read from a signed-in page the way a browser script would."""
+    return csrf_from(client.get(path).get_data(as_text=True))
+
+
+def sign_in_page(page, url: str, login: str, password: str = PASSWORD) -> None:
+    """Open the real sign-in page in Chromium (`url`: the live server's) and sign in."""
+    page.goto(url + "/signin")
+    fill_sign_in(page, login, password)
+
+
+def fill_sign_in(page, login: str, password: str = PASSWORD) -> None:
+    """Sign in on the sign-in page Chromium is showing (e.g. after a guarded page sent it there)."""
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

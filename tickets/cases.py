@@ -10,11 +10,10 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from hotline.calendar import get_calendar
+from hotline.db import dialect_insert
 from hotline.clock import now
 from tickets import sla
 from tickets.errors import TicketInputError
@@ -41,9 +40,8 @@ def _settings():
 
 def customer_for_phone(session: Session, phone: str, language: str | None = None) -> Customer:
     """The customer with this E.164 number, created on first contact (safe against a racing call)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stamp = now()
-    session.execute(insert(Customer).values(phone=phone, language=language, vip=False, created_at=stamp,
+    session.execute(dialect_insert(session, Customer).values(phone=phone, language=language, vip=False, created_at=stamp,
                                             updated_at=stamp).on_conflict_do_nothing(index_elements=["phone"]))
     return session.scalars(select(Customer).where(Customer.phone == phone)).one()
 

@@ -16,11 +16,10 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from hotline.db import dialect_insert
 from tickets.models import TicketCounter
 
 NUMBER_PATTERN = re.compile(r"^GD(\d{8})(\d{3,})$")
@@ -41,8 +40,7 @@ def looks_like_number(text: str) -> bool:
 
 def next_sequence(session: Session, day: date) -> int:
     bind = session.get_bind()
-    insert = pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(TicketCounter).values(day=day, last=1)
+    statement = dialect_insert(session, TicketCounter).values(day=day, last=1)
     statement = statement.on_conflict_do_update(
         index_elements=[TicketCounter.day], set_={"last": TicketCounter.last + 1}
     ).returning(TicketCounter.last)

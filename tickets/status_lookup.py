@@ -5,27 +5,15 @@ Registered as app.extensions["hotline.ticket_status"]; the IVR's `ivr.lookup` de
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
 from hotline import db
 from hotline.clock import now
+from ivr.lookup import TicketStatus
 from tickets import sla
 from tickets.models import Ticket, TicketEvent
-
-try:
-    from ivr.lookup import TicketStatus
-except ImportError:  # the IVR area is not installed: the same shape, so callers need not care
-    @dataclass(frozen=True)
-    class TicketStatus:  # type: ignore[no-redef]
-        number: str
-        status: str
-        status_text: str
-        promised_at: datetime | None
-        last_update_at: datetime | None
-        last_update_text: str = ""
 
 STATUS_TEXT = {
     "open": {"zh-CN": "已受理，等待处理", "en-US": "received and waiting for an agent"},

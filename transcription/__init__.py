@@ -1,8 +1,9 @@
 """Transcription and QA: Vosk transcripts of recorded calls, QA analytics, the reviewer workspace.
 
 A stored recording (`recording_completed`) is transcribed on the `transcription` queue; QA analysis,
-redaction and the review-queue decision run in the same job. Reviewers work under /qa (pages) and
-/api/calls/<sid>/transcript, /api/qa/* (API). `hotline transcribe FILE` checks a model on a file.
+redaction and the review-queue decision run in the same job. Reviewers work under /qa (pages, signed
+in like everyone else; a QA reviewer lands there after sign-in) and /api/calls/<sid>/transcript,
+/api/qa/* (API). `hotline transcribe FILE` checks a model on a file.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ TRANSCRIBE_TIMEOUT_SECONDS = 3600
 
 def init_app(app: Flask) -> None:
     from hotline import signals
+    from hotline.auth import register_home_page
     from hotline.jobs import worker_preload
     from transcription.api import bp as api_bp
     from transcription.cli import transcribe_command
@@ -20,6 +22,7 @@ def init_app(app: Flask) -> None:
     from transcription.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
+    register_home_page(app, "qa", "qa.workspace")
     app.register_blueprint(api_bp)
     signals.recording_completed.connect(schedule_transcription, sender=app, weak=False)
     signals.call_answered.connect(remember_agent, sender=app, weak=False)

@@ -1,16 +1,15 @@
 """The reviewer's workspace under /qa: queue and search, a page per call, saving a scorecard."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from hotline import db
-from recordings.api import recording_for_call, send_recording
 from hotline.api.errors import ApiError
+from hotline.auth import login_required
+from recordings.api import recording_for_call, send_recording
 from transcription.api import latest_transcript
 from transcription.models import CallFacts, Review
-from transcription.page_auth import (PAGE_ROLES, csrf_ok, page_principal, principal_for_token, reviewer_page,
-                                     sign_in)
 from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
 from transcription.search import BadQuery, review_queue, search_transcripts
 
@@ -18,27 +17,14 @@ bp = Blueprint("qa", __name__, url_prefix="/qa", template_folder="templates", st
                static_url_path="/static")
 
 
-@bp.route("/sign-in", methods=["GET", "POST"])
+# Who may review: QA reviewers and supervisors (admins always pass). CSRF is checked by the guard.
+reviewer_page = login_required("qa", "supervisor")
+
+
+@bp.get("/sign-in")
 def sign_in_page():
-    error = None
-    if request.method == "POST":
-        principal = principal_for_token(request.form.get("token", ""))
-        if principal is None:
-            error = "That token is not valid."
-        elif principal.role not in PAGE_ROLES:
-            error = "QA pages need a qa, supervisor or admin token."
-        else:
-            sign_in(principal)
-            target = request.args.get("next", "")
-            # Only a path on this site: never an open redirect.
-            return redirect(target if target.startswith("/qa") else url_for("qa.workspace"))
-    return render_template("qa/sign_in.html", error=error), 401 if error else 200
-
-
-@bp.post("/sign-out")
-def sign_out():
-    session.clear()
-    return redirect(url_for("qa.sign_in_page"))
+    """Old bookmarks of the QA sign-in land on everyone's sign-in page (which follows only same-site `next`)."""
+    return redirect(url_for("auth.signin", next=request.args.get("next") or url_for("qa.workspace")))
 
 
 @bp.get("/")
@@ -54,7 +40,7 @@ def workspace():
         except BadQuery as exc:
             error = str(exc)
     return render_template("qa/workspace.html", queue=review_queue(), results=results, searched=searched,
-                           error=error, args=args, principal=page_principal())
+                           error=error, args=args)
 
 
 @bp.get("/calls/<call_sid>")
@@ -64,13 +50,11 @@ def call_page(call_sid: str):
     if transcript is None:
         abort(404)
     facts = db.session().scalars(select(CallFacts).where(CallFacts.call_sid == call_sid)).first()
-    principal = page_principal()
     review = db.session().scalars(select(Review).where(Review.transcript_id == transcript.id,
-                                                       Review.reviewer == principal.name)).first()
+                                                       Review.reviewer == g.principal.name)).first()
     recording = recording_for_call(call_sid)
     return render_template("qa/call.html", transcript=transcript, facts=facts, review=review,
-                           scorecard=current_scorecard(), recording=recording, csrf=session.get("csrf"),
-                           principal=principal)
+                           scorecard=current_scorecard(), recording=recording)
 
 
 @bp.get("/calls/<call_sid>/audio")
@@ -85,11 +69,9 @@ def call_audio(call_sid: str):
 @bp.post("/calls/<call_sid>/review")
 @reviewer_page
 def save_call_review(call_sid: str):
-    if not csrf_ok():
-        return jsonify(error="the page is out of date; reload it and save again"), 403
     body = request.get_json(silent=True) or {}
     try:
-        review, created = save_review(call_sid, page_principal().name, body.get("answers", {}), body.get("comments", ""))
+        review, created = save_review(call_sid, g.principal.name, body.get("answers", {}), body.get("comments", ""))
     except ReviewRejected as exc:
         return jsonify(error=str(exc)), exc.status
     return jsonify(review.to_dict()), 201 if created else 200

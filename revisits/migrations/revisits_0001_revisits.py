@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("deadline_at", TS, nullable=False),
         sa.Column("due_at", TS, nullable=True),
         sa.Column("claimed_at", TS, nullable=True),
+        sa.Column("claim", sa.String(32), nullable=True),
         sa.Column("call_sid", sa.String(64), nullable=True),
         sa.Column("message_sid", sa.String(64), nullable=True),
         sa.Column("last_outcome", sa.String(20), nullable=True),

@@ -3,13 +3,13 @@ import pytest
 from flask import Blueprint
 
 from hotline.auth import login_required
-from tests.desk.conftest import PASSWORD, page_token, sign_in
+from tests.conftest import PASSWORD, page_token, sign_in
 
 
-def test_signin_sets_an_httponly_samesite_cookie_and_lands_on_the_account_page(people, client):
+def test_signin_sets_an_httponly_samesite_cookie_and_lands_on_the_role_s_home_page(people, client):
     people.add("li.na", role="qa")
     response = sign_in(client, "li.na")
-    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert response.status_code == 302 and response.headers["Location"] == "/qa/"  # transcription's claim
     cookie = response.headers["Set-Cookie"]
     assert "hotline_session=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Li.Na" in client.get("/account").get_data(as_text=True)
@@ -23,7 +23,7 @@ def test_login_is_case_insensitive_and_next_is_followed(people, client):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
 def test_next_never_leaves_the_site(people, client, target):
     people.add("li.na", role="qa")
-    assert sign_in(client, "li.na", next_=target).headers["Location"] == "/account"
+    assert sign_in(client, "li.na", next_=target).headers["Location"] == "/qa/"
 
 
 def test_wrong_password_and_unknown_login_get_the_same_answer(people, client):

@@ -1,5 +1,5 @@
 """Who may open which desk, before any call is involved."""
-from tests.desk.conftest import sign_in
+from tests.conftest import sign_in
 
 
 def test_an_agent_lands_on_their_own_desk(people, client):

@@ -8,16 +8,9 @@ from playwright.sync_api import expect
 
 from hotline.auth import login_required
 from hotline.sandbox import press
-from tests.desk.conftest import PASSWORD, sign_in
+from tests.conftest import sign_in, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def sign_in_page(page, url: str, login: str, password: str = PASSWORD) -> None:
-    page.goto(url + "/signin")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
 
 
 def desk_phase(client, agent: int) -> str:
@@ -153,13 +146,13 @@ def test_an_agent_cannot_open_another_desk_or_qa_pages(live_server, page, people
         response = page.goto(live_server.url + path)
         assert response.status == 403, path
         expect(page.get_by_test_id("refused")).to_be_visible()
-    # The QA workspace's own pages: refused once they use login_required (docs/desk.md), and sent to
-    # a sign-in page by their token stopgap until then; never shown to an agent either way.
-    qa_paths = sorted({r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/qa") and "GET" in r.methods
-                       and "<" not in r.rule and "sign" not in r.rule and "static" not in r.rule})
-    for path in qa_paths:
+    # The QA workspace's and the supervisor's own pages use the same sign-in: an agent is refused.
+    paths = sorted({r.rule for r in app.url_map.iter_rules() if r.rule.startswith(("/qa", "/supervisor"))
+                    and "GET" in r.methods and "<" not in r.rule and "sign" not in r.rule and "static" not in r.rule})
+    assert "/qa/" in paths and "/supervisor" in paths
+    for path in paths:
         response = page.goto(live_server.url + path)
-        assert response.status == 403 or re.search(r"/(signin|qa/sign-in)\?next=", page.url), path
+        assert response.status == 403, path
 
 
 def test_the_desk_in_english_by_the_agents_choice(live_server, page, people, switchboard):

@@ -1,5 +1,5 @@
 """A whole call on the desk at webhook level: status, screen pop, ticket, wrap-up, my day."""
-from tests.desk.conftest import page_token, sign_in
+from tests.conftest import page_token, sign_in
 
 SID = "CA" + "7" * 32
 

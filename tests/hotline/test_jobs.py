@@ -33,3 +33,23 @@ def test_a_crashing_job_fails_alone_and_the_worker_goes_on(app):
     with app.app_context():
         assert crash.get_status(refresh=True) == "failed"
         assert after.get_status(refresh=True) == "finished"
+
+
+def test_the_in_process_worker_runs_jobs_inside_the_app(app):
+    from hotline.jobs import make_worker
+
+    with app.app_context():
+        job = enqueue("tests.hotline.jobs_for_tests.store_message", "no fork", queue="outbound")
+    make_worker(app, ("outbound",), in_process=True).work(burst=True, logging_level="WARNING")
+    with app.app_context():
+        assert job.get_status(refresh=True) == "finished"
+        assert db.session().scalars(select(SmsMessage.body)).all() == ["no fork"]
+
+
+def test_transcription_is_never_run_in_process(app):
+    import pytest
+
+    from hotline.jobs import make_worker
+
+    with pytest.raises(ValueError, match="transcription queue needs the forking worker"):
+        make_worker(app, ("transcription",), in_process=True)

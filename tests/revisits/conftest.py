@@ -74,6 +74,7 @@ class Revisits:
             assert move(session, revisit.id, ("scheduled",), "calling", attempt=revisit.attempts,
                         attempts=revisit.attempts + 1, claimed_at=self.clock.now(), call_sid=call_sid)
             _log_attempt(session, revisit.id, revisit.attempts + 1, "call")
+            session.commit()
 
     def sweep(self) -> dict:
         from revisits.sweeper import sweep_revisits

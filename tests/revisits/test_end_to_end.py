@@ -23,7 +23,7 @@ class Revisiting:
     def at(self, moment: datetime) -> None:
         """Let virtual time reach `moment` (the simulator moves the app clock with it)."""
         self.sim.run(until=(moment - self.sim.start).total_seconds())
-        self.clock.set(moment)
+        self.clock.set(moment.astimezone(UTC))
 
     def make_due_attempts(self, revisit_id: int) -> None:
         """Go to the revisit's due time; the sweeper and a real worker make the attempt; play it out."""

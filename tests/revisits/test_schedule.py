@@ -87,3 +87,22 @@ def test_calling_hours_that_wrap_past_midnight_stop_start_up(settings, clock):
 
     with pytest.raises(SettingsError, match="CALLING_HOURS"):
         create_app(dataclasses.replace(settings, calling_hours=(20 * 60, 9 * 60)), clock=clock)
+
+
+def test_a_ticket_resolved_again_after_reopening_gets_a_second_revisit(app, revisits, clock):
+    from hotline import db
+    from tickets import cases, outbox
+    from tickets.models import Ticket
+
+    first = revisits.resolve()
+    with app.app_context():
+        session = db.session()
+        ticket = session.get(Ticket, first.ticket_id)
+        for status in ("reopened", "in_progress", "resolved"):
+            cases.move_status(session, ticket, status, "agent:7")
+            session.commit()
+            outbox.release(session)
+    second = revisits.latest(first.ticket_id)
+    assert (revisits.get(first.id).state, second.round, second.state) == ("cancelled", 2, "scheduled")
+    with app.app_context():
+        assert Job.fetch(f"revisit-{first.ticket_id}_2-1", connection=get_redis()).args == (second.id, 1)

@@ -141,3 +141,14 @@ def test_a_forged_request_is_refused_and_changes_nothing(twilio, calling, revisi
 def test_a_stale_attempt_is_hung_up_politely(twilio, calling):
     doc = twiml(twilio.post(f"/revisits/voice/answer?revisit={calling.id}&attempt=2", params(AnsweredBy="human")))
     assert doc.find("Hangup") is not None
+
+
+def test_three_wrong_keys_put_the_customer_through_to_an_agent(twilio, calling, revisits):
+    doc = answer(twilio, calling)
+    for _ in range(3):
+        doc = twiml(twilio.post(path_of(doc.find("Gather").get("action")), params(Digits="8")))
+        assert doc.find("Hangup") is None
+        if doc.find("Gather") is None:
+            break
+    assert urlsplit(doc.find("Redirect").text).path == "/voice/route"
+    assert revisits.get(calling.id).transferred

@@ -72,7 +72,7 @@ def test_retries_stay_inside_calling_hours_and_the_deadline():
     hours = CallingHours("Asia/Shanghai")
     deadline = utc(2026, 11, 25, 2, 0)
     # 19:45 local + 30 min = 20:15: next morning 09:00.
-    assert retry_time(utc(2026, 11, 24, 11, 45), deadline, hours, 30, 1) == utc(2026, 11, 25, 1, 0)
+    assert retry_time(utc(2026, 11, 24, 11, 45), deadline, hours, 30) == utc(2026, 11, 25, 1, 0)
     # Past the deadline: nothing.
     assert next_calling_time(utc(2026, 11, 25, 2, 0), deadline, hours) is None
 

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from hotline import db
 from transcription.models import Review
+from tests.conftest import fill_sign_in, sign_in_page
 from tests.recordings.stored import store_recording
 from tests.transcription.calls import make_transcript, turn
 
@@ -21,14 +22,14 @@ def prepare(app, call_audio):
     store_recording(app, call_audio[0].read_bytes(), CALL, sid="RE" + "7" * 32)
 
 
-def test_a_reviewer_listens_seeks_scores_and_saves(app, api, live_server, page, call_audio):
+def test_a_reviewer_listens_seeks_scores_and_saves(app, people, live_server, page, call_audio):
     prepare(app, call_audio)
-    token = api.mint("qa", name="质检 张")
+    people.add("zhang.qa", role="qa", name="质检 张")
     page.goto(f"{live_server.url}/qa/calls/{CALL}")
-    assert "/qa/sign-in" in page.url
-    page.fill("input[name=token]", token)
-    page.click("button[type=submit]")
+    assert "/signin?next=" in page.url  # everyone's sign-in page, then back to the call
+    fill_sign_in(page, "zhang.qa")
     page.wait_for_url(f"**/qa/calls/{CALL}")
+    assert page.get_by_test_id("who").inner_text().startswith("质检 张")
     assert page.locator(".turn.agent .speaker").first.inner_text().startswith("坐席")
     assert page.locator(".turn.caller").count() == 1
     page.wait_for_function("document.getElementById('player').readyState >= 1")
@@ -57,7 +58,7 @@ def test_a_reviewer_listens_seeks_scores_and_saves(app, api, live_server, page, 
     assert page.inner_text("#saved") == "Saved · score 71.4"
     with app.app_context():
         review = db.session().scalars(select(Review)).one()
-        assert review.reviewer == "质检 张" and review.comments == "未核实身份"
+        assert review.reviewer == "zhang.qa" and review.comments == "未核实身份"
         assert review.answers == {"greeting": "yes", "identity": "no", "polite": "yes"}
 
     page.reload()  # the saved scorecard comes back
@@ -66,13 +67,18 @@ def test_a_reviewer_listens_seeks_scores_and_saves(app, api, live_server, page, 
     assert CALL not in page.inner_text("#queue")  # reviewed: out of the queue
 
 
-def test_pages_need_a_reviewer_token(app, api, live_server, page, call_audio):
+def test_an_agent_is_refused_the_qa_pages(app, people, live_server, page, call_audio):
     prepare(app, call_audio)
-    page.goto(f"{live_server.url}/qa/sign-in")
-    page.fill("input[name=token]", api.mint("agent"))
-    page.click("button[type=submit]")
-    assert "qa, supervisor or admin" in page.inner_text(".error")
-    response = page.request.get(f"{live_server.url}/qa/calls/{CALL}/audio")
-    assert response.status == 401
-    response = page.request.post(f"{live_server.url}/qa/calls/{CALL}/review", data={"answers": {}})
-    assert response.status == 401
+    stranger = page.request.post(f"{live_server.url}/qa/calls/{CALL}/review", data={"answers": {}})
+    assert stranger.status == 401
+    people.add("wang.fang", agent_id=3)
+    sign_in_page(page, live_server.url, "wang.fang")
+    page.wait_for_url("**/desk")
+    for path in ["/qa/", f"/qa/calls/{CALL}", f"/qa/calls/{CALL}/audio"]:
+        assert page.goto(live_server.url + path).status == 403, path
+    token = page.get_attribute('meta[name="csrf-token"]', "content")  # even with the session's token
+    response = page.request.post(f"{live_server.url}/qa/calls/{CALL}/review", data={"answers": {"greeting": "yes"}},
+                                 headers={"X-CSRF-Token": token})
+    assert response.status == 403
+    with app.app_context():
+        assert db.session().scalars(select(Review)).first() is None

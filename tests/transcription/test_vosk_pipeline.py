@@ -67,7 +67,7 @@ def test_a_sixteen_khz_mono_file_is_decoded_at_its_own_rate(app, tmp_path, call_
     import subprocess
 
     mono = tmp_path / "mono16k.wav"
-    subprocess.run(["sox", str(call_audio[0]), "-r", "16000", str(mono), "remix", "2"], check=True)
+    subprocess.run(["sox", "-D", "-R", str(call_audio[0]), "-r", "16000", str(mono), "remix", "2"], check=True)
     with wave.open(str(mono)) as w:
         assert w.getframerate() == 16000 and w.getnchannels() == 1
     turns, info = transcribe_audio(mono.read_bytes(), load_model(MODEL_PATH), ["caller", "agent"], "zh-CN")

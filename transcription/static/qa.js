@@ -1,4 +1,5 @@
-// The call page: click a word or a finding to seek; the word being played is highlighted; save the scorecard.
+// The call page: click a word or a finding to seek; the word being played is highlighted; save the scorecard
+// with the session and its CSRF token (hotline.csrfToken, from the shared layout).
 (function () {
   "use strict";
   var player = document.getElementById("player");
@@ -45,7 +46,7 @@
       out.textContent = "Saving…";
       fetch(form.dataset.url, {
         method: "POST", credentials: "same-origin",
-        headers: {"Content-Type": "application/json", "X-CSRF-Token": form.dataset.csrf},
+        headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": hotline.csrfToken()},
         body: JSON.stringify({answers: answers, comments: form.elements.comments.value})
       }).then(function (response) {
         return response.json().then(function (body) { return {ok: response.ok, body: body}; });
