@@ -1,14 +1,10 @@
 """Ticket numbers: "GD" + local date (yyyymmdd) + a daily sequence of at least three digits.
 
 The sequence comes from one counter row per day, bumped with a single
-`INSERT .. ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last`, so concurrent creators
-never share a number. On PostgreSQL the bump commits at once in a transaction of its own: the
-counter row is then locked for one statement, not for the whole of the creating transaction
-(filing a routed call holds its transaction open through a dozen statements, and every caller's
-hand-over queued on that lock). The price: a ticket whose creation is rolled back leaves its
-number unused (a gap in the day's sequence), as with any database sequence. SQLite serialises
-writers anyway, and a second connection there would wait on the session's own write lock, so the
-bump stays in the creating transaction (no gaps).
+`INSERT .. ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last`. On PostgreSQL the row
+lock is held until the creating transaction commits, so concurrent creators queue on it and never
+share a number; SQLite takes its database write lock at the same statement. A rolled-back ticket
+rolls its increment back too, so numbers have no gaps.
 """
 from __future__ import annotations
 
@@ -16,7 +12,6 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from hotline.db import dialect_insert
@@ -39,14 +34,10 @@ def looks_like_number(text: str) -> bool:
 
 
 def next_sequence(session: Session, day: date) -> int:
-    bind = session.get_bind()
     statement = dialect_insert(session, TicketCounter).values(day=day, last=1)
     statement = statement.on_conflict_do_update(
         index_elements=[TicketCounter.day], set_={"last": TicketCounter.last + 1}
     ).returning(TicketCounter.last)
-    if bind.dialect.name == "postgresql" and isinstance(bind, Engine):
-        with bind.begin() as own_transaction:
-            return int(own_transaction.execute(statement).scalar_one())
     return int(session.execute(statement).scalar_one())
 
 
