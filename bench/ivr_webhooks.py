@@ -3,9 +3,10 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1/hotline_bench REDIS_URL=redis://127.0.0.1:6379/2 \
         PYTHONPATH=. python bench/ivr_webhooks.py [--seconds 8] [--callers 50] [--think 2]
 
-(BENCH_GUNICORN_ARGS="-k gthread --threads 4" runs both apps with another worker class.)
-
-Both apps run under gunicorn with 2 sync workers. 50 simulated callers (asyncio + aiohttp) walk
+Both apps run under gunicorn with the same settings, as a deployment on this 2-core machine would:
+2 worker processes of 4 threads each (`gthread`: a thread waiting on PostgreSQL leaves the core to
+another request, and connections are kept alive). BENCH_GUNICORN_ARGS replaces the worker options
+for both apps (e.g. "-w 2" for sync workers). 50 simulated callers (asyncio + aiohttp) walk
 menu paths with signed webhook requests, following each Gather's action URL and the Redirect on
 silence exactly as Twilio would. Two phases per app, measured one after the other in the same run:
 
@@ -13,7 +14,12 @@ silence exactly as Twilio would. Two phases per app, measured one after the othe
   throughput (requests/s), and how long requests wait when the server is the bottleneck;
 - paced: every caller waits about `--think` seconds (default 2) between requests; a real prompt
   lasts 5-30 s, so this is a caller far quicker than any human (50 callers offer ~25 requests/s);
-  gives the latency a caller hears, p50 and p99, by kind of request.
+  gives the latency a caller hears, p50 and p99, by kind of request. Callers arrive spread over
+  the first think period, as real calls do, rather than all in the same millisecond (a burst of 50
+  arrivals at once measures the start-up burst, not the steady state).
+
+The load generator runs on the same cores as the servers; its own CPU time per request is printed
+so that one can tell when it, not the server, sets the figures.
 
 A third app, "alone", is the full app with the receivers of `call_routed` and `voicemail_left`
 detached: what the IVR itself costs, apart from the tickets area's filing work at hand-over.
@@ -42,7 +48,7 @@ from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token-0000"
-GUNICORN_EXTRA = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
+GUNICORN_WORKERS = (os.environ.get("BENCH_GUNICORN_ARGS") or "-w 2 -k gthread --threads 4").split()
 BARE_APP = '''
 from flask import Flask, Response
 app = Flask(__name__)
@@ -79,7 +85,7 @@ def free_port() -> int:
 
 def start_gunicorn(app_path: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", *GUNICORN_EXTRA, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_path],
+        [sys.executable, "-m", "gunicorn", *GUNICORN_WORKERS, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_path],
         cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -126,6 +132,8 @@ class Caller:
 
 async def walk(base: str, index: int, http: aiohttp.ClientSession, stop_at: float, think: float,
                latencies: list[tuple[str, float]], validator: RequestValidator) -> None:
+    if think:
+        await asyncio.sleep(random.uniform(0, think))  # arrivals spread out, not one burst
     while time.monotonic() < stop_at:
         caller = Caller(base, index, validator)
         body = await caller.post(http, "/voice/incoming", caller.params(CallStatus="ringing"), latencies)
@@ -150,11 +158,12 @@ async def run_phase(base: str, callers: int, seconds: float, think: float) -> di
     validator = RequestValidator(TOKEN)
     connector = aiohttp.TCPConnector(limit=callers)
     async with aiohttp.ClientSession(connector=connector) as http:
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), time.process_time()
         await asyncio.gather(*(walk(base, i, http, started + seconds, think, latencies, validator)
                                for i in range(callers)))
-        elapsed = time.monotonic() - started
-    result = {"requests": len(latencies), "rps": len(latencies) / elapsed, **percentiles(latencies)}
+        elapsed, cpu = time.monotonic() - started, time.process_time() - cpu_started
+    result = {"requests": len(latencies), "rps": len(latencies) / elapsed, **percentiles(latencies),
+              "client_cpu_ms": 1000 * cpu / max(1, len(latencies)), "client_cpu_share": cpu / elapsed}
     for kind in ("incoming", "menu", "exit"):
         of_kind = [x for x in latencies if x[0] == kind]
         if of_kind:
@@ -175,6 +184,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=2.0, help="seconds between a paced caller's requests")
     args = parser.parse_args()
 
+    load_before = f"{os.getloadavg()[0]:.2f}"
     workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     (workdir / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
     (workdir / "ivr_alone_app.py").write_text(IVR_ALONE_APP, encoding="utf-8")
@@ -210,11 +220,12 @@ def main() -> None:
         for server in servers:
             server.wait(timeout=10)
 
-    print(f"{args.callers} callers, gunicorn -w 2, {args.seconds:.0f} s per phase, database "
-          f"{database_url.split('://')[0]}")
-    print(f"{'app':6} {'phase':11} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{args.callers} callers, gunicorn {' '.join(GUNICORN_WORKERS)}, {args.seconds:.0f} s per phase, "
+          f"database {database_url.split('://')[0]}, load average before/after {load_before} / {os.getloadavg()[0]:.2f}")
+    print(f"{'app':6} {'phase':11} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'client cpu':>11}")
     for (name, phase), r in results.items():
-        print(f"{name:6} {phase:11} {r['requests']:9d} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}")
+        print(f"{name:6} {phase:11} {r['requests']:9d} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} "
+              f"{r['client_cpu_ms']:5.2f} ms/req ({100 * r['client_cpu_share']:.0f}% of a core)")
     for name in ("ivr", "alone"):
         paced = results[(name, "paced")]
         print(f"{name} paced by request: " + ", ".join(

@@ -19,8 +19,11 @@ def ensure_call(session: Session, sid: str, params: Mapping[str, str] | None = N
     """Return the call for `sid`, creating it from Twilio's parameters if this is its first request,
     and move it to the request's CallStatus if that is forward.
 
-    The insert is `ON CONFLICT DO NOTHING`, so two processes receiving the first two callbacks of a
-    call at once still create one row; the row is then read locked for the caller's update.
+    Two processes receiving the first two callbacks of a call at once still create one row. On
+    PostgreSQL this is one statement: `INSERT .. ON CONFLICT (sid) DO UPDATE .. RETURNING`, whose
+    no-op update locks the row (new or existing) until commit, so status moves of concurrent
+    callbacks for the same call serialise, in one round trip. Elsewhere (SQLite, which serialises
+    writers anyway) the insert is `ON CONFLICT DO NOTHING` followed by a read.
     """
     params = params or {}
     direction = params.get("Direction", "inbound")
@@ -36,13 +39,14 @@ def ensure_call(session: Session, sid: str, params: Mapping[str, str] | None = N
         "created_at": now(),
         "updated_at": now(),
     }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(Call).values(**values).on_conflict_do_nothing(index_elements=["sid"]))
-    stmt = select(Call).where(Call.sid == sid)
-    if dialect == "postgresql":
-        stmt = stmt.with_for_update()
-    call = session.scalars(stmt.execution_options(populate_existing=True)).one()
+    if session.get_bind().dialect.name == "postgresql":
+        statement = pg_insert(Call).values(**values)
+        # Setting sid to itself changes nothing but takes the row lock, like SELECT .. FOR UPDATE.
+        upsert = statement.on_conflict_do_update(index_elements=["sid"], set_={"sid": statement.excluded.sid})
+        call = session.scalars(upsert.returning(Call), execution_options={"populate_existing": True}).one()
+    else:
+        session.execute(sqlite_insert(Call).values(**values).on_conflict_do_nothing(index_elements=["sid"]))
+        call = session.scalars(select(Call).where(Call.sid == sid).execution_options(populate_existing=True)).one()
     if apply_call_status and params.get("CallStatus"):
         apply_status(session, call, params["CallStatus"], params)
     return call

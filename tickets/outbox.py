@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
 from hotline import signals
@@ -32,6 +33,11 @@ def release(session: Session) -> None:
         if kind == "sms":
             from tickets.notices import enqueue_delivery
 
-            enqueue_delivery(value)
+            try:
+                enqueue_delivery(value)
+            except RedisError:
+                # The notice is committed as a pending row; the SLA sweep's redeliver_stale
+                # enqueues it once Redis is back. The change that queued it stands.
+                log.warning("Redis unavailable; SMS notice %s left pending for the sweep", value, exc_info=True)
         else:
             getattr(signals, kind).send(app, ticket_id=value)

@@ -96,7 +96,12 @@ def _commit_filing(session, what: str, call_sid: str, work) -> Ticket | None:
         discard(session)
         log.exception("could not commit the %s's ticket", what, extra={"call_sid": call_sid})
         return None
-    release(session)
+    try:
+        release(session)
+    except Exception:
+        # The filing is committed; what follows it (notices, ticket_created's receivers) must not
+        # turn the caller's hand-over into an error.
+        log.exception("after filing the %s, announcing it failed", what, extra={"call_sid": call_sid})
     return ticket
 
 
