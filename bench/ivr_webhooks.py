@@ -41,7 +41,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 import aiohttp
 from twilio.request_validator import RequestValidator
