@@ -1,6 +1,6 @@
 """IVR webhooks under gunicorn against a bare Flask app returning constant TwiML, side by side.
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1/hotline_bench REDIS_URL=redis://127.0.0.1:6379/2 \
+    DATABASE_URL=postgresql://postgres@127.0.0.1/test REDIS_URL=redis://127.0.0.1:6379/0 \
         PYTHONPATH=. python bench/ivr_webhooks.py [--seconds 8] [--callers 50] [--think 2]
 
 Both apps run under gunicorn with the same settings, as a deployment on this 2-core machine would:

@@ -1,7 +1,7 @@
 """Simulate the call center on a virtual clock through the real routing code, next to Erlang C.
 
     PYTHONPATH=. python bench/routing_sim.py [--agents 20] [--erlangs 16] [--hours 200] [--seed 1]
-                                            [--redis-url redis://127.0.0.1:6379/3]
+                                            [--redis-url REDIS_URL]
 
 Without --redis-url the reservations are the in-memory implementation (same interface and the
 same pure matching as the Redis one; tests/routing/test_matching.py checks they agree). With it,

@@ -1,6 +1,6 @@
 """How fast tickets open when many creators race for the day's numbers, and that none repeat.
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1/hotline_bench REDIS_URL=redis://127.0.0.1:6379/4 \
+    DATABASE_URL=postgresql://postgres@127.0.0.1/test REDIS_URL=redis://127.0.0.1:6379/0 \
         PYTHONPATH=. python bench/tickets_numbering.py --tickets 400 --creators 8
 
 Opens tickets without SMS on the database named by DATABASE_URL (SQLite in a temp folder when
