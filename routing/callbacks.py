@@ -14,7 +14,7 @@ from hotline.clock import now
 from hotline.gateway import GatewayError, get_gateway
 from hotline.models import Call
 from hotline.twiml import say_kwargs
-from routing.links import callback_url
+from hotline.webhooks import public_url_for
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import get_reservations, now_ts, record_status
@@ -53,8 +53,8 @@ def connect_callback(sid: str, agent_id: int) -> bool:
     session.flush()
     try:
         placed = get_gateway().place_call(
-            agent.address, callback_url("routing.callback_agent", call=sid, agent=agent_id, offer=offer.id),
-            status_callback=callback_url("routing.callback_leg", call=sid, agent=agent_id, offer=offer.id),
+            agent.address, public_url_for("routing.callback_agent", call=sid, agent=agent_id, offer=offer.id),
+            status_callback=public_url_for("routing.callback_leg", call=sid, agent=agent_id, offer=offer.id),
             status_events=("completed",), timeout=settings.ring_timeout_seconds)
     except GatewayError:
         session.rollback()
@@ -81,8 +81,8 @@ def agent_leg_twiml(session: Session, res: Reservations, sid: str, agent_id: int
     response.say(AGENT_INTRO.get(language, AGENT_INTRO["zh-CN"]), **say_kwargs(language))
     settings = current_app.config["HOTLINE_SETTINGS"]
     dial = Dial(caller_id=settings.twilio_from_number, timeout=30, record="record-from-answer-dual",
-                action=callback_url("routing.dialed", call=sid, agent=agent_id, offer=offer_id, kind="callback"),
-                recording_status_callback=callback_url("recordings.status_callback"))
+                action=public_url_for("routing.dialed", call=sid, agent=agent_id, offer=offer_id, kind="callback"),
+                recording_status_callback=public_url_for("recordings.status_callback"))
     dial.number(routed.callback_number)
     response.append(dial)
     return response

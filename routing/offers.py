@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from hotline.clock import now
-from routing.links import callback_url
+from hotline.webhooks import public_url_for
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import now_ts, record_status
@@ -44,10 +44,10 @@ def offer_call(session: Session, sid: str, agent_id: int) -> VoiceResponse:
     session.flush()
     response = VoiceResponse()
     dial = Dial(timeout=settings.ring_timeout_seconds,
-                action=callback_url("routing.dialed", call=sid, agent=agent_id, offer=offer.id),
+                action=public_url_for("routing.dialed", call=sid, agent=agent_id, offer=offer.id),
                 record="record-from-answer-dual",
-                recording_status_callback=callback_url("recordings.status_callback"))
-    add_agent_noun(dial, agent.address if agent else "", callback_url("routing.whisper", call=sid, agent=agent_id,
+                recording_status_callback=public_url_for("recordings.status_callback"))
+    add_agent_noun(dial, agent.address if agent else "", public_url_for("routing.whisper", call=sid, agent=agent_id,
                                                                       offer=offer.id))
     response.append(dial)
     log.info("offering call to agent %s", agent_id, extra={"call_sid": sid})
@@ -56,8 +56,8 @@ def offer_call(session: Session, sid: str, agent_id: int) -> VoiceResponse:
 
 def enqueue_caller(sid: str, queue: str) -> VoiceResponse:
     response = VoiceResponse()
-    response.enqueue(twilio_queue_name(queue), wait_url=callback_url("routing.wait", call=sid),
-                     wait_url_method="POST", action=callback_url("routing.left", call=sid))
+    response.enqueue(twilio_queue_name(queue), wait_url=public_url_for("routing.wait", call=sid),
+                     wait_url_method="POST", action=public_url_for("routing.left", call=sid))
     return response
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +11,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import db
 from hotline.gateway import GatewayError, get_gateway
 from hotline.twiml import say_kwargs
-from routing.links import callback_url
+from hotline.webhooks import public_url_for
 from routing.models import RoutedCall
 from routing.presence import agents_on_shift
 from routing.reservations import Reservations
@@ -84,9 +85,9 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
                                      agents_on_shift(rule_skill, language))
         response.say(position_prompt(language, position, wait), **say_kwargs(language))
     if callback_due(res, sid, call.entered_at):
-        gather = response.gather(num_digits=1, timeout=4, action=callback_url("routing.callback", call=sid))
+        gather = response.gather(num_digits=1, timeout=4, action=public_url_for("routing.callback", call=sid))
         gather.say(PROMPTS.get(language, PROMPTS["zh-CN"])["callback"], **say_kwargs(language))
-    response.play(callback_url("routing.hold_music"))
+    response.play(public_url_for("routing.hold_music"))
     return response
 
 
@@ -119,7 +120,7 @@ def pull_from_queue(sid: str) -> bool:
     if res.claim_handover(sid, "redirect", now_ts()) is None:
         return False  # already leaving through the waitUrl, or no longer reserved
     try:
-        get_gateway().redirect_call(sid, callback_url("routing.connect", call=sid))
+        get_gateway().redirect_call(sid, public_url_for("routing.connect", call=sid))
     except GatewayError as exc:
         if exc.retryable:
             raise

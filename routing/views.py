@@ -13,11 +13,11 @@ from hotline import db, signals
 from hotline.calls import apply_status, ensure_call, record_event
 from hotline.clock import now
 from hotline.twiml import twiml_response
-from hotline.webhooks import twilio_webhook
+from hotline.webhooks import public_url_for, twilio_webhook
 from routing.abandon import caller_left
 from routing.callbacks import request_callback
 from routing.hold_music import hold_segment_wav
-from routing.links import callback_url
+
 from routing.matching import WaitingCall, call_priority
 from routing.models import RoutedCall
 from routing.offers import offer_or_enqueue
@@ -140,7 +140,7 @@ def callback():
     if state == "reserved":
         response.leave()
     else:  # back to waiting, where the next announcement and the agent check come from
-        response.redirect(callback_url("routing.wait", call=sid), method="POST")
+        response.redirect(public_url_for("routing.wait", call=sid), method="POST")
     return twiml_response(response)
 
 
