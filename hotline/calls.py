@@ -1,6 +1,7 @@
 """Keeping one correct `Call` row per CallSid, whatever order Twilio's callbacks arrive in."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Mapping
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ DIRECTIONS = {"inbound", "outbound-api", "outbound-dial"}
 
 
 def ensure_call(session: Session, sid: str, params: Mapping[str, str] | None = None, *,
-                apply_call_status: bool = True) -> Call:
+                apply_call_status: bool = True, created_at: datetime | None = None) -> Call:
     """Return the call for `sid`, creating it from Twilio's parameters if this is its first request,
     and move it to the request's CallStatus if that is forward.
 
@@ -23,7 +24,8 @@ def ensure_call(session: Session, sid: str, params: Mapping[str, str] | None = N
     PostgreSQL this is one statement: `INSERT .. ON CONFLICT (sid) DO UPDATE .. RETURNING`, whose
     no-op update locks the row (new or existing) until commit, so status moves of concurrent
     callbacks for the same call serialise, in one round trip. Elsewhere (SQLite, which serialises
-    writers anyway) the insert is `ON CONFLICT DO NOTHING` followed by a read.
+    writers anyway) the insert is `ON CONFLICT DO NOTHING` followed by a read. `created_at` is when
+    the call arrived, for a row written after the fact (the IVR settles its calls a little later).
     """
     params = params or {}
     direction = params.get("Direction", "inbound")
@@ -36,7 +38,7 @@ def ensure_call(session: Session, sid: str, params: Mapping[str, str] | None = N
         # Created at the start of life; the caller then applies the request's CallStatus, which
         # records it as the first event.
         "status": "queued",
-        "created_at": now(),
+        "created_at": created_at or now(),
         "updated_at": now(),
     }
     if session.get_bind().dialect.name == "postgresql":

@@ -144,9 +144,9 @@ def enqueue_due_jobs(app: Flask, queues: tuple[str, ...] = QUEUES) -> int:
     return moved
 
 
-def run_burst(app: Flask, queues: tuple[str, ...] = QUEUES) -> bool:
+def run_burst(app: Flask, queues: tuple[str, ...] = QUEUES, *, in_process: bool = False) -> bool:
     """Run every job waiting in `queues`, then return (used by tests and `hotline worker --burst`)."""
-    return make_worker(app, queues).work(burst=True, logging_level="WARNING")
+    return make_worker(app, queues, in_process=in_process).work(burst=True, logging_level="WARNING")
 
 
 def worker_preload(app: Flask, hook: Callable[[Flask], None]) -> None:

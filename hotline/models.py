@@ -44,7 +44,7 @@ class Call(Base):
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
     events: Mapped[list["CallEvent"]] = relationship(
-        back_populates="call", order_by="CallEvent.id", cascade="all, delete-orphan"
+        back_populates="call", order_by="[CallEvent.at, CallEvent.id]", cascade="all, delete-orphan"
     )
 
     @property

@@ -15,5 +15,6 @@ def say_kwargs(language: str) -> dict[str, str]:
     return {"voice": voice, "language": code}
 
 
-def twiml_response(twiml: TwiML, status: int = 200) -> Response:
+def twiml_response(twiml: TwiML | str, status: int = 200) -> Response:
+    """`twiml` built with the twilio library, or such a document already serialised (cached)."""
     return current_app.response_class(str(twiml), status=status, mimetype="text/xml")

@@ -21,17 +21,23 @@ def init_app(app: Flask) -> None:
     app.extensions["hotline.ivr_menu"] = store
     app.register_blueprint(bp)
     app.cli.add_command(ivr_cli)
-    signals.call_ended.connect(_keep_steps_of_ended_call, sender=app, weak=False)
+    signals.call_ended.connect(_settle_ended_call, sender=app, weak=False)
+    # Routing settles a caller's path before queueing them, if the settle job has not yet.
+    app.extensions["hotline.settle_call"] = _settle_call
     periodic(app, "ivr-sweep-buffered-steps", sweep_buffered_steps, interval=60, queue="default")
 
 
-def _keep_steps_of_ended_call(sender: Flask, call_sid: str, **_: object) -> None:
-    """A caller who hung up in the menu: their path moves into the history in the sender's transaction."""
+def _settle_call(call_sid: str) -> None:
     from redis.exceptions import RedisError
 
-    from ivr.call_steps import move_steps_of
+    from ivr.call_steps import settle
 
     try:
-        move_steps_of(call_sid)
-    except RedisError:  # the status callback must still be stored; the sweep moves them later
-        logging.getLogger(__name__).warning("Redis unavailable; IVR steps of an ended call wait", exc_info=True)
+        settle(call_sid)
+    except RedisError:  # the caller must still be queued; the sweep settles the path later
+        logging.getLogger(__name__).warning("Redis unavailable; IVR steps of a call wait", exc_info=True)
+
+
+def _settle_ended_call(sender: Flask, call_sid: str, **_: object) -> None:
+    """A caller who hung up in the menu: their path moves into the history now."""
+    _settle_call(call_sid)

@@ -13,6 +13,7 @@ from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
 from hotline.models import FINAL_CALL_STATUSES, Call, CallEvent
+from ivr.call_steps import sweep_buffered_steps
 from ivr.handover import IVR_EVENT_KINDS
 from ivr.report import Journey, summarise
 
@@ -38,6 +39,7 @@ def ivr_report():
     since = _moment("since", until - timedelta(days=7))
     if since >= until:
         abort_json(400, "since must be before until")
+    sweep_buffered_steps(older_than=0)  # calls still in the menu count too: their steps wait in Redis
     session = db.session()
     rows = session.execute(
         select(Call.id, Call.status, CallEvent.data)

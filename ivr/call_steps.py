@@ -1,35 +1,70 @@
 """The call an IVR webhook is about, and how its steps reach the call's history.
 
-While a caller walks the menu, each step is appended to a Redis list for the call (one round trip,
-no database): key presses answer in a millisecond or two. The steps move into the database
-(`call_events`) in order, with the time they happened:
-- when the caller leaves the menu (to a queue, a message, a goodbye), in the same transaction that
-  records the exit and announces it, so tickets and routing see the whole path;
+The IVR's webhooks answer from Redis alone: each step (the arrival included) is appended to a Redis
+list for the call, one pipelined round trip, so a key press is answered in a millisecond or two and
+several web processes on several machines share the call's path. The steps move into the database
+(the `calls` row and `call_events`), in order and with the time they happened, when the call is
+*settled*:
+- right after the caller leaves the menu for a queue or a goodbye: the IVR's exit marks the call
+  as leaving and a job (`settle_leaving_calls`, one per burst of exits) settles it, announcing
+  `call_routed` so that tickets files the call, off the caller's path;
+- at once, by whoever needs the path before that job ran: routing when the caller enters a queue
+  (`hotline.settle_call`), the IVR itself before it writes a durable step (a message left);
 - when the call ends (`call_ended`), for callers who hung up in the menu;
-- from a periodic sweep, for anything older than a minute whose end never came.
+- by a periodic sweep, for anything older than a minute that none of the above settled.
 The database stays the record; Redis holds at most a minute or two of a live call's navigation.
+
+Settling one call is serialised by a short Redis lock, and the steps being written stay in Redis (a
+`settling` list) until the database has committed them: a worker killed mid-way leaves them to the
+sweep rather than losing them.
 """
 from __future__ import annotations
 
 import json
 import logging
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
+from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hotline import db
+from hotline import db, signals
 from hotline.calls import ensure_call
 from hotline.clock import now
 from hotline.models import CALL_STATUS_RANK, Call, CallEvent
 from hotline.redis_client import get_redis
 
 STEPS_KEY = "hotline:ivr:steps:{sid}"
+SETTLING_KEY = "hotline:ivr:settling:{sid}"  # steps being written to the database
+LOCK_KEY = "hotline:ivr:settle-lock:{sid}"
 PENDING_KEY = "hotline:ivr:pending"  # sorted set: CallSid -> when its oldest buffered step was written
+LEAVING_KEY = "hotline:ivr:leaving"  # CallSids that left the menu, for the settle job
+SETTLE_JOB_KEY = "hotline:ivr:settle-job"  # set while a settle job is waiting: one job per burst
 STALE_SECONDS = 60
+SETTLING_TTL = 86_400  # a day for the sweep to retry what a crashed settler left
+LEAVING_BATCH = 100
+# What the call's row is made from if the IVR is the first to write it (see `ensure_call`).
+CALL_PARAMS = ("From", "To", "Direction", "ParentCallSid", "CallStatus")
 log = logging.getLogger(__name__)
+
+# Buffered steps (and leftovers of a settler that died) into the settling list, atomically.
+_TAKE = """
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+for i = 1, #items, 1000 do
+  redis.call('RPUSH', KEYS[2], unpack(items, i, math.min(i + 999, #items)))
+end
+redis.call('DEL', KEYS[1])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return redis.call('LRANGE', KEYS[2], 0, -1)
+"""
+# After the commit: forget the settled steps, and the call's pending mark unless new steps came.
+_DONE = """
+redis.call('DEL', KEYS[1])
+if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('ZREM', KEYS[3], ARGV[1]) end
+return 1
+"""
 
 
 class CallSteps:
@@ -43,6 +78,8 @@ class CallSteps:
         self.id = call_id
         self._language = language
         self._events: list[dict[str, Any]] = []  # written in one multi-row INSERT before commit
+        self._routed: list[dict[str, Any]] = []  # call_routed payloads, announced once written
+        self._after_commit: list[Callable[[], None]] = []
 
     @property
     def language(self) -> str | None:
@@ -58,48 +95,91 @@ class CallSteps:
         self._events.append({"call_id": self.id, "at": at or now(), "kind": kind, "data": data})
 
     def write(self) -> None:
-        """Put the recorded steps into the transaction (in order, one statement)."""
+        """Put the recorded steps into the transaction (in order, one statement), then announce
+        the caller's exits to a queue, so receivers (tickets) see the whole path."""
         if self._events:
             self.session.execute(insert(CallEvent).values(self._events))
             self._events = []
+        routed, self._routed = self._routed, []
+        for payload in routed:
+            signals.call_routed.send(current_app._get_current_object(), call_sid=self.sid, **payload)
 
     def steps(self) -> list[dict[str, Any]]:
         self.write()
         return list(self.session.scalars(select(CallEvent.data).where(CallEvent.call_id == self.id,
                                                                       CallEvent.kind == "ivr")))
 
-    def commit(self) -> None:
+    def commit(self, *, routed: dict[str, Any] | None = None) -> None:
+        """Write and commit; `routed` announces that the caller leaves the menu for a queue."""
+        if routed is not None:
+            self._routed.append(routed)
         self.write()
         self.session.commit()
+        done, self._after_commit = self._after_commit, []
+        for action in done:
+            action()
 
     def durable_call(self) -> "CallSteps":
         return self
 
+    def leave(self) -> None:
+        self.commit()
+
+    def add_items(self, items: list[dict[str, Any]]) -> None:
+        """Buffered steps (see `BufferedCall.record`) into this call's history."""
+        for item in items:
+            self.record(item["kind"], at=datetime.fromisoformat(item["at"]), **item["data"])
+            if item.get("language"):
+                self.language = item["language"]
+            if item.get("routed") is not None:
+                self._routed.append(item["routed"])
+
 
 class BufferedCall:
-    """A call in the menu: its steps are kept in Redis until the caller leaves the menu."""
+    """A call in the menu: its steps are kept in Redis until the call is settled."""
 
     durable = False
 
-    def __init__(self, form: Mapping[str, str]) -> None:
+    def __init__(self, form: Mapping[str, str], *, arrival: bool = False) -> None:
         self.form = form
         self.sid = form.get("CallSid", "")
         self.language: str | None = None
+        self._arrival = arrival
         self._pending: list[dict[str, Any]] = []
 
     def record(self, kind: str, **data: Any) -> None:
-        self._pending.append({"kind": kind, "at": now().isoformat(), "data": data, "language": self.language})
+        item: dict[str, Any] = {"kind": kind, "at": now().isoformat(), "data": data, "language": self.language}
+        if self._arrival and not self._pending:
+            item["call"] = {k: self.form[k] for k in CALL_PARAMS if self.form.get(k)}
+        self._pending.append(item)
 
-    def commit(self) -> None:
+    def commit(self, *, routed: dict[str, Any] | None = None) -> None:
+        """Buffer this request's steps; with `routed` the caller leaves for a queue: settle soon."""
+        self._commit(routed=routed, leaving=routed is not None)
+
+    def leave(self) -> None:
+        """The caller leaves the menu with no queue (a goodbye): settle the path soon all the same."""
+        self._commit(routed=None, leaving=True)
+
+    def _commit(self, *, routed: dict[str, Any] | None, leaving: bool) -> None:
         if not self._pending:
             return
         if self.language:
             self._pending[-1]["language"] = self.language
+        if routed is not None:
+            self._pending[-1]["routed"] = routed
         try:
             pipe = get_redis().pipeline(transaction=False)
             pipe.rpush(STEPS_KEY.format(sid=self.sid), *(json.dumps(p, ensure_ascii=False) for p in self._pending))
             pipe.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
-            pipe.execute()
+            if leaving:
+                pipe.rpush(LEAVING_KEY, self.sid)
+                pipe.set(SETTLE_JOB_KEY, "1", nx=True, ex=STALE_SECONDS)
+            replies = pipe.execute()
+            if leaving and replies[-1]:
+                from hotline.jobs import enqueue
+
+                enqueue(settle_leaving_calls)
         except RedisError:
             # Without Redis the steps go straight to the database: slower, but the caller goes on.
             log.warning("Redis unavailable; IVR steps written to the database directly", exc_info=True)
@@ -108,74 +188,147 @@ class BufferedCall:
         self._pending = []
 
     def durable_call(self) -> CallSteps:
-        """The call's row, with every buffered step (earlier ones and this request's) written to it.
-
-        The call's status is left to the next owner of the call (routing's `ensure_call`, the status
-        callback): taking the row lock here would only make the hand-over slower."""
-        steps = open_call(self.form, move_status=False)
-        assert steps is not None
+        """The call's row, with every buffered step (earlier ones and this request's) written to it
+        on commit. The call's status is left to the next owner of the call (routing's `ensure_call`,
+        the status callback): taking the row lock here would only make the hand-over slower."""
         try:
-            move_buffered_steps(steps)
+            taken = take_buffered(self.sid, wait=2.0)
         except RedisError:
             log.warning("Redis unavailable; buffered IVR steps wait for the sweep", exc_info=True)
-        for item in self._pending:
-            steps.record(item["kind"], at=datetime.fromisoformat(item["at"]), **item["data"])
+            taken = None
+        arrived_at = taken.arrival["arrived_at"] if taken is not None else None
+        steps = call_row(self.sid, self.form, move_status=self._arrival, arrived_at=arrived_at)
+        if taken is not None:
+            add_taken(steps, taken)
+        steps.add_items(self._pending)
         self._pending = []
         if self.language:
             steps.language = self.language
         return steps
 
 
-def open_call(form: Mapping[str, str], *, first_request: bool = False, move_status: bool = True) -> CallSteps | None:
-    """The call's row (None without a CallSid): a plain read, or `ensure_call` when the call is new
-    or (with `move_status`) Twilio reports a later status than the row has."""
-    sid = form.get("CallSid", "")
-    if not sid:
-        return None
+def call_row(sid: str, form: Mapping[str, str], *, move_status: bool = True,
+             arrived_at: datetime | None = None) -> CallSteps:
+    """The call's row: a plain read, or `ensure_call` when the call is new or (with `move_status`)
+    Twilio reports a later status than the row has."""
     session = db.session()
-    if not first_request:
-        row = session.execute(select(Call.id, Call.status, Call.language).where(Call.sid == sid)).first()
-        status = form.get("CallStatus", "")
-        if row is not None and (not move_status
-                                or CALL_STATUS_RANK.get(status, 0) <= CALL_STATUS_RANK.get(row.status, 0)):
-            return CallSteps(session, sid, row.id, row.language)
-    call = ensure_call(session, sid, form)
+    row = session.execute(select(Call.id, Call.status, Call.language).where(Call.sid == sid)).first()
+    status = form.get("CallStatus", "")
+    if row is not None and arrived_at is not None:
+        # A status callback wrote the row before the IVR's steps were settled: the call began
+        # earlier, with the status its arrival reported (kept in the history, not the row).
+        session.execute(update(Call).where(Call.id == row.id, Call.created_at > arrived_at)
+                        .values(created_at=arrived_at))
+        steps = CallSteps(session, sid, row.id, row.language)
+        if CALL_STATUS_RANK.get(status, 0) < CALL_STATUS_RANK.get(row.status, 0):
+            steps.record("status", at=arrived_at, status=status)
+        return steps
+    if row is not None and (not move_status
+                            or CALL_STATUS_RANK.get(status, 0) <= CALL_STATUS_RANK.get(row.status, 0)):
+        return CallSteps(session, sid, row.id, row.language)
+    call = ensure_call(session, sid, form, created_at=arrived_at)
     session.flush()
     return CallSteps(session, sid, call.id, call.language)
 
 
-def move_buffered_steps(steps: CallSteps) -> int:
-    """Write the call's buffered steps into its history (in the caller's transaction)."""
+def open_call(form: Mapping[str, str]) -> CallSteps | None:
+    """For webhooks that write durably at once (a message left): the call's row (None without a
+    CallSid)."""
+    sid = form.get("CallSid", "")
+    return call_row(sid, form) if sid else None
+
+
+class Taken:
+    """Buffered steps taken for writing: forgotten in Redis once the database has them."""
+
+    def __init__(self, sid: str, items: list[dict[str, Any]], lock) -> None:
+        self.sid, self.items, self._lock = sid, items, lock
+
+    @property
+    def arrival(self) -> dict[str, Any]:
+        """The arrival's call parameters and time, if the arrival is among the taken steps."""
+        item = next((item for item in self.items if item.get("call")), None)
+        if item is None:
+            return {"form": {}, "arrived_at": None}
+        return {"form": item["call"], "arrived_at": datetime.fromisoformat(item["at"])}
+
+    def forget(self) -> None:
+        try:
+            get_redis().eval(_DONE, 3, SETTLING_KEY.format(sid=self.sid), STEPS_KEY.format(sid=self.sid),
+                             PENDING_KEY, self.sid)
+        except RedisError:  # written twice at worst, by the sweep: never lost
+            log.warning("could not clear settled IVR steps", exc_info=True)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        try:
+            self._lock.release()
+        except Exception:  # expired meanwhile: the next settler takes over, nothing to undo
+            log.warning("IVR settle lock of a call expired before release", exc_info=True)
+
+
+def take_buffered(sid: str, *, wait: float = 0.0) -> Taken | None:
+    """The call's buffered steps (and any a crashed settler left), locked for this process; None if
+    another process is settling the call and did not finish within `wait` seconds."""
     redis = get_redis()
-    key = STEPS_KEY.format(sid=steps.sid)
-    pipe = redis.pipeline(transaction=True)
-    pipe.lrange(key, 0, -1)
-    pipe.delete(key)
-    pipe.zrem(PENDING_KEY, steps.sid)
-    raw, _, _ = pipe.execute()
-    items = [json.loads(r) for r in raw]
-    for item in items:
-        steps.record(item["kind"], at=datetime.fromisoformat(item["at"]), **item["data"])
-        if item.get("language"):
-            steps.language = item["language"]
-    return len(items)
+    lock = redis.lock(LOCK_KEY.format(sid=sid), timeout=30, blocking=wait > 0, blocking_timeout=wait or None)
+    if not lock.acquire():
+        return None
+    try:
+        raw = redis.eval(_TAKE, 2, STEPS_KEY.format(sid=sid), SETTLING_KEY.format(sid=sid), SETTLING_TTL)
+    except BaseException:
+        lock.release()
+        raise
+    return Taken(sid, [json.loads(r) for r in raw], lock)
 
 
-def move_steps_of(sid: str) -> int:
-    """For `call_ended` and the sweep: buffered steps of `sid` into the database (not committed)."""
-    steps = open_call({"CallSid": sid})
-    assert steps is not None
-    moved = move_buffered_steps(steps)
-    steps.write()
-    return moved
+def add_taken(steps: CallSteps, taken: Taken) -> None:
+    steps.add_items(taken.items)
+    steps._after_commit.append(taken.forget)
+
+
+def settle(sid: str, *, wait: float = 2.0) -> bool:
+    """Write the call's buffered steps to the database now, announcing its exit to a queue if that
+    is among them. Idempotent; False when there was nothing to settle (or another process is)."""
+    if not get_redis().exists(STEPS_KEY.format(sid=sid), SETTLING_KEY.format(sid=sid)):
+        return False
+    taken = take_buffered(sid, wait=wait)
+    if taken is None:
+        return False
+    try:
+        arrival = taken.arrival
+        steps = call_row(sid, {"CallSid": sid, **arrival["form"]}, arrived_at=arrival["arrived_at"])
+        add_taken(steps, taken)
+        steps.commit()
+    except BaseException:
+        db.session().rollback()
+        taken.release()  # the steps stay in Redis for the sweep
+        raise
+    return bool(taken.items)
+
+
+def settle_leaving_calls() -> int:
+    """Job: settle every call that left the menu since the last run; returns how many."""
+    redis = get_redis()
+    redis.delete(SETTLE_JOB_KEY)  # exits from now on enqueue the next job
+    settled = 0
+    while True:
+        pipe = redis.pipeline(transaction=True)
+        pipe.lrange(LEAVING_KEY, 0, LEAVING_BATCH - 1)
+        pipe.ltrim(LEAVING_KEY, LEAVING_BATCH, -1)
+        sids, _ = pipe.execute()
+        if not sids:
+            return settled
+        for sid in sids:
+            settled += settle(sid.decode() if isinstance(sid, bytes) else sid)
 
 
 def sweep_buffered_steps(older_than: float = STALE_SECONDS) -> int:
-    """Periodic job: move steps of calls whose end never arrived; returns how many calls."""
+    """Periodic job: settle calls whose steps waited longer than `older_than` s; returns how many."""
     cutoff = now().timestamp() - older_than
     sids = [s.decode() if isinstance(s, bytes) else s
             for s in get_redis().zrangebyscore(PENDING_KEY, "-inf", cutoff)]
     for sid in sids:
-        move_steps_of(sid)
-        db.session().commit()
+        settle(sid)
     return len(sids)

@@ -7,14 +7,13 @@ import logging
 from flask import current_app, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import signals
 from hotline.calendar import get_calendar
 from hotline.clock import now
 from hotline.webhooks import public_url_for
 from ivr.call_steps import BufferedCall, CallSteps
 from ivr.destination import NIGHT_QUEUE, choose_destination
 from ivr.menu import MenuTree
-from ivr.prompts import phrase, say_all
+from ivr.prompts import phrase, rendered, say_all
 
 log = logging.getLogger(__name__)
 VOICEMAIL_MAX_SECONDS = 120
@@ -46,8 +45,11 @@ def night_agents(language: str) -> int:
 
 def send_to_queue(call: CallSteps | BufferedCall, tree: MenuTree, language: str, skill: str, priority: int, *,
                   node: str, heard: str = "", via: str = "", ticket_number: str | None = None,
-                  reason: str | None = None) -> VoiceResponse:
-    call = call.durable_call()
+                  reason: str | None = None) -> VoiceResponse | str:
+    """The caller leaves the menu for a queue (or, when nobody can answer at this hour, a message).
+
+    The path and the `call_routed` announcement are settled into the database off the caller's
+    path (see ivr.call_steps); routing settles them first if it gets the caller before that."""
     language = language or current_app.config["HOTLINE_SETTINGS"].default_language
     calendar, moment = get_calendar(), now()
     business_hours = calendar.is_business_hours(moment)
@@ -62,13 +64,17 @@ def send_to_queue(call: CallSteps | BufferedCall, tree: MenuTree, language: str,
         return offer_voicemail(tree, language, skill, after_hours=True)
     record_step(call, node, heard, via, f"queue:{destination.queue}", category=skill, priority=priority,
                 ticket_number=ticket_number, reason=reason)
-    call.write()  # receivers (tickets) see the whole path in the same transaction
-    signals.call_routed.send(current_app._get_current_object(), call_sid=call.sid, category=skill,
-                             priority=priority, language=language, ticket_number=ticket_number)
-    call.commit()
+    call.commit(routed={"category": skill, "priority": priority, "language": language,
+                        "ticket_number": ticket_number})
+    return rendered(tree, ("transfer", language, destination.queue, priority),
+                    lambda: transfer(tree, language, destination.queue, priority))
+
+
+def transfer(tree: MenuTree, language: str, queue: str, priority: int) -> VoiceResponse:
     response = VoiceResponse()
     say_all(response, phrase(tree, "transferring", language))
-    response.redirect(url_for("routing.enter", queue=destination.queue, priority=priority), method="POST")
+    # The language travels with the caller, as the menu's state does: routing needs it at once.
+    response.redirect(url_for("routing.enter", queue=queue, priority=priority, lang=language), method="POST")
     return response
 
 

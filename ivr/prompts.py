@@ -2,7 +2,9 @@
 follows a Gather so that silence is handled (Twilio does not call the action on silence)."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from typing import Callable
+
+from flask import current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.twiml import say_kwargs
@@ -14,6 +16,7 @@ from ivr.state import MenuState
 # Twilio's speech recognition names Mandarin differently from the <Say> voices.
 GATHER_LANGUAGES = {"zh-CN": "cmn-Hans-CN", "en-US": "en-US"}
 MENU_TIMEOUT_SECONDS = 6
+RENDERED_MAX = 4096
 Spoken = list[tuple[str, str]]  # (text, language)
 
 
@@ -54,3 +57,28 @@ def ask_menu(tree: MenuTree, state: MenuState, lead: Spoken | None = None) -> Vo
     say_all(gather, (lead or []) + voiced(tree, node.prompt, state.language))
     response.redirect(action, method="POST")
     return response
+
+
+# The IVR's answers depend only on the tree, the caller's place in it and what leads the prompt
+# (plus the app's settings and URL root), so each is made with the twilio library once per process
+# and served as a string afterwards: building and serialising the XML was most of a key press's time.
+_rendered: dict[tuple, tuple[MenuTree, object, str]] = {}
+
+
+def rendered(tree: MenuTree, key: tuple, build: Callable[[], VoiceResponse]) -> str:
+    """The TwiML `build()` makes, from a per-process cache under `key` (for this tree and app)."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    full_key = (id(tree), id(settings), request.script_root, *key)
+    hit = _rendered.get(full_key)
+    if hit is not None and hit[0] is tree and hit[1] is settings:  # ids are reused after a reload
+        return hit[2]
+    xml = str(build())
+    if len(_rendered) >= RENDERED_MAX:  # greetings by name make keys without end: start afresh
+        _rendered.clear()
+    _rendered[full_key] = (tree, settings, xml)
+    return xml
+
+
+def menu_twiml(tree: MenuTree, state: MenuState, lead: Spoken | None = None) -> str:
+    """`ask_menu` as a TwiML string, from the cache."""
+    return rendered(tree, ("menu", state, tuple(lead or ())), lambda: ask_menu(tree, state, lead))

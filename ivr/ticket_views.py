@@ -14,7 +14,7 @@ from ivr.handover import record_step, send_to_queue
 from ivr.lookup import TicketStatus, get_ticket_status_provider, look_up_ticket
 from ivr.menu import Action, MenuTree, Node, Option
 from ivr.menu_store import get_menu
-from ivr.prompts import Spoken, ask_menu, gather_language, phrase, say_all
+from ivr.prompts import Spoken, gather_language, menu_twiml, phrase, say_all
 from ivr.speaking import speak_time, spell_ticket_number
 from ivr.state import MenuState
 from ivr.views import bp, missed, this_call
@@ -99,7 +99,7 @@ def ticket_follow_up():
     if choice.kind == "none":
         # They heard what they called for and said nothing more: served by the IVR alone.
         record_step(call, result="served", ticket_number=number, **step)
-        call.durable_call().commit()  # served by the IVR alone: the whole path is kept now
+        call.leave()  # served by the IVR alone: the whole path is kept soon
         response = VoiceResponse()
         say_all(response, phrase(tree, "goodbye", state.language))
         response.hangup()
@@ -109,7 +109,7 @@ def ticket_follow_up():
             MenuState(tree.known_caller_start, state.language)
         record_step(call, result=f"back:{back.node}", ticket_number=number, **step)
         call.commit()
-        return twiml_response(ask_menu(tree, back))
+        return twiml_response(menu_twiml(tree, back))
     provider = get_ticket_status_provider()
     status = provider.lookup(number, state.language) if provider is not None else None
     if status is None:  # the ticket went away meanwhile (merged, deleted): ask for a number again

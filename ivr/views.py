@@ -2,21 +2,19 @@
 Gather (and after each silence, through the Redirect that follows every Gather)."""
 from __future__ import annotations
 
-from flask import Blueprint, request
-from sqlalchemy import select
+from flask import Blueprint, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
-from ivr.call_steps import BufferedCall, CallSteps, open_call
+from ivr.call_steps import BufferedCall
 from ivr.choice import choose
 from ivr.handover import offer_voicemail, record_step, send_to_queue
 from ivr.menu import MenuTree
 from ivr.menu_store import get_menu
-from ivr.prompts import ask_menu, phrase, say_all, voiced
+from ivr.prompts import menu_twiml, phrase, say_all, voiced
 from ivr.speaking import address
 from ivr.state import MenuState
-from tickets.models import Customer
 
 bp = Blueprint("ivr", __name__, url_prefix="/voice")
 # Wrong keys or silences answered with "sorry" and the prompt again before a person takes over.
@@ -24,14 +22,19 @@ MAX_REPROMPTS = 2
 FALLBACK_SKILL, FALLBACK_PRIORITY = "inquiry", 2
 
 
-def this_call(*, first_request: bool = False) -> CallSteps | BufferedCall | None:
-    """The call this webhook is about (None without a CallSid): its row on the first request, a
-    step buffer after that (see ivr.call_steps)."""
+def this_call(*, first_request: bool = False) -> BufferedCall | None:
+    """The call this webhook is about (None without a CallSid): a buffer of its steps, settled into
+    the database when the caller leaves the menu (see ivr.call_steps)."""
     if not request.form.get("CallSid"):
         return None
-    if first_request:
-        return open_call(request.form, first_request=True)
-    return BufferedCall(request.form)
+    return BufferedCall(request.form, arrival=first_request)
+
+
+def known_caller(phone: str):
+    """What the greeting may use of a caller we know (language, title, surname), or None; the
+    tickets area keeps that directory (`hotline.caller_facts`)."""
+    lookup = current_app.extensions.get("hotline.caller_facts")
+    return lookup(phone) if lookup is not None and phone else None
 
 
 @bp.post("/incoming")
@@ -41,7 +44,7 @@ def incoming():
     if call is None:
         return "CallSid is required\n", 400
     tree = get_menu()
-    customer = call.session.scalars(select(Customer).where(Customer.phone == request.form.get("From", ""))).first()
+    customer = known_caller(request.form.get("From", ""))
     language = customer.language if customer is not None and customer.language in tree.languages else ""
     if language:
         assert customer is not None
@@ -55,7 +58,7 @@ def incoming():
     record_step(call, "incoming", result="known-caller" if language else "new-caller",
                 language=language or None)
     call.commit()
-    return twiml_response(ask_menu(tree, state, greeting))
+    return twiml_response(menu_twiml(tree, state, greeting))
 
 
 @bp.post("/ivr/choose")
@@ -72,7 +75,7 @@ def choose_option():
         state = MenuState(tree.known_caller_start if state.language else tree.start, state.language)
         record_step(call, "restart", result=f"goto:{state.node}", reason="node no longer in the menu")
         call.commit()
-        return twiml_response(ask_menu(tree, state))
+        return twiml_response(menu_twiml(tree, state))
     choice = choose(node, request.form.get("Digits"), request.form.get("SpeechResult"))
     if choice.kind in ("none", "invalid"):
         return twiml_response(missed(call, tree, state, node.name, choice.heard, choice.via,
@@ -80,12 +83,12 @@ def choose_option():
     if choice.kind == "repeat":
         record_step(call, node.name, choice.heard, choice.via, "repeat")
         call.commit()
-        return twiml_response(ask_menu(tree, state))
+        return twiml_response(menu_twiml(tree, state))
     if choice.kind == "back":
         state = state.back()
         record_step(call, node.name, choice.heard, choice.via, f"back:{state.node}")
         call.commit()
-        return twiml_response(ask_menu(tree, state))
+        return twiml_response(menu_twiml(tree, state))
     assert choice.option is not None
     option, action = choice.option, choice.option.action
     state = state.speaking(option.language)
@@ -99,17 +102,17 @@ def choose_option():
     record_step(call, result=action.describe(), **step)
     call.commit()
     if action.kind == "goto":
-        return twiml_response(ask_menu(tree, state.go_to(action.node or state.node)))
+        return twiml_response(menu_twiml(tree, state.go_to(action.node or state.node)))
     if action.kind == "info":
         after = state.go_to(action.node) if action.node else MenuState(state.node, state.language, state.trail)
-        return twiml_response(ask_menu(tree, after, voiced(tree, action.text, state.language)))
+        return twiml_response(menu_twiml(tree, after, voiced(tree, action.text, state.language)))
     if action.kind == "ticket_status":
         from ivr.ticket_views import ask_ticket_number  # that module builds on this one
 
         return twiml_response(ask_ticket_number(tree, MenuState(node.name, state.language, state.trail)))
     if action.kind == "voicemail":
         return twiml_response(offer_voicemail(tree, state.language, FALLBACK_SKILL))
-    call.durable_call().commit()  # a goodbye leaves the menu: the path is kept now
+    call.leave()  # a goodbye leaves the menu: the path is kept soon
     response = VoiceResponse()  # hangup
     say_all(response, voiced(tree, action.text, state.language))
     response.hangup()
@@ -118,7 +121,7 @@ def choose_option():
 
 def missed(call, tree: MenuTree, state: MenuState, node: str, heard: str, via: str, result: str,
            *, ask=None, lead: list | None = None, skill: str = FALLBACK_SKILL, priority: int = FALLBACK_PRIORITY,
-           ticket_number: str | None = None) -> VoiceResponse:
+           ticket_number: str | None = None) -> VoiceResponse | str:
     """A wrong key or silence: sorry and the same question again, twice at most; then a person."""
     state = state.missed()
     record_step(call, node, heard, via, result, misses=state.misses)
@@ -127,4 +130,4 @@ def missed(call, tree: MenuTree, state: MenuState, node: str, heard: str, via: s
                              ticket_number=ticket_number, reason=f"{state.misses} misses")
     call.commit()
     sorry = lead if lead is not None else phrase(tree, "sorry", state.language)
-    return (ask or ask_menu)(tree, state, sorry)
+    return (ask or menu_twiml)(tree, state, sorry)

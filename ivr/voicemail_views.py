@@ -73,12 +73,12 @@ def voicemail_missed():
     misses = int(request.args.get("misses", "0")) + 1 if request.args.get("misses", "0").isdigit() else 1
     category = request.args.get("category") or "inquiry"
     record_step(call, "voicemail", "", "", "no-message", misses=misses)
-    call.commit()
     if misses > MAX_SILENT_RECORDINGS:
-        call.durable_call().commit()
+        call.leave()
         response = VoiceResponse()
         say_all(response, phrase(tree, "voicemail_missed", language) + phrase(tree, "goodbye", language))
         response.hangup()
         return twiml_response(response)
+    call.commit()
     return twiml_response(offer_voicemail(tree, language, category, after_hours=request.args.get("after") == "1",
                                           misses=misses, lead=phrase(tree, "voicemail_missed", language)))

@@ -12,7 +12,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import db, signals
 from hotline.calls import apply_status, ensure_call, record_event
 from hotline.clock import now
-from hotline.twiml import twiml_response
+from hotline.twiml import LANGUAGES, twiml_response
 from hotline.webhooks import public_url_for, twilio_webhook
 from routing.abandon import caller_left
 from routing.callbacks import request_callback
@@ -65,9 +65,14 @@ def enter():
     if queue not in get_rules().queues:
         log.warning("unknown queue %r; routing to inquiry", queue, extra={"call_sid": sid})
         queue = "inquiry"
+    settle = current_app.extensions.get("hotline.settle_call")
+    if settle is not None:
+        settle(sid)  # the IVR's path (and its ticket) reach the database before an agent sees the call
     session = db.session()
     call = ensure_call(session, sid, request.form)
-    language = call.language or current_app.config["HOTLINE_SETTINGS"].default_language
+    language = request.args.get("lang") or call.language or current_app.config["HOTLINE_SETTINGS"].default_language
+    if language not in LANGUAGES:
+        language = current_app.config["HOTLINE_SETTINGS"].default_language
     routed = _routed_call(session, sid, queue, language, is_vip(session, call.from_number))
     if routed.offers == 0:
         record_event(session, call, "queue_entered", queue=routed.queue, priority=routed.priority, vip=routed.vip)

@@ -9,7 +9,7 @@ SLA_SWEEP_SECONDS = 60
 def init_app(app: Flask) -> None:
     from hotline import signals
     from hotline.jobs import periodic
-    from tickets import models  # noqa: F401  (tables; the API views arrive with hotline.api)
+    from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
     from tickets.cli import tickets_cli
     from tickets.notices import load_templates
     from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
@@ -19,8 +19,12 @@ def init_app(app: Flask) -> None:
     # A broken templates file stops start-up here, not at the first customer's SMS.
     app.extensions["tickets.sms_templates"] = load_templates()
     app.extensions["hotline.ticket_status"] = TicketStatusLookup()
+    # What the IVR's greeting may know of a number, from Redis (see tickets.directory).
+    app.extensions["hotline.caller_facts"] = directory.lookup
+    directory.listen()
     signals.call_routed.connect(on_call_routed, sender=app, weak=False)
     signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)
     signals.call_answered.connect(on_call_answered, sender=app, weak=False)
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
+    periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     app.cli.add_command(tickets_cli)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from hotline.calendar import get_calendar
 from hotline.db import dialect_insert
 from hotline.clock import now
-from tickets import sla
+from tickets import directory, sla
 from tickets.errors import TicketInputError
 from tickets.history import record
 from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
@@ -43,7 +43,9 @@ def customer_for_phone(session: Session, phone: str, language: str | None = None
     stamp = now()
     session.execute(dialect_insert(session, Customer).values(phone=phone, language=language, vip=False, created_at=stamp,
                                             updated_at=stamp).on_conflict_do_nothing(index_elements=["phone"]))
-    return session.scalars(select(Customer).where(Customer.phone == phone)).one()
+    customer = session.scalars(select(Customer).where(Customer.phone == phone)).one()
+    directory.note(session, customer)  # the insert above is invisible to the ORM's change tracking
+    return customer
 
 
 def open_ticket(session: Session, *, category: str, actor: str, customer: Customer | None = None,

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-tickets_cli = AppGroup("tickets", help="Tickets: SMS templates and the SLA sweep.")
+tickets_cli = AppGroup("tickets", help="Tickets: SMS templates, the SLA sweep, the caller directory.")
 
 
 @tickets_cli.command("check-templates")
@@ -30,3 +30,12 @@ def sweep() -> None:
 
     result = sweep_sla()
     click.echo(", ".join(f"{key} {value}" for key, value in result.items()))
+
+
+@tickets_cli.command("rebuild-directory")
+@with_appcontext
+def rebuild_directory() -> None:
+    """Copy every customer's greeting facts to Redis now (the scheduler does it when missing)."""
+    from tickets.directory import rebuild
+
+    click.echo(f"caller directory rebuilt: {rebuild()} customers")

@@ -43,9 +43,10 @@ def test_non_json_body_is_400(api, client):
     assert "JSON" in response.get_json()["error"]
 
 
-def test_a_call_with_its_events(api, twilio):
+def test_a_call_with_its_events(api, twilio, clock):
     sid = "CA" + "4" * 32
     twilio.post("/voice/incoming", twilio.call_params(sid))
+    clock.advance(9)
     twilio.post("/voice/status", twilio.call_params(sid, CallStatus="completed", CallDuration="9"))
     body = api.get(f"/api/calls/{sid}").get_json()
     assert body["status"] == "completed" and body["duration_seconds"] == 9

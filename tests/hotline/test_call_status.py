@@ -59,12 +59,19 @@ def test_missing_callsid_is_a_clear_400(twilio):
     assert response.status_code == 400
 
 
-def test_incoming_call_answers_twiml_and_stores_the_call(app, twilio):
+def test_incoming_call_answers_twiml_and_the_call_is_stored_when_settled(app, twilio, clock):
+    arrived = clock.now()
     response = twilio.post("/voice/incoming", twilio.call_params(SID))
     assert response.status_code == 200
     root = ElementTree.fromstring(response.data)
     assert root.tag == "Response"
-    assert _call(app).direction == "inbound"
+    clock.advance(30)
+    with app.app_context():
+        assert db.session().scalars(select(Call).where(Call.sid == SID)).first() is None  # answered from Redis
+        app.extensions["hotline.settle_call"](SID)
+    call = _call(app)
+    assert call.direction == "inbound" and call.from_number == "+8613800138000" and call.status == "ringing"
+    assert call.created_at == arrived  # when the call came, not when it was settled
 
 
 def test_twilios_duration_is_kept_when_we_ended_the_call_first(app, twilio):

@@ -50,8 +50,12 @@ def test_another_token_is_rejected(params, token):
 
 
 def _count_calls(app):
+    """Calls in the database, and calls whose IVR steps still wait in Redis to be settled."""
+    from hotline.redis_client import get_redis
+    from ivr.call_steps import PENDING_KEY
+
     with app.app_context():
-        return db.session().scalar(select(func.count()).select_from(Call))
+        return db.session().scalar(select(func.count()).select_from(Call)) + get_redis().zcard(PENDING_KEY)
 
 
 @hsettings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
@@ -77,6 +81,9 @@ def test_signed_request_is_accepted_behind_a_proxy(app, twilio):
     assert response.status_code == 200
     assert response.mimetype == "text/xml"
     assert _count_calls(app) == 1
+    with app.app_context():
+        app.extensions["hotline.settle_call"](twilio.call_params()["CallSid"])
+        assert db.session().scalar(select(func.count()).select_from(Call)) == 1
 
 
 def test_query_string_is_part_of_the_signed_url(app, client, settings):

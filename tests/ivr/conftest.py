@@ -63,7 +63,16 @@ class Caller:
 
     def post(self, url: str, **extra: str) -> Twiml:
         self.last = Twiml(self.twilio.post(url, self.params(**extra)))
+        if "/voice/route" in (self.last.redirect() or "") or "Hangup" in self.last.verbs:
+            self.settle()
         return self.last
+
+    def settle(self) -> None:
+        """What a worker does right after the caller leaves the menu: settle the path (in-process, so
+        that receivers connected by a test hear `call_routed` in this process)."""
+        from hotline.jobs import run_burst
+
+        run_burst(self.twilio.client.application, ("default",), in_process=True)
 
     def dial(self) -> Twiml:
         self.last = Twiml(self.twilio.post("/voice/incoming", self.twilio.call_params(

@@ -31,7 +31,7 @@ def test_night_with_night_agents_goes_to_the_night_queue_keeping_the_category(cl
     call.dial()
     call.press(key)
     twiml = call.press("3")
-    assert twiml.redirect_query() == {"queue": "night", "priority": "4"}
+    assert twiml.redirect_query() == {"queue": "night", "priority": "4", "lang": language}
     assert announced.routed[0]["category"] == "complaint"
     assert asked == [("night", language)]
 

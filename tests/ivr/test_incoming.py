@@ -2,6 +2,7 @@
 callers whose language we know, who are greeted by title and surname only."""
 from __future__ import annotations
 
+from hotline import db
 from tests.ivr.conftest import add_customer, call_row, ivr_steps
 
 
@@ -42,6 +43,21 @@ def test_known_english_caller_is_greeted_as_mr_surname(app, caller):
     assert "John" not in twiml.said()
     assert twiml.gather.get("language") == "en-US"
     assert "How can I help you?" in twiml.said()
+
+
+def test_the_arrival_asks_the_caller_directory_not_the_database(app, caller):
+    from sqlalchemy import text
+
+    from tickets.directory import rebuild
+
+    add_customer(app, "+14155550100", name="John Smith", surname="Smith", title="mr", language="en-US")
+    with app.app_context():
+        rebuild()
+        session = db.session()
+        session.execute(text("DELETE FROM customers"))  # behind the directory's back
+        session.commit()
+    twiml = caller("+14155550100").dial()
+    assert twiml.says()[0].text.startswith("Hello Mr Smith, this is")
 
 
 def test_known_caller_without_a_title_gets_the_plain_greeting(app, caller):

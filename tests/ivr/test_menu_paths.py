@@ -25,7 +25,7 @@ def assert_routed(twiml, queue: str, priority: int, language: str) -> None:
     assert say.get("voice") == ("Polly.Zhiyu" if language == "zh-CN" else "Polly.Joanna")
     assert ("正在为您转接客服" if language == "zh-CN" else "Connecting you to an agent") in say.text
     assert twiml.redirect().startswith("/voice/route?")
-    assert twiml.redirect_query() == {"queue": queue, "priority": str(priority)}
+    assert twiml.redirect_query() == {"queue": queue, "priority": str(priority), "lang": language}
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en-US"])

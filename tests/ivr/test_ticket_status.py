@@ -55,7 +55,7 @@ def test_zero_after_the_status_reaches_aftersales_with_the_ticket(app, caller, t
     to_ticket_entry(call, "zh-CN")
     call.press("20261123007")
     twiml = call.press("0")
-    assert twiml.redirect_query() == {"queue": "aftersales", "priority": "3"}
+    assert twiml.redirect_query() == {"queue": "aftersales", "priority": "3", "lang": "zh-CN"}
     assert announced.routed == [{"call_sid": call.sid, "category": "aftersales", "priority": 3,
                                  "language": "zh-CN", "ticket_number": "GD20261123007"}]
 
@@ -98,7 +98,7 @@ def test_unknown_number_is_asked_again_twice_then_aftersales(app, caller, ticket
         assert twiml.gather.get("action").startswith("/voice/ivr/ticket?") and f"misses={attempt}" in \
             twiml.gather.get("action")
     twiml = call.press("20261123998")
-    assert twiml.redirect_query() == {"queue": "aftersales", "priority": "3"}
+    assert twiml.redirect_query() == {"queue": "aftersales", "priority": "3", "lang": language}
     assert announced.routed[0]["ticket_number"] is None
     assert [s["result"] for s in ivr_steps(app, call.sid)[-4:]] == ["not-found"] * 3 + ["queue:aftersales"]
 
