@@ -80,7 +80,9 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in self._skip and value is not None and not key.startswith("_"):
-                entry[key] = mask_phones_in(value) if isinstance(value, str) else value
+                # Identifiers are not numbers to hide: a job's UUID can begin with eight digits.
+                masked = isinstance(value, str) and not key.endswith(("_id", "_sid"))
+                entry[key] = mask_phones_in(value) if masked else value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

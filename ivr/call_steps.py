@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
@@ -284,8 +285,34 @@ def take_buffered(sid: str, *, wait: float = 0.0) -> Taken | None:
 
 
 def add_taken(steps: CallSteps, taken: Taken) -> None:
-    steps.add_items(taken.items)
+    steps.add_items(_not_yet_written(steps, taken.items))
     steps._after_commit.append(taken.forget)
+
+
+def _not_yet_written(steps: CallSteps, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`items` less those already in the call's history: a settler that died after the commit but
+    before clearing Redis leaves steps that are taken again (`call_routed` is harmless twice: tickets
+    files a call once)."""
+    if not items:
+        return items
+    first = min(datetime.fromisoformat(item["at"]) for item in items)
+    rows = steps.session.execute(select(CallEvent.kind, CallEvent.at, CallEvent.data).where(
+        CallEvent.call_id == steps.id, CallEvent.at >= first)).all()
+    if not rows:
+        return items
+    written = Counter(_step_key(kind, at, data) for kind, at, data in rows)
+    fresh = []
+    for item in items:
+        key = _step_key(item["kind"], datetime.fromisoformat(item["at"]), item["data"])
+        if written[key]:
+            written[key] -= 1
+        else:
+            fresh.append(item)
+    return fresh
+
+
+def _step_key(kind: str, at: datetime, data: Any) -> tuple[str, datetime, str]:
+    return kind, at, json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def settle(sid: str, *, wait: float = 2.0) -> bool:

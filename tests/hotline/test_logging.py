@@ -47,3 +47,15 @@ def test_job_log_lines_carry_the_job_id(app):
         job.refresh()
         assert job.get_status() == "finished"
         assert job.return_value() == job.id
+
+
+def test_identifiers_are_never_masked_but_other_fields_are():
+    """A job's UUID may begin with eight digits; it is not a phone number."""
+    record = logging.LogRecord("hotline", logging.INFO, __file__, 1, "sent", (), None)
+    record.job_id = "26781358-6bf5-467b-a3ea-3d7d7ba36f2a"
+    record.message_sid = "SM12345678901234567890123456789012"
+    record.to = "+8613812345678"
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["job_id"] == "26781358-6bf5-467b-a3ea-3d7d7ba36f2a"
+    assert entry["message_sid"] == "SM12345678901234567890123456789012"
+    assert entry["to"] == "+86*******5678"

@@ -2,11 +2,13 @@
 menu, when the call ends, or from the periodic sweep: in order, with the time they happened."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from hotline import db
 from hotline.models import Call, CallEvent
 from ivr.call_steps import PENDING_KEY, sweep_buffered_steps
+from tests.ivr.conftest import Twiml
 
 
 def stored_kinds(app, sid: str) -> list[tuple[str, str | None]]:
@@ -94,3 +96,88 @@ def test_without_redis_steps_go_straight_to_the_database(app, caller):
     finally:
         app.extensions["hotline.redis"] = working
     assert [k for k in stored_kinds(app, call.sid) if k[0] == "ivr"] == [("ivr", "language"), ("ivr", "main")]
+
+
+def test_a_burst_of_exits_is_settled_by_one_job(app, caller, twilio):
+    """Leaving the menu writes nothing to the database; one job (not one per call) settles them."""
+    from hotline.jobs import get_queue, run_burst
+
+    calls = [caller() for _ in range(3)]
+    for call in calls:
+        call.dial()
+        call.press("1")
+        twiml = Twiml(twilio.post(call._action(), call.params(Digits="3")))  # past the helper's settling
+        assert "/voice/route" in twiml.redirect()
+    with app.app_context():
+        assert all(db.session().scalars(select(Call).where(Call.sid == c.sid)).first() is None for c in calls)
+        assert get_queue("default").count == 1
+    run_burst(app, ("default",), in_process=True)
+    for call in calls:
+        assert [k for k in stored_kinds(app, call.sid) if k[0] != "status"] == [
+            ("incoming", "incoming"), ("ivr", "language"), ("ivr", "main")]
+    with app.app_context():
+        from tickets.models import TicketCall
+
+        assert {t.call_sid for t in db.session().scalars(select(TicketCall))} == {c.sid for c in calls}
+
+
+def test_routing_settles_the_path_before_queueing_the_caller(app, caller, twilio, announced):
+    call = caller()
+    call.dial()
+    call.press("2")
+    twiml = Twiml(twilio.post(call._action(), call.params(Digits="4")))  # urgent; no job has run
+    assert announced.routed == []
+    assert twilio.post(twiml.redirect(), call.params()).status_code == 200
+    assert [r["category"] for r in announced.routed] == ["urgent"]
+    assert ("ivr", "main") in stored_kinds(app, call.sid)
+    with app.app_context():
+        from routing.models import RoutedCall
+
+        routed = db.session().scalars(select(RoutedCall).where(RoutedCall.call_sid == call.sid)).one()
+        assert routed.language == "en-US"  # from the redirect: the caller chose English
+
+
+def test_a_settle_that_dies_midway_is_finished_by_the_sweep_once(app, caller, twilio):
+    """The settler dies after tickets committed (the row, the steps, the ticket) but before Redis
+    forgot the steps: the sweep takes them again and writes nothing twice, files nothing twice."""
+    from hotline import signals
+    from ivr.call_steps import settle
+    from tickets.models import TicketCall
+
+    call = caller()
+    call.dial()
+    call.press("1")
+    Twiml(twilio.post(call._action(), call.params(Digits="2")))
+
+    def dies(sender, **_):
+        raise RuntimeError("worker killed")
+
+    signals.call_routed.connect(dies, sender=app, weak=False)
+    try:
+        with app.app_context():
+            with pytest.raises(RuntimeError):
+                settle(call.sid)
+    finally:
+        signals.call_routed.disconnect(dies, sender=app)
+    with app.app_context():
+        assert sweep_buffered_steps(older_than=0) == 1
+        assert sweep_buffered_steps(older_than=0) == 0
+        assert len(db.session().scalars(select(TicketCall).where(TicketCall.call_sid == call.sid)).all()) == 1
+    assert [k for k in stored_kinds(app, call.sid) if k[0] != "status"] == [
+        ("incoming", "incoming"), ("ivr", "language"), ("ivr", "main")]
+
+
+def test_only_one_process_settles_a_call_at_a_time(app, caller):
+    from hotline.redis_client import get_redis
+    from ivr.call_steps import LOCK_KEY, settle
+
+    call = caller()
+    call.dial()
+    with app.app_context():
+        get_redis().set(LOCK_KEY.format(sid=call.sid), "another process", px=5000)
+        assert settle(call.sid, wait=0) is False  # busy: the holder writes them
+        assert db.session().scalars(select(Call).where(Call.sid == call.sid)).first() is None
+        get_redis().delete(LOCK_KEY.format(sid=call.sid))
+        assert settle(call.sid) is True
+        assert settle(call.sid) is False  # nothing left: settling twice writes nothing twice
+    assert stored_kinds(app, call.sid) == [("status", "ringing"), ("incoming", "incoming")]
