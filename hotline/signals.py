@@ -4,8 +4,10 @@ Receivers run in the sender's request or job, inside its database session; they 
 push slow work into RQ jobs. Every signal is sent with the Flask app as sender.
 
 Payloads (keyword arguments):
-- call_routed(call_sid, category, priority, language, ticket_number=None): the IVR sends a caller to
-  a queue of `category`; tickets attach the call to a ticket (new or the caller's open one).
+- call_routed(call_sid, category, priority, language, ticket_number=None): the IVR sent a caller to
+  a queue of `category`; tickets attach the call to a ticket (new or the caller's open one). Sent
+  when the IVR settles the call into the database (a job right after the exit, or routing first),
+  with the call's path already written in the same transaction.
 - call_answered(call_sid, agent_id): an agent leg was answered.
 - call_ended(call_sid, status): a call reached a final status.
 - recording_completed(recording_id): a recording is stored locally; transcription starts.
