@@ -169,9 +169,19 @@ class BufferedCall:
             self._pending[-1]["language"] = self.language
         if routed is not None:
             self._pending[-1]["routed"] = routed
+        items = [json.dumps(p, ensure_ascii=False) for p in self._pending]
+        key = STEPS_KEY.format(sid=self.sid)
         try:
-            pipe = get_redis().pipeline(transaction=False)
-            pipe.rpush(STEPS_KEY.format(sid=self.sid), *(json.dumps(p, ensure_ascii=False) for p in self._pending))
+            redis = get_redis()
+            if not (leaving or self._arrival):
+                # A key press: one command. The call is already marked pending unless its list was
+                # empty (settled meanwhile, e.g. by the report), which RPUSH's length tells.
+                if redis.rpush(key, *items) == len(items):
+                    redis.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
+                self._pending = []
+                return
+            pipe = redis.pipeline(transaction=False)
+            pipe.rpush(key, *items)
             pipe.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
             if leaving:
                 pipe.rpush(LEAVING_KEY, self.sid)
