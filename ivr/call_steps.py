@@ -60,6 +60,11 @@ redis.call('DEL', KEYS[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 return redis.call('LRANGE', KEYS[2], 0, -1)
 """
+# Replace the call's first buffered step if it is still the one we pushed (not yet settled).
+_AMEND_FIRST = """
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LSET', KEYS[1], 0, ARGV[2]) return 1 end
+return 0
+"""
 # After the commit: forget the settled steps, and the call's pending mark unless new steps came.
 _DONE = """
 redis.call('DEL', KEYS[1])
@@ -147,6 +152,7 @@ class BufferedCall:
         self.language: str | None = None
         self._arrival = arrival
         self._pending: list[dict[str, Any]] = []
+        self._arrival_item = ""
 
     def record(self, kind: str, **data: Any) -> None:
         item: dict[str, Any] = {"kind": kind, "at": now().isoformat(), "data": data, "language": self.language}
@@ -197,6 +203,40 @@ class BufferedCall:
             self.durable_call().commit()
             return
         self._pending = []
+
+    def commit_with(self, lookup) -> list | None:
+        """The arrival: buffer its step and run `lookup`'s commands (`add_to(pipe)`, see
+        tickets.directory.Lookup) in the same round trip; their replies, or None when Redis failed
+        (the step then stays pending for `commit`, which falls back to the database)."""
+        self._arrival_item = json.dumps(self._pending[0], ensure_ascii=False)
+        try:
+            pipe = get_redis().pipeline(transaction=False)
+            lookup.add_to(pipe)
+            pipe.rpush(STEPS_KEY.format(sid=self.sid), self._arrival_item,
+                       *(json.dumps(p, ensure_ascii=False) for p in self._pending[1:]))
+            pipe.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
+            replies = pipe.execute()
+        except RedisError:
+            log.warning("Redis unavailable at a call's arrival", exc_info=True)
+            return None
+        self._pending = []
+        return replies[:-2]
+
+    def amend_arrival(self, **data: Any) -> None:
+        """Correct the arrival step buffered by `commit_with` once the lookup told who is calling
+        (one more round trip, for known callers only)."""
+        if self._pending:  # Redis failed: still here, to be written by `commit`
+            self._pending[0]["data"].update(data)
+            self._pending[0]["language"] = self.language
+            return
+        item = json.loads(self._arrival_item)
+        item["data"].update(data)
+        item["language"] = self.language
+        try:
+            get_redis().eval(_AMEND_FIRST, 1, STEPS_KEY.format(sid=self.sid), self._arrival_item,
+                             json.dumps(item, ensure_ascii=False))
+        except RedisError:  # the arrival stays recorded, only less precisely
+            log.warning("could not amend a call's arrival step", exc_info=True)
 
     def durable_call(self) -> CallSteps:
         """The call's row, with every buffered step (earlier ones and this request's) written to it

@@ -30,9 +30,8 @@ def this_call(*, first_request: bool = False) -> BufferedCall | None:
     return BufferedCall(request.form, arrival=first_request)
 
 
-def known_caller(phone: str):
-    """What the greeting may use of a caller we know (language, title, surname), or None; the
-    tickets area keeps that directory (`hotline.caller_facts`)."""
+def caller_lookup(phone: str):
+    """The caller directory's lookup of `phone` (tickets keeps it: `hotline.caller_facts`), or None."""
     lookup = current_app.extensions.get("hotline.caller_facts")
     return lookup(phone) if lookup is not None and phone else None
 
@@ -44,7 +43,12 @@ def incoming():
     if call is None:
         return "CallSid is required\n", 400
     tree = get_menu()
-    customer = known_caller(request.form.get("From", ""))
+    lookup = caller_lookup(request.form.get("From", ""))
+    # Most callers are new: their arrival is buffered in the directory lookup's round trip, and
+    # amended for the callers it recognises.
+    record_step(call, "incoming", result="new-caller")
+    replies = call.commit_with(lookup) if lookup is not None else call.commit()
+    customer = lookup.result(replies) if lookup is not None else None
     language = customer.language if customer is not None and customer.language in tree.languages else ""
     if language:
         assert customer is not None
@@ -52,12 +56,11 @@ def incoming():
         greeting = voiced(tree, tree.greeting_known if caller else tree.greeting, language, caller=caller or "")
         state = MenuState(tree.known_caller_start, language)
         call.language = language
+        call.amend_arrival(result="known-caller", language=language)
     else:
         greeting = voiced(tree, tree.greeting, "")
         state = MenuState(tree.start)
-    record_step(call, "incoming", result="known-caller" if language else "new-caller",
-                language=language or None)
-    call.commit()
+    call.commit()  # written to the database here if Redis failed above
     return twiml_response(menu_twiml(tree, state, greeting))
 
 

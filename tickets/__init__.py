@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     app.extensions["tickets.sms_templates"] = load_templates()
     app.extensions["hotline.ticket_status"] = TicketStatusLookup()
     # What the IVR's greeting may know of a number, from Redis (see tickets.directory).
-    app.extensions["hotline.caller_facts"] = directory.lookup
+    app.extensions["hotline.caller_facts"] = directory.Lookup
     directory.listen()
     signals.call_routed.connect(on_call_routed, sender=app, weak=False)
     signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)

@@ -65,25 +65,43 @@ def _put(pipe, phone: str, entry: dict[str, str] | None) -> None:
                   entry["surname"])
 
 
+class Lookup:
+    """One number's lookup, whose Redis commands can ride in a caller's pipeline: the IVR's arrival
+    asks the directory and buffers its first step in a single round trip."""
+
+    def __init__(self, phone: str) -> None:
+        self.phone = phone
+
+    def add_to(self, pipe) -> None:
+        pipe.exists(READY_KEY)
+        pipe.hmget(KEY.format(phone=self.phone), "updated", "language", "title", "surname")
+
+    def result(self, replies: list | None) -> CallerFacts | None:
+        """The facts from the two replies `add_to` queued (None: Redis failed), or from the database
+        while the copy is incomplete."""
+        if replies is not None and replies[0]:
+            updated, language, title, surname = replies[1]
+            if updated is None:
+                return None
+            return CallerFacts(language.decode() or None, title.decode() or None, surname.decode() or None)
+        row = db.session().execute(
+            select(Customer.language, Customer.title, Customer.surname).where(Customer.phone == self.phone)).first()
+        return CallerFacts(row.language, row.title, row.surname) if row is not None else None
+
+
 def lookup(phone: str) -> CallerFacts | None:
     """The greeting's facts about `phone`, or None for a number we do not know."""
     if not phone:
         return None
+    found = Lookup(phone)
     try:
         pipe = get_redis().pipeline(transaction=False)
-        pipe.exists(READY_KEY)
-        pipe.hmget(KEY.format(phone=phone), "updated", "language", "title", "surname")
-        ready, (updated, language, title, surname) = pipe.execute()
+        found.add_to(pipe)
+        replies = pipe.execute()
     except RedisError:
         log.warning("Redis unavailable; caller looked up in the database", exc_info=True)
-        ready = 0
-    if ready:
-        if updated is None:
-            return None
-        return CallerFacts(language.decode() or None, title.decode() or None, surname.decode() or None)
-    row = db.session().execute(
-        select(Customer.language, Customer.title, Customer.surname).where(Customer.phone == phone)).first()
-    return CallerFacts(row.language, row.title, row.surname) if row is not None else None
+        replies = None
+    return found.result(replies)
 
 
 def note(session: Session, customer: Customer) -> None:
