@@ -44,6 +44,8 @@ PENDING_KEY = "hotline:ivr:pending"  # sorted set: CallSid -> when its oldest bu
 LEAVING_KEY = "hotline:ivr:leaving"  # CallSids that left the menu, for the settle job
 SETTLE_JOB_KEY = "hotline:ivr:settle-job"  # set while a settle job is waiting: one job per burst
 STALE_SECONDS = 60
+# Settling takes milliseconds; a settler that died frees the call for the next one this much later.
+LOCK_SECONDS = 10
 SETTLING_TTL = 86_400  # a day for the sweep to retry what a crashed settler left
 LEAVING_BATCH = 100
 # What the call's row is made from if the IVR is the first to write it (see `ensure_call`).
@@ -323,7 +325,8 @@ def take_buffered(sid: str, *, wait: float = 0.0) -> Taken | None:
     """The call's buffered steps (and any a crashed settler left), locked for this process; None if
     another process is settling the call and did not finish within `wait` seconds."""
     redis = get_redis()
-    lock = redis.lock(LOCK_KEY.format(sid=sid), timeout=30, blocking=wait > 0, blocking_timeout=wait or None)
+    lock = redis.lock(LOCK_KEY.format(sid=sid), timeout=LOCK_SECONDS, blocking=wait > 0,
+                      blocking_timeout=wait or None)
     if not lock.acquire():
         return None
     try:

@@ -181,3 +181,27 @@ def test_only_one_process_settles_a_call_at_a_time(app, caller):
         assert settle(call.sid) is True
         assert settle(call.sid) is False  # nothing left: settling twice writes nothing twice
     assert stored_kinds(app, call.sid) == [("status", "ringing"), ("incoming", "incoming")]
+
+
+def test_without_redis_a_known_caller_is_still_greeted_and_the_arrival_kept(app, caller):
+    """The directory lookup falls back to the database and the arrival to a direct write."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    from tests.ivr.conftest import add_customer
+
+    add_customer(app, "+14155550100", surname="Smith", title="mr", language="en-US")
+    working = app.extensions["hotline.redis"]
+    app.extensions["hotline.redis"] = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,
+                                                  retry=Retry(NoBackoff(), 0))
+    try:
+        twiml = caller("+14155550100").dial()
+    finally:
+        app.extensions["hotline.redis"] = working
+    assert twiml.says()[0].text.startswith("Hello Mr Smith")
+    with app.app_context():
+        call = db.session().scalars(select(Call).where(Call.from_number == "+14155550100")).one()
+        arrival = [e.data for e in call.events if e.kind == "incoming"]
+        assert arrival == [{"node": "incoming", "input": "", "via": "", "result": "known-caller", "language": "en-US"}]
+        assert call.language == "en-US"
