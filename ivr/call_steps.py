@@ -78,8 +78,6 @@ return 1
 class CallSteps:
     """A call with its row at hand: steps go straight into the database transaction."""
 
-    durable = True
-
     def __init__(self, session: Session, sid: str, call_id: int, language: str | None) -> None:
         self.session = session
         self.sid = sid
@@ -146,8 +144,6 @@ class CallSteps:
 class BufferedCall:
     """A call in the menu: its steps are kept in Redis until the call is settled."""
 
-    durable = False
-
     def __init__(self, form: Mapping[str, str], *, arrival: bool = False) -> None:
         self.form = form
         self.sid = form.get("CallSid", "")
@@ -177,52 +173,53 @@ class BufferedCall:
             self._pending[-1]["language"] = self.language
         if routed is not None:
             self._pending[-1]["routed"] = routed
-        items = [json.dumps(p, ensure_ascii=False) for p in self._pending]
-        key = STEPS_KEY.format(sid=self.sid)
         try:
-            redis = get_redis()
-            if not (leaving or self._arrival):
+            if leaving or self._arrival:
+                self._push(leaving=leaving)
+            else:
                 # A key press: one command. The call is already marked pending unless its list was
                 # empty (settled meanwhile, e.g. by the report), which RPUSH's length tells.
-                if redis.rpush(key, *items) == len(items):
+                redis, items = get_redis(), [json.dumps(p, ensure_ascii=False) for p in self._pending]
+                if redis.rpush(STEPS_KEY.format(sid=self.sid), *items) == len(items):
                     redis.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
                 self._pending = []
-                return
-            pipe = redis.pipeline(transaction=False)
-            pipe.rpush(key, *items)
-            pipe.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
-            if leaving:
-                pipe.rpush(LEAVING_KEY, self.sid)
-                pipe.set(SETTLE_JOB_KEY, "1", nx=True, ex=STALE_SECONDS)
-            replies = pipe.execute()
-            if leaving and replies[-1]:
-                from hotline.jobs import enqueue
-
-                enqueue(settle_leaving_calls)
         except RedisError:
             # Without Redis the steps go straight to the database: slower, but the caller goes on.
             log.warning("Redis unavailable; IVR steps written to the database directly", exc_info=True)
             self.durable_call().commit()
-            return
+
+    def _push(self, *, leaving: bool = False, along=None) -> list:
+        """The pending steps into Redis in one pipelined round trip, marking the call pending (and
+        leaving, for the settle job); `along` (see `commit_with`) adds its commands in front and
+        gets its replies back."""
+        items = [json.dumps(p, ensure_ascii=False) for p in self._pending]
+        if self._arrival and not self._arrival_item:
+            self._arrival_item = items[0]
+        pipe = get_redis().pipeline(transaction=False)
+        if along is not None:
+            along.add_to(pipe)
+        pipe.rpush(STEPS_KEY.format(sid=self.sid), *items)
+        pipe.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
+        if leaving:
+            pipe.rpush(LEAVING_KEY, self.sid)
+            pipe.set(SETTLE_JOB_KEY, "1", nx=True, ex=STALE_SECONDS)
+        replies = pipe.execute()
         self._pending = []
+        if leaving and replies[-1]:
+            from hotline.jobs import enqueue
+
+            enqueue(settle_leaving_calls)
+        return replies
 
     def commit_with(self, lookup) -> list | None:
         """The arrival: buffer its step and run `lookup`'s commands (`add_to(pipe)`, see
         tickets.directory.Lookup) in the same round trip; their replies, or None when Redis failed
         (the step then stays pending for `commit`, which falls back to the database)."""
-        self._arrival_item = json.dumps(self._pending[0], ensure_ascii=False)
         try:
-            pipe = get_redis().pipeline(transaction=False)
-            lookup.add_to(pipe)
-            pipe.rpush(STEPS_KEY.format(sid=self.sid), self._arrival_item,
-                       *(json.dumps(p, ensure_ascii=False) for p in self._pending[1:]))
-            pipe.zadd(PENDING_KEY, {self.sid: now().timestamp()}, nx=True)
-            replies = pipe.execute()
+            return self._push(along=lookup)[:-2]
         except RedisError:
             log.warning("Redis unavailable at a call's arrival", exc_info=True)
             return None
-        self._pending = []
-        return replies[:-2]
 
     def amend_arrival(self, **data: Any) -> None:
         """Correct the arrival step buffered by `commit_with` once the lookup told who is calling
@@ -282,13 +279,6 @@ def call_row(sid: str, form: Mapping[str, str], *, move_status: bool = True,
     call = ensure_call(session, sid, form, created_at=arrived_at)
     session.flush()
     return CallSteps(session, sid, call.id, call.language)
-
-
-def open_call(form: Mapping[str, str]) -> CallSteps | None:
-    """For webhooks that write durably at once (a message left): the call's row (None without a
-    CallSid)."""
-    sid = form.get("CallSid", "")
-    return call_row(sid, form) if sid else None
 
 
 class Taken:
