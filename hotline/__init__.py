@@ -49,6 +49,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for area in AREAS:
         importlib.import_module(area).init_app(app)
     app.extensions.setdefault("hotline.periodic", [])
+    from hotline.jobs import periodic
+
+    periodic(app, "hotline-replay-call-ends", voice.replay_call_ends, interval=60)
     register_commands(app)
 
     return app

@@ -224,6 +224,13 @@ class Settings:
     desk_scripts_path: Path | None = None
     desk_poll_seconds: float = 2.0
 
+    # Redis outages (hotline.redis_client) and where callers go meanwhile (routing.outage)
+    redis_connect_timeout: float = 0.25
+    redis_read_timeout: float = 0.5
+    redis_breaker_failures: int = 3
+    redis_breaker_cooldown: float = 5.0
+    overflow_number: str = ""
+
     # Web serving
     host: str = "127.0.0.1"
     port: int = 5000
@@ -324,6 +331,11 @@ class Settings:
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
             desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
             desk_poll_seconds=_float(env, "DESK_POLL_SECONDS", 2.0, 0.5),
+            redis_connect_timeout=_float(env, "REDIS_CONNECT_TIMEOUT", 0.25, 0.01),
+            redis_read_timeout=_float(env, "REDIS_READ_TIMEOUT", 0.5, 0.01),
+            redis_breaker_failures=_int(env, "REDIS_BREAKER_FAILURES", 3, 1, 1000),
+            redis_breaker_cooldown=_float(env, "REDIS_BREAKER_COOLDOWN", 5.0, 0.1),
+            overflow_number=_e164(env, "HOTLINE_OVERFLOW_NUMBER"),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),

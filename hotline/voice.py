@@ -1,18 +1,33 @@
-"""Call status callbacks: one correct Call row per CallSid, whatever order they arrive in."""
+"""Call status callbacks: one correct Call row per CallSid, whatever order they arrive in.
+
+A call's end is announced (`call_ended`: routing frees the line and the agent, the IVR settles the
+path) at least once: the status is committed first, the announcement is marked done in the call's
+history (`end_announced`) only after every receiver succeeded, and a callback whose receivers
+failed answers 503. Twilio's retry of that callback (connection overrides on the URL) or, failing
+that, the periodic `replay_call_ends` announces it again; receivers are idempotent.
+"""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import Blueprint, current_app, request
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
 
 from hotline import db, signals
-from hotline.calls import apply_status, ensure_call
+from hotline.calls import apply_status, ensure_call, record_event
+from hotline.clock import now
 from hotline.metrics import CALLS_BY_STATUS
-from hotline.models import FINAL_CALL_STATUSES
-from hotline.webhooks import twilio_webhook
+from hotline.models import Call, CallEvent
+from hotline.webhooks import twilio_callback
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
+END_ANNOUNCED = "end_announced"
+# The replay leaves a just-ended call to its own callback; it looks back this far for missed ones.
+REPLAY_AFTER = timedelta(seconds=30)
+REPLAY_HORIZON = timedelta(hours=6)
 
 
 def track_call_status(form) -> bool:
@@ -30,14 +45,43 @@ def track_call_status(form) -> bool:
     if changed:
         CALLS_BY_STATUS.labels(status).inc()
         log.info("call is %s", status)
-        if status in FINAL_CALL_STATUSES:
-            signals.call_ended.send(current_app._get_current_object(), call_sid=sid, status=status)
-            session.commit()
+    if call.is_final:
+        announce_call_end(session, call)
     return changed
 
 
+def announce_call_end(session: Session, call: Call) -> bool:
+    """Send `call_ended` for a call in a final status unless that was already done; commits.
+    A receiver's exception propagates with the announcement not marked, so it is made again."""
+    announced = session.scalar(select(exists().where(CallEvent.call_id == call.id, CallEvent.kind == END_ANNOUNCED)))
+    if announced:
+        return False
+    signals.call_ended.send(current_app._get_current_object(), call_sid=call.sid, status=call.status)
+    record_event(session, call, END_ANNOUNCED, status=call.status)
+    session.commit()
+    return True
+
+
+def replay_call_ends() -> int:
+    """Periodic job: announce the ends of calls whose callback failed and was not retried."""
+    session = db.session()
+    moment = now()
+    announced = exists().where(CallEvent.call_id == Call.id, CallEvent.kind == END_ANNOUNCED)
+    calls = session.scalars(select(Call).where(Call.ended_at.is_not(None), Call.ended_at >= moment - REPLAY_HORIZON,
+                                               Call.ended_at <= moment - REPLAY_AFTER, ~announced)
+                            .order_by(Call.ended_at).limit(500)).all()
+    replayed = 0
+    for call in calls:
+        try:
+            replayed += announce_call_end(session, call)
+        except Exception:  # the next run tries again; one bad call must not stop the others
+            session.rollback()
+            log.warning("could not announce a call's end", exc_info=True, extra={"call_sid": call.sid})
+    return replayed
+
+
 @bp.post("/status")
-@twilio_webhook
+@twilio_callback
 def status_callback():
     if not request.form.get("CallSid"):
         return "CallSid is required\n", 400

@@ -80,3 +80,29 @@ def twilio_webhook(view: F) -> F:
 
     checked.twilio_webhook = True  # type: ignore[attr-defined]
     return checked  # type: ignore[return-value]
+
+
+def twilio_callback(view: F) -> F:
+    """A signed status callback that acknowledges only work it made durable.
+
+    Any failure (the database, Redis, a receiver) rolls back and answers 503, never Twilio's
+    apology TwiML with a 200: Twilio then retries if the URL carries connection overrides
+    (`#rc=3&rp=5xx,ct,rt`, see README), and the view must make a retry finish the work (status
+    callbacks re-announce a call's end that was not announced; recordings re-schedule a download).
+    """
+    signed = twilio_webhook(view)
+
+    @functools.wraps(view)
+    def durable(*args, **kwargs):
+        try:
+            return signed(*args, **kwargs)
+        except Exception:
+            log.exception("callback not processed; answering 503 so that Twilio may retry",
+                          extra={"path": request.path})
+            from hotline import db
+
+            db.session().rollback()
+            return current_app.response_class("not recorded; please retry\n", status=503, mimetype="text/plain")
+
+    durable.twilio_webhook = True  # type: ignore[attr-defined]
+    return durable  # type: ignore[return-value]

@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
     signals.call_ended.connect(_settle_ended_call, sender=app, weak=False)
     # Routing settles a caller's path before queueing them, if the settle job has not yet.
     app.extensions["hotline.settle_call"] = _settle_call
+    # Routing asks for a message when it cannot queue a caller (Redis down, no overflow number).
+    app.extensions["hotline.take_message"] = _take_message
     periodic(app, "ivr-sweep-buffered-steps", sweep_buffered_steps, interval=60, queue="default")
 
 
@@ -41,3 +43,16 @@ def _settle_call(call_sid: str) -> None:
 def _settle_ended_call(sender: Flask, call_sid: str, **_: object) -> None:
     """A caller who hung up in the menu: their path moves into the history now."""
     _settle_call(call_sid)
+
+
+def _take_message(language: str, category: str):
+    """TwiML asking for a message that becomes a callback ticket (see ivr.voicemail_views)."""
+    from ivr.handover import offer_voicemail
+    from ivr.menu_store import get_menu
+
+    tree = get_menu()
+    if language not in tree.languages:
+        from flask import current_app
+
+        language = current_app.config["HOTLINE_SETTINGS"].default_language
+    return offer_voicemail(tree, language, category)

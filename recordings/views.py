@@ -7,7 +7,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.db import dialect_insert
 from hotline.clock import now
-from hotline.webhooks import twilio_webhook
+from hotline.webhooks import twilio_callback
 from recordings.download import schedule_download
 from recordings.models import RECORDING_STATUS_RANK, TWILIO_RECORDING_ERRORS, Recording
 
@@ -15,7 +15,7 @@ bp = Blueprint("recordings", __name__, url_prefix="/recordings")
 
 
 @bp.post("/status")
-@twilio_webhook
+@twilio_callback
 def status_callback():
     form = request.form
     sid = form.get("RecordingSid", "")
@@ -42,6 +42,11 @@ def status_callback():
         else:
             recording.status = "failed"
             recording.failure_reason = _twilio_failure(status, recording.twilio_error_code)
+    elif status == "completed" and recording.twilio_status == "completed" and recording.status == "pending" \
+            and not recording.twilio_error_code:
+        # A retry of a callback whose download could not be scheduled (Redis down: we answered
+        # 503). The job id is the recording's, so a download already queued is not doubled.
+        schedule_download(recording)
     session.commit()
     return "", 204
 

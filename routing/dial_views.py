@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from flask import current_app, request
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import db
 from hotline.clock import now
 from hotline.twiml import say_kwargs, twiml_response
-from hotline.webhooks import twilio_webhook
+from hotline.webhooks import twilio_callback, twilio_webhook
 from routing.abandon import caller_left
 from routing.callbacks import agent_leg_twiml, agent_leg_unanswered
 from routing.models import Agent, Offer, RoutedCall
 from routing.offers import dial_outcome, offer_or_enqueue, record_answer
+from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis, outage_answer
 from routing.state import get_reservations, now_ts, record_status
 from routing.views import announce_end, bp
 from routing.wrapup import agent_freed, finish_conversation
@@ -34,7 +36,12 @@ def whisper():
     sid, agent_id, offer_id = _ids()
     session = db.session()
     response = VoiceResponse()
-    if not record_answer(session, get_reservations(session), sid, agent_id, offer_id, current_app._get_current_object()):
+    try:
+        answered = record_answer(session, get_reservations(session), sid, agent_id, offer_id,
+                                 current_app._get_current_object())
+    except RedisError:
+        answered = answered_without_redis(session, sid, agent_id, offer_id)
+    if not answered:
         response.hangup()  # the reservation is gone; never connect an agent to someone else's caller
         return twiml_response(response)
     agent = session.get(Agent, agent_id)
@@ -53,11 +60,27 @@ def dialed():
     sid, agent_id, offer_id = _ids()
     callback = request.args.get("kind") == "callback"
     session = db.session()
-    res = get_reservations(session)
     offer = session.get(Offer, offer_id)
     if offer is None or offer.call_sid != sid:
         return "unknown offer\n", 400
     outcome = dial_outcome(request.form)
+    try:
+        return _dialed(session, get_reservations(session), offer, sid, agent_id, offer_id, outcome, callback)
+    except RedisError:
+        response = VoiceResponse()
+        if outcome == "answered" or callback:
+            conversation_over_without_redis(session, sid, agent_id)
+            if not callback:
+                announce_end(session, sid)
+            response.hangup()
+            return twiml_response(response)
+        if outcome == "canceled":
+            caller_gone(session, sid)
+            return twiml_response(response)
+        return twiml_response(outage_answer(session, sid))  # not answered: overflow or a message
+
+
+def _dialed(session, res, offer: Offer, sid: str, agent_id: int, offer_id: int, outcome: str, callback: bool):
     response = VoiceResponse()
     if offer.ended_at is not None or offer.result in {"missed", "canceled"}:
         # A retried callback: answer as before, changing nothing.
@@ -100,17 +123,28 @@ def dialed():
 def callback_agent():
     sid, agent_id, offer_id = _ids()
     session = db.session()
-    response = agent_leg_twiml(session, get_reservations(session), sid, agent_id, offer_id,
-                               current_app._get_current_object())
+    try:
+        response = agent_leg_twiml(session, get_reservations(session), sid, agent_id, offer_id,
+                                   current_app._get_current_object())
+    except RedisError:  # the agent hears why, and the callback stays requested in the database
+        session.rollback()
+        response = VoiceResponse()
+        response.say("对不起，系统繁忙。 Sorry, routing is unavailable; this callback will be retried.")
+        response.hangup()
+        return twiml_response(response)
     session.commit()
     return twiml_response(response)
 
 
 @bp.post("/route/callback/status")
-@twilio_webhook
+@twilio_callback
 def callback_leg():
     sid, agent_id, offer_id = _ids()
     if request.form.get("CallStatus") in {"no-answer", "busy", "failed", "canceled"}:
         session = db.session()
-        agent_leg_unanswered(session, get_reservations(session), sid, agent_id, offer_id)
+        try:
+            agent_leg_unanswered(session, get_reservations(session), sid, agent_id, offer_id)
+        except RedisError:  # not done: say so, so that Twilio retries (with #rc= on the URL)
+            session.rollback()
+            return "routing state unavailable; not recorded, retry\n", 503
     return "", 204

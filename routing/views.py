@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, current_app, request
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import db, signals
+from hotline import db
 from hotline.calls import apply_status, ensure_call, record_event
 from hotline.clock import now
 from hotline.twiml import LANGUAGES, twiml_response
@@ -21,6 +22,7 @@ from routing.hold_music import hold_segment_wav
 from routing.matching import WaitingCall, call_priority
 from routing.models import RoutedCall
 from routing.offers import offer_or_enqueue
+from routing.outage import caller_gone, outage_answer, stays_in_queue_twiml, take_message
 from routing.queue_wait import wait_twiml
 from routing.state import get_reservations, get_rules
 
@@ -77,9 +79,12 @@ def enter():
     if routed.offers == 0:
         record_event(session, call, "queue_entered", queue=routed.queue, priority=routed.priority, vip=routed.vip)
     session.commit()
-    res = get_reservations(session)
-    res.enqueue(WaitingCall(sid, routed.queue, routed.language, routed.priority, routed.entered_at.timestamp()))
-    response = offer_or_enqueue(session, res, sid)
+    try:
+        res = get_reservations(session)
+        res.enqueue(WaitingCall(sid, routed.queue, routed.language, routed.priority, routed.entered_at.timestamp()))
+        response = offer_or_enqueue(session, res, sid)
+    except RedisError:
+        return twiml_response(outage_answer(session, sid, language=language, queue=queue))
     session.commit()
     return twiml_response(response)
 
@@ -88,7 +93,11 @@ def enter():
 @twilio_webhook
 def wait():
     session = db.session()
-    response = wait_twiml(session, get_reservations(session), _sid())
+    try:
+        response = wait_twiml(session, get_reservations(session), _sid())
+    except RedisError:
+        session.rollback()
+        return twiml_response(stays_in_queue_twiml())
     return twiml_response(response)
 
 
@@ -98,6 +107,17 @@ def left():
     """The Enqueue's action: why the caller left the Twilio queue."""
     sid, result = _sid(), request.form.get("QueueResult", "")
     session = db.session()
+    try:
+        return _left(session, sid, result)
+    except RedisError:
+        if result == "hangup":  # nobody to answer; the call's end still counts
+            caller_gone(session, sid)
+            announce_end(session, sid)
+            return twiml_response(VoiceResponse())
+        return twiml_response(outage_answer(session, sid))
+
+
+def _left(session, sid: str, result: str):
     res = get_reservations(session)
     if result == "leave":
         response = offer_or_enqueue(session, res, sid)
@@ -114,11 +134,13 @@ def left():
 
 def announce_end(session, sid: str) -> None:
     """The caller's call is over: mark it (forward only, so /voice/status never repeats it)."""
+    from hotline.voice import announce_call_end
+
     call = ensure_call(session, sid, {}, apply_call_status=False)
-    if apply_status(session, call, "completed"):
-        session.commit()
-        signals.call_ended.send(current_app._get_current_object(), call_sid=sid, status="completed")
+    apply_status(session, call, "completed")
     session.commit()
+    if call.is_final:
+        announce_call_end(session, call)
 
 
 @bp.post("/route/connect")
@@ -126,9 +148,25 @@ def announce_end(session, sid: str) -> None:
 def connect():
     """Where the gateway redirects a caller pulled out of the queue for their reserved agent."""
     session = db.session()
-    response = offer_or_enqueue(session, get_reservations(session), _sid())
+    try:
+        response = offer_or_enqueue(session, get_reservations(session), _sid())
+    except RedisError:
+        return twiml_response(outage_answer(session, _sid()))
     session.commit()
     return twiml_response(response)
+
+
+@bp.post("/route/overflow")
+@twilio_webhook
+def overflow_dialed():
+    """The overflow Dial's action (see routing.outage): over if answered, else a message."""
+    sid = _sid()
+    if request.form.get("DialCallStatus") in {"completed", "answered"}:
+        announce_end(db.session(), sid)
+        response = VoiceResponse()
+        response.hangup()
+        return twiml_response(response)
+    return twiml_response(take_message(request.args.get("lang", ""), request.args.get("queue", "inquiry")))
 
 
 @bp.post("/route/callback")
@@ -136,9 +174,13 @@ def connect():
 def callback():
     """The caller's answer to the callback offer: 1 keeps their place without holding."""
     session = db.session()
-    res = get_reservations(session)
     sid = _sid()
-    state = res.call(sid).get("state")
+    try:
+        res = get_reservations(session)
+        state = res.call(sid).get("state")
+    except RedisError:  # a callback cannot be promised without the line: leave for the outage answer
+        session.rollback()
+        return twiml_response(stays_in_queue_twiml())
     if request.form.get("Digits") == "1" and state == "waiting":
         return twiml_response(request_callback(session, res, sid))
     response = VoiceResponse()
