@@ -40,7 +40,9 @@ class Call(Base):
     duration_seconds: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     answered_at: Mapped[datetime | None]
-    ended_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Set once `call_ended` reached every receiver; hotline.voice replays the announcement until then.
+    end_announced_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
     events: Mapped[list["CallEvent"]] = relationship(

@@ -1,8 +1,8 @@
 """Call status callbacks: one correct Call row per CallSid, whatever order they arrive in.
 
 A call's end is announced (`call_ended`: routing frees the line and the agent, the IVR settles the
-path) at least once: the status is committed first, the announcement is marked done in the call's
-history (`end_announced`) only after every receiver succeeded, and a callback whose receivers
+path) at least once: the status is committed first, the announcement is marked done
+(`calls.end_announced_at`) only after every receiver succeeded, and a callback whose receivers
 failed answers 503. Twilio's retry of that callback (connection overrides on the URL) or, failing
 that, the periodic `replay_call_ends` announces it again; receivers are idempotent.
 """
@@ -12,19 +12,18 @@ import logging
 from datetime import timedelta
 
 from flask import Blueprint, current_app, request
-from sqlalchemy import exists, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hotline import db, signals
-from hotline.calls import apply_status, ensure_call, record_event
+from hotline.calls import apply_status, ensure_call
 from hotline.clock import now
 from hotline.metrics import CALLS_BY_STATUS
-from hotline.models import Call, CallEvent
+from hotline.models import Call
 from hotline.webhooks import twilio_callback
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
-END_ANNOUNCED = "end_announced"
 # The replay leaves a just-ended call to its own callback; it looks back this far for missed ones.
 REPLAY_AFTER = timedelta(seconds=30)
 REPLAY_HORIZON = timedelta(hours=6)
@@ -53,11 +52,10 @@ def track_call_status(form) -> bool:
 def announce_call_end(session: Session, call: Call) -> bool:
     """Send `call_ended` for a call in a final status unless that was already done; commits.
     A receiver's exception propagates with the announcement not marked, so it is made again."""
-    announced = session.scalar(select(exists().where(CallEvent.call_id == call.id, CallEvent.kind == END_ANNOUNCED)))
-    if announced:
+    if call.end_announced_at is not None:
         return False
     signals.call_ended.send(current_app._get_current_object(), call_sid=call.sid, status=call.status)
-    record_event(session, call, END_ANNOUNCED, status=call.status)
+    session.execute(update(Call).where(Call.id == call.id).values(end_announced_at=now()))
     session.commit()
     return True
 
@@ -66,9 +64,8 @@ def replay_call_ends() -> int:
     """Periodic job: announce the ends of calls whose callback failed and was not retried."""
     session = db.session()
     moment = now()
-    announced = exists().where(CallEvent.call_id == Call.id, CallEvent.kind == END_ANNOUNCED)
-    calls = session.scalars(select(Call).where(Call.ended_at.is_not(None), Call.ended_at >= moment - REPLAY_HORIZON,
-                                               Call.ended_at <= moment - REPLAY_AFTER, ~announced)
+    calls = session.scalars(select(Call).where(Call.ended_at >= moment - REPLAY_HORIZON,
+                                               Call.ended_at <= moment - REPLAY_AFTER, Call.end_announced_at.is_(None))
                             .order_by(Call.ended_at).limit(500)).all()
     replayed = 0
     for call in calls:
