@@ -77,12 +77,15 @@ class _Guarded:
     """Mixed into redis-py's connection classes: reports each socket's outcome to the breaker."""
 
     breaker: CircuitBreaker
+    _reported = False  # this failure was already counted (connect's handshake reads a response)
 
     def connect(self):
+        self._reported = False
         try:
             super().connect()  # type: ignore[misc]
         except (RedisConnectionError, RedisTimeoutError):
-            _failed(self.breaker)
+            if not self._reported:
+                _failed(self.breaker)
             raise
 
     def read_response(self, *args, **kwargs):
@@ -90,6 +93,7 @@ class _Guarded:
             response = super().read_response(*args, **kwargs)  # type: ignore[misc]
         except (RedisConnectionError, RedisTimeoutError):
             _failed(self.breaker)
+            self._reported = True
             raise
         if self.breaker.record_success():
             log.warning("Redis answers again: circuit breaker closed")

@@ -1,10 +1,10 @@
 """Call status callbacks: one correct Call row per CallSid, whatever order they arrive in.
 
-A call's end is announced (`call_ended`: routing frees the line and the agent, the IVR settles the
-path) at least once: the status is committed first, the announcement is marked done
-(`calls.end_announced_at`) only after every receiver succeeded, and a callback whose receivers
-failed answers 503. Twilio's retry of that callback (connection overrides on the URL) or, failing
-that, the periodic `replay_call_ends` announces it again; receivers are idempotent.
+The status is committed before anything else; a callback whose database write failed answers
+503 (`twilio_callback`), so Twilio retries it when the URL carries connection overrides. A call's
+end is then announced (`call_ended`: routing frees the line and the agent, the IVR settles the
+path) and marked done (`calls.end_announced_at`) only after every receiver succeeded; if one
+failed (Redis down), the periodic `replay_call_ends` announces it again. Receivers are idempotent.
 """
 from __future__ import annotations
 
@@ -51,12 +51,22 @@ def track_call_status(form) -> bool:
 
 def announce_call_end(session: Session, call: Call) -> bool:
     """Send `call_ended` for a call in a final status unless that was already done; commits.
-    A receiver's exception propagates with the announcement not marked, so it is made again."""
+
+    The call's status is committed before. If a receiver fails (Redis down: routing cannot free the
+    line) the announcement stays unmarked and `replay_call_ends` makes it again later, so the
+    callback itself is done and may be acknowledged. Returns whether it was announced now."""
     if call.end_announced_at is not None:
         return False
-    signals.call_ended.send(current_app._get_current_object(), call_sid=call.sid, status=call.status)
-    session.execute(update(Call).where(Call.id == call.id).values(end_announced_at=now()))
-    session.commit()
+    sid = call.sid
+    try:
+        signals.call_ended.send(current_app._get_current_object(), call_sid=sid, status=call.status)
+        session.execute(update(Call).where(Call.id == call.id).values(end_announced_at=now()))
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.warning("a receiver of call_ended failed; the call's end is announced again later", exc_info=True,
+                    extra={"call_sid": sid})
+        return False
     return True
 
 
@@ -69,11 +79,7 @@ def replay_call_ends() -> int:
                             .order_by(Call.ended_at).limit(500)).all()
     replayed = 0
     for call in calls:
-        try:
-            replayed += announce_call_end(session, call)
-        except Exception:  # the next run tries again; one bad call must not stop the others
-            session.rollback()
-            log.warning("could not announce a call's end", exc_info=True, extra={"call_sid": call.sid})
+        replayed += announce_call_end(session, call)  # a failure waits for the next run
     return replayed
 
 

