@@ -278,3 +278,24 @@ def fill_sign_in(page, login: str, password: str = PASSWORD) -> None:
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+@pytest.fixture
+def table_gone(settings):
+    """`with table_gone("call_events"):` the table is renamed away (on either database), so every
+    write to it fails for real; it is back afterwards."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def gone(table: str):
+        engine = create_engine(settings.database_url)
+        with engine.begin() as connection:
+            connection.execute(text(f"ALTER TABLE {table} RENAME TO {table}_gone"))
+        try:
+            yield
+        finally:
+            with engine.begin() as connection:
+                connection.execute(text(f"ALTER TABLE {table}_gone RENAME TO {table}"))
+            engine.dispose()
+
+    return gone
