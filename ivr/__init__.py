@@ -26,6 +26,11 @@ def init_app(app: Flask) -> None:
     app.extensions["hotline.settle_call"] = _settle_call
     # Routing asks for a message when it cannot queue a caller (Redis down, no overflow number).
     app.extensions["hotline.take_message"] = _take_message
+    # Calls still in the menu, read through from the Redis buffer (the API and the supervisor).
+    from ivr.live_calls import buffered_call, calls_in_menu
+
+    app.extensions["hotline.buffered_call"] = buffered_call
+    app.extensions["hotline.calls_in_menu"] = calls_in_menu
     periodic(app, "ivr-sweep-buffered-steps", sweep_buffered_steps, interval=60, queue="default")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import select
 
 from hotline import db
@@ -30,7 +30,9 @@ def live_snapshot() -> dict:
     queues = [{"name": name, "waiting": waiting.get(name, 0),
                "available": sum(1 for a in agents if a["status"] == "available" and rule.skill in a["skills"])}
               for name, rule in get_rules().queues.items()]
+    in_menu = current_app.extensions.get("hotline.calls_in_menu")
     return {"as_of": now().isoformat(), "queues": queues, "agents": agents,
+            "in_menu": in_menu() if in_menu is not None else [],
             "today": service_level_report(start_of_day(), now() + timedelta(seconds=1))}
 
 
