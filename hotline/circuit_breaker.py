@@ -24,13 +24,13 @@ class CircuitBreaker:
         self.failures_to_open = failures
         self.cooldown = cooldown
         self._clock = clock
-        self._failures = 0  # consecutive; reset by any success
+        self.failures_in_a_row = 0  # reset by any success; read by callers as a cheap "all well?" test
         self._closed_again_at = 0.0  # while open: when the next probe may pass
         self._lock = threading.Lock()
 
     @property
     def is_open(self) -> bool:
-        return self._failures >= self.failures_to_open
+        return self.failures_in_a_row >= self.failures_to_open
 
     @property
     def state(self) -> str:
@@ -40,10 +40,10 @@ class CircuitBreaker:
 
     def allow(self) -> bool:
         """May the caller use the dependency now? Closed: a plain attribute read, no lock or clock."""
-        if self._failures < self.failures_to_open:
+        if self.failures_in_a_row < self.failures_to_open:
             return True
         with self._lock:
-            if self._failures < self.failures_to_open:
+            if self.failures_in_a_row < self.failures_to_open:
                 return True
             moment = self._clock()
             if moment < self._closed_again_at:
@@ -54,18 +54,18 @@ class CircuitBreaker:
     def record_failure(self) -> bool:
         """One failure; returns True when this failure opened the breaker (for a log line)."""
         with self._lock:
-            was_open = self._failures >= self.failures_to_open
-            self._failures += 1
-            if self._failures >= self.failures_to_open:
+            was_open = self.failures_in_a_row >= self.failures_to_open
+            self.failures_in_a_row += 1
+            if self.failures_in_a_row >= self.failures_to_open:
                 self._closed_again_at = self._clock() + self.cooldown
-            return not was_open and self._failures >= self.failures_to_open
+            return not was_open and self.failures_in_a_row >= self.failures_to_open
 
     def record_success(self) -> bool:
         """One success; returns True when it closed an open breaker (for a log line)."""
-        if not self._failures:  # the healthy case: nothing to change, no lock
+        if not self.failures_in_a_row:  # the healthy case: nothing to change, no lock
             return False
         with self._lock:
-            was_open = self._failures >= self.failures_to_open
-            self._failures = 0
+            was_open = self.failures_in_a_row >= self.failures_to_open
+            self.failures_in_a_row = 0
             self._closed_again_at = 0.0
             return was_open

@@ -11,7 +11,8 @@ circuit breaker (hotline.circuit_breaker): after REDIS_BREAKER_FAILURES failures
 command fails at once with `RedisSkipped` (a `redis.exceptions.ConnectionError`, so code that
 already falls back on `RedisError` needs nothing new) for REDIS_BREAKER_COOLDOWN seconds, then one
 command probes. Within one web request Redis is waited on at most once: after a failure the rest
-of the request skips it. RQ workers raise their own socket read timeout above their BLPOP wait.
+of the request skips it (unless Redis answered another request meanwhile). RQ workers raise their
+own socket read timeout above their BLPOP wait.
 """
 from __future__ import annotations
 
@@ -110,10 +111,13 @@ class GuardedConnectionPool(redis.ConnectionPool):
     breaker: CircuitBreaker
 
     def get_connection(self, *args, **kwargs):
-        if has_request_context() and getattr(g, _FAILED_IN_REQUEST, False):
-            raise RedisSkipped("Redis skipped: it failed earlier in this request")
-        if not self.breaker.allow():
-            raise RedisSkipped("Redis skipped: circuit breaker open after repeated failures")
+        # While Redis answers (no failure since the last success) this is one attribute read: the
+        # webhooks' hot path pays nothing more. A request that failed is told apart only then.
+        if self.breaker.failures_in_a_row:
+            if not self.breaker.allow():
+                raise RedisSkipped("Redis skipped: circuit breaker open after repeated failures")
+            if has_request_context() and g.get(_FAILED_IN_REQUEST):
+                raise RedisSkipped("Redis skipped: it failed earlier in this request")
         return super().get_connection(*args, **kwargs)
 
     def make_connection(self):

@@ -100,3 +100,13 @@ def test_only_one_of_many_threads_probes(clock):
 def test_nonsense_limits_are_refused(failures, cooldown):
     with pytest.raises(ValueError):
         CircuitBreaker(failures, cooldown)
+
+
+def test_while_closed_asking_reads_no_clock():
+    """It is asked before every Redis command, webhooks included: it must cost an attribute read."""
+    reads = []
+    breaker = CircuitBreaker(3, 5.0, lambda: reads.append(1) or 0.0)
+    for _ in range(100):
+        assert breaker.allow()
+        assert breaker.record_success() is False
+    assert reads == [] and breaker.failures_in_a_row == 0

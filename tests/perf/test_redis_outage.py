@@ -227,6 +227,7 @@ def test_a_frozen_redis_costs_each_webhook_one_read_timeout_at_most(app, twilio,
     assert min(calls.times.values()) >= settings.redis_read_timeout * 0.9
 
 
+@pytest.mark.parametrize("settings", [{"redis_breaker_cooldown": 0.3}], indirect=True)
 def test_the_breaker_skips_redis_after_failures_and_probes_it_again(app, own_redis, settings):
     from hotline.redis_client import RedisSkipped, get_redis
 
@@ -242,5 +243,7 @@ def test_the_breaker_skips_redis_after_failures_and_probes_it_again(app, own_red
             client.ping()
         assert time.perf_counter() - started < 0.05  # not even a connection attempt
         own_redis.process.send_signal(signal.SIGCONT)
-        breaker._closed_again_at = 0.0  # the cool-down (real seconds) is over
-        assert client.ping() is True and breaker.state == "closed"
+        with pytest.raises(RedisSkipped):
+            client.ping()  # back, but the cool-down is not over
+        time.sleep(settings.redis_breaker_cooldown)
+        assert client.ping() is True and breaker.state == "closed"  # the probe closed it
