@@ -178,11 +178,11 @@ def callback():
     try:
         res = get_reservations(session)
         state = res.call(sid).get("state")
+        if request.form.get("Digits") == "1" and state == "waiting":
+            return twiml_response(request_callback(session, res, sid))
     except RedisError:  # a callback cannot be promised without the line: leave for the outage answer
         session.rollback()
         return twiml_response(stays_in_queue_twiml())
-    if request.form.get("Digits") == "1" and state == "waiting":
-        return twiml_response(request_callback(session, res, sid))
     response = VoiceResponse()
     if state == "reserved":
         response.leave()
