@@ -247,3 +247,21 @@ def test_the_breaker_skips_redis_after_failures_and_probes_it_again(app, own_red
             client.ping()  # back, but the cool-down is not over
         time.sleep(settings.redis_breaker_cooldown)
         assert client.ping() is True and breaker.state == "closed"  # the probe closed it
+
+
+@pytest.mark.parametrize("path, form, expect", [
+    ("/voice/route/connect?call={sid}", {}, "Record"),  # pulled out for an agent: a message instead
+    ("/voice/route/callback?call={sid}", {"Digits": "1"}, "Leave"),  # no callback promised; out of line
+    ("/voice/route/callback/agent?call={sid}&agent=1&offer=1", {}, "Hangup"),  # the agent hears why
+    ("/voice/route/callback/status?call={sid}&agent=1&offer=1", {"CallStatus": "no-answer"}, 503),
+])
+def test_the_other_routing_webhooks_answer_fast_without_redis(app, twilio, own_redis, path, form, expect):
+    calls = TimedCalls(twilio)
+    sid = "CA" + "c" * 32
+    own_redis.kill()
+    url = path.format(sid=sid)
+    if expect == 503:
+        assert calls.post("webhook", url, sid, **form).status_code == 503
+    else:
+        assert calls.twiml("webhook", url, sid, **form).find(expect) is not None
+    assert calls.slow() == {}
