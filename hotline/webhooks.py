@@ -13,6 +13,7 @@ from typing import Callable, TypeVar
 from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from twilio.request_validator import RequestValidator
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable)
@@ -96,6 +97,8 @@ def twilio_callback(view: F) -> F:
     def durable(*args, **kwargs):
         try:
             return signed(*args, **kwargs)
+        except HTTPException:  # a deliberate answer (a 400, a 413): not a failure to keep work
+            raise
         except Exception:
             log.exception("callback not processed; answering 503 so that Twilio may retry",
                           extra={"path": request.path})
