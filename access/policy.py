@@ -7,8 +7,8 @@ fetching everything and checking each one.
 
 - admin, supervisor, qa: everything.
 - agent: calls they were offered or took (and their own legs of those calls); tickets assigned to
-  them or open in one of their queues (a queue whose skill they have); the customers of those
-  tickets and calls. Recordings and transcripts are QA material: agents have none.
+  them, or open and not yet assigned in one of their queues (a queue whose skill they have: the
+  ticket's category names its queue); the customers of those tickets and calls. Recordings and transcripts are QA material: agents have none.
 - an agent token or user without an agent record: nothing.
 """
 from __future__ import annotations
@@ -63,7 +63,7 @@ def may_read_ticket(viewer: Viewer, *, assignee_id: int | None, status: str, cat
         return True
     if not viewer.is_agent:
         return False
-    return assignee_id == viewer.agent_id or (status in OPEN_STATUSES and category in queues)
+    return assignee_id == viewer.agent_id or (assignee_id is None and status in OPEN_STATUSES and category in queues)
 
 
 def may_read_call(viewer: Viewer, *, offered_to_viewer: bool) -> bool:
@@ -137,8 +137,8 @@ def ticket_clause(session: Session, viewer: Viewer) -> ColumnElement[bool] | Non
     if not viewer.is_agent:
         return false()
     queues = queues_of(session, viewer)
-    in_queue = and_(Ticket.status.in_(sorted(OPEN_STATUSES)), Ticket.category.in_(sorted(queues))) \
-        if queues else false()
+    in_queue = and_(Ticket.assignee_id.is_(None), Ticket.status.in_(sorted(OPEN_STATUSES)),
+                    Ticket.category.in_(sorted(queues))) if queues else false()
     return or_(Ticket.assignee_id == viewer.agent_id, in_queue)
 
 

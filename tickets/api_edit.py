@@ -99,9 +99,9 @@ def update_ticket(number: str):
            responses={201: "the note as stored", 422: "text missing or too long"})
 def add_note(number: str):
     body = json_body()
+    ticket = load_ticket(number)  # who may see it first: a refused caller learns nothing of the input rules
     note = text(body.get("text"), "text", 4000, required=True)
     contacted = boolean(body.get("contacted_customer"), "contacted_customer")
-    ticket = load_ticket(number)
     session = db.session()
     event = record(session, ticket, actor_name(g.principal), "note", text=note, contacted_customer=bool(contacted))
     if contacted:
