@@ -157,3 +157,15 @@ def test_retention_zero_keeps_the_log(app, clock, settings):
     with app.app_context():
         assert purge_expired_access_log() == 0
         assert db.session().scalar(select(func.count()).select_from(AccessLogEntry)) == 2
+
+
+def test_the_openapi_document_describes_the_access_log(api):
+    paths = api.get("/api/openapi.json").get_json()["paths"]
+    listing = paths["/api/access-log"]["get"]
+    assert listing["x-roles"] == ["admin"]
+    params = {p["name"]: p for p in listing["parameters"]}
+    assert set(params) == {"kind", "actor", "subject", "from", "to", "after", "limit"}
+    assert all(p["in"] == "query" and not p["required"] for p in params.values())
+    assert params["limit"]["schema"]["maximum"] == 500 and "400" in listing["responses"]
+    assert {p["name"] for p in paths["/api/access-log.csv"]["get"]["parameters"]} == {
+        "kind", "actor", "subject", "from", "to"}

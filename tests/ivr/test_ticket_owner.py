@@ -128,3 +128,29 @@ def test_the_tickets_provider_knows_the_owner_in_any_common_form(app, api):
         for wrong in ("1234", "678", "45678", "５６７８", ""):
             assert not provider.confirms_owner(number, wrong), wrong
         assert not provider.confirms_owner("GD20991231001", "5678")
+
+
+def test_without_redis_to_count_nobody_may_guess(settings, clock):
+    """Fail closed: a count that cannot be read or written refuses the status, never allows it."""
+    import dataclasses
+
+    from hotline import create_app
+    from ivr.ticket_guesses import count_wrong_guess, may_guess
+
+    app = create_app(dataclasses.replace(settings, redis_url="redis://127.0.0.1:1/0"), clock=clock)
+    with app.app_context():
+        assert may_guess(OWNER) is False
+        assert count_wrong_guess(OWNER) is False
+    app.extensions["hotline.db"].engine.dispose()
+
+
+def test_the_count_is_kept_under_a_hash_not_the_callers_number(app, caller, ticket_book):
+    from hotline.redis_client import get_redis
+
+    call = caller(STRANGER)
+    to_ticket_entry(call, "zh-CN")
+    call.press("20261123999")
+    with app.app_context():
+        keys = [k.decode() for k in get_redis().keys("ivr:ticket-guesses:*")]
+        assert len(keys) == 1 and STRANGER[1:] not in keys[0] and STRANGER[-8:] not in keys[0]
+        assert 0 < get_redis().ttl(keys[0]) <= 3600
