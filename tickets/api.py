@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from access import policy
 from hotline import db
 from hotline.api import bp
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
-from access import policy
 from hotline.models import Call
 from tickets import cases
 from tickets.api_input import (LANGUAGES, boolean, choice, day_start, integer, phone_field, query_bool,
@@ -105,7 +105,7 @@ def create_ticket():
     viewer = policy.current_viewer()
     if viewer.role == "agent":
         assignee_id = viewer.agent_id if assignee_id is None else assignee_id
-    if assignee_id is not None and not policy.may_assign(viewer, assignee_id):
+    if not policy.may_assign(viewer, assignee_id):
         abort_json(403, "assignee_id: agents open tickets for themselves; a supervisor hands them on")
     session = db.session()
     if call_sid:

@@ -41,6 +41,9 @@ TABLE = [
     ("POST", "/api/tickets", "/api/tickets", {"phone": PHONE_B, "category": "inquiry", "assignee_id": AGENT_B,
                                               "call_sid": "CA" + "f" * 32},
      expect(ALL, agent_a=403, agent_b=422, agent_none=403, qa=403, supervisor=422, admin=422)),
+    # An agent token without an agent record opens nothing, not even an unassigned ticket.
+    ("POST", "/api/tickets", "/api/tickets", {"phone": PHONE_A, "category": "inquiry", "call_sid": "CA" + "f" * 32},
+     expect(ALL, agent_a=422, agent_b=422, agent_none=403, qa=403, supervisor=422, admin=422)),
     # Filing a call on a new ticket: only one's own call (each allowed role opens a ticket and moves it).
     ("POST", "/api/tickets", "/api/tickets", {"phone": PHONE_B, "category": "inquiry", "call_sid": CALL_B},
      expect(ALL, agent_a=403, agent_b=201, agent_none=403, qa=403, supervisor=201, admin=201)),
