@@ -1,7 +1,9 @@
 """Ticket status self-service: what the IVR reads out, and the interface the tickets area provides.
 
 The tickets area registers an object at `app.extensions["hotline.ticket_status"]` with
-`lookup(number, language) -> TicketStatus | None`. `number` is always the full ticket number
+`lookup(number, language) -> TicketStatus | None`, and the two ownership checks the IVR makes
+before it reads a status out: `is_owner(number, caller)` (the caller's number is the one on file)
+and `confirms_owner(number, last_four)` (the caller typed the last four digits of that number). `number` is always the full ticket number
 ("GD" + yyyymmdd + sequence, e.g. "GD20261124007"); the IVR adds the "GD" a caller cannot type.
 `language` is "zh-CN" or "en-US": the text fields come back ready to be spoken in it.
 """
@@ -41,6 +43,13 @@ class TicketStatus:
 class TicketStatusProvider(Protocol):
     def lookup(self, number: str, language: str) -> TicketStatus | None:
         """The ticket with this full number in `language`, or None when there is no such ticket."""
+
+    def is_owner(self, number: str, caller: str) -> bool:
+        """Whether `caller` (Twilio's From, any form) is the phone number of the ticket's customer."""
+
+    def confirms_owner(self, number: str, last_four: str) -> bool:
+        """Whether `last_four` are the last four digits of the phone number on the ticket (False when
+        the ticket has no customer number)."""
 
 
 def ticket_number_from_digits(digits: str) -> str | None:

@@ -19,7 +19,7 @@ EXITS = frozenset({"queue", "ticket_status", "voicemail", "hangup"})
 REQUIRED_PHRASES = (
     "sorry", "transferring", "after_hours_voicemail", "voicemail_prompt", "voicemail_thanks", "voicemail_missed",
     "ticket_prompt", "ticket_not_found", "ticket_status", "ticket_promised", "ticket_last_update",
-    "ticket_options", "goodbye",
+    "ticket_options", "goodbye", "ticket_confirm_prompt", "ticket_confirm_wrong", "ticket_too_many",
 )
 
 Texts = Mapping[str, str]

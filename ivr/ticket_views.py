@@ -1,8 +1,16 @@
 """Ticket status self-service: the caller types the digits after "GD" and #, hears the status,
-the promised time and the last update, and may press 0 to talk to someone about that ticket."""
+the promised time and the last update, and may press 0 to talk to someone about that ticket.
+
+Only the ticket's owner hears it: a caller calling from the number on file at once, anyone else
+after typing the last four digits of that number. Wrong ticket numbers and wrong digits are
+counted per calling number (ivr.ticket_guesses); past the limit the caller goes to a person with
+no ticket attached. The follow-up URL (which files the call on the ticket when 0 is pressed) is
+only ever given to a caller who passed, and Twilio signs it, so a stranger's call is never filed
+on, or answered as the first response to, someone else's ticket."""
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 from flask import current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
@@ -11,16 +19,18 @@ from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
 from ivr.choice import choose
 from ivr.handover import record_step, send_to_queue
-from ivr.lookup import TicketStatus, get_ticket_status_provider, look_up_ticket
+from ivr.lookup import TicketStatus, get_ticket_status_provider, look_up_ticket, ticket_number_from_digits
 from ivr.menu import Action, MenuTree, Node, Option
 from ivr.menu_store import get_menu
 from ivr.prompts import Spoken, gather_language, menu_twiml, phrase, say_all
 from ivr.speaking import speak_time, spell_ticket_number
 from ivr.state import MenuState
+from ivr.ticket_guesses import count_wrong_guess, may_guess
 from ivr.views import bp, missed, this_call
 
 AFTERSALES, AFTERSALES_PRIORITY = "aftersales", 3
 TICKET_ENTRY_TIMEOUT_SECONDS = 10
+LAST_FOUR_TIMEOUT_SECONDS = 8
 _TICKET_NUMBER = re.compile(r"^GD\d{9,}$")
 # After the status: 0 (or asking for a person) talks to someone about this ticket.
 FOLLOW_UP = Node("ticket_follow_up", {}, (
@@ -60,6 +70,30 @@ def tell_status(tree: MenuTree, state: MenuState, status: TicketStatus, lead: Sp
     return response
 
 
+def ask_last_four(tree: MenuTree, state: MenuState, number: str, lead: Spoken | None = None) -> VoiceResponse:
+    """Ask a caller not calling from the number on file for its last four digits."""
+    response = VoiceResponse()
+    action = url_for("ivr.ticket_confirmed", ticket=number, **state.query())
+    gather = response.gather(input="dtmf", num_digits=4, finish_on_key="#", timeout=LAST_FOUR_TIMEOUT_SECONDS,
+                             action=action, method="POST")
+    say_all(gather, (lead or []) + phrase(tree, "ticket_confirm_prompt", state.language))
+    response.redirect(action, method="POST")
+    return response
+
+
+def too_many_guesses(call, tree: MenuTree, state: MenuState, node: str, heard: str):
+    """The caller's number used up its tries: no status, a person instead (with no ticket attached)."""
+    handed = send_to_queue(call, tree, state.language, AFTERSALES, AFTERSALES_PRIORITY, node=node, heard=heard,
+                           via="dtmf" if heard else "", reason="too many ticket guesses")
+    # The hand-over may come from the rendered-TwiML cache as text: the apology goes in front of its verbs.
+    intro = VoiceResponse()
+    say_all(intro, phrase(tree, "ticket_too_many", state.language))
+    root = ElementTree.fromstring(str(handed))
+    for position, verb in enumerate(ElementTree.fromstring(str(intro))):
+        root.insert(position, verb)
+    return '<?xml version="1.0" encoding="UTF-8"?>' + ElementTree.tostring(root, encoding="unicode")
+
+
 @bp.post("/ivr/ticket")
 @twilio_webhook
 def ticket_entered():
@@ -69,15 +103,60 @@ def ticket_entered():
     tree = get_menu()
     state = MenuState.from_query(request.args)
     digits = request.form.get("Digits", "").strip()
+    caller = request.form.get("From", "")
+    if digits and not may_guess(caller):
+        return twiml_response(too_many_guesses(call, tree, state, "ticket_entry", digits))
     status = look_up_ticket(digits, state.language or current_app.config["HOTLINE_SETTINGS"].default_language)
     if status is None:
+        if digits and ticket_number_from_digits(digits) is not None and not count_wrong_guess(caller):
+            return twiml_response(too_many_guesses(call, tree, state, "ticket_entry", digits))
         lead = phrase(tree, "ticket_not_found", state.language) if digits else None
         return twiml_response(missed(call, tree, state, "ticket_entry", digits, "dtmf" if digits else "",
                                      "not-found" if digits else "no-input", ask=ask_ticket_number, lead=lead,
                                      skill=AFTERSALES, priority=AFTERSALES_PRIORITY))
+    provider = get_ticket_status_provider()
+    if provider is None or not provider.is_owner(status.number, caller):
+        record_step(call, "ticket_entry", digits, "dtmf", "ticket-confirm-asked", ticket_number=status.number)
+        call.commit()
+        return twiml_response(ask_last_four(tree, MenuState(state.node, state.language, state.trail), status.number))
     record_step(call, "ticket_entry", digits, "dtmf", "ticket-found", ticket_number=status.number)
     call.commit()
     return twiml_response(tell_status(tree, state, status))
+
+
+@bp.post("/ivr/ticket/confirm")
+@twilio_webhook
+def ticket_confirmed():
+    """The last four digits of the number on file: right, the status; wrong, asked again (twice at
+    most, within the caller's tries), then a person with no ticket attached."""
+    call = this_call()
+    if call is None:
+        return "CallSid is required\n", 400
+    tree = get_menu()
+    state = MenuState.from_query(request.args)
+    number = request.args.get("ticket", "")
+    if not _TICKET_NUMBER.match(number):
+        return "ticket must be a GD ticket number\n", 400
+    digits = request.form.get("Digits", "").strip()
+    caller = request.form.get("From", "")
+    typed = "****" if digits else ""  # part of a phone number: never kept in the call's history
+    if not may_guess(caller):
+        return twiml_response(too_many_guesses(call, tree, state, "ticket_confirm", typed))
+    provider = get_ticket_status_provider()
+    confirmed = bool(digits) and provider is not None and provider.confirms_owner(number, digits)
+    status = provider.lookup(number, state.language or current_app.config["HOTLINE_SETTINGS"].default_language) \
+        if confirmed and provider is not None else None
+    if status is None:
+        if digits and not count_wrong_guess(caller):
+            return twiml_response(too_many_guesses(call, tree, state, "ticket_confirm", typed))
+        lead = phrase(tree, "ticket_confirm_wrong", state.language) if digits else None
+        return twiml_response(missed(call, tree, state, "ticket_confirm", typed, "dtmf" if digits else "",
+                                     "not-confirmed" if digits else "no-input",
+                                     ask=lambda t, s, lead: ask_last_four(t, s, number, lead), lead=lead,
+                                     skill=AFTERSALES, priority=AFTERSALES_PRIORITY))
+    record_step(call, "ticket_confirm", typed, "dtmf", "ticket-found", ticket_number=status.number)
+    call.commit()
+    return twiml_response(tell_status(tree, MenuState(state.node, state.language, state.trail), status))
 
 
 @bp.post("/ivr/ticket/follow-up")

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, request, send_file
 from sqlalchemy import select
 
+from access.log import record_access
+from access.policy import MEDIA_READERS
 from hotline import db
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
@@ -12,7 +14,7 @@ from recordings.download import stored_file
 from recordings.models import Recording
 from recordings.storage import UnsafePath
 
-REVIEWER_ROLES = ("qa", "supervisor")  # admin always passes
+REVIEWER_ROLES = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
 
 # Our own blueprint under /api: hotline.api.bp is registered before areas load, so routes
 # added to it from an area would come too late. Errors, auth and OpenAPI work the same.
@@ -44,6 +46,11 @@ def send_recording(call_sid: str, recording_sid: str | None = None):
     if not path.is_file():
         abort_json(410, f"recording {recording.sid} is missing from disk; check RECORDINGS_DIR")
     # conditional=True makes Werkzeug answer Range requests with 206 and Accept-Ranges: bytes.
+    # The first request of a playback (no Range, or from byte 0) is logged; the player's later range
+    # requests for the same audio are not, so one listen is one row.
+    if request.range is None or request.range.ranges[0][0] == 0:
+        record_access(db.session(), "recording", call_sid, detail=recording.sid)
+        db.session().commit()
     response = send_file(path, mimetype="audio/wav", conditional=True, etag=recording.sha256 or True,
                          max_age=0, download_name=f"{recording.sid}.wav")
     response.headers["Cache-Control"] = "private, no-store"

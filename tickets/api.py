@@ -1,6 +1,8 @@
 """Tickets over the API: open, list, read, change (with the version), notes, move a call here.
 
-Agents see and change the tickets assigned to them; supervisors and admins see all; QA reads all.
+Who sees which ticket and call is the access policy's (access/policy.py, docs/security.md): agents
+the tickets assigned to them or open in their queues, and only their own calls; supervisors and
+admins see and change all; QA reads all.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from access import policy
 from hotline import db
 from hotline.api import bp
 from hotline.api.auth import require_role
@@ -35,29 +38,38 @@ TICKET_SCHEMA = {"type": "object", "required": ["phone", "category"], "propertie
 
 
 
-def _own_only() -> int | None:
-    """The agent id whose tickets alone this caller may see; None for supervisors, QA and admins."""
-    principal = g.principal
-    if principal.role == "agent":
-        return principal.agent_id if principal.agent_id is not None else -1
-    return None
-
-
 def load_ticket(number: str) -> Ticket:
     ticket = db.session().scalars(select(Ticket).where(Ticket.number == number.upper())
                                   .options(selectinload(Ticket.customer))).first()
     if ticket is None:
         abort_json(404, f"no ticket {number}")
-    own = _own_only()
-    if own is not None and ticket.assignee_id != own:
-        abort_json(403, f"ticket {ticket.number} is not assigned to you")
+    if not policy.may_read_ticket_row(db.session(), policy.current_viewer(), ticket):
+        abort_json(403, f"ticket {ticket.number} is neither assigned to you nor open in your queues")
     return ticket
+
+
+def require_own_call(call_sid: str) -> None:
+    """422 for a call that does not exist, 403 for one the viewer may not see (another agent's)."""
+    session = db.session()
+    if session.scalars(select(Call.id).where(Call.sid == call_sid)).first() is None:
+        abort_json(422, f"call_sid: no call {call_sid}")
+    if not policy.may_read_call_sid(session, policy.current_viewer(), call_sid):
+        abort_json(403, f"call_sid: call {call_sid} is not one of your calls")
+
+
+def visible_calls_with_media(ticket: Ticket) -> tuple[list[dict], int]:
+    """The ticket's calls the viewer may see (with media state), and how many others it has."""
+    session = db.session()
+    links = list(ticket.calls)
+    visible = policy.visible_call_sids(session, policy.current_viewer(), [link.call_sid for link in links])
+    shown = [link for link in links if link.call_sid in visible]
+    return calls_with_media(session, shown), len(links) - len(shown)
 
 
 def ticket_detail(ticket: Ticket) -> dict:
     data = ticket_dict(ticket)
     data["events"] = [e.to_dict() for e in ticket.events]
-    data["calls"] = calls_with_media(db.session(), list(ticket.calls))
+    data["calls"], data["other_calls"] = visible_calls_with_media(ticket)
     return data
 
 
@@ -77,7 +89,8 @@ def commit_or_conflict(ticket: Ticket) -> None:
 @bp.post("/tickets")
 @require_role("supervisor", "agent")
 @operation("Open a ticket for a customer", tags=["tickets"], request=TICKET_SCHEMA,
-           responses={201: "the ticket with its number and due times", 422: "a field is invalid (named)"})
+           responses={201: "the ticket with its number and due times", 422: "a field is invalid (named)",
+                      403: "an agent assigning to someone else, or filing another agent's call"})
 def create_ticket():
     body = json_body()
     phone = phone_field(body.get("phone"))
@@ -89,11 +102,14 @@ def create_ticket():
     assignee_id = integer(body.get("assignee_id"), "assignee_id")
     notify = boolean(body.get("notify"), "notify")
     call_sid = text(body.get("call_sid"), "call_sid", 64)
-    if g.principal.role == "agent":
-        assignee_id = g.principal.agent_id if assignee_id is None else assignee_id
+    viewer = policy.current_viewer()
+    if viewer.role == "agent":
+        assignee_id = viewer.agent_id if assignee_id is None else assignee_id
+    if not policy.may_assign(viewer, assignee_id):
+        abort_json(403, "assignee_id: agents open tickets for themselves; a supervisor hands them on")
     session = db.session()
-    if call_sid and session.scalars(select(Call.id).where(Call.sid == call_sid)).first() is None:
-        abort_json(422, f"call_sid: no call {call_sid}")
+    if call_sid:
+        require_own_call(call_sid)
     customer = cases.customer_for_phone(session, phone, language)
     actor = actor_name(g.principal)
     ticket = cases.open_ticket(session, category=category, priority=priority, actor=actor, customer=customer,
@@ -108,7 +124,7 @@ def create_ticket():
 
 @bp.get("/tickets")
 @require_role("supervisor", "agent", "qa")
-@operation("List tickets, newest first", tags=["tickets"],
+@operation("List tickets, newest first (an agent: assigned to them or open in their queues)", tags=["tickets"],
            description="Filters: status, category, priority, phone, breached, assignee_id, from, to "
                        "(local dates, inclusive); paging: page, per_page (at most 100).",
            responses={200: "a page of tickets", 400: "a filter is malformed (named)"})
@@ -135,9 +151,9 @@ def list_tickets():
         query = query.where(Ticket.created_at >= day_start(first))
     if last:
         query = query.where(Ticket.created_at < day_start(last + timedelta(days=1)))
-    own = _own_only()
-    if own is not None:
-        query = query.where(Ticket.assignee_id == own)
+    visible = policy.ticket_clause(db.session(), policy.current_viewer())
+    if visible is not None:
+        query = query.where(visible)
     page = query_int(args.get("page"), "page", 1, 1, 100000)
     per_page = query_int(args.get("per_page"), "per_page", 25, 1, 100)
     session = db.session()
@@ -159,7 +175,8 @@ def get_ticket(number: str):
 @bp.get("/calls/<sid>/ticket")
 @require_role("supervisor", "agent", "qa")
 @operation("The ticket a call is filed on (what an agent's screen opens when a call rings through)",
-           tags=["tickets"], responses={200: "the ticket", 404: "the call is on no ticket"})
+           tags=["tickets"], responses={200: "the ticket", 403: "neither the call nor its ticket is the agent's",
+                                        404: "the call is on no ticket"})
 def ticket_of_call(sid: str):
     session = db.session()
     link = session.scalars(select(TicketCall).where(TicketCall.call_sid == sid)).first()
@@ -169,10 +186,10 @@ def ticket_of_call(sid: str):
     if link is None:
         abort_json(404, f"call {sid} is not on a ticket")
     ticket = link.ticket
-    own = _own_only()
+    viewer = policy.current_viewer()
     # An agent answering a caller sees the caller's ticket even before it is assigned to them.
-    if own is not None and ticket.assignee_id not in (own, None):
-        abort_json(403, f"ticket {ticket.number} is not assigned to you")
+    if not (policy.may_read_call_sid(session, viewer, sid) or policy.may_read_ticket_row(session, viewer, ticket)):
+        abort_json(403, f"call {sid} is not one of your calls")
     return jsonify(ticket_detail(ticket))
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import g, jsonify
+from flask import jsonify
 from sqlalchemy import or_, select
 
+from access import policy
+from access.log import record_access
 from hotline import db
 from hotline.api import bp
 from hotline.api.auth import require_role
@@ -30,17 +32,26 @@ def _customer(raw_phone: str) -> Customer:
 @bp.get("/customers/<phone>")
 @require_role("supervisor", "agent", "qa")
 @operation("A customer by phone number (any common form) with their tickets and calls", tags=["customers"],
-           responses={200: "the customer and history", 404: "unknown number", 422: "malformed phone"})
+           responses={200: "the customer and history", 403: "an agent asking for a customer not theirs",
+                      404: "unknown number", 422: "malformed phone"},
+           description="An agent gets only the customers of their tickets and calls, and of those only their "
+                       "own calls. Every answer is written to the access log.")
 def get_customer(phone: str):
     customer = _customer(phone)
     session = db.session()
+    viewer = policy.current_viewer()
+    if not policy.may_read_customer(session, viewer, customer):
+        abort_json(403, "this customer is on none of your tickets or calls")
     tickets = session.scalars(select(Ticket).where(Ticket.customer_id == customer.id)
                               .order_by(Ticket.created_at.desc()).limit(HISTORY_LIMIT)).all()
-    if g.principal.role == "agent":
+    if viewer.role == "agent":
         # Agents see that other tickets exist (a repeat caller matters) but not their contents.
+        queues = policy.queues_of(session, viewer)
         tickets_out = [{"number": t.number, "status": t.status, "category": t.category,
                         "created_at": t.created_at.isoformat(),
-                        **({"description": t.description} if t.assignee_id == g.principal.agent_id else {})}
+                        **({"description": t.description} if policy.may_read_ticket(
+                            viewer, assignee_id=t.assignee_id, status=t.status, category=t.category,
+                            queues=queues) else {})}
                        for t in tickets]
     else:
         tickets_out = [{"number": t.number, "status": t.status, "category": t.category, "priority": t.priority,
@@ -48,12 +59,16 @@ def get_customer(phone: str):
                         "created_at": t.created_at.isoformat()} for t in tickets]
     filed = {link.call_sid: link.ticket.number for link in session.scalars(
         select(TicketCall).join(Ticket).where(Ticket.customer_id == customer.id))}
-    calls = session.scalars(select(Call).where(or_(Call.from_number == customer.phone,
-                                                   Call.to_number == customer.phone, Call.sid.in_(list(filed))))
-                            .where(Call.parent_sid.is_(None))
-                            .order_by(Call.created_at.desc()).limit(HISTORY_LIMIT)).all()
+    calls_query = select(Call).where(or_(Call.from_number == customer.phone, Call.to_number == customer.phone,
+                                         Call.sid.in_(list(filed)))).where(Call.parent_sid.is_(None))
+    own_calls = policy.call_clause(viewer)  # other agents' call ids are theirs to see, not this agent's
+    if own_calls is not None:
+        calls_query = calls_query.where(own_calls)
+    calls = session.scalars(calls_query.order_by(Call.created_at.desc()).limit(HISTORY_LIMIT)).all()
     calls_out = [{"sid": c.sid, "direction": c.direction, "status": c.status, "started_at": c.created_at.isoformat(),
                   "duration_seconds": c.duration_seconds, "ticket": filed.get(c.sid)} for c in calls]
+    record_access(session, "customer", customer.phone)
+    session.commit()
     return jsonify(customer=customer_dict(customer), tickets=tickets_out, calls=calls_out)
 
 

@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 from flask import g, jsonify
-from sqlalchemy import select
 
+from access import policy
 from hotline import db
 from hotline.api import bp
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
-from hotline.models import Call
 from tickets import cases, progress
-from tickets.api import commit_or_conflict, load_ticket
+from tickets.api import commit_or_conflict, load_ticket, require_own_call, visible_calls_with_media
 from tickets.api_input import boolean, choice, integer, text
-from tickets.call_media import calls_with_media
 from tickets.history import actor_name, record
 from tickets.models import CATEGORIES
 from tickets.outbox import discard
@@ -61,7 +59,7 @@ def update_ticket(number: str):
             ticket.category = category
     if "assignee_id" in body:
         assignee = integer(body["assignee_id"], "assignee_id")
-        if g.principal.role == "agent" and assignee != g.principal.agent_id:
+        if not policy.may_assign(policy.current_viewer(), assignee):
             abort_json(403, "assignee_id: agents hand tickets on through a supervisor")
         if assignee != ticket.assignee_id:
             changes["assignee_id"] = [ticket.assignee_id, assignee]
@@ -101,9 +99,9 @@ def update_ticket(number: str):
            responses={201: "the note as stored", 422: "text missing or too long"})
 def add_note(number: str):
     body = json_body()
+    ticket = load_ticket(number)  # who may see it first: a refused caller learns nothing of the input rules
     note = text(body.get("text"), "text", 4000, required=True)
     contacted = boolean(body.get("contacted_customer"), "contacted_customer")
-    ticket = load_ticket(number)
     session = db.session()
     event = record(session, ticket, actor_name(g.principal), "note", text=note, contacted_customer=bool(contacted))
     if contacted:
@@ -117,15 +115,15 @@ def add_note(number: str):
 @require_role("supervisor", "agent")
 @operation("File a call on this ticket, moving it from the ticket it was on", tags=["tickets"],
            request={"type": "object", "required": ["call_sid"], "properties": {"call_sid": {"type": "string"}}},
-           responses={200: "the ticket's calls", 422: "no such call"})
+           responses={200: "the ticket's calls", 403: "an agent moving another agent's call", 422: "no such call"})
 def move_call_here(number: str):
     body = json_body()
     call_sid = text(body.get("call_sid"), "call_sid", 64, required=True)
     ticket = load_ticket(number)
     session = db.session()
-    if session.scalars(select(Call.id).where(Call.sid == call_sid)).first() is None:
-        abort_json(422, f"call_sid: no call {call_sid}")
+    require_own_call(call_sid)  # an agent moves only their own calls, to a ticket they may see
     cases.move_call(session, call_sid, ticket, actor_name(g.principal))
     commit_or_conflict(ticket)
     session.refresh(ticket)
-    return jsonify(number=ticket.number, calls=calls_with_media(session, list(ticket.calls)))
+    calls, others = visible_calls_with_media(ticket)
+    return jsonify(number=ticket.number, calls=calls, other_calls=others)

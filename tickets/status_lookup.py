@@ -5,15 +5,18 @@ Registered as app.extensions["hotline.ticket_status"]; the IVR's `ivr.lookup` de
 """
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from hotline import db
 from hotline.clock import now
 from ivr.lookup import TicketStatus
 from tickets import sla
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Customer, Ticket, TicketEvent
+from tickets.phone import try_normalise
 
 STATUS_TEXT = {
     "open": {"zh-CN": "已受理，等待处理", "en-US": "received and waiting for an agent"},
@@ -54,7 +57,28 @@ def _last_update(session, ticket: Ticket, language: str) -> tuple[datetime | Non
     return ticket.updated_at, ""
 
 
+def last_four_match(phone_on_file: str | None, typed: str) -> bool:
+    """The four digits typed are the last four of the number on file (compared in constant time)."""
+    digits = "".join(c for c in phone_on_file or "" if c.isdigit())
+    if len(digits) < 4 or len(typed) != 4 or not typed.isascii() or not typed.isdigit():
+        return False
+    return hmac.compare_digest(digits[-4:].encode(), typed.encode())
+
+
+def _phone_on_file(number: str) -> str | None:
+    return db.session().scalars(select(Customer.phone).join(Ticket, Ticket.customer_id == Customer.id)
+                                .where(Ticket.number == number.strip().upper())).first()
+
+
 class TicketStatusLookup:
+    def is_owner(self, number: str, caller: str) -> bool:
+        phone = _phone_on_file(number)
+        calling = try_normalise(caller, current_app.config["HOTLINE_SETTINGS"].default_country_code)
+        return phone is not None and calling is not None and phone == calling
+
+    def confirms_owner(self, number: str, last_four: str) -> bool:
+        return last_four_match(_phone_on_file(number), last_four)
+
     def lookup(self, number: str, language: str) -> TicketStatus | None:
         session = db.session()
         ticket = session.scalars(select(Ticket).where(Ticket.number == number.strip().upper())).first()

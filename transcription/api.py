@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 
+from access.log import record_access
+from access.policy import MEDIA_READERS
 from hotline import db
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
@@ -16,7 +18,7 @@ from transcription.models import Review, Transcript
 from transcription.reviews import ReviewRejected, reviews_csv, save_review
 from transcription.search import BadQuery, review_queue, search_transcripts, summary
 
-REVIEWERS = ("qa", "supervisor")  # admin always passes
+REVIEWERS = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
 
 # Our own blueprint under /api: hotline.api.bp is registered before areas load, so routes
 # added to it from an area would come too late. Errors, auth and OpenAPI work the same.
@@ -31,7 +33,8 @@ def latest_transcript(call_sid: str) -> Transcript | None:
 @bp.get("/calls/<call_sid>/transcript")
 @require_role(*REVIEWERS)
 @operation("The call's speaker-labelled transcript with QA findings (redacted)", tags=["qa"],
-           responses={200: "transcript", 403: "unredacted asked by a non-admin", 404: "no transcript"})
+           responses={200: "transcript", 403: "unredacted asked by a non-admin", 404: "no transcript"},
+           description="Every answer is written to the access log.")
 def get_transcript(call_sid: str):
     transcript = latest_transcript(call_sid)
     if transcript is None:
@@ -41,6 +44,8 @@ def get_transcript(call_sid: str):
         abort_json(403, "only admins can read unredacted transcripts")
     if unredacted and transcript.unredacted_turns is None:
         abort_json(404, "no unredacted copy was kept (KEEP_UNREDACTED_TRANSCRIPTS is off)")
+    record_access(db.session(), "transcript", call_sid, detail="unredacted" if unredacted else None)
+    db.session().commit()
     return jsonify(transcript.to_dict(unredacted=unredacted))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from access.log import record_access
+from access.policy import MEDIA_READERS
 from hotline import db
 from hotline.api.errors import ApiError
 from hotline.auth import login_required
@@ -18,7 +20,7 @@ bp = Blueprint("qa", __name__, url_prefix="/qa", template_folder="templates", st
 
 
 # Who may review: QA reviewers and supervisors (admins always pass). CSRF is checked by the guard.
-reviewer_page = login_required("qa", "supervisor")
+reviewer_page = login_required(*MEDIA_READERS)
 
 
 @bp.get("/sign-in")
@@ -53,6 +55,8 @@ def call_page(call_sid: str):
     review = db.session().scalars(select(Review).where(Review.transcript_id == transcript.id,
                                                        Review.reviewer == g.principal.name)).first()
     recording = recording_for_call(call_sid)
+    record_access(db.session(), "transcript", call_sid)
+    db.session().commit()
     return render_template("qa/call.html", transcript=transcript, facts=facts, review=review,
                            scorecard=current_scorecard(), recording=recording)
 

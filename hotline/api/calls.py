@@ -9,6 +9,7 @@ from flask import current_app, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from access import policy
 from hotline import db
 from hotline.api import bp
 from hotline.api.auth import require_role
@@ -20,15 +21,19 @@ from hotline.models import Call
 
 @bp.get("/calls/<sid>")
 @require_role("supervisor", "qa", "agent")
-@operation("A call with its event history", tags=["calls"], responses={200: "the call", 404: "no such call"},
+@operation("A call with its event history", tags=["calls"],
+           responses={200: "the call", 403: "an agent asking for a call they were not offered", 404: "no such call"},
            description="A call still in the IVR menu is shown too, with its steps so far (`in_menu`: true); "
                        "they are read from the IVR's buffer until the call is settled into the database.")
 def get_call(sid: str):
-    call = db.session().scalars(select(Call).where(Call.sid == sid).options(selectinload(Call.events))).first()
+    session = db.session()
+    call = session.scalars(select(Call).where(Call.sid == sid).options(selectinload(Call.events))).first()
     read_buffer = current_app.extensions.get("hotline.buffered_call")
     buffered = read_buffer(sid) if read_buffer is not None else None
     if call is None and buffered is None:
         abort_json(404, f"no call with CallSid {sid}")
+    if not policy.may_read_call_sid(session, policy.current_viewer(), sid):
+        abort_json(403, f"call {sid} is not one of your calls")
     body = call.to_dict(with_events=True) if call is not None else _from_buffer(sid, buffered)
     if buffered is not None and call is not None:
         body["events"] = _merged(body["events"], buffered["events"])

@@ -17,11 +17,14 @@ _CONVERTER = re.compile(r"<(?:[a-z]+:)?([a-zA-Z_]+)>")
 
 
 def operation(summary: str, *, tags: list[str] | None = None, request: dict[str, Any] | None = None,
-              responses: dict[int, str] | None = None, description: str = "") -> Callable[[F], F]:
+              responses: dict[int, str] | None = None, description: str = "",
+              query: dict[str, dict[str, Any]] | None = None) -> Callable[[F], F]:
+    """`query`: the query parameters the view reads, each name with its JSON schema."""
+
     def decorator(view: F) -> F:
         view.openapi = {  # type: ignore[attr-defined]
             "summary": summary, "tags": tags or [], "request": request,
-            "responses": responses or {200: "OK"}, "description": description,
+            "responses": responses or {200: "OK"}, "description": description, "query": query or {},
         }
         return view
 
@@ -48,6 +51,8 @@ def build_document() -> dict[str, Any]:
                 op["description"] = meta["description"]
             params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                       for name in _CONVERTER.findall(rule.rule)]
+            params += [{"name": name, "in": "query", "required": False, "schema": schema}
+                       for name, schema in meta.get("query", {}).items()]
             if params:
                 op["parameters"] = params
             roles = getattr(view, "required_roles", None)

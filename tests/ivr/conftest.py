@@ -117,20 +117,32 @@ def caller(twilio):
     return make
 
 
+OWNER = "+8613912345678"  # the customer on the ticket book's ticket
+
+
 @dataclass
 class TicketBook:
-    """What the tickets area provides, reduced to a dictionary of real TicketStatus records."""
+    """What the tickets area provides, reduced to dictionaries of real TicketStatus records and the
+    phone number on file of each ticket (tickets' own provider is tested in tests/tickets)."""
 
     statuses: dict[tuple[str, str], TicketStatus] = field(default_factory=dict)
+    phones: dict[str, str] = field(default_factory=dict)
     lookups: list[tuple[str, str]] = field(default_factory=list)
 
-    def add(self, status_by_language: dict[str, TicketStatus]) -> None:
+    def add(self, status_by_language: dict[str, TicketStatus], phone: str = OWNER) -> None:
         for language, status in status_by_language.items():
             self.statuses[(status.number, language)] = status
+            self.phones[status.number] = phone
 
     def lookup(self, number: str, language: str) -> TicketStatus | None:
         self.lookups.append((number, language))
         return self.statuses.get((number, language))
+
+    def is_owner(self, number: str, caller: str) -> bool:
+        return self.phones.get(number) == caller
+
+    def confirms_owner(self, number: str, last_four: str) -> bool:
+        return number in self.phones and self.phones[number][-4:] == last_four
 
 
 @pytest.fixture

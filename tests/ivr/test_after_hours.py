@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ivr.conftest import DAYTIME, HOLIDAY, NIGHT, call_row, ivr_steps
+from tests.ivr.conftest import DAYTIME, HOLIDAY, NIGHT, OWNER, call_row, ivr_steps
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_wrong_keys_at_night_end_in_a_message_not_a_hang_up(clock, caller):
 
 def test_ticket_status_works_at_night_without_anyone_on_shift(clock, caller, ticket_book):
     clock.set(NIGHT)
-    call = caller()
+    call = caller(OWNER)
     call.dial()
     call.press("1")
     call.press("5")

@@ -75,7 +75,7 @@ def test_not_yaml_names_the_line(tmp_path):
 MINIMAL_PHRASES = "\n".join(f"  {name}: {{zh-CN: 中, en-US: en}}" for name in (
     "sorry", "transferring", "after_hours_voicemail", "voicemail_prompt", "voicemail_thanks", "voicemail_missed",
     "ticket_prompt", "ticket_not_found", "ticket_status", "ticket_promised", "ticket_last_update",
-    "ticket_options", "goodbye"))
+    "ticket_options", "goodbye", "ticket_confirm_prompt", "ticket_confirm_wrong", "ticket_too_many"))
 
 
 def small_tree(nodes: str) -> str:

@@ -1,7 +1,7 @@
 """GET /api/reports/ivr: outcomes of calls that went through the menu, from their event history."""
 from __future__ import annotations
 
-from tests.ivr.conftest import NIGHT
+from tests.ivr.conftest import NIGHT, OWNER
 
 
 def hang_up(twilio, call) -> None:
@@ -14,7 +14,7 @@ def test_report_counts_routed_served_voicemail_and_drop_outs_by_node(app, api, t
     routed.press("1")
     routed.press("3")
 
-    served = caller()
+    served = caller(OWNER)
     served.dial()
     served.press("2")
     served.press("5")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ivr.conftest import ivr_steps
+from tests.ivr.conftest import OWNER, ivr_steps
 
 LANGUAGE_KEYS = {"zh-CN": "1", "en-US": "2"}
 
@@ -18,7 +18,7 @@ def to_ticket_entry(call, language: str):
 
 @pytest.mark.parametrize("language", ["zh-CN", "en-US"])
 def test_ticket_entry_asks_for_the_digits_after_gd(caller, ticket_book, language):
-    twiml = to_ticket_entry(caller(), language)
+    twiml = to_ticket_entry(caller(OWNER), language)
     gather = twiml.gather
     assert gather.get("input") == "dtmf" and gather.get("finishOnKey") == "#"
     assert gather.get("action").startswith("/voice/ivr/ticket?")
@@ -27,7 +27,7 @@ def test_ticket_entry_asks_for_the_digits_after_gd(caller, ticket_book, language
 
 
 def test_status_is_read_in_chinese(app, caller, ticket_book):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "zh-CN")
     twiml = call.press("20261123007")
     said = twiml.said()
@@ -42,7 +42,7 @@ def test_status_is_read_in_chinese(app, caller, ticket_book):
 
 
 def test_status_is_read_in_english(caller, ticket_book):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "en-US")
     said = call.press("20261123007").said()
     assert "Ticket G D 2 0 2 6 1 1 2 3 0 0 7 is being worked on." in said
@@ -51,7 +51,7 @@ def test_status_is_read_in_english(caller, ticket_book):
 
 
 def test_zero_after_the_status_reaches_aftersales_with_the_ticket(app, caller, ticket_book, announced):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "zh-CN")
     call.press("20261123007")
     twiml = call.press("0")
@@ -61,7 +61,7 @@ def test_zero_after_the_status_reaches_aftersales_with_the_ticket(app, caller, t
 
 
 def test_asking_for_a_person_by_voice_after_the_status(caller, ticket_book, announced):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "en-US")
     call.press("20261123007")
     call.say("I'd like to talk to an agent")
@@ -69,7 +69,7 @@ def test_asking_for_a_person_by_voice_after_the_status(caller, ticket_book, anno
 
 
 def test_star_repeats_the_status_and_hash_goes_back_to_aftersales(caller, ticket_book):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "zh-CN")
     heard = call.press("20261123007")
     assert call.press("*").said() == heard.said()
@@ -78,7 +78,7 @@ def test_star_repeats_the_status_and_hash_goes_back_to_aftersales(caller, ticket
 
 
 def test_silence_after_the_status_is_a_polite_goodbye_served_by_the_ivr(app, caller, ticket_book):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "zh-CN")
     call.press("20261123007")
     twiml = call.stay_silent()
@@ -90,7 +90,7 @@ def test_silence_after_the_status_is_a_polite_goodbye_served_by_the_ivr(app, cal
 @pytest.mark.parametrize("language,not_found", [("zh-CN", "没有找到这个工单号"), ("en-US", "could not find that ticket")])
 def test_unknown_number_is_asked_again_twice_then_aftersales(app, caller, ticket_book, announced, language,
                                                             not_found):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, language)
     for attempt in (1, 2):
         twiml = call.press("20261123999")
@@ -104,7 +104,7 @@ def test_unknown_number_is_asked_again_twice_then_aftersales(app, caller, ticket
 
 
 def test_too_short_a_number_is_not_looked_up(caller, ticket_book):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "zh-CN")
     twiml = call.press("123")
     assert "没有找到这个工单号" in twiml.said()
@@ -112,7 +112,7 @@ def test_too_short_a_number_is_not_looked_up(caller, ticket_book):
 
 
 def test_silence_at_ticket_entry_is_asked_again(caller, ticket_book):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "en-US")
     twiml = call.stay_silent()
     assert twiml.says()[0].text.startswith("Sorry")
@@ -120,7 +120,7 @@ def test_silence_at_ticket_entry_is_asked_again(caller, ticket_book):
 
 
 def test_without_a_provider_every_number_is_unknown_but_the_caller_still_reaches_a_person(caller, announced):
-    call = caller()
+    call = caller(OWNER)
     to_ticket_entry(call, "zh-CN")
     for _ in range(3):
         twiml = call.press("20261123007")

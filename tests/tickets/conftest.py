@@ -43,6 +43,19 @@ class Phone:
         with self.app.app_context():
             signals.voicemail_left.send(self.app, call_sid=sid, recording_sid="RE" + sid[2:], language=language)
 
+    def offered(self, sid: str, agent_id: int, leg: str | None = None, skills: dict | None = None) -> None:
+        """Routing rang `agent_id` for the caller `sid` (on the leg `leg`): the call is now the agent's too."""
+        from routing.models import Agent, Offer
+
+        with self.app.app_context():
+            session = db.session()
+            if session.get(Agent, agent_id) is None:
+                session.add(Agent(id=agent_id, name=f"agent {agent_id}", address=f"client:agent{agent_id}",
+                                  skills=skills or {}, languages=["zh-CN"]))
+                session.flush()
+            session.add(Offer(call_sid=sid, agent_id=agent_id, leg_sid=leg, result="ringing"))
+            session.commit()
+
     def answered(self, sid: str, agent_id: int) -> None:
         with self.app.app_context():
             signals.call_answered.send(self.app, call_sid=sid, agent_id=agent_id)

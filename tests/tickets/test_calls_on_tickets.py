@@ -111,10 +111,13 @@ def test_the_agent_screen_finds_the_ticket_of_a_ringing_call(app, api, phone):
     sid = phone.call()
     phone.routed(sid, category="complaint", priority=4)
     leg = phone.call("client:agent7", parent=sid)
+    phone.offered(sid, 7, leg=leg)
     agent = api.mint("agent", agent_id=7)
     body = api.get(f"/api/calls/{leg}/ticket", token=agent).get_json()
     assert body["number"] == ticket_of_call(app, sid) and body["category"] == "complaint"
     assert api.get("/api/calls/CAunknown/ticket").status_code == 404
+    # Another agent, never offered this caller, does not find the caller's ticket through the call.
+    assert api.get(f"/api/calls/{leg}/ticket", token=api.mint("agent", agent_id=8)).status_code == 403
 
 
 def test_simulated_calls_open_then_join_a_ticket(app, api, simulator, clock):
