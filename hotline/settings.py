@@ -224,6 +224,11 @@ class Settings:
     desk_scripts_path: Path | None = None
     desk_poll_seconds: float = 2.0
 
+    # Speech models `hotline models install` fetches (transcription/model_install.py)
+    vosk_models_dir: Path | None = None  # None: instance_dir / "models"
+    vosk_models_url: str = "https://alphacephei.com/vosk/models"
+    demo: bool = False  # HOTLINE_DEMO: the center is open at every hour (hotline demo)
+
     # Web serving
     host: str = "127.0.0.1"
     port: int = 5000
@@ -324,6 +329,10 @@ class Settings:
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
             desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
             desk_poll_seconds=_float(env, "DESK_POLL_SECONDS", 2.0, 0.5),
+            vosk_models_dir=_path(env, "VOSK_MODELS_DIR", instance_dir / "models"),
+            vosk_models_url=_url(env, "VOSK_MODELS_URL", "https://alphacephei.com/vosk/models", ("http", "https"))
+            .rstrip("/"),
+            demo=_bool(env, "HOTLINE_DEMO", False),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
