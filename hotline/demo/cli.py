@@ -5,6 +5,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from hotline.demo.command import demo
     from transcription.models_cli import models_cli
 
     app.cli.add_command(models_cli)
+    app.cli.add_command(demo)
