@@ -49,7 +49,7 @@ def demo(url: str | None, exit_after: bool) -> None:
         elif not settings.demo:
             click.echo(f"using the hotline already running at {base}; unless it was started with "
                        f"HOTLINE_DEMO=true, the call follows its business hours")
-        click.echo(_report(app, settings, base))
+        click.echo(_report(app, settings, base, open_always=server is not None or settings.demo))
         if server is not None and not exit_after:
             click.echo("Press Ctrl-C to stop.")
             _wait(server)
@@ -61,7 +61,7 @@ def demo(url: str | None, exit_after: bool) -> None:
             _stop(server)
 
 
-def _report(app, settings, base: str) -> str:
+def _report(app, settings, base: str, open_always: bool) -> str:
     from hotline import db
     from hotline.demo.people import demo_token, ensure_agent, ensure_users
     from transcription.readiness import transcription_readiness
@@ -82,7 +82,8 @@ def _report(app, settings, base: str) -> str:
     lines = [
         "",
         "=" * 78,
-        f"The call reached the demo agent in {seconds:.0f} s (the center is open at every hour in demo mode).",
+        f"The call reached the demo agent in {seconds:.0f} s"
+        + (" (the center is open at every hour in demo mode)." if open_always else "."),
         f"Start here: {base}/   (sign-in: {base}/signin)",
         f"  agent desk     {base}/desk         sign in as {agent.login} / {agent.password}",
         f"  supervisor     {base}/supervisor   sign in as {lead.login} / {lead.password}",
