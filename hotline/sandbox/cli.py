@@ -70,7 +70,7 @@ def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: 
     from hotline.sandbox.throwaway import logs_to_file, simulation_app
 
     log_path = settings.instance_dir / "simulate.log"
-    with simulation_app(app, live) as target, logs_to_file(log_path):
+    with logs_to_file(log_path), simulation_app(app, live) as target:
         sim = Simulator(target, echo=lambda entry: click.echo(str(entry)))
         sim.load(loaded)
         sim.run(until=until)
