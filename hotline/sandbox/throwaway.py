@@ -29,7 +29,7 @@ def simulation_app(app: Flask, live: bool) -> Iterator[Flask]:
         upgrade(settings.database_url)
         yield app
         return
-    from hotline.redis_client import _embedded, embedded_redis_url
+    from hotline.redis_client import embedded_redis_url, stop_embedded_redis
 
     folder = Path(tempfile.mkdtemp(prefix="hotline-simulate-"))
     try:
@@ -44,12 +44,7 @@ def simulation_app(app: Flask, live: bool) -> Iterator[Flask]:
         finally:
             copy.extensions["hotline.db"].engine.dispose()
     finally:
-        server = _embedded.pop(str(folder.resolve()), None)
-        if server is not None:
-            try:
-                server.shutdown()
-            except Exception:  # already gone: nothing to stop
-                pass
+        stop_embedded_redis(folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
