@@ -68,7 +68,7 @@ def _report(app, settings, base: str, open_always: bool) -> str:
 
     with app.app_context():
         session = db.session()
-        token = settings.admin_token or demo_token(session)
+        token = settings.admin_token or demo_token()
         session.commit()
         agent_id = ensure_agent(base, token)
         signins = ensure_users(session, agent_id)

@@ -66,8 +66,9 @@ def ensure_users(session, agent_id: int) -> list[SignIn]:
     return signins
 
 
-def demo_token(session) -> str:
-    """An admin API token for the demo (HOTLINE_ADMIN_TOKEN is used instead when it is set)."""
+def demo_token() -> str:
+    """A new admin API token for the demo (HOTLINE_ADMIN_TOKEN is used instead when it is set); the
+    caller commits."""
     from hotline.api.auth import mint_token
 
     _, secret = mint_token("demo", "admin")
