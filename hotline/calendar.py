@@ -20,6 +20,7 @@ import yaml
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_CALENDAR_PATH = Path(__file__).with_name("calendar.yaml")
+DEMO_CALENDAR_PATH = Path(__file__).parent / "demo" / "calendar.yaml"  # open at every hour (HOTLINE_DEMO)
 
 
 class CalendarError(ValueError):
@@ -168,7 +169,7 @@ def get_calendar() -> BusinessCalendar:
     from flask import current_app
 
     settings = current_app.config["HOTLINE_SETTINGS"]
-    path = settings.calendar_path or DEFAULT_CALENDAR_PATH
+    path = settings.calendar_path or (DEMO_CALENDAR_PATH if settings.demo else DEFAULT_CALENDAR_PATH)
     cache = current_app.extensions.setdefault("hotline.calendar", {})
     mtime = path.stat().st_mtime_ns
     if cache.get("mtime") != mtime:

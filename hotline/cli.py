@@ -182,6 +182,8 @@ def register_commands(app: Flask) -> None:
     for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks, serve):
         app.cli.add_command(command)
     register_sandbox_commands(app)  # hotline simulate, hotline sandbox serve
+    from hotline.demo.cli import register as register_first_hour_commands
+    register_first_hour_commands(app)  # hotline models, hotline demo
 
 
 def _create_app_for_cli() -> Flask:

@@ -53,6 +53,17 @@ def embedded_redis_url(instance_dir: Path) -> str:
         return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
 
 
+def stop_embedded_redis(instance_dir: Path) -> None:
+    """Shut down the embedded Redis this process started for `instance_dir` (a throwaway simulation's)."""
+    with _embedded_lock:
+        server = _embedded.pop(str(instance_dir.resolve()), None)
+    if server is not None:
+        try:
+            server.shutdown()  # type: ignore[attr-defined]
+        except redis.RedisError:  # already gone: nothing to stop
+            pass
+
+
 def resolve_redis_url(settings) -> str:  # settings: hotline.settings.Settings
     if settings.redis_url:
         return settings.redis_url

@@ -230,6 +230,10 @@ class Settings:
     redis_breaker_failures: int = 3
     redis_breaker_cooldown: float = 5.0
     overflow_number: str = ""
+    # Speech models `hotline models install` fetches (transcription/model_install.py)
+    vosk_models_dir: Path | None = None  # None: instance_dir / "models"
+    vosk_models_url: str = "https://alphacephei.com/vosk/models"
+    demo: bool = False  # HOTLINE_DEMO: the center is open at every hour (hotline demo)
 
     # Web serving
     host: str = "127.0.0.1"
@@ -336,6 +340,10 @@ class Settings:
             redis_breaker_failures=_int(env, "REDIS_BREAKER_FAILURES", 3, 1, 1000),
             redis_breaker_cooldown=_float(env, "REDIS_BREAKER_COOLDOWN", 5.0, 0.1),
             overflow_number=_e164(env, "HOTLINE_OVERFLOW_NUMBER"),
+            vosk_models_dir=_path(env, "VOSK_MODELS_DIR", instance_dir / "models"),
+            vosk_models_url=_url(env, "VOSK_MODELS_URL", "https://alphacephei.com/vosk/models", ("http", "https"))
+            .rstrip("/"),
+            demo=_bool(env, "HOTLINE_DEMO", False),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),

@@ -21,6 +21,15 @@ from hotline.migrate import upgrade
 from hotline.settings import Settings
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Every test that opens a browser page is marked `browser` (and `slow`), so `-m "not browser"`
+    leaves out exactly the tests that need chromium, whoever wrote them."""
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) or "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("DATABASE_URL", "")
@@ -202,7 +211,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 def browser():
     """Debian's Chromium driven by Playwright (never a downloaded browser build)."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run installs it)")
+        from tests.system_tools import install_hint
+
+        pytest.skip(install_hint(["chromium"]))
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -43,13 +43,18 @@ def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
 
 
 def preload_vosk_models(app: Flask) -> None:
-    """Load every configured model in the worker parent, before it forks job children."""
-    from transcription.engine import preload_models
+    """Load every configured or installed model in the worker parent, before it forks job children."""
+    from pathlib import Path
+
+    from transcription.engine import models_dir, preload_models
+    from transcription.model_catalog import OFFICIAL_MODELS
+    from transcription.model_install import installed_model
 
     settings = app.config["HOTLINE_SETTINGS"]
     paths = {p for p in settings.vosk_models.values()}
     if settings.vosk_model_path:
         paths.add(str(settings.vosk_model_path))
-    from pathlib import Path
-
+    for language in OFFICIAL_MODELS:
+        if language not in settings.vosk_models and (installed := installed_model(models_dir(settings), language)):
+            paths.add(str(installed))
     preload_models([Path(p) for p in sorted(paths)])

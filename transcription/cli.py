@@ -32,7 +32,7 @@ def transcribe_command(file: Path, language: str | None, as_json: bool) -> None:
     language = language or settings.default_language
     try:
         data = file.read_bytes()
-        model = load_model(model_path_for(settings.vosk_models, settings.vosk_model_path, language))
+        model = load_model(model_path_for(settings, language))
         rules = current_rules()
         turns, info = transcribe_audio(data, model, rules["channels"], language)
     except OSError as exc:

@@ -28,17 +28,29 @@ class Word:
     conf: float
 
 
-def model_path_for(vosk_models: dict[str, str], vosk_model_path: Path | None, language: str | None) -> Path:
-    """VOSK_MODELS[language] first (the call's IVR language), then VOSK_MODEL_PATH."""
-    raw = vosk_models.get(language or "") or (str(vosk_model_path) if vosk_model_path else "")
+def model_path_for(settings, language: str | None) -> Path:
+    """VOSK_MODELS[language] first (the call's IVR language), then the model `hotline models install`
+    put in VOSK_MODELS_DIR/<language>, then VOSK_MODEL_PATH (one model for every language)."""
+    from transcription.model_install import installed_model
+
+    raw = settings.vosk_models.get(language or "")
+    if not raw and language and (installed := installed_model(models_dir(settings), language)):
+        return installed
+    raw = raw or (str(settings.vosk_model_path) if settings.vosk_model_path else "")
     if not raw:
-        raise ModelMissing(f"no Vosk model for language {language or 'unknown'}: set VOSK_MODELS "
+        raise ModelMissing(f"no Vosk model for language {language or 'unknown'}: run `hotline models install "
+                           f"{language or 'zh-CN'}`, or set VOSK_MODELS "
                            f"(e.g. {{\"{language or 'zh-CN'}\": \"/models/vosk-cn\"}}) or VOSK_MODEL_PATH")
     path = Path(raw).expanduser()
     if not (path / "am").is_dir() and not (path / "final.mdl").exists():
         raise ModelMissing(f"Vosk model directory {path} is missing or incomplete (no am/); "
                            f"unpack a model there or fix VOSK_MODELS / VOSK_MODEL_PATH")
     return path
+
+
+def models_dir(settings) -> Path:
+    """Where `hotline models install` keeps models: VOSK_MODELS_DIR, default instance/models."""
+    return settings.vosk_models_dir or settings.instance_dir / "models"
 
 
 def load_model(path: Path):

@@ -1,7 +1,7 @@
 """The reviewer's workspace under /qa: queue and search, a page per call, saving a scorecard."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from access.log import record_access
@@ -12,8 +12,9 @@ from hotline.auth import login_required
 from recordings.api import recording_for_call, send_recording
 from transcription.api import latest_transcript
 from transcription.models import CallFacts, Review
+from transcription.readiness import check_readiness
 from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
-from transcription.search import BadQuery, review_queue, search_transcripts
+from transcription.search import BadQuery, not_transcribed, pending_reason, review_queue, search_transcripts
 
 bp = Blueprint("qa", __name__, url_prefix="/qa", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -41,8 +42,10 @@ def workspace():
                                          args.get("queue", ""), args.get("finding", ""))
         except BadQuery as exc:
             error = str(exc)
+    readiness = check_readiness(current_app.config["HOTLINE_SETTINGS"])
     return render_template("qa/workspace.html", queue=review_queue(), results=results, searched=searched,
-                           error=error, args=args)
+                           error=error, args=args, readiness=readiness, untranscribed=not_transcribed(),
+                           pending_reason=pending_reason)
 
 
 @bp.get("/calls/<call_sid>")
@@ -58,7 +61,8 @@ def call_page(call_sid: str):
     record_access(db.session(), "transcript", call_sid)
     db.session().commit()
     return render_template("qa/call.html", transcript=transcript, facts=facts, review=review,
-                           scorecard=current_scorecard(), recording=recording)
+                           scorecard=current_scorecard(), recording=recording,
+                           readiness=check_readiness(current_app.config["HOTLINE_SETTINGS"]), pending_reason=pending_reason)
 
 
 @bp.get("/calls/<call_sid>/audio")

@@ -77,7 +77,7 @@ def transcribe_recording(recording_id: int) -> str:
     session.commit()
     settings = current_app.config["HOTLINE_SETTINGS"]
     try:
-        model_path = model_path_for(settings.vosk_models, settings.vosk_model_path, transcript.language)
+        model_path = model_path_for(settings, transcript.language)
         model = load_model(model_path)
         data = stored_file(recording).read_bytes()
         started = time.perf_counter()

@@ -60,6 +60,20 @@ def review_queue(limit: int = 200) -> list[Transcript]:
     return sorted(rows, key=lambda t: (rank.get(t.review_reason or "", len(rank)), t.created_at))
 
 
+def not_transcribed(limit: int = 50) -> list[Transcript]:
+    """Recent calls whose transcript is not done (waiting, decoding or failed), newest first, so a
+    reviewer sees why the queue is empty instead of an empty page."""
+    return list(db.session().scalars(select(Transcript).where(Transcript.status != "done")
+                                     .order_by(Transcript.created_at.desc(), Transcript.id.desc()).limit(limit)))
+
+
+def pending_reason(transcript: Transcript) -> str:
+    """Why a transcript is not there yet, for "no transcript yet: <reason>"."""
+    if transcript.status == "queued":
+        return "waiting for a transcription worker (hotline worker -q transcription)"
+    return transcript.failure_reason or transcript.status
+
+
 def summary(transcript: Transcript, facts: CallFacts | None = None) -> dict[str, Any]:
     return {"call_sid": transcript.call_sid, "score": transcript.score, "review_reason": transcript.review_reason,
             "categories": [c for c in transcript.categories.split(",") if c], "language": transcript.language,

@@ -68,7 +68,11 @@
 
   function renderCall(call) {
     $("screen-pop").hidden = !call;
-    if (!call) { formTicket = null; $("ticket-form").dataset.number = ""; return; }
+    if (!call) {
+      // Wrap-up ended (Done, its timer, or a supervisor): a note typed and not saved is kept on the ticket.
+      keepNote($("ticket-form").dataset.number);
+      formTicket = null; $("ticket-form").dataset.number = ""; return;
+    }
     $("pop-number").textContent = call.number;
     const c = call.customer;
     $("pop-customer").textContent = c ? [c.name, c.addressed && c.addressed !== c.name ? `(${c.addressed})` : "",
@@ -154,6 +158,21 @@
     await poll();
   }
 
+  // Saves the note box to ticket `number` on its own (no other field); the box is emptied at once so
+  // the next poll does not save it twice, and refilled if the save fails so nothing typed is lost.
+  let keeping = null;
+  function keepNote(number) {
+    const form = $("ticket-form"), text = form.note.value.trim();
+    if (!own || !number || !text) return keeping || Promise.resolve();
+    form.note.value = "";
+    keeping = hotline.fetchJSON(`/api/tickets/${encodeURIComponent(number)}/notes`,
+                                {method: "POST", body: {text, contacted_customer: true}})
+      .then(() => { $("desk-message").textContent = t("desk.note_kept", {number}); })
+      .catch((e) => { if (!form.note.value) form.note.value = text; formDirty = true; showError(e); })
+      .finally(() => { keeping = null; });
+    return keeping;
+  }
+
   function renderScripts() {
     const names = state.scripts.map((s) => s.name);
     if (!names.includes(chosenScript) || !state._chosenByAgent) chosenScript = state.suggested_script;
@@ -183,7 +202,10 @@
   }
 
   root.querySelectorAll("[data-status]").forEach((b) => b.addEventListener("click", () => setStatus(b.dataset.status)));
-  $("wrap-done").addEventListener("click", () => setStatus("available"));
+  $("wrap-done").addEventListener("click", async () => {
+    await keepNote($("ticket-form").dataset.number);
+    await setStatus("available");
+  });
   $("ticket-form").addEventListener("submit", saveTicket);
   $("ticket-form").addEventListener("input", () => { formDirty = true; });
   setInterval(poll, POLL_MS);

@@ -27,7 +27,9 @@ def create(login: str, name: str, role: str, agent_id: int | None, language: str
     except UserError as exc:
         raise click.UsageError(str(exc)) from None
     db.session().commit()
-    click.echo(f"created {user.role} {user.login} (id {user.id})")
+    # The agent id is the routing record the desk shows (the one `--agent-id` named); the user id is the login's.
+    agent = f", agent id {user.agent_id}" if user.agent_id is not None else ""
+    click.echo(f"created {user.role} {user.login} (user id {user.id}{agent})")
 
 
 @users_cli.command("list")

@@ -25,6 +25,22 @@ def home_for(user: User) -> str:
     return url_for(endpoint) if endpoint else url_for("auth.account")
 
 
+# The pages of each role, in both languages, for the landing page (an area that is not installed is left out).
+LANDING_PAGES = (
+    ("agent", "desk.my_desk", "坐席工作台", "Agent desk", "坐席", "agents"),
+    ("supervisor", "supervisor.page", "班长监控", "Supervisor view", "班长", "supervisors"),
+    ("qa", "qa.workspace", "质检工作台", "QA reviews", "质检员与班长", "QA reviewers and supervisors"),
+)
+
+
+@bp.get("/")
+def landing():
+    """Where a newcomer starts: one link per role's page; each asks for sign-in when needed."""
+    links = [{"role": role, "url": url_for(endpoint), "zh": zh, "en": en, "who_zh": who_zh, "who_en": who_en}
+             for role, endpoint, zh, en, who_zh, who_en in LANDING_PAGES if endpoint in current_app.view_functions]
+    return render_template("auth/landing.html", links=links)
+
+
 @bp.get("/signin")
 def signin():
     user = current_user()

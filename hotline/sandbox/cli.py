@@ -46,9 +46,11 @@ def stored(app: Flask, sid: str) -> str:
 @click.option("--speed", type=float, default=1.0, show_default=True,
               help="With --url and no running sandbox: virtual seconds per real second.")
 @click.option("--until", type=float, default=None, help="Stop after this many (virtual) seconds.")
+@click.option("--live", is_flag=True,
+              help="In-process: write into the configured database and Redis (default: a throwaway copy).")
 @with_appcontext
 def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: str | None, speed: float,
-             until: float | None) -> None:
+             until: float | None, live: bool) -> None:
     """Play the calls in SCRIPT against hotline and print their timeline."""
     from hotline.sandbox.script_file import ScriptError, load_script
 
@@ -64,14 +66,17 @@ def simulate(script: str, url: str | None, public_url: str | None, sandbox_url: 
 
         sys.exit(simulate_remote(script, url, public_url or url, settings, until, sandbox_url,
                                  speed))
-    from hotline.migrate import upgrade
     from hotline.sandbox.simulator import Simulator
+    from hotline.sandbox.throwaway import logs_to_file, simulation_app
 
-    upgrade(settings.database_url)
-    sim = Simulator(app, echo=lambda entry: click.echo(str(entry)))
-    sim.load(loaded)
-    sim.run(until=until)
-    print_summary(sim, app)
+    log_path = settings.instance_dir / "simulate.log"
+    with logs_to_file(log_path), simulation_app(app, live) as target:
+        sim = Simulator(target, echo=lambda entry: click.echo(str(entry)))
+        sim.load(loaded)
+        sim.run(until=until)
+        print_summary(sim, target)
+    where = "the configured database (--live)" if live else "a throwaway database, now removed (--live keeps them)"
+    click.echo(f"\ncalls written to {where}; the app's log: {log_path}")
     sys.exit(1 if sim.errors else 0)
 
 

@@ -195,3 +195,34 @@ def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, p
     page.get_by_test_id("ticket-save").click()
     expect(page.get_by_test_id("ticket-message")).to_have_text("已保存")
     expect(page.get_by_test_id("ticket-notes")).to_contain_text("光猫指示灯红色")
+
+
+@pytest.mark.parametrize("ended_by", ["done", "elsewhere"])
+def test_a_note_typed_during_wrap_up_is_kept_on_the_ticket(live_server, page, people, switchboard, simulator,
+                                                           client, api, ended_by):
+    """Wrap-up ends with the agent's Done button, or without the page (its timer, a supervisor): either way
+    the note typed and not saved lands on the call's ticket."""
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    sign_in_page(page, live_server.url, "wang.fang")
+    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=20)
+    call = simulator.call(from_="+8613800138000", inputs=[press("1"), press("1")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    expect(page.get_by_test_id("ticket-number")).to_have_text(re.compile(r"^GD\d+$"))
+    number = page.get_by_test_id("ticket-number").inner_text()
+    simulator.run()
+    assert call.status == "completed"
+    expect(page.get_by_test_id("phase")).to_have_text("话后整理")
+    page.get_by_test_id("ticket-note").fill("已告知客户三天内回电")
+
+    if ended_by == "done":
+        page.get_by_test_id("wrap-done").click()
+    else:
+        assert api.patch(f"/api/agents/{agent}", {"status": "available"}).status_code == 200
+    expect(page.get_by_test_id("status")).to_have_text("空闲")
+    expect(page.get_by_test_id("desk-message")).to_have_text(f"话后备注已保存到工单 {number}。")
+    events = api.get(f"/api/tickets/{number}").get_json()["events"]
+    notes = [e["data"]["text"] for e in events if e["kind"] == "note"]
+    assert notes == ["已告知客户三天内回电"] and events[-1]["actor"] == f"agent:{agent}"

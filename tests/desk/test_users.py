@@ -1,4 +1,6 @@
 """Users created and changed by an admin, through the API and the command line."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -55,7 +57,8 @@ def test_the_command_line_creates_lists_and_unlocks(app, runner):
     result = runner.invoke(args=["users", "create", "zhao.lei", "--name", "赵磊", "--role", "agent",
                                  "--agent-id", "5", "--password", "a long passphrase"])
     assert result.exit_code == 0, result.output
-    assert "created agent zhao.lei" in result.output
+    # The agent id printed is the routing agent's (what --agent-id named), told apart from the user's id.
+    assert re.search(r"created agent zhao\.lei \(user id \d+, agent id 5\)", result.output), result.output
     assert "zhao.lei" in runner.invoke(args=["users", "list"]).output
     result = runner.invoke(args=["users", "create", "qian", "--name", "钱", "--role", "agent",
                                  "--password", "a long passphrase"])

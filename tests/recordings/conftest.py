@@ -6,11 +6,13 @@ import pytest
 
 from tests.recordings.sandbox_media import SandboxMedia
 from tests.recordings.speech import CALL_LINES, MODEL_PATH, build_call
+from tests.system_tools import require
 
 
 @pytest.fixture(scope="session")
 def call_audio(tmp_path_factory):
     """(path, spoken segments) of a short two-speaker call; synthesised once per session."""
+    require("espeak-ng", "sox")
     return build_call(CALL_LINES, tmp_path_factory.mktemp("speech"))
 
 

@@ -24,12 +24,21 @@ class Spoken:
     end: float
 
 
+class MissingTool(RuntimeError):
+    """espeak-ng or sox is not installed; the message is one line with the command to run."""
+
+
 def _run(*args: str) -> None:
     if args[0] == "sox":
         # sox dithers with fresh random noise on every run; the same script must give the same audio,
         # or word timings near a test's bounds would pass on one run and fail on the next.
         args = ("sox", "-D", "-R", *args[1:])
-    subprocess.run(args, check=True, capture_output=True)
+    try:
+        subprocess.run(args, check=True, capture_output=True)
+    except FileNotFoundError:
+        from tests.system_tools import install_hint
+
+        raise MissingTool(install_hint([args[0]])) from None
 
 
 def say(text: str, out: Path) -> float:

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import fill_sign_in, page_token, sign_in, sign_in_page
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_supervisor_page_shows_queues_agents_and_updates_live(center, api, people, live_server, page):
     wang = center.agent("王芳", {"inquiry": 4}, status="break", address="+8613800000001")
     center.enter("inquiry")
@@ -24,6 +27,8 @@ def test_supervisor_page_shows_queues_agents_and_updates_live(center, api, peopl
     expect(page.locator(f'#agents tr[data-agent="{wang}"] .missed')).to_have_text("0")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_supervisor_page_counts_missed_offers(center, people, live_server, page):
     wang = center.agent("wang", {"inquiry": 5}, address="+8613800000001")
     center.agent("li", {"inquiry": 3}, address="+8613800000002")
@@ -38,6 +43,8 @@ def test_supervisor_page_counts_missed_offers(center, people, live_server, page)
     expect(page.locator(f'#agents tr[data-agent="{wang}"] .status')).to_have_text("missed")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_an_agent_is_refused_the_supervisor_page(center, people, live_server, page):
     agent = center.agent("wang", {"inquiry": 5})
     people.add("wang.fang", agent_id=agent)

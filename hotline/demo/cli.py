@@ -1,0 +1,12 @@
+"""Commands a newcomer runs in the first hour, registered from hotline/cli.py."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from hotline.demo.command import demo
+    from transcription.models_cli import models_cli
+
+    app.cli.add_command(models_cli)
+    app.cli.add_command(demo)
