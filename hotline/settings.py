@@ -239,6 +239,9 @@ class Settings:
     signin_max_attempts: int = 5
     signin_lock_minutes: int = 15
     session_hours: int = 12
+    signin_rate_window_seconds: int = 900
+    signin_rate_per_address: int = 300
+    signin_rate_per_account: int = 20
     desk_scripts_path: Path | None = None
     desk_poll_seconds: float = 2.0
 
@@ -340,6 +343,9 @@ class Settings:
             signin_max_attempts=_int(env, "SIGNIN_MAX_ATTEMPTS", 5, 1, 100),
             signin_lock_minutes=_int(env, "SIGNIN_LOCK_MINUTES", 15, 1, 24 * 60),
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
+            signin_rate_window_seconds=_int(env, "SIGNIN_RATE_WINDOW_SECONDS", 900, 1, 24 * 3600),
+            signin_rate_per_address=_int(env, "SIGNIN_RATE_PER_ADDRESS", 300, 1),
+            signin_rate_per_account=_int(env, "SIGNIN_RATE_PER_ACCOUNT", 20, 1),
             desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
             desk_poll_seconds=_float(env, "DESK_POLL_SECONDS", 2.0, 0.5),
             host=host,
