@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from hotline import db
 from hotline.auth.csrf import csrf_protect
 from hotline.auth.guards import login_required, safe_next
-from hotline.auth.models import User
 from hotline.auth.i18n import translate
+from hotline.auth.models import User
 from hotline.auth.sessions import current_user, sign_in, sign_out
 from hotline.auth.signin import begin_check, check_unknown_login, finish_check, rate_limited
 from hotline.auth.users import UserError, find_user, set_language
