@@ -20,13 +20,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     from hotline import api, auth, db, gateway, health, metrics, redis_client, voice, webhooks
     from hotline.cli import register_commands
     from hotline.logging import configure_logging
+    from hotline.secret_key import instance_secret_key
 
     settings = settings or Settings.from_env()
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(settings.instance_dir.resolve()))
     app.config.update(
         HOTLINE_SETTINGS=settings,
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key or instance_secret_key(settings.instance_dir),
         TESTING=settings.testing,
         JSON_SORT_KEYS=False,
         SESSION_COOKIE_HTTPONLY=True,

@@ -143,6 +143,24 @@ def _country_code(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def _secret_key(env: Mapping[str, str], telephony: str, tokens: tuple[str, ...]) -> str:
+    """SECRET_KEY, or "" for a key generated in the instance folder (hotline/secret_key.py).
+
+    Never a token hotline uses for something else: the Twilio auth token is pasted into consoles and
+    signs webhooks, the admin token and the sandbox token are typed and printed; a cookie key equal
+    to any of them lets their holders sign a session for any user.
+    """
+    value = _str(env, "SECRET_KEY")
+    if telephony == "twilio" and not value:
+        raise SettingsError("SECRET_KEY: required when TELEPHONY=twilio (sessions are never signed with the "
+                            "Twilio token); make one with: openssl rand -hex 32")
+    if value and value in tokens:
+        raise SettingsError("SECRET_KEY: must differ from TWILIO_AUTH_TOKEN, HOTLINE_ADMIN_TOKEN and the sandbox token")
+    if telephony == "twilio" and len(value) < 32:
+        raise SettingsError(f"SECRET_KEY: must be at least 32 characters, got {len(value)}")
+    return value
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
     """Read KEY=VALUE lines; the real environment always wins over the file."""
     values: dict[str, str] = {}
@@ -182,7 +200,7 @@ class Settings:
 
     # Security
     admin_token: str
-    secret_key: str
+    secret_key: str  # empty: the key generated in instance_dir (hotline/secret_key.py)
 
     # IVR and hours
     ivr_menu_path: Path | None
@@ -221,6 +239,9 @@ class Settings:
     signin_max_attempts: int = 5
     signin_lock_minutes: int = 15
     session_hours: int = 12
+    signin_rate_window_seconds: int = 900
+    signin_rate_per_address: int = 300
+    signin_rate_per_account: int = 20
     desk_scripts_path: Path | None = None
     desk_poll_seconds: float = 2.0
 
@@ -306,7 +327,7 @@ class Settings:
             timezone=_timezone(env, "TIMEZONE", "Asia/Shanghai"),
             default_language="zh-CN" if language == "zh-cn" else "en-US",
             admin_token=_str(env, "HOTLINE_ADMIN_TOKEN"),
-            secret_key=_str(env, "SECRET_KEY") or _str(env, "HOTLINE_ADMIN_TOKEN") or auth_token,
+            secret_key=_secret_key(env, telephony, (auth_token, _str(env, "HOTLINE_ADMIN_TOKEN"), SANDBOX_AUTH_TOKEN)),
             ivr_menu_path=_path(env, "IVR_MENU_PATH", None),
             calendar_path=_path(env, "CALENDAR_PATH", None),
             ring_seconds=_int(env, "RING_SECONDS", 6, 1, 30),
@@ -333,6 +354,9 @@ class Settings:
             signin_max_attempts=_int(env, "SIGNIN_MAX_ATTEMPTS", 5, 1, 100),
             signin_lock_minutes=_int(env, "SIGNIN_LOCK_MINUTES", 15, 1, 24 * 60),
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
+            signin_rate_window_seconds=_int(env, "SIGNIN_RATE_WINDOW_SECONDS", 900, 1, 24 * 3600),
+            signin_rate_per_address=_int(env, "SIGNIN_RATE_PER_ADDRESS", 300, 1),
+            signin_rate_per_account=_int(env, "SIGNIN_RATE_PER_ACCOUNT", 20, 1),
             desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
             desk_poll_seconds=_float(env, "DESK_POLL_SECONDS", 2.0, 0.5),
             redis_connect_timeout=_float(env, "REDIS_CONNECT_TIMEOUT", 0.25, 0.01),

@@ -15,8 +15,16 @@ F = TypeVar("F", bound=Callable)
 
 
 def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site; None for anything that could leave it."""
+    """`target` if it is a path on this site; None (go to the default page) for anything else.
+
+    Refused: absolute and scheme-relative URLs (`https://x`, `//x`), backslashes (browsers read
+    `/\\x` as `//x`), and any control, whitespace or unprintable character: browsers drop tabs and
+    newlines from URLs (`/<TAB>/x` becomes `//x`), Python's urlsplit does too, and CR/LF in a
+    Location header is header injection (werkzeug refuses it with a 500).
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if not all(ch.isprintable() and not ch.isspace() for ch in target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None

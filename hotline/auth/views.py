@@ -8,10 +8,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from hotline import db
 from hotline.auth.csrf import csrf_protect
 from hotline.auth.guards import login_required, safe_next
+from hotline.auth.i18n import translate
 from hotline.auth.models import User
-from hotline.auth.passwords import verify_password
 from hotline.auth.sessions import current_user, sign_in, sign_out
-from hotline.auth.signin import check_password, unknown_login_failure
+from hotline.auth.signin import begin_check, check_unknown_login, finish_check, rate_limited
 from hotline.auth.users import UserError, find_user, set_language
 
 log = logging.getLogger(__name__)
@@ -55,13 +55,21 @@ def signin_submit():
     login = request.form.get("login", "").strip().lower()[:60]
     password = request.form.get("password", "")
     target = safe_next(request.form.get("next"))
+    wait = rate_limited(request.remote_addr, login)
+    if wait is not None:
+        log.warning("sign-in rate-limited", extra={"login": login, "remote": request.remote_addr})
+        page = render_template("auth/signin.html", next=target or "", login=login,
+                               error=translate("signin.too_many", minutes=max(1, -(-wait // 60))))
+        return page, 429, {"Retry-After": str(wait)}
     session = db.session()
     user = find_user(session, login) if login else None
     if user is None or not user.active:
-        verify_password(None, password)  # same cost as a real check: timing reveals no logins
-        error = unknown_login_failure(login)
+        error = check_unknown_login(login, password)
     else:
-        error = check_password(user, password)
+        claim = begin_check(session, user)
+        # Committed before the slow password check, so every other worker sees this attempt counted.
+        session.commit()
+        error = finish_check(session, user, password, claim)
         session.commit()
     if error:
         log.info("sign-in refused", extra={"login": login, "remote": request.remote_addr})

@@ -1,27 +1,31 @@
-"""The lock-out rule alone: consecutive failures, lock length, expiry."""
+"""The lock-out rule alone: attempts counted as they begin, lock length, expiry."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hotline.auth.lockout import AttemptState, LockoutPolicy, after_failure, after_success, is_locked
+from hotline.auth.lockout import AttemptState, LockoutPolicy, after_success, claim_attempt, is_locked
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 POLICY = LockoutPolicy(max_attempts=5, lock_minutes=15)
 
 
-def fail(times: int, state=AttemptState(0, None), at=T0):
+def attempts(times: int, state=AttemptState(0, None), at=T0):
     for _ in range(times):
-        state = after_failure(state, at, POLICY)
+        state = claim_attempt(state, at, POLICY)
     return state
 
 
-@pytest.mark.parametrize("failures,locked", [(1, False), (4, False), (5, True), (6, True)])
-def test_the_fifth_wrong_password_locks(failures, locked):
-    assert is_locked(fail(failures), T0) is locked
+@pytest.mark.parametrize("tries,locked", [(1, False), (4, False), (5, True)])
+def test_the_fifth_attempt_locks(tries, locked):
+    assert is_locked(attempts(tries), T0) is locked
+
+
+def test_no_attempt_begins_while_locked():
+    assert claim_attempt(attempts(5), T0 + timedelta(minutes=14), POLICY) is None
 
 
 def test_a_lock_lasts_its_minutes_then_ends():
-    state = fail(5)
+    state = attempts(5)
     assert state.locked_until == T0 + timedelta(minutes=15)
     assert is_locked(state, T0 + timedelta(minutes=14, seconds=59))
     assert not is_locked(state, T0 + timedelta(minutes=15))
@@ -29,7 +33,7 @@ def test_a_lock_lasts_its_minutes_then_ends():
 
 def test_after_a_lock_runs_out_one_failure_does_not_relock():
     later = T0 + timedelta(minutes=16)
-    state = after_failure(fail(5), later, POLICY)
+    state = claim_attempt(attempts(5), later, POLICY)
     assert state.failed_attempts == 1 and not is_locked(state, later)
 
 

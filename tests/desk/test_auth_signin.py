@@ -1,6 +1,7 @@
 """Signing in and out through the real form: cookies, CSRF, lock-out, redirects, ended sessions."""
 import pytest
 from flask import Blueprint
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from hotline.auth import login_required
 from tests.conftest import PASSWORD, page_token, sign_in
@@ -181,3 +182,55 @@ def test_pages_cannot_be_framed_or_cached_after_sign_in(people, client):
         "Content-Security-Policy"]
     sign_in(client, "li.na")
     assert client.get("/account").headers["Cache-Control"] == "no-store"
+
+
+UNSAFE_NEXT = ["https://evil.example/", "//evil.example/", "/\\evil.example", "\\\\evil.example", "///evil.example",
+               "/\r\nSet-Cookie: hotline_session=x", "/account\r\n", "/\n/evil.example", "/\t/evil.example",
+               "/\x00", "/\x7f", " //evil.example", "http:/evil.example", "https:evil.example",
+               "javascript:alert(1)", "evil.example", "account", "/%0d%0aSet-Cookie:x=y\r", "/\u2028/evil"]
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_an_unsafe_next_falls_back_to_the_home_page_and_never_errs(people, client, target):
+    people.add("li.na", role="qa")
+    signin_page = client.get("/signin", query_string={"next": target})
+    assert signin_page.status_code == 200
+    assert sign_in(client, "li.na", next_=target).headers["Location"] == "/qa/"
+    # Signed in already: the sign-in page sends the user on, and the language switch comes back.
+    again = client.get("/signin", query_string={"next": target})
+    assert again.status_code == 302 and again.headers["Location"] == "/qa/"
+    switched = client.post("/account/language", data={"language": "en-US", "csrf_token": page_token(client),
+                                                      "next": target})
+    assert switched.status_code == 302 and switched.headers["Location"] == "/account"
+
+
+@pytest.mark.parametrize("target", ["/account", "/account?x=1&y=%0d%0a", "/qa/?q=%E4%BD%A0", "/desk#notes",
+                                    "/account?next=//evil.example"])
+def test_a_same_site_next_is_followed(people, client, target):
+    people.add("li.na", role="qa")
+    assert sign_in(client, "li.na", next_=target).headers["Location"] == target
+
+
+URL_TEXT = st.text(alphabet=st.sampled_from("/\\:.@?#%ab \t\r\n\x00\x0b\u2028\u3000中") | st.characters(), max_size=12)
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(URL_TEXT | URL_TEXT.map(lambda rest: "/" + rest))
+def test_whatever_next_says_the_redirect_stays_on_the_site(target):
+    from urllib.parse import urljoin, urlsplit
+
+    from werkzeug.datastructures import Headers
+    from werkzeug.urls import iri_to_uri
+
+    from hotline.auth.guards import safe_next
+
+    followed = safe_next(target)
+    if followed is not None:
+        assert followed == target
+        # What a browser does (WHATWG URL): trim C0 controls and spaces, drop tabs and newlines
+        # anywhere, read backslashes as slashes, then resolve against the page.
+        as_browser = followed.strip("".join(map(chr, range(0x21)))).replace("\t", "").replace("\n", "")
+        as_browser = as_browser.replace("\r", "").replace("\\", "/")
+        assert urlsplit(urljoin("https://hotline.example/desk", as_browser)).netloc == "hotline.example"
+        Headers().add("Location", followed)  # werkzeug sends it (no CR/LF: no header injection)
+        iri_to_uri(followed).encode("ascii")
