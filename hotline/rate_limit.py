@@ -30,3 +30,8 @@ def hit(key: str, limit: int, window_seconds: int) -> Verdict:
     pipe.ttl(key)
     _, count, ttl = pipe.execute()
     return Verdict(count <= limit, count, max(1, ttl if ttl > 0 else window_seconds))
+
+
+def used(key: str) -> int:
+    """Hits counted on `key` in its current window, without counting one."""
+    return int(get_redis().get(key) or 0)

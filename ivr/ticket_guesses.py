@@ -12,7 +12,7 @@ import logging
 
 import redis
 
-from hotline.redis_client import get_redis
+from hotline import rate_limit
 
 log = logging.getLogger(__name__)
 WRONG_GUESSES_ALLOWED = 5
@@ -28,22 +28,18 @@ def _key(caller: str) -> str:
 def may_guess(caller: str) -> bool:
     """False once the caller's number used up its wrong tries in the window (or Redis cannot tell)."""
     try:
-        used = get_redis().get(_key(caller))
+        used = rate_limit.used(_key(caller))
     except redis.RedisError:
         log.warning("cannot read the ticket-guess count; ticket status self-service refused for this caller")
         return False
-    return int(used or 0) < WRONG_GUESSES_ALLOWED
+    return used < WRONG_GUESSES_ALLOWED
 
 
 def count_wrong_guess(caller: str) -> bool:
     """Count one wrong ticket number or last-four try; True while the caller may still guess."""
-    key = _key(caller)
     try:
-        pipe = get_redis().pipeline(transaction=True)
-        pipe.set(key, 0, nx=True, ex=GUESS_WINDOW_SECONDS)  # the window starts at the first wrong try
-        pipe.incr(key)  # INCR keeps the key's expiry
-        _, used = pipe.execute()
+        verdict = rate_limit.hit(_key(caller), WRONG_GUESSES_ALLOWED - 1, GUESS_WINDOW_SECONDS)
     except redis.RedisError:
         log.warning("cannot count a wrong ticket guess; ticket status self-service refused for this caller")
         return False
-    return int(used) < WRONG_GUESSES_ALLOWED
+    return verdict.allowed
