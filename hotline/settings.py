@@ -223,6 +223,7 @@ class Settings:
     session_hours: int = 12
     desk_scripts_path: Path | None = None
     desk_poll_seconds: float = 2.0
+    max_request_bytes: int = 1024 * 1024  # any request body larger is refused (413) before it is parsed
 
     # Web serving
     host: str = "127.0.0.1"
@@ -324,6 +325,7 @@ class Settings:
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
             desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
             desk_poll_seconds=_float(env, "DESK_POLL_SECONDS", 2.0, 0.5),
+            max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1024 * 1024, 1024, 1024 ** 3),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),

@@ -12,6 +12,7 @@ from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
+from hotline.params import query_moment
 from hotline.models import FINAL_CALL_STATUSES, Call, CallEvent
 from ivr.call_steps import sweep_buffered_steps
 from ivr.handover import IVR_EVENT_KINDS
@@ -19,14 +20,7 @@ from ivr.report import Journey, summarise
 
 
 def _moment(name: str, default: datetime) -> datetime:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        abort_json(400, f"{name}: expected an ISO date or time like 2026-11-24 or 2026-11-24T08:00:00+08:00")
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return query_moment(request.args.get(name), name, default, timezone.utc)
 
 
 @bp.get("/reports/ivr")

@@ -12,6 +12,7 @@ from hotline.api import openapi
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.clock import now
+from hotline.params import phone, query_day, query_int, query_limit, query_text
 from revisits.consent import is_opted_out, opt_in, opt_out
 from revisits.models import Revisit
 from revisits.reports import report_csv, satisfaction_report
@@ -22,13 +23,7 @@ bp = Blueprint("revisits_api", __name__, url_prefix="/api")
 
 
 def _day(name: str, default: date) -> date:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort_json(400, f"{name}: expected a date like 2026-11-01, got {raw!r}")
+    return query_day(request.args.get(name), name) or default
 
 
 @bp.get("/reports/satisfaction")
@@ -51,8 +46,8 @@ def satisfaction():
         abort_json(400, f"by: must be one of {', '.join(GROUPINGS)}")
     report = satisfaction_report(
         db.session(), start=datetime.combine(first, time(), zone), end=datetime.combine(last + timedelta(days=1), time(), zone),
-        by=by, timezone=settings.timezone, agent_id=request.args.get("agent_id", type=int),
-        category=request.args.get("category") or None)
+        by=by, timezone=settings.timezone, agent_id=query_int(request.args.get("agent_id"), "agent_id", None),
+        category=query_text(request.args.get("category"), "category", column=Revisit.category))
     if request.args.get("format", "json") == "csv":
         filename = f"satisfaction-{by}-{first}-{last}.csv"
         return current_app.response_class(report_csv(report), mimetype="text/csv",
@@ -65,19 +60,18 @@ def satisfaction():
 @openapi.operation("Revisits of a ticket, or the latest ones", tags=["revisits"],
                    description="Query: ticket_id, state, limit (default 50, at most 500).")
 def list_revisits():
-    stmt = select(Revisit).order_by(Revisit.id.desc()).limit(min(request.args.get("limit", 50, type=int), 500))
-    if request.args.get("ticket_id", type=int) is not None:
-        stmt = stmt.where(Revisit.ticket_id == request.args.get("ticket_id", type=int))
-    if request.args.get("state"):
-        stmt = stmt.where(Revisit.state == request.args["state"])
+    stmt = select(Revisit).order_by(Revisit.id.desc()).limit(query_limit(request.args.get("limit")))
+    ticket_id = query_int(request.args.get("ticket_id"), "ticket_id", None, column=Revisit.ticket_id)
+    if ticket_id is not None:
+        stmt = stmt.where(Revisit.ticket_id == ticket_id)
+    state = query_text(request.args.get("state"), "state", column=Revisit.state)
+    if state:
+        stmt = stmt.where(Revisit.state == state)
     return jsonify(revisits=[r.to_dict() for r in db.session().scalars(stmt)])
 
 
 def _phone(raw: object) -> str:
-    phone = str(raw or "").strip()
-    if not (phone.startswith("+") and phone[1:].isdigit() and 8 <= len(phone) <= 16):
-        abort_json(422, "phone: expected an E.164 number like +8613800138000")
-    return phone
+    return phone(raw)
 
 
 @bp.post("/do-not-contact")

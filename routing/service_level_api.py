@@ -13,21 +13,14 @@ from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
+from hotline.params import query_moment, query_text
 from routing.models import Agent, Offer, RoutedCall
 from routing.service_level import CallRecord, summarise
 
 
 def _when(name: str, default: datetime) -> datetime:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        abort_json(422, f"{name}: expected an ISO 8601 time like 2026-11-24T00:00:00+08:00")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone))
-    return value
+    return query_moment(request.args.get(name), name, default,
+                        ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone))
 
 
 def start_of_day() -> datetime:
@@ -68,5 +61,6 @@ def service_level():
     start = _when("from", start_of_day())
     end = _when("to", now() + timedelta(seconds=1))
     if end <= start:
-        abort_json(422, "to: must be after from")
-    return jsonify(service_level_report(start, end, request.args.get("queue") or None))
+        abort_json(400, "to: must be after from")
+    return jsonify(service_level_report(start, end, query_text(request.args.get("queue"), "queue",
+                                                               column=RoutedCall.queue)))

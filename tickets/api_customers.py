@@ -75,15 +75,15 @@ def update_customer(phone: str):
     if "title" in body:
         customer.title = choice(body["title"], "title", ("mr", "ms"))
     if "timezone" in body:
-        zone = text(body["timezone"], "timezone", 40)
+        zone = text(body["timezone"], "timezone", column=Customer.timezone)
         if zone:
             try:
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError):
                 abort_json(422, f"timezone: unknown time zone {zone!r} (use an IANA name like America/New_York)")
         customer.timezone = zone or None
-    for field, limit in (("name", 120), ("surname", 60), ("customer_number", 40)):
+    for field in ("name", "surname", "customer_number"):
         if field in body:
-            setattr(customer, field, text(body[field], field, limit))
+            setattr(customer, field, text(body[field], field, column=getattr(Customer, field)))
     db.session().commit()
     return jsonify(customer_dict(customer))

@@ -12,6 +12,7 @@ from hotline import db
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
+from hotline.params import query_text, text
 from transcription.models import Review, Transcript
 from transcription.reviews import ReviewRejected, reviews_csv, save_review
 from transcription.search import BadQuery, review_queue, search_transcripts, summary
@@ -71,10 +72,9 @@ def search():
            responses={201: "created", 200: "updated", 404: "no transcript", 422: "bad answers"})
 def post_review():
     body = json_body()
-    if not isinstance(body.get("call_sid"), str):
-        abort_json(422, "call_sid: required")
+    call_sid = text(body.get("call_sid"), "call_sid", column=Review.call_sid, required=True)
     try:
-        review, created = save_review(body["call_sid"], g.principal.name, body.get("answers", {}),
+        review, created = save_review(call_sid, g.principal.name, body.get("answers", {}),
                                       body.get("comments", ""))
     except ReviewRejected as exc:
         abort_json(exc.status, str(exc))
@@ -87,10 +87,12 @@ def post_review():
            responses={200: "JSON or CSV"})
 def list_reviews():
     query = select(Review).order_by(Review.updated_at.desc(), Review.id.desc())
-    if request.args.get("call_sid"):
-        query = query.where(Review.call_sid == request.args["call_sid"])
-    if request.args.get("reviewer"):
-        query = query.where(Review.reviewer == request.args["reviewer"])
+    call_sid = query_text(request.args.get("call_sid"), "call_sid", column=Review.call_sid)
+    if call_sid:
+        query = query.where(Review.call_sid == call_sid)
+    reviewer = query_text(request.args.get("reviewer"), "reviewer", column=Review.reviewer)
+    if reviewer:
+        query = query.where(Review.reviewer == reviewer)
     reviews = list(db.session().scalars(query))
     wants_csv = request.args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv"
     if wants_csv:

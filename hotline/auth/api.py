@@ -11,6 +11,7 @@ from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from hotline.auth.models import LANGUAGES, ROLES, User
 from hotline.auth.users import UserError, create_user, find_user, update_user
+from hotline.params import integer
 
 USER_FIELDS = {"login": {"type": "string"}, "name": {"type": "string"}, "password": {"type": "string"},
                "role": {"enum": list(ROLES)}, "agent_id": {"type": "integer"},
@@ -25,6 +26,7 @@ USER_FIELDS = {"login": {"type": "string"}, "name": {"type": "string"}, "passwor
            description="Agents need agent_id, the routing agent record they are. Passwords: 10+ characters.")
 def create_user_view():
     body = json_body()
+    integer(body.get("agent_id"), "agent_id", column=User.agent_id)
     try:
         user = create_user(db.session(), login=body.get("login"), name=body.get("name"),
                            password=body.get("password"), role=body.get("role"),
@@ -54,8 +56,10 @@ def update_user_view(login: str):
     user = find_user(db.session(), login)
     if user is None:
         abort_json(404, f"no user with login {login!r}")
+    body = json_body()
+    integer(body.get("agent_id"), "agent_id", column=User.agent_id)
     try:
-        update_user(db.session(), user, json_body())
+        update_user(db.session(), user, body)
     except UserError as exc:
         abort_json(exc.status, str(exc))
     db.session().commit()
