@@ -20,6 +20,15 @@ from hotline.api.errors import abort_json
 INT_BOUNDS = {SmallInteger: 2 ** 15 - 1, BigInteger: 2 ** 63 - 1, Integer: 2 ** 31 - 1}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _WHOLE = re.compile(r"-?[0-9]{1,19}")
+# Exactly the calendar dates of 2000-2100 (the OpenAPI document publishes these same patterns):
+# days 1-28 of any month, 29-30 of all but February, 31 of the long months, 29 February of leap years.
+DAY_PATTERN = (r"((20[0-9]{2}|2100)-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
+               r"|(0[13578]|1[02])-31)|20([02468][048]|[13579][26])-02-29)")
+# A date, or a date and time to the second or microsecond, with an optional UTC offset or Z.
+MOMENT_PATTERN = (DAY_PATTERN + r"(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+                  r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?")
+_DAY = re.compile(DAY_PATTERN)
+_MOMENT = re.compile(MOMENT_PATTERN)
 
 
 def column_max(column: Any) -> int:
@@ -154,32 +163,24 @@ def query_text(raw: str | None, field: str, limit: int | None = None, *, column:
     return raw
 
 
-def _in_years(value: date, field: str) -> None:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        abort_json(400, f"{field}: must be in the years {FIRST_YEAR} to {LAST_YEAR}")
-
-
 def query_day(raw: str | None, field: str) -> date | None:
     """A date like 2026-11-24, in the years 2000-2100."""
     if not raw:
         return None
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        abort_json(400, f"{field}: expected a date like 2026-11-24, got {raw[:40]!r}")
-    _in_years(value, field)
-    return value
+    if not _DAY.fullmatch(raw):
+        abort_json(400, f"{field}: expected a date like 2026-11-24 in the years {FIRST_YEAR}-{LAST_YEAR}, "
+                        f"got {raw[:40]!r}")
+    return date.fromisoformat(raw)
 
 
 def query_moment(raw: str | None, field: str, default: datetime, zone: Any = timezone.utc) -> datetime:
     """An ISO 8601 date or time (a trailing Z accepted), aware; a naive one is in `zone`; years 2000-2100."""
     if not raw:
         return default
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
-    except ValueError:
-        abort_json(400, f"{field}: expected an ISO 8601 time like 2026-11-24T08:00:00+08:00, got {raw[:40]!r}")
-    _in_years(value, field)
+    if not _MOMENT.fullmatch(raw):
+        abort_json(400, f"{field}: expected an ISO 8601 date or time like 2026-11-24T08:00:00+08:00 in the years "
+                        f"{FIRST_YEAR}-{LAST_YEAR}, got {raw[:40]!r}")
+    value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.api import bp
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
@@ -26,7 +27,8 @@ def _moment(name: str, default: datetime) -> datetime:
 @bp.get("/reports/ivr")
 @require_role("supervisor")
 @operation("IVR outcomes: routed, messages, served by the IVR alone, and drop-outs by node",
-           tags=["reports"], responses={200: "the report", 400: "a bad since/until"},
+           tags=["reports"], responses={200: "the report", 400: "a bad since/until, or since not before until"},
+           query={"since": schemas.MOMENT, "until": schemas.MOMENT},
            description="Calls that entered the IVR between `since` (default: 7 days ago) and `until` (default: now).")
 def ivr_report():
     until = _moment("until", now())

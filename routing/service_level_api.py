@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from hotline import db
 from hotline.api import bp
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
@@ -56,7 +57,10 @@ def service_level_report(start: datetime, end: datetime, queue: str | None = Non
 @bp.get("/metrics/service-level")
 @require_role("supervisor")
 @operation("Service level for a period: offered, answered, abandoned, answered within three rings, "
-           "average speed of answer, longest wait, missed offers per agent", tags=["metrics"])
+           "average speed of answer, longest wait, missed offers per agent", tags=["metrics"],
+           query={"from": schemas.MOMENT, "to": schemas.MOMENT, "queue": schemas.text(RoutedCall.queue)},
+           description="from/to: ISO 8601 (local time when no offset); default today so far. to must be after "
+                       "from (else 400).")
 def service_level():
     start = _when("from", start_of_day())
     end = _when("to", now() + timedelta(seconds=1))

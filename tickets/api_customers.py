@@ -7,7 +7,7 @@ from flask import g, jsonify
 from sqlalchemy import or_, select
 
 from hotline import db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -30,7 +30,8 @@ def _customer(raw_phone: str) -> Customer:
 @bp.get("/customers/<phone>")
 @require_role("supervisor", "agent", "qa")
 @operation("A customer by phone number (any common form) with their tickets and calls", tags=["customers"],
-           responses={200: "the customer and history", 404: "unknown number", 422: "malformed phone"})
+           responses={200: "the customer and history", 404: "unknown number", 422: "malformed phone"},
+           path={"phone": schemas.PHONE})
 def get_customer(phone: str):
     customer = _customer(phone)
     session = db.session()
@@ -61,10 +62,14 @@ def get_customer(phone: str):
 @require_role("supervisor")
 @operation("Change a customer's VIP flag, language, time zone or how we address them", tags=["customers"],
            request={"type": "object", "properties": {
-               "vip": {"type": "boolean"}, "language": {"enum": list(LANGUAGES)}, "name": {"type": "string"},
-               "surname": {"type": "string"}, "title": {"enum": ["mr", "ms"]},
-               "customer_number": {"type": "string"}, "timezone": {"type": "string"}}},
-           responses={200: "the customer", 404: "unknown number", 422: "a field is invalid (named)"})
+               "vip": schemas.boolean(), "language": schemas.one_of(LANGUAGES),
+               "name": schemas.text(Customer.name, blank=True, null=True),
+               "surname": schemas.text(Customer.surname, blank=True, null=True),
+               "title": schemas.one_of(("mr", "ms"), null=True),
+               "customer_number": schemas.text(Customer.customer_number, blank=True, null=True),
+               "timezone": {"type": ["string", "null"], "format": "iana-timezone", "maxLength": 40}}},
+           responses={200: "the customer", 404: "unknown number", 422: "a field is invalid (named)"},
+           path={"phone": schemas.PHONE})
 def update_customer(phone: str):
     body = json_body()
     customer = _customer(phone)

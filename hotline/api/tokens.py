@@ -5,6 +5,7 @@ from flask import jsonify
 
 from hotline import db
 from hotline.api import bp
+from hotline.api import schemas
 from hotline.api.auth import ROLES, mint_token, require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -16,8 +17,8 @@ from hotline.params import integer, text
 @require_role("admin")
 @operation("Mint an API token; the secret is shown once", tags=["auth"],
            request={"type": "object", "required": ["name", "role"],
-                    "properties": {"name": {"type": "string"}, "role": {"enum": list(ROLES)},
-                                   "agent_id": {"type": "integer"}}},
+                    "properties": {"name": schemas.text(ApiToken.name), "role": schemas.one_of(ROLES),
+                                   "agent_id": schemas.integer(ApiToken.agent_id, null=True)}},
            responses={201: "token created", 422: "invalid name or role"})
 def create_token():
     body = json_body()

@@ -10,10 +10,17 @@ pytest 9.)
 from __future__ import annotations
 
 import schemathesis
+from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 
 MAX_EXAMPLES = 10
+# The document's custom formats: numbers libphonenumber finds valid, in the forms people type them,
+# and IANA time zone names.
+VALID_PHONES = ["+8613800138000", "13900139000", "010-6552 9988", "+1 (415) 555-0100", "0086 138-0013-8001",
+                "+442079460018", "+8675588889999"]
+schemathesis.openapi.format("phone", st.sampled_from(VALID_PHONES))
+schemathesis.openapi.format("iana-timezone", st.sampled_from(["Asia/Shanghai", "America/New_York", "UTC"]))
 
 
 def run_schemathesis(app, token: str, max_examples: int = MAX_EXAMPLES) -> list[str]:
