@@ -61,6 +61,8 @@ def integer(value: Any, field: str, *, column: Any = None, minimum: int | None =
     if value is None and not required:
         return None
     low, high = _bounds(column, minimum, maximum)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON has one number type: 2.0 is the integer 2, as JSON Schema says
     if isinstance(value, bool) or not isinstance(value, int):
         abort_json(422, f"{field}: required, an integer" if value is None else f"{field}: must be an integer")
     if not low <= value <= high:
@@ -97,18 +99,18 @@ def boolean(value: Any, field: str) -> bool | None:
     return value
 
 
-def phone(value: Any, field: str = "phone") -> str:
-    """A phone number in any common form, as E.164; 422 for what is not a valid number."""
+def phone(value: Any, field: str = "phone", status: int = 422) -> str:
+    """A phone number in any common form, as E.164; 422 (or `status`) for what is not a valid number."""
     from flask import current_app
 
     from tickets.phone import InvalidPhone, normalise_phone
 
     if not isinstance(value, str):
-        abort_json(422, f"{field}: required, a phone number like +8613800138000 or 13800138000")
+        abort_json(status, f"{field}: required, a phone number like +8613800138000 or 13800138000")
     try:
         return normalise_phone(value, current_app.config["HOTLINE_SETTINGS"].default_country_code)
     except InvalidPhone as exc:
-        abort_json(422, f"{field}: {exc}")
+        abort_json(status, f"{field}: {exc}")
 
 
 # Query strings and webhook parameters (text): 400 with the field's name.

@@ -20,10 +20,14 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ColumnIdConverter(IntegerConverter):
-    """`<int:...>` in a route: digits up to the largest Integer column value, else the route does not match
-    (404), so a path id never reaches the database as an out-of-range parameter."""
+    """`<int:...>` in a route: at most 18 digits, so every id it passes on fits a 64-bit parameter on both
+    databases (SQLite's driver raises on larger ints); a longer one matches no route (404). Bounds are
+    checked in the URL's pattern, not after matching, since Werkzeug answers 405 rather than 404 when a
+    value fails a converter's check and a route with another method matched the same path."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = 0, max: int | None = INT32_MAX,
+    regex = r"\d{1,18}"
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 

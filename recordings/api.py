@@ -57,6 +57,6 @@ def send_recording(call_sid: str, recording_sid: str | None = None):
 @operation("The call's recording as WAV audio (supports Range)", tags=["recordings"],
            responses={200: "audio/wav", 206: "a byte range", 404: "no recording", 409: "not downloaded yet",
                       410: "failed, purged or missing from disk", 416: "a Range outside the file"},
-           media=("audio/wav",), query={"recording": schemas.text(max_length=64)})
+           media=("audio/wav",), query={"recording": schemas.text(max_length=64, blank=True)})
 def get_call_recording(call_sid: str):
     return send_recording(call_sid, query_text(request.args.get("recording"), "recording", 64))

@@ -35,7 +35,7 @@ def _day(name: str, default: date) -> date:
                 "FCR = share of customers who said their issue was solved.",
     responses={200: "report (JSON or text/csv)", 400: "bad query, or to before from"}, media=("application/json", "text/csv"),
     query={"by": schemas.one_of(GROUPINGS), "from": schemas.DAY, "to": schemas.DAY,
-           "agent_id": schemas.integer(Revisit.agent_id), "category": schemas.text(Revisit.category),
+           "agent_id": schemas.integer(Revisit.agent_id), "category": schemas.text(Revisit.category, blank=True),
            "format": schemas.one_of(("json", "csv"))})
 def satisfaction():
     settings = current_app.config["HOTLINE_SETTINGS"]
@@ -60,7 +60,7 @@ def satisfaction():
 @require_role("supervisor", "qa")
 @openapi.operation("Revisits of a ticket, or the latest ones", tags=["revisits"],
                    description="Query: ticket_id, state, limit (default 50, at most 500).",
-                   query={"ticket_id": schemas.integer(Revisit.ticket_id), "state": schemas.text(Revisit.state),
+                   query={"ticket_id": schemas.integer(Revisit.ticket_id), "state": schemas.text(Revisit.state, blank=True),
                           "limit": schemas.LIMIT})
 def list_revisits():
     stmt = select(Revisit).order_by(Revisit.id.desc()).limit(query_limit(request.args.get("limit")))

@@ -36,6 +36,8 @@ def check_profile(data: dict[str, Any], partial: bool = False) -> dict[str, Any]
         for skill, level in skills.items():
             if not SKILL_NAME.match(str(skill)):
                 raise ProfileError(f"skills.{skill}: skill names are lowercase words")
+            if isinstance(level, float) and level.is_integer():
+                level = skills[skill] = int(level)  # JSON's 2.0 is the integer 2
             if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
                 raise ProfileError(f"skills.{skill}: level must be a whole number 1-5, got {level!r}")
         out["skills"] = dict(skills)

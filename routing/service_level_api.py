@@ -58,7 +58,7 @@ def service_level_report(start: datetime, end: datetime, queue: str | None = Non
 @require_role("supervisor")
 @operation("Service level for a period: offered, answered, abandoned, answered within three rings, "
            "average speed of answer, longest wait, missed offers per agent", tags=["metrics"],
-           query={"from": schemas.MOMENT, "to": schemas.MOMENT, "queue": schemas.text(RoutedCall.queue)},
+           query={"from": schemas.MOMENT, "to": schemas.MOMENT, "queue": schemas.text(RoutedCall.queue, blank=True)},
            description="from/to: ISO 8601 (local time when no offset); default today so far. to must be after "
                        "from (else 400).")
 def service_level():

@@ -133,7 +133,7 @@ def list_tickets():
             query = query.where(getattr(Ticket, field).in_(values))
     if args.get("phone"):
         query = query.join(Customer, Ticket.customer_id == Customer.id).where(
-            Customer.phone == phone_field(args["phone"]))
+            Customer.phone == phone_field(args["phone"], status=400))
     breached = query_bool(args.get("breached"), "breached")
     if breached is not None:
         query = query.where(Ticket.breached.is_(breached))

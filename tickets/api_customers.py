@@ -62,7 +62,7 @@ def get_customer(phone: str):
 @require_role("supervisor")
 @operation("Change a customer's VIP flag, language, time zone or how we address them", tags=["customers"],
            request={"type": "object", "properties": {
-               "vip": schemas.boolean(), "language": schemas.one_of(LANGUAGES),
+               "vip": schemas.boolean(null=True), "language": schemas.one_of(LANGUAGES),
                "name": schemas.text(Customer.name, blank=True, null=True),
                "surname": schemas.text(Customer.surname, blank=True, null=True),
                "title": schemas.one_of(("mr", "ms"), null=True),

@@ -62,7 +62,9 @@ def _operation(rule, method: str, meta: dict[str, Any], roles: tuple[str, ...] |
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
         responses.setdefault(404, "nothing at this path")
     for name, schema in meta["query"].items():
-        parameters.append({"name": name, "in": "query", "required": False, "schema": schema})
+        # An empty value (?page=) is read as no value at all, as a form with an empty field sends it.
+        parameters.append({"name": name, "in": "query", "required": False,
+                           "schema": {"anyOf": [schema, {"type": "string", "maxLength": 0}]}})
     op: dict[str, Any] = {"summary": meta["summary"], "operationId": f"{rule.endpoint}.{method.lower()}",
                           "tags": meta["tags"]}
     if meta["description"]:
@@ -103,7 +105,7 @@ def build_document() -> dict[str, Any]:
         "info": {"title": "hotline API", "version": "1.0.0",
                  "description": "Call-center backend: calls, agents, queues, tickets, QA and revisits. "
                                 "Text never holds a NUL byte or an unpaired surrogate (400); request bodies are "
-                                "at most MAX_REQUEST_BYTES (413)."},
+                                "at most MAX_REQUEST_BYTES (413); an empty query value is the same as none."},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "paths": dict(sorted(paths.items())),
     }

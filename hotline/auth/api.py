@@ -32,7 +32,8 @@ AGENT_NEEDS_ID = {"if": {"properties": {"role": {"const": "agent"}}, "required":
            description="Agents need agent_id, the routing agent record they are. Passwords: 10+ characters.")
 def create_user_view():
     body = json_body()
-    integer(body.get("agent_id"), "agent_id", column=User.agent_id)
+    if "agent_id" in body:
+        body["agent_id"] = integer(body["agent_id"], "agent_id", column=User.agent_id)
     try:
         user = create_user(db.session(), login=body.get("login"), name=body.get("name"),
                            password=body.get("password"), role=body.get("role"),
@@ -55,16 +56,18 @@ def list_users():
 @require_role("admin")
 @operation("Change a user: name, role, agent_id, language, password, active, or unlock", tags=["users"],
            request={"type": "object", "additionalProperties": False,
-                    "properties": {**USER_FIELDS, "active": {"type": "boolean"}, "unlock": {"type": "boolean"}}},
+                    "properties": {**{k: v for k, v in USER_FIELDS.items() if k != "login"},
+                                   "active": {"type": "boolean"}, "unlock": {"type": "boolean"}}},
            path={"login": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^/]+$"}},
-           responses={200: "the user", 404: "no such user", 422: "invalid field"},
+           responses={200: "the user", 404: "no such user", 409: "agent already taken", 422: "invalid field"},
            description="A new password, role, agent or deactivation ends the user's sessions.")
 def update_user_view(login: str):
     user = find_user(db.session(), login)
     if user is None:
         abort_json(404, f"no user with login {login!r}")
     body = json_body()
-    integer(body.get("agent_id"), "agent_id", column=User.agent_id)
+    if "agent_id" in body:
+        body["agent_id"] = integer(body["agent_id"], "agent_id", column=User.agent_id)
     try:
         update_user(db.session(), user, body)
     except UserError as exc:
