@@ -129,11 +129,16 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     return value
 
 
-def _e164(env: Mapping[str, str], name: str) -> str:
-    value = _str(env, name).replace(" ", "")
-    if value and not (value.startswith("+") and value[1:].isdigit() and 8 <= len(value) <= 16):
-        raise SettingsError(f"{name}: expected an E.164 number like +8613800138000, got {value!r}")
-    return value
+def _e164(env: Mapping[str, str], name: str, default: str = "") -> str:
+    from tickets.phone import try_normalise  # the one place numbers are checked (libphonenumber)
+
+    value = _str(env, name, default)
+    if not value:
+        return value
+    number = try_normalise(value) if value.startswith("+") else None
+    if number is None:
+        raise SettingsError(f"{name}: expected a valid E.164 number like +8613800138000, got {value!r}")
+    return number
 
 
 def _country_code(env: Mapping[str, str], name: str, default: str) -> str:
@@ -266,9 +271,7 @@ class Settings:
         else:
             account_sid = account_sid or SANDBOX_ACCOUNT_SID
             auth_token = auth_token or SANDBOX_AUTH_TOKEN
-        from_number = _str(env, "TWILIO_FROM_NUMBER", "+15005550006" if telephony == "sandbox" else "")
-        if from_number and not (from_number.startswith("+") and from_number[1:].isdigit()):
-            raise SettingsError(f"TWILIO_FROM_NUMBER: expected an E.164 number like +861012345678, got {from_number!r}")
+        from_number = _e164(env, "TWILIO_FROM_NUMBER", "+15005550006" if telephony == "sandbox" else "")
 
         port = _int(env, "PORT", 5000, 1, 65535)
         host = _str(env, "HOST", "127.0.0.1")

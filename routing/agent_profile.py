@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from hotline.twiml import LANGUAGES
+from tickets.phone import try_normalise
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CLIENT = re.compile(r"^client:[A-Za-z0-9_.@-]{1,121}$")
@@ -26,8 +27,13 @@ def check_profile(data: dict[str, Any], partial: bool = False) -> dict[str, Any]
         out["name"] = name.strip()
     if "address" in data or not partial:
         address = data.get("address")
-        if not isinstance(address, str) or not (E164.match(address) or CLIENT.match(address) or SIP.match(address)):
-            raise ProfileError("address: expected an E.164 number (+8613800138000), client:<identity> or a sip: URI")
+        if isinstance(address, str) and not (CLIENT.match(address) or SIP.match(address)):
+            # An E.164 number that libphonenumber finds valid (an agent's line is configured, not typed
+            # by a caller, so no national forms).
+            address = try_normalise(address) if E164.match(address) else None
+        if not isinstance(address, str):
+            raise ProfileError("address: expected a valid E.164 number (+8613800138000), client:<identity> "
+                               "or a sip: URI")
         out["address"] = address
     if "skills" in data or not partial:
         skills = data.get("skills")

@@ -11,7 +11,7 @@ from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from hotline.twiml import LANGUAGES
-from routing.agent_profile import CLIENT, E164, SIP, SKILL_NAME, ProfileError, check_profile
+from routing.agent_profile import CLIENT, SIP, SKILL_NAME, ProfileError, check_profile
 from routing.models import PERSON_STATUSES, Agent, AgentEvent
 from routing.presence import forget_on_shift_counts
 from routing.state import agent_view, get_reservations, now_ts, record_status
@@ -20,8 +20,8 @@ from routing.wrapup import agent_freed
 # A person may change status from these; a live offer or call must end first.
 PERSON_CHANGEABLE_FROM = ("available", "break", "offline", "missed", "wrap_up")
 PROFILE = {"name": schemas.text(Agent.name),
-           "address": {"type": "string", "maxLength": 255,
-                       "pattern": f"{E164.pattern}|{CLIENT.pattern}|{SIP.pattern}"},
+           "address": {"anyOf": [schemas.E164, {"type": "string", "pattern": CLIENT.pattern},
+                                 {"type": "string", "maxLength": 255, "pattern": SIP.pattern}]},
            "skills": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": SKILL_NAME.pattern},
                       "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5}},
            "languages": {"type": "array", "minItems": 1, "uniqueItems": True, "items": schemas.one_of(LANGUAGES)}}

@@ -50,6 +50,8 @@ def comma_list(choices: tuple[str, ...] | list[str]) -> dict[str, Any]:
 # A phone number in any common form (+8613800138000, 13800138000, 010-6552 9988) that libphonenumber
 # finds valid; a custom format, since no pattern can say which numbers exist.
 PHONE = {"type": "string", "format": "phone", "maxLength": 40}
+# A valid number written in E.164 (+8613800138000): what settings and agents' lines take.
+E164 = {"type": "string", "format": "e164", "pattern": r"^\+[1-9][0-9]{6,14}$"}
 DAY = {"type": "string", "pattern": f"^{DAY_PATTERN}$"}
 MOMENT = {"type": "string", "pattern": f"^{MOMENT_PATTERN}$"}
 BOOLEAN = {"type": "boolean"}

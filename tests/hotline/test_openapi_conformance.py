@@ -21,6 +21,7 @@ MAX_EXAMPLES = 10
 VALID_PHONES = ["+8613800138000", "13900139000", "010-6552 9988", "+1 (415) 555-0100", "0086 138-0013-8001",
                 "+442079460018", "+8675588889999"]
 schemathesis.openapi.format("phone", st.sampled_from(VALID_PHONES))
+schemathesis.openapi.format("e164", st.sampled_from([p for p in VALID_PHONES if p.startswith("+") and " " not in p]))
 schemathesis.openapi.format("iana-timezone", st.sampled_from(["Asia/Shanghai", "America/New_York", "UTC"]))
 
 # Rules between fields that JSON Schema cannot state, each in its operation's description: a valid
