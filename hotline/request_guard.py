@@ -20,10 +20,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ColumnIdConverter(IntegerConverter):
-    """`<int:...>` in a route: at most 18 digits, so every id it passes on fits a 64-bit parameter on both
-    databases (SQLite's driver raises on larger ints); a longer one matches no route (404). Bounds are
-    checked in the URL's pattern, not after matching, since Werkzeug answers 405 rather than 404 when a
-    value fails a converter's check and a route with another method matched the same path."""
+    """`<int:...>` in a route: at most 18 digits (a longer one matches no route: 404). Ids above the
+    Integer columns' range are answered 404 by `check_request`, not here: Werkzeug answers 405 rather
+    than 404 when a value fails a converter's check and a route with another method matched the path."""
 
     regex = r"\d{1,18}"
 
@@ -79,6 +78,10 @@ def check_request():
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
         return _refuse(413, f"body: at most {limit} bytes")
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and value > INT32_MAX:
+            # No row has it, and PostgreSQL refuses it as an Integer parameter (an error, not "none").
+            return _refuse(404, f"{name}: nothing has the id {value}")
     for field, text in _request_strings():
         problem = unstorable(text)
         if problem:
