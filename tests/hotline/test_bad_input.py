@@ -133,3 +133,15 @@ def test_an_oversized_body_is_refused_before_it_is_parsed(app, client):
     response = client.post("/api/tokens", data=b'{"name": "' + b"a" * limit + b'"}',
                            content_type="application/json", headers={"Authorization": "Bearer test-admin-token"})
     assert response.status_code == 413 and "error" in response.get_json()
+
+
+def test_a_405_names_the_allowed_methods(client):
+    response = client.put("/api/tokens", headers={"Authorization": "Bearer test-admin-token"})
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"POST", "OPTIONS"}
+    assert "error" in response.get_json()
+
+
+def test_a_nul_byte_in_a_page_form_is_400_not_a_database_error(client):
+    response = client.post("/signin", data={"login": "a\x00b", "password": "x", "csrf_token": "x"})
+    assert response.status_code == 400 and b"login" in response.data
