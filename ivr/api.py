@@ -7,14 +7,13 @@ from flask import jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp
-from hotline.api import schemas
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
-from hotline.params import query_moment
 from hotline.models import FINAL_CALL_STATUSES, Call, CallEvent
+from hotline.params import query_moment
 from ivr.call_steps import sweep_buffered_steps
 from ivr.handover import IVR_EVENT_KINDS
 from ivr.report import Journey, summarise

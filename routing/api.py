@@ -5,8 +5,7 @@ from flask import g, jsonify
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp
-from hotline.api import schemas
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation

@@ -8,8 +8,7 @@ from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
 from hotline import db
-from hotline.api import bp
-from hotline.api import schemas
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation

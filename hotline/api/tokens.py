@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from hotline import db
-from hotline.api import bp
-from hotline.api import schemas
+from hotline.api import bp, schemas
 from hotline.api.auth import ROLES, mint_token, require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
