@@ -145,3 +145,17 @@ def test_a_405_names_the_allowed_methods(client):
 def test_a_nul_byte_in_a_page_form_is_400_not_a_database_error(client):
     response = client.post("/signin", data={"login": "a\x00b", "password": "x", "csrf_token": "x"})
     assert response.status_code == 400 and b"login" in response.data
+
+
+@pytest.mark.parametrize("path,params,field", [
+    ("/voice/incoming?misses=%C2%B2", {}, "misses"),  # "²", percent-encoded as Twilio signs it
+    ("/voice/incoming?misses=99999999999", {}, "misses"),
+    ("/voice/incoming", {"Digits": "1²"}, "Digits"),
+    ("/voice/incoming", {"Confidence": "NaN"}, "Confidence"),
+    ("/recordings/status", {"RecordingDuration": "²", "RecordingSid": "RE" + "1" * 32,
+                            "RecordingStatus": "completed"}, "RecordingDuration"),
+])
+def test_signed_webhooks_with_malformed_numbers_are_400(twilio, path, params, field):
+    response = twilio.post(path, twilio.call_params(**params))
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.get_json()["error"].startswith(field)
