@@ -10,6 +10,7 @@ transport, which fails on the engine's own transport options).
 """
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
@@ -65,6 +66,9 @@ def run_schemathesis(base_url: str, token: str, max_examples: int = MAX_EXAMPLES
     return sorted(set(problems))
 
 
+# About 35 s of CPU (the coverage phase's fixed cases dominate; 5 or 10 fuzzed examples per operation
+# cost about the same), so more than a minute on a busy machine: slow, and still run by `make test`.
+@pytest.mark.slow
 def test_every_operation_keeps_to_the_document(live_server, settings):
     problems = run_schemathesis(live_server.url, settings.admin_token)
     assert not problems, "\n".join(problems)
