@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import base64
-import csv
 import io
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Iterator
 
 from flask import Response, jsonify, request, stream_with_context
 from sqlalchemy import Select, and_, or_, select
 
 from access.models import KINDS, AccessLogEntry
-from hotline import db
+from hotline import csv_export, db
 from hotline.api import bp
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
-from hotline.csv_cells import neutralise
+from hotline.params import query_choice, query_day, query_limit, query_moment, query_text
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 CSV_BATCH = 500
@@ -46,37 +45,32 @@ def decode_cursor(value: str) -> tuple[datetime, int]:
         abort_json(400, "after: not a cursor this endpoint gave out (use the `next` of the previous page)")
 
 
-def _moment(value: str, field: str, end: bool) -> datetime:
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            if end:  # a date as `to` includes that whole day
-                return datetime.combine(day, time.min, timezone.utc) + timedelta(days=1)
-            return datetime.combine(day, time.min, timezone.utc)
-        moment = datetime.fromisoformat(value)
-    except (ValueError, OverflowError):
-        abort_json(400, f"{field}: expected an ISO date (2026-12-01) or date-time, got {value[:40]!r}")
-    if not 2000 <= moment.year <= 2100:
-        abort_json(400, f"{field}: the year must be from 2000 to 2100")
-    return moment.replace(tzinfo=moment.tzinfo or timezone.utc).astimezone(timezone.utc)
+def _moment(value: str | None, field: str, end: bool) -> datetime | None:
+    """A date (the whole UTC day; `to` includes it) or an aware/UTC date-time, via the shared parsers."""
+    if not value:
+        return None
+    if len(value) == 10:
+        day = query_day(value, field)
+        return datetime.combine(day, time.min, timezone.utc) + (timedelta(days=1) if end else timedelta())
+    return query_moment(value, field, None).astimezone(timezone.utc)  # type: ignore[arg-type]
 
 
 def filtered() -> Select:
     args = request.args
     query = select(AccessLogEntry)
-    if args.get("kind"):
-        if args["kind"] not in KINDS:
-            abort_json(400, f"kind: must be one of {', '.join(KINDS)}")
-        query = query.where(AccessLogEntry.kind == args["kind"])
-    for field, limit in (("actor", 120), ("subject", 64)):
-        if args.get(field):
-            if len(args[field]) > limit or "\x00" in args[field]:
-                abort_json(400, f"{field}: at most {limit} characters, no NUL")
-            query = query.where(getattr(AccessLogEntry, field) == args[field])
-    if args.get("from"):
-        query = query.where(AccessLogEntry.at >= _moment(args["from"], "from", end=False))
-    if args.get("to"):
-        query = query.where(AccessLogEntry.at < _moment(args["to"], "to", end=True))
+    kind = query_choice(args.get("kind"), "kind", KINDS)
+    if kind:
+        query = query.where(AccessLogEntry.kind == kind)
+    for field in ("actor", "subject"):
+        column = getattr(AccessLogEntry, field)
+        wanted = query_text(args.get(field), field, column=column)
+        if wanted:
+            query = query.where(column == wanted)
+    start, end = _moment(args.get("from"), "from", end=False), _moment(args.get("to"), "to", end=True)
+    if start:
+        query = query.where(AccessLogEntry.at >= start)
+    if end:
+        query = query.where(AccessLogEntry.at < end)
     return query
 
 
@@ -99,10 +93,7 @@ def oldest_first(query: Select) -> Select:
            description="Keyset-paged by (at, id): pass `next` back as `after` for the next page. "
                        "Kept for RECORDINGS_RETENTION_DAYS. Admins only.")
 def access_log():
-    raw_limit = request.args.get("limit", "")
-    if raw_limit and not (raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_LIMIT):
-        abort_json(400, f"limit: expected a whole number from 1 to {MAX_LIMIT}")
-    limit = int(raw_limit) if raw_limit else DEFAULT_LIMIT
+    limit = query_limit(request.args.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
     query = filtered()
     if request.args.get("after"):
         query = after(query, *decode_cursor(request.args["after"]))
@@ -115,12 +106,12 @@ def access_log():
 def csv_lines(query: Select) -> Iterator[str]:
     """The header, then the rows in batches walked by key, so memory stays flat however long the log."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_export.writer(buffer)
 
     def line(values) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([neutralise(v) for v in values])
+        writer.writerow(values)
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)

@@ -17,7 +17,7 @@ AREAS = ("tickets", "ivr", "routing", "recordings", "transcription", "revisits",
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
-    from hotline import api, auth, db, gateway, health, metrics, redis_client, voice, webhooks
+    from hotline import api, auth, db, gateway, health, metrics, redis_client, request_guard, voice, webhooks
     from hotline.cli import register_commands
     from hotline.logging import configure_logging
     from hotline.secret_key import instance_secret_key
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    request_guard.init_app(app)  # first: its converter and checks must precede every route and hook
     app.session_interface = webhooks.PageSessions()
     app.extensions["hotline.clock"] = clock or Clock()
     configure_logging(settings.log_level)

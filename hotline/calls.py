@@ -70,7 +70,9 @@ def apply_status(session: Session, call: Call, status: str, params: Mapping[str,
     if status not in CALL_STATUS_RANK:
         return False
     duration = params.get("CallDuration")
-    if call.is_final and call.duration_seconds is None and duration and duration.isdigit():
+    # ASCII digits only ("²".isdigit() is true); webhooks already refuse other values with a 400.
+    duration = duration if duration and duration.isascii() and duration.isdigit() else None
+    if call.is_final and call.duration_seconds is None and duration:
         # We may learn of the end first from our own side (a caller leaving a queue); Twilio's
         # completed callback still brings the billed duration, which is worth keeping.
         call.duration_seconds = int(duration)
@@ -83,7 +85,7 @@ def apply_status(session: Session, call: Call, status: str, params: Mapping[str,
         call.answered_at = stamp
     if CALL_STATUS_RANK[status] == 4:
         call.ended_at = stamp
-        if duration and duration.isdigit():
+        if duration:
             call.duration_seconds = int(duration)
         if call.answered_at is None and status == "completed" and call.duration_seconds:
             call.answered_at = call.created_at

@@ -129,11 +129,16 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     return value
 
 
-def _e164(env: Mapping[str, str], name: str) -> str:
-    value = _str(env, name).replace(" ", "")
-    if value and not (value.startswith("+") and value[1:].isdigit() and 8 <= len(value) <= 16):
-        raise SettingsError(f"{name}: expected an E.164 number like +8613800138000, got {value!r}")
-    return value
+def _e164(env: Mapping[str, str], name: str, default: str = "") -> str:
+    from tickets.phone import try_normalise  # the one place numbers are checked (libphonenumber)
+
+    value = _str(env, name, default)
+    if not value:
+        return value
+    number = try_normalise(value) if value.startswith("+") else None
+    if number is None:
+        raise SettingsError(f"{name}: expected a valid E.164 number like +8613800138000, got {value!r}")
+    return number
 
 
 def _country_code(env: Mapping[str, str], name: str, default: str) -> str:
@@ -244,6 +249,7 @@ class Settings:
     signin_rate_per_account: int = 20
     desk_scripts_path: Path | None = None
     desk_poll_seconds: float = 2.0
+    max_request_bytes: int = 1024 * 1024  # any request body larger is refused (413) before it is parsed
 
     # Redis outages (hotline.redis_client) and where callers go meanwhile (routing.outage)
     redis_connect_timeout: float = 0.25
@@ -297,9 +303,7 @@ class Settings:
         else:
             account_sid = account_sid or SANDBOX_ACCOUNT_SID
             auth_token = auth_token or SANDBOX_AUTH_TOKEN
-        from_number = _str(env, "TWILIO_FROM_NUMBER", "+15005550006" if telephony == "sandbox" else "")
-        if from_number and not (from_number.startswith("+") and from_number[1:].isdigit()):
-            raise SettingsError(f"TWILIO_FROM_NUMBER: expected an E.164 number like +861012345678, got {from_number!r}")
+        from_number = _e164(env, "TWILIO_FROM_NUMBER", "+15005550006" if telephony == "sandbox" else "")
 
         port = _int(env, "PORT", 5000, 1, 65535)
         host = _str(env, "HOST", "127.0.0.1")
@@ -368,6 +372,7 @@ class Settings:
             vosk_models_url=_url(env, "VOSK_MODELS_URL", "https://alphacephei.com/vosk/models", ("http", "https"))
             .rstrip("/"),
             demo=_bool(env, "HOTLINE_DEMO", False),
+            max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1024 * 1024, 1024, 1024 ** 3),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),

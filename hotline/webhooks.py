@@ -15,6 +15,8 @@ from flask.sessions import SecureCookieSessionInterface
 from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException
 
+from hotline.webhook_params import check_twilio_params
+
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable)
 
@@ -77,6 +79,7 @@ def twilio_webhook(view: F) -> F:
                         extra={"path": request.path})
             return current_app.response_class("Forbidden: invalid Twilio signature\n", status=403,
                                               mimetype="text/plain")
+        check_twilio_params(request.form if request.method == "POST" else {}, request.args)
         return view(*args, **kwargs)
 
     checked.twilio_webhook = True  # type: ignore[attr-defined]

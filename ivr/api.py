@@ -7,32 +7,27 @@ from flask import jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
 from hotline.models import FINAL_CALL_STATUSES, Call, CallEvent
+from hotline.params import query_moment
 from ivr.call_steps import sweep_buffered_steps
 from ivr.handover import IVR_EVENT_KINDS
 from ivr.report import Journey, summarise
 
 
 def _moment(name: str, default: datetime) -> datetime:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        abort_json(400, f"{name}: expected an ISO date or time like 2026-11-24 or 2026-11-24T08:00:00+08:00")
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return query_moment(request.args.get(name), name, default, timezone.utc)
 
 
 @bp.get("/reports/ivr")
 @require_role("supervisor")
 @operation("IVR outcomes: routed, messages, served by the IVR alone, and drop-outs by node",
-           tags=["reports"], responses={200: "the report", 400: "a bad since/until"},
+           tags=["reports"], responses={200: "the report", 400: "a bad since/until, or since not before until"},
+           query={"since": schemas.MOMENT, "until": schemas.MOMENT},
            description="Calls that entered the IVR between `since` (default: 7 days ago) and `until` (default: now).")
 def ivr_report():
     until = _moment("until", now())

@@ -7,9 +7,11 @@ from sqlalchemy import select
 from access.log import record_access
 from access.policy import MEDIA_READERS
 from hotline import db
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
+from hotline.params import query_text
 from recordings.download import stored_file
 from recordings.models import Recording
 from recordings.storage import UnsafePath
@@ -60,6 +62,8 @@ def send_recording(call_sid: str, recording_sid: str | None = None):
 @bp.get("/calls/<call_sid>/recording")
 @require_role(*REVIEWER_ROLES)
 @operation("The call's recording as WAV audio (supports Range)", tags=["recordings"],
-           responses={200: "audio/wav", 206: "a byte range", 404: "no recording", 409: "not downloaded yet"})
+           responses={200: "audio/wav", 206: "a byte range", 404: "no recording", 409: "not downloaded yet",
+                      410: "failed, purged or missing from disk", 416: "a Range outside the file"},
+           media=("audio/wav",), query={"recording": schemas.text(max_length=64, blank=True)})
 def get_call_recording(call_sid: str):
-    return send_recording(call_sid, request.args.get("recording"))
+    return send_recording(call_sid, query_text(request.args.get("recording"), "recording", 64))

@@ -8,10 +8,11 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import openapi
+from hotline.api import openapi, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.clock import now
+from hotline.params import phone, query_choice, query_day, query_int, query_limit, query_text
 from revisits.consent import is_opted_out, opt_in, opt_out
 from revisits.models import Revisit
 from revisits.reports import report_csv, satisfaction_report
@@ -22,13 +23,7 @@ bp = Blueprint("revisits_api", __name__, url_prefix="/api")
 
 
 def _day(name: str, default: date) -> date:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort_json(400, f"{name}: expected a date like 2026-11-01, got {raw!r}")
+    return query_day(request.args.get(name), name) or default
 
 
 @bp.get("/reports/satisfaction")
@@ -38,7 +33,10 @@ def _day(name: str, default: date) -> date:
     description="Query: by=agent|category|day|week|month, from/to (dates, inclusive, in the center's time zone; "
                 "default the last 30 days), agent_id, category, format=json|csv. CSAT = share of scores 4-5; "
                 "FCR = share of customers who said their issue was solved.",
-    responses={200: "report (JSON or text/csv)", 400: "bad query"})
+    responses={200: "report (JSON or text/csv)", 400: "bad query, or to before from"}, media=("application/json", "text/csv"),
+    query={"by": schemas.one_of(GROUPINGS), "from": schemas.DAY, "to": schemas.DAY,
+           "agent_id": schemas.integer(Revisit.agent_id), "category": schemas.text(Revisit.category, blank=True),
+           "format": schemas.one_of(("json", "csv"))})
 def satisfaction():
     settings = current_app.config["HOTLINE_SETTINGS"]
     zone = ZoneInfo(settings.timezone)
@@ -46,14 +44,12 @@ def satisfaction():
     first, last = _day("from", today - timedelta(days=29)), _day("to", today)
     if last < first:
         abort_json(400, "to: must not be before from")
-    by = request.args.get("by", "agent")
-    if by not in GROUPINGS:
-        abort_json(400, f"by: must be one of {', '.join(GROUPINGS)}")
+    by = query_choice(request.args.get("by"), "by", GROUPINGS, "agent")
     report = satisfaction_report(
         db.session(), start=datetime.combine(first, time(), zone), end=datetime.combine(last + timedelta(days=1), time(), zone),
-        by=by, timezone=settings.timezone, agent_id=request.args.get("agent_id", type=int),
-        category=request.args.get("category") or None)
-    if request.args.get("format", "json") == "csv":
+        by=by, timezone=settings.timezone, agent_id=query_int(request.args.get("agent_id"), "agent_id", None),
+        category=query_text(request.args.get("category"), "category", column=Revisit.category))
+    if query_choice(request.args.get("format"), "format", ("json", "csv"), "json") == "csv":
         filename = f"satisfaction-{by}-{first}-{last}.csv"
         return current_app.response_class(report_csv(report), mimetype="text/csv",
                                           headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -63,27 +59,29 @@ def satisfaction():
 @bp.get("/revisits")
 @require_role("supervisor", "qa")
 @openapi.operation("Revisits of a ticket, or the latest ones", tags=["revisits"],
-                   description="Query: ticket_id, state, limit (default 50, at most 500).")
+                   description="Query: ticket_id, state, limit (default 50, at most 500).",
+                   query={"ticket_id": schemas.integer(Revisit.ticket_id), "state": schemas.text(Revisit.state, blank=True),
+                          "limit": schemas.LIMIT})
 def list_revisits():
-    stmt = select(Revisit).order_by(Revisit.id.desc()).limit(min(request.args.get("limit", 50, type=int), 500))
-    if request.args.get("ticket_id", type=int) is not None:
-        stmt = stmt.where(Revisit.ticket_id == request.args.get("ticket_id", type=int))
-    if request.args.get("state"):
-        stmt = stmt.where(Revisit.state == request.args["state"])
+    stmt = select(Revisit).order_by(Revisit.id.desc()).limit(query_limit(request.args.get("limit")))
+    ticket_id = query_int(request.args.get("ticket_id"), "ticket_id", None, column=Revisit.ticket_id)
+    if ticket_id is not None:
+        stmt = stmt.where(Revisit.ticket_id == ticket_id)
+    state = query_text(request.args.get("state"), "state", column=Revisit.state)
+    if state:
+        stmt = stmt.where(Revisit.state == state)
     return jsonify(revisits=[r.to_dict() for r in db.session().scalars(stmt)])
 
 
 def _phone(raw: object) -> str:
-    phone = str(raw or "").strip()
-    if not (phone.startswith("+") and phone[1:].isdigit() and 8 <= len(phone) <= 16):
-        abort_json(422, "phone: expected an E.164 number like +8613800138000")
-    return phone
+    return phone(raw)
 
 
 @bp.post("/do-not-contact")
 @require_role("supervisor", "agent")
 @openapi.operation("Put a number on the do-not-contact list (a customer asked on the phone)", tags=["revisits"],
-                   request={"phone": "E.164"}, responses={201: "added", 200: "already on the list", 422: "bad phone"})
+                   request={"type": "object", "required": ["phone"], "properties": {"phone": schemas.PHONE}},
+                   responses={201: "added", 200: "already on the list", 422: "bad phone"})
 def add_do_not_contact():
     phone = _phone(json_body().get("phone"))
     session = db.session()
@@ -98,7 +96,8 @@ def add_do_not_contact():
 
 @bp.get("/do-not-contact/<phone>")
 @require_role("supervisor", "agent")
-@openapi.operation("Whether a number is on the do-not-contact list", tags=["revisits"])
+@openapi.operation("Whether a number is on the do-not-contact list", tags=["revisits"],
+                   path={"phone": schemas.PHONE}, responses={200: "on the list or not", 422: "bad phone"})
 def get_do_not_contact(phone: str):
     phone = _phone(phone)
     return jsonify(phone=phone, opted_out=is_opted_out(db.session(), phone))
@@ -107,7 +106,7 @@ def get_do_not_contact(phone: str):
 @bp.delete("/do-not-contact/<phone>")
 @require_role("supervisor")
 @openapi.operation("Take a number off the list (the customer asked to be contacted again)", tags=["revisits"],
-                   responses={204: "removed", 404: "not on the list"})
+                   path={"phone": schemas.PHONE}, responses={204: "removed", 404: "not on the list", 422: "bad phone"})
 def delete_do_not_contact(phone: str):
     phone = _phone(phone)
     session = db.session()

@@ -1,13 +1,13 @@
 """The satisfaction report over completed revisits, for the API, the CSV export and the supervisor page."""
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline import csv_export
 from revisits.models import Revisit
 from revisits.satisfaction import Answer, summarise
 
@@ -37,7 +37,7 @@ def satisfaction_report(session: Session, *, start: datetime, end: datetime, by:
 
 def report_csv(report: dict) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv_export.dict_writer(buffer, CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in [*report["rows"], report["total"]]:
         writer.writerow({k: ("" if row[k] is None else row[k]) for k in CSV_COLUMNS})

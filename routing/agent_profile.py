@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from hotline.twiml import LANGUAGES
+from tickets.phone import try_normalise
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CLIENT = re.compile(r"^client:[A-Za-z0-9_.@-]{1,121}$")
@@ -26,8 +27,13 @@ def check_profile(data: dict[str, Any], partial: bool = False) -> dict[str, Any]
         out["name"] = name.strip()
     if "address" in data or not partial:
         address = data.get("address")
-        if not isinstance(address, str) or not (E164.match(address) or CLIENT.match(address) or SIP.match(address)):
-            raise ProfileError("address: expected an E.164 number (+8613800138000), client:<identity> or a sip: URI")
+        if isinstance(address, str) and not (CLIENT.match(address) or SIP.match(address)):
+            # An E.164 number that libphonenumber finds valid (an agent's line is configured, not typed
+            # by a caller, so no national forms).
+            address = try_normalise(address) if E164.match(address) else None
+        if not isinstance(address, str):
+            raise ProfileError("address: expected a valid E.164 number (+8613800138000), client:<identity> "
+                               "or a sip: URI")
         out["address"] = address
     if "skills" in data or not partial:
         skills = data.get("skills")
@@ -36,6 +42,8 @@ def check_profile(data: dict[str, Any], partial: bool = False) -> dict[str, Any]
         for skill, level in skills.items():
             if not SKILL_NAME.match(str(skill)):
                 raise ProfileError(f"skills.{skill}: skill names are lowercase words")
+            if isinstance(level, float) and level.is_integer():
+                level = skills[skill] = int(level)  # JSON's 2.0 is the integer 2
             if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
                 raise ProfileError(f"skills.{skill}: level must be a whole number 1-5, got {level!r}")
         out["skills"] = dict(skills)

@@ -5,11 +5,12 @@ from flask import g, jsonify
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
-from routing.agent_profile import ProfileError, check_profile
+from hotline.twiml import LANGUAGES
+from routing.agent_profile import CLIENT, SIP, SKILL_NAME, ProfileError, check_profile
 from routing.models import PERSON_STATUSES, Agent, AgentEvent
 from routing.presence import forget_on_shift_counts
 from routing.state import agent_view, get_reservations, now_ts, record_status
@@ -17,6 +18,12 @@ from routing.wrapup import agent_freed
 
 # A person may change status from these; a live offer or call must end first.
 PERSON_CHANGEABLE_FROM = ("available", "break", "offline", "missed", "wrap_up")
+PROFILE = {"name": schemas.text(Agent.name),
+           "address": {"anyOf": [schemas.E164, {"type": "string", "pattern": CLIENT.pattern},
+                                 {"type": "string", "maxLength": 255, "pattern": SIP.pattern}]},
+           "skills": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": SKILL_NAME.pattern},
+                      "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5}},
+           "languages": {"type": "array", "minItems": 1, "uniqueItems": True, "items": schemas.one_of(LANGUAGES)}}
 
 
 def _agent_or_404(agent_id: int) -> Agent:
@@ -33,8 +40,8 @@ def _live(agent: Agent, res) -> dict:
 @bp.post("/agents")
 @require_role("supervisor")
 @operation("Create an agent", tags=["agents"], responses={201: "the agent", 422: "invalid field"},
-           request={"name": "string", "address": "E.164 | client:<id> | sip:uri",
-                    "skills": {"inquiry": 4}, "languages": ["zh-CN"], "status": "offline"})
+           request={"type": "object", "required": ["name", "address", "skills", "languages"],
+                    "properties": {**PROFILE, "status": schemas.one_of(PERSON_STATUSES)}})
 def create_agent():
     data = json_body()
     try:
@@ -75,7 +82,8 @@ def _may_see(agent_id: int) -> None:
 
 @bp.get("/agents/<int:agent_id>")
 @require_role("supervisor", "agent")
-@operation("One agent", tags=["agents"], responses={200: "the agent", 404: "no such agent"})
+@operation("One agent", tags=["agents"],
+           responses={200: "the agent", 403: "an agent asking for another agent", 404: "no such agent"})
 def get_agent(agent_id: int):
     _may_see(agent_id)
     agent = _agent_or_404(agent_id)
@@ -85,8 +93,10 @@ def get_agent(agent_id: int):
 @bp.patch("/agents/<int:agent_id>")
 @require_role("supervisor", "agent")
 @operation("Change an agent's status (the agent or a supervisor) or profile (a supervisor)",
-           tags=["agents"], request={"status": "available | break | offline"},
-           responses={200: "the agent", 409: "on a call or being offered one", 422: "invalid field"})
+           tags=["agents"], request={"type": "object", "properties": {**PROFILE,
+                                                                      "status": schemas.one_of(PERSON_STATUSES)}},
+           responses={200: "the agent", 403: "an agent changing another agent or a profile",
+                      404: "no such agent", 409: "on a call or being offered one", 422: "invalid field"})
 def patch_agent(agent_id: int):
     _may_see(agent_id)
     data = json_body()

@@ -18,6 +18,7 @@ from hotline.webhooks import public_url_for
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import get_reservations, now_ts, record_status
+from tickets.phone import try_normalise
 
 log = logging.getLogger(__name__)
 CONFIRM = {"zh-CN": "好的，轮到您时我们会给您回电，您的排队位置不变。感谢您的来电，再见。",
@@ -30,7 +31,9 @@ def request_callback(session: Session, res: Reservations, sid: str) -> VoiceResp
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
     res.redis.hset(f"routing:call:{sid}", "callback", "1")
     routed.callback_requested_at = now()
-    routed.callback_number = call_row.from_number if call_row else None
+    # Stored as E.164 only when libphonenumber finds it valid: "anonymous" or a bad From is no number to call.
+    routed.callback_number = try_normalise(call_row.from_number if call_row else None,
+                                           current_app.config["HOTLINE_SETTINGS"].default_country_code)
     session.commit()
     response = VoiceResponse()
     response.say(CONFIRM.get(routed.language, CONFIRM["zh-CN"]), **say_kwargs(routed.language))

@@ -8,26 +8,19 @@ from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
 from hotline import db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
+from hotline.params import query_moment, query_text
 from routing.models import Agent, Offer, RoutedCall
 from routing.service_level import CallRecord, summarise
 
 
 def _when(name: str, default: datetime) -> datetime:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        abort_json(422, f"{name}: expected an ISO 8601 time like 2026-11-24T00:00:00+08:00")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone))
-    return value
+    return query_moment(request.args.get(name), name, default,
+                        ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone))
 
 
 def start_of_day() -> datetime:
@@ -63,10 +56,14 @@ def service_level_report(start: datetime, end: datetime, queue: str | None = Non
 @bp.get("/metrics/service-level")
 @require_role("supervisor")
 @operation("Service level for a period: offered, answered, abandoned, answered within three rings, "
-           "average speed of answer, longest wait, missed offers per agent", tags=["metrics"])
+           "average speed of answer, longest wait, missed offers per agent", tags=["metrics"],
+           query={"from": schemas.MOMENT, "to": schemas.MOMENT, "queue": schemas.text(RoutedCall.queue, blank=True)},
+           description="from/to: ISO 8601 (local time when no offset); default today so far. to must be after "
+                       "from (else 400).")
 def service_level():
     start = _when("from", start_of_day())
     end = _when("to", now() + timedelta(seconds=1))
     if end <= start:
-        abort_json(422, "to: must be after from")
-    return jsonify(service_level_report(start, end, request.args.get("queue") or None))
+        abort_json(400, "to: must be after from")
+    return jsonify(service_level_report(start, end, query_text(request.args.get("queue"), "queue",
+                                                               column=RoutedCall.queue)))

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from access import policy
 from hotline import db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -32,9 +32,12 @@ from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES
 
 TICKET_SCHEMA = {"type": "object", "required": ["phone", "category"], "properties": {
-    "phone": {"type": "string"}, "category": {"enum": list(CATEGORIES)}, "priority": {"enum": list(PRIORITIES)},
-    "description": {"type": "string"}, "department": {"type": "string"}, "assignee_id": {"type": "integer"},
-    "language": {"enum": list(LANGUAGES)}, "call_sid": {"type": "string"}, "notify": {"type": "boolean"}}}
+    "phone": schemas.PHONE, "category": schemas.one_of(CATEGORIES),
+    "priority": schemas.one_of(PRIORITIES, null=True),
+    "description": schemas.text(max_length=4000, blank=True, null=True),
+    "department": schemas.text(Ticket.department, blank=True, null=True),
+    "assignee_id": schemas.integer(Ticket.assignee_id, null=True), "language": schemas.one_of(LANGUAGES, null=True),
+    "call_sid": schemas.text(max_length=64, blank=True, null=True), "notify": schemas.boolean(null=True)}}
 
 
 
@@ -90,7 +93,8 @@ def commit_or_conflict(ticket: Ticket) -> None:
 @require_role("supervisor", "agent")
 @operation("Open a ticket for a customer", tags=["tickets"], request=TICKET_SCHEMA,
            responses={201: "the ticket with its number and due times", 422: "a field is invalid (named)",
-                      403: "an agent assigning to someone else, or filing another agent's call"})
+                      403: "an agent assigning to someone else, or filing another agent's call"},
+           description="call_sid, when given, must be a call we know (else 422).")
 def create_ticket():
     body = json_body()
     phone = phone_field(body.get("phone"))
@@ -127,7 +131,12 @@ def create_ticket():
 @operation("List tickets, newest first (an agent: assigned to them or open in their queues)", tags=["tickets"],
            description="Filters: status, category, priority, phone, breached, assignee_id, from, to "
                        "(local dates, inclusive); paging: page, per_page (at most 100).",
-           responses={200: "a page of tickets", 400: "a filter is malformed (named)"})
+           responses={200: "a page of tickets", 400: "a filter is malformed (named)"},
+           query={"status": schemas.comma_list(STATUSES), "category": schemas.comma_list(CATEGORIES),
+                  "priority": schemas.comma_list(PRIORITIES), "phone": schemas.PHONE,
+                  "breached": schemas.BOOLEAN, "assignee_id": schemas.integer(Ticket.assignee_id, minimum=0),
+                  "from": schemas.DAY, "to": schemas.DAY, "page": schemas.integer(maximum=100000),
+                  "per_page": schemas.integer(maximum=100)})
 def list_tickets():
     args = request.args
     query = select(Ticket).options(selectinload(Ticket.customer))
@@ -140,12 +149,13 @@ def list_tickets():
             query = query.where(getattr(Ticket, field).in_(values))
     if args.get("phone"):
         query = query.join(Customer, Ticket.customer_id == Customer.id).where(
-            Customer.phone == phone_field(args["phone"]))
+            Customer.phone == phone_field(args["phone"], status=400))
     breached = query_bool(args.get("breached"), "breached")
     if breached is not None:
         query = query.where(Ticket.breached.is_(breached))
     if args.get("assignee_id"):
-        query = query.where(Ticket.assignee_id == query_int(args["assignee_id"], "assignee_id", 0, 0, 2**31))
+        query = query.where(Ticket.assignee_id == query_int(args["assignee_id"], "assignee_id", 0, 0,
+                                                            column=Ticket.assignee_id))
     first, last = query_day(args.get("from"), "from"), query_day(args.get("to"), "to")
     if first:
         query = query.where(Ticket.created_at >= day_start(first))
@@ -166,7 +176,8 @@ def list_tickets():
 @bp.get("/tickets/<number>")
 @require_role("supervisor", "agent", "qa")
 @operation("A ticket with its history and its calls (recordings and transcripts state)", tags=["tickets"],
-           responses={200: "the ticket", 403: "an agent asking for another agent's ticket", 404: "no such ticket"})
+           responses={200: "the ticket", 403: "an agent asking for another agent's ticket", 404: "no such ticket"},
+           path={"number": schemas.text(Ticket.number)})
 def get_ticket(number: str):
     return jsonify(ticket_detail(load_ticket(number)))
 

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from access import policy
 from access.log import record_access
 from hotline import db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -35,7 +35,8 @@ def _customer(raw_phone: str) -> Customer:
            responses={200: "the customer and history", 403: "an agent asking for a customer not theirs",
                       404: "unknown number", 422: "malformed phone"},
            description="An agent gets only the customers of their tickets and calls, and of those only their "
-                       "own calls. Every answer is written to the access log.")
+                       "own calls. Every answer is written to the access log.",
+           path={"phone": schemas.PHONE})
 def get_customer(phone: str):
     customer = _customer(phone)
     session = db.session()
@@ -76,10 +77,14 @@ def get_customer(phone: str):
 @require_role("supervisor")
 @operation("Change a customer's VIP flag, language, time zone or how we address them", tags=["customers"],
            request={"type": "object", "properties": {
-               "vip": {"type": "boolean"}, "language": {"enum": list(LANGUAGES)}, "name": {"type": "string"},
-               "surname": {"type": "string"}, "title": {"enum": ["mr", "ms"]},
-               "customer_number": {"type": "string"}, "timezone": {"type": "string"}}},
-           responses={200: "the customer", 404: "unknown number", 422: "a field is invalid (named)"})
+               "vip": schemas.boolean(null=True), "language": schemas.one_of(LANGUAGES),
+               "name": schemas.text(Customer.name, blank=True, null=True),
+               "surname": schemas.text(Customer.surname, blank=True, null=True),
+               "title": schemas.one_of(("mr", "ms"), null=True),
+               "customer_number": schemas.text(Customer.customer_number, blank=True, null=True),
+               "timezone": {"type": ["string", "null"], "format": "iana-timezone", "maxLength": 40}}},
+           responses={200: "the customer", 404: "unknown number", 422: "a field is invalid (named)"},
+           path={"phone": schemas.PHONE})
 def update_customer(phone: str):
     body = json_body()
     customer = _customer(phone)
@@ -90,15 +95,15 @@ def update_customer(phone: str):
     if "title" in body:
         customer.title = choice(body["title"], "title", ("mr", "ms"))
     if "timezone" in body:
-        zone = text(body["timezone"], "timezone", 40)
+        zone = text(body["timezone"], "timezone", column=Customer.timezone)
         if zone:
             try:
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError):
                 abort_json(422, f"timezone: unknown time zone {zone!r} (use an IANA name like America/New_York)")
         customer.timezone = zone or None
-    for field, limit in (("name", 120), ("surname", 60), ("customer_number", 40)):
+    for field in ("name", "surname", "customer_number"):
         if field in body:
-            setattr(customer, field, text(body[field], field, limit))
+            setattr(customer, field, text(body[field], field, column=getattr(Customer, field)))
     db.session().commit()
     return jsonify(customer_dict(customer))

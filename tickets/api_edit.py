@@ -5,7 +5,7 @@ from flask import g, jsonify
 
 from access import policy
 from hotline import db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -13,24 +13,29 @@ from tickets import cases, progress
 from tickets.api import commit_or_conflict, load_ticket, require_own_call, visible_calls_with_media
 from tickets.api_input import boolean, choice, integer, text
 from tickets.history import actor_name, record
-from tickets.models import CATEGORIES
+from tickets.models import CATEGORIES, Ticket
 from tickets.outbox import discard
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES, InvalidTransition
 
-PATCH_SCHEMA = {"type": "object", "required": ["version"], "properties": {
-    "version": {"type": "integer"}, "status": {"enum": list(STATUSES)}, "priority": {"enum": list(PRIORITIES)},
-    "category": {"enum": list(CATEGORIES)}, "department": {"type": "string"}, "assignee_id": {"type": "integer"},
-    "description": {"type": "string"}, "resolution_summary": {"type": "string"},
-    "waiting_customer": {"type": "boolean"}, "callback_requested": {"type": "boolean"}}}
+PATCH_SCHEMA = {"type": "object", "required": ["version"], "additionalProperties": False, "properties": {
+    "version": schemas.integer(Ticket.version), "status": schemas.one_of(STATUSES, null=True),
+    "priority": schemas.one_of(PRIORITIES), "category": schemas.one_of(CATEGORIES),
+    "department": schemas.text(Ticket.department, blank=True, null=True),
+    "assignee_id": schemas.integer(Ticket.assignee_id, null=True),
+    "description": schemas.text(max_length=4000, blank=True, null=True),
+    "resolution_summary": schemas.text(max_length=500, blank=True, null=True),
+    "waiting_customer": schemas.boolean(), "callback_requested": schemas.boolean(null=True)}}
+NUMBER = {"number": schemas.text(Ticket.number)}
 
 
 @bp.patch("/tickets/<number>")
 @require_role("supervisor", "agent")
 @operation("Change a ticket; send the version you read", tags=["tickets"], request=PATCH_SCHEMA,
-           responses={200: "the changed ticket", 409: "stale version: someone changed it first",
-                      422: "an invalid value or status move (named)"})
+           responses={200: "the changed ticket", 403: "not an agent's own ticket or hand-on",
+                      404: "no such ticket", 409: "stale version: someone changed it first",
+                      422: "an invalid value or status move (named)"}, path=NUMBER)
 def update_ticket(number: str):
     body = json_body()
     ticket = load_ticket(number)
@@ -95,8 +100,10 @@ def update_ticket(number: str):
 @require_role("supervisor", "agent")
 @operation("Add a note to a ticket's history", tags=["tickets"],
            request={"type": "object", "required": ["text"], "properties": {
-               "text": {"type": "string"}, "contacted_customer": {"type": "boolean"}}},
-           responses={201: "the note as stored", 422: "text missing or too long"})
+               "text": schemas.text(max_length=4000), "contacted_customer": schemas.boolean(null=True)}},
+           responses={201: "the note as stored", 403: "not an agent's own ticket", 404: "no such ticket",
+                      409: "changed by someone else at the same moment", 422: "text missing or too long"},
+           path=NUMBER)
 def add_note(number: str):
     body = json_body()
     ticket = load_ticket(number)  # who may see it first: a refused caller learns nothing of the input rules
@@ -114,8 +121,11 @@ def add_note(number: str):
 @bp.post("/tickets/<number>/calls")
 @require_role("supervisor", "agent")
 @operation("File a call on this ticket, moving it from the ticket it was on", tags=["tickets"],
-           request={"type": "object", "required": ["call_sid"], "properties": {"call_sid": {"type": "string"}}},
-           responses={200: "the ticket's calls", 403: "an agent moving another agent's call", 422: "no such call"})
+           request={"type": "object", "required": ["call_sid"],
+                    "properties": {"call_sid": schemas.text(max_length=64)}},
+           responses={200: "the ticket's calls", 403: "an agent moving another agent's call, or not their ticket",
+                      404: "no such ticket", 409: "changed by someone else at the same moment",
+                      422: "no such call"}, path=NUMBER)
 def move_call_here(number: str):
     body = json_body()
     call_sid = text(body.get("call_sid"), "call_sid", 64, required=True)

@@ -7,12 +7,13 @@ from flask import Response, current_app, jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
-from tickets.api_input import choice, day_start, query_day
+from hotline.params import query_choice
+from tickets.api_input import day_start, query_day
 from tickets.models import Ticket
 from tickets.numbering import local_day
 from tickets.reporting import PERIODS, TicketFacts, build_report, report_csv
@@ -25,7 +26,11 @@ MAX_DAYS = 366
 @operation("Ticket counts and SLA compliance per day, week or month", tags=["reports"],
            description="Query: from, to (local dates, inclusive; default the last 7 days), period "
                        "(day|week|month), format (json|csv).",
-           responses={200: "the report (JSON, or text/csv with format=csv)", 400: "a bad query value (named)"})
+           responses={200: "the report (JSON, or text/csv with format=csv)",
+                      400: "a bad query value (named), from after to, or more than 366 days"},
+           media=("application/json", "text/csv"),
+           query={"from": schemas.DAY, "to": schemas.DAY, "period": schemas.one_of(PERIODS),
+                  "format": schemas.one_of(("json", "csv"))})
 def tickets_report():
     timezone = current_app.config["HOTLINE_SETTINGS"].timezone
     today = local_day(now(), timezone)
@@ -35,10 +40,8 @@ def tickets_report():
         abort_json(400, "from: must not be after to")
     if (last - first).days >= MAX_DAYS:
         abort_json(400, f"from: a report covers at most {MAX_DAYS} days")
-    period = request.args.get("period", "day")
-    if period not in PERIODS:
-        abort_json(400, f"period: must be one of {', '.join(PERIODS)}")
-    fmt = choice(request.args.get("format", "json"), "format", ("json", "csv"))
+    period = query_choice(request.args.get("period"), "period", PERIODS, "day")
+    fmt = query_choice(request.args.get("format"), "format", ("json", "csv"), "json")
     rows = db.session().execute(select(Ticket.created_at, Ticket.category, Ticket.priority, Ticket.status,
                                        Ticket.response_sla, Ticket.resolution_sla).where(
         Ticket.created_at >= day_start(first), Ticket.created_at < day_start(last + timedelta(days=1)))).all()

@@ -1,61 +1,53 @@
 """Phone numbers in one form (E.164), so one caller is one customer however the number was typed.
 
-Pure logic: no Flask, no database. Chinese numbers arrive as "+8613800138000", "8613800138000",
-"13800138000", "010-6552 9988" or "0086 138..."; all become "+8613800138000" style E.164.
+The one place a number is parsed and checked, wherever it enters (the API, customer edits, the
+IVR's From when stored, outbound calls and SMS): Google's libphonenumber rules (the `phonenumbers`
+package) know each country's lengths and prefixes, which a hand-written check cannot keep up with
+(it took "+²²²²²²²²" for a number, since "²".isdigit() is true). Pure logic: no Flask, no database.
+Chinese numbers arrive as "+8613800138000", "8613800138000", "13800138000", "010-6552 9988" or
+"0086 138..."; all become "+8613800138000".
 """
 from __future__ import annotations
 
-import re
+import phonenumbers
 
-_SEPARATORS = re.compile(r"[\s\-().]")
+MAX_INPUT = 40  # longer than any number written with separators; more is not a phone number
 
 
 class InvalidPhone(ValueError):
     """The text is not a phone number we can dial; the message says why."""
 
 
-def normalise_phone(raw: str | None, default_country: str = "86") -> str:
-    """Return `raw` as E.164 ("+<country><number>", 8 to 15 digits after the plus).
+def _region(default_country: str) -> str:
+    return phonenumbers.region_code_for_country_code(int(default_country.lstrip("+") or 0))
 
-    A number without a country code is taken to be domestic in `default_country`; in China a
-    leading trunk "0" (area codes: 010, 021...) is dropped and mobile numbers are 11 digits
-    starting with 1.
-    """
-    if raw is None:
+
+def _parse(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def normalise_phone(raw: str | None, default_country: str = "86") -> str:
+    """Return `raw` as E.164 if it is a valid number; a number without a country code is taken to be
+    domestic in `default_country` (a calling code like "86")."""
+    if raw is None or not str(raw).strip():
         raise InvalidPhone("a phone number is required")
-    text = _SEPARATORS.sub("", str(raw).strip())
-    if not text:
-        raise InvalidPhone("a phone number is required")
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    plus = text.startswith("+")
-    digits = text[1:] if plus else text
-    if not digits.isdigit():
+    text = str(raw).strip()
+    if len(text) > MAX_INPUT:
+        raise InvalidPhone(f"{text[:MAX_INPUT]!r}... is too long for a phone number")
+    if any(ch.isalpha() for ch in text):
+        # libphonenumber reads letters as keypad digits (1-800-FLOWERS); a customer's number has none.
         raise InvalidPhone(f"{raw!r} has characters other than digits")
     country = default_country.lstrip("+")
-    if plus:
-        full = digits
-    elif country == "86" and digits.startswith("86") and len(digits) >= 12:
-        full = digits  # 86 13800138000: a country code typed without the plus
-    elif digits.startswith("0"):
-        full = country + digits.lstrip("0")
-    else:
-        full = country + digits
-    if full.startswith("86"):
-        _check_chinese(full[2:], raw)
-    if not 8 <= len(full) <= 15:
-        raise InvalidPhone(f"{raw!r} is not a complete phone number")
-    return "+" + full
-
-
-def _check_chinese(national: str, raw: str) -> None:
-    if national.startswith("0"):
-        national = national[1:]
-    if national.startswith("1") and national[:2] not in {"10"}:
-        if len(national) != 11:
-            raise InvalidPhone(f"{raw!r}: a Chinese mobile number has 11 digits")
-    elif not 9 <= len(national) <= 11:
-        raise InvalidPhone(f"{raw!r}: a Chinese landline is an area code and 7-8 digits")
+    number = _parse(text, _region(country))
+    if number is None and not text.startswith("+") and text.startswith(country):
+        number = _parse("+" + text, _region(country))  # 86 13800138000: the country code without its plus
+    if number is None:
+        raise InvalidPhone(f"{raw!r} is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def try_normalise(raw: str | None, default_country: str = "86") -> str | None:

@@ -1,12 +1,12 @@
 """Ticket counts and SLA compliance per day, week or month. Pure logic: rows in, report out."""
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
+from hotline import csv_export
 from tickets.models import CATEGORIES
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES
@@ -74,7 +74,7 @@ def report_csv(report: dict[str, Any]) -> str:
               + [f"{clock}_{what}" for clock in ("response", "resolution")
                  for what in ("met", "missed", "breached", "compliance")])
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_export.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for entry in [*report["periods"], {"period": "total", **report["totals"]}]:
         writer.writerow([entry["period"], entry["count"]]

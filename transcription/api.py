@@ -11,11 +11,14 @@ from sqlalchemy import select
 from access.log import record_access
 from access.policy import MEDIA_READERS
 from hotline import db
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
+from hotline.params import query_bool, query_choice, query_day, query_int, query_text, text
 from transcription.models import Review, Transcript
-from transcription.reviews import ReviewRejected, reviews_csv, save_review
+from transcription.scorecard import ANSWERS, questions
+from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
 from transcription.search import BadQuery, review_queue, search_transcripts, summary
 
 REVIEWERS = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
@@ -34,12 +37,13 @@ def latest_transcript(call_sid: str) -> Transcript | None:
 @require_role(*REVIEWERS)
 @operation("The call's speaker-labelled transcript with QA findings (redacted)", tags=["qa"],
            responses={200: "transcript", 403: "unredacted asked by a non-admin", 404: "no transcript"},
-           description="Every answer is written to the access log.")
+           description="Every answer is written to the access log.",
+           query={"unredacted": schemas.BOOLEAN})
 def get_transcript(call_sid: str):
     transcript = latest_transcript(call_sid)
     if transcript is None:
         abort_json(404, f"no transcript for call {call_sid}")
-    unredacted = request.args.get("unredacted") in ("1", "true", "yes")
+    unredacted = bool(query_bool(request.args.get("unredacted"), "unredacted"))
     if unredacted and g.principal.role != "admin":
         abort_json(403, "only admins can read unredacted transcripts")
     if unredacted and transcript.unredacted_turns is None:
@@ -58,12 +62,17 @@ def get_review_queue():
 
 @bp.get("/qa/search")
 @require_role(*REVIEWERS)
-@operation("Search transcripts by phrase (q), agent, date (YYYY-MM-DD), queue and finding", tags=["qa"])
+@operation("Search transcripts by phrase (q), agent, date (YYYY-MM-DD), queue and finding", tags=["qa"],
+           query={"q": schemas.text(max_length=200, blank=True), "agent": schemas.integer(),
+                  "date": schemas.DAY, "queue": schemas.text(max_length=40, blank=True),
+                  "finding": schemas.text(max_length=40, blank=True)})
 def search():
     args = request.args
+    agent, day = query_int(args.get("agent"), "agent", None), query_day(args.get("date"), "date")
+    phrase, queue, finding = (query_text(args.get(name), name, limit) or "" for name, limit in
+                              (("q", 200), ("queue", 40), ("finding", 40)))
     try:
-        rows = search_transcripts(args.get("q", ""), args.get("agent", ""), args.get("date", ""),
-                                  args.get("queue", ""), args.get("finding", ""))
+        rows = search_transcripts(phrase, str(agent or ""), day.isoformat() if day else "", queue, finding)
     except BadQuery as exc:
         abort_json(400, str(exc))
     return jsonify(calls=[summary(t, f) for t, f in rows])
@@ -72,15 +81,19 @@ def search():
 @bp.post("/qa/reviews")
 @require_role(*REVIEWERS)
 @operation("Save a scorecard for a call (one per reviewer; saving again updates it)", tags=["qa"],
-           request={"call_sid": "string", "answers": {"<question id>": "yes|no|na"}, "comments": "string"},
+           request=lambda: {"type": "object", "required": ["call_sid"], "properties": {
+               "call_sid": schemas.text(Review.call_sid),
+               "answers": {"type": "object", "additionalProperties": False,
+                           "properties": {key: schemas.one_of(ANSWERS) for key in questions(current_scorecard())}},
+               "comments": schemas.text(max_length=4000, blank=True, null=True)}},
+           description="answers: question id (from the current scorecard) -> yes, no or na.",
            responses={201: "created", 200: "updated", 404: "no transcript", 422: "bad answers"})
 def post_review():
     body = json_body()
-    if not isinstance(body.get("call_sid"), str):
-        abort_json(422, "call_sid: required")
+    call_sid = text(body.get("call_sid"), "call_sid", column=Review.call_sid, required=True)
     try:
-        review, created = save_review(body["call_sid"], g.principal.name, body.get("answers", {}),
-                                      body.get("comments", ""))
+        review, created = save_review(call_sid, g.principal.name, body.get("answers", {}),
+                                      text(body.get("comments"), "comments", 4000) or "")
     except ReviewRejected as exc:
         abort_json(exc.status, str(exc))
     return jsonify(review.to_dict()), 201 if created else 200
@@ -89,15 +102,20 @@ def post_review():
 @bp.get("/qa/reviews")
 @require_role(*REVIEWERS)
 @operation("Reviews, newest first; ?format=csv (or Accept: text/csv) exports them", tags=["qa"],
-           responses={200: "JSON or CSV"})
+           responses={200: "JSON or CSV"}, media=("application/json", "text/csv"),
+           query={"call_sid": schemas.text(Review.call_sid, blank=True), "reviewer": schemas.text(Review.reviewer, blank=True),
+                  "format": schemas.one_of(("json", "csv"))})
 def list_reviews():
     query = select(Review).order_by(Review.updated_at.desc(), Review.id.desc())
-    if request.args.get("call_sid"):
-        query = query.where(Review.call_sid == request.args["call_sid"])
-    if request.args.get("reviewer"):
-        query = query.where(Review.reviewer == request.args["reviewer"])
+    call_sid = query_text(request.args.get("call_sid"), "call_sid", column=Review.call_sid)
+    if call_sid:
+        query = query.where(Review.call_sid == call_sid)
+    reviewer = query_text(request.args.get("reviewer"), "reviewer", column=Review.reviewer)
+    if reviewer:
+        query = query.where(Review.reviewer == reviewer)
     reviews = list(db.session().scalars(query))
-    wants_csv = request.args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv"
+    wants_csv = query_choice(request.args.get("format"), "format", ("json", "csv")) == "csv" \
+        or request.accept_mimetypes.best == "text/csv"
     if wants_csv:
         return Response(reviews_csv(reviews), mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=qa-reviews.csv"})

@@ -1,14 +1,13 @@
 """Saving a reviewer's scorecard and exporting reviews as CSV."""
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
-from hotline import db
+from hotline import csv_export, db
 from hotline.clock import now
 from transcription.models import Review, Transcript
 from transcription.scorecard import check_answers, load_scorecard, questions, score_answers
@@ -62,7 +61,7 @@ def save_review(call_sid: str, reviewer: str, answers: Any, comments: Any) -> tu
 def reviews_csv(reviews: list[Review]) -> str:
     ids = list(questions(current_scorecard()))
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_export.writer(out)
     writer.writerow(["call_sid", "reviewer", "score", "automatic_score", "review_reason", "reviewed_at",
                      "comments", *ids])
     transcripts = {t.id: t for t in db.session().scalars(

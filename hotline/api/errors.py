@@ -40,7 +40,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api"):
-            return jsonify(error=exc.description or exc.name), exc.code
+            response = jsonify(error=exc.description or exc.name)
+            # Keep what the exception says besides its body: a 405's Allow (RFC 9110 requires it).
+            for name, value in exc.get_headers():
+                if name.lower() != "content-type":
+                    response.headers[name] = value
+            return response, exc.code
         return exc
 
     @app.errorhandler(Exception)

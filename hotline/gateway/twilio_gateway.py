@@ -18,6 +18,22 @@ logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 TWILIO_API = "https://api.twilio.com"
 
 
+
+def dialable(to: str) -> str:
+    """`to` as E.164 if libphonenumber finds it a valid number (tickets.phone, the one place numbers are
+    checked), or a Twilio Client or SIP address as it is; otherwise GatewayError, not retryable, as
+    Twilio's 21211 would be, before any request."""
+    from tickets.phone import InvalidPhone, normalise_phone
+
+    if isinstance(to, str) and to.startswith(("client:", "sip:", "sips:")):
+        return to
+    if not isinstance(to, str) or not to.strip().startswith("+"):
+        raise GatewayError(f"not an E.164 number: {mask_phone(str(to))}", status=400, code=21211)
+    try:
+        return normalise_phone(to)
+    except InvalidPhone:
+        raise GatewayError(f"not a valid phone number: {mask_phone(to)}", status=400, code=21211) from None
+
 class RebasedHttpClient(TwilioHttpClient):
     """Sends each request the twilio library makes for api.twilio.com to `base_url` instead."""
 
@@ -71,6 +87,7 @@ class TwilioGateway:
     def place_call(self, to, url, *, from_=None, status_callback=None,
                    status_events=("initiated", "ringing", "answered", "completed"), timeout=60,
                    machine_detection=None) -> PlacedCall:
+        to = dialable(to)
         kwargs = {"to": to, "from_": from_ or self.from_number, "url": url, "timeout": timeout}
         if status_callback:
             kwargs.update(status_callback=status_callback, status_callback_event=list(status_events),
@@ -82,6 +99,7 @@ class TwilioGateway:
         return PlacedCall(sid=call.sid, status=call.status)
 
     def send_sms(self, to, body, *, from_=None, status_callback=None) -> SentMessage:
+        to = dialable(to)
         kwargs = {"to": to, "from_": from_ or self.from_number, "body": body}
         if status_callback:
             kwargs["status_callback"] = status_callback
