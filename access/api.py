@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, or_, select
 
 from access.models import KINDS, AccessLogEntry
 from hotline import csv_export, db
-from hotline.api import bp
+from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
@@ -21,11 +21,11 @@ DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 CSV_BATCH = 500
 CSV_COLUMNS = ("id", "at", "actor", "role", "agent_id", "kind", "subject", "detail", "via", "address")
 FILTERS = {
-    "kind": {"enum": list(KINDS)},
-    "actor": {"type": "string", "maxLength": 120},
-    "subject": {"type": "string", "maxLength": 64, "description": "a CallSid or a customer's E.164 number"},
-    "from": {"type": "string", "description": "ISO date or date-time (UTC when no offset), inclusive"},
-    "to": {"type": "string", "description": "ISO date (inclusive) or date-time (exclusive)"},
+    "kind": schemas.one_of(KINDS),
+    "actor": schemas.text(AccessLogEntry.actor),
+    "subject": {**schemas.text(AccessLogEntry.subject), "description": "a CallSid or a customer's E.164 number"},
+    "from": {**schemas.MOMENT, "description": "ISO date or date-time (UTC when no offset), inclusive"},
+    "to": {**schemas.MOMENT, "description": "ISO date (inclusive) or date-time (exclusive)"},
 }
 
 
@@ -87,7 +87,7 @@ def oldest_first(query: Select) -> Select:
 @require_role("admin")
 @operation("Who opened which recording, transcript or customer file, when (oldest first)", tags=["access"],
            query={**FILTERS, "after": {"type": "string", "description": "the `next` cursor of the previous page"},
-                  "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
+                  "limit": {**schemas.integer(maximum=MAX_LIMIT), "default": DEFAULT_LIMIT}},
            responses={200: "a page of entries and the `next` cursor (null on the last page)",
                       400: "a filter, cursor or limit is malformed (named)"},
            description="Keyset-paged by (at, id): pass `next` back as `after` for the next page. "

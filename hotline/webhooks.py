@@ -15,6 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException
 
+from hotline.api.errors import ApiError
 from hotline.webhook_params import check_twilio_params
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def twilio_callback(view: F) -> F:
     def durable(*args, **kwargs):
         try:
             return signed(*args, **kwargs)
-        except HTTPException:  # a deliberate answer (a 400, a 413): not a failure to keep work
+        except (HTTPException, ApiError):  # a deliberate answer (a 400, a 413): not a failure to keep work
             raise
         except Exception:
             log.exception("callback not processed; answering 503 so that Twilio may retry",
