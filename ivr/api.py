@@ -1,12 +1,12 @@
 """GET /api/reports/ivr: where callers drop out of the menu and how many the IVR serves alone."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import jsonify, request
 from sqlalchemy import select
 
-from hotline import db
+from hotline import db, local_time
 from hotline.api import bp
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
@@ -22,11 +22,10 @@ def _moment(name: str, default: datetime) -> datetime:
     raw = request.args.get(name)
     if not raw:
         return default
-    try:
-        value = datetime.fromisoformat(raw)
+    try:  # a bare date or a time without offset is the call center's, as on the other reports
+        return local_time.parse_moment(raw, local_time.center_zone())
     except ValueError:
         abort_json(400, f"{name}: expected an ISO date or time like 2026-11-24 or 2026-11-24T08:00:00+08:00")
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 @bp.get("/reports/ivr")

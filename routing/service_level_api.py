@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
-from hotline import db
+from hotline import db, local_time
 from hotline.api import bp
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
@@ -22,18 +21,15 @@ def _when(name: str, default: datetime) -> datetime:
     if not raw:
         return default
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        return local_time.parse_moment(raw, local_time.center_zone())
     except ValueError:
         abort_json(422, f"{name}: expected an ISO 8601 time like 2026-11-24T00:00:00+08:00")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone))
-    return value
 
 
 def start_of_day() -> datetime:
-    zone = ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone)
-    local = now().astimezone(zone)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+    """Midnight today in the call center's zone: the supervisor's "today"."""
+    zone = local_time.center_zone()
+    return local_time.local(local_time.start_of_day(now(), zone), zone)  # echoed as "from" in local time
 
 
 def service_level_report(start: datetime, end: datetime, queue: str | None = None) -> dict:

@@ -1,12 +1,12 @@
 """Reading API input: each bad value is refused with a message that starts with the field's name."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from hotline import local_time
 from hotline.api.errors import abort_json
 from tickets.phone import InvalidPhone, normalise_phone
 
@@ -85,4 +85,4 @@ def query_day(value: str | None, field: str) -> date | None:
 
 def day_start(day: date) -> datetime:
     """Midnight of `day` in the call center's time zone, as an aware datetime."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone))
+    return local_time.day_start(day, local_time.center_zone())

@@ -22,7 +22,7 @@ zones = st.one_of(st.sampled_from(ZONES).map(ZoneInfo),
 # Years a call center's data lives in; microseconds included since both backends keep them.
 aware_times = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31), timezones=zones)
 HYPOTHESIS = hypothesis_settings(max_examples=60, deadline=None,
-                                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+                                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def datetime_columns():
