@@ -60,6 +60,12 @@ def on_page(moment: datetime | None, zone: str, seconds: bool = False) -> str:
     return local(moment, zone).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
+def iso_local(moment: datetime | None, zone: str) -> str:
+    """ISO 8601 with the local offset ("2026-12-03T20:00:00+08:00"): CSV cells a person reads in
+    the center's time and a program still parses as one instant (empty for no time)."""
+    return "" if moment is None else local(moment, zone).isoformat()
+
+
 def local_day(moment: datetime, zone: str) -> date:
     """The calendar day `moment` falls on in `zone` (a ticket's day, a report's row)."""
     return local(moment, zone).date()
@@ -93,3 +99,20 @@ def parse_moment(raw: str, zone: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
     return value
+
+
+def init_app(app) -> None:
+    """Page templates show times the same way: `{{ t.created_at|center_time }}` ("2026-12-03 20:00"),
+    `|center_day` ("2026-12-03"), and `center_zone()` for scripts that format times in the browser."""
+
+    def center_time(moment: datetime | str | None, seconds: bool = False) -> str:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        return on_page(moment, center_zone(), seconds)
+
+    def center_day(moment: datetime | None) -> str:
+        return "" if moment is None else local_day(moment, center_zone()).isoformat()
+
+    app.add_template_filter(center_time, "center_time")
+    app.add_template_filter(center_day, "center_day")
+    app.add_template_global(center_zone, "center_zone")

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import Blueprint, jsonify, render_template
 from sqlalchemy import select
 
-from hotline import db
+from hotline import db, local_time
 from hotline.auth import login_required
 from hotline.clock import now
 from routing.models import Agent
@@ -30,7 +30,8 @@ def live_snapshot() -> dict:
     queues = [{"name": name, "waiting": waiting.get(name, 0),
                "available": sum(1 for a in agents if a["status"] == "available" and rule.skill in a["skills"])}
               for name, rule in get_rules().queues.items()]
-    return {"as_of": now().isoformat(), "queues": queues, "agents": agents,
+    return {"as_of": now().isoformat(), "as_of_local": local_time.on_page(now(), local_time.center_zone(), seconds=True),
+            "queues": queues, "agents": agents,
             "today": service_level_report(start_of_day(), now() + timedelta(seconds=1))}
 
 

@@ -78,3 +78,15 @@ def test_query_times_without_an_offset_are_the_centers(raw, expected):
 def test_a_query_time_that_is_not_iso_is_refused():
     with pytest.raises(ValueError):
         local_time.parse_moment("yesterday", SHANGHAI)
+
+
+def test_the_calendar_keeps_the_centers_one_time_zone(tmp_path):
+    from hotline.calendar import CalendarError, load_calendar
+
+    path = tmp_path / "calendar.yaml"
+    path.write_text('business_hours: {mon: "09:00-18:00"}\n', encoding="utf-8")
+    assert load_calendar(path, "America/New_York").timezone == "America/New_York"
+    path.write_text('timezone: Asia/Shanghai\nbusiness_hours: {mon: "09:00-18:00"}\n', encoding="utf-8")
+    assert load_calendar(path, "Asia/Shanghai").timezone == "Asia/Shanghai"
+    with pytest.raises(CalendarError, match="timezone: Asia/Shanghai differs from TIMEZONE=America/New_York"):
+        load_calendar(path, "America/New_York")
