@@ -12,7 +12,7 @@ Pure logic (no Flask): the IVR asks whether it is business hours or the night sh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -87,7 +87,8 @@ class BusinessCalendar:
         return _in_span(local.time(), self.night_shift)
 
     def add_working_days(self, moment: datetime, days: int) -> datetime:
-        """The same local time `days` working days later (the end of that day's hours if later)."""
+        """The same local time `days` working days later (the end of that day's hours if later), as
+        aware UTC like every time hotline keeps, so it prints the same before and after it is stored."""
         local = self.local(moment)
         day = local.date()
         remaining = days
@@ -99,7 +100,7 @@ class BusinessCalendar:
         at = local.time() if hours[0] <= local.time() <= hours[1] else hours[1]
         if local.time() < hours[0]:
             at = hours[1]
-        return datetime.combine(day, at, tzinfo=self.zone)
+        return datetime.combine(day, at, tzinfo=self.zone).astimezone(timezone.utc)
 
     def next_opening(self, moment: datetime) -> datetime:
         local = self.local(moment)

@@ -57,6 +57,7 @@ def test_one_promise_reads_the_same_everywhere(app, api, twilio, clock):
     ticket = api.get(f"/api/tickets/{number}").get_json()  # read back from the database
     assert datetime.fromisoformat(ticket["sla"]["promised_at"]) == PROMISED
     assert datetime.fromisoformat(ticket["sla"]["resolution_due"]) == PROMISED
+    assert created.get_json()["sla"]["promised_at"] == ticket["sla"]["promised_at"] == "2026-12-03T12:00:00+00:00"
 
     clock.set(datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc))  # the customer calls at 10:00
     assert "预计处理完成时间：12月3日20点。" in ivr_status(twilio, "CA" + "1" * 32, "+8613800138000", "1", number)
