@@ -2,8 +2,9 @@
 
 Stored times are aware UTC (hotline.db.UTCDateTime); everything a person reads is the same instant
 shown in the call center's time zone (the TIMEZONE setting), or the customer's own zone where that
-is the rule (their SMS). Pure logic (no Flask) except `center_zone()`; one place for every format,
-so the SMS, the IVR, the desk and the reports cannot drift apart.
+is the rule (their SMS). Pure logic (no Flask) except `center_zone()` and the template filters of
+`init_app`; one place for every format, so the SMS, the IVR, the desk and the reports cannot drift
+apart.
 """
 from __future__ import annotations
 
