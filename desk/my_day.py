@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk import presence
 from desk.screen import DayFigures, day_figures
+from hotline.local_time import start_of_day  # a shift's day in the center's zone, not UTC's
 
 SATISFACTION_DAYS = 7  # revisits come a day after resolution, so "today" alone would be nearly empty
-
-
-def start_of_day(moment: datetime, timezone: str) -> datetime:
-    """Midnight of `moment`'s day in the call center's time zone (a shift's day, not UTC's)."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(moment.tzinfo)
 
 
 def my_day(session: Session, agent_id: int, moment: datetime, timezone: str) -> DayFigures:

@@ -1,8 +1,8 @@
 """Everything the desk page shows for one agent, as one JSON document the page polls."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from desk.screen import address_customer, desk_phase
 from desk.scripts import suggested_situation
 from hotline.auth.i18n import translate
 from hotline.clock import now
+from hotline.local_time import written
 
 
 def desk_state(session: Session, agent_id: int, page_language: str, agent_label: str) -> dict[str, Any]:
@@ -53,9 +54,6 @@ def _script_values(call: dict | None, language: str, agent_label: str) -> dict[s
         issue = translate(f"cat.{ticket['category']}", language)
         values["issue"] = issue[:1].lower() + issue[1:] if language == "en-US" else issue  # said mid-sentence
         promised = ticket["sla"].get("promised_at")
-        if promised:
-            from datetime import datetime
-
-            local = datetime.fromisoformat(promised).astimezone(ZoneInfo(settings.timezone))
-            values["promised"] = local.strftime("%m月%d日 %H:%M" if language == "zh-CN" else "%b %d, %H:%M")
+        if promised:  # read out as the customer's SMS wrote it
+            values["promised"] = written(datetime.fromisoformat(promised), language, settings.timezone)
     return values

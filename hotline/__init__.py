@@ -17,7 +17,7 @@ AREAS = ("tickets", "ivr", "routing", "recordings", "transcription", "revisits",
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
-    from hotline import api, auth, db, gateway, health, metrics, redis_client, request_guard, voice, webhooks
+    from hotline import api, auth, db, gateway, health, local_time, metrics, redis_client, request_guard, voice, webhooks
     from hotline.cli import register_commands
     from hotline.logging import configure_logging
     from hotline.secret_key import instance_secret_key
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     redis_client.init_app(app)
     gateway.init_app(app)
     metrics.init_app(app)
+    local_time.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(voice.bp)
     auth.init_app(app)  # before api: it adds /api/users to the API blueprint

@@ -3,7 +3,7 @@
 Pure logic (no Flask): the IVR asks whether it is business hours or the night shift, tickets count
 "3 working days", revisits skip holidays. The file (CALENDAR_PATH, default `hotline/calendar.yaml`):
 
-    timezone: Asia/Shanghai
+    timezone: Asia/Shanghai               # optional; must equal the TIMEZONE setting, which it follows
     business_hours: {mon: "09:00-18:00", ..., sat: "09:00-12:00"}   # days not listed are closed
     night_shift: "18:00-09:00"            # when night agents may take calls; may wrap past midnight
     holidays: [2026-10-01, ...]           # closed all day, not working days
@@ -12,7 +12,7 @@ Pure logic (no Flask): the IVR asks whether it is business hours or the night sh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -88,7 +88,8 @@ class BusinessCalendar:
         return _in_span(local.time(), self.night_shift)
 
     def add_working_days(self, moment: datetime, days: int) -> datetime:
-        """The same local time `days` working days later (the end of that day's hours if later)."""
+        """The same local time `days` working days later (the end of that day's hours if later), as
+        aware UTC like every time hotline keeps, so it prints the same before and after it is stored."""
         local = self.local(moment)
         day = local.date()
         remaining = days
@@ -100,7 +101,7 @@ class BusinessCalendar:
         at = local.time() if hours[0] <= local.time() <= hours[1] else hours[1]
         if local.time() < hours[0]:
             at = hours[1]
-        return datetime.combine(day, at, tzinfo=self.zone)
+        return datetime.combine(day, at, tzinfo=self.zone).astimezone(timezone.utc)
 
     def next_opening(self, moment: datetime) -> datetime:
         local = self.local(moment)
@@ -145,6 +146,11 @@ def load_calendar(path: Path | None = None, default_timezone: str = "Asia/Shangh
         ZoneInfo(zone)
     except Exception:
         raise CalendarError(f"{path}: timezone: unknown time zone {zone!r}") from None
+    if zone != default_timezone:
+        # Business hours in one zone and every time shown in another would promise customers hours
+        # the center does not keep: the center has one time zone, the TIMEZONE setting.
+        raise CalendarError(f"{path}: timezone: {zone} differs from TIMEZONE={default_timezone}; "
+                            f"remove the line (the calendar follows TIMEZONE) or make them agree")
     hours: dict[int, tuple[time, time]] = {}
     raw_hours = data.get("business_hours", {})
     if not isinstance(raw_hours, dict):

@@ -7,7 +7,7 @@ created only by Alembic migrations (`hotline db upgrade`), never by `create_all`
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterator
 
 from flask import Flask, current_app, g, has_app_context
@@ -29,15 +29,23 @@ NAMING_CONVENTION = {
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored as UTC and always returned timezone-aware, on SQLite as on PostgreSQL."""
+    """A timestamp stored as UTC and always returned timezone-aware, on SQLite as on PostgreSQL.
+
+    Values are converted to UTC on the way in, in stored rows as in query bounds: SQLite keeps only
+    the clock reading (no offset), so 20:00+08:00 written as is would read back as 20:00 UTC and sort
+    against the other rows by the writer's wall clock. Naive datetimes are refused: they name no
+    instant, and guessing a zone is how times go wrong.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect):  # type: ignore[override]
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime given to a UTC column; use hotline.clock")
-        return value
+        return value.astimezone(timezone.utc)
 
     def process_result_value(self, value: datetime | None, dialect):  # type: ignore[override]
         return as_utc(value)

@@ -1,12 +1,12 @@
 """GET /api/reports/ivr: where callers drop out of the menu and how many the IVR serves alone."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import jsonify, request
 from sqlalchemy import select
 
-from hotline import db
+from hotline import db, local_time
 from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
@@ -20,7 +20,8 @@ from ivr.report import Journey, summarise
 
 
 def _moment(name: str, default: datetime) -> datetime:
-    return query_moment(request.args.get(name), name, default, timezone.utc)
+    # A bare date or a time without offset is the call center's, as on the other reports.
+    return query_moment(request.args.get(name), name, default, local_time.center_zone())
 
 
 @bp.get("/reports/ivr")

@@ -1,13 +1,10 @@
-"""Turning data into words a caller hears: titles, ticket numbers and times, in both languages."""
+"""Turning data into words a caller hears: titles and ticket numbers, in both languages (times:
+hotline.local_time.spoken)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 
 
 def fill(template: str, **values: str) -> str:
@@ -34,13 +31,3 @@ def address(surname: str | None, title: str | None, language: str) -> str | None
 def spell_ticket_number(number: str) -> str:
     """ "GD20261124007" -> "G D 2 0 2 6 1 1 2 4 0 0 7": read one character at a time."""
     return " ".join(number)
-
-
-def speak_time(moment: datetime, language: str, zone: str) -> str:
-    local = moment.astimezone(ZoneInfo(zone))
-    if language == "zh-CN":
-        minute = f"{local.minute}分" if local.minute else ""
-        return f"{local.month}月{local.day}日{local.hour}点{minute}"
-    hour = local.hour % 12 or 12
-    clock = f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
-    return f"{_MONTHS[local.month - 1]} {local.day} at {clock}"

@@ -23,7 +23,8 @@ from ivr.lookup import TicketStatus, get_ticket_status_provider, look_up_ticket,
 from ivr.menu import Action, MenuTree, Node, Option
 from ivr.menu_store import get_menu
 from ivr.prompts import Spoken, gather_language, menu_twiml, phrase, say_all
-from ivr.speaking import speak_time, spell_ticket_number
+from hotline import local_time
+from ivr.speaking import spell_ticket_number
 from ivr.state import MenuState
 from ivr.ticket_guesses import count_wrong_guess, may_guess
 from ivr.views import bp, missed, this_call
@@ -56,9 +57,9 @@ def tell_status(tree: MenuTree, state: MenuState, status: TicketStatus, lead: Sp
     spoken = (lead or []) + phrase(tree, "ticket_status", language, number=spell_ticket_number(status.number),
                     status=status.status_text)
     if status.promised_at is not None:
-        spoken += phrase(tree, "ticket_promised", language, time=speak_time(status.promised_at, language, zone))
+        spoken += phrase(tree, "ticket_promised", language, time=local_time.spoken(status.promised_at, language, zone))
     if status.last_update_at is not None and status.last_update_text:
-        spoken += phrase(tree, "ticket_last_update", language, time=speak_time(status.last_update_at, language, zone),
+        spoken += phrase(tree, "ticket_last_update", language, time=local_time.spoken(status.last_update_at, language, zone),
                          update=status.last_update_text)
     response = VoiceResponse()
     action = url_for("ivr.ticket_follow_up", ticket=status.number, **state.query())

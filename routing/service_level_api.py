@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
-from hotline import db
+from hotline import db, local_time
 from hotline.api import bp, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
@@ -19,14 +18,13 @@ from routing.service_level import CallRecord, summarise
 
 
 def _when(name: str, default: datetime) -> datetime:
-    return query_moment(request.args.get(name), name, default,
-                        ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone))
+    return query_moment(request.args.get(name), name, default, local_time.center_zone())
 
 
 def start_of_day() -> datetime:
-    zone = ZoneInfo(current_app.config["HOTLINE_SETTINGS"].timezone)
-    local = now().astimezone(zone)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+    """Midnight today in the call center's zone: the supervisor's "today"."""
+    zone = local_time.center_zone()
+    return local_time.local(local_time.start_of_day(now(), zone), zone)  # echoed as "from" in local time
 
 
 def service_level_report(start: datetime, end: datetime, queue: str | None = None) -> dict:

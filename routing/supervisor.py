@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import select
 
-from hotline import db
+from hotline import db, local_time
 from hotline.auth import login_required
 from hotline.clock import now
 from routing.models import Agent
@@ -31,8 +31,8 @@ def live_snapshot() -> dict:
                "available": sum(1 for a in agents if a["status"] == "available" and rule.skill in a["skills"])}
               for name, rule in get_rules().queues.items()]
     in_menu = current_app.extensions.get("hotline.calls_in_menu")
-    return {"as_of": now().isoformat(), "queues": queues, "agents": agents,
-            "in_menu": in_menu() if in_menu is not None else [],
+    return {"as_of": now().isoformat(), "as_of_local": local_time.on_page(now(), local_time.center_zone(), seconds=True),
+            "queues": queues, "agents": agents, "in_menu": in_menu() if in_menu is not None else [],
             "today": service_level_report(start_of_day(), now() + timedelta(seconds=1))}
 
 

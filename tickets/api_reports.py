@@ -12,10 +12,10 @@ from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
+from hotline.local_time import local_day
 from hotline.params import query_choice
 from tickets.api_input import day_start, query_day
 from tickets.models import Ticket
-from tickets.numbering import local_day
 from tickets.reporting import PERIODS, TicketFacts, build_report, report_csv
 
 MAX_DAYS = 366

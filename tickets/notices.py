@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from rq import Retry
@@ -25,7 +24,8 @@ from tickets import sla
 from tickets.history import record
 from tickets.models import Ticket
 from tickets.outbox import note_after_commit
-from tickets.sms_wording import load_templates, local_time_text, short_summary, word  # noqa: F401
+from hotline.local_time import known_zone, written
+from tickets.sms_wording import load_templates, short_summary, word  # noqa: F401
 
 log = logging.getLogger(__name__)
 CUSTOMER_PURPOSES = {"created": "ticket_created", "callback": "ticket_callback", "resolved": "ticket_resolved"}
@@ -46,12 +46,10 @@ def may_contact(phone: str) -> bool:
 def _zone_of(ticket: Ticket, default: str) -> str:
     """The customer's own time zone when we know it (a caller abroad), else the call center's."""
     zone = ticket.customer.timezone if ticket.customer is not None else None
+    if zone and known_zone(zone):
+        return zone
     if zone:
-        try:
-            ZoneInfo(zone)
-            return zone
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("customer %s has an unknown time zone %r", ticket.customer_id, zone)
+        log.warning("customer %s has an unknown time zone %r", ticket.customer_id, zone)
     return default
 
 
@@ -61,7 +59,7 @@ def customer_text(ticket: Ticket, template: str) -> str:
     promised = sla.promised_at(ticket.priority, ticket.response_due, ticket.resolution_due)
     company = settings.company_name if language == "zh-CN" else settings.company_name_en
     return templates().render(template, language, company=company, number=ticket.number,
-                              promised=local_time_text(promised, language, _zone_of(ticket, settings.timezone)),
+                              promised=written(promised, language, _zone_of(ticket, settings.timezone)),
                               summary=short_summary(ticket.resolution_summary, language))
 
 
@@ -91,7 +89,7 @@ def alert_supervisor(session, ticket: Ticket, clock: str, state: str) -> SmsMess
         number=ticket.number, category=word(language, f"category:{ticket.category}")
         if ticket.category == "urgent" else word(language, ticket.category),
         priority=word(language, ticket.priority), clock=word(language, clock), state=word(language, state),
-        due=local_time_text(due, language, settings.timezone))
+        due=written(due, language, settings.timezone))
     return _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from hotline.db import dialect_insert
+from hotline.local_time import local_day  # a ticket at 01:00 Beijing time is that day's
 from tickets.models import TicketCounter
 
 NUMBER_PATTERN = re.compile(r"^GD(\d{8})(\d{3,})$")
@@ -22,11 +22,6 @@ NUMBER_PATTERN = re.compile(r"^GD(\d{8})(\d{3,})$")
 
 def format_number(day: date, sequence: int) -> str:
     return f"GD{day:%Y%m%d}{sequence:03d}"
-
-
-def local_day(moment: datetime, timezone: str) -> date:
-    """The call center's calendar day of `moment` (a ticket at 01:00 Beijing time is that day's)."""
-    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 def looks_like_number(text: str) -> bool:

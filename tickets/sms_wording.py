@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -89,14 +87,6 @@ def load_templates(path: Path | None = None) -> SmsTemplates:
     if missing:
         raise TemplateError(f"{path}: missing template {missing[0]}")
     return SmsTemplates(texts)
-
-
-def local_time_text(moment: datetime, language: str, timezone: str) -> str:
-    """A due time as a customer reads it: "11月24日 12:00" / "24 Nov 12:00"."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    if language == "en-US":
-        return f"{local.day} {local:%b %H:%M}"
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 # Words the alert and the IVR use for our codes, per language.

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from hotline import csv_export, db
 from hotline.clock import now
+from hotline.local_time import center_zone, iso_local
 from transcription.models import Review, Transcript
 from transcription.scorecard import check_answers, load_scorecard, questions, score_answers
 
@@ -69,6 +70,6 @@ def reviews_csv(reviews: list[Review]) -> str:
     for review in reviews:
         transcript = transcripts.get(review.transcript_id)
         writer.writerow([review.call_sid, review.reviewer, review.score, transcript.score if transcript else "",
-                         transcript.review_reason if transcript else "", review.updated_at.isoformat(),
+                         transcript.review_reason if transcript else "", iso_local(review.updated_at, center_zone()),
                          review.comments, *(review.answers.get(i, "") for i in ids)])
     return out.getvalue()

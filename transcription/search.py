@@ -1,12 +1,12 @@
 """Finding transcripts for reviewers: by phrase, agent, date, queue, finding; the review queue."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, func, select
 
-from hotline import db
+from hotline import db, local_time
 from transcription.models import CallFacts, Review, Transcript
 
 # Reasons a call is in the queue, most urgent first.
@@ -39,11 +39,11 @@ def search_transcripts(phrase: str = "", agent: str = "", day: str = "", queue: 
     if queue.strip():
         query = query.where(CallFacts.queue == queue.strip())
     if day.strip():
-        try:
-            start = datetime.combine(date.fromisoformat(day.strip()), time(), tzinfo=timezone.utc)
+        try:  # the call center's day, as the QA pages show times
+            start, end = local_time.day_bounds(date.fromisoformat(day.strip()), local_time.center_zone())
         except ValueError:
             raise BadQuery("date: expected YYYY-MM-DD") from None
-        query = query.where(Transcript.created_at >= start, Transcript.created_at < start + timedelta(days=1))
+        query = query.where(Transcript.created_at >= start, Transcript.created_at < end)
     if finding.strip():
         tag = _like("," + finding.strip() + ",")
         query = query.where(Transcript.categories.like(tag, escape="\\") | Transcript.flags.like(tag, escape="\\"))

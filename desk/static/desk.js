@@ -21,8 +21,11 @@
   }
   const seconds = (s) => s === null || s === undefined ? "–" :
     (s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}` : t("pop.seconds", {s}));
+  // The call center's clock (TIMEZONE), not the browser's: an agent at home abroad reads what the
+  // customer was promised.
   const when = (iso) => iso ? new Date(iso).toLocaleString(document.documentElement.lang, {
-    month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"}) : "–";
+    timeZone: root.dataset.timezone || undefined, month: "2-digit", day: "2-digit", hour: "2-digit",
+    minute: "2-digit", hourCycle: "h23"}) : "–";
   const showError = (e) => { $("desk-error").textContent = e ? t("desk.error", {e: e.message || e}) : ""; };
 
   async function poll() {

@@ -22,7 +22,11 @@ class TimelineEntry:
     text: str
 
     def __str__(self) -> str:
-        return f"{self.at:8.1f}s  {self.call.label:<16} {self.text}"
+        return self.line()
+
+    def line(self, origin: float = 0.0) -> str:
+        """The entry with its time counted from `origin` (a run's start), in simulated seconds."""
+        return f"{self.at - origin:8.1f}s  {self.call.label:<16} {self.text}"
 
 
 class SimCall:

@@ -32,6 +32,7 @@ class Run:
     id: str
     calls: list[SimCall] = field(default_factory=list)
     started: threading.Event = field(default_factory=threading.Event)
+    origin: float = 0.0  # the simulator's clock when the run began: its timeline counts from there
 
     def done(self) -> bool:
         return self.started.is_set() and all(not call.alive for call in self.calls)
@@ -71,6 +72,7 @@ class LiveSimulator:
         def start() -> None:
             if connect_url:
                 self.transport.connect_url = connect_url.rstrip("/")
+            run.origin = self.sim.engine.now
             run.calls = self.sim.load(script)
             run.started.set()
 
@@ -83,7 +85,7 @@ class LiveSimulator:
         # Dialed legs and calls the app placed while the run's calls were live belong to it too.
         mine |= {c.sid for c in self.sim.calls if c.parent is not None and c.parent.sid in mine}
         entries = [e for e in list(self.sim.timeline) if getattr(e.call, "sid", "") in mine]
-        return {"id": run.id, "done": run.done(), "entries": [str(e) for e in entries[after:]],
+        return {"id": run.id, "done": run.done(), "entries": [e.line(run.origin) for e in entries[after:]],
                 "count": len(entries),
                 "calls": [{"sid": c.sid, "direction": c.direction, "party": c.party, "status": c.status,
                            "duration": c.duration} for c in self.sim.calls if c.sid in mine],

@@ -7,7 +7,7 @@ from ivr.choice import choose, spoken_digit
 from ivr.destination import choose_destination
 from ivr.menu_loader import load_menu
 from ivr.menu_store import DEFAULT_MENU_PATH
-from ivr.speaking import address, speak_time
+from ivr.speaking import address
 
 MAIN = load_menu(DEFAULT_MENU_PATH).nodes["main"]
 
@@ -52,11 +52,3 @@ def test_callers_are_addressed_by_title_and_surname_only():
     assert address("王", "ms", "zh-CN") == "王女士" and address("Wang", "ms", "en-US") == "Ms Wang"
     assert address("张", "mr", "zh-CN") == "张先生" and address("王", "ms", "en-US") is None
     assert address("王", None, "zh-CN") is None and address(None, "mr", "en-US") is None
-
-
-def test_times_are_spoken_in_the_call_centre_time_zone():
-    from datetime import datetime, timezone
-
-    moment = datetime(2026, 11, 25, 16, 5, tzinfo=timezone.utc)
-    assert speak_time(moment, "zh-CN", "Asia/Shanghai") == "11月26日0点5分"
-    assert speak_time(moment, "en-US", "Asia/Shanghai") == "November 26 at 12:05 AM"

@@ -62,3 +62,18 @@ def test_simulate_url_without_a_serving_sandbox_plays_from_its_own(app, live_ser
     assert "POST /voice/incoming -> 200" in result.output and "completed" in result.output
     with app.app_context():
         assert db.session().scalars(select(Call)).one().status == "completed"
+
+
+def test_a_runs_timeline_counts_from_its_start_not_the_servers(app, live_server, settings):
+    sandbox = app.extensions["hotline.sandbox"]
+    live = LiveSimulator(sandbox, settings, live_server.url, speed=20)
+    try:
+        time.sleep(1.5)  # the sandbox has been up for some 30 simulated seconds before anyone calls
+        run = live.submit(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE.parent), live_server.url)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not run.done():
+            time.sleep(0.1)
+        entries = live.report(run, 0)["entries"]
+    finally:
+        live.stop()
+    assert entries and float(entries[0].split("s")[0]) < 2.0, entries[0]

@@ -1,10 +1,9 @@
 """SMS templates: validated on load with file, line and field; rendered in both languages."""
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from tickets.sms_wording import TemplateError, load_templates, local_time_text
+from tickets.sms_wording import TemplateError, load_templates
 
 
 def test_shipped_templates_render_in_both_languages():
@@ -14,12 +13,6 @@ def test_shipped_templates_render_in_both_languages():
     en = templates.render("created", "en-US", company="Hotline", number="GD20261124001", promised="24 Nov 12:00")
     assert "工单编号GD20261124001" in zh and "11月24日 12:00前" in zh
     assert "case GD20261124001" in en and "by 24 Nov 12:00" in en
-
-
-def test_times_read_in_the_call_centers_zone():
-    moment = datetime(2026, 11, 24, 4, 0, tzinfo=timezone.utc)
-    assert local_time_text(moment, "zh-CN", "Asia/Shanghai") == "11月24日 12:00"
-    assert local_time_text(moment, "en-US", "Asia/Shanghai") == "24 Nov 12:00"
 
 
 def _write(tmp_path: Path, text: str) -> Path:
