@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import BigInteger, Integer, SmallInteger, String
 
+from hotline import local_time
 from hotline.api.errors import abort_json
 
 INT_BOUNDS = {SmallInteger: 2 ** 15 - 1, BigInteger: 2 ** 63 - 1, Integer: 2 ** 31 - 1}
@@ -175,15 +176,18 @@ def query_day(raw: str | None, field: str) -> date | None:
     return date.fromisoformat(raw)
 
 
-def query_moment(raw: str | None, field: str, default: datetime, zone: Any = timezone.utc) -> datetime:
-    """An ISO 8601 date or time (a trailing Z accepted), aware; a naive one is in `zone`; years 2000-2100."""
+def query_moment(raw: str | None, field: str, default: datetime, zone: str = "UTC") -> datetime:
+    """An ISO 8601 date or time (a trailing Z accepted), aware; a bare date or a time without offset
+    is in `zone` (local_time.parse_moment); years 2000-2100."""
     if not raw:
         return default
-    if not _MOMENT.fullmatch(raw):
+    text = raw.strip()
+    if "T" in text and " " in text:
+        text = text.replace(" ", "+")  # an unencoded "+08:00" arrives in a query string as " 08:00"
+    if not _MOMENT.fullmatch(text):
         abort_json(400, f"{field}: expected an ISO 8601 date or time like 2026-11-24T08:00:00+08:00 in the years "
                         f"{FIRST_YEAR}-{LAST_YEAR}, got {raw[:40]!r}")
-    value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+    return local_time.parse_moment(text, zone)
 
 
 def form_int(form: Mapping[str, str], field: str, minimum: int = 0, maximum: int = 2 ** 31 - 1) -> int | None:

@@ -61,7 +61,7 @@ def test_one_promise_reads_the_same_everywhere(app, api, twilio, clock):
 
     clock.set(datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc))  # the customer calls at 10:00
     assert "预计处理完成时间：12月3日20点。" in ivr_status(twilio, "CA" + "1" * 32, "+8613800138000", "1", number)
-    english = ivr_status(twilio, "CA" + "2" * 32, "+8613900139000", "2", number)
+    english = ivr_status(twilio, "CA" + "2" * 32, "+8613800138000", "2", number)  # the owner calls again
     assert "December 3 at 8:00 PM" in english and "December 4" not in english
 
     report = api.get("/api/reports/tickets?from=2026-11-29&to=2026-11-30").get_json()
