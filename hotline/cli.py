@@ -1,12 +1,12 @@
 """The `hotline` command: the Flask CLI with hotline's own groups.
 
     hotline db upgrade            migrate the database to the newest schema
-    hotline worker [-q QUEUE]     run an RQ worker (add --with-scheduler on one of them)
-    hotline scheduler             enqueue the periodic jobs (SLA sweeps, revisit sweeper...)
-    hotline healthcheck           exit 0 when the database and Redis answer
+    hotline worker [-q QUEUE]     run an RQ worker (graceful on SIGTERM)
+    hotline scheduler             enqueue the periodic jobs and move due delayed jobs (one process)
+    hotline healthcheck [-q Q]    exit 0 when the database and Redis answer and each queue has a live worker
     hotline tokens create N ROLE  mint an API token
     hotline webhooks              print the URLs to paste into the Twilio console
-    hotline serve                 everything `make run` starts: web, worker, scheduler
+    hotline serve                 everything `make run` starts, supervised (hotline/serve.py)
 
 Areas add their own (`hotline ivr check`, `hotline simulate`, `hotline transcribe`...).
 """

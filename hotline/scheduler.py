@@ -22,14 +22,14 @@ from hotline.jobs import QUEUES, run_housekeeping
 from hotline.redis_client import get_redis
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 1.0
+TICK_SECONDS = 1  # whole seconds: RQ derives its lock TTL (EXPIRE) from it
 
 
 def scheduler_name(pid: int) -> str:
     return f"hotline-scheduler-{pid}"
 
 
-def run_scheduler(app: Flask, stop: threading.Event | None = None, tick: float = TICK_SECONDS) -> None:
+def run_scheduler(app: Flask, stop: threading.Event | None = None, tick: int = TICK_SECONDS) -> None:
     """Run until SIGTERM/SIGINT (or `stop` is set)."""
     from hotline.logging import quiet_housekeeping
 
@@ -80,5 +80,5 @@ def run_scheduler(app: Flask, stop: threading.Event | None = None, tick: float =
         try:
             delayed.stop()  # releases the locks, so another scheduler can take over at once
             cron.register_death()
-        except redis.RedisError:
+        except Exception:  # noqa: BLE001 - Redis gone, or the registry already expired: nothing to release
             pass

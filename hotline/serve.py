@@ -155,7 +155,7 @@ def serve(web_workers: int) -> int:
             if stale.exists():
                 stale.unlink()
             supervisor.start(Program("redis", embedded_redis.server_command(settings.instance_dir), env=env,
-                                     ready=lambda child: embedded_redis.answers(redis_url)), should_stop)
+                                     ready=lambda child: embedded_redis.answers(redis_url)), should_stop=should_stop)
             env["HOTLINE_EMBEDDED_REDIS_URL"] = os.environ["HOTLINE_EMBEDDED_REDIS_URL"] = redis_url
         else:
             redis_url = settings.redis_url
@@ -181,19 +181,18 @@ def serve(web_workers: int) -> int:
         env["PROMETHEUS_MULTIPROC_DIR"] = str(multiproc)
 
         fd = listener.fileno()
-        supervisor.start(Program(
-            "web", [python, "-m", "gunicorn", "-w", str(web_workers), "-b", f"fd://{fd}", "--no-control-socket",
-                    "--graceful-timeout", "10", "--access-logfile", "-", "wsgi:app"],
-            env=env, pass_fds=(fd,), ready=_web_ready(settings.host, settings.port)), should_stop)
         grace = settings.worker_grace_seconds + 10
-        supervisor.start(Program("worker-default", [python, "-m", "hotline.cli", "worker", "-q", "default",
-                                                    "-q", "outbound"], env=env, ready=_worker_ready(redis_url),
-                                 stop_timeout=grace), should_stop)
-        supervisor.start(Program("worker-transcription", [python, "-m", "hotline.cli", "worker", "-q",
-                                                          "transcription"], env=env,
-                                 ready=_worker_ready(redis_url), stop_timeout=grace), should_stop)
-        supervisor.start(Program("scheduler", [python, "-m", "hotline.cli", "scheduler"], env=env,
-                                 ready=_scheduler_ready(redis_url)), should_stop)
+        supervisor.start(
+            Program("web", [python, "-m", "gunicorn", "-w", str(web_workers), "-b", f"fd://{fd}",
+                            "--no-control-socket", "--graceful-timeout", "10", "--access-logfile", "-", "wsgi:app"],
+                    env=env, pass_fds=(fd,), ready=_web_ready(settings.host, settings.port)),
+            Program("worker-default", [python, "-m", "hotline.cli", "worker", "-q", "default", "-q", "outbound"],
+                    env=env, ready=_worker_ready(redis_url), stop_timeout=grace),
+            Program("worker-transcription", [python, "-m", "hotline.cli", "worker", "-q", "transcription"],
+                    env=env, ready=_worker_ready(redis_url), stop_timeout=grace),
+            Program("scheduler", [python, "-m", "hotline.cli", "scheduler"], env=env,
+                    ready=_scheduler_ready(redis_url)),
+            should_stop=should_stop)
         stopping["started"] = True
         if stopping["now"]:
             return 0

@@ -94,23 +94,30 @@ class Supervisor:
         child.started_at = time.monotonic()
         child.restart_at = None
 
-    def start(self, program: Program, should_stop: Callable[[], bool] = lambda: False) -> Child:
-        """Start `program` and wait until it is ready; StartFailed if it dies or never gets there."""
-        child = Child(program)
-        self.children.append(child)
-        self._spawn(child)
+    def start(self, *programs: Program, should_stop: Callable[[], bool] = lambda: False) -> list[Child]:
+        """Start `programs` together and wait until each is ready; StartFailed if one dies or never gets there."""
+        children = []
+        for program in programs:
+            child = Child(program)
+            self.children.append(child)
+            self._spawn(child)
+            children.append(child)
+        waiting = list(children)
         deadline = time.monotonic() + self.start_timeout
-        while True:
+        while waiting:
             if should_stop():
                 raise StartFailed("stopped during start-up")
-            if child.process.poll() is not None:
-                raise StartFailed(f"{program.name} failed to start: {describe_exit(child.process.returncode)} "
-                                  f"(its output is above)")
-            if program.ready is None or program.ready(child):
-                return child
-            if time.monotonic() > deadline:
-                raise StartFailed(f"{program.name} was not ready after {self.start_timeout:.0f} s")
+            for child in list(waiting):
+                if child.process.poll() is not None:
+                    raise StartFailed(f"{child.program.name} failed to start: "
+                                      f"{describe_exit(child.process.returncode)} (its output is above)")
+                if child.program.ready is None or child.program.ready(child):
+                    waiting.remove(child)
+            if waiting and time.monotonic() > deadline:
+                raise StartFailed(f"{', '.join(c.program.name for c in waiting)} not ready after "
+                                  f"{self.start_timeout:.0f} s")
             time.sleep(0.1)
+        return children
 
     # -- running --------------------------------------------------------------------------------
     def check(self) -> None:
