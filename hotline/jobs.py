@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
+import redis
 from flask import Flask, current_app
 from rq import Queue, Retry, SimpleWorker, Worker
 from rq.job import Job
@@ -147,7 +148,11 @@ class HotlineWorker(Worker):
     def teardown(self):  # type: ignore[override]
         if self._grace_timer is not None:
             self._grace_timer.cancel()
-        super().teardown()
+        try:
+            super().teardown()
+        except redis.RedisError as exc:
+            # Redis went away (that is usually why the worker is ending): its registration expires by itself.
+            self.log.warning("Worker %s: could not unregister: %s", self.name, exc)
 
     def perform_job(self, job, queue, execution):  # type: ignore[override]
         app = self.app or _worker_app()

@@ -300,3 +300,11 @@ def test_an_embedded_redis_dies_with_the_process_that_started_it(tmp_path):
         assert not answers(url_for(tmp_path))
     finally:
         owner.kill()
+
+
+def test_webhooks_prints_the_urls_and_the_token_framed(runner, settings):
+    lines = runner.invoke(args=["webhooks"]).output.splitlines()
+    assert lines[0] == lines[-1] and set(lines[0]) == {"+", "-"}
+    assert all(line.startswith("| ") and line.endswith(" |") for line in lines[1:-1])
+    assert any(f"POST {settings.public_base_url}/voice/incoming" in line for line in lines)
+    assert any(f"webhook signing token: {settings.twilio_auth_token}" in line for line in lines)
