@@ -123,10 +123,11 @@ def _scheduler_ready(redis_url: str):
 
 def serve(web_workers: int) -> int:
     """Run everything until a stop signal; the exit status for `hotline serve`."""
-    stopping = {"now": False, "started": False}
+    stopping = {"now": False, "started": False, "by": ""}
 
     def on_signal(signum, _frame) -> None:
         stopping["now"] = True
+        stopping["by"] = signal.Signals(signum).name
         if not stopping["started"]:
             raise _Stop()  # interrupt whatever start-up is doing; `finally` below stops the children
 
@@ -211,6 +212,9 @@ def serve(web_workers: int) -> int:
         # Ignore further signals while stopping: a second Ctrl-C must not leave children behind.
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_IGN)
+        if stopping["by"] and supervisor.children:
+            click.echo(f"hotline: {stopping['by']}: stopping {', '.join(c.program.name for c in supervisor.children)}",
+                       err=True)
         supervisor.stop(last=("redis",))
         if listener is not None:
             listener.close()
