@@ -1,22 +1,18 @@
 """The `hotline` command: the Flask CLI with hotline's own groups.
 
     hotline db upgrade            migrate the database to the newest schema
-    hotline worker [-q QUEUE]     run an RQ worker (add --with-scheduler on one of them)
-    hotline scheduler             enqueue the periodic jobs (SLA sweeps, revisit sweeper...)
-    hotline healthcheck           exit 0 when the database and Redis answer
+    hotline worker [-q QUEUE]     run an RQ worker (graceful on SIGTERM)
+    hotline scheduler             enqueue the periodic jobs and move due delayed jobs (one process)
+    hotline healthcheck [-q Q]    exit 0 when the database and Redis answer and each queue has a live worker
     hotline tokens create N ROLE  mint an API token
     hotline webhooks              print the URLs to paste into the Twilio console
-    hotline serve                 everything `make run` starts: web, worker, scheduler
+    hotline serve                 everything `make run` starts, supervised (hotline/serve.py)
 
 Areas add their own (`hotline ivr check`, `hotline simulate`, `hotline transcribe`...).
 """
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-import time
 
 import click
 from flask import Flask, current_app
@@ -27,15 +23,6 @@ from hotline.settings import SettingsError
 
 db_cli = AppGroup("db", help="Database schema.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
-
-WEBHOOKS = (
-    ("A call comes in (Voice URL)", "/voice/incoming"),
-    ("Call status changes", "/voice/status"),
-    ("Recording status", "/recordings/status"),
-    ("A message comes in (Messaging URL)", "/sms/incoming"),
-    ("Message status", "/sms/status"),
-)
-
 
 @db_cli.command("upgrade")
 @with_appcontext
@@ -70,7 +57,10 @@ def tokens_create(name: str, role: str, agent_id: int | None) -> None:
               help="Run jobs in this process instead of a fork per job (for -q outbound; not transcription).")
 @with_appcontext
 def worker(queues: tuple[str, ...], burst: bool, with_scheduler: bool, in_process: bool) -> None:
-    """Run an RQ worker that executes jobs inside the app."""
+    """Run an RQ worker that executes jobs inside the app.
+
+    On SIGTERM or SIGINT the running job gets WORKER_GRACE_SECONDS to finish, then is re-queued.
+    """
     from hotline.jobs import QUEUES, make_worker
 
     app = current_app._get_current_object()
@@ -84,30 +74,42 @@ def worker(queues: tuple[str, ...], burst: bool, with_scheduler: bool, in_proces
 @click.command("scheduler")
 @with_appcontext
 def scheduler() -> None:
-    """Enqueue the periodic jobs declared by the areas, each on its interval."""
-    from rq.cron import CronScheduler
+    """Enqueue the periodic jobs declared by the areas, and move delayed jobs to their queues when due."""
+    from hotline.scheduler import run_scheduler
 
-    from hotline.redis_client import get_redis
-
-    cron = CronScheduler(connection=get_redis())
-    for job in current_app.extensions.get("hotline.periodic", []):
-        cron.register(job.func, queue_name=job.queue, interval=job.interval, kwargs=job.kwargs, name=job.name)
-    cron.start()
+    run_scheduler(current_app._get_current_object())
 
 
 @click.command("healthcheck")
+@click.option("-q", "--queue", "queues", multiple=True, help="Queues that need a live worker (default: all).")
 @with_appcontext
-def healthcheck() -> None:
-    """Exit 0 if the database and Redis answer, 1 otherwise (for container health checks)."""
+def healthcheck(queues: tuple[str, ...]) -> None:
+    """Exit 0 if the database and Redis answer and every queue has a live worker, 1 otherwise."""
     from hotline.db import get_db
+    from hotline.jobs import LIVE_WITHIN_SECONDS, QUEUES, live_workers
     from hotline.redis_client import get_redis
 
+    unknown = set(queues) - set(QUEUES)
+    if unknown:
+        raise click.UsageError(f"unknown queue {', '.join(sorted(unknown))}; queues are {', '.join(QUEUES)}")
     try:
         with get_db().engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         get_redis().ping()
+        live = live_workers(current_app._get_current_object())
     except Exception as exc:
         click.echo(f"unhealthy: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    missing = []
+    for name in queues or QUEUES:
+        workers = live[name]
+        beats = ", ".join(f"{w.name[:8]} pid {w.pid} {w.get_state()}" for w in workers)
+        click.echo(f"queue {name}: {len(workers)} live worker{'s' if len(workers) != 1 else ''}"
+                   + (f" ({beats})" if beats else f" (no heartbeat within {LIVE_WITHIN_SECONDS} s)"))
+        if not workers:
+            missing.append(name)
+    if missing:
+        click.echo(f"unhealthy: no live worker for {', '.join(missing)}", err=True)
         sys.exit(1)
     click.echo("healthy")
 
@@ -115,71 +117,37 @@ def healthcheck() -> None:
 @click.command("webhooks")
 @with_appcontext
 def webhooks() -> None:
-    """Print the webhook URLs to paste into the Twilio console."""
+    """Print the webhook URLs to paste into the Twilio console (and the sandbox's signing token)."""
+    from hotline.serve import connection_lines, framed
+
     settings = current_app.config["HOTLINE_SETTINGS"]
-    for label, path in WEBHOOKS:
-        click.echo(f"  {label:38} POST {settings.public_base_url}{path}")
+    sandbox_url = None
+    if settings.is_sandbox:
+        from hotline.sandbox.remote import sandbox_url_file
+
+        path = sandbox_url_file(settings)
+        sandbox_url = path.read_text().strip() if path.is_file() else settings.twilio_api_url or "(started by `hotline serve`)"
+    click.echo(framed(connection_lines(settings, sandbox_url)))
 
 
 @click.command("serve")
 @click.option("--workers", default=2, show_default=True, help="gunicorn worker processes")
-@with_appcontext
 def serve(workers: int) -> None:
-    """Migrate, then run gunicorn, an RQ worker with its scheduler, and the periodic scheduler."""
-    from hotline.migrate import upgrade
+    """Run web, workers, scheduler (and the embedded Redis), supervised; stop them all on exit."""
+    from hotline.serve import serve as run_everything
 
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    upgrade(settings.database_url)
-    env = dict(os.environ)
-    env["HOTLINE_EMBEDDED_REDIS_URL"] = current_app.config["HOTLINE_REDIS_URL"]
-    if settings.is_sandbox and not settings.twilio_api_url:
-        from hotline.gateway import get_gateway
-        from hotline.sandbox.live import serve_sandbox
-
-        env["TWILIO_API_URL"] = get_gateway().api_url or ""
-        serve_sandbox(current_app._get_current_object())  # plays calls the app places; `hotline simulate --url`
-    multiproc = settings.instance_dir / "prometheus"
-    multiproc.mkdir(parents=True, exist_ok=True)
-    for stale in multiproc.glob("*.db"):
-        stale.unlink()
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(multiproc)
-    python = sys.executable
-    children = [
-        subprocess.Popen([python, "-m", "gunicorn", "-w", str(workers), "-b", f"{settings.host}:{settings.port}",
-                          "--access-logfile", "-", "wsgi:app"], env=env),
-        subprocess.Popen([python, "-m", "hotline.cli", "worker", "--with-scheduler"], env=env),
-        subprocess.Popen([python, "-m", "hotline.cli", "scheduler"], env=env),
-    ]
-    click.echo(f"hotline is serving on http://{settings.host}:{settings.port}")
-    click.echo("Paste these into your Twilio number's configuration:")
-    for label, path in WEBHOOKS:
-        click.echo(f"  {label:38} POST {settings.public_base_url}{path}")
-    if settings.is_sandbox:
-        click.echo(f"Sandbox telephony at {env.get('TWILIO_API_URL')}; webhook signing token: "
-                   f"{settings.twilio_auth_token}")
-    stop = {"now": False}
-
-    def _stop(*_args) -> None:
-        stop["now"] = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    while not stop["now"] and all(child.poll() is None for child in children):
-        time.sleep(0.5)
-    for child in children:
-        if child.poll() is None:
-            child.terminate()
-    for child in children:
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
+    try:
+        code = run_everything(workers)
+    except SettingsError as exc:
+        click.echo(f"hotline: configuration error: {exc}", err=True)
+        code = 2
+    sys.exit(code)
 
 
 def register_commands(app: Flask) -> None:
     from hotline.sandbox.cli import register as register_sandbox_commands
 
-    for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks, serve):
+    for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks):
         app.cli.add_command(command)
     register_sandbox_commands(app)  # hotline simulate, hotline sandbox serve
     from hotline.demo.cli import register as register_first_hour_commands
@@ -199,6 +167,8 @@ def _create_app_for_cli() -> Flask:
 def main() -> None:
     cli = FlaskGroup(name="hotline", create_app=_create_app_for_cli, add_default_commands=True,
                      add_version_option=False, load_dotenv=False)
+    # On the group itself, not the app: serve starts the embedded Redis it supervises before any app exists.
+    cli.add_command(serve)
     cli.main(prog_name="hotline")
 
 

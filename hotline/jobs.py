@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
+import redis
 from flask import Flask, current_app
 from rq import Queue, Retry, SimpleWorker, Worker
 from rq.job import Job
@@ -39,6 +42,29 @@ def periodic(app: Flask, name: str, func: Callable[..., Any], interval: int, que
     app.extensions.setdefault("hotline.periodic", []).append(Periodic(name, func, interval, queue))
 
 
+def run_housekeeping(name: str) -> Any:
+    """The job the scheduler enqueues for the periodic job `name`: runs it, says so if it did something.
+
+    Housekeeping runs every few seconds and usually finds nothing to do; its lines (and RQ's
+    about it, see `hotline.logging.quiet_housekeeping`) are at debug unless its result counts
+    something: a number above 0, a non-empty list, a dict with any count above 0.
+    """
+    job = next(p for p in current_app.extensions.get("hotline.periodic", []) if p.name == name)
+    result = job.func(**job.kwargs)
+    log.log(logging.INFO if did_something(result) else logging.DEBUG, "%s: %s", name, result)
+    return result
+
+
+def did_something(result: Any) -> bool:
+    if isinstance(result, dict):
+        return any(did_something(value) for value in result.values())
+    if isinstance(result, bool):
+        return result
+    if isinstance(result, (int, float)):
+        return result > 0
+    return bool(result)
+
+
 def get_queue(name: str = "default") -> Queue:
     if name not in QUEUES:
         raise ValueError(f"unknown queue {name!r}; queues are {', '.join(QUEUES)}")
@@ -61,14 +87,72 @@ def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", 
     return q.enqueue(func, *args, **options, **kwargs)
 
 
+# Workers heartbeat every WORKER_TTL - 15 s while idle (and every JOB_MONITORING_INTERVAL while
+# busy), so `hotline healthcheck` can tell a live worker from a dead one within a minute.
+WORKER_TTL = 30
+JOB_MONITORING_INTERVAL = 10
+LIVE_WITHIN_SECONDS = 60
+
+
 class HotlineWorker(Worker):
     """An RQ forking worker whose jobs run inside the hotline app's context.
 
     The app (and whatever areas preload, like the Vosk model) is built once in the parent; each
     job runs in a forked child, so a crash in native code takes down only that job.
+
+    Stopping (SIGTERM or SIGINT): the running job gets `grace_seconds` to finish; after that its
+    work horse is killed and the job goes back to the front of its queue, to run again from the
+    start (jobs are idempotent). The work horse dies with the worker even when the worker is
+    SIGKILLed, so no decoder outlives it and a retried job never runs twice at once.
     """
 
     app: Flask | None = None
+    grace_seconds: float = 30.0
+    _grace_timer: threading.Timer | None = None
+    _requeue_job_id: str | None = None
+
+    def setup_work_horse_signals(self):  # type: ignore[override]
+        from hotline.parent_death import die_with_parent
+
+        super().setup_work_horse_signals()
+        die_with_parent(signal.SIGKILL, parent_pid=self._parent_pid)
+
+    def request_stop(self, signum, frame):  # type: ignore[override]
+        job_id = self.get_current_job_id()
+        if job_id and self.horse_pid and self._grace_timer is None:
+            self.log.info("Worker %s: stopping; job %s may run %.0f s more before it is re-queued",
+                          self.name, job_id, self.grace_seconds)
+            self._grace_timer = threading.Timer(self.grace_seconds, self._grace_expired, args=(job_id,))
+            self._grace_timer.daemon = True
+            self._grace_timer.start()
+        super().request_stop(signum, frame)
+
+    def _grace_expired(self, job_id: str) -> None:
+        if self.horse_pid and self.get_current_job_id() == job_id:
+            self._requeue_job_id = job_id
+            self.kill_horse(signal.SIGKILL)
+
+    def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="",  # type: ignore[override]
+                           execution=None):
+        if job.id != self._requeue_job_id:
+            return super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
+                                              exc_string=exc_string, execution=execution)
+        self._requeue_job_id = None
+        with self.connection.pipeline() as pipeline:
+            self.cleanup_execution(job, pipeline=pipeline, execution=execution)
+            pipeline.execute()
+        queue.enqueue_job(job, at_front=True)
+        self.log.warning("Worker %s: job %s (%s) did not finish within %.0f s of the stop request; re-queued",
+                         self.name, job.id, job.func_name, self.grace_seconds)
+
+    def teardown(self):  # type: ignore[override]
+        if self._grace_timer is not None:
+            self._grace_timer.cancel()
+        try:
+            super().teardown()
+        except redis.RedisError as exc:
+            # Redis went away (that is usually why the worker is ending): its registration expires by itself.
+            self.log.warning("Worker %s: could not unregister: %s", self.name, exc)
 
     def perform_job(self, job, queue, execution):  # type: ignore[override]
         app = self.app or _worker_app()
@@ -117,10 +201,32 @@ def make_worker(app: Flask, queues: tuple[str, ...] = QUEUES, *, in_process: boo
         connection = get_redis()
     for hook in app.extensions.get("hotline.worker_preload", []):
         hook(app)
+    from hotline.logging import quiet_housekeeping
+
+    quiet_housekeeping()
     worker_class = InProcessHotlineWorker if in_process else HotlineWorker
+    kwargs.setdefault("worker_ttl", WORKER_TTL)
+    kwargs.setdefault("job_monitoring_interval", JOB_MONITORING_INTERVAL)
     worker = worker_class([Queue(q, connection=connection) for q in queues], connection=connection, **kwargs)
     worker.app = app
+    worker.grace_seconds = app.config["HOTLINE_SETTINGS"].worker_grace_seconds
     return worker
+
+
+def live_workers(app: Flask) -> dict[str, list[Worker]]:
+    """For each queue, the workers registered with RQ whose last heartbeat is recent."""
+    from datetime import datetime, timezone
+
+    with app.app_context():
+        connection = get_redis()
+        now = datetime.now(timezone.utc)
+        live: dict[str, list[Worker]] = {}
+        for name in QUEUES:
+            workers = Worker.all(connection=connection, queue=Queue(name, connection=connection))
+            live[name] = [w for w in workers if w.last_heartbeat is not None and
+                          (now - w.last_heartbeat.replace(tzinfo=w.last_heartbeat.tzinfo or timezone.utc))
+                          .total_seconds() < LIVE_WITHIN_SECONDS]
+        return live
 
 
 def enqueue_due_jobs(app: Flask, queues: tuple[str, ...] = QUEUES) -> int:

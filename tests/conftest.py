@@ -48,15 +48,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def redis_url(tmp_path_factory: pytest.TempPathFactory):
     url = os.environ.get("REDIS_URL", "")
     if url:
-        return url
+        yield url
+        return
+    from hotline.embedded_redis import stop_owned
     from hotline.redis_client import embedded_redis_url
 
     url = embedded_redis_url(tmp_path_factory.mktemp("redis"))
     os.environ["HOTLINE_EMBEDDED_REDIS_URL"] = url  # so forked workers and subprocesses share it
-    return url
+    yield url
+    # The session started it, the session stops it (it would also die with the session if killed).
+    os.environ.pop("HOTLINE_EMBEDDED_REDIS_URL", None)
+    stop_owned()
 
 
 def _empty_all_tables(url: str) -> None:

@@ -23,3 +23,22 @@ def store_message(body: str) -> int:
 
 def crash_hard() -> None:
     os._exit(3)  # what a native crash inside a job looks like to the worker
+
+
+def sleep_then_store(seconds: float, body: str, pid_file: str = "") -> int:
+    """A job that takes a while (a long decode, as far as stopping a worker is concerned)."""
+    import time
+
+    if pid_file:
+        with open(pid_file, "w") as out:
+            out.write(str(os.getpid()))
+    time.sleep(seconds)
+    return store_message(body)
+
+
+def count_nothing() -> dict[str, int]:
+    return {"swept": 0}
+
+
+def count_three() -> int:
+    return 3

