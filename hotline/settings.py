@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -143,6 +144,15 @@ def _country_code(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def _hosts(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
+    """Comma-separated host names (host or host:port), lower-cased; no scheme, path or spaces."""
+    hosts = tuple(h.strip().lower() for h in _str(env, name, default).split(",") if h.strip())
+    for host in hosts:
+        if not re.fullmatch(r"[a-z0-9.-]+(:[0-9]{1,5})?", host):
+            raise SettingsError(f"{name}: expected host names like media.twiliocdn.com, got {host!r}")
+    return hosts
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
     """Read KEY=VALUE lines; the real environment always wins over the file."""
     values: dict[str, str] = {}
@@ -223,6 +233,10 @@ class Settings:
     session_hours: int = 12
     desk_scripts_path: Path | None = None
     desk_poll_seconds: float = 2.0
+
+    # Recording downloads: only from Twilio's API host or these media hosts, never larger than this
+    twilio_media_hosts: tuple[str, ...] = ("media.twiliocdn.com",)
+    recording_max_mb: int = 480
 
     # Web serving
     host: str = "127.0.0.1"
@@ -324,6 +338,8 @@ class Settings:
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),
             desk_scripts_path=_path(env, "DESK_SCRIPTS_PATH", None),
             desk_poll_seconds=_float(env, "DESK_POLL_SECONDS", 2.0, 0.5),
+            twilio_media_hosts=_hosts(env, "TWILIO_MEDIA_HOSTS", "media.twiliocdn.com"),
+            recording_max_mb=_int(env, "RECORDING_MAX_MB", 480, 1, 4096),
             host=host,
             port=port,
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
