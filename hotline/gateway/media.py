@@ -7,6 +7,7 @@ Content-Length or an endless body stops at the cap instead of filling memory or 
 """
 from __future__ import annotations
 
+import json
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -49,9 +50,20 @@ def fetch_capped(url: str, *, auth: tuple[str, str], api_host: str, media_hosts:
                 url = urljoin(url, response.headers.get("Location", ""))
                 continue
             if response.status_code != 200:
-                raise GatewayError(f"download recording: HTTP {response.status_code}", status=response.status_code)
+                raise GatewayError(f"download recording: HTTP {response.status_code}{_twilio_message(response)}",
+                                   status=response.status_code)
             return _read_capped(response, max_bytes)
     raise MediaRefused(f"download recording: more than {MAX_REDIRECTS} redirects")
+
+
+def _twilio_message(response: requests.Response) -> str:
+    """Twilio's error JSON names the problem ({"code", "message"}); read a little of it, never more."""
+    try:
+        raw = response.raw.read(4096, decode_content=True)
+        message = json.loads(raw).get("message")
+    except (ValueError, AttributeError, OSError, requests.RequestException):
+        return ""
+    return f" ({str(message)[:200]})" if message else ""
 
 
 def _read_capped(response: requests.Response, max_bytes: int) -> bytes:
