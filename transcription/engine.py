@@ -55,15 +55,22 @@ def load_model(path: Path):
 
         vosk.SetLogLevel(-1)
         log.info("loading Vosk model %s", key)
+        failure = None
         try:
             with _native_errors() as errors:
                 model = vosk.Model(key)
         except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
-            detail = " ".join(line.strip() for line in errors.lines() if line.strip())[-500:]
-            _unloadable[key] = (f"Vosk model at {key} could not be loaded: {exc}"
+            failure = str(exc)
+        said = [line.strip() for line in errors.lines() if line.strip()]
+        if failure is None and any(line.startswith("ERROR") for line in said):
+            # Vosk returns a model even when a graph file did not read; decoding with it would crash.
+            failure = "Kaldi reported errors while reading it"
+        if failure is not None:
+            detail = " ".join(said)[-500:]
+            _unloadable[key] = (f"Vosk model at {key} could not be loaded: {failure}"
                                 f"{f' ({detail})' if detail else ''}; the model files are damaged or "
                                 f"incomplete: unpack the model again or fix VOSK_MODELS / VOSK_MODEL_PATH")
-            raise ModelMissing(_unloadable[key]) from None
+            raise ModelMissing(_unloadable[key])
         _models[key] = model
     return model
 
@@ -82,6 +89,8 @@ class _native_errors:
         os.close(self._saved)
 
     def lines(self) -> list[str]:
+        if self._file.closed:
+            return []
         self._file.seek(0)
         text = self._file.read(64 * 1024).decode("utf-8", "replace")
         self._file.close()
