@@ -34,6 +34,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(transcribe_command)
 
 
+def transcription_job_id(recording_id: int) -> str:
+    return f"transcribe-{recording_id}"
+
+
 def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
     from rq import Retry
 
@@ -41,7 +45,7 @@ def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
     from transcription.pipeline import transcribe_recording
 
     # One retry: a worker that died mid-decode gets a second chance, never an endless loop.
-    enqueue(transcribe_recording, recording_id, queue="transcription", job_id=f"transcribe-{recording_id}",
+    enqueue(transcribe_recording, recording_id, queue="transcription", job_id=transcription_job_id(recording_id),
             retry=Retry(max=1, interval=5), timeout=TRANSCRIBE_TIMEOUT_SECONDS)
 
 

@@ -44,3 +44,20 @@ def test_a_callback_is_acknowledged_once_its_row_is_committed_even_if_redis_refu
         sweep_recordings()
     run_burst(app, ("default",))
     assert row(app).status == "stored"
+
+
+def test_a_retry_overdue_in_rqs_schedule_is_run_by_the_sweep(app, twilio, media, call_audio, clock):
+    media.put(SID, call_audio[0].read_bytes())
+    media.fail(SID, 503)
+    callback(twilio, media)
+    run_burst(app, ("default",))
+    with app.app_context():
+        queue = get_queue("default")
+        assert len(queue.scheduled_job_registry.get_job_ids()) == 1
+        clock.advance(30)  # due 5 s after the failure; RQ's scheduler is not running
+        assert sweep_recordings()["enqueued"] == 0  # a scheduled retry is a job on its way...
+        clock.advance(60)
+        assert sweep_recordings()["enqueued"] == 0  # ...but once overdue it is moved to its queue
+        assert queue.count == 1 and queue.scheduled_job_registry.get_job_ids() == []
+    run_burst(app, ("default",))
+    assert row(app).status == "stored" and row(app).download_attempts == 2
