@@ -35,8 +35,11 @@ def fetch_capped(url: str, *, auth: tuple[str, str], api_host: str, media_hosts:
                  max_bytes: int, timeout: float) -> bytes:
     """GET `url` (on `api_host`), following redirects only to `api_host` or `media_hosts`."""
     allowed = {api_host, *media_hosts}
+    scheme = urlsplit(url).scheme
     for _ in range(MAX_REDIRECTS + 1):
         host = host_of(url)
+        if urlsplit(url).scheme != scheme:  # no downgrade from https to plain http on the way
+            raise MediaRefused(f"download recording: redirected from {scheme} to {urlsplit(url).scheme}; not followed")
         if host not in allowed:
             raise MediaRefused(f"download recording: redirected to {host}, which is neither the API host "
                                f"{api_host} nor a Twilio media host (TWILIO_MEDIA_HOSTS); not followed")

@@ -188,3 +188,14 @@ def test_a_download_that_keeps_failing_ends_failed_with_the_reason(app, twilio, 
     recording = row(app)
     assert recording.status == "failed" and recording.download_attempts == 6
     assert "failed after 6 attempt(s)" in recording.failure_reason and "Service Unavailable" in recording.failure_reason
+
+
+def test_a_redirect_that_changes_the_scheme_is_not_followed(app, settings, clock, other_host):
+    media_host = other_host(b"")
+    app, twilio, media = app_with(settings, clock, twilio_media_hosts=(media_host.host,))
+    media.put(SID, b"unused")
+    media.sandbox.redirect_media(SID, f"ftp://{media_host.host}/{SID}.wav")
+    callback(twilio, media)
+    run_burst(app, ("default",))
+    assert row(app).status == "failed" and "redirected from http to ftp" in row(app).failure_reason
+    assert media_host.requests == []
