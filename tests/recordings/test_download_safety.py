@@ -12,7 +12,7 @@ from hotline.jobs import get_queue, run_burst
 from recordings.models import Recording
 from tests.conftest import TwilioRequests
 from tests.recordings.sandbox_media import SandboxMedia
-from tests.recordings.test_callbacks import CALL, SID, callback
+from tests.recordings.test_callbacks import SID, callback
 from tests.transcription.test_bad_input import wav_header
 
 
