@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hotline import db, signals
 from hotline.jobs import enqueue, get_queue, run_burst
 from hotline.redis_client import get_redis
+from recordings.download import fetch_recording
 from recordings.models import Recording
 from recordings.sweeper import sweep_recordings
 from transcription import TRANSCRIBE_TIMEOUT_SECONDS
@@ -80,18 +81,23 @@ def test_a_redis_flush_loses_no_download_and_no_transcription(app, twilio, media
         assert get_queue("default").count == 2 and get_queue("transcription").count == 1
 
     arrived, release = media.sandbox.hold_media(RUNNING)
+    outcomes = []
 
     def flush_mid_job():
         assert arrived.wait(30)
         with app.app_context():
             get_redis().flushdb()  # queued, retrying and running jobs all gone from Redis
         sweep(app)  # while the download is still running: it must not be done twice
+        with app.app_context():  # a second job for it, running right now beside the first, stands back
+            running = db.session().scalars(select(Recording).where(Recording.sid == RUNNING)).one()
+            outcomes.append(fetch_recording(running.id))
         release.set()
 
     flusher = threading.Thread(target=flush_mid_job)
     flusher.start()
     run_burst(app, ("default",))  # a real worker; its job is caught mid-download by the flush
     flusher.join()
+    assert outcomes == ["not due"]
 
     for _ in range(3):  # the retry's due time comes; sweeps and workers until nothing is left
         clock.advance(30)
