@@ -263,3 +263,34 @@ def worker_preload(app: Flask, hook: Callable[[Flask], None]) -> None:
 def current_app_queue(name: str) -> Queue:
     with current_app.app_context():
         return get_queue(name)
+
+
+LIVE_STATUSES = frozenset({"queued", "started", "deferred", "scheduled"})
+
+
+def job_status(job_id: str, *, late: bool = False) -> str | None:
+    """The RQ status of job `job_id`, or None if Redis has no such job (flushed, expired).
+
+    With `late` (the database says the work was due a while ago), a job still `scheduled` is moved
+    to its queue now, as RQ's scheduler does when a job's time comes: work never waits on a
+    scheduler that is behind or not running. Sweepers call this to decide whether to enqueue again:
+    a status in LIVE_STATUSES means a job is on its way.
+    """
+    from rq.exceptions import NoSuchJobError
+    from rq.registry import ScheduledJobRegistry
+
+    connection = get_redis()
+    try:
+        job = Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return None
+    status = job.get_status(refresh=True)
+    status = getattr(status, "value", status)
+    if status == "scheduled" and late:
+        queue = Queue(job.origin, connection=connection)
+        with connection.pipeline() as pipeline:
+            queue._enqueue_job(job, pipeline=pipeline)  # what RQ's own scheduler does when a job is due
+            ScheduledJobRegistry(queue=queue).remove(job.id, pipeline=pipeline)
+            pipeline.execute()
+        return "queued"
+    return status

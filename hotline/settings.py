@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -164,6 +165,13 @@ def _secret_key(env: Mapping[str, str], telephony: str, tokens: tuple[str, ...])
     if telephony == "twilio" and len(value) < 32:
         raise SettingsError(f"SECRET_KEY: must be at least 32 characters, got {len(value)}")
     return value
+def _hosts(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
+    """Comma-separated host names (host or host:port), lower-cased; no scheme, path or spaces."""
+    hosts = tuple(h.strip().lower() for h in _str(env, name, default).split(",") if h.strip())
+    for host in hosts:
+        if not re.fullmatch(r"[a-z0-9.-]+(:[0-9]{1,5})?", host):
+            raise SettingsError(f"{name}: expected host names like media.twiliocdn.com, got {host!r}")
+    return hosts
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -261,6 +269,10 @@ class Settings:
     vosk_models_dir: Path | None = None  # None: instance_dir / "models"
     vosk_models_url: str = "https://alphacephei.com/vosk/models"
     demo: bool = False  # HOTLINE_DEMO: the center is open at every hour (hotline demo)
+
+    # Recording downloads: only from Twilio's API host or these media hosts, never larger than this
+    twilio_media_hosts: tuple[str, ...] = ("media.twiliocdn.com",)
+    recording_max_mb: int = 480
 
     # Web serving
     host: str = "127.0.0.1"
@@ -374,6 +386,8 @@ class Settings:
             .rstrip("/"),
             demo=_bool(env, "HOTLINE_DEMO", False),
             max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1024 * 1024, 1024, 1024 ** 3),
+            twilio_media_hosts=_hosts(env, "TWILIO_MEDIA_HOSTS", "media.twiliocdn.com"),
+            recording_max_mb=_int(env, "RECORDING_MAX_MB", 480, 1, 4096),
             host=host,
             port=port,
             worker_grace_seconds=_int(env, "WORKER_GRACE_SECONDS", 30, 0, 3600),

@@ -44,6 +44,9 @@ class Recording(Base):
     sample_rate: Mapped[int | None]
     audio_seconds: Mapped[float | None]
     download_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # While pending: when the next attempt may start (None: now). An attempt in progress pushes it a
+    # lease ahead, a retryable failure to its backoff; the sweeper re-enqueues a download once it is due.
+    download_due_at: Mapped[datetime | None]
     stored_at: Mapped[datetime | None]
     deleted_at_twilio: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]

@@ -6,12 +6,11 @@ reach a file outside RECORDINGS_DIR (no `..`, no absolute paths, no symlinks poi
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
-RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$|^RE[0-9A-Za-z_-]{1,62}$")
+from hotline.sids import is_recording_sid
 
 
 class UnsafePath(ValueError):
@@ -19,7 +18,7 @@ class UnsafePath(ValueError):
 
 
 def relative_path_for(sid: str, when: datetime) -> str:
-    if not RECORDING_SID.match(sid):
+    if not is_recording_sid(sid):
         raise UnsafePath(f"not a RecordingSid: {sid!r}")
     return f"{when:%Y/%m/%d}/{sid}.wav"
 

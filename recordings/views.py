@@ -1,17 +1,25 @@
 """Recording status callbacks: POST /recordings/status, one row per RecordingSid."""
 from __future__ import annotations
 
+import logging
+import re
+
 from flask import Blueprint, request
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from hotline import db
 from hotline.db import dialect_insert
 from hotline.clock import now
+from hotline.sids import is_call_sid, is_recording_sid
 from hotline.webhooks import twilio_callback
 from recordings.download import schedule_download
 from recordings.models import RECORDING_STATUS_RANK, TWILIO_RECORDING_ERRORS, Recording
 
 bp = Blueprint("recordings", __name__, url_prefix="/recordings")
+log = logging.getLogger(__name__)
+# Twilio's RecordingDuration and RecordingChannels are small whole numbers; anything else is ignored.
+SMALL_NUMBER = re.compile(r"[0-9]{1,6}")
 
 
 @bp.post("/status")
@@ -20,8 +28,10 @@ def status_callback():
     form = request.form
     sid = form.get("RecordingSid", "")
     status = form.get("RecordingStatus", "")
-    if not sid or not form.get("CallSid") or status not in RECORDING_STATUS_RANK:
-        return "RecordingSid, CallSid and a known RecordingStatus are required\n", 400
+    # Checked before anything is written: the sid becomes a file name and a job id.
+    if not is_recording_sid(sid) or not is_call_sid(form.get("CallSid", "")) or status not in RECORDING_STATUS_RANK:
+        return "RecordingSid (RE + 32 hex digits), CallSid (CA + 32 hex digits) and a known RecordingStatus " \
+               "are required\n", 400
     session = db.session()
     session.execute(dialect_insert(session, Recording).values(sid=sid, call_sid=form["CallSid"], twilio_status="in-progress",
                                              created_at=now(), updated_at=now())
@@ -29,26 +39,40 @@ def status_callback():
     recording = session.scalars(select(Recording).where(Recording.sid == sid)).one()
     if RECORDING_STATUS_RANK[status] > RECORDING_STATUS_RANK[recording.twilio_status]:
         recording.twilio_status = status
-        recording.twilio_url = form.get("RecordingUrl") or recording.twilio_url
-        recording.twilio_error_code = form.get("ErrorCode") if form.get("ErrorCode") not in (None, "", "0") else None
-        recording.source = form.get("RecordingSource") or recording.source
-        duration = form.get("RecordingDuration", "")
-        recording.duration_seconds = int(duration) if duration.isdigit() else recording.duration_seconds
-        channels = form.get("RecordingChannels", "")
-        recording.channels = int(channels) if channels.isdigit() else recording.channels
-        session.commit()
+        # Kept for reference only: downloads go by sid to the configured API host, never to this URL.
+        recording.twilio_url = form.get("RecordingUrl", "")[:500] or recording.twilio_url
+        code = form.get("ErrorCode", "")[:10]
+        recording.twilio_error_code = code if code not in ("", "0") else None
+        recording.source = form.get("RecordingSource", "")[:40] or recording.source
+        recording.duration_seconds = _small_number(form.get("RecordingDuration"), recording.duration_seconds)
+        recording.channels = _small_number(form.get("RecordingChannels"), recording.channels)
         if status == "completed" and not recording.twilio_error_code:
-            schedule_download(recording)
+            recording.download_due_at = None  # due now
+            session.commit()
+            _schedule(recording)
         else:
             recording.status = "failed"
             recording.failure_reason = _twilio_failure(status, recording.twilio_error_code)
     elif status == "completed" and recording.twilio_status == "completed" and recording.status == "pending" \
             and not recording.twilio_error_code:
-        # A retry of a callback whose download could not be scheduled (Redis down: we answered
-        # 503). The job id is the recording's, so a download already queued is not doubled.
-        schedule_download(recording)
+        # A repeated callback for a download not yet done: enqueue it again now rather than wait
+        # for the sweep. The job id is the recording's, so a download already queued is not doubled.
+        _schedule(recording)
     session.commit()
     return "", 204
+
+
+def _schedule(recording: Recording) -> None:
+    # The row committed above is the record that a download is due; if Redis cannot take the job
+    # now, the sweeper enqueues it within a minute, so Twilio is still told the callback landed.
+    try:
+        schedule_download(recording)
+    except RedisError as exc:
+        log.warning("recording %s: download not enqueued (%s); the sweeper will", recording.sid, exc)
+
+
+def _small_number(raw: str | None, current: int | None) -> int | None:
+    return int(raw) if raw and SMALL_NUMBER.fullmatch(raw) else current
 
 
 def _twilio_failure(status: str, code: str | None) -> str:

@@ -8,6 +8,11 @@ import io
 import wave
 from dataclasses import dataclass
 
+# Twilio records one channel (<Record>, conferences) or two (`record-from-answer-dual`); a file with
+# more is not call audio, and decoding each of its channels would multiply the work (64 channels:
+# 49 s of decoding per second of audio).
+MAX_CHANNELS = 2
+
 
 class BadAudio(ValueError):
     """The bytes are not audio we can keep or decode; the message tells a person what to do."""
@@ -34,6 +39,12 @@ def read_wav_info(data: bytes) -> WavInfo:
     try:
         with wave.open(io.BytesIO(data)) as wav:
             info = WavInfo(wav.getnchannels(), wav.getframerate(), wav.getsampwidth(), wav.getnframes())
+            # Header checks first, before reading (or anyone decoding) the audio itself.
+            if not 1 <= info.channels <= MAX_CHANNELS:
+                raise BadAudio(f"{info.channels} channels; call recordings have 1 or {MAX_CHANNELS}")
+            if not 8000 <= info.sample_rate <= 48000:
+                raise BadAudio(f"sample rate {info.sample_rate} Hz is outside 8000-48000 Hz; "
+                               "this is not call audio")
             if info.sample_width != 2:
                 raise BadAudio(f"{8 * info.sample_width}-bit samples; the decoder needs 16-bit PCM")
             body = wav.readframes(info.frames)
@@ -45,6 +56,4 @@ def read_wav_info(data: bytes) -> WavInfo:
                        f"it holds {len(body)}; download it again")
     if info.frames == 0:
         raise BadAudio("the WAV file holds no audio (0 frames)")
-    if not 8000 <= info.sample_rate <= 48000:
-        raise BadAudio(f"sample rate {info.sample_rate} Hz is outside 8000-48000 Hz; this is not call audio")
     return info

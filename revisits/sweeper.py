@@ -9,15 +9,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from rq import Queue
-from rq.job import Job
-from rq.registry import ScheduledJobRegistry
-from rq.exceptions import NoSuchJobError
 from sqlalchemy import select
 
-from hotline import db
+from hotline import db, jobs
 from hotline.clock import now
-from hotline.redis_client import get_redis
 from revisits.models import Revisit
 from revisits.outcomes import record_call_end
 from revisits.schedule import job_id, set_alarm
@@ -29,7 +24,6 @@ CLAIM_LEASE = timedelta(minutes=15)
 LATE = timedelta(minutes=1)
 CALL_LOST_AFTER = timedelta(hours=2)  # no final callback from Twilio for this long: the call is over
 SMS_REPLY_WINDOW = timedelta(hours=48)
-LIVE_JOB = {"queued", "started", "deferred"}
 
 
 def sweep_revisits() -> dict[str, int]:
@@ -50,9 +44,8 @@ def sweep_revisits() -> dict[str, int]:
         counts["lost_calls"] += 1
     due = session.scalars(select(Revisit).where(Revisit.state == "scheduled", Revisit.due_at <= moment)
                           .order_by(Revisit.due_at).execution_options(populate_existing=True)).all()
-    connection = get_redis()
     for revisit in due:
-        if _needs_alarm(connection, job_id(revisit, revisit.attempts + 1), late=revisit.due_at <= moment - LATE):
+        if _needs_alarm(job_id(revisit, revisit.attempts + 1), late=revisit.due_at <= moment - LATE):
             set_alarm(revisit, immediately=True)
             counts["alarms"] += 1
     for revisit in session.scalars(select(Revisit).where(Revisit.state == "sms_sent",
@@ -66,21 +59,6 @@ def sweep_revisits() -> dict[str, int]:
     return counts
 
 
-def _needs_alarm(connection, id_: str, late: bool) -> bool:
-    try:
-        job = Job.fetch(id_, connection=connection)
-    except NoSuchJobError:
-        return True
-    status = job.get_status(refresh=True)
-    if status in LIVE_JOB:
-        return False
-    if status == "scheduled" and not late:
-        return False
-    if status == "scheduled":  # RQ's scheduler is behind or not running: run the job now
-        queue = Queue(job.origin, connection=connection)
-        with connection.pipeline() as pipeline:
-            queue._enqueue_job(job, pipeline=pipeline)  # what RQ's own scheduler does when a job is due
-            ScheduledJobRegistry(queue=queue).remove(job.id, pipeline=pipeline)
-            pipeline.execute()
-        return False
-    return True
+def _needs_alarm(id_: str, late: bool) -> bool:
+    # A late scheduled job (RQ's scheduler behind or not running) is moved to its queue now.
+    return jobs.job_status(id_, late=late) not in jobs.LIVE_STATUSES

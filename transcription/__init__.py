@@ -1,7 +1,8 @@
 """Transcription and QA: Vosk transcripts of recorded calls, QA analytics, the reviewer workspace.
 
 A stored recording (`recording_completed`) is transcribed on the `transcription` queue; QA analysis,
-redaction and the review-queue decision run in the same job. Reviewers work under /qa (pages, signed
+redaction and the review-queue decision run in the same job; a sweep every minute re-enqueues
+transcriptions whose job was lost (transcription/sweeper.py). Reviewers work under /qa (pages, signed
 in like everyone else; a QA reviewer lands there after sign-in) and /api/calls/<sid>/transcript,
 /api/qa/* (API). `hotline transcribe FILE` checks a model on a file.
 """
@@ -15,11 +16,12 @@ TRANSCRIBE_TIMEOUT_SECONDS = 3600
 def init_app(app: Flask) -> None:
     from hotline import signals
     from hotline.auth import register_home_page
-    from hotline.jobs import worker_preload
+    from hotline.jobs import periodic, worker_preload
     from transcription.api import bp as api_bp
     from transcription.cli import transcribe_command
     from transcription.facts import remember_agent, remember_route
     from transcription.pages import bp as pages_bp
+    from transcription.sweeper import SWEEP_INTERVAL_SECONDS, sweep_transcriptions
 
     app.register_blueprint(pages_bp)
     register_home_page(app, "qa", "qa.workspace")
@@ -28,7 +30,12 @@ def init_app(app: Flask) -> None:
     signals.call_answered.connect(remember_agent, sender=app, weak=False)
     signals.call_routed.connect(remember_route, sender=app, weak=False)
     worker_preload(app, preload_vosk_models)
+    periodic(app, "transcription-sweep", sweep_transcriptions, SWEEP_INTERVAL_SECONDS)
     app.cli.add_command(transcribe_command)
+
+
+def transcription_job_id(recording_id: int) -> str:
+    return f"transcribe-{recording_id}"
 
 
 def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
@@ -38,7 +45,7 @@ def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
     from transcription.pipeline import transcribe_recording
 
     # One retry: a worker that died mid-decode gets a second chance, never an endless loop.
-    enqueue(transcribe_recording, recording_id, queue="transcription", job_id=f"transcribe-{recording_id}",
+    enqueue(transcribe_recording, recording_id, queue="transcription", job_id=transcription_job_id(recording_id),
             retry=Retry(max=1, interval=5), timeout=TRANSCRIBE_TIMEOUT_SECONDS)
 
 

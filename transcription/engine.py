@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 CHUNK_FRAMES = 4000  # half a second at 8 kHz: Vosk endpointing sees pauses without per-call overhead
 _models: dict[str, object] = {}
+_unloadable: dict[str, str] = {}  # path -> why it could not be loaded, so a job need not try again
 
 
 class ModelMissing(RuntimeError):
@@ -54,16 +57,56 @@ def models_dir(settings) -> Path:
 
 
 def load_model(path: Path):
+    """The loaded model at `path` (once per process); ModelMissing if the files do not load."""
     key = str(path.resolve())
     model = _models.get(key)
     if model is None:
+        if key in _unloadable:
+            raise ModelMissing(_unloadable[key])
         import vosk
 
         vosk.SetLogLevel(-1)
         log.info("loading Vosk model %s", key)
-        model = vosk.Model(key)
+        failure = None
+        try:
+            with _native_errors() as errors:
+                model = vosk.Model(key)
+        except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
+            failure = str(exc)
+        said = [line.strip() for line in errors.lines() if line.strip()]
+        if failure is None and any(line.startswith("ERROR") for line in said):
+            # Vosk returns a model even when a graph file did not read; decoding with it would crash.
+            failure = "Kaldi reported errors while reading it"
+        if failure is not None:
+            detail = " ".join(said)[-500:]
+            _unloadable[key] = (f"Vosk model at {key} could not be loaded: {failure}"
+                                f"{f' ({detail})' if detail else ''}; the model files are damaged or "
+                                f"incomplete: unpack the model again or fix VOSK_MODELS / VOSK_MODEL_PATH")
+            raise ModelMissing(_unloadable[key])
         _models[key] = model
     return model
+
+
+class _native_errors:
+    """Catch what Kaldi writes to file descriptor 2 while loading, to name the damaged file."""
+
+    def __enter__(self) -> "_native_errors":
+        self._file = tempfile.TemporaryFile()
+        self._saved = os.dup(2)
+        os.dup2(self._file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+
+    def lines(self) -> list[str]:
+        if self._file.closed:
+            return []
+        self._file.seek(0)
+        text = self._file.read(64 * 1024).decode("utf-8", "replace")
+        self._file.close()
+        return text.splitlines()
 
 
 def preload_models(paths: list[Path]) -> None:

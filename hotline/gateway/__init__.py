@@ -57,8 +57,10 @@ class TelephonyGateway(Protocol):
     def hangup_call(self, call_sid: str) -> None:
         """End a live call."""
 
-    def download_recording(self, recording_url: str) -> bytes:
-        """The WAV bytes of a recording (`RecordingUrl` from the callback, without extension)."""
+    def download_recording(self, recording_sid: str, *, max_bytes: int) -> bytes:
+        """The WAV bytes of a recording, fetched by its sid from the configured API host (never from
+        a URL a callback named); redirects only to Twilio's media hosts; more than `max_bytes` is
+        refused while streaming (`GatewayError` that is not retryable)."""
 
     def delete_recording(self, recording_sid: str) -> None:
         """Remove Twilio's copy of a recording once ours is verified."""

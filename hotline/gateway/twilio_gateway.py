@@ -10,7 +10,9 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from hotline.gateway import GatewayError, PlacedCall, SentMessage
+from hotline.gateway.media import MediaRefused, fetch_capped, host_of
 from hotline.logging import mask_phone
+from hotline.sids import is_recording_sid
 
 log = logging.getLogger(__name__)
 # twilio logs every request's headers at INFO; our own lines (masked numbers, CallSid) say enough.
@@ -58,8 +60,9 @@ def rebase(url: str, base_url: str | None) -> str:
 
 class TwilioGateway:
     def __init__(self, account_sid: str, auth_token: str, from_number: str, api_url: str | None = None,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, media_hosts: tuple[str, ...] = ("media.twiliocdn.com",)) -> None:
         self.account_sid = account_sid
+        self.media_hosts = media_hosts
         self.auth_token = auth_token
         self.from_number = from_number
         self.api_url = api_url or None
@@ -74,7 +77,8 @@ class TwilioGateway:
             from hotline.sandbox.server import ensure_sandbox
 
             api_url = ensure_sandbox(settings, app).base_url
-        return cls(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number, api_url)
+        return cls(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number, api_url,
+                   media_hosts=settings.twilio_media_hosts)
 
     def _call(self, what: str, fn, *args, **kwargs):
         try:
@@ -113,17 +117,13 @@ class TwilioGateway:
     def hangup_call(self, call_sid) -> None:
         self._call("hang up call", self.client.calls(call_sid).update, status="completed")
 
-    def download_recording(self, recording_url) -> bytes:
-        url = rebase(recording_url, self.api_url)
-        if not url.endswith((".wav", ".mp3")):
-            url += ".wav"
-        try:
-            response = requests.get(url, auth=(self.account_sid, self.auth_token), timeout=max(self.timeout, 60))
-        except requests.RequestException as exc:
-            raise GatewayError(f"download recording: {type(exc).__name__}: {exc}") from exc
-        if response.status_code != 200:
-            raise GatewayError(f"download recording: HTTP {response.status_code}", status=response.status_code)
-        return response.content
+    def download_recording(self, recording_sid, *, max_bytes) -> bytes:
+        if not is_recording_sid(recording_sid):
+            raise MediaRefused(f"download recording: {recording_sid!r} is not a RecordingSid")
+        base = self.api_url or TWILIO_API
+        url = f"{base}/2010-04-01/Accounts/{self.account_sid}/Recordings/{recording_sid}.wav"
+        return fetch_capped(url, auth=(self.account_sid, self.auth_token), api_host=host_of(base),
+                            media_hosts=self.media_hosts, max_bytes=max_bytes, timeout=max(self.timeout, 60))
 
     def delete_recording(self, recording_sid) -> None:
         self._call("delete recording", self.client.recordings(recording_sid).delete)

@@ -148,6 +148,10 @@ def fetch_recording(account: str, sid: str):
     if recording is None:
         return error(404, 20404, f"The requested resource {request.path} was not found")
     if ext in ("", "wav"):
+        sandbox = state()
+        if name in sandbox.media_redirects:
+            return Response(status=302, headers={"Location": sandbox.media_redirects[name]})
+        sandbox.wait_if_held(name)
         return Response(recording.wav, mimetype="audio/x-wav")
     if ext == "json":
         return jsonify(recording_json(account, recording))

@@ -80,6 +80,8 @@ class SandboxState:
             self._rate: float | None = None
             self._recent: list[float] = []
             self._unsubscribed: set[tuple[str, str | None]] = set()
+            self.media_redirects: dict[str, str] = {}
+            self._holds: dict[str, tuple[threading.Event, threading.Event]] = {}
 
     # Knobs for tests and demos.
     def fail_next(self, status: int = 429, code: int = 20429, message: str = "Too Many Requests",
@@ -175,6 +177,26 @@ class SandboxState:
     def add_recording(self, recording: Recording) -> None:
         with self.lock:
             self.recordings[recording.sid] = recording
+
+    def redirect_media(self, sid: str, location: str) -> None:
+        """Answer a download of recording `sid` with a 302 to `location`, as Twilio's API does."""
+        with self.lock:
+            self.media_redirects[sid] = location
+
+    def hold_media(self, sid: str) -> tuple[threading.Event, threading.Event]:
+        """Make the next download of `sid` wait: returns (arrived, release) events for a test to
+        catch a worker in the middle of a download."""
+        arrived, release = threading.Event(), threading.Event()
+        with self.lock:
+            self._holds[sid] = (arrived, release)
+        return arrived, release
+
+    def wait_if_held(self, sid: str, timeout: float = 60.0) -> None:
+        with self.lock:
+            hold = self._holds.pop(sid, None)
+        if hold is not None:
+            hold[0].set()
+            hold[1].wait(timeout)
 
     def recording(self, sid: str) -> Recording | None:
         with self.lock:

@@ -1,5 +1,6 @@
-"""A recording callback answers 2xx only when the recording is kept and its download scheduled;
-Twilio's retry of a 503 (connection overrides on the URL) finishes the work, once."""
+"""A recording callback answers 2xx only when the recording is kept in the database, which records
+that its download is due (the sweeper enqueues what Redis could not take); a 503 when the write
+failed, and Twilio's retry (connection overrides on the URL) finishes the work, once."""
 from __future__ import annotations
 
 import socket
@@ -14,20 +15,20 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_a_download_that_could_not_be_scheduled_is_not_acknowledged_and_the_retry_schedules_it(app, twilio, media):
+def test_a_download_redis_could_not_take_is_kept_due_and_a_repeated_callback_schedules_it_once(app, twilio, media):
     from hotline.redis_client import guarded_client
 
     working = app.extensions["hotline.redis"]
     app.extensions["hotline.redis"] = guarded_client(f"redis://127.0.0.1:{_closed_port()}/0", connect_timeout=0.25,
                                                      read_timeout=0.5, breaker=CircuitBreaker(3, 5.0))
     try:
-        assert callback(twilio, media).status_code == 503
+        assert callback(twilio, media).status_code == 204  # the row is the record; the sweep enqueues it
     finally:
         app.extensions["hotline.redis"] = working
     [row] = recordings(app)
     assert row.twilio_status == "completed" and row.status == "pending"  # kept in the database
     assert download_jobs(app) == []
-    for _ in range(2):  # Twilio's retry, and one more
+    for _ in range(2):  # a repeated callback, twice
         assert callback(twilio, media).status_code == 204
     assert len(download_jobs(app)) == 1
 

@@ -57,19 +57,25 @@ def test_twilio_copy_is_deleted_once_ours_is_verified(app, settings, clock, call
     assert not media.holds(SID) and media.sandbox.deleted_recordings == [SID]
 
 
-def test_a_failing_download_is_retried_with_backoff(app, twilio, media, call_audio):
+def test_a_failing_download_is_retried_with_backoff(app, twilio, media, call_audio, clock):
     media.put(SID, call_audio[0].read_bytes())
     media.fail(SID, 503)
     callback(twilio, media)
     run_burst(app, ("default",))
     row = stored(app)
     assert row.status == "pending" and row.download_attempts == 1
+    assert (row.download_due_at - clock.now()).total_seconds() == 5 and "HTTP 503" in row.failure_reason
     with app.app_context():
-        [job] = [j for j in get_queue("default").scheduled_job_registry.get_job_ids()]
-        fetched = get_queue("default").fetch_job(job)
-        assert fetched.retries_left == 4
-        # The scheduler would move it back after the backoff; do it now.
-        get_queue("default").enqueue_job(fetched)
+        [job_id] = get_queue("default").scheduled_job_registry.get_job_ids()
+        assert get_queue("default").fetch_job(job_id).retries_left == 4
+        # Too early: the database says the next attempt is 5 s away, so a job now does nothing.
+        get_queue("default").enqueue_job(get_queue("default").fetch_job(job_id))
+    run_burst(app, ("default",))
+    assert stored(app).download_attempts == 1
+    # The scheduler moves it back after the backoff; do it now, on the app's clock too.
+    clock.advance(5)
+    with app.app_context():
+        get_queue("default").enqueue_job(get_queue("default").fetch_job(job_id))
     run_burst(app, ("default",))
     row = stored(app)
     assert row.status == "stored" and row.download_attempts == 2

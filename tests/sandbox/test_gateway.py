@@ -47,14 +47,13 @@ def test_download_and_delete_a_recording(gateway, sandbox, settings):
     wav = wav_bytes([channel(1, None, 440.0), channel(1, None, 660.0)])
     sid = "RE" + "3" * 32
     sandbox.add_recording(Recording(sid=sid, call_sid="CA" + "4" * 32, wav=wav, channels=2, duration=1))
-    url = f"{sandbox.base_url}/2010-04-01/Accounts/{settings.twilio_account_sid}/Recordings/{sid}"
-    data = gateway.download_recording(url)
+    data = gateway.download_recording(sid, max_bytes=10**6)
     with wave.open(io.BytesIO(data)) as audio:
         assert (audio.getnchannels(), audio.getframerate()) == (2, 8000)
     gateway.delete_recording(sid)
     assert sandbox.deleted_recordings == [sid]
     with pytest.raises(GatewayError) as error:
-        gateway.download_recording(url)
+        gateway.download_recording(sid, max_bytes=10**6)
     assert error.value.status == 404 and not error.value.retryable
     with pytest.raises(GatewayError) as error:
         gateway.delete_recording(sid)

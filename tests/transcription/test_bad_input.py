@@ -4,6 +4,7 @@ import dataclasses
 import struct
 from pathlib import Path
 
+import pytest
 from rq import Retry
 
 from hotline import create_app, db
@@ -25,6 +26,8 @@ BAD = {
     "html": (b"<html><body>502 Bad Gateway</body></html>" * 4, "not a WAV file"),
     "truncated": (wav_header(8000, 2, 80000) + b"\0" * 1000, "truncated"),
     "wrong rate": (wav_header(4000, 2, 4000) + b"\0" * 16000, "4000 Hz"),
+    # Decoding each channel would take 49 s per second of audio: refused from the header.
+    "64 channels": (wav_header(8000, 64, 8000) + b"\0" * (8000 * 64 * 2), "64 channels"),
 }
 
 
@@ -90,3 +93,37 @@ def test_a_decoder_crash_is_retried_once_then_explained(app, call_audio):
     with app.app_context():
         assert get_queue("transcription").fetch_job(last.id).return_value() == "served"
         assert get_queue("transcription").count == 0  # no endless retries
+
+
+def broken_model(tmp_path: Path, damaged: str) -> Path:
+    """The test model with one file cut short, as a failed unpack leaves it (the rest linked)."""
+    from tests.recordings.speech import MODEL_PATH
+
+    broken = tmp_path / "broken-model"
+    for source in MODEL_PATH.rglob("*"):
+        if source.is_file():
+            target = broken / source.relative_to(MODEL_PATH)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.relative_to(MODEL_PATH).as_posix() == damaged:
+                target.write_bytes(source.read_bytes()[:1000])
+            else:
+                target.symlink_to(source)
+    return broken
+
+
+# final.mdl makes vosk.Model raise; a cut graph is loaded without complaint and crashes the decoder.
+@pytest.mark.parametrize("damaged", ["am/final.mdl", "graph/HCLr.fst"])
+def test_a_damaged_model_is_named_as_such(app, settings, clock, call_audio, tmp_path, damaged):
+    model = broken_model(tmp_path, damaged)
+    app = create_app(dataclasses.replace(settings, vosk_model_path=model), clock=clock)
+    recording_id = store_recording(app, call_audio[0].read_bytes())
+    with app.app_context():
+        enqueue(transcribe_recording, recording_id, queue="transcription", retry=Retry(max=1))
+        last = enqueue(still_serving, queue="transcription")
+    run_burst(app, ("transcription",))  # the worker preloads the model first, as in production
+    [transcript] = transcripts(app).values()
+    assert transcript.status == "failed" and transcript.attempts == 1  # not retried: it would fail again
+    assert f"model at {model.resolve()} could not be loaded" in transcript.failure_reason
+    assert "died" not in transcript.failure_reason
+    with app.app_context():
+        assert get_queue("transcription").fetch_job(last.id).return_value() == "served"

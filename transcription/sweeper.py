@@ -1,0 +1,51 @@
+"""The periodic sweep that re-enqueues transcriptions the database says are due and Redis lost.
+
+A stored recording is due for transcription while it has no transcript, or one still `queued`, or one
+`running` for longer than a job may run (RQ kills a job at its timeout, so nobody is decoding it any
+more). Each gets `transcribe-<recording id>` again unless a job is still waiting, retrying or
+running under that id, and a job that finds the transcript done does nothing, so a sweep never doubles
+work. A `running` transcript inside its lease is left alone: after a Redis flush its worker may still
+be decoding, and a second decode would be wasted.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select
+
+from hotline import db
+from hotline.clock import now
+from hotline.jobs import LIVE_STATUSES, job_status
+from recordings.models import Recording
+from transcription.models import Transcript
+
+log = logging.getLogger(__name__)
+SWEEP_INTERVAL_SECONDS = 60
+BATCH = 200
+
+
+def sweep_transcriptions() -> dict[str, int]:
+    from flask import current_app
+
+    from transcription import TRANSCRIBE_TIMEOUT_SECONDS, schedule_transcription, transcription_job_id
+
+    lease = timedelta(seconds=TRANSCRIBE_TIMEOUT_SECONDS + 60)
+    session = db.session()
+    due = session.execute(
+        select(Recording.id, Transcript.status)
+        .outerjoin(Transcript, Transcript.recording_id == Recording.id)
+        .where(Recording.status == "stored",
+               or_(Transcript.id.is_(None), Transcript.status == "queued",
+                   and_(Transcript.status == "running", Transcript.updated_at < now() - lease)))
+        .order_by(Recording.id).limit(BATCH)).all()
+    app = current_app._get_current_object()
+    enqueued = 0
+    for recording_id, status in due:
+        # Past its lease a crashed job's retry, if RQ still holds one, is overdue: run it now.
+        if job_status(transcription_job_id(recording_id), late=status == "running") not in LIVE_STATUSES:
+            schedule_transcription(app, recording_id)
+            enqueued += 1
+    if enqueued:
+        log.info("transcription sweep: %d transcription(s) enqueued again (of %d due)", enqueued, len(due))
+    return {"transcriptions_due": len(due), "enqueued": enqueued}
