@@ -74,7 +74,9 @@ def _failed(breaker: CircuitBreaker) -> None:
 class _Guarded:
     """Mixed into redis-py's connection classes: reports each socket's outcome to the breaker."""
 
-    breaker: CircuitBreaker
+    # None on a connection made by a pool that is not ours: RQ's scheduler builds its own pool from
+    # our connection class, and such connections just go unguarded.
+    breaker: CircuitBreaker | None = None
     _reported = False  # this failure was already counted (connect's handshake reads a response)
 
     def connect(self):
@@ -82,7 +84,7 @@ class _Guarded:
         try:
             super().connect()  # type: ignore[misc]
         except (RedisConnectionError, RedisTimeoutError):
-            if not self._reported:
+            if not self._reported and self.breaker is not None:
                 _failed(self.breaker)
             raise
 
@@ -90,10 +92,11 @@ class _Guarded:
         try:
             response = super().read_response(*args, **kwargs)  # type: ignore[misc]
         except (RedisConnectionError, RedisTimeoutError):
-            _failed(self.breaker)
+            if self.breaker is not None:
+                _failed(self.breaker)
             self._reported = True
             raise
-        if self.breaker.record_success():
+        if self.breaker is not None and self.breaker.record_success():
             log.warning("Redis answers again: circuit breaker closed")
         return response
 
