@@ -154,7 +154,7 @@ def register_commands(app: Flask) -> None:
     register_first_hour_commands(app)  # hotline models, hotline demo
 
 
-def _create_app_for_cli() -> Flask:
+def create_app_for_cli() -> Flask:
     from hotline import create_app
 
     try:
@@ -165,10 +165,13 @@ def _create_app_for_cli() -> Flask:
 
 
 def main() -> None:
-    cli = FlaskGroup(name="hotline", create_app=_create_app_for_cli, add_default_commands=True,
+    cli = FlaskGroup(name="hotline", create_app=create_app_for_cli, add_default_commands=True,
                      add_version_option=False, load_dotenv=False)
     # On the group itself, not the app: serve starts the embedded Redis it supervises before any app exists.
     cli.add_command(serve)
+    from hotline.demo.command import demo  # also starts `hotline serve` before it makes an app
+
+    cli.add_command(demo)
     cli.main(prog_name="hotline")
 
 

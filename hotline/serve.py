@@ -198,9 +198,9 @@ def serve(web_workers: int) -> int:
         stopping["started"] = True
         if stopping["now"]:
             return 0
+        click.echo(transcription_readiness(settings))
         click.echo(f"hotline is serving on http://{settings.host}:{settings.port} "
                    f"({', '.join(f'{c.program.name} pid {c.pid}' for c in supervisor.children)})")
-        click.echo(transcription_readiness(settings))
         click.echo(framed(connection_lines(settings, sandbox_url)))
         sys.stdout.flush()
         supervisor.run(should_stop)

@@ -5,8 +5,6 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from hotline.demo.command import demo
     from transcription.models_cli import models_cli
 
-    app.cli.add_command(models_cli)
-    app.cli.add_command(demo)
+    app.cli.add_command(models_cli)  # `hotline demo` is on the command group (hotline/cli.py main)

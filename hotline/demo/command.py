@@ -18,8 +18,6 @@ from pathlib import Path
 
 import click
 import requests
-from flask import current_app
-from flask.cli import with_appcontext
 
 from hotline.demo.people import DemoError
 
@@ -32,11 +30,18 @@ CALL_LIMIT_SECONDS = 90
 @click.option("--url", default=None, help="Use the hotline already running there (default: HOST:PORT, "
                                           "started with HOTLINE_DEMO=true when nothing answers).")
 @click.option("--exit", "exit_after", is_flag=True, help="Stop after the call instead of serving on.")
-@with_appcontext
 def demo(url: str | None, exit_after: bool) -> None:
     """Open the center, create an agent and people who sign in, play a call to the agent, print the pages."""
-    app = current_app._get_current_object()
-    settings = app.config["HOTLINE_SETTINGS"]
+    # No app before the server: `hotline serve` owns the embedded Redis and refuses to share one that
+    # another process started, so this command's app connects only once the server is up.
+    from hotline.cli import create_app_for_cli
+    from hotline.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        click.echo(f"hotline: configuration error: {exc}", err=True)
+        sys.exit(2)
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
     base = (url or f"http://{host}:{settings.port}").rstrip("/")
     server = None
@@ -45,10 +50,11 @@ def demo(url: str | None, exit_after: bool) -> None:
             if url:
                 raise DemoError(f"nothing answers at {base}; start it with `HOTLINE_DEMO=true make run`, "
                                 f"or run `hotline demo` without --url")
-            server = _start_server(app, settings, base)
+            server = _start_server(settings, base)
         elif not settings.demo:
             click.echo(f"using the hotline already running at {base}; unless it was started with "
                        f"HOTLINE_DEMO=true, the call follows its business hours")
+        app = create_app_for_cli()
         click.echo(_report(app, settings, base, open_always=server is not None or settings.demo))
         if server is not None and not exit_after:
             click.echo("Press Ctrl-C to stop.")
@@ -123,10 +129,8 @@ def _play_call(settings, base: str, token: str, agent_id: int) -> float:
     return answered
 
 
-def _start_server(app, settings, base: str) -> subprocess.Popen:
+def _start_server(settings, base: str) -> subprocess.Popen:
     env = dict(os.environ, HOTLINE_DEMO="true")
-    if settings.uses_embedded_redis:
-        env["HOTLINE_EMBEDDED_REDIS_URL"] = app.config["HOTLINE_REDIS_URL"]  # this process's Redis, shared
     log_path = settings.instance_dir / "demo-serve.log"
     click.echo(f"starting hotline (as `make run` does, with HOTLINE_DEMO=true) on {base}; its log: {_shown(log_path)}")
     log = log_path.open("ab")
