@@ -259,20 +259,38 @@ class Cases:
                 lambda now: expired_recordings(now - timedelta(days=90))),
         }
 
-    def explain(self) -> None:
-        from sqlalchemy.dialects import postgresql
+    def explain(self, show_plans: bool = False) -> None:
+        """EXPLAIN ANALYZE every statement each case issues: its time and the scans it used."""
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
 
         from hotline import db
-        from hotline.clock import now
-        from recordings.retention import expired_recordings
-        from tickets.sweep import due_candidates
 
-        for name, statement in (("SLA sweep", due_candidates(now() + timedelta(minutes=30))),
-                                ("retention purge", expired_recordings(now() - timedelta(days=90)))):
-            compiled = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+        for name, run in self.all().items():
+            captured = []
+
+            def capture(conn, cursor, statement, parameters, context, executemany):
+                if statement.lstrip().upper().startswith("SELECT"):
+                    captured.append((statement, parameters))
+
+            event.listen(Engine, "before_cursor_execute", capture)
+            try:
+                run()
+            finally:
+                event.remove(Engine, "before_cursor_execute", capture)
+            print(f"-- {name}: {len(captured)} SELECT statements")
             with self.app.app_context():
-                plan = db.session().execute(_sql(f"EXPLAIN (ANALYZE, COSTS OFF) {compiled}")).scalars().all()
-            print(f"-- {name}\n" + "\n".join(plan))
+                connection = db.session().connection()
+                for statement, parameters in captured:
+                    plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + statement,
+                                                      parameters).scalars().all()
+                    scans = sorted({re.sub(r"\s*\(actual.*", "", line.strip().removeprefix("->  "))
+                                    for line in plan if " Scan " in line or line.strip().startswith(("Seq", "->  Seq"))})
+                    took = next((line for line in plan if line.startswith("Execution Time")), "")
+                    print(f"   {took:28} {'; '.join(scans)[:160]}   <- {' '.join(statement.split())[:70]}")
+                    if show_plans:
+                        print("\n".join("      " + line for line in plan))
+                db.session().rollback()
 
 
 def _sql(statement: str):
@@ -299,7 +317,8 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--before", action="store_true", help="also time without this change's indexes")
-    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--explain", action="store_true", help="each case's statements: time and scans")
+    parser.add_argument("--plans", action="store_true", help="with --explain: the whole plans")
     parser.add_argument("--reuse", action="store_true", help="keep the data already generated")
     args = parser.parse_args()
 
@@ -322,11 +341,11 @@ def main() -> None:
         set_indexes(settings.database_url, present=False)
         runs["before"] = time_cases(cases, args.repeat)
         if args.explain:
-            cases.explain()
+            cases.explain(args.plans)
         set_indexes(settings.database_url, present=True)
     runs["after" if args.before else "now"] = time_cases(cases, args.repeat)
     if args.explain:
-        cases.explain()
+        cases.explain(args.plans)
     print(f"\n{args.tickets:,} tickets, PostgreSQL, {args.repeat} runs each, in-process (ms)")
     header = "".join(f" | {label} median | {label} p95" for label in runs)
     print(f"| case{header} |\n|---" + "|---:" * (2 * len(runs)) + "|")
