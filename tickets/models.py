@@ -63,8 +63,8 @@ class Ticket(Base):
         Index("ix_tickets_priority_created_at", "priority", "created_at"),
         Index("ix_tickets_assignee_id_created_at", "assignee_id", "created_at"),
         Index("ix_tickets_customer_id_created_at", "customer_id", "created_at"),
-        Index("ix_tickets_breached_created_at", "created_at",
-              postgresql_where=text("breached"), sqlite_where=text("breached")),
+        Index("ix_tickets_breached_created_at", "created_at", "id",
+              postgresql_where=text("breached IS true"), sqlite_where=text("breached IS true")),
         # The SLA sweep's candidates only.
         Index("ix_tickets_response_due_watched", "response_due",
               postgresql_where=_RESPONSE_WATCHED, sqlite_where=_RESPONSE_WATCHED),
