@@ -1,9 +1,10 @@
 """A year of a large center's data in PostgreSQL, and what the hot reads cost at that size.
 
     PYTHONPATH=. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hl_bench \\
-        python bench/data_scale.py --tickets 100000 [--repeat 20] [--before] [--explain]
+        python bench/data_scale.py --drop-schema --tickets 100000 [--repeat 20] [--before] [--explain]
 
-DROPS AND RECREATES the schema of DATABASE_URL (PostgreSQL only). The schema comes from the
+DROPS AND RECREATES the schema of DATABASE_URL (PostgreSQL only), so it runs only when told so with
+--drop-schema (`make bench` runs it without and it says it skipped). The schema comes from the
 migrations (`hotline db upgrade`); the rows are generated inside the database with generate_series
 (no round trips): N tickets over the last 12 months, calls 1.5 N, call events 10 per call, customers
 N / 2 (1 % of them make 10 % of the calls), 50 agents with an offer, a routed call and two agent events per call,
@@ -320,14 +321,16 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="each case's statements: time and scans")
     parser.add_argument("--plans", action="store_true", help="with --explain: the whole plans")
     parser.add_argument("--reuse", action="store_true", help="keep the data already generated")
+    parser.add_argument("--drop-schema", action="store_true", help="agree that DATABASE_URL's schema is dropped")
     args = parser.parse_args()
 
     from sqlalchemy import create_engine
 
     from hotline.settings import Settings
 
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("DATABASE_URL must name a PostgreSQL database (its schema is dropped)")
+    if not args.drop_schema or not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("skipped: needs DATABASE_URL naming a PostgreSQL database and --drop-schema (its schema is dropped)")
+        return
     settings = Settings.for_tests(Path(tempfile.mkdtemp(prefix="scale-bench-")))
     if not args.reuse:
         reset_schema(settings.database_url)

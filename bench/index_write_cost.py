@@ -1,11 +1,11 @@
 """What the indexes of issue 14 cost the writes: ticket creation and call settling, without and with them.
 
     PYTHONPATH=. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hl_bench \\
-        python bench/index_write_cost.py --tickets 100000 [--writes 300]
+        python bench/index_write_cost.py --drop-schema --tickets 100000 [--writes 200] [--rounds 3]
 
-DROPS AND RECREATES the schema of DATABASE_URL (PostgreSQL only), generates the data set of
-bench/data_scale.py (so every index has a year's depth), then in one run: with this change's index
-migrations downgraded, and again upgraded, times --writes of each write in-process through the app:
+DROPS AND RECREATES the schema of DATABASE_URL (PostgreSQL only; only with --drop-schema), generates the data set of
+bench/data_scale.py (so every index has a year's depth), then in one run, alternating --rounds times
+between this change's index migrations downgraded and upgraded, times --writes of each write in-process through the app:
 POST /api/tickets (a ticket for a known customer, with its event and number counter) and a call settled
 through signed POST /voice/status callbacks (in-progress, then completed with its duration).
 Prints writes per second for each and the ratio with/without.
@@ -22,9 +22,17 @@ from pathlib import Path
 
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)  # bench/revisits.py must not shadow the revisits package
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # data_scale, beside this file
 
-import data_scale  # noqa: E402
+
+def _data_scale():
+    """bench/data_scale.py, loaded by path: putting bench/ on sys.path would let bench/revisits.py
+    shadow the revisits package."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("data_scale", Path(__file__).resolve().parent / "data_scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def measure(app, settings, label: str, writes: int, serial: int) -> dict[str, float]:
@@ -41,7 +49,7 @@ def measure(app, settings, label: str, writes: int, serial: int) -> dict[str, fl
         assert response.status_code == 201, response.get_data(as_text=True)[:200]
 
     def settle_call(i: int) -> None:
-        sid = f"CA{label[:1]}{serial:04d}{i:027d}"
+        sid = f"CA{serial:04d}{i:028d}"
         base = {"AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": sid, "Direction": "inbound",
                 "From": "+86138" + f"{1 + i % 1000:08d}", "To": "+864001234567"}
         for extra in ({"CallStatus": "in-progress"}, {"CallStatus": "completed", "CallDuration": "95"}):
@@ -66,7 +74,9 @@ def measure(app, settings, label: str, writes: int, serial: int) -> dict[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--writes", type=int, default=300)
+    parser.add_argument("--writes", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--drop-schema", action="store_true", help="agree that DATABASE_URL's schema is dropped")
     args = parser.parse_args()
 
     from sqlalchemy import create_engine
@@ -74,19 +84,25 @@ def main() -> None:
     from hotline import create_app
     from hotline.settings import Settings
 
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("DATABASE_URL must name a PostgreSQL database (its schema is dropped)")
+    if not args.drop_schema or not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("skipped: needs DATABASE_URL naming a PostgreSQL database and --drop-schema (its schema is dropped)")
+        return
+    data_scale = _data_scale()
     settings = Settings.for_tests(Path(tempfile.mkdtemp(prefix="write-cost-")))
     data_scale.reset_schema(settings.database_url)
     engine = create_engine(settings.database_url)
     print("generated:", data_scale.generate(engine, args.tickets))
     engine.dispose()
     app = create_app(settings)
-    results = {}
-    for serial, (label, present) in enumerate((("without", False), ("with", True))):
+    # Alternating rounds, so warming up (caches, the first round's plans) does not favour either side.
+    rounds: dict[str, list[dict]] = {"without": [], "with": []}
+    for serial, (label, present) in enumerate((("without", False), ("with", True)) * args.rounds):
         data_scale.set_indexes(settings.database_url, present)
-        results[label] = measure(app, settings, label, args.writes, serial)
-    print(f"\n{args.tickets:,} tickets, PostgreSQL, {args.writes} writes each, in-process")
+        rounds[label].append(measure(app, settings, label, args.writes, serial))
+    results = {label: {name: (statistics.mean(r[name][0] for r in runs), statistics.median(r[name][1] for r in runs))
+                       for name in runs[0]} for label, runs in rounds.items()}
+    print(f"\n{args.tickets:,} tickets, PostgreSQL, {args.rounds} alternating rounds of {args.writes} writes "
+          f"each, in-process")
     print("| write | without the new indexes (/s, median ms) | with them (/s, median ms) | throughput ratio |")
     print("|---|---:|---:|---:|")
     for name in results["with"]:
