@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk import presence
@@ -28,9 +28,11 @@ def tickets_resolved(session: Session, agent_id: int, since: datetime) -> int:
         from tickets.models import TicketEvent
     except ImportError:
         return 0
-    events = session.scalars(select(TicketEvent).where(TicketEvent.kind == "status", TicketEvent.at >= since,
-                                                       TicketEvent.actor == f"agent:{agent_id}")).all()
-    return sum(1 for e in events if e.data.get("status") == "resolved")
+    # Counted in the database through ix_ticket_events_actor_kind_at: the poll reads one number, not
+    # every status event of the agent's day.
+    return session.scalar(select(func.count()).select_from(TicketEvent).where(
+        TicketEvent.actor == f"agent:{agent_id}", TicketEvent.kind == "status", TicketEvent.at >= since,
+        TicketEvent.data["status"].as_string() == "resolved")) or 0
 
 
 def satisfaction_scores(session: Session, agent_id: int, since: datetime) -> list[int]:

@@ -28,6 +28,11 @@ FINAL_CALL_STATUSES = frozenset(s for s, rank in CALL_STATUS_RANK.items() if ran
 
 class Call(Base):
     __tablename__ = "calls"
+    __table_args__ = (
+        # A caller's calls newest first: the screen pop's last contacts and the customer lookup.
+        Index("ix_calls_from_number_created_at", "from_number", "created_at"),
+        Index("ix_calls_to_number_created_at", "to_number", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sid: Mapped[str] = mapped_column(String(64), unique=True)

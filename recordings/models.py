@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String, Text
+from sqlalchemy import BigInteger, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.clock import now
@@ -23,6 +23,11 @@ TWILIO_RECORDING_ERRORS = {
 
 class Recording(Base):
     __tablename__ = "recordings"
+    __table_args__ = (
+        # The retention purge reads only stored copies older than the cutoff (recordings_0004).
+        Index("ix_recordings_stored_at_stored", "stored_at",
+              postgresql_where=text("status = 'stored'"), sqlite_where=text("status = 'stored'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sid: Mapped[str] = mapped_column(String(64), unique=True)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from hotline import db
 from hotline.clock import now
@@ -15,14 +15,18 @@ from recordings.storage import UnsafePath, resolve_inside
 log = logging.getLogger(__name__)
 
 
+def expired_recordings(cutoff: datetime) -> Select:
+    """Stored copies older than `cutoff`; served by the partial index ix_recordings_stored_at_stored."""
+    return select(Recording).where(Recording.status == "stored", Recording.stored_at < cutoff)
+
+
 def purge_expired_recordings() -> list[str]:
     settings = current_app.config["HOTLINE_SETTINGS"]
     if settings.recordings_retention_days <= 0:
         return []
     cutoff = now() - timedelta(days=settings.recordings_retention_days)
     session = db.session()
-    expired = session.scalars(select(Recording).where(Recording.status == "stored",
-                                                      Recording.stored_at < cutoff)).all()
+    expired = session.scalars(expired_recordings(cutoff)).all()
     purged = []
     for recording in expired:
         try:

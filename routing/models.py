@@ -77,10 +77,15 @@ class Offer(Base):
     """One time a caller was rung through to an agent, and how it went."""
 
     __tablename__ = "routing_offers"
+    __table_args__ = (
+        # An agent's day on the desk: calls answered and offers missed since midnight (routing_0002).
+        Index("ix_routing_offers_agent_id_answered_at", "agent_id", "answered_at"),
+        Index("ix_routing_offers_agent_id_offered_at", "agent_id", "offered_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), index=True)
-    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
     offered_at: Mapped[datetime] = mapped_column(default=now, index=True)
     answered_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]

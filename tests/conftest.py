@@ -315,3 +315,37 @@ def table_gone(settings):
             engine.dispose()
 
     return gone
+
+
+class StatementCount:
+    """Statements run, and rows the SELECTs returned where the driver reports it (psycopg does;
+    sqlite3 reports -1, so on SQLite only the statements are counted)."""
+
+    def __init__(self) -> None:
+        self.statements = 0
+        self.rows = 0
+
+    def __enter__(self) -> "StatementCount":
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        event.listen(Engine, "before_cursor_execute", self._before)
+        event.listen(Engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        event.remove(Engine, "before_cursor_execute", self._before)
+        event.remove(Engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.statements += 1
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and (cursor.rowcount or 0) > 0:
+            self.rows += cursor.rowcount
+
+    def cost(self) -> tuple[int, int]:
+        return self.statements, self.rows

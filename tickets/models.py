@@ -4,13 +4,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.clock import now
 from hotline.db import Base
 
 CATEGORIES = ("inquiry", "problem", "complaint", "urgent", "aftersales")
+
+# Partial index conditions (tickets_0004); they must match the queries' own conditions
+# (tickets.transitions.OPEN_STATUSES, tickets.sweep.WATCHED) for the planner to use them.
+_OPEN = "status IN ('new', 'assigned', 'in_progress', 'reopened')"
+_RESPONSE_WATCHED = text(f"{_OPEN} AND response_sla IN ('pending', 'at_risk') AND first_response_at IS NULL")
+_RESOLUTION_WATCHED = text(f"{_OPEN} AND resolution_sla IN ('pending', 'at_risk')")
 
 
 class Customer(Base):
@@ -51,6 +57,19 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_customer_id_category", "customer_id", "category"),
         Index("ix_tickets_status_created_at", "status", "created_at"),
+        # The ticket list's order and its filters (GET /api/tickets), see tickets_0004.
+        Index("ix_tickets_created_at_id", "created_at", "id"),
+        Index("ix_tickets_category_created_at", "category", "created_at"),
+        Index("ix_tickets_priority_created_at", "priority", "created_at"),
+        Index("ix_tickets_assignee_id_created_at", "assignee_id", "created_at"),
+        Index("ix_tickets_customer_id_created_at", "customer_id", "created_at"),
+        Index("ix_tickets_breached_created_at", "created_at", "id",
+              postgresql_where=text("breached IS true"), sqlite_where=text("breached IS true")),
+        # The SLA sweep's candidates only.
+        Index("ix_tickets_response_due_watched", "response_due",
+              postgresql_where=_RESPONSE_WATCHED, sqlite_where=_RESPONSE_WATCHED),
+        Index("ix_tickets_resolution_due_watched", "resolution_due",
+              postgresql_where=_RESOLUTION_WATCHED, sqlite_where=_RESOLUTION_WATCHED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +78,7 @@ class Ticket(Base):
     category: Mapped[str] = mapped_column(String(20))
     priority: Mapped[str] = mapped_column(String(10))
     department: Mapped[str | None] = mapped_column(String(60))
-    assignee_id: Mapped[int | None] = mapped_column(index=True)
+    assignee_id: Mapped[int | None]
     description: Mapped[str] = mapped_column(Text, default="")
     resolution_summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="new")
@@ -76,7 +95,7 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None]
     response_sla: Mapped[str] = mapped_column(String(10), default="pending")
     resolution_sla: Mapped[str] = mapped_column(String(10), default="pending")
-    breached: Mapped[bool] = mapped_column(default=False, index=True)
+    breached: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[str] = mapped_column(String(60), default="system")
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
@@ -95,7 +114,11 @@ class TicketEvent(Base):
     """One change to a ticket (who, when, what); rows are only ever appended."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_ticket_id_id", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket_id_id", "ticket_id", "id"),
+        # One agent's status events since midnight: the desk's "tickets resolved today".
+        Index("ix_ticket_events_actor_kind_at", "actor", "kind", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))

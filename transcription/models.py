@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.clock import now
@@ -16,6 +16,8 @@ class Transcript(Base):
     exist only when KEEP_UNREDACTED_TRANSCRIPTS is on, and only admins can read them."""
 
     __tablename__ = "transcripts"
+    # The QA queue and the not-yet-transcribed list, in creation order (transcription_0002).
+    __table_args__ = (Index("ix_transcripts_created_at_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"), unique=True)

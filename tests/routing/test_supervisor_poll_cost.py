@@ -1,0 +1,49 @@
+"""The supervisor's live data costs the same whatever the center's history: its statements and the
+rows they return do not grow with earlier days' calls and offers (issue 14, item 7)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hotline import db
+from tests.conftest import StatementCount, sign_in
+
+
+def add_history(app, agent: int, days: range, per_day: int) -> None:
+    from hotline.clock import now
+    from routing.models import Offer, RoutedCall
+
+    with app.app_context():
+        session = db.session()
+        start = now()
+        for day in days:
+            for i in range(per_day):
+                at = start - timedelta(days=day, minutes=i)
+                sid = f"CA{day:06d}{i:06d}" + "0" * 20
+                session.add(RoutedCall(call_sid=sid, queue="inquiry", language="zh-CN", priority=5, entered_at=at,
+                                       outcome="answered", offers=1, agent_id=agent, answered_at=at))
+                session.add(Offer(call_sid=sid, agent_id=agent, offered_at=at, answered_at=at,
+                                  result="answered" if i % 3 else "missed"))
+        session.commit()
+
+
+def poll_cost(client) -> tuple[int, int]:
+    with StatementCount() as counted:
+        response = client.get("/supervisor/live.json")
+    assert response.status_code == 200
+    return counted.cost()
+
+
+def test_the_supervisor_poll_does_not_grow_with_history(center, people, client, app):
+    wang = center.agent("wang", {"inquiry": 4}, status="break")
+    center.agent("li", {"inquiry": 3}, status="available")
+    center.enter("inquiry")  # today: one caller, offered to li
+    people.add("zhao.lead", role="supervisor")
+    sign_in(client, "zhao.lead")
+
+    add_history(app, wang, days=range(1, 4), per_day=4)
+    small = poll_cost(client)
+    add_history(app, wang, days=range(4, 31), per_day=4)  # ten times as much
+    large = poll_cost(client)
+
+    assert small == large
+    assert small[0] <= 8, f"{small[0]} statements per poll"
