@@ -5,7 +5,7 @@ KEEP_UNREDACTED_TRANSCRIPTS kept one.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from access.log import record_access
@@ -16,7 +16,7 @@ from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from transcription.models import Review, Transcript
 from transcription.reviews import ReviewRejected, reviews_csv, save_review
-from transcription.search import BadQuery, review_queue, search_transcripts, summary
+from transcription.search import BadQuery, review_queue, search_page, summary
 
 REVIEWERS = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
 
@@ -58,15 +58,20 @@ def get_review_queue():
 
 @bp.get("/qa/search")
 @require_role(*REVIEWERS)
-@operation("Search transcripts by phrase (q), agent, date (YYYY-MM-DD), queue and finding", tags=["qa"])
+@operation("Search transcripts by words and \"phrases\" (q: Chinese segmented, English stemmed), agent, "
+           "date (YYYY-MM-DD), queue and finding; sort=relevance|newest, cursor= from `next`", tags=["qa"])
 def search():
     args = request.args
     try:
-        rows = search_transcripts(args.get("q", ""), args.get("agent", ""), args.get("date", ""),
-                                  args.get("queue", ""), args.get("finding", ""))
+        page = search_page(args.get("q", ""), args.get("agent", ""), args.get("date", ""),
+                           args.get("queue", ""), args.get("finding", ""), sort=args.get("sort", ""),
+                           cursor=args.get("cursor", ""))
     except BadQuery as exc:
         abort_json(400, str(exc))
-    return jsonify(calls=[summary(t, f) for t, f in rows])
+    following = None
+    if page.next_cursor:
+        following = url_for(request.endpoint, **{**args.to_dict(), "cursor": page.next_cursor})
+    return jsonify(calls=[summary(t, f) for t, f in page.rows], next=following)
 
 
 @bp.post("/qa/reviews")

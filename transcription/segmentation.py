@@ -55,8 +55,14 @@ class SearchableText:
         return " ".join(f"'{word}':{min(position, 16383)}" for word, position in self.han)
 
     def terms(self) -> str:
-        """Space-separated words for SQLite's FTS5 (its tokenizer splits on the spaces)."""
-        return " ".join([w for w, _ in self.han] + [self.latin.lower()]).strip()
+        """Space-separated words for SQLite's FTS5 (its tokenizer splits on the spaces). FTS5 gives each
+        word its own position, so inner words go after the whole words: phrases of whole words keep
+        their words next to each other, and an inner word is still found on its own."""
+        whole, inner, seen = [], [], set()
+        for word, position in self.han:
+            (inner if position in seen else whole).append(word)
+            seen.add(position)
+        return " ".join(whole + [self.latin.lower()] + inner).strip()
 
 
 def searchable_text(text: str) -> SearchableText:
