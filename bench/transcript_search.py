@@ -22,6 +22,7 @@ OPENINGS = ["您好 这里是 热线服务中心 请问 有 什么 可以 帮 �
 MIDDLES = ["我 的 网 断 了 三天 了", "我 想 申请 退款", "快递 一直 没有 送到", "我 要 投诉 你们 的 服务",
            "账单 上 多 扣 了 五十 块", "我 已经 找 了 律师", "我 要 去 消费者 协会 投诉", "套餐 怎么 改",
            "密码 忘记 了 怎么 办", "发票 什么 时候 能 开", "I want a refund for my order", "my internet is down"]
+RARE = "我 收到 了 法院 的 传票"
 CLOSINGS = ["已 为您 提交 工单", "感谢您的来电 祝您生活愉快", "请 稍等 我 帮 您 查询 一下"]
 
 
@@ -65,6 +66,11 @@ def load(url: str, rows: int, distinct: int) -> None:
             "SELECT r.id, r.call_sid, 'zh-CN', 'done', 1, '[]', s.body, '[]', '', '', "
             "CASE WHEN r.id % 20 = 0 THEN 'random_sample' END, s.vector, r.created_at, r.created_at "
             "FROM recordings r JOIN samples s ON s.n = r.id % :distinct"), {"distinct": distinct})
+        # A rare phrase in 1 of 5,000 calls: the case an index must serve without reading the rest.
+        rare = searchable_text(RARE)
+        connection.execute(text("UPDATE transcripts SET text = text || :line, search_vector = search_vector || "
+                                "CAST(:han AS tsvector) WHERE id % 5000 = 0"),
+                           {"line": "\ncaller: " + RARE, "han": rare.tsvector_literal()})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
     engine.dispose()
@@ -127,14 +133,17 @@ def main() -> None:
 
     app = create_app()
     cases = [("律师", "relevance"), ("律师", "newest"), ("退款", "relevance"), ("退款", "newest"),
-             ("消费者协会", "relevance"), ("refunds", "relevance"), ("市长", "relevance")]
-    print(explain(url, "律师", "relevance"))
-    print("| query | sort | rows found | median ms |\n|---|---|---|---|")
+             ("消费者协会", "relevance"), ("refunds", "relevance"), ("法院的传票", "relevance"),
+             ("传票", "newest"), ("市长", "relevance")]
+    for phrase in ("律师", "法院的传票"):
+        print(f"EXPLAIN ANALYZE of the search for {phrase}, sort=relevance:")
+        print(explain(url, phrase, "relevance"))
+    print("| query | sort | rows on page 1 | median ms |\n|---|---|---|---|")
     for phrase, sort in cases:
         with app.app_context():
             found = len(search.search_page(phrase, sort=sort).rows)
         ms = timed(app, lambda: search.search_page(phrase, sort=sort), args.repeat)
-        print(f"| {phrase} | {sort} | {found} (page of 100) | {ms:.1f} |")
+        print(f"| {phrase} | {sort} | {found} | {ms:.1f} |")
     print(f"| review queue | oldest | 200 | {timed(app, lambda: search.review_queue(), args.repeat):.1f} |")
 
 

@@ -22,6 +22,10 @@ class Transcript(Base):
         # searches its FTS5 table transcripts_fts instead (see the migration).
         Index("ix_transcripts_search_vector", "search_vector", postgresql_using="gin",
               info={"only_on": "postgresql"}),
+        # QA search newest first, and the newest matches relevance ranks (transcription/search.py):
+        # walked backwards, it stops after a page of a common word instead of sorting all its calls.
+        Index("ix_transcripts_done_newest", "created_at", "id", postgresql_where=text("status = 'done'"),
+              sqlite_where=text("status = 'done'")),
         # The review queue: done transcripts with a reason, oldest first (transcription/search.py).
         Index("ix_transcripts_review_waiting", "created_at", "id",
               postgresql_where=text("status = 'done' AND review_reason IS NOT NULL"),

@@ -17,6 +17,7 @@ from transcription.segmentation import fts5_query, parse_query, tsquery_literal
 
 # Reasons a call is in the queue, most urgent first.
 REASON_ORDER = ("escalation", "complaint", "low_score", "random_sample")
+RANK_WINDOW = 1000  # matches ranked by relevance: the newest this many
 
 
 class BadQuery(ValueError):
@@ -94,7 +95,7 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
     sort = sort.strip() or ("relevance" if phrase.strip() else "newest")
     if sort not in ("relevance", "newest"):
         raise BadQuery("sort: expected relevance or newest")
-    query = (select(Transcript, CallFacts).outerjoin(CallFacts, CallFacts.call_sid == Transcript.call_sid)
+    query = (select(Transcript.id).outerjoin(CallFacts, CallFacts.call_sid == Transcript.call_sid)
              .where(Transcript.status == "done"))
     rank = literal(0.0)
     if phrase.strip():
@@ -117,6 +118,14 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
     if finding.strip():
         tag = _like("," + finding.strip() + ",")
         query = query.where(Transcript.categories.like(tag, escape="\\") | Transcript.flags.like(tag, escape="\\"))
+    # Relevance ranks the newest RANK_WINDOW matches: ranking every call that says 退款 reads every
+    # one of them (hundreds of thousands at a year's volume); the newest ones are found by walking
+    # the (created_at, id) index and stopping early.
+    if sort == "relevance":
+        newest = query.order_by(Transcript.created_at.desc(), Transcript.id.desc()).limit(RANK_WINDOW)
+        query = (select(Transcript.id).outerjoin(CallFacts, CallFacts.call_sid == Transcript.call_sid)
+                 .where(Transcript.id.in_(newest.correlate(None).subquery().select())))
+    query = query.with_only_columns(Transcript, CallFacts)
     key = rank if sort == "relevance" else Transcript.created_at
     if cursor:
         kind, after, after_id = _decode(cursor)

@@ -107,3 +107,14 @@ def test_a_bad_cursor_or_sort_is_a_400(app, api):
     qa = api.mint("qa")
     assert api.get("/api/qa/search?q=x&cursor=zzz", token=qa).status_code == 400
     assert api.get("/api/qa/search?q=x&sort=oldest", token=qa).status_code == 400
+
+
+def test_relevance_ranks_the_newest_matches_and_newest_pages_through_all(app, api, clock, monkeypatch):
+    from transcription import search
+
+    make_transcript(app, REFUNDS, [turn("caller", 1.0, "退款 退款 还是 退款")])
+    clock.advance(60)
+    make_transcript(app, REFUND, [turn("caller", 1.0, "我 想 申请 退款")])
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)
+    assert found(api, "退款") == [REFUND]
+    assert found(api, "退款", sort="newest") == [REFUND, REFUNDS]

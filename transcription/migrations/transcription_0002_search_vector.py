@@ -1,5 +1,5 @@
 """transcription: Chinese-aware transcript search (jieba words in a GIN-indexed tsvector on PostgreSQL,
-an FTS5 table on SQLite) and the review queue's partial index
+an FTS5 table on SQLite), and partial indexes for search newest first and the review queue
 
 Revision ID: transcription_0002
 Revises: transcription_0001
@@ -74,12 +74,15 @@ def upgrade() -> None:
                 connection.exec_driver_sql("INSERT INTO transcripts_fts(transcripts_fts) VALUES ('rebuild')")
         except sa.exc.OperationalError:
             pass  # SQLite built without FTS5: search falls back to LIKE over search_vector
+    op.create_index("ix_transcripts_done_newest", "transcripts", ["created_at", "id"],
+                    postgresql_where=sa.text("status = 'done'"), sqlite_where=sa.text("status = 'done'"))
     op.create_index("ix_transcripts_review_waiting", "transcripts", ["created_at", "id"],
                     postgresql_where=QUEUE_WHERE, sqlite_where=QUEUE_WHERE)
 
 
 def downgrade() -> None:
     op.drop_index("ix_transcripts_review_waiting", table_name="transcripts")
+    op.drop_index("ix_transcripts_done_newest", table_name="transcripts")
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_transcripts_search_vector", table_name="transcripts")
     else:
