@@ -131,12 +131,17 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
         kind, after, after_id = _decode(cursor)
         if kind != sort:
             raise BadQuery("cursor: made for another sort order")
-        if sort == "relevance":
-            after = cast(literal(float(after)), REAL) if session.get_bind().dialect.name == "postgresql" \
-                else literal(float(after))
-        else:
-            after = datetime.fromisoformat(after)
-        query = query.where(or_(key < after, and_(key == after, Transcript.id < int(after_id))))
+        try:
+            after_id = int(after_id)
+            if sort == "relevance":
+                # ts_rank_cd is a real: compare with the same real, not a double close to it.
+                after = cast(literal(float(after)), REAL) if session.get_bind().dialect.name == "postgresql" \
+                    else literal(float(after))
+            else:
+                after = datetime.fromisoformat(after)
+        except (TypeError, ValueError):
+            raise BadQuery("cursor: not one this search gave") from None
+        query = query.where(or_(key < after, and_(key == after, Transcript.id < after_id)))
     query = query.add_columns(key.label("sort_key")).order_by(key.desc(), Transcript.id.desc()).limit(limit + 1)
     rows = list(session.execute(query))
     more = len(rows) > limit
