@@ -129,3 +129,13 @@ def test_relevance_ranks_the_newest_matches_and_newest_pages_through_all(app, ap
     monkeypatch.setattr(search, "RANK_WINDOW", 1)
     assert found(api, "退款") == [REFUND]
     assert found(api, "退款", sort="newest") == [REFUND, REFUNDS]
+
+
+def test_rare_and_common_words_give_the_same_calls(app, api, clock, monkeypatch):
+    from transcription import search
+
+    calls(app)
+    rare = {sort: found(api, "退款", sort=sort) for sort in ("relevance", "newest")}
+    monkeypatch.setattr(search, "RARE_WORD_CAP", 1)   # every word counts as common: the other path
+    assert {sort: found(api, "退款", sort=sort) for sort in ("relevance", "newest")} == rare
+    assert set(rare["newest"]) == {REFUND, REFUNDS}
