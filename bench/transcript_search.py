@@ -1,7 +1,7 @@
 """QA search and review queue on PostgreSQL with many transcripts: plans and median times.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hl_bench PYTHONSAFEPATH=1 PYTHONPATH=. \
-        python bench/transcript_search.py --rows 200000 --drop-schema
+        python bench/transcript_search.py --rows 1000000 --drop-schema
 
 Drops and recreates the schema of DATABASE_URL (never point it at data you keep), migrates it,
 segments a few hundred realistic call texts with jieba in Python, then copies them into `--rows`
