@@ -59,11 +59,29 @@ def model_drift(database_url: str) -> list:
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": False})
+            virtual = _sqlite_virtual_tables(connection)
+
+            def include_object(obj, name, type_, reflected, compare_to):
+                # Objects a model marks as one database's (info={"only_on": ...}), and SQLite's virtual
+                # tables (FTS5) with their shadow tables, which only migrations make.
+                if obj is not None and obj.info.get("only_on", connection.dialect.name) != connection.dialect.name:
+                    return False
+                return not (type_ == "table" and any(name == v or name.startswith(v + "_") for v in virtual))
+
+            context = MigrationContext.configure(connection, opts={"compare_type": False,
+                                                                   "include_object": include_object})
             diffs = compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
     return [d for d in diffs if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")]
+
+
+def _sqlite_virtual_tables(connection) -> list[str]:
+    if connection.dialect.name != "sqlite":
+        return []
+    from sqlalchemy import text
+    return list(connection.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND sql LIKE 'CREATE VIRTUAL TABLE%'")))
 
 
 __all__ = ["upgrade", "alembic_config", "import_all_models", "model_drift", "Path"]

@@ -22,7 +22,9 @@ def init_app(app: Flask) -> None:
     from transcription.facts import remember_agent, remember_route
     from transcription.pages import bp as pages_bp
     from transcription.sweeper import SWEEP_INTERVAL_SECONDS, sweep_transcriptions
+    from transcription.search_index import keep_search_vector_current
 
+    keep_search_vector_current()
     app.register_blueprint(pages_bp)
     register_home_page(app, "qa", "qa.workspace")
     app.register_blueprint(api_bp)

@@ -5,7 +5,7 @@ KEEP_UNREDACTED_TRANSCRIPTS kept one.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from access.log import record_access
@@ -19,7 +19,7 @@ from hotline.params import query_bool, query_choice, query_day, query_int, query
 from transcription.models import Review, Transcript
 from transcription.scorecard import ANSWERS, questions
 from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
-from transcription.search import BadQuery, review_queue, search_transcripts, summary
+from transcription.search import BadQuery, review_queue, search_page, summary
 
 REVIEWERS = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
 
@@ -62,20 +62,28 @@ def get_review_queue():
 
 @bp.get("/qa/search")
 @require_role(*REVIEWERS)
-@operation("Search transcripts by phrase (q), agent, date (YYYY-MM-DD), queue and finding", tags=["qa"],
+@operation("Search transcripts by words and \"phrases\" (q: Chinese segmented, English stemmed), agent, "
+           "date (YYYY-MM-DD), queue and finding; sort=relevance|newest, cursor= from `next`", tags=["qa"],
            query={"q": schemas.text(max_length=200, blank=True), "agent": schemas.integer(),
                   "date": schemas.DAY, "queue": schemas.text(max_length=40, blank=True),
-                  "finding": schemas.text(max_length=40, blank=True)})
+                  "finding": schemas.text(max_length=40, blank=True),
+                  "sort": schemas.one_of(("relevance", "newest")),
+                  "cursor": {"type": "string", "maxLength": 200, "description": "the `next` of the previous page"}})
 def search():
     args = request.args
     agent, day = query_int(args.get("agent"), "agent", None), query_day(args.get("date"), "date")
     phrase, queue, finding = (query_text(args.get(name), name, limit) or "" for name, limit in
                               (("q", 200), ("queue", 40), ("finding", 40)))
     try:
-        rows = search_transcripts(phrase, str(agent or ""), day.isoformat() if day else "", queue, finding)
+        page = search_page(phrase, str(agent or ""), day.isoformat() if day else "", queue, finding,
+                           sort=query_choice(args.get("sort"), "sort", ("relevance", "newest")) or "",
+                           cursor=query_text(args.get("cursor"), "cursor", 200) or "")
     except BadQuery as exc:
         abort_json(400, str(exc))
-    return jsonify(calls=[summary(t, f) for t, f in rows])
+    following = None
+    if page.next_cursor:
+        following = url_for(request.endpoint, **{**args.to_dict(), "cursor": page.next_cursor})
+    return jsonify(calls=[summary(t, f) for t, f in page.rows], next=following)
 
 
 @bp.post("/qa/reviews")

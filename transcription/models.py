@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.clock import now
@@ -16,8 +17,22 @@ class Transcript(Base):
     exist only when KEEP_UNREDACTED_TRANSCRIPTS is on, and only admins can read them."""
 
     __tablename__ = "transcripts"
-    # The QA queue and the not-yet-transcribed list, in creation order (transcription_0002).
-    __table_args__ = (Index("ix_transcripts_created_at_id", "created_at", "id"),)
+    __table_args__ = (
+        # The QA queue and the not-yet-transcribed list, in creation order (transcription_0002).
+        Index("ix_transcripts_created_at_id", "created_at", "id"),
+        # QA search: `search_vector @@ query` (transcription/search.py). PostgreSQL only; SQLite
+        # searches its FTS5 table transcripts_fts instead (see the migration).
+        Index("ix_transcripts_search_vector", "search_vector", postgresql_using="gin",
+              info={"only_on": "postgresql"}),
+        # QA search newest first, and the newest matches relevance ranks (transcription/search.py):
+        # walked backwards, it stops after a page of a common word instead of sorting all its calls.
+        Index("ix_transcripts_done_newest", "created_at", "id", postgresql_where=text("status = 'done'"),
+              sqlite_where=text("status = 'done'")),
+        # The review queue: done transcripts with a reason, oldest first (transcription/search.py).
+        Index("ix_transcripts_review_waiting", "created_at", "id",
+              postgresql_where=text("status = 'done' AND review_reason IS NOT NULL"),
+              sqlite_where=text("status = 'done' AND review_reason IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"), unique=True)
@@ -28,7 +43,11 @@ class Transcript(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     model: Mapped[str | None] = mapped_column(String(500))
     turns: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    text: Mapped[str] = mapped_column(Text, default="")  # searchable with LIKE / ILIKE
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Kept from `text` on every write (transcription/search_index.py): a tsvector of jieba's words and
+    # the English parser's lexemes on PostgreSQL; the space-separated words FTS5 indexes on SQLite.
+    search_vector: Mapped[Any] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True,
+                                               deferred=True)
     unredacted_turns: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     unredacted_text: Mapped[str | None] = mapped_column(Text)
     redactions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
