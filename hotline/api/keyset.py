@@ -128,6 +128,7 @@ def fetch(session: Session, query: Select, order: Order, *, limit: int, cursor: 
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) if count else None
     if cursor:
         query = order.after(query, order.decode(cursor, field))
-    rows = list(session.scalars(order.sort(query).offset(offset or None).limit(limit + 1)))
+    query = order.sort(query).limit(limit + 1)
+    rows = list(session.scalars(query.offset(offset) if offset else query))
     shown = rows[:limit]
     return Page(shown, order.encode(shown[-1]) if len(rows) > limit else None, total)
