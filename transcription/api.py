@@ -19,7 +19,7 @@ from hotline.params import query_bool, query_choice, query_day, query_int, query
 from transcription.models import Review, Transcript
 from transcription.scorecard import ANSWERS, questions
 from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
-from transcription.search import BadQuery, review_queue, search_transcripts, summary
+from transcription.search import SEARCH_ORDER, BadQuery, review_queue, search_transcripts, summary
 
 REVIEWERS = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
 
@@ -63,19 +63,27 @@ def get_review_queue():
 @bp.get("/qa/search")
 @require_role(*REVIEWERS)
 @operation("Search transcripts by phrase (q), agent, date (YYYY-MM-DD), queue and finding", tags=["qa"],
+           description="Newest first, `limit` (default 100, at most 500) a page, paged by key: pass `next` back as "
+                       "`after` (or follow `next_url`); a cursor this search did not give out is a 400.",
+           responses={200: "a page of matching calls with `next`", 400: "a filter or the cursor is malformed (named)"},
            query={"q": schemas.text(max_length=200, blank=True), "agent": schemas.integer(),
                   "date": schemas.DAY, "queue": schemas.text(max_length=40, blank=True),
-                  "finding": schemas.text(max_length=40, blank=True)})
+                  "finding": schemas.text(max_length=40, blank=True), "limit": schemas.LIMIT,
+                  "after": keyset.CURSOR_SCHEMA})
 def search():
     args = request.args
     agent, day = query_int(args.get("agent"), "agent", None), query_day(args.get("date"), "date")
     phrase, queue, finding = (query_text(args.get(name), name, limit) or "" for name, limit in
                               (("q", 200), ("queue", 40), ("finding", 40)))
+    limit = query_limit(args.get("limit"), default=100)
+    after = SEARCH_ORDER.decode(args["after"]) if args.get("after") else None
     try:
-        rows = search_transcripts(phrase, str(agent or ""), day.isoformat() if day else "", queue, finding)
+        rows = search_transcripts(phrase, str(agent or ""), day.isoformat() if day else "", queue, finding,
+                                  limit=limit + 1, after=after)
     except BadQuery as exc:
         abort_json(400, str(exc))
-    return jsonify(calls=[summary(t, f) for t, f in rows])
+    page = keyset.Page([t for t, _ in rows[:limit]], SEARCH_ORDER.encode(rows[limit - 1][0]) if len(rows) > limit else None)
+    return jsonify(calls=[summary(t, f) for t, f in rows[:limit]], **page.links())
 
 
 @bp.post("/qa/reviews")

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 
 from hotline import db, local_time
+from hotline.api import keyset
 from transcription.models import CallFacts, Review, Transcript
 
 # Reasons a call is in the queue, most urgent first.
@@ -21,8 +22,13 @@ def _like(value: str) -> str:
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+# Newest first by (created_at, id); the API pages search results by this key.
+SEARCH_ORDER = keyset.Order("qa-search", (Transcript.created_at, Transcript.id), descending=True)
+
+
 def search_transcripts(phrase: str = "", agent: str = "", day: str = "", queue: str = "", finding: str = "",
-                       limit: int = 100) -> list[tuple[Transcript, CallFacts | None]]:
+                       limit: int = 100, after: tuple | None = None) -> list[tuple[Transcript, CallFacts | None]]:
+    """Matching transcripts with their call's facts, newest first; `after` a SEARCH_ORDER key."""
     query = (select(Transcript, CallFacts).outerjoin(CallFacts, CallFacts.call_sid == Transcript.call_sid)
              .where(Transcript.status == "done"))
     if phrase.strip():
@@ -47,7 +53,9 @@ def search_transcripts(phrase: str = "", agent: str = "", day: str = "", queue: 
     if finding.strip():
         tag = _like("," + finding.strip() + ",")
         query = query.where(Transcript.categories.like(tag, escape="\\") | Transcript.flags.like(tag, escape="\\"))
-    query = query.order_by(Transcript.created_at.desc(), Transcript.id.desc()).limit(limit)
+    if after is not None:
+        query = SEARCH_ORDER.after(query, after)
+    query = SEARCH_ORDER.sort(query).limit(limit)
     return [(row[0], row[1]) for row in db.session().execute(query)]
 
 
