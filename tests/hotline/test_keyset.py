@@ -168,3 +168,64 @@ def test_on_postgresql_the_last_page_walks_the_created_at_id_index_without_a_sor
                 session.commit()
     plan = plans["page"]
     assert "Index Scan Backward" in plan and "Sort" not in plan and "Seq Scan" not in plan, plan
+
+
+def _add_revisits(app, clock, count: int) -> list[str]:
+    from revisits.models import Revisit
+
+    with app.app_context():
+        session = db.session()
+        for n in range(count):
+            session.add(Revisit(ticket_id=n + 1, ticket_number=f"GD{n:03d}", phone="+8613800138000",
+                                language="zh-CN", timezone="Asia/Shanghai", category="problem",
+                                resolved_at=clock.now(), deadline_at=clock.now() + timedelta(days=2)))
+        session.commit()
+    return [f"GD{n:03d}" for n in reversed(range(count))]  # newest (highest id) first
+
+
+def _add_users(api, count: int) -> list[str]:
+    for n in range(count):
+        body = {"login": f"user{n}", "name": f"User {n}", "password": "a long passphrase", "role": "qa"}
+        assert api.post("/api/users", body).status_code == 201
+    return sorted(u["login"] for u in api.get("/api/users").get_json()["users"])
+
+
+def _add_agents(api, count: int) -> list[str]:
+    for n in range(count):
+        body = {"name": f"Agent {n}", "address": f"+86138000000{n:02d}", "skills": {"inquiry": 3},
+                "languages": ["zh-CN"]}
+        assert api.post("/api/agents", body).status_code == 201
+    return [f"Agent {n}" for n in range(count)]  # by id, as created
+
+
+LISTS = {
+    "revisits": ("/api/revisits", "revisits", "ticket_number", lambda app, api, clock: _add_revisits(app, clock, 7)),
+    "users": ("/api/users", "users", "login", lambda app, api, clock: _add_users(api, 5)),
+    "agents": ("/api/agents", "agents", "name", lambda app, api, clock: _add_agents(api, 7)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_every_list_walks_by_key_and_refuses_foreign_cursors(app, api, clock, name):
+    path, key, field, make = LISTS[name]
+    expected = make(app, api, clock)
+    seen, url, pages = [], f"{path}?limit=2", 0
+    while url:
+        body = api.get(url).get_json()
+        seen += [row[field] for row in body[key]]
+        url, pages = body["next_url"], pages + 1
+    assert seen == expected and pages == (len(expected) + 1) // 2
+    assert api.get(f"{path}?count=true&limit=1").get_json()["total"] == len(expected)
+    foreign = _cursor("tickets", "2026-11-24T08:00:00+00:00", 1)
+    for cursor in ("nonsense", foreign):
+        response = api.get(f"{path}?after={cursor}")
+        assert response.status_code == 400 and response.get_json()["error"].startswith("after:")
+
+
+@pytest.mark.parametrize("path", ["/api/qa/reviews", "/api/qa/search", "/api/access-log"])
+def test_the_other_lists_refuse_a_cursor_they_did_not_give_out(api, path):
+    for cursor in ("nonsense", _cursor("tickets", "2026-11-24T08:00:00+00:00", 1)):
+        response = api.get(f"{path}?after={cursor}")
+        assert response.status_code == 400 and response.get_json()["error"].startswith("after:")
+    body = api.get(path).get_json()
+    assert body["next"] is None and body["next_url"] is None
