@@ -12,6 +12,7 @@ from access.models import KINDS, AccessLogEntry
 from hotline import csv_export, db
 from hotline.api import bp, keyset, schemas
 from hotline.api.auth import require_role
+from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.params import query_bool, query_choice, query_day, query_limit, query_moment, query_text
 
@@ -50,6 +51,8 @@ def filtered() -> Select:
     for field in ("actor", "subject"):
         column = getattr(AccessLogEntry, field)
         wanted = query_text(args.get(field), field, column=column)
+        if wanted is not None and not wanted.strip():
+            abort_json(400, f"{field}: must not be blank")  # as the document says (pattern \S)
         if wanted:
             query = query.where(column == wanted)
     start, end = _moment(args.get("from"), "from", end=False), _moment(args.get("to"), "to", end=True)
@@ -101,6 +104,7 @@ def csv_lines(query: Select) -> Iterator[str]:
 @bp.get("/access-log.csv")
 @require_role("admin")
 @operation("The access log as CSV (streamed; the same filters)", tags=["access"], query=FILTERS,
+           media=("text/csv",),
            responses={200: "text/csv, oldest first; cells starting with = + - @ are prefixed with '",
                       400: "a filter is malformed (named)"})
 def access_log_csv():
