@@ -1,21 +1,20 @@
 """The access log for admins: GET /api/access-log (JSON, keyset-paged) and /api/access-log.csv (streamed)."""
 from __future__ import annotations
 
-import base64
 import io
 from datetime import datetime, time, timedelta, timezone
 from typing import Iterator
 
 from flask import Response, jsonify, request, stream_with_context
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 
 from access.models import KINDS, AccessLogEntry
 from hotline import csv_export, db
-from hotline.api import bp, schemas
+from hotline.api import bp, keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
-from hotline.params import query_choice, query_day, query_limit, query_moment, query_text
+from hotline.params import query_bool, query_choice, query_day, query_limit, query_moment, query_text
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 CSV_BATCH = 500
@@ -29,20 +28,8 @@ FILTERS = {
 }
 
 
-def encode_cursor(entry: AccessLogEntry) -> str:
-    return base64.urlsafe_b64encode(f"{entry.at.isoformat()}|{entry.id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(value: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        at, _, ident = raw.partition("|")
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None or not ident.isascii() or not ident.isdigit() or int(ident) >= 2**31:
-            raise ValueError(raw)
-        return moment.astimezone(timezone.utc), int(ident)
-    except (ValueError, UnicodeDecodeError):
-        abort_json(400, "after: not a cursor this endpoint gave out (use the `next` of the previous page)")
+# Oldest first by (at, id): the id breaks ties between entries written in the same microsecond.
+ORDER = keyset.Order("access-log", (AccessLogEntry.at, AccessLogEntry.id))
 
 
 def _moment(value: str | None, field: str, end: bool) -> datetime | None:
@@ -64,6 +51,8 @@ def filtered() -> Select:
     for field in ("actor", "subject"):
         column = getattr(AccessLogEntry, field)
         wanted = query_text(args.get(field), field, column=column)
+        if wanted is not None and not wanted.strip():
+            abort_json(400, f"{field}: must not be blank")  # as the document says (pattern \S)
         if wanted:
             query = query.where(column == wanted)
     start, end = _moment(args.get("from"), "from", end=False), _moment(args.get("to"), "to", end=True)
@@ -74,33 +63,21 @@ def filtered() -> Select:
     return query
 
 
-def after(query: Select, at: datetime, ident: int) -> Select:
-    """Rows after (at, id), oldest first: the key keeps pages stable while new rows are appended."""
-    return query.where(or_(AccessLogEntry.at > at, and_(AccessLogEntry.at == at, AccessLogEntry.id > ident)))
-
-
-def oldest_first(query: Select) -> Select:
-    return query.order_by(AccessLogEntry.at, AccessLogEntry.id)
-
-
 @bp.get("/access-log")
 @require_role("admin")
 @operation("Who opened which recording, transcript or customer file, when (oldest first)", tags=["access"],
-           query={**FILTERS, "after": {"type": "string", "description": "the `next` cursor of the previous page"},
+           query={**FILTERS, "after": keyset.CURSOR_SCHEMA, "count": keyset.COUNT_SCHEMA,
                   "limit": {**schemas.integer(maximum=MAX_LIMIT), "default": DEFAULT_LIMIT}},
            responses={200: "a page of entries and the `next` cursor (null on the last page)",
                       400: "a filter, cursor or limit is malformed (named)"},
-           description="Keyset-paged by (at, id): pass `next` back as `after` for the next page. "
+           description="Keyset-paged by (at, id): pass `next` back as `after` (or follow `next_url`) for the next "
+                       "page; a cursor this list did not give out is a 400. `total` only with count=true. "
                        "Kept for RECORDINGS_RETENTION_DAYS. Admins only.")
 def access_log():
     limit = query_limit(request.args.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
-    query = filtered()
-    if request.args.get("after"):
-        query = after(query, *decode_cursor(request.args["after"]))
-    rows = db.session().scalars(oldest_first(query).limit(limit + 1)).all()
-    page = rows[:limit]
-    return jsonify(items=[r.to_dict() for r in page],
-                   next=encode_cursor(page[-1]) if len(rows) > limit else None)
+    count = bool(query_bool(request.args.get("count"), "count"))
+    page = keyset.fetch(db.session(), filtered(), ORDER, limit=limit, cursor=request.args.get("after"), count=count)
+    return jsonify(items=[r.to_dict() for r in page.rows], **page.links())
 
 
 def csv_lines(query: Select) -> Iterator[str]:
@@ -116,18 +93,18 @@ def csv_lines(query: Select) -> Iterator[str]:
 
     yield line(CSV_COLUMNS)
     session = db.session()
-    batch = session.scalars(oldest_first(query).limit(CSV_BATCH)).all()
+    batch = session.scalars(ORDER.sort(query).limit(CSV_BATCH)).all()
     while batch:
         for entry in batch:
             data = entry.to_dict()
             yield line(data[c] for c in CSV_COLUMNS)
-        last = batch[-1]
-        batch = session.scalars(oldest_first(after(query, last.at, last.id)).limit(CSV_BATCH)).all()
+        batch = session.scalars(ORDER.sort(ORDER.after(query, ORDER.key_of(batch[-1]))).limit(CSV_BATCH)).all()
 
 
 @bp.get("/access-log.csv")
 @require_role("admin")
 @operation("The access log as CSV (streamed; the same filters)", tags=["access"], query=FILTERS,
+           media=("text/csv",),
            responses={200: "text/csv, oldest first; cells starting with = + - @ are prefixed with '",
                       400: "a filter is malformed (named)"})
 def access_log_csv():

@@ -8,11 +8,11 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import openapi, schemas
+from hotline.api import keyset, openapi, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.clock import now
-from hotline.params import phone, query_choice, query_day, query_int, query_limit, query_text
+from hotline.params import phone, query_bool, query_choice, query_day, query_int, query_limit, query_text
 from revisits.consent import is_opted_out, opt_in, opt_out
 from revisits.models import Revisit
 from revisits.reports import report_csv, satisfaction_report
@@ -56,21 +56,30 @@ def satisfaction():
     return jsonify(report)
 
 
+# Newest first by id (ids only grow): the primary key serves every page.
+REVISIT_ORDER = keyset.Order("revisits", (Revisit.id,), descending=True)
+
+
 @bp.get("/revisits")
 @require_role("supervisor", "qa")
 @openapi.operation("Revisits of a ticket, or the latest ones", tags=["revisits"],
-                   description="Query: ticket_id, state, limit (default 50, at most 500).",
+                   description="Query: ticket_id, state, limit (default 50, at most 500). Newest first, paged by "
+                               "key: pass `next` back as `after` (or follow `next_url`); a cursor this list did "
+                               "not give out is a 400. `total` only with count=true.",
                    query={"ticket_id": schemas.integer(Revisit.ticket_id), "state": schemas.text(Revisit.state, blank=True),
-                          "limit": schemas.LIMIT})
+                          "limit": schemas.LIMIT, "after": keyset.CURSOR_SCHEMA, "count": keyset.COUNT_SCHEMA})
 def list_revisits():
-    stmt = select(Revisit).order_by(Revisit.id.desc()).limit(query_limit(request.args.get("limit")))
+    limit = query_limit(request.args.get("limit"))
+    stmt = select(Revisit)
     ticket_id = query_int(request.args.get("ticket_id"), "ticket_id", None, column=Revisit.ticket_id)
     if ticket_id is not None:
         stmt = stmt.where(Revisit.ticket_id == ticket_id)
     state = query_text(request.args.get("state"), "state", column=Revisit.state)
     if state:
         stmt = stmt.where(Revisit.state == state)
-    return jsonify(revisits=[r.to_dict() for r in db.session().scalars(stmt)])
+    page = keyset.fetch(db.session(), stmt, REVISIT_ORDER, limit=limit, cursor=request.args.get("after"),
+                        count=bool(query_bool(request.args.get("count"), "count")))
+    return jsonify(revisits=[r.to_dict() for r in page.rows], **page.links())
 
 
 def _phone(raw: object) -> str:

@@ -1,14 +1,15 @@
 """The agents API: supervisors manage agents; an agent sets their own status."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp, schemas
+from hotline.api import bp, keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
+from hotline.params import query_bool, query_limit
 from hotline.twiml import LANGUAGES
 from routing.agent_profile import CLIENT, SIP, SKILL_NAME, ProfileError, check_profile
 from routing.models import PERSON_STATUSES, Agent, AgentEvent
@@ -65,13 +66,24 @@ def create_agent():
     return jsonify(_live(agent, res)), 201
 
 
+AGENT_ORDER = keyset.Order("agents", (Agent.id,))
+
+
 @bp.get("/agents")
 @require_role("supervisor")
-@operation("All agents with their live status", tags=["agents"])
+@operation("All agents with their live status", tags=["agents"],
+           query={"limit": {**schemas.LIMIT, "default": 500}, "after": keyset.CURSOR_SCHEMA,
+                  "count": keyset.COUNT_SCHEMA},
+           responses={200: "a page of agents with `next`", 400: "the limit or the cursor is malformed (named)"},
+           description="By id, paged by key: pass `next` back as `after` (or follow `next_url`); a cursor this "
+                       "list did not give out is a 400. `total` only with count=true.")
 def list_agents():
     session = db.session()
+    page = keyset.fetch(session, select(Agent), AGENT_ORDER, cursor=request.args.get("after"),
+                        limit=query_limit(request.args.get("limit"), default=500),
+                        count=bool(query_bool(request.args.get("count"), "count")))
     res = get_reservations(session)
-    return jsonify(agents=[_live(a, res) for a in session.scalars(select(Agent).order_by(Agent.id))])
+    return jsonify(agents=[_live(a, res) for a in page.rows], **page.links())
 
 
 def _may_see(agent_id: int) -> None:

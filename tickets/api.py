@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import g, jsonify, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from access import policy
 from hotline import db
-from hotline.api import bp, schemas
+from hotline.api import bp, keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -126,17 +126,27 @@ def create_ticket():
     return jsonify(ticket_dict(ticket)), 201
 
 
+# Newest first by (created_at, id): the index tickets(created_at, id) serves every page, the last
+# as the first. `page` (OFFSET) stays for the first few small pages only, so it can never be slow.
+TICKET_ORDER = keyset.Order("tickets", (Ticket.created_at, Ticket.id), descending=True)
+MAX_PAGE, MAX_PER_PAGE = 10, 100
+
+
 @bp.get("/tickets")
 @require_role("supervisor", "agent", "qa")
 @operation("List tickets, newest first (an agent: assigned to them or open in their queues)", tags=["tickets"],
            description="Filters: status, category, priority, phone, breached, assignee_id, from, to "
-                       "(local dates, inclusive); paging: page, per_page (at most 100).",
-           responses={200: "a page of tickets", 400: "a filter is malformed (named)"},
+                       "(local dates, inclusive). Paging by key: pass the answer's `next` back as `after` (or "
+                       f"follow `next_url`) until it is null; `page` (1-{MAX_PAGE}) reaches the first pages "
+                       f"directly; per_page at most {MAX_PER_PAGE}. `total` only with count=true. A cursor "
+                       "this list did not give out, or page with after, is a 400.",
+           responses={200: "a page of tickets with `next`", 400: "a filter or the cursor is malformed (named)"},
            query={"status": schemas.comma_list(STATUSES), "category": schemas.comma_list(CATEGORIES),
                   "priority": schemas.comma_list(PRIORITIES), "phone": schemas.PHONE,
                   "breached": schemas.BOOLEAN, "assignee_id": schemas.integer(Ticket.assignee_id, minimum=0),
-                  "from": schemas.DAY, "to": schemas.DAY, "page": schemas.integer(maximum=100000),
-                  "per_page": schemas.integer(maximum=100)})
+                  "from": schemas.DAY, "to": schemas.DAY, "after": keyset.CURSOR_SCHEMA,
+                  "page": schemas.integer(maximum=MAX_PAGE), "per_page": schemas.integer(maximum=MAX_PER_PAGE),
+                  "count": keyset.COUNT_SCHEMA})
 def list_tickets():
     args = request.args
     query = select(Ticket).options(selectinload(Ticket.customer))
@@ -164,13 +174,15 @@ def list_tickets():
     visible = policy.ticket_clause(db.session(), policy.current_viewer())
     if visible is not None:
         query = query.where(visible)
-    page = query_int(args.get("page"), "page", 1, 1, 100000)
-    per_page = query_int(args.get("per_page"), "per_page", 25, 1, 100)
-    session = db.session()
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page)).all()
-    return jsonify(items=[ticket_dict(t) for t in rows], page=page, per_page=per_page, total=total)
+    page = query_int(args.get("page"), "page", 1, 1, MAX_PAGE)
+    per_page = query_int(args.get("per_page"), "per_page", 25, 1, MAX_PER_PAGE)
+    cursor = args.get("after")
+    if cursor and args.get("page"):
+        abort_json(400, "page: not with after (the cursor already says where the page starts)")
+    found = keyset.fetch(db.session(), query, TICKET_ORDER, limit=per_page, cursor=cursor,
+                         offset=(page - 1) * per_page, count=bool(query_bool(args.get("count"), "count")))
+    return jsonify(items=[ticket_dict(t) for t in found.rows], per_page=per_page,
+                   **({} if cursor else {"page": page}), **found.links())
 
 
 @bp.get("/tickets/<number>")

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from access.log import record_access
 from access.policy import MEDIA_READERS
 from hotline import db
-from hotline.api import schemas
+from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
-from hotline.params import query_bool, query_choice, query_day, query_int, query_text, text
+from hotline.params import query_bool, query_choice, query_day, query_int, query_limit, query_text, text
 from transcription.models import Review, Transcript
 from transcription.scorecard import ANSWERS, questions
 from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
@@ -67,15 +67,16 @@ def get_review_queue():
            query={"q": schemas.text(max_length=200, blank=True), "agent": schemas.integer(),
                   "date": schemas.DAY, "queue": schemas.text(max_length=40, blank=True),
                   "finding": schemas.text(max_length=40, blank=True),
-                  "sort": schemas.one_of(("relevance", "newest")),
+                  "sort": schemas.one_of(("relevance", "newest")), "limit": schemas.LIMIT,
                   "cursor": {"type": "string", "maxLength": 200, "description": "the `next` of the previous page"}})
 def search():
     args = request.args
     agent, day = query_int(args.get("agent"), "agent", None), query_day(args.get("date"), "date")
     phrase, queue, finding = (query_text(args.get(name), name, limit) or "" for name, limit in
                               (("q", 200), ("queue", 40), ("finding", 40)))
+    limit = query_limit(args.get("limit"), default=100)
     try:
-        page = search_page(phrase, str(agent or ""), day.isoformat() if day else "", queue, finding,
+        page = search_page(phrase, str(agent or ""), day.isoformat() if day else "", queue, finding, limit,
                            sort=query_choice(args.get("sort"), "sort", ("relevance", "newest")) or "",
                            cursor=query_text(args.get("cursor"), "cursor", 200) or "")
     except BadQuery as exc:
@@ -107,24 +108,37 @@ def post_review():
     return jsonify(review.to_dict()), 201 if created else 200
 
 
+# Newest change first by (updated_at, id). A review saved again moves to the front: a client walking
+# the pages meanwhile does not see it twice, and finds it on a new walk.
+REVIEW_ORDER = keyset.Order("qa-reviews", (Review.updated_at, Review.id), descending=True)
+
+
 @bp.get("/qa/reviews")
 @require_role(*REVIEWERS)
 @operation("Reviews, newest first; ?format=csv (or Accept: text/csv) exports them", tags=["qa"],
-           responses={200: "JSON or CSV"}, media=("application/json", "text/csv"),
+           responses={200: "JSON or CSV", 400: "a filter or the cursor is malformed (named)"},
+           media=("application/json", "text/csv"),
+           description="JSON is paged by key: `limit` (default 100, at most 500), pass `next` back as `after` "
+                       "(or follow `next_url`); a cursor this list did not give out is a 400; `total` only with "
+                       "count=true. The CSV holds every matching review.",
            query={"call_sid": schemas.text(Review.call_sid, blank=True), "reviewer": schemas.text(Review.reviewer, blank=True),
-                  "format": schemas.one_of(("json", "csv"))})
+                  "format": schemas.one_of(("json", "csv")), "limit": schemas.LIMIT, "after": keyset.CURSOR_SCHEMA,
+                  "count": keyset.COUNT_SCHEMA})
 def list_reviews():
-    query = select(Review).order_by(Review.updated_at.desc(), Review.id.desc())
+    query = select(Review)
     call_sid = query_text(request.args.get("call_sid"), "call_sid", column=Review.call_sid)
     if call_sid:
         query = query.where(Review.call_sid == call_sid)
     reviewer = query_text(request.args.get("reviewer"), "reviewer", column=Review.reviewer)
     if reviewer:
         query = query.where(Review.reviewer == reviewer)
-    reviews = list(db.session().scalars(query))
+    limit = query_limit(request.args.get("limit"), default=100)
+    count = bool(query_bool(request.args.get("count"), "count"))
     wants_csv = query_choice(request.args.get("format"), "format", ("json", "csv")) == "csv" \
         or request.accept_mimetypes.best == "text/csv"
     if wants_csv:
+        reviews = list(db.session().scalars(REVIEW_ORDER.sort(query)))
         return Response(reviews_csv(reviews), mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=qa-reviews.csv"})
-    return jsonify(reviews=[r.to_dict() for r in reviews])
+    page = keyset.fetch(db.session(), query, REVIEW_ORDER, limit=limit, cursor=request.args.get("after"), count=count)
+    return jsonify(reviews=[r.to_dict() for r in page.rows], **page.links())

@@ -12,6 +12,7 @@ from sqlalchemy import (REAL, and_, cast, exists, false, func, literal, literal_
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 
 from hotline import db, local_time
+from hotline.api import keyset
 from transcription.models import CallFacts, Review, Transcript
 from transcription.segmentation import fts5_query, parse_query, tsquery_literal
 

@@ -1,17 +1,17 @@
 """Users through the API (admin only): create, list, change, unlock."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp, schemas
+from hotline.api import bp, keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from hotline.auth.models import LANGUAGES, ROLES, User
 from hotline.auth.users import UserError, create_user, find_user, update_user
-from hotline.params import integer
+from hotline.params import integer, query_bool, query_limit
 
 USER_FIELDS = {"login": {"type": "string", "pattern": r"^\s*[a-zA-Z0-9][a-zA-Z0-9._@-]{1,59}\s*$"},
                "name": schemas.text(User.name), "password": {"type": "string", "minLength": 10, "maxLength": 256},
@@ -43,12 +43,23 @@ def create_user_view():
     return jsonify(user.to_dict()), 201
 
 
+# By login (unique), in the database's collation: the unique index on login serves every page.
+USER_ORDER = keyset.Order("users", (User.login,))
+
+
 @bp.get("/users")
 @require_role("admin")
-@operation("Every user, by login", tags=["users"])
+@operation("Every user, by login", tags=["users"],
+           query={"limit": {**schemas.LIMIT, "default": 500}, "after": keyset.CURSOR_SCHEMA,
+                  "count": keyset.COUNT_SCHEMA},
+           responses={200: "a page of users with `next`", 400: "the limit or the cursor is malformed (named)"},
+           description="Paged by key: pass `next` back as `after` (or follow `next_url`); a cursor this list did "
+                       "not give out is a 400. `total` only with count=true.")
 def list_users():
-    users = db.session().scalars(select(User).order_by(User.login)).all()
-    return jsonify(users=[u.to_dict() for u in users])
+    page = keyset.fetch(db.session(), select(User), USER_ORDER, cursor=request.args.get("after"),
+                        limit=query_limit(request.args.get("limit"), default=500),
+                        count=bool(query_bool(request.args.get("count"), "count")))
+    return jsonify(users=[u.to_dict() for u in page.rows], **page.links())
 
 
 @bp.patch("/users/<login>")

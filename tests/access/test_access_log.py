@@ -164,7 +164,7 @@ def test_the_openapi_document_describes_the_access_log(api):
     listing = paths["/api/access-log"]["get"]
     assert listing["x-roles"] == ["admin"]
     params = {p["name"]: p for p in listing["parameters"]}
-    assert set(params) == {"kind", "actor", "subject", "from", "to", "after", "limit"}
+    assert set(params) == {"kind", "actor", "subject", "from", "to", "after", "limit", "count"}
     assert all(p["in"] == "query" and not p["required"] for p in params.values())
     assert params["limit"]["schema"]["anyOf"][0]["maximum"] == 500 and "400" in listing["responses"]
     assert {p["name"] for p in paths["/api/access-log.csv"]["get"]["parameters"]} == {

@@ -1,0 +1,134 @@
+"""Keyset pages for every list in the API: an opaque cursor names the last row shown, and the next
+page starts after it.
+
+With an index on the order's columns the database walks straight from the cursor, so the last page
+costs what the first does (OFFSET reads and throws away every row before the page, and sorts the
+table when no index serves the order), and rows inserted while a client walks the pages are neither
+skipped nor shown twice. The key is compared as a row value, `(created_at, id) < (:t, :id)`, which
+both PostgreSQL (as an index range) and SQLite (3.15+) understand; every column of one key runs the
+same direction, and the last one is unique (the id) so the order is total.
+
+A cursor is base64url JSON of the list's name and the last row's key values. It is opaque to
+clients, not secret: a hand-made one only moves the start of the page, the filters and the access
+policy still apply. One that does not decode, names another list, or holds values the columns
+cannot (a 2^31 id, a naive time) is a 400 naming the query field.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Sequence
+
+from flask import request, url_for
+from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+from hotline.api.errors import abort_json
+from hotline.params import column_length, column_max
+
+CURSOR_FIELD = "after"
+CURSOR_MAX_LENGTH = 400
+# The OpenAPI description of the cursor and of `count`: a cursor no list gave out is a 400, which no
+# schema can say; the operations' descriptions do.
+CURSOR_SCHEMA = {"type": "string", "minLength": 1, "maxLength": CURSOR_MAX_LENGTH, "pattern": "^[A-Za-z0-9_-]+$",
+                 "description": "the `next` of the previous page (opaque); a cursor this list did not give out is a 400"}
+COUNT_SCHEMA = {"type": "boolean", "description": "also answer `total`, the number of matching rows "
+                                                  "(an extra COUNT over the filtered rows; off by default)"}
+
+
+@dataclass(frozen=True)
+class Order:
+    """A list's order: its name (bound into its cursors) and its key columns, most significant first."""
+
+    name: str
+    columns: tuple[Any, ...]
+    descending: bool = False
+
+    def sort(self, query: Select) -> Select:
+        return query.order_by(*(c.desc() if self.descending else c.asc() for c in self.columns))
+
+    def after(self, query: Select, values: Sequence[Any]) -> Select:
+        """The rows that come after `values` in this order."""
+        bound = tuple_(*(literal(v, type_=c.type) for c, v in zip(self.columns, values)))
+        key = tuple_(*self.columns)
+        return query.where(key < bound if self.descending else key > bound)
+
+    def key_of(self, row: Any) -> tuple[Any, ...]:
+        return tuple(getattr(row, c.key) for c in self.columns)
+
+    def encode(self, row: Any) -> str:
+        values = [v.astimezone(timezone.utc).isoformat() if isinstance(v, datetime) else v for v in self.key_of(row)]
+        raw = json.dumps([self.name, *values], ensure_ascii=False, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def decode(self, cursor: str, field: str = CURSOR_FIELD) -> tuple[Any, ...]:
+        try:
+            if len(cursor) > CURSOR_MAX_LENGTH:
+                raise ValueError("too long")
+            data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+            if not isinstance(data, list) or len(data) != len(self.columns) + 1 or data[0] != self.name:
+                raise ValueError("not this list's cursor")
+            return tuple(_value(c, v) for c, v in zip(self.columns, data[1:]))
+        except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
+            abort_json(400, f"{field}: not a cursor this list gave out (pass back the `next` of the previous page)")
+
+
+def _value(column: Any, value: Any) -> Any:
+    """A decoded key value as the column holds it, or ValueError."""
+    column_type = column.type
+    kind = (column_type.impl if isinstance(column_type, TypeDecorator) else column_type).python_type
+    if kind is datetime:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None or not 2000 <= moment.year <= 2100:
+            raise ValueError(value)
+        return moment.astimezone(timezone.utc)
+    if kind is int:
+        top = column_max(column)
+        if isinstance(value, bool) or not isinstance(value, int) or not -top - 1 <= value <= top:
+            raise ValueError(value)
+        return value
+    if kind is str:
+        if not isinstance(value, str) or len(value) > column_length(column):
+            raise ValueError(value)
+        return value
+    raise TypeError(f"{column} cannot be a key column")
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    next: str | None
+    total: int | None = None
+
+    def links(self) -> dict[str, Any]:
+        """`next` (the cursor) and `next_url` (this request with `after` set to it), and `total` if counted."""
+        extra: dict[str, Any] = {"next": self.next, "next_url": next_url(self.next) if self.next else None}
+        if self.total is not None:
+            extra["total"] = self.total
+        return extra
+
+
+def next_url(cursor: str) -> str:
+    """This request's URL with the same filters, `after` the cursor and no `page` (OFFSET) any more."""
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in (CURSOR_FIELD, "page")}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, **{CURSOR_FIELD: cursor})
+
+
+def fetch(session: Session, query: Select, order: Order, *, limit: int, cursor: str | None = None,
+          offset: int = 0, count: bool = False, field: str = CURSOR_FIELD) -> Page:
+    """One page of `query`'s rows (ORM entities) in `order`: after `cursor` when given, else from the
+    start (skipping `offset` rows: callers bound it to a few small pages). One row past the page is
+    read to know whether there is a next; `count` adds one COUNT over the filtered rows."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) if count else None
+    if cursor:
+        query = order.after(query, order.decode(cursor, field))
+    query = order.sort(query).limit(limit + 1)
+    rows = list(session.scalars(query.offset(offset) if offset else query))
+    shown = rows[:limit]
+    return Page(shown, order.encode(shown[-1]) if len(rows) > limit else None, total)
