@@ -63,12 +63,13 @@ def get_review_queue():
 @bp.get("/qa/search")
 @require_role(*REVIEWERS)
 @operation("Search transcripts by words and \"phrases\" (q: Chinese segmented, English stemmed), agent, "
-           "date (YYYY-MM-DD), queue and finding; sort=relevance|newest, cursor= from `next`", tags=["qa"],
+           "date (YYYY-MM-DD), queue and finding; sort=relevance|newest; paged by key: pass `next` back as "
+           "`after` (or follow `next_url`)", tags=["qa"],
            query={"q": schemas.text(max_length=200, blank=True), "agent": schemas.integer(),
                   "date": schemas.DAY, "queue": schemas.text(max_length=40, blank=True),
                   "finding": schemas.text(max_length=40, blank=True),
                   "sort": schemas.one_of(("relevance", "newest")), "limit": schemas.LIMIT,
-                  "cursor": {"type": "string", "maxLength": 200, "description": "the `next` of the previous page"}})
+                  "after": keyset.CURSOR_SCHEMA})
 def search():
     args = request.args
     agent, day = query_int(args.get("agent"), "agent", None), query_day(args.get("date"), "date")
@@ -78,13 +79,10 @@ def search():
     try:
         page = search_page(phrase, str(agent or ""), day.isoformat() if day else "", queue, finding, limit,
                            sort=query_choice(args.get("sort"), "sort", ("relevance", "newest")) or "",
-                           cursor=query_text(args.get("cursor"), "cursor", 200) or "")
+                           cursor=query_text(args.get("after"), "after", 400) or "")
     except BadQuery as exc:
         abort_json(400, str(exc))
-    following = None
-    if page.next_cursor:
-        following = url_for(request.endpoint, **{**args.to_dict(), "cursor": page.next_cursor})
-    return jsonify(calls=[summary(t, f) for t, f in page.rows], next=following)
+    return jsonify(calls=[summary(t, f) for t, f in page.rows], **keyset.Page(page.rows, page.next_cursor).links())
 
 
 @bp.post("/qa/reviews")

@@ -12,7 +12,6 @@ from sqlalchemy import (REAL, and_, cast, exists, false, func, literal, literal_
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 
 from hotline import db, local_time
-from hotline.api import keyset
 from transcription.models import CallFacts, Review, Transcript
 from transcription.segmentation import fts5_query, parse_query, tsquery_literal
 
@@ -47,7 +46,7 @@ def _decode(cursor: str) -> list[Any]:
             return values
     except ValueError:
         pass
-    raise BadQuery("cursor: not one this search gave")
+    raise BadQuery("after: not a cursor this search gave out (use the `next` of the previous page)")
 
 
 def _has_fts5(session) -> bool:
@@ -139,7 +138,7 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
     if cursor:
         kind, after, after_id = _decode(cursor)
         if kind != sort:
-            raise BadQuery("cursor: made for another sort order")
+            raise BadQuery("after: a cursor made for another sort order")
         try:
             after_id = int(after_id)
             if sort == "relevance":
@@ -149,7 +148,7 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
             else:
                 after = datetime.fromisoformat(after)
         except (TypeError, ValueError):
-            raise BadQuery("cursor: not one this search gave") from None
+            raise BadQuery("after: not a cursor this search gave out (use the `next` of the previous page)") from None
         query = query.where(or_(key < after, and_(key == after, Transcript.id < after_id)))
     query = query.add_columns(key.label("sort_key")).order_by(key.desc(), Transcript.id.desc()).limit(limit + 1)
     rows = list(session.execute(query))

@@ -111,11 +111,11 @@ def test_a_bad_cursor_or_sort_is_a_400(app, api):
     def forged(values):
         return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
 
-    assert api.get("/api/qa/search?q=x&cursor=zzz", token=qa).status_code == 400
+    assert api.get("/api/qa/search?q=x&after=zzz", token=qa).status_code == 400
     for sort, values in (("relevance", ["relevance", "high", 1]), ("newest", ["newest", 5, 1]),
                          ("newest", ["newest", "2026-11-24T00:00:00+00:00", "x"]),
                          ("newest", ["relevance", 1.0, 1])):
-        assert api.get("/api/qa/search", query_string={"q": "x", "sort": sort, "cursor": forged(values)},
+        assert api.get("/api/qa/search", query_string={"q": "x", "sort": sort, "after": forged(values)},
                        token=qa).status_code == 400, values
     assert api.get("/api/qa/search?q=x&sort=oldest", token=qa).status_code == 400
 
