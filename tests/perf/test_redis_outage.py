@@ -321,3 +321,24 @@ def test_the_other_routing_webhooks_answer_fast_without_redis(app, twilio, own_r
     else:
         assert calls.twiml("webhook", url, sid, **form).find(expect) is not None
     assert calls.slow() == {}
+
+
+def test_resolving_a_ticket_while_redis_is_down_answers_and_keeps_its_revisit(app, api, own_redis):
+    """The chaos benchmark's `PATCH /api/tickets/...` 500s: the resolution was committed, then setting
+    its revisit's alarm (an RQ job) met the dead Redis and the error reached the agent."""
+    from revisits.models import Revisit
+
+    api.post("/api/agents", {"name": "ann", "address": "client:ann", "skills": {"inquiry": 3},
+                             "languages": ["en-US"], "status": "available"})
+    ticket = api.post("/api/tickets", {"phone": "+8613800138000", "category": "inquiry", "notify": False}).get_json()
+    for step in ({"assignee_id": 1}, {"status": "in_progress"}):
+        ticket = api.patch(f"/api/tickets/{ticket['number']}", {"version": ticket["version"], **step}).get_json()
+    own_redis.kill()
+    response = api.patch(f"/api/tickets/{ticket['number']}", {"version": ticket["version"], "status": "resolved",
+                                                              "resolution_summary": "fixed"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["status"] == "resolved"
+    with app.app_context():
+        [revisit] = db.session().scalars(select(Revisit)).all()
+        # The row is the schedule of record: the revisits sweep sets its alarm once it is due.
+        assert revisit.state == "scheduled" and revisit.due_at is not None
