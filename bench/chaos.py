@@ -176,6 +176,9 @@ def main() -> int:
                         help="at most this many seconds for the work to finish (it stops waiting as soon as it has)")
     parser.add_argument("--sweep-seconds", type=int, default=15,
                         help="the service's SWEEP_SECONDS: how often its recovery sweeps run (60 in production)")
+    parser.add_argument("--agents", type=int, default=AGENTS)
+    parser.add_argument("--patience", type=float, default=1200.0,
+                        help="virtual seconds a caller waits in line before hanging up")
     parser.add_argument("--db-down", type=float, default=3.0,
                         help="on PostgreSQL, seconds the database refuses connections at each of its kills")
     args = parser.parse_args()
@@ -204,12 +207,26 @@ def main() -> int:
     calendar.write_text("timezone: Asia/Shanghai\nbusiness_hours:\n" +
                         "".join(f"  {day}: \"00:00-23:59\"\n" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")) +
                         "holidays: []\nworkdays: []\n")
+    # Wrap-up is real time on the service's side: scaled like the calls, or agents would be busy four
+    # times longer than the callers' patience allows, and callers would hang up for want of agents,
+    # chaos or not (the "unrecorded calls" of the first runs: 12 agents, 60 s of wrap-up each).
+    import yaml
+
+    from routing.rules import DEFAULT_PATH
+
+    rules = yaml.safe_load(DEFAULT_PATH.read_text())
+    for queue in rules["queues"].values():
+        if "wrap_up_seconds" in queue:
+            queue["wrap_up_seconds"] = max(1, int(queue["wrap_up_seconds"] / args.speed))
+    queue_rules = instance / "queues.yaml"
+    queue_rules.write_text(yaml.safe_dump(rules, allow_unicode=True))
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL"}}
     env.update(HOTLINE_INSTANCE_DIR=str(instance), PORT=str(port), DATABASE_URL=database_url,
                TWILIO_API_URL=server.url, HOTLINE_ADMIN_TOKEN=ADMIN, SECRET_KEY="chaos", LOG_LEVEL="warning",
                PYTHONPATH=str(ROOT), VOSK_MODELS=json.dumps({"zh-CN": str(model), "en-US": str(model)}),
                CALLING_HOURS="00:00-24:00", OUTBOUND_CALLS_PER_SECOND="20", RING_SECONDS="2",
-               WORKER_GRACE_SECONDS="5", CALENDAR_PATH=str(calendar), SWEEP_SECONDS=str(args.sweep_seconds))
+               WORKER_GRACE_SECONDS="5", CALENDAR_PATH=str(calendar), SWEEP_SECONDS=str(args.sweep_seconds),
+               QUEUE_RULES_PATH=str(queue_rules))
     log = open(instance / "serve.log", "wb")
     serve = subprocess.Popen([sys.executable, "-m", "hotline.cli", "serve", "--workers", "2"], cwd=ROOT, env=env,
                              stdout=log, stderr=subprocess.STDOUT)
@@ -221,7 +238,7 @@ def main() -> int:
                 print((instance / "serve.log").read_text(errors="replace"))
                 return 2
             time.sleep(0.5)
-        for n in range(AGENTS):
+        for n in range(args.agents):
             agent = api(base, "POST", "/api/agents", {"name": f"Agent {n}", "address": f"client:agent{n}",
                                                       "skills": {"inquiry": 4}, "languages": ["zh-CN"]}).json()
             api(base, "PATCH", f"/api/agents/{agent['id']}", {"status": "available"})
@@ -229,11 +246,12 @@ def main() -> int:
         sim = Simulator(transport=HttpTransport(base, base, SANDBOX_AUTH_TOKEN), sandbox=Sandbox(state, server.url),
                         realtime=True, speed=args.speed, ring_seconds=2)
         sim.number = "+15005550006"
-        for n in range(AGENTS):
+        for n in range(args.agents):
             sim.agent(f"client:agent{n}", answer_after_rings=1, talk_seconds=20)
         callers = [f"+86139{n:08d}" for n in range(args.calls)]
         # Through the IVR (Chinese, then 1: inquiry), so each call is settled and gets its ticket.
-        calls = [sim.call(from_=number, at=i * 1.5, inputs=[press("1"), press("1")], hangup_after=240)
+        calls = [sim.call(from_=number, at=i * 1.5, inputs=[press("1"), press("1")],
+                          hangup_after=args.patience)
                  for i, number in enumerate(callers)]
         chaos = Chaos(serve, args.every, database_url, args.db_down)
         chaos.start()
