@@ -1,18 +1,24 @@
 """Chaos benchmark: simulated calls through `hotline serve` while its parts are killed and restarted.
 
-    PYTHONSAFEPATH=1 PYTHONPATH=. python bench/chaos.py [--calls 100] [--speed 4] [--every 8]
+    PYTHONSAFEPATH=1 PYTHONPATH=. python bench/chaos.py [--calls 100] [--speed 4] [--every 8] [--sweep-seconds 15]
 
 Starts `hotline serve` (embedded Redis; SQLite, or DATABASE_URL's PostgreSQL, which it wipes) with
 its REST requests sent to a sandbox hosted here, and plays `--calls` callers through the sandbox's
 call simulator over real HTTP, in real time sped up `--speed` times: each is routed, answered by an
 agent, recorded (both legs), downloaded, transcribed; afterwards every ticket is resolved, and its
 revisit is scheduled. Meanwhile, every `--every` seconds, one part is SIGKILLed in
-turn: the default worker, the embedded Redis, the transcription worker and, on PostgreSQL, every
-database connection of the hotline (pg_terminate_backend: the server itself is shared, so it is not
-stopped). The supervisor restarts what died.
+turn: the default worker, the embedded Redis, the transcription worker and, on PostgreSQL, the
+database: for `--db-down` seconds the hotline's database refuses new connections (ALTER DATABASE ..
+ALLOW_CONNECTIONS false) and every connection to it is terminated (pg_terminate_backend), as a
+crashed server would look to the hotline; the server itself is shared by other databases, so it is
+not stopped. The supervisor restarts what died. The service's sweeps run every `--sweep-seconds`
+(SWEEP_SECONDS; 60 in production), and the benchmark waits until every recording the sandbox made
+is stored and transcribed, or `--settle` seconds: what is missing then counts as lost.
 
 It then counts, against what the simulator and the sandbox saw:
 - calls: simulated calls missing from the database, or not `completed` there (lost);
+- answered: calls the sandbox bridged to an agent (a Dial recording); lost: never bridged (sent to
+  a message, hung up on), though every agent was free; doubled: bridged twice;
 - tickets: calls on no ticket (lost); customers with more than one ticket (doubled);
 - recordings: recordings the sandbox made that are not stored (lost); fetched more than once (doubled);
 - transcripts: stored recordings without a finished transcript (lost); more than one (doubled);
@@ -20,6 +26,7 @@ It then counts, against what the simulator and the sandbox saw:
   calls themselves are placed an hour after resolution, after the benchmark (bench/revisits.py
   measures them).
 Kills stop `--chaos-after` seconds after the last call: what counts is what the service recovers.
+It also prints the 5xx answers in serve's access log, and the states of whatever is unfinished.
 The target is 0 of each.
 """
 from __future__ import annotations
@@ -64,6 +71,36 @@ def wipe_postgres(url: str) -> None:
     engine.dispose()
 
 
+def database_down(url: str, seconds: float) -> int:
+    """The hotline's database goes down for `seconds`, as a crashed or restarting server would be
+    to it, without stopping the shared server: new connections to it are refused
+    (ALLOW_CONNECTIONS false) and every open one is terminated (pg_terminate_backend), then it
+    accepts connections again. Run from the server's `postgres` database. Returns the connections killed."""
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = target.database
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            try:
+                killed = 0
+                deadline = time.monotonic() + seconds
+                while True:  # connections opened meanwhile (none should be) are killed too
+                    killed += connection.execute(text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :name"),
+                        {"name": name}).scalar_one()
+                    if time.monotonic() >= deadline:
+                        break
+                    time.sleep(0.5)
+            finally:
+                connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+    finally:
+        admin.dispose()
+    return killed
+
+
 def child_pid(serve: subprocess.Popen, marker: str) -> int | None:
     for child in psutil.Process(serve.pid).children():
         try:
@@ -77,9 +114,9 @@ def child_pid(serve: subprocess.Popen, marker: str) -> int | None:
 class Chaos(threading.Thread):
     """Kills one part every `every` seconds, in turn, until stopped; counts the kills."""
 
-    def __init__(self, serve: subprocess.Popen, every: float, database_url: str) -> None:
+    def __init__(self, serve: subprocess.Popen, every: float, database_url: str, db_down: float = 3.0) -> None:
         super().__init__(daemon=True)
-        self.serve, self.every, self.database_url = serve, every, database_url
+        self.serve, self.every, self.database_url, self.db_down = serve, every, database_url, db_down
         self.stop = threading.Event()
         self.kills: Counter[str] = Counter()
         self.parts = [("worker-default", "-q default"), ("redis", "redis-server"),
@@ -93,13 +130,9 @@ class Chaos(threading.Thread):
             name, marker = self.parts[turn % len(self.parts)]
             turn += 1
             if name == "database":
-                engine = create_engine(self.database_url)
-                with engine.begin() as connection:
-                    killed = connection.execute(text(
-                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
-                engine.dispose()
-                self.kills[f"database ({killed} connections)"] += 1
+                killed = database_down(self.database_url, self.db_down)
+                self.kills["database"] += 1
+                self.kills["database connections killed"] += killed
                 continue
             pid = child_pid(self.serve, marker)
             if pid:
@@ -139,7 +172,15 @@ def main() -> int:
     parser.add_argument("--speed", type=float, default=4.0)
     parser.add_argument("--every", type=float, default=8.0, help="seconds between two kills")
     parser.add_argument("--chaos-after", type=float, default=30.0, help="seconds of kills after the last call")
-    parser.add_argument("--settle", type=float, default=240.0, help="seconds to wait for the work to finish")
+    parser.add_argument("--settle", type=float, default=900.0,
+                        help="at most this many seconds for the work to finish (it stops waiting as soon as it has)")
+    parser.add_argument("--sweep-seconds", type=int, default=15,
+                        help="the service's SWEEP_SECONDS: how often its recovery sweeps run (60 in production)")
+    parser.add_argument("--agents", type=int, default=AGENTS)
+    parser.add_argument("--patience", type=float, default=1200.0,
+                        help="virtual seconds a caller waits in line before hanging up")
+    parser.add_argument("--db-down", type=float, default=3.0,
+                        help="on PostgreSQL, seconds the database refuses connections at each of its kills")
     args = parser.parse_args()
 
     from hotline.sandbox import press
@@ -166,12 +207,28 @@ def main() -> int:
     calendar.write_text("timezone: Asia/Shanghai\nbusiness_hours:\n" +
                         "".join(f"  {day}: \"00:00-23:59\"\n" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")) +
                         "holidays: []\nworkdays: []\n")
+    # Wrap-up is real time on the service's side: scaled like the calls, or agents would be busy four
+    # times longer than the callers' patience allows, and callers would hang up for want of agents,
+    # chaos or not (the "unrecorded calls" of the first runs: 12 agents, 60 s of wrap-up each).
+    import yaml
+
+    from routing.rules import DEFAULT_PATH
+
+    rules = yaml.safe_load(DEFAULT_PATH.read_text())
+    for queue in rules["queues"].values():
+        if "wrap_up_seconds" in queue:
+            queue["wrap_up_seconds"] = max(1, int(queue["wrap_up_seconds"] / args.speed))
+    queue_rules = instance / "queues.yaml"
+    queue_rules.write_text(yaml.safe_dump(rules, allow_unicode=True))
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL"}}
     env.update(HOTLINE_INSTANCE_DIR=str(instance), PORT=str(port), DATABASE_URL=database_url,
                TWILIO_API_URL=server.url, HOTLINE_ADMIN_TOKEN=ADMIN, SECRET_KEY="chaos", LOG_LEVEL="warning",
                PYTHONPATH=str(ROOT), VOSK_MODELS=json.dumps({"zh-CN": str(model), "en-US": str(model)}),
                CALLING_HOURS="00:00-24:00", OUTBOUND_CALLS_PER_SECOND="20", RING_SECONDS="2",
-               WORKER_GRACE_SECONDS="5", CALENDAR_PATH=str(calendar))
+               WORKER_GRACE_SECONDS="5", CALENDAR_PATH=str(calendar), SWEEP_SECONDS=str(args.sweep_seconds),
+               QUEUE_RULES_PATH=str(queue_rules),
+               # The hold's pauses are played sped up too: held as long in real time as in production.
+               REDIS_OUTAGE_HOLD_SECONDS=str(int(12 * args.speed)))
     log = open(instance / "serve.log", "wb")
     serve = subprocess.Popen([sys.executable, "-m", "hotline.cli", "serve", "--workers", "2"], cwd=ROOT, env=env,
                              stdout=log, stderr=subprocess.STDOUT)
@@ -183,7 +240,7 @@ def main() -> int:
                 print((instance / "serve.log").read_text(errors="replace"))
                 return 2
             time.sleep(0.5)
-        for n in range(AGENTS):
+        for n in range(args.agents):
             agent = api(base, "POST", "/api/agents", {"name": f"Agent {n}", "address": f"client:agent{n}",
                                                       "skills": {"inquiry": 4}, "languages": ["zh-CN"]}).json()
             api(base, "PATCH", f"/api/agents/{agent['id']}", {"status": "available"})
@@ -191,13 +248,14 @@ def main() -> int:
         sim = Simulator(transport=HttpTransport(base, base, SANDBOX_AUTH_TOKEN), sandbox=Sandbox(state, server.url),
                         realtime=True, speed=args.speed, ring_seconds=2)
         sim.number = "+15005550006"
-        for n in range(AGENTS):
+        for n in range(args.agents):
             sim.agent(f"client:agent{n}", answer_after_rings=1, talk_seconds=20)
         callers = [f"+86139{n:08d}" for n in range(args.calls)]
         # Through the IVR (Chinese, then 1: inquiry), so each call is settled and gets its ticket.
-        calls = [sim.call(from_=number, at=i * 1.5, inputs=[press("1"), press("1")], hangup_after=240)
+        calls = [sim.call(from_=number, at=i * 1.5, inputs=[press("1"), press("1")],
+                          hangup_after=args.patience)
                  for i, number in enumerate(callers)]
-        chaos = Chaos(serve, args.every, database_url)
+        chaos = Chaos(serve, args.every, database_url, args.db_down)
         chaos.start()
         started = time.monotonic()
         threading.Thread(target=sim.run, daemon=True, name="simulator").start()
@@ -218,9 +276,14 @@ def main() -> int:
                                                )).scalar()
             return stored >= len(recorded()) and done >= stored
 
-        deadline = time.monotonic() + args.settle
+        # Waited for, not assumed: a job a kill abandoned is found by a sweep (every --sweep-seconds)
+        # once RQ's heartbeat for it lapsed (about 70 s), and transcription is slow on a loaded machine.
+        waited = time.monotonic()
+        deadline = waited + args.settle
         while not settled() and time.monotonic() < deadline:
             time.sleep(2)
+        print(f"work settled after {time.monotonic() - waited:.0f} s" if settled()
+              else f"work NOT settled after {args.settle:.0f} s (what is missing counts as lost)")
 
         # Resolve every ticket: each customer gets one revisit call, placed by the outbound worker.
         with engine.connect() as connection:
@@ -236,8 +299,11 @@ def main() -> int:
 
         report = count(engine, state, calls, callers, numbers)
         print(f"kills: {dict(chaos.kills)}")
+        print(f"server errors: {server_errors(instance / 'serve.log')} (5xx answers in serve's access log)")
         for what, (total, lost, doubled) in report.items():
             print(f"{what:<12} {total:>5}   lost {lost:>3}   doubled {doubled:>3}")
+        for line in unfinished(engine):
+            print(f"  unfinished: {line}")
         engine.dispose()
         return 0 if all(lost == 0 and doubled == 0 for _, lost, doubled in report.values()) else 1
     finally:
@@ -251,6 +317,26 @@ def main() -> int:
         server.stop()
         log.close()
         print(f"(serve's output: {instance / 'serve.log'})")
+
+
+def server_errors(log: Path) -> dict[str, int]:
+    errors: Counter[str] = Counter()
+    for line in log.read_text(errors="replace").splitlines():
+        parts = line.split('"')
+        if len(parts) > 2 and parts[2].strip()[:1] == "5" and " HTTP/" in parts[1]:
+            errors[f"{parts[1].split()[0]} {parts[1].split()[1].split('?')[0]} {parts[2].split()[0]}"] += 1
+    return dict(errors)
+
+
+def unfinished(engine) -> list[str]:
+    """What the service still has in hand: the losses' states, to tell stuck work from slow work."""
+    with engine.connect() as connection:
+        recordings = connection.execute(text(
+            "SELECT status, twilio_status, count(*) FROM recordings WHERE status <> 'stored' GROUP BY 1, 2")).all()
+        transcripts = connection.execute(text(
+            "SELECT status, attempts, count(*) FROM transcripts WHERE status <> 'done' GROUP BY 1, 2")).all()
+    return ([f"recordings {status} (Twilio: {twilio}): {n}" for status, twilio, n in recordings] +
+            [f"transcripts {status} after {attempts} attempt(s): {n}" for status, attempts, n in transcripts])
 
 
 def count(engine, state, calls, callers, ticket_numbers) -> dict[str, tuple[int, int, int]]:
@@ -267,8 +353,13 @@ def count(engine, state, calls, callers, ticket_numbers) -> dict[str, tuple[int,
     fetched = Counter(path.rsplit("/", 1)[-1].split(".")[0] for method, path in state.requests
                       if method == "GET" and "/Recordings/" in path and not path.endswith(".json"))
     made = set(state.recordings)
+    # A caller the simulator never saw bridged to an agent (and so never recorded): sent to a message
+    # or hung up on, though every agent was there to take them.
+    answered = [call for call in calls if any(r.source == "DialVerb" for r in call.recordings)]
     return {
         "calls": (len(sids), sum(rows.get(sid) != "completed" for sid in sids), 0),
+        "answered": (len(answered), len(calls) - len(answered),
+                     sum(sum(r.source == "DialVerb" for r in call.recordings) > 1 for call in calls)),
         "tickets": (len(per_customer), sum(sid not in on_ticket for sid in sids),
                     sum(n - 1 for n in per_customer.values() if n > 1)),
         "recordings": (len(made), len(made - stored), sum(n - 1 for sid, n in fetched.items() if sid in made and n > 1)),

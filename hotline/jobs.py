@@ -286,6 +286,16 @@ def job_status(job_id: str, *, late: bool = False) -> str | None:
         return None
     status = job.get_status(refresh=True)
     status = getattr(status, "value", status)
+    if status == "started":
+        # A worker SIGKILLed mid-job leaves the job `started` for good: RQ notices only when a worker
+        # cleans its registries (every 10 minutes), once the job's heartbeat lapsed (its started
+        # registry entry expired, about a minute). Do that cleanup now, as RQ would: the job is
+        # retried if it has retries left, else failed, and no longer counts as on its way.
+        from rq.registry import StartedJobRegistry
+
+        StartedJobRegistry(queue=Queue(job.origin, connection=connection)).cleanup()
+        status = job.get_status(refresh=True)
+        status = getattr(status, "value", status)
     if status == "scheduled" and late:
         queue = Queue(job.origin, connection=connection)
         with connection.pipeline() as pipeline:

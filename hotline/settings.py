@@ -265,6 +265,9 @@ class Settings:
     redis_breaker_failures: int = 3
     redis_breaker_cooldown: float = 5.0
     overflow_number: str = ""
+    # A caller routed while Redis is unreachable is held (pause, then routed again) this long before
+    # the overflow or a message: a restarting Redis is back within seconds.
+    redis_outage_hold_seconds: int = 12
     # Speech models `hotline models install` fetches (transcription/model_install.py)
     vosk_models_dir: Path | None = None  # None: instance_dir / "models"
     vosk_models_url: str = "https://alphacephei.com/vosk/models"
@@ -279,6 +282,8 @@ class Settings:
     port: int = 5000
     log_level: str = "INFO"
     worker_grace_seconds: int = 30  # a stopping worker lets its job run this long, then re-queues it
+    # How often the recovery sweeps (recording downloads, transcriptions, revisits) look for work Redis lost
+    sweep_seconds: int = 60
     testing: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -381,6 +386,7 @@ class Settings:
             redis_breaker_failures=_int(env, "REDIS_BREAKER_FAILURES", 3, 1, 1000),
             redis_breaker_cooldown=_float(env, "REDIS_BREAKER_COOLDOWN", 5.0, 0.1),
             overflow_number=_e164(env, "HOTLINE_OVERFLOW_NUMBER"),
+            redis_outage_hold_seconds=_int(env, "REDIS_OUTAGE_HOLD_SECONDS", 12, 0, 120),
             vosk_models_dir=_path(env, "VOSK_MODELS_DIR", instance_dir / "models"),
             vosk_models_url=_url(env, "VOSK_MODELS_URL", "https://alphacephei.com/vosk/models", ("http", "https"))
             .rstrip("/"),
@@ -391,6 +397,7 @@ class Settings:
             host=host,
             port=port,
             worker_grace_seconds=_int(env, "WORKER_GRACE_SECONDS", 30, 0, 3600),
+            sweep_seconds=_int(env, "SWEEP_SECONDS", 60, 5, 3600),
             log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
         )
 

@@ -2,7 +2,7 @@
 
 POST /recordings/status takes Twilio's recording callbacks (one row per RecordingSid); a completed
 recording is downloaded by an RQ job to RECORDINGS_DIR/yyyy/mm/dd/<RecordingSid>.wav, then
-`recording_completed` is sent. A sweep every minute re-enqueues downloads that are due and whose
+`recording_completed` is sent. A sweep every SWEEP_SECONDS (a minute) re-enqueues downloads that are due and whose
 job was lost. A daily job purges audio past RECORDINGS_RETENTION_DAYS.
 """
 from __future__ import annotations
@@ -16,10 +16,10 @@ def init_app(app: Flask) -> None:
     from hotline.jobs import periodic
     from recordings.api import bp as api_bp
     from recordings.retention import purge_expired_recordings
-    from recordings.sweeper import SWEEP_INTERVAL_SECONDS, sweep_recordings
+    from recordings.sweeper import sweep_recordings
     from recordings.views import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     periodic(app, "recordings-retention-purge", purge_expired_recordings, PURGE_INTERVAL_SECONDS)
-    periodic(app, "recordings-sweep", sweep_recordings, SWEEP_INTERVAL_SECONDS)
+    periodic(app, "recordings-sweep", sweep_recordings, app.config["HOTLINE_SETTINGS"].sweep_seconds)

@@ -1,6 +1,6 @@
 """The periodic sweep that makes the database, not Redis, the record of which downloads are due.
 
-Every minute: every pending recording whose download is due gets its job enqueued again under its
+Every SWEEP_SECONDS (a minute by default): every pending recording whose download is due gets its job enqueued again under its
 one job id (`recording-download-<sid>`) unless a job is still waiting, retrying or running under
 that id, so a sweep never doubles work; a retry overdue in RQ's schedule (no scheduler running) is
 moved to its queue; a job that finds the recording stored does nothing. This
@@ -22,7 +22,6 @@ from recordings.download import download_job_id, schedule_download
 from recordings.models import Recording
 
 log = logging.getLogger(__name__)
-SWEEP_INTERVAL_SECONDS = 60
 BATCH = 500  # per sweep; the next sweep takes the rest
 # Twilio ends a call after 4 hours (Dial timeLimit's maximum); a recording still `in-progress` for
 # longer than that lost its completed callback.

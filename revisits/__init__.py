@@ -76,5 +76,5 @@ def init_app(app: Flask) -> None:
     signals.ticket_resolved.connect(on_ticket_resolved, sender=app, weak=False)
     signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
     signals.sms_received.connect(on_sms_received, sender=app, weak=False)
-    periodic(app, "revisits-sweep", sweep_revisits, 60, "default")
+    periodic(app, "revisits-sweep", sweep_revisits, settings.sweep_seconds, "default")
     worker_preload(app, preload_outbound)

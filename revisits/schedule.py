@@ -9,6 +9,7 @@ import logging
 from datetime import datetime
 
 from flask import current_app
+from redis.exceptions import RedisError
 from rq import Retry
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -63,7 +64,12 @@ def schedule_revisit(session: Session, ticket: ResolvedTicket) -> Revisit | None
                                .order_by(Revisit.round.desc())).first()
     session.commit()
     if first:
-        set_alarm(revisit)
+        try:
+            set_alarm(revisit)
+        except RedisError:
+            # The committed row is the schedule of record: the sweep sets the alarm once the revisit is
+            # due and has no job. The resolution that announced it (a PATCH) must not fail for this.
+            log.warning("revisit %s: alarm not set (%s); the sweep will", revisit.id, "Redis unavailable")
     return revisit
 
 

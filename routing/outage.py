@@ -4,6 +4,11 @@ Queueing needs Redis (the waiting line and the agents' reservations live there),
 webhook that meets a `RedisError` answers with this instead of an error: the caller is dialled
 to the overflow number (HOTLINE_OVERFLOW_NUMBER, a person elsewhere) if one is set, else asked
 for a message, which becomes a callback ticket (the IVR's voicemail: `hotline.take_message`).
+Before that the caller is held: a pause, then routed again (POST /voice/route with `held=<seconds>`),
+until REDIS_OUTAGE_HOLD_SECONDS have passed. A Redis that is restarting (the supervisor restarts
+the embedded one within a second or two, and the breaker probes it again after its cool-down) is
+back by then, and the caller reaches an agent instead of a message nobody asked for. Each answer
+is still immediate; only the caller waits, at most the hold.
 Either way the database says so first (`routing_outage` in the call's history, the routed call's
 outcome `overflow`), so nothing waits in a line that no longer exists when Redis comes back.
 """
@@ -23,6 +28,7 @@ from routing.models import RoutedCall
 
 log = logging.getLogger(__name__)
 OVERFLOW_RING_SECONDS = 30
+HOLD_STEP_SECONDS = 3  # each pause of the hold: shorter than the breaker's cool-down is pointless
 MESSAGE_CATEGORY = "inquiry"
 
 
@@ -33,6 +39,10 @@ def outage_answer(session: Session, sid: str, *, language: str | None = None, qu
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first() if sid else None
     language = language or (routed.language if routed else "") or settings.default_language
     queue = queue or (routed.queue if routed else "") or MESSAGE_CATEGORY
+    held = held_seconds()
+    if sid and held < settings.redis_outage_hold_seconds:
+        log.warning("Redis unavailable: caller held (%d s so far), then routed again", held, extra={"call_sid": sid})
+        return hold_then_route(queue, language, held)
     destination = "overflow" if settings.overflow_number else "voicemail"
     if sid:
         if routed is not None and routed.outcome == "waiting":
@@ -52,6 +62,25 @@ def outage_answer(session: Session, sid: str, *, language: str | None = None, qu
         response.append(dial)
         return response
     return take_message(language, queue)
+
+
+def held_seconds() -> int:
+    """How long this caller has been held for an outage already (the `held` of the routing URL)."""
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return 0
+    held = request.args.get("held", 0, type=int)
+    return held if held and held > 0 else 0
+
+
+def hold_then_route(queue: str, language: str, held: int) -> VoiceResponse:
+    """A pause, then the caller is routed again (POST /voice/route), counting the time held."""
+    pause = HOLD_STEP_SECONDS
+    response = VoiceResponse()
+    response.pause(length=pause)
+    response.redirect(public_url_for("routing.enter", queue=queue, lang=language, held=held + pause), method="POST")
+    return response
 
 
 def take_message(language: str, queue: str) -> VoiceResponse:

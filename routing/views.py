@@ -76,7 +76,7 @@ def enter():
     if language not in LANGUAGES:
         language = current_app.config["HOTLINE_SETTINGS"].default_language
     routed = _routed_call(session, sid, queue, language, is_vip(session, call.from_number))
-    if routed.offers == 0:
+    if routed.offers == 0 and not request.args.get("held"):  # not again after an outage's hold
         record_event(session, call, "queue_entered", queue=routed.queue, priority=routed.priority, vip=routed.vip)
     session.commit()
     try:

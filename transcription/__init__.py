@@ -21,8 +21,8 @@ def init_app(app: Flask) -> None:
     from transcription.cli import transcribe_command
     from transcription.facts import remember_agent, remember_route
     from transcription.pages import bp as pages_bp
-    from transcription.sweeper import SWEEP_INTERVAL_SECONDS, sweep_transcriptions
     from transcription.search_index import keep_search_vector_current
+    from transcription.sweeper import sweep_transcriptions
 
     keep_search_vector_current()
     app.register_blueprint(pages_bp)
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
     signals.call_answered.connect(remember_agent, sender=app, weak=False)
     signals.call_routed.connect(remember_route, sender=app, weak=False)
     worker_preload(app, preload_vosk_models)
-    periodic(app, "transcription-sweep", sweep_transcriptions, SWEEP_INTERVAL_SECONDS)
+    periodic(app, "transcription-sweep", sweep_transcriptions, app.config["HOTLINE_SETTINGS"].sweep_seconds)
     app.cli.add_command(transcribe_command)
 
 

@@ -4,15 +4,17 @@ A stored recording is due for transcription while it has no transcript, or one s
 `running` for longer than a job may run (RQ kills a job at its timeout, so nobody is decoding it any
 more). Each gets `transcribe-<recording id>` again unless a job is still waiting, retrying or
 running under that id, and a job that finds the transcript done does nothing, so a sweep never doubles
-work. A `running` transcript inside its lease is left alone: after a Redis flush its worker may still
-be decoding, and a second decode would be wasted.
+work. A `running` transcript inside its lease is left alone while Redis has no job for it: after a
+Redis flush its worker may still be decoding, and a second decode would be wasted. But if Redis holds
+its job as failed or finished (a worker killed mid-decode: its job is found abandoned, see
+`hotline.jobs.job_status`), nobody is decoding it, and it is enqueued again at once.
 """
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from hotline import db
 from hotline.clock import now
@@ -21,7 +23,6 @@ from recordings.models import Recording
 from transcription.models import Transcript
 
 log = logging.getLogger(__name__)
-SWEEP_INTERVAL_SECONDS = 60
 BATCH = 200
 
 
@@ -33,19 +34,24 @@ def sweep_transcriptions() -> dict[str, int]:
     lease = timedelta(seconds=TRANSCRIBE_TIMEOUT_SECONDS + 60)
     session = db.session()
     due = session.execute(
-        select(Recording.id, Transcript.status)
+        select(Recording.id, Transcript.status, Transcript.updated_at < now() - lease)
         .outerjoin(Transcript, Transcript.recording_id == Recording.id)
         .where(Recording.status == "stored",
-               or_(Transcript.id.is_(None), Transcript.status == "queued",
-                   and_(Transcript.status == "running", Transcript.updated_at < now() - lease)))
+               or_(Transcript.id.is_(None), Transcript.status.in_(("queued", "running"))))
         .order_by(Recording.id).limit(BATCH)).all()
     app = current_app._get_current_object()
     enqueued = 0
-    for recording_id, status in due:
+    for recording_id, status, past_lease in due:
         # Past its lease a crashed job's retry, if RQ still holds one, is overdue: run it now.
-        if job_status(transcription_job_id(recording_id), late=status == "running") not in LIVE_STATUSES:
-            schedule_transcription(app, recording_id)
-            enqueued += 1
+        job = job_status(transcription_job_id(recording_id), late=status == "running" and bool(past_lease))
+        if job in LIVE_STATUSES:
+            continue
+        if status == "running" and not past_lease and job is None:
+            continue  # Redis lost the job, not the worker: it may still be decoding, until the lease ends
+        # Otherwise nobody is decoding it: no transcript yet, a queued one whose job is gone, or a
+        # running one whose job RQ holds as failed (its worker was killed: see `job_status`).
+        schedule_transcription(app, recording_id)
+        enqueued += 1
     if enqueued:
         log.info("transcription sweep: %d transcription(s) enqueued again (of %d due)", enqueued, len(due))
     return {"transcriptions_due": len(due), "enqueued": enqueued}

@@ -328,3 +328,36 @@ def test_a_test_session_stops_the_embedded_redis_it_started(tmp_path):
         except OSError:
             continue
     assert left == []
+
+
+@pytest.mark.slow
+def test_a_job_whose_worker_was_killed_stops_counting_as_on_its_way_once_its_heartbeat_lapses(app, settings,
+                                                                                             tmp_path):
+    """A SIGKILLed worker leaves its job `started`; RQ itself would notice only at its next registry
+    cleanup (every 10 minutes), so the sweepers trusted it as running and its work waited (the chaos
+    benchmark's transcripts stuck `running`). `job_status` does RQ's cleanup when it meets one."""
+    from rq.registry import StartedJobRegistry
+
+    from hotline.jobs import LIVE_STATUSES, enqueue, job_status
+    from hotline.redis_client import get_redis
+
+    started = tmp_path / "horse.pid"
+    with app.app_context():
+        enqueue("tests.hotline.jobs_for_tests.sleep_then_store", 120, "never", str(started), job_id="abandoned")
+    worker = subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "-q", "default"], cwd=ROOT,
+                              env=worker_env(settings, tmp_path))
+    try:
+        wait_for_file(started, worker)
+        worker.kill()
+        worker.wait()
+        with app.app_context():
+            assert job_status("abandoned") == "started"  # its heartbeat still runs: it may be working
+            # The heartbeat lapses (about 70 s after the kill): its entry in the started registry expires.
+            redis, key = get_redis(), StartedJobRegistry("default", connection=get_redis()).key
+            entries = redis.zrange(key, 0, -1)
+            assert entries
+            redis.zadd(key, {entry: time.time() - 1 for entry in entries})
+            assert job_status("abandoned") not in LIVE_STATUSES
+            assert job_status("abandoned") == "failed"
+    finally:
+        worker.kill()

