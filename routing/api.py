@@ -72,11 +72,9 @@ AGENT_ORDER = keyset.Order("agents", (Agent.id,))
 @bp.get("/agents")
 @require_role("supervisor")
 @operation("All agents with their live status", tags=["agents"],
-           query={"limit": {**schemas.LIMIT, "default": 500}, "after": keyset.CURSOR_SCHEMA,
-                  "count": keyset.COUNT_SCHEMA},
-           responses={200: "a page of agents with `next`", 400: "the limit or the cursor is malformed (named)"},
-           description="By id, paged by key: pass `next` back as `after` (or follow `next_url`); a cursor this "
-                       "list did not give out is a 400. `total` only with count=true.")
+           query=keyset.paging_query(500),
+           responses={200: "a page of agents with `next`", **keyset.PAGING_RESPONSES},
+           description="By id. " + keyset.PAGING_DESCRIPTION)
 def list_agents():
     session = db.session()
     page = keyset.fetch(session, select(Agent), AGENT_ORDER, cursor=request.args.get("after"),

@@ -27,6 +27,7 @@ from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
+from hotline.api import schemas
 from hotline.api.errors import abort_json
 from hotline.params import column_length, column_max
 
@@ -38,6 +39,14 @@ CURSOR_SCHEMA = {"type": "string", "minLength": 1, "maxLength": CURSOR_MAX_LENGT
                  "description": "the `next` of the previous page (opaque); a cursor this list did not give out is a 400"}
 COUNT_SCHEMA = {"type": "boolean", "description": "also answer `total`, the number of matching rows "
                                                   "(an extra COUNT over the filtered rows; off by default)"}
+PAGING_DESCRIPTION = ("Paged by key: pass `next` back as `after` (or follow `next_url`); a cursor this list did "
+                      "not give out is a 400. `total` only with count=true.")
+PAGING_RESPONSES = {400: "the limit or the cursor is malformed (named)"}
+
+
+def paging_query(default_limit: int) -> dict[str, dict[str, Any]]:
+    """The query parameters of a keyset-paged list, for `@operation(query=...)`: limit, after, count."""
+    return {"limit": {**schemas.LIMIT, "default": default_limit}, "after": CURSOR_SCHEMA, "count": COUNT_SCHEMA}
 
 
 @dataclass(frozen=True)

@@ -50,11 +50,9 @@ USER_ORDER = keyset.Order("users", (User.login,))
 @bp.get("/users")
 @require_role("admin")
 @operation("Every user, by login", tags=["users"],
-           query={"limit": {**schemas.LIMIT, "default": 500}, "after": keyset.CURSOR_SCHEMA,
-                  "count": keyset.COUNT_SCHEMA},
-           responses={200: "a page of users with `next`", 400: "the limit or the cursor is malformed (named)"},
-           description="Paged by key: pass `next` back as `after` (or follow `next_url`); a cursor this list did "
-                       "not give out is a 400. `total` only with count=true.")
+           query=keyset.paging_query(500),
+           responses={200: "a page of users with `next`", **keyset.PAGING_RESPONSES},
+           description=keyset.PAGING_DESCRIPTION)
 def list_users():
     page = keyset.fetch(db.session(), select(User), USER_ORDER, cursor=request.args.get("after"),
                         limit=query_limit(request.args.get("limit"), default=500),
