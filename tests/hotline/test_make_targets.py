@@ -14,8 +14,13 @@ needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 
 def planned(target: str) -> str:
-    """What `make TARGET` would run from nothing (-B: as if no stamp existed; -n: print, run nothing)."""
-    return subprocess.run(["make", "-B", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    """What `make TARGET` would run from nothing (-B: as if no stamp existed; -n: print, run nothing).
+
+    Run from `make test`, the child would inherit MAKEFLAGS and MAKELEVEL and print "Entering
+    directory" lines around its plan: it is started as from a shell."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return subprocess.run(["make", "--no-print-directory", "-B", "-n", target], cwd=ROOT, capture_output=True,
+                          text=True, check=True, env=env).stdout
 
 
 @needs_make
