@@ -30,7 +30,7 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 
 venv: $(RUN_STAMP)
 
-## Start web (gunicorn), an RQ worker with its scheduler, and the periodic scheduler on HOST:PORT.
+## Start web (gunicorn), a default/outbound worker, a transcription worker, the scheduler and the embedded Redis on HOST:PORT, supervised.
 run: $(RUN_STAMP)
 	$(PY) -m hotline.cli serve
 
