@@ -183,11 +183,11 @@ def main() -> int:
                         help="on PostgreSQL, seconds the database refuses connections at each of its kills")
     args = parser.parse_args()
 
-    from hotline.sandbox import press
-    from hotline.sandbox.server import Sandbox, SandboxServer
-    from hotline.sandbox.simulator import Simulator
-    from hotline.sandbox.state import SandboxState
-    from hotline.sandbox.transport import HttpTransport
+    from sandbox import press
+    from sandbox.rest.server import Sandbox, SandboxServer
+    from sandbox.simulator import Simulator
+    from sandbox.rest.state import SandboxState
+    from sandbox.twiml.transport import HttpTransport
 
     instance = Path(tempfile.mkdtemp(prefix="hotline-chaos-"))
     database_url = os.environ.get("DATABASE_URL", "")

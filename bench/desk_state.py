@@ -34,8 +34,8 @@ def main() -> None:
     from hotline.auth.users import create_user
     from hotline.clock import FrozenClock
     from hotline.migrate import upgrade
-    from hotline.sandbox import press
-    from hotline.sandbox.simulator import Simulator
+    from sandbox import press
+    from sandbox.simulator import Simulator
     from hotline.settings import Settings
 
     folder = Path(tempfile.mkdtemp(prefix="desk-bench-"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from hotline import create_app
 from hotline.clock import FrozenClock
 from hotline.migrate import upgrade
-from hotline.sandbox.simulator import Simulator
+from sandbox.simulator import Simulator
 from hotline.settings import Settings
 
 

@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import text
 
+from hotline import sandbox_plugin
 from hotline.settings import SettingsError
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -123,10 +124,9 @@ def webhooks() -> None:
     settings = current_app.config["HOTLINE_SETTINGS"]
     sandbox_url = None
     if settings.is_sandbox:
-        from hotline.sandbox.remote import sandbox_url_file
-
-        path = sandbox_url_file(settings)
-        sandbox_url = path.read_text().strip() if path.is_file() else settings.twilio_api_url or "(started by `hotline serve`)"
+        plugin = sandbox_plugin.installed()
+        sandbox_url = ((plugin.running_url(settings) if plugin else None) or settings.twilio_api_url
+                       or ("(started by `hotline serve`)" if plugin else f"(not installed: {sandbox_plugin.INSTALL})"))
     click.echo(framed(connection_lines(settings, sandbox_url)))
 
 
@@ -144,12 +144,28 @@ def serve(workers: int) -> None:
     sys.exit(code)
 
 
-def register_commands(app: Flask) -> None:
-    from hotline.sandbox.cli import register as register_sandbox_commands
+def sandbox_missing(name: str) -> click.Command:
+    """Stands in for a sandbox command when the sandbox is not installed: says how to get it."""
 
+    @click.command(name, add_help_option=False, context_settings={"ignore_unknown_options": True,
+                                                                  "allow_extra_args": True})
+    def missing() -> None:
+        click.echo(f"hotline {name}: the Twilio sandbox is not installed: {sandbox_plugin.INSTALL}", err=True)
+        sys.exit(2)
+
+    missing.help = f"(needs the sandbox: {sandbox_plugin.INSTALL})"
+    return missing
+
+
+def register_commands(app: Flask) -> None:
     for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks):
         app.cli.add_command(command)
-    register_sandbox_commands(app)  # hotline simulate, hotline sandbox serve
+    plugin = sandbox_plugin.installed()
+    if plugin is not None:
+        plugin.register_commands(app)  # hotline simulate, hotline sandbox serve
+    else:
+        for name in ("simulate", "sandbox"):
+            app.cli.add_command(sandbox_missing(name))
     from hotline.demo.cli import register as register_first_hour_commands
     register_first_hour_commands(app)  # hotline models, hotline demo
 

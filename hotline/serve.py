@@ -22,6 +22,7 @@ import urllib.request
 
 import click
 
+from hotline import sandbox_plugin
 from hotline.settings import Settings
 from hotline.supervisor import Child, Program, StartFailed, Supervisor
 from transcription.readiness import transcription_readiness
@@ -170,12 +171,11 @@ def serve(web_workers: int) -> int:
         sandbox_url = None
         if settings.is_sandbox and not settings.twilio_api_url:
             from hotline.gateway import get_gateway
-            from hotline.sandbox.live import serve_sandbox
 
             with app.app_context():
                 sandbox_url = get_gateway().api_url or ""
                 env["TWILIO_API_URL"] = sandbox_url
-                serve_sandbox(app)  # plays calls the app places; `hotline simulate --url`
+                sandbox_plugin.require("hotline serve").serve_live(app)  # plays calls the app places
         multiproc = settings.instance_dir / "prometheus"
         multiproc.mkdir(parents=True, exist_ok=True)
         for stale_metrics in multiproc.glob("*.db"):

@@ -173,7 +173,7 @@ class ApiClient:
 @pytest.fixture
 def simulator(app):
     """Twilio's side of calls against the test app, on a virtual clock (docs/sandbox.md)."""
-    from hotline.sandbox.simulator import Simulator
+    from sandbox.simulator import Simulator
 
     return Simulator(app)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 import requests
 
+from hotline import sandbox_plugin
 from hotline.demo.people import DemoError
 
 CALL_SCRIPT = Path(__file__).with_name("call.yaml")
@@ -39,6 +40,7 @@ def demo(url: str | None, exit_after: bool) -> None:
 
     try:
         settings = Settings.from_env()
+        sandbox_plugin.require("hotline demo")  # it plays its call through the server's sandbox
     except SettingsError as exc:
         click.echo(f"hotline: configuration error: {exc}", err=True)
         sys.exit(2)
@@ -104,12 +106,10 @@ def _report(app, settings, base: str, open_always: bool) -> str:
 
 def _play_call(settings, base: str, token: str, agent_id: int) -> float:
     """Play the demo call through the server's sandbox; seconds until the agent was on the call."""
-    from hotline.sandbox.remote import simulate_remote
-
+    play = sandbox_plugin.require("hotline demo").play_script
     started = time.monotonic()
     outcome: dict[str, int] = {}
-    player = threading.Thread(target=lambda: outcome.update(code=simulate_remote(
-        str(CALL_SCRIPT), base, settings.public_base_url, settings, None)), daemon=True)
+    player = threading.Thread(target=lambda: outcome.update(code=play(CALL_SCRIPT, base, settings)), daemon=True)
     player.start()
     headers = {"Authorization": f"Bearer {token}"}
     answered = None

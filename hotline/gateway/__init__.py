@@ -11,6 +11,8 @@ from typing import Protocol
 
 from flask import Flask, current_app
 
+from hotline import sandbox_plugin
+
 
 class GatewayError(RuntimeError):
     """Twilio (or the sandbox) refused or failed a request.
@@ -72,9 +74,7 @@ def init_app(app: Flask) -> None:
     if settings.is_sandbox and not settings.twilio_api_url:
         # Registered now, in the process that built the app, so forked RQ jobs and the children of
         # `hotline serve` reach this same sandbox over HTTP instead of starting their own.
-        from hotline.sandbox.server import ensure_sandbox
-
-        ensure_sandbox(settings, app)
+        sandbox_plugin.require("TELEPHONY=sandbox without TWILIO_API_URL").ensure(settings, app)
 
 
 def get_gateway() -> TelephonyGateway:

@@ -9,6 +9,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from hotline import sandbox_plugin
 from hotline.gateway import GatewayError, PlacedCall, SentMessage
 from hotline.gateway.media import MediaRefused, fetch_capped, host_of
 from hotline.logging import mask_phone
@@ -74,9 +75,7 @@ class TwilioGateway:
     def from_settings(cls, settings, app=None) -> "TwilioGateway":
         api_url = settings.twilio_api_url
         if settings.is_sandbox and not api_url:
-            from hotline.sandbox.server import ensure_sandbox
-
-            api_url = ensure_sandbox(settings, app).base_url
+            api_url = sandbox_plugin.require("TELEPHONY=sandbox without TWILIO_API_URL").ensure(settings, app)
         return cls(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number, api_url,
                    media_hosts=settings.twilio_media_hosts)
 

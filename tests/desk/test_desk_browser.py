@@ -7,7 +7,7 @@ from flask import Blueprint
 from playwright.sync_api import expect
 
 from hotline.auth import login_required
-from hotline.sandbox import press
+from sandbox import press
 from tests.conftest import sign_in, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

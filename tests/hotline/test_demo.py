@@ -18,7 +18,7 @@ from hotline import create_app
 from hotline.calendar import DEMO_CALENDAR_PATH, load_calendar
 from hotline.demo.command import CALL_SCRIPT
 from hotline.demo.people import DEMO_AGENT
-from hotline.sandbox.script_file import load_script
+from sandbox.simulator.script_file import load_script
 
 SUNDAY_3AM_SHANGHAI = datetime(2026, 11, 28, 19, 0, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def test_the_demo_calendar_is_open_at_every_hour_and_on_holidays():
 
 @pytest.mark.parametrize("demo, reaches_agent", [(True, True), (False, False)])
 def test_the_demo_call_reaches_the_agent_at_any_hour(app, settings, clock, demo, reaches_agent):
-    from hotline.sandbox.simulator import Simulator
+    from sandbox.simulator import Simulator
     from tests.conftest import ApiClient
 
     app = create_app(dataclasses.replace(settings, demo=demo), clock=clock)  # `app` emptied the tables

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.sandbox import press, record, say, silence
-from hotline.sandbox.simulator import Simulator
+from sandbox import press, record, say, silence
+from sandbox.simulator import Simulator
 from routing.offers import twilio_queue_name
 from tests.ivr.conftest import NIGHT, ivr_steps
 

@@ -23,6 +23,6 @@ def settings(settings):
 
 @pytest.fixture
 def media(app, settings):
-    from hotline.sandbox.server import ensure_sandbox
+    from sandbox.rest.server import ensure_sandbox
 
     return SandboxMedia(ensure_sandbox(settings, app), settings.twilio_account_sid)

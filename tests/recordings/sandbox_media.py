@@ -1,7 +1,7 @@
 """Recordings held by the project's sandbox (Twilio's REST API over real HTTP), for download tests."""
 from __future__ import annotations
 
-from hotline.sandbox.state import Recording
+from sandbox.rest.state import Recording
 
 
 class SandboxMedia:

@@ -43,7 +43,7 @@ def test_completed_recording_is_downloaded_verified_and_handed_to_transcription(
 
 def test_twilio_copy_is_deleted_once_ours_is_verified(app, settings, clock, call_audio):
     app = create_app(dataclasses.replace(settings, delete_twilio_recordings=True), clock=clock)
-    from hotline.sandbox.server import ensure_sandbox
+    from sandbox.rest.server import ensure_sandbox
     from tests.recordings.sandbox_media import SandboxMedia
 
     media = SandboxMedia(ensure_sandbox(settings, app), settings.twilio_account_sid)

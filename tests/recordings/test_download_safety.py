@@ -80,7 +80,7 @@ def row(app):
 def app_with(settings, clock, **changes):
     """Another app on the same (emptied) database and Redis as the `app` fixture, with changed settings."""
     app = create_app(dataclasses.replace(settings, **changes), clock=clock)
-    from hotline.sandbox.server import ensure_sandbox
+    from sandbox.rest.server import ensure_sandbox
 
     media = SandboxMedia(ensure_sandbox(settings, app), settings.twilio_account_sid)
     return app, TwilioRequests(app.test_client(), settings), media

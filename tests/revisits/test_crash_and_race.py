@@ -16,9 +16,9 @@ from rq.registry import StartedJobRegistry
 from hotline import jobs
 from hotline.jobs import run_burst
 from hotline.redis_client import get_redis
-from hotline.sandbox import press
-from hotline.sandbox.server import ensure_sandbox
-from hotline.sandbox.simulator import Simulator
+from sandbox import press
+from sandbox.rest.server import ensure_sandbox
+from sandbox.simulator import Simulator
 from revisits.dialer import run_revisit_attempt
 from tests.revisits.conftest import CUSTOMER
 

@@ -5,8 +5,8 @@ import pytest
 
 from hotline import db
 from hotline.jobs import run_burst
-from hotline.sandbox import press
-from hotline.sandbox.simulator import Simulator
+from sandbox import press
+from sandbox.simulator import Simulator
 from revisits.states import move
 from tests.revisits.conftest import CUSTOMER
 

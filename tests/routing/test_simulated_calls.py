@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from hotline.jobs import run_burst
-from hotline.sandbox import press
+from sandbox import press
 
 
 def _routed(app, sid):

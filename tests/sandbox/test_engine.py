@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from hotline.sandbox.engine import TIMEOUT, Engine, Future, Sleep, Wait
+from sandbox.engine import TIMEOUT, Engine, Future, Sleep, Wait
 
 
 def test_processes_run_in_virtual_time_order():

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from hotline import db
 from hotline.gateway import get_gateway
 from hotline.models import Call
-from hotline.sandbox.live import LiveSimulator
+from sandbox.simulator.live import LiveSimulator
 from tests.sandbox.twiml_app import TwimlApp
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "hotline" / "sandbox" / "examples" / "welcome.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "sandbox" / "examples" / "welcome.yaml"
 
 
 def test_simulate_url_plays_the_script_through_the_serving_sandbox(app, live_server, runner, settings):

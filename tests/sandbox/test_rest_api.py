@@ -7,8 +7,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from hotline.gateway.twilio_gateway import RebasedHttpClient
-from hotline.sandbox.state import Recording
-from hotline.sandbox.audio import channel, wav_bytes
+from sandbox.rest.state import Recording
+from sandbox.twiml.audio import channel, wav_bytes
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.models import Call
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "hotline" / "sandbox" / "examples" / "welcome.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "sandbox" / "examples" / "welcome.yaml"
 
 
 def test_simulate_prints_the_timeline_and_the_call_is_stored(app, runner):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.gateway import get_gateway
-from hotline.sandbox import record
+from sandbox import record
 from recordings.models import Recording
 from tests.sandbox.twiml_app import TwimlApp
 
@@ -120,7 +120,7 @@ def test_record_verb_sends_the_action_and_the_recording_callback(app, simulator)
 
 
 def test_whisper_url_plays_to_the_agent_before_the_bridge(app, simulator):
-    from hotline.sandbox import press
+    from sandbox import press
 
     twiml = TwimlApp(app, {
         "/in": '<Dial action="/twiml/done"><Client url="/twiml/whisper">{}</Client></Dial>',
@@ -223,7 +223,7 @@ def test_a_busy_agent_comes_back_busy_while_another_still_rings(app, simulator):
 
 
 def test_hanging_up_during_the_whisper_is_told_apart_for_agent_and_caller(app, simulator):
-    from hotline.sandbox import hangup
+    from sandbox import hangup
 
     twiml = TwimlApp(app, {
         "/whisper": '<Gather numDigits="1"><Say>Press 1 to accept the call from the hotline queue</Say></Gather>',

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.gateway import get_gateway
 from hotline.models import Call, SmsMessage
-from hotline.sandbox import press
+from sandbox import press
 from tests.sandbox.twiml_app import TwimlApp
 
 BASE = "http://127.0.0.1:5000"
@@ -129,7 +129,7 @@ def test_hanging_up_a_ringing_call_cancels_it(app, simulator):
 
 
 def test_calls_placed_before_the_simulator_existed_are_played_too(app):
-    from hotline.sandbox.simulator import Simulator
+    from sandbox.simulator import Simulator
 
     TwimlApp(app, {"/answer": "<Say>Early</Say>"})
     placed = place(app, "+8613800138000")

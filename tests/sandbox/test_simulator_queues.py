@@ -143,7 +143,7 @@ def test_hangup_in_the_wait_twiml_ends_the_call_and_tells_the_action(app, simula
 
 
 def test_a_gather_in_the_wait_twiml_lets_the_caller_choose_to_leave(app, simulator):
-    from hotline.sandbox import press, silence
+    from sandbox import press, silence
 
     twiml = TwimlApp(app, {
         "/enter": '<Enqueue waitUrl="/twiml/wait" action="/twiml/left">support</Enqueue>',

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hotline.sandbox import hangup, press, say, silence
+from sandbox import hangup, press, say, silence
 from tests.sandbox.twiml_app import TwimlApp
 
 BASE = "http://127.0.0.1:5000"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.jobs import enqueue_due_jobs, run_burst
-from hotline.sandbox import press
+from sandbox import press
 
 CALLER = "+8613800138000"
 

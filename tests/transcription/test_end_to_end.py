@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.jobs import run_burst
-from hotline.sandbox import press
+from sandbox import press
 from recordings.models import Recording
 from transcription.models import Transcript
 

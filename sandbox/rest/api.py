@@ -1,0 +1,183 @@
+"""Twilio's REST API as the twilio library calls it, answered from a `SandboxState`.
+
+Responses carry the fields the twilio library reads (sid, status, ...); errors are Twilio's
+`{"code", "message", "more_info", "status"}` JSON so `TwilioRestException` gets status and code.
+The state is found per request in `request.environ["hotline.sandbox"]` (see server.py).
+"""
+from __future__ import annotations
+
+from email.utils import format_datetime
+from datetime import datetime, timezone
+
+from flask import Blueprint, Flask, Response, jsonify, request
+
+from sandbox.engine.sids import new_sid
+from sandbox.rest.control import control
+from sandbox.rest.state import Recording, SandboxError, SandboxState
+
+API = "/2010-04-01/Accounts/<account>"
+bp = Blueprint("sandbox_rest", __name__)
+
+
+def state() -> SandboxState:
+    return request.environ["hotline.sandbox"]
+
+
+def error(status: int, code: int, message: str) -> Response:
+    response = jsonify(code=code, message=message, status=status,
+                       more_info=f"https://www.twilio.com/docs/errors/{code}")
+    response.status_code = status
+    return response
+
+
+def rfc2822(when: datetime | None = None) -> str:
+    return format_datetime(when or datetime.now(timezone.utc), usegmt=True)
+
+
+@bp.before_request
+def authenticate():
+    sandbox = state()
+    auth = request.authorization
+    account = (request.view_args or {}).get("account")
+    if auth is None or auth.username != sandbox.account_sid or auth.password != sandbox.auth_token:
+        return error(401, 20003, "Authenticate")
+    if account != sandbox.account_sid:
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+    try:
+        sandbox.admit(request.method, request.path)
+    except SandboxError as exc:
+        return error(exc.status, exc.code, exc.message)
+    return None
+
+
+def call_json(call: dict) -> dict:
+    return {
+        "sid": call["sid"], "account_sid": call["account_sid"], "parent_call_sid": call.get("parent_call_sid"),
+        "to": call["to"], "to_formatted": call["to"], "from": call["from"], "from_formatted": call["from"],
+        "status": call["status"], "direction": call.get("direction", "outbound-api"),
+        "answered_by": call.get("answered_by"), "duration": call.get("duration"),
+        "start_time": call.get("start_time"), "end_time": call.get("end_time"),
+        "date_created": call["date_created"], "date_updated": rfc2822(), "api_version": "2010-04-01",
+        "price": None, "price_unit": "USD", "caller_name": None, "queue_time": "0",
+        "uri": f"/2010-04-01/Accounts/{call['account_sid']}/Calls/{call['sid']}.json",
+        "subresource_uris": {},
+    }
+
+
+@bp.post(f"{API}/Calls.json")
+def create_call(account: str):
+    form = request.form
+    missing = [name for name in ("To", "From") if not form.get(name)]
+    if missing:
+        return error(400, 21201 if missing[0] == "To" else 21213, f"A '{missing[0]}' phone number is required.")
+    if not form.get("Url") and not form.get("Twiml") and not form.get("ApplicationSid"):
+        return error(400, 21205, "Url parameter is required.")
+    call = {
+        "sid": new_sid("CA"), "account_sid": account, "to": form["To"], "from": form["From"],
+        "url": form.get("Url"), "method": form.get("Method", "POST"), "twiml": form.get("Twiml"),
+        "status_callback": form.get("StatusCallback"),
+        "status_callback_method": form.get("StatusCallbackMethod", "POST"),
+        "status_callback_event": form.getlist("StatusCallbackEvent") or ["completed"],
+        "timeout": int(form.get("Timeout", "60") or 60),
+        "machine_detection": form.get("MachineDetection"), "async_amd": form.get("AsyncAmd"),
+        "record": form.get("Record"), "status": "queued", "direction": "outbound-api",
+        "date_created": rfc2822(),
+    }
+    state().add_call(call)
+    return jsonify(call_json(call)), 201
+
+
+@bp.get(f"{API}/Calls/<sid>.json")
+def fetch_call(account: str, sid: str):
+    call = state().find_call(sid)
+    if call is None:
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+    return jsonify(call_json(call))
+
+
+@bp.post(f"{API}/Calls/<sid>.json")
+def update_call(account: str, sid: str):
+    changes = {k: v for k, v in request.form.items() if k in ("Url", "Twiml", "Method", "Status")}
+    if changes.get("Status") not in (None, "completed", "canceled"):
+        return error(400, 21218, f"Invalid call status {changes['Status']!r}")
+    try:
+        call = state().update_call(sid, changes)
+    except SandboxError as exc:
+        return error(exc.status, exc.code, exc.message)
+    return jsonify(call_json(call))
+
+
+@bp.post(f"{API}/Messages.json")
+def create_message(account: str):
+    form = request.form
+    sandbox = state()
+    to, from_ = form.get("To", ""), form.get("From", "") or form.get("MessagingServiceSid", "")
+    if not to:
+        return error(400, 21604, "A 'To' phone number is required.")
+    if not from_:
+        return error(400, 21603, "A 'From' phone number is required.")
+    if not form.get("Body") and not form.get("MediaUrl"):
+        return error(400, 21602, "Message body is required.")
+    if sandbox.is_unsubscribed(to, from_):
+        return error(400, 21610, "Attempt to send to unsubscribed recipient")
+    message = {
+        "sid": new_sid("SM"), "account_sid": account, "to": to, "from": form.get("From") or None,
+        "messaging_service_sid": form.get("MessagingServiceSid"), "body": form.get("Body", ""),
+        "status": "queued" if form.get("From") else "accepted", "direction": "outbound-api",
+        "num_segments": str(max(1, -(-len(form.get("Body", "")) // 70))), "num_media": "0",
+        "status_callback": form.get("StatusCallback"), "error_code": None, "error_message": None,
+        "date_created": rfc2822(), "date_updated": rfc2822(), "date_sent": None, "api_version": "2010-04-01",
+        "price": None, "price_unit": "USD",
+    }
+    message["uri"] = f"/2010-04-01/Accounts/{account}/Messages/{message['sid']}.json"
+    sandbox.add_message(message)
+    return jsonify({k: v for k, v in message.items() if k != "status_callback"}), 201
+
+
+def recording_json(account: str, recording: Recording) -> dict:
+    return {
+        "sid": recording.sid, "account_sid": account, "call_sid": recording.call_sid, "status": "completed",
+        "channels": recording.channels, "duration": str(recording.duration), "source": recording.source,
+        "date_created": rfc2822(recording.created_at), "api_version": "2010-04-01",
+        "uri": f"/2010-04-01/Accounts/{account}/Recordings/{recording.sid}.json",
+    }
+
+
+@bp.get(f"{API}/Recordings/<sid>")
+def fetch_recording(account: str, sid: str):
+    name, _, ext = sid.rpartition(".") if "." in sid else (sid, "", "")
+    recording = state().recording(name)
+    if recording is None:
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+    if ext in ("", "wav"):
+        sandbox = state()
+        if name in sandbox.media_redirects:
+            return Response(status=302, headers={"Location": sandbox.media_redirects[name]})
+        sandbox.wait_if_held(name)
+        return Response(recording.wav, mimetype="audio/x-wav")
+    if ext == "json":
+        return jsonify(recording_json(account, recording))
+    return error(404, 20404, f"The sandbox serves recordings as .wav only, not .{ext}")
+
+
+@bp.delete(f"{API}/Recordings/<sid>.json")
+def delete_recording(account: str, sid: str):
+    if not state().delete_recording(sid):
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+    return Response(status=204)
+
+
+def make_rest_app() -> Flask:
+    app = Flask(__name__)
+    app.register_blueprint(bp)
+    app.register_blueprint(control)
+
+    @app.errorhandler(404)
+    def not_found(_exc):
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+
+    @app.errorhandler(405)
+    def not_allowed(_exc):
+        return error(405, 20004, "Method not allowed")
+
+    return app

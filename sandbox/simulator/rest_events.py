@@ -1,0 +1,83 @@
+"""What the app asks of the network through REST, applied to the simulated calls.
+
+The sandbox REST server runs in its own threads; it hands new calls, redirects, hang-ups and sent
+messages to the engine with `post`, so they take effect at the current virtual time, between two
+steps of the simulation (even when the app makes the REST request from inside a webhook).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.engine.interrupts import RestUpdate
+from sandbox.twiml.legs import FINAL, SimCall
+from sandbox.twiml.scripts import AgentScript
+from sandbox.rest.state import SandboxError
+
+
+class RestEvents:
+    def __init__(self, sim) -> None:
+        self.sim = sim
+
+    def on_call_created(self, rest: dict[str, Any]) -> None:
+        self.sim.engine.post(lambda: self._place(rest))
+
+    def _place(self, rest: dict[str, Any]) -> None:
+        if rest["status"] != "queued" or rest["sid"] in self.sim._by_sid:
+            return  # canceled before the simulator got to it, or already playing
+        script = self.sim.callee_script(rest["to"])
+        agent = isinstance(script, AgentScript)
+        leg = SimCall(self.sim, rest["sid"], "outbound-api", rest["from"], rest["to"], inputs=list(script.inputs),
+                      hangup_after=None if agent else script.hangup_after,
+                      talk_seconds=script.talk_seconds if agent else None, audio=script.audio,
+                      role="agent" if agent else "customer")
+        leg.rest = rest
+        if rest.get("status_callback"):
+            leg.status_callback = rest["status_callback"]
+            leg.status_method = (rest.get("status_callback_method") or "POST").upper()
+            leg.status_events = tuple(e for event in rest["status_callback_event"] for e in event.split())
+        leg.machine_detection = rest.get("machine_detection")
+        self.sim.add(leg)
+        leg.process = self.sim.engine.spawn(self.sim.legs.outbound(leg, rest), leg.sid)
+
+    def on_call_updated(self, sid: str, changes: dict[str, str]) -> dict[str, Any] | None:
+        leg = self.sim._by_sid.get(sid)
+        if leg is None:
+            # A REST call the engine has not picked up yet: the sandbox answers from its own record
+            # (a hang-up cancels it there); a redirect is applied once the call exists.
+            if "Status" not in changes and self.sim.sandbox.state.find_call(sid) is not None:
+                self.sim.engine.post(lambda: self._update(self.sim._by_sid[sid], changes)
+                                     if sid in self.sim._by_sid else None)
+            return None
+        if leg.status in FINAL:
+            raise SandboxError(400, 21220, "Call is not in-progress. Cannot redirect.")
+        self.sim.engine.post(lambda: self._update(leg, changes))
+        record = dict(leg.rest or {"sid": leg.sid, "account_sid": self.sim.account_sid, "to": leg.to,
+                                   "from": leg.from_, "direction": leg.direction, "date_created": None})
+        record["status"] = leg.status
+        return record
+
+    def _update(self, leg: SimCall, changes: dict[str, str]) -> None:
+        if not leg.alive:
+            return
+        hangup = changes.get("Status") in ("completed", "canceled")
+        update = RestUpdate(url=changes.get("Url"), method=(changes.get("Method") or "POST").upper(),
+                            twiml=changes.get("Twiml"), hangup=hangup)
+        if leg.process is not None and leg.process.alive:
+            leg.process.interrupt(update)
+        elif leg.bridge is not None and hangup:
+            leg.log("hung up by the app (REST Status=completed)")
+            leg.bridge.finish(leg)
+        elif hangup:
+            self.sim.legs.end(leg, "completed" if leg.answered_at is not None else "canceled")
+        else:
+            if leg.bridge is not None:
+                leg.bridge.finish(None)
+            leg.log("redirected by the app (REST)")
+            leg.process = self.sim.engine.spawn(self._redirected(leg, update), leg.sid)
+
+    def _redirected(self, leg: SimCall, update: RestUpdate):
+        yield from self.sim.legs.follow(leg, update.url, update.method, {}, update.twiml)
+        self.sim.legs.end(leg, "completed")
+
+    def on_message_created(self, message: dict[str, Any]) -> None:
+        self.sim.engine.post(lambda: self.sim.messages.deliver(message))

@@ -1,0 +1,81 @@
+"""The package graph's contracts ([tool.importlinter] in pyproject.toml), checked with import-linter.
+
+Each contract is also broken on purpose in a copy of the tree, so a contract that stopped checking
+anything (a renamed package, a typo in a module name) fails here instead of passing quietly.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCTION = "Production code never imports the sandbox"
+LAYERS = "The sandbox is layered"
+ACYCLIC = "No import cycles inside the sandbox"
+
+
+def root_packages() -> list[str]:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return config["tool"]["importlinter"]["root_packages"]
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess:
+    lint = Path(sys.executable).with_name("lint-imports")
+    if not lint.exists():
+        pytest.fail(f"import-linter is not installed: {sys.executable} -m pip install -e '.[test]'")
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run([str(lint), "--no-cache", "--config", str(tree / "pyproject.toml")], cwd=tree, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def broken_section(result: subprocess.CompletedProcess) -> str:
+    """What import-linter prints under "Broken contracts": each broken contract's name and chains."""
+    return result.stdout.partition("Broken contracts")[2]
+
+
+def test_the_package_contracts_hold():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "BROKEN" not in result.stdout
+    for name in (PRODUCTION, LAYERS, ACYCLIC):
+        assert name in result.stdout.replace("\n", " ")
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    """The root packages' Python files and pyproject.toml, to break one import in."""
+    copy = tmp_path / "tree"
+    keep_python = lambda folder, names: [n for n in names  # noqa: E731
+                                         if not n.endswith(".py") and not (Path(folder) / n).is_dir()
+                                         or n == "__pycache__"]
+    for package in root_packages():
+        shutil.copytree(ROOT / package, copy / package, ignore=keep_python)
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    return copy
+
+
+@pytest.mark.parametrize("module, line, contract", [
+    # An area reaching the sandbox directly, and the plumbing reaching it past its one door.
+    ("routing/__init__.py", "from sandbox.simulator import Simulator", PRODUCTION),
+    ("hotline/gateway/__init__.py", "from sandbox.rest.server import ensure_sandbox", PRODUCTION),
+    ("tickets/models.py", "import sandbox", PRODUCTION),
+    # A lower layer of the sandbox importing a higher one.
+    ("sandbox/twiml/verbs.py", "from sandbox.simulator import Simulator", LAYERS),
+    ("sandbox/engine/__init__.py", "import sandbox.twiml.document", LAYERS),
+    ("sandbox/rest/api.py", "from sandbox.simulator.live import LiveSimulator", LAYERS),
+    # Two modules of one layer importing each other (verbs already imports dialing).
+    ("sandbox/twiml/dialing.py", "from sandbox.twiml.verbs import run_verbs", ACYCLIC),
+])
+def test_each_contract_fails_when_broken(tree, module, line, contract):
+    path = tree / module
+    path.write_text(path.read_text() + f"\n{line}  # noqa: E402\n")
+    result = lint_imports(tree)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert contract in broken_section(result), result.stdout
