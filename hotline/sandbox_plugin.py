@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+import click
 from flask import Flask
 
 from hotline.settings import Settings, SettingsError
@@ -38,8 +39,8 @@ class SandboxPlugin(Protocol):
     def play_script(self, script: Path, url: str, settings: Settings) -> int:
         """Play a call script against the hotline at `url` in real time; the exit status."""
 
-    def register_commands(self, app: Flask) -> None:
-        """Add `hotline simulate` and `hotline sandbox ...` to the app's CLI."""
+    def register_commands(self, cli: click.Group) -> None:
+        """Add `hotline simulate` and `hotline sandbox ...` to the app's commands."""
 
 
 def installed() -> SandboxPlugin | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from sandbox.rest.server import Sandbox, SandboxServer
@@ -77,6 +77,6 @@ def serve(host: str, port: int, app_url: str | None) -> None:
         pass
 
 
-def register(app: Flask) -> None:
-    app.cli.add_command(simulate)
-    app.cli.add_command(sandbox_cli)
+def register(cli: click.Group) -> None:
+    cli.add_command(simulate)
+    cli.add_command(sandbox_cli)

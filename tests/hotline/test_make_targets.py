@@ -1,4 +1,4 @@
-"""The two commands: `make run` installs only what running needs, `make test` the test extra and the
+"""The two commands: `make run` installs what running needs (with the sandbox), `make test` the test extra and the
 Debian tools; without root the tools step says exactly what to run and lets the suite go on."""
 from __future__ import annotations
 
@@ -24,17 +24,18 @@ def planned(target: str) -> str:
 
 
 @needs_make
-def test_make_run_installs_the_package_without_the_test_extra():
+def test_make_run_installs_the_package_and_the_sandbox_without_the_test_extra():
     plan = planned("run")
-    assert "pip install --quiet -e .\n" in plan
-    assert "[test]" not in plan and "install-system-packages" not in plan
+    assert "pip install --quiet -e '.[sandbox]'\n" in plan
+    assert "test" not in "".join(line for line in plan.splitlines() if "pip install" in line)
+    assert "install-system-packages" not in plan
     assert plan.rstrip().endswith("-m hotline.cli serve")
 
 
 @needs_make
-def test_make_test_installs_the_test_extra_and_the_debian_tools():
+def test_make_test_installs_the_test_extra_the_sandbox_and_the_debian_tools():
     plan = planned("test")
-    assert "pip install --quiet -e '.[test]'" in plan
+    assert "pip install --quiet -e '.[test,sandbox]'" in plan
     assert "scripts/install-system-packages.sh" in plan
     assert plan.index("install-system-packages") < plan.index("-m pytest")
 
