@@ -185,8 +185,8 @@ def main() -> int:
 
     from sandbox import press
     from sandbox.rest.server import Sandbox, SandboxServer
-    from sandbox.simulator import Simulator
     from sandbox.rest.state import SandboxState
+    from sandbox.simulator import Simulator
     from sandbox.twiml.transport import HttpTransport
 
     instance = Path(tempfile.mkdtemp(prefix="hotline-chaos-"))

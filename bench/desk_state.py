@@ -34,9 +34,9 @@ def main() -> None:
     from hotline.auth.users import create_user
     from hotline.clock import FrozenClock
     from hotline.migrate import upgrade
+    from hotline.settings import Settings
     from sandbox import press
     from sandbox.simulator import Simulator
-    from hotline.settings import Settings
 
     folder = Path(tempfile.mkdtemp(prefix="desk-bench-"))
     settings = Settings.for_tests(folder)

@@ -16,8 +16,8 @@ from pathlib import Path
 from hotline import create_app
 from hotline.clock import FrozenClock
 from hotline.migrate import upgrade
-from sandbox.simulator import Simulator
 from hotline.settings import Settings
+from sandbox.simulator import Simulator
 
 
 def main(count: int) -> None:

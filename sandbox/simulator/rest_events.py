@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.engine.interrupts import RestUpdate
+from sandbox.rest.state import SandboxError
 from sandbox.twiml.legs import FINAL, SimCall
 from sandbox.twiml.scripts import AgentScript
-from sandbox.rest.state import SandboxError
 
 
 class RestEvents:

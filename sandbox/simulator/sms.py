@@ -7,8 +7,8 @@ first, then is posted to /sms/incoming.
 from __future__ import annotations
 
 from hotline.logging import mask_phone
-from sandbox.twiml.legs import TimelineEntry
 from sandbox.engine.sids import new_sid
+from sandbox.twiml.legs import TimelineEntry
 from sandbox.twiml.transport import WebhookRequest
 
 ERROR_CODES = {"undelivered": "30003", "failed": "30008"}  # unreachable handset, unknown error

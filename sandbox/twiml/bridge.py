@@ -8,8 +8,8 @@ the first channel is the leg that dialed, the second the leg it reached, as with
 from __future__ import annotations
 
 from sandbox.engine import Future
-from sandbox.twiml.audio import AGENT_TONE, CALLER_TONE
 from sandbox.engine.sids import new_sid
+from sandbox.twiml.audio import AGENT_TONE, CALLER_TONE
 
 
 class Bridge:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from sandbox.twiml.bridge import Bridge
 from sandbox.engine import TIMEOUT, Sleep, Wait
 from sandbox.engine.interrupts import CallerHangup, Dequeued, RestUpdate
+from sandbox.twiml.bridge import Bridge
 from sandbox.twiml.document import HANGUP, Next, number, resolve
 
 NOUNS = ("Number", "Client", "Sip", "Queue", "Conference")

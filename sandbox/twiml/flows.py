@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sandbox.engine import Sleep
 from sandbox.engine.interrupts import CallerHangup, RestUpdate
+from sandbox.twiml.document import HANGUP, Next, TwiMLError, parse
 from sandbox.twiml.legs import SimCall
 from sandbox.twiml.progress import CallProgress
 from sandbox.twiml.scripts import AgentScript
-from sandbox.twiml.document import HANGUP, Next, TwiMLError, parse
 from sandbox.twiml.verbs import run_verbs
 
 

@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 from sandbox.engine import Sleep
 from sandbox.engine.interrupts import CallerHangup
+from sandbox.twiml.document import Next, flag, number, resolve, speech_seconds
 from sandbox.twiml.prompts import DIGIT_SECONDS, prompt, prompts_until_barge_in
 from sandbox.twiml.scripts import HangUp, Press, Silence, Speak
-from sandbox.twiml.document import Next, flag, number, resolve, speech_seconds
 
 
 def cut_digits(pressed: str, num_digits: int | None, finish_on_key: str) -> tuple[str, str, bool]:

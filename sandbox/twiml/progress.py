@@ -10,9 +10,9 @@ from datetime import timedelta
 from email.utils import format_datetime
 
 from sandbox.engine.interrupts import CallerHangup
-from sandbox.twiml.legs import FINAL, SimCall
 from sandbox.engine.sids import new_sid
 from sandbox.twiml.document import resolve
+from sandbox.twiml.legs import FINAL, SimCall
 
 EVENT_OF_STATUS = {"initiated": "initiated", "ringing": "ringing", "in-progress": "answered"}
 

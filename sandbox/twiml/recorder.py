@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 from sandbox.engine import Sleep
 from sandbox.engine.interrupts import CallerHangup
-from sandbox.twiml.scripts import HangUp, Speech
 from sandbox.twiml.document import Next, flag, number, resolve
+from sandbox.twiml.scripts import HangUp, Speech
 
 
 def record(sim, call, verb: ET.Element, base: str):

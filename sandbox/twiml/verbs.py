@@ -10,11 +10,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from sandbox.twiml.dialing import dial
+from sandbox.twiml.document import HANGUP, LEAVE, Next, resolve
 from sandbox.twiml.gather import gather
 from sandbox.twiml.prompts import prompt
 from sandbox.twiml.queues import enqueue
 from sandbox.twiml.recorder import record
-from sandbox.twiml.document import HANGUP, LEAVE, Next, resolve
 
 # Which verbs Twilio allows where (others are skipped with a warning in the timeline).
 ALLOWED = {

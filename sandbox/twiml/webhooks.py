@@ -2,9 +2,9 @@
 with the answer (TwiML, or an error that makes it apologise and hang up)."""
 from __future__ import annotations
 
+from sandbox.twiml.document import TwiMLError, parse
 from sandbox.twiml.legs import SimCall
 from sandbox.twiml.transport import WebhookRequest
-from sandbox.twiml.document import TwiMLError, parse
 
 XML_TYPES = {"text/xml", "application/xml", "text/html"}
 COUNTRIES = (("+86", "CN"), ("+1", "US"), ("+44", "GB"), ("+852", "HK"))

@@ -8,8 +8,8 @@ import pytest
 
 from hotline.gateway import GatewayError, get_gateway
 from hotline.gateway.twilio_gateway import TwilioGateway, rebase
-from sandbox.twiml.audio import channel, wav_bytes
 from sandbox.rest.state import Recording
+from sandbox.twiml.audio import channel, wav_bytes
 
 
 @pytest.fixture

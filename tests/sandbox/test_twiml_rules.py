@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sandbox.twiml.gather import cut_digits
 from sandbox.twiml.document import TwiMLError, parse, resolve, speech_seconds
+from sandbox.twiml.gather import cut_digits
 
 keys = st.text(alphabet="0123456789*#", max_size=12)
 
