@@ -63,21 +63,21 @@ def fold(steps: Iterable[Mapping[str, object]]) -> StepFacts | None:
     return facts if seen else None
 
 
-def _upserts(session: Session | Connection, rows: list[tuple[int, StepFacts]]) -> None:
+def _upserts(session: Session | Connection, rows: list[tuple[int, object, StepFacts]]) -> None:
     """Merge the facts of newly written steps into the calls' rows: the first queue stays, flags
     accumulate, the last node is the newest, misses add up. Atomic per row, so two writers of one
-    call (the settle job and a Redis-less webhook) cannot lose each other's steps."""
+    call (the settle job and a Redis-less webhook) cannot lose each other's steps. One statement
+    for one call; an executemany for many (the backfill)."""
     if not rows:
         return
     bind = session.get_bind() if isinstance(session, Session) else session
     insert = pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(IvrCall).values([
-        {"call_id": call_id, "started_at": select(Call.created_at).where(Call.id == call_id).scalar_subquery(),
-         "queue": f.queue, "category": f.category,
-         "voicemail": f.voicemail, "served": f.served, "ticket_found": f.ticket_found, "last_node": f.last_node}
-        for call_id, f in rows])
+    calls = [{"call_id": call_id, "started_at": started_at, "queue": f.queue, "category": f.category,
+              "voicemail": f.voicemail, "served": f.served, "ticket_found": f.ticket_found,
+              "last_node": f.last_node} for call_id, started_at, f in rows]
+    stmt = insert(IvrCall).values(calls[0]) if len(calls) == 1 else insert(IvrCall)
     table, new = IvrCall.__table__.c, stmt.excluded
-    session.execute(stmt.on_conflict_do_update(index_elements=[table.call_id], set_={
+    stmt = stmt.on_conflict_do_update(index_elements=[table.call_id], set_={
         "started_at": new.started_at,
         "queue": func.coalesce(table.queue, new.queue),
         "category": case((table.queue.is_(None), new.category), else_=table.category),
@@ -85,33 +85,40 @@ def _upserts(session: Session | Connection, rows: list[tuple[int, StepFacts]]) -
         "served": or_(table.served, new.served),
         "ticket_found": or_(table.ticket_found, new.ticket_found),
         "last_node": new.last_node,
-    }))
-    misses = [{"call_id": call_id, "node": node, "misses": n} for call_id, f in rows for node, n in f.misses.items()]
+    })
+    if len(calls) == 1:
+        session.execute(stmt)
+    else:
+        session.execute(stmt, calls)
+    misses = [{"call_id": call_id, "node": node, "misses": n}
+              for call_id, _, f in rows for node, n in f.misses.items()]
     if misses:
-        stmt = insert(IvrMiss).values(misses)
+        stmt = insert(IvrMiss)
         session.execute(stmt.on_conflict_do_update(
             index_elements=[IvrMiss.__table__.c.call_id, IvrMiss.__table__.c.node],
-            set_={"misses": IvrMiss.__table__.c.misses + stmt.excluded.misses}))
+            set_={"misses": IvrMiss.__table__.c.misses + stmt.excluded.misses}), misses)
 
 
 def store(session: Session, call_id: int, events: Iterable[Mapping[str, object]]) -> None:
     """Fold the IVR steps among `events` (dicts with kind and data, as inserted) into the call's row."""
     facts = fold(e["data"] for e in events if e["kind"] in IVR_EVENT_KINDS)  # type: ignore[misc]
     if facts is not None:
-        _upserts(session, [(call_id, facts)])
+        # The call's created_at read in the statement: settling may just have moved it to the arrival.
+        _upserts(session, [(call_id, select(Call.created_at).where(Call.id == call_id).scalar_subquery(), facts)])
 
 
 def backfill(connection: Connection, batch: int = 2000) -> int:
     """Fold the stored events of every call into its row (the migration that made the tables, and
     data loaded around the application); streams the events, writes `batch` calls a statement."""
     rows = connection.execute(
-        select(CallEvent.call_id, CallEvent.data).where(CallEvent.kind.in_(IVR_EVENT_KINDS))
+        select(CallEvent.call_id, Call.created_at, CallEvent.data).join(Call, Call.id == CallEvent.call_id)
+        .where(CallEvent.kind.in_(IVR_EVENT_KINDS))
         .order_by(CallEvent.call_id, CallEvent.id).execution_options(stream_results=True, yield_per=10_000))
     done, pending = 0, []
-    for call_id, events in itertools.groupby(rows, key=lambda row: row[0]):
-        facts = fold(data for _, data in events)
+    for (call_id, started_at), events in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
+        facts = fold(data for _, _, data in events)
         if facts is not None:
-            pending.append((call_id, facts))
+            pending.append((call_id, started_at, facts))
         if len(pending) >= batch:
             _upserts(connection, pending)
             done, pending = done + len(pending), []
