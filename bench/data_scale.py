@@ -261,6 +261,7 @@ class Cases:
                 now + timedelta(minutes=self.settings.sla_warning_minutes))),
             "retention purge query (90 days)": lambda: self._query(
                 lambda now: expired_recordings(now - timedelta(days=90))),
+            **report_cases(self),
         }
 
     def explain(self, show_plans: bool = False) -> None:
@@ -295,6 +296,105 @@ class Cases:
                     if show_plans:
                         print("\n".join("      " + line for line in plan))
                 db.session().rollback()
+
+
+# --- Reports (issue #14 item 4): aggregates in SQL. Kept in one block so other cases merge apart. ---
+
+def report_urls(today) -> dict[str, str]:
+    """The report requests timed, for the center's `today`. The generated tickets belong to the
+    oldest two thirds of the calls, so "a month" is the calendar month six months ago (full of
+    tickets and calls), the year the twelve calendar months up to this one."""
+    def month_start(back: int):
+        months = today.year * 12 + today.month - 1 - back
+        return today.replace(year=months // 12, month=months % 12 + 1, day=1)
+
+    month, month_end = month_start(6).isoformat(), (month_start(5) - timedelta(days=1)).isoformat()
+    year = month_start(11).isoformat()
+    return {
+        "service level for a month": f"/api/metrics/service-level?from={month}&to={month_start(5).isoformat()}",
+        "ticket report for a month (by day)": f"/api/reports/tickets?from={month}&to={month_end}",
+        "ticket report 12 months by month": f"/api/reports/tickets?from={year}&to={today.isoformat()}&period=month",
+        "ticket report 12 months by month, CSV": (f"/api/reports/tickets?from={year}&to={today.isoformat()}"
+                                                 "&period=month&format=csv"),
+        "IVR report, 7 days": "/api/reports/ivr",
+    }
+
+
+def _center_today(cases: "Cases"):
+    from hotline.clock import now
+    from hotline.local_time import local_day
+
+    return local_day(now(), cases.settings.timezone)
+
+
+def report_cases(cases: "Cases") -> dict:
+    return {name: (lambda url=url: cases._get(cases.api, url, cases.admin))
+            for name, url in report_urls(_center_today(cases)).items()}
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_rss_growth(run) -> tuple[float, float]:
+    """(peak RSS growth in MiB while `run()` ran, its time in ms): RSS sampled every millisecond by a
+    thread, against the RSS just before (getrusage's peak is the process's whole life's)."""
+    import gc
+    import threading
+
+    gc.collect()
+    baseline = peak = _rss_bytes()
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _rss_bytes())
+            time.sleep(0.001)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    try:
+        run()
+    finally:
+        took = (time.perf_counter() - started) * 1000
+        done.set()
+        sampler.join()
+    return (max(peak, _rss_bytes()) - baseline) / 2**20, took
+
+
+def fill_ivr_outcomes(database_url: str) -> None:
+    """The IVR report reads each call's outcome (ivr_calls), which settling writes and the migration
+    ivr_0001 backfills: rows generated after the migrations get it the same way."""
+    from sqlalchemy import create_engine, text
+
+    from hotline.migrate import upgrade
+    from ivr.outcome import backfill
+
+    upgrade(database_url)  # --reuse of data made before ivr_0001: the migration backfills
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        if connection.scalar(text("SELECT count(*) FROM ivr_calls")) == 0:
+            started = time.perf_counter()
+            calls = backfill(connection)
+            print(f"IVR outcomes of {calls:,} calls folded in {time.perf_counter() - started:.1f} s")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE ivr_calls"))
+        connection.execute(text("ANALYZE ivr_misses"))
+    engine.dispose()
+
+
+def report_memory(cases: "Cases") -> dict[str, tuple[float, float]]:
+    """Peak RSS growth of the year-long reports, each measured on its first run in this process
+    after a one-day report warmed imports and the connection."""
+    cases._get(cases.api, f"/api/reports/tickets?from={_center_today(cases).isoformat()}", cases.admin)
+    urls = report_urls(_center_today(cases))
+    return {name: peak_rss_growth(lambda url=urls[name]: cases._get(cases.api, url, cases.admin))
+            for name in ("ticket report 12 months by month", "ticket report 12 months by month, CSV")}
+
+# --- end of the report block ---
 
 
 def _sql(statement: str):
@@ -341,7 +441,9 @@ def main() -> None:
         counts = generate(engine, args.tickets)
         engine.dispose()
         print("generated:", ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    fill_ivr_outcomes(settings.database_url)
     cases = Cases(settings)
+    memory = report_memory(cases)
     runs = {}
     if args.before:
         set_indexes(settings.database_url, present=False)
@@ -358,6 +460,9 @@ def main() -> None:
     for name in runs[next(iter(runs))]:
         cells = "".join(f" | {runs[label][name][0]:.1f} | {runs[label][name][1]:.1f}" for label in runs)
         print(f"| {name}{cells} |")
+    print("\n| report (first run in the process) | peak RSS growth (MiB) | ms |\n|---|---:|---:|")
+    for name, (mib, took) in memory.items():
+        print(f"| {name} | {mib:.1f} | {took:.0f} |")
 
 
 if __name__ == "__main__":

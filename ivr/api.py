@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import jsonify, request
-from sqlalchemy import select
 
 from hotline import db, local_time
 from hotline.api import bp, schemas
@@ -12,11 +11,9 @@ from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
-from hotline.models import FINAL_CALL_STATUSES, Call, CallEvent
 from hotline.params import query_moment
 from ivr.call_steps import sweep_buffered_steps
-from ivr.handover import IVR_EVENT_KINDS
-from ivr.report import Journey, summarise
+from ivr.report import ivr_report as count_outcomes
 
 
 def _moment(name: str, default: datetime) -> datetime:
@@ -36,16 +33,5 @@ def ivr_report():
     if since >= until:
         abort_json(400, "since must be before until")
     sweep_buffered_steps(older_than=0)  # calls still in the menu count too: their steps wait in Redis
-    session = db.session()
-    rows = session.execute(
-        select(Call.id, Call.status, CallEvent.data)
-        .join(CallEvent, CallEvent.call_id == Call.id)
-        .where(CallEvent.kind.in_(IVR_EVENT_KINDS), Call.created_at >= since, Call.created_at < until)
-        .order_by(Call.id, CallEvent.id)
-    ).all()
-    journeys: dict[int, Journey] = {}
-    for call_id, status, data in rows:
-        journey = journeys.setdefault(call_id, Journey(ended=status in FINAL_CALL_STATUSES, steps=[]))
-        journey.steps.append(data)  # type: ignore[attr-defined]
-    report = summarise(journeys.values()).to_dict()
+    report = count_outcomes(db.session(), since, until).to_dict()
     return jsonify(since=since.isoformat(), until=until.isoformat(), **report)

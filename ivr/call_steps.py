@@ -36,6 +36,7 @@ from hotline.calls import ensure_call
 from hotline.clock import now
 from hotline.models import CALL_STATUS_RANK, Call, CallEvent
 from hotline.redis_client import get_redis
+from ivr import outcome
 
 STEPS_KEY = "hotline:ivr:steps:{sid}"
 SETTLING_KEY = "hotline:ivr:settling:{sid}"  # steps being written to the database
@@ -105,6 +106,7 @@ class CallSteps:
         the caller's exits to a queue, so receivers (tickets) see the whole path."""
         if self._events:
             self.session.execute(insert(CallEvent).values(self._events))
+            outcome.store(self.session, self.id, self._events)  # the report reads this, not the events
             self._events = []
         routed, self._routed = self._routed, []
         for payload in routed:

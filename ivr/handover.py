@@ -19,9 +19,6 @@ log = logging.getLogger(__name__)
 VOICEMAIL_MAX_SECONDS = 120
 
 
-IVR_EVENT_KINDS = ("incoming", "ivr")
-
-
 def record_step(call: CallSteps | BufferedCall, node: str, heard: str = "", via: str = "", result: str = "",
                 **extra: object) -> None:
     """One IVR step in the call's history: where the caller was, what they did, what followed.

@@ -1,22 +1,19 @@
-"""Where callers leave the IVR: pure logic over each call's IVR steps (no Flask, no database).
-
-A call's outcome is the first of: routed to a queue, left a message, served by the IVR alone (heard
-a ticket's status or information and hung up content), or dropped out (hung up in the menu, at the
-node of its last step). Calls still in the menu are counted apart.
+"""Where callers leave the IVR, counted by the database from each call's stored outcome
+(`ivr.outcome`: `ivr_calls` and `ivr_misses`, written when the steps are settled), not by decoding
+the calls' events per request. Calls still in the menu are counted apart.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from datetime import datetime
 
-SERVED_RESULTS = frozenset({"served", "info", "hangup"})
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-
-@dataclass(frozen=True)
-class Journey:
-    ended: bool  # the call reached a final status
-    steps: Sequence[Mapping[str, object]]  # the "ivr" events' data, in order
+from hotline.models import Call
+from ivr.models import IvrCall, IvrMiss
+from ivr.outcome import outcome_of
 
 
 @dataclass
@@ -47,26 +44,35 @@ class IvrReport:
         }
 
 
-def summarise(journeys: Iterable[Journey]) -> IvrReport:
+def ivr_report(session: Session, since: datetime, until: datetime) -> IvrReport:
+    """The calls that entered the IVR in [since, until). Groups come back with their first call's id
+    and are counted in that order, so ties rank by which came first, as callers arrived."""
+    in_period = (IvrCall.started_at >= since, IvrCall.started_at < until)
+    outcome = outcome_of().label("outcome")
+    groups = session.execute(
+        select(outcome, IvrCall.queue, IvrCall.category, IvrCall.last_node, func.count(), func.min(IvrCall.call_id))
+        .join(Call, Call.id == IvrCall.call_id).where(*in_period)
+        .group_by(outcome, IvrCall.queue, IvrCall.category, IvrCall.last_node)
+        .order_by(func.min(IvrCall.call_id))
+    ).all()
     report = IvrReport()
-    for journey in journeys:
-        if not journey.steps:
-            continue
-        report.calls += 1
-        results = [str(step.get("result", "")) for step in journey.steps]
-        for step in journey.steps:
-            if step.get("result") in ("invalid", "no-input", "not-found"):
-                report.misses[str(step.get("node", ""))] += 1
-        routed = next((s for s in journey.steps if str(s.get("result", "")).startswith("queue:")), None)
-        if routed is not None:
-            report.routed[str(routed["result"]).split(":", 1)[1]] += 1
-            report.categories[str(routed.get("category", ""))] += 1
-        elif "voicemail" in results:
-            report.voicemail += 1
-        elif any(r in SERVED_RESULTS for r in results) or ("ticket-found" in results and journey.ended):
-            report.served_by_ivr += 1
-        elif journey.ended:
-            report.dropped[str(journey.steps[-1].get("node", ""))] += 1
+    for kind, queue, category, node, n, _ in groups:
+        report.calls += n
+        if kind == "routed":
+            report.routed[queue] += n
+            report.categories[category or ""] += n
+        elif kind == "voicemail":
+            report.voicemail += n
+        elif kind == "served":
+            report.served_by_ivr += n
+        elif kind == "dropped":
+            report.dropped[node] += n
         else:
-            report.in_menu += 1
+            report.in_menu += n
+    misses = session.execute(
+        select(IvrMiss.node, func.sum(IvrMiss.misses)).join(IvrCall, IvrCall.call_id == IvrMiss.call_id)
+        .where(*in_period).group_by(IvrMiss.node).order_by(func.min(IvrMiss.call_id))
+    ).all()
+    for node, n in misses:
+        report.misses[node] += int(n)
     return report

@@ -6,10 +6,14 @@ before. The service level is answered-within-threshold divided by offered, leavi
 who hung up within the threshold (they gave us no chance to answer in time) and callers still
 waiting; a caller who abandoned after the threshold counts as a failure. The threshold is the
 three rings, RING_SECONDS x MAX_RINGS.
+
+The counting is a `Tally` per queue; `report(tally)` turns one into the report's figures. The API
+gets its tallies from the database (`routing.service_level_query`, one GROUP BY per report);
+`summarise` tallies call records in Python by the same rules, the hand-checked reference.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
@@ -23,34 +27,65 @@ class CallRecord:
     agent: str | None = None
 
 
-def summarise(calls: Iterable[CallRecord], missed_offers: dict[str, int], threshold: float,
-              as_of: datetime) -> dict:
-    calls = list(calls)
-    answered = [c for c in calls if c.answered_at is not None]
-    abandoned = [c for c in calls if c.abandoned_at is not None and c.answered_at is None]
-    waits = [(c.answered_at - c.entered_at).total_seconds() for c in answered]
-    in_time = sum(1 for w in waits if w <= threshold)
-    short_abandons = sum(1 for c in abandoned if (c.abandoned_at - c.entered_at).total_seconds() <= threshold)
-    waiting = len(calls) - len(answered) - len(abandoned)
-    counted = len(calls) - short_abandons - waiting
-    longest = 0.0
-    for c in calls:
-        end = c.answered_at or c.abandoned_at or as_of
-        longest = max(longest, (end - c.entered_at).total_seconds())
-    per_agent: dict[str, int] = {}
-    for c in answered:
-        per_agent[c.agent or "?"] = per_agent.get(c.agent or "?", 0) + 1
+@dataclass
+class Tally:
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    abandoned_within_threshold: int = 0
+    answered_within_threshold: int = 0
+    wait_seconds: float = 0.0  # summed over the answered callers
+    longest_wait_seconds: float = 0.0
+    answered_per_agent: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: "Tally") -> None:
+        for name in ("offered", "answered", "abandoned", "abandoned_within_threshold",
+                     "answered_within_threshold", "wait_seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.longest_wait_seconds = max(self.longest_wait_seconds, other.longest_wait_seconds)
+        for agent, n in other.answered_per_agent.items():
+            self.answered_per_agent[agent] = self.answered_per_agent.get(agent, 0) + n
+
+
+def report(tally: Tally, missed_offers: dict[str, int], threshold: float) -> dict:
+    waiting = tally.offered - tally.answered - tally.abandoned
+    counted = tally.offered - tally.abandoned_within_threshold - waiting
     return {
-        "offered": len(calls),
-        "answered": len(answered),
-        "abandoned": len(abandoned),
-        "abandoned_within_threshold": short_abandons,
+        "offered": tally.offered,
+        "answered": tally.answered,
+        "abandoned": tally.abandoned,
+        "abandoned_within_threshold": tally.abandoned_within_threshold,
         "waiting": waiting,
-        "answered_within_threshold": in_time,
-        "service_level": round(in_time / counted, 4) if counted else None,
+        "answered_within_threshold": tally.answered_within_threshold,
+        "service_level": round(tally.answered_within_threshold / counted, 4) if counted else None,
         "threshold_seconds": threshold,
-        "average_speed_of_answer_seconds": round(sum(waits) / len(waits), 1) if waits else None,
-        "longest_wait_seconds": round(longest, 1),
-        "answered_per_agent": per_agent,
+        "average_speed_of_answer_seconds": (round(tally.wait_seconds / tally.answered, 1)
+                                            if tally.answered else None),
+        "longest_wait_seconds": round(tally.longest_wait_seconds, 1),
+        "answered_per_agent": tally.answered_per_agent,
         "missed_offers_per_agent": missed_offers,
     }
+
+
+def tally(calls: Iterable[CallRecord], threshold: float, as_of: datetime) -> Tally:
+    result = Tally()
+    for c in calls:
+        result.offered += 1
+        end = c.answered_at or c.abandoned_at or as_of
+        result.longest_wait_seconds = max(result.longest_wait_seconds, (end - c.entered_at).total_seconds())
+        if c.answered_at is not None:
+            wait = (c.answered_at - c.entered_at).total_seconds()
+            result.answered += 1
+            result.wait_seconds += wait
+            result.answered_within_threshold += wait <= threshold
+            agent = c.agent or "?"
+            result.answered_per_agent[agent] = result.answered_per_agent.get(agent, 0) + 1
+        elif c.abandoned_at is not None:
+            result.abandoned += 1
+            result.abandoned_within_threshold += (c.abandoned_at - c.entered_at).total_seconds() <= threshold
+    return result
+
+
+def summarise(calls: Iterable[CallRecord], missed_offers: dict[str, int], threshold: float,
+              as_of: datetime) -> dict:
+    return report(tally(calls, threshold, as_of), missed_offers, threshold)

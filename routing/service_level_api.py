@@ -4,8 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app, jsonify, request
-from sqlalchemy import func, select
-
 from hotline import db, local_time
 from hotline.api import bp, schemas
 from hotline.api.auth import require_role
@@ -13,8 +11,9 @@ from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
 from hotline.params import query_moment, query_text
-from routing.models import Agent, Offer, RoutedCall
-from routing.service_level import CallRecord, summarise
+from routing.models import RoutedCall
+from routing.service_level import Tally, report
+from routing.service_level_query import missed_offers, queue_tallies
 
 
 def _when(name: str, default: datetime) -> datetime:
@@ -29,26 +28,18 @@ def start_of_day() -> datetime:
 
 def service_level_report(start: datetime, end: datetime, queue: str | None = None) -> dict:
     session = db.session()
-    names = dict(session.execute(select(Agent.id, Agent.name)).all())
-    query = select(RoutedCall).where(RoutedCall.entered_at >= start, RoutedCall.entered_at < end)
-    if queue:
-        query = query.where(RoutedCall.queue == queue)
-    rows = session.scalars(query).all()
-    missed_query = (select(Offer.agent_id, func.count()).where(Offer.result == "missed", Offer.offered_at >= start,
-                                                               Offer.offered_at < end).group_by(Offer.agent_id))
-    if queue:
-        missed_query = missed_query.where(Offer.call_sid.in_([r.call_sid for r in rows]))
-    missed = {names.get(agent_id, str(agent_id)): count for agent_id, count in session.execute(missed_query)}
-    records = [CallRecord(r.queue, r.entered_at, r.answered_at, r.abandoned_at, names.get(r.agent_id)) for r in rows]
     threshold = current_app.config["HOTLINE_SETTINGS"].ring_timeout_seconds
-    report = summarise(records, missed, threshold, now())
+    tallies = queue_tallies(session, start, end, queue, threshold, now())
+    total = Tally()
+    for part in tallies.values():
+        total.add(part)
+    result = report(total, missed_offers(session, start, end, queue), threshold)
     by_queue = {}
-    for name in sorted({r.queue for r in records}):
-        part = summarise([r for r in records if r.queue == name], {}, threshold, now())
-        part.pop("missed_offers_per_agent")
-        by_queue[name] = part
-    report.update({"from": start.isoformat(), "to": end.isoformat(), "queue": queue, "queues": by_queue})
-    return report
+    for name in sorted(tallies):
+        by_queue[name] = report(tallies[name], {}, threshold)
+        by_queue[name].pop("missed_offers_per_agent")
+    result.update({"from": start.isoformat(), "to": end.isoformat(), "queue": queue, "queues": by_queue})
+    return result
 
 
 @bp.get("/metrics/service-level")

@@ -4,8 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, current_app, jsonify, request
-from sqlalchemy import select
-
 from hotline import db
 from hotline.api import bp, schemas
 from hotline.api.auth import require_role
@@ -14,9 +12,9 @@ from hotline.api.openapi import operation
 from hotline.clock import now
 from hotline.local_time import local_day
 from hotline.params import query_choice
-from tickets.api_input import day_start, query_day
-from tickets.models import Ticket
-from tickets.reporting import PERIODS, TicketFacts, build_report, report_csv
+from tickets.api_input import query_day
+from tickets.report_query import ticket_groups
+from tickets.reporting import PERIODS, build_report, report_csv
 
 MAX_DAYS = 366
 
@@ -42,10 +40,7 @@ def tickets_report():
         abort_json(400, f"from: a report covers at most {MAX_DAYS} days")
     period = query_choice(request.args.get("period"), "period", PERIODS, "day")
     fmt = query_choice(request.args.get("format"), "format", ("json", "csv"), "json")
-    rows = db.session().execute(select(Ticket.created_at, Ticket.category, Ticket.priority, Ticket.status,
-                                       Ticket.response_sla, Ticket.resolution_sla).where(
-        Ticket.created_at >= day_start(first), Ticket.created_at < day_start(last + timedelta(days=1)))).all()
-    report = build_report((TicketFacts(local_day(r[0], timezone), *r[1:]) for r in rows), period)
+    report = build_report(ticket_groups(db.session(), first, last, period, timezone), period)
     report.update({"from": first.isoformat(), "to": last.isoformat()})
     if fmt == "csv":
         filename = f"tickets-{first.isoformat()}-{last.isoformat()}-{period}.csv"

@@ -1,9 +1,15 @@
-"""Ticket counts and SLA compliance per day, week or month. Pure logic: rows in, report out."""
+"""Ticket counts and SLA compliance per day, week or month. Pure logic: counted groups in, report out.
+
+The database does the counting (`tickets.report_query`): one row per period and combination of
+category, priority, status and the two SLA states, with how many tickets share it. A year at a
+million tickets is a few thousand such rows, so the report's cost and memory do not grow with the
+tickets (issue #14).
+"""
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 from hotline import csv_export
@@ -16,13 +22,14 @@ SLA_STATES = ("met", "missed", "breached", "at_risk", "pending")
 
 
 @dataclass(frozen=True)
-class TicketFacts:
-    day: date  # local day the ticket was opened
+class TicketGroup:
+    start: date  # local day the group's period starts on (clipped to the report's first day)
     category: str
     priority: str
     status: str
     response_sla: str
     resolution_sla: str
+    count: int
 
 
 def period_of(day: date, period: str) -> str:
@@ -34,36 +41,52 @@ def period_of(day: date, period: str) -> str:
     return day.isoformat()
 
 
+def period_starts(first: date, last: date, period: str) -> list[date]:
+    """The local days on which the report's periods start, from `first` to `last` inclusive: `first`,
+    then every day, Monday or first of a month after it."""
+    starts, day = [], first
+    while day <= last:
+        starts.append(day)
+        if period == "week":
+            day += timedelta(days=7 - day.weekday())
+        elif period == "month":
+            day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        else:
+            day += timedelta(days=1)
+    return starts
+
+
 def _compliance(counts: dict[str, int]) -> float | None:
     # Decided clocks only: met, missed, or still open past due; pending ones have not been judged.
     decided = counts["met"] + counts["missed"] + counts["breached"]
     return round(counts["met"] / decided, 4) if decided else None
 
 
-def _summarise(rows: list[TicketFacts]) -> dict[str, Any]:
+def _summarise(groups: list[TicketGroup]) -> dict[str, Any]:
     summary: dict[str, Any] = {
-        "count": len(rows),
+        "count": sum(g.count for g in groups),
         "by_category": {c: 0 for c in CATEGORIES},
         "by_priority": {p: 0 for p in PRIORITIES},
         "by_status": {s: 0 for s in STATUSES},
     }
     clocks = {"response": {s: 0 for s in SLA_STATES}, "resolution": {s: 0 for s in SLA_STATES}}
-    for row in rows:
-        summary["by_category"][row.category] = summary["by_category"].get(row.category, 0) + 1
-        summary["by_priority"][row.priority] = summary["by_priority"].get(row.priority, 0) + 1
-        summary["by_status"][row.status] = summary["by_status"].get(row.status, 0) + 1
-        clocks["response"][row.response_sla] = clocks["response"].get(row.response_sla, 0) + 1
-        clocks["resolution"][row.resolution_sla] = clocks["resolution"].get(row.resolution_sla, 0) + 1
+    for g in groups:
+        summary["by_category"][g.category] = summary["by_category"].get(g.category, 0) + g.count
+        summary["by_priority"][g.priority] = summary["by_priority"].get(g.priority, 0) + g.count
+        summary["by_status"][g.status] = summary["by_status"].get(g.status, 0) + g.count
+        clocks["response"][g.response_sla] = clocks["response"].get(g.response_sla, 0) + g.count
+        clocks["resolution"][g.resolution_sla] = clocks["resolution"].get(g.resolution_sla, 0) + g.count
     summary["sla"] = {name: {**counts, "compliance": _compliance(counts)} for name, counts in clocks.items()}
     return summary
 
 
-def build_report(rows: Iterable[TicketFacts], period: str = "day") -> dict[str, Any]:
-    rows = list(rows)
-    buckets: dict[str, list[TicketFacts]] = {}
-    for row in sorted(rows, key=lambda r: r.day):
-        buckets.setdefault(period_of(row.day, period), []).append(row)
-    return {"period": period, "totals": _summarise(rows),
+def build_report(groups: Iterable[TicketGroup], period: str = "day") -> dict[str, Any]:
+    """Periods with tickets, oldest first, then the totals."""
+    groups = list(groups)
+    buckets: dict[str, list[TicketGroup]] = {}
+    for g in sorted(groups, key=lambda g: g.start):
+        buckets.setdefault(period_of(g.start, period), []).append(g)
+    return {"period": period, "totals": _summarise(groups),
             "periods": [{"period": key, **_summarise(bucket)} for key, bucket in buckets.items()]}
 
 
