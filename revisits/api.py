@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 
-from hotline import db
+from hotline import csv_export, db
 from hotline.api import keyset, openapi, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
@@ -51,8 +51,7 @@ def satisfaction():
         category=query_text(request.args.get("category"), "category", column=Revisit.category))
     if query_choice(request.args.get("format"), "format", ("json", "csv"), "json") == "csv":
         filename = f"satisfaction-{by}-{first}-{last}.csv"
-        return current_app.response_class(report_csv(report), mimetype="text/csv",
-                                          headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return csv_export.attachment(report_csv(report), filename)
     return jsonify(report)
 
 
