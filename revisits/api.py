@@ -15,7 +15,7 @@ from hotline.clock import now
 from hotline.params import phone, query_bool, query_choice, query_day, query_int, query_limit, query_text
 from revisits.consent import is_opted_out, opt_in, opt_out
 from revisits.models import Revisit
-from revisits.reports import report_csv, satisfaction_report
+from revisits.reports import report_csv_lines, satisfaction_report
 from revisits.satisfaction import GROUPINGS
 
 # Its own blueprint under /api: hotline.api.bp is registered before the areas are set up.
@@ -51,7 +51,7 @@ def satisfaction():
         category=query_text(request.args.get("category"), "category", column=Revisit.category))
     if query_choice(request.args.get("format"), "format", ("json", "csv"), "json") == "csv":
         filename = f"satisfaction-{by}-{first}-{last}.csv"
-        return csv_export.attachment(report_csv(report), filename)
+        return csv_export.attachment(report_csv_lines(report), filename)
     return jsonify(report)
 
 

@@ -52,7 +52,11 @@ def satisfaction_report(session: Session, *, start: datetime, end: datetime, by:
             "rows": rows, "total": total}
 
 
-def report_csv(report: dict) -> Iterator[str]:
+def report_csv(report: dict) -> str:
+    return "".join(report_csv_lines(report))
+
+
+def report_csv_lines(report: dict) -> Iterator[str]:
     """The report's groups then its total, one CSV line at a time."""
     rows = ([("" if row[k] is None else row[k]) for k in CSV_COLUMNS] for row in chain(report["rows"], [report["total"]]))
     return csv_export.lines(chain([CSV_COLUMNS], rows), lineterminator="\r\n")

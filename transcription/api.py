@@ -5,12 +5,12 @@ KEEP_UNREDACTED_TRANSCRIPTS kept one.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from access.log import record_access
 from access.policy import MEDIA_READERS
-from hotline import db
+from hotline import csv_export, db
 from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
@@ -135,8 +135,6 @@ def list_reviews():
     wants_csv = query_choice(request.args.get("format"), "format", ("json", "csv")) == "csv" \
         or request.accept_mimetypes.best == "text/csv"
     if wants_csv:
-        reviews = list(db.session().scalars(REVIEW_ORDER.sort(query)))
-        return Response(reviews_csv(reviews), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=qa-reviews.csv"})
+        return csv_export.attachment(reviews_csv(REVIEW_ORDER.sort(query)), "qa-reviews.csv")
     page = keyset.fetch(db.session(), query, REVIEW_ORDER, limit=limit, cursor=request.args.get("after"), count=count)
     return jsonify(reviews=[r.to_dict() for r in page.rows], **page.links())
