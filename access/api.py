@@ -13,7 +13,7 @@ from hotline.api import bp, keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
-from hotline.params import query_bool, query_choice, query_day, query_limit, query_moment, query_text
+from hotline.params import query_choice, query_day, query_limit, query_moment, query_text
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 CSV_BATCH = 500
@@ -70,11 +70,11 @@ def filtered() -> Select:
            responses={200: "a page of entries and the `next` cursor (null on the last page)",
                       400: "a filter, cursor or limit is malformed (named)"},
            description="Keyset-paged by (at, id): pass `next` back as `after` (or follow `next_url`) for the next "
-                       "page; a cursor this list did not give out is a 400. `total` only with count=true. "
-                       "Kept for RECORDINGS_RETENTION_DAYS. Admins only.")
+                       "page; a cursor this list did not give out is a 400. `total` only with count=true (exact) or "
+                       "count=estimate. Kept for RECORDINGS_RETENTION_DAYS. Admins only.")
 def access_log():
     limit = query_limit(request.args.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
-    count = bool(query_bool(request.args.get("count"), "count"))
+    count = keyset.count_arg()
     page = keyset.fetch(db.session(), filtered(), ORDER, limit=limit, cursor=request.args.get("after"), count=count)
     return jsonify(items=[r.to_dict() for r in page.rows], **page.links())
 
