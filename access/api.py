@@ -1,11 +1,10 @@
 """The access log for admins: GET /api/access-log (JSON, keyset-paged) and /api/access-log.csv (streamed)."""
 from __future__ import annotations
 
-import io
 from datetime import datetime, time, timedelta, timezone
 from typing import Iterator
 
-from flask import Response, jsonify, request, stream_with_context
+from flask import jsonify, request
 from sqlalchemy import Select, select
 
 from access.models import KINDS, AccessLogEntry
@@ -14,7 +13,7 @@ from hotline.api import bp, keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
-from hotline.params import query_bool, query_choice, query_day, query_limit, query_moment, query_text
+from hotline.params import query_choice, query_day, query_limit, query_moment, query_text
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 CSV_BATCH = 500
@@ -71,34 +70,31 @@ def filtered() -> Select:
            responses={200: "a page of entries and the `next` cursor (null on the last page)",
                       400: "a filter, cursor or limit is malformed (named)"},
            description="Keyset-paged by (at, id): pass `next` back as `after` (or follow `next_url`) for the next "
-                       "page; a cursor this list did not give out is a 400. `total` only with count=true. "
-                       "Kept for RECORDINGS_RETENTION_DAYS. Admins only.")
+                       "page; a cursor this list did not give out is a 400. `total` only with count=true (exact) or "
+                       "count=estimate. Kept for RECORDINGS_RETENTION_DAYS. Admins only.")
 def access_log():
     limit = query_limit(request.args.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
-    count = bool(query_bool(request.args.get("count"), "count"))
+    count = keyset.count_arg()
     page = keyset.fetch(db.session(), filtered(), ORDER, limit=limit, cursor=request.args.get("after"), count=count)
     return jsonify(items=[r.to_dict() for r in page.rows], **page.links())
 
 
 def csv_lines(query: Select) -> Iterator[str]:
     """The header, then the rows in batches walked by key, so memory stays flat however long the log."""
-    buffer = io.StringIO()
-    writer = csv_export.writer(buffer)
 
-    def line(values) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(values)
-        return buffer.getvalue()
+    def rows() -> Iterator[list]:
+        yield list(CSV_COLUMNS)
+        session = db.session()
+        batch = session.scalars(ORDER.sort(query).limit(CSV_BATCH)).all()
+        while batch:
+            for entry in batch:
+                data = entry.to_dict()
+                yield [data[c] for c in CSV_COLUMNS]
+            if len(batch) < CSV_BATCH:
+                return  # a short batch was the last one
+            batch = session.scalars(ORDER.sort(ORDER.after(query, ORDER.key_of(batch[-1]))).limit(CSV_BATCH)).all()
 
-    yield line(CSV_COLUMNS)
-    session = db.session()
-    batch = session.scalars(ORDER.sort(query).limit(CSV_BATCH)).all()
-    while batch:
-        for entry in batch:
-            data = entry.to_dict()
-            yield line(data[c] for c in CSV_COLUMNS)
-        batch = session.scalars(ORDER.sort(ORDER.after(query, ORDER.key_of(batch[-1]))).limit(CSV_BATCH)).all()
+    return csv_export.lines(rows())
 
 
 @bp.get("/access-log.csv")
@@ -109,6 +105,4 @@ def csv_lines(query: Select) -> Iterator[str]:
                       400: "a filter is malformed (named)"})
 def access_log_csv():
     query = filtered()  # checked before streaming starts, so a bad filter is a 400, not a broken file
-    return Response(stream_with_context(csv_lines(query)), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=access-log.csv",
-                             "Cache-Control": "no-store"})
+    return csv_export.attachment(csv_lines(query), "access-log.csv")

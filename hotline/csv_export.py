@@ -8,7 +8,10 @@ apostrophe (OWASP's advice), which spreadsheets show as text. Numbers are writte
 from __future__ import annotations
 
 import csv
-from typing import Any, Iterable, TextIO
+import io
+from typing import Any, Iterable, Iterator, TextIO
+
+from flask import Response, stream_with_context
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,3 +47,22 @@ def writer(out: TextIO, **options: Any) -> SafeWriter:
 
 def dict_writer(out: TextIO, fieldnames: list[str], **options: Any) -> SafeWriter:
     return SafeWriter(csv.DictWriter(out, fieldnames=fieldnames, **options))
+
+
+def lines(rows: Iterable[Iterable[Any]], **options: Any) -> Iterator[str]:
+    """Each row (the header first) as one CSV line, made as it is asked for: a generator response
+    built on this holds one row at a time, whatever the length of the export."""
+    buffer = io.StringIO()
+    out = writer(buffer, **options)
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        out.writerow(row)
+        yield buffer.getvalue()
+
+
+def attachment(body: Iterator[str], filename: str) -> Response:
+    """A streamed text/csv download of `body` (the request context stays open while it is sent, so
+    a query it reads from keeps its session); never cached, it holds people's data."""
+    return Response(stream_with_context(body), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

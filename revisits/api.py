@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 
-from hotline import db
+from hotline import csv_export, db
 from hotline.api import keyset, openapi, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.clock import now
-from hotline.params import phone, query_bool, query_choice, query_day, query_int, query_limit, query_text
+from hotline.params import phone, query_choice, query_day, query_int, query_limit, query_text
 from revisits.consent import is_opted_out, opt_in, opt_out
 from revisits.models import Revisit
-from revisits.reports import report_csv, satisfaction_report
+from revisits.reports import report_csv_lines, satisfaction_report
 from revisits.satisfaction import GROUPINGS
 
 # Its own blueprint under /api: hotline.api.bp is registered before the areas are set up.
@@ -51,8 +51,7 @@ def satisfaction():
         category=query_text(request.args.get("category"), "category", column=Revisit.category))
     if query_choice(request.args.get("format"), "format", ("json", "csv"), "json") == "csv":
         filename = f"satisfaction-{by}-{first}-{last}.csv"
-        return current_app.response_class(report_csv(report), mimetype="text/csv",
-                                          headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return csv_export.attachment(report_csv_lines(report), filename)
     return jsonify(report)
 
 
@@ -65,7 +64,7 @@ REVISIT_ORDER = keyset.Order("revisits", (Revisit.id,), descending=True)
 @openapi.operation("Revisits of a ticket, or the latest ones", tags=["revisits"],
                    description="Query: ticket_id, state, limit (default 50, at most 500). Newest first, paged by "
                                "key: pass `next` back as `after` (or follow `next_url`); a cursor this list did "
-                               "not give out is a 400. `total` only with count=true.",
+                               "not give out is a 400. `total` only with count=true (exact) or count=estimate.",
                    query={"ticket_id": schemas.integer(Revisit.ticket_id), "state": schemas.text(Revisit.state, blank=True),
                           "limit": schemas.LIMIT, "after": keyset.CURSOR_SCHEMA, "count": keyset.COUNT_SCHEMA})
 def list_revisits():
@@ -78,7 +77,7 @@ def list_revisits():
     if state:
         stmt = stmt.where(Revisit.state == state)
     page = keyset.fetch(db.session(), stmt, REVISIT_ORDER, limit=limit, cursor=request.args.get("after"),
-                        count=bool(query_bool(request.args.get("count"), "count")))
+                        count=keyset.count_arg())
     return jsonify(revisits=[r.to_dict() for r in page.rows], **page.links())
 
 

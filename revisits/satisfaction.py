@@ -1,5 +1,8 @@
 """CSAT and first-contact resolution from revisit answers: pure arithmetic, no Flask or database.
 
+The report counts in SQL (revisits/reports.py) and hands `Figures` per group to `report_rows`;
+`summarise` does the same from answers in memory (the definitions, tested by hand).
+
 CSAT is the share of scores that are 4 or 5 ("satisfied" or "very satisfied"), the usual
 definition; the mean score is given too. First-contact resolution is the share of customers who
 said their issue was solved the first time (a "no" reopens the ticket).
@@ -7,9 +10,11 @@ said their issue was solved the first time (a "no" reopens the ticket).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Iterable
 from zoneinfo import ZoneInfo
+
+from hotline.sql_periods import period_label
 
 GROUPINGS = ("agent", "category", "day", "week", "month")
 
@@ -44,6 +49,14 @@ class Figures:
             self.asked_solved += 1
             self.solved += answer.solved
 
+    def merge(self, other: "Figures") -> None:
+        self.surveys += other.surveys
+        self.scored += other.scored
+        self.satisfied += other.satisfied
+        self.score_total += other.score_total
+        self.asked_solved += other.asked_solved
+        self.solved += other.solved
+
     def to_dict(self) -> dict[str, object]:
         return {
             "group": self.group, "surveys": self.surveys, "scored": self.scored,
@@ -57,27 +70,30 @@ class Figures:
 
 def group_key(answer: Answer, by: str, zone: ZoneInfo) -> str:
     if by == "agent":
-        return str(answer.agent_id) if answer.agent_id is not None else "unassigned"
+        return agent_group(answer.agent_id)
     if by == "category":
         return answer.category
-    local = answer.completed_at.astimezone(zone)
-    if by == "day":
-        return local.date().isoformat()
-    if by == "week":
-        monday = local.date() - timedelta(days=local.weekday())
-        return f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
-    if by == "month":
-        return f"{local.year}-{local.month:02d}"
-    raise ValueError(f"by: must be one of {', '.join(GROUPINGS)}")
+    return period_label(answer.completed_at, by, zone)
+
+
+def agent_group(agent_id: int | None) -> str:
+    return str(agent_id) if agent_id is not None else "unassigned"
 
 
 def summarise(answers: Iterable[Answer], by: str, timezone: str) -> tuple[list[dict], dict]:
     """(one row per group, sorted by group; the total) for `answers` grouped `by`."""
     zone = ZoneInfo(timezone)
     groups: dict[str, Figures] = {}
-    total = Figures("total")
     for answer in answers:
         key = group_key(answer, by, zone)
         groups.setdefault(key, Figures(key)).add(answer)
-        total.add(answer)
-    return [groups[k].to_dict() for k in sorted(groups)], total.to_dict()
+    return report_rows(groups.values())
+
+
+def report_rows(groups: Iterable[Figures]) -> tuple[list[dict], dict]:
+    """(one row per group, sorted by group; the total of them all)."""
+    total = Figures("total")
+    ordered = sorted(groups, key=lambda g: g.group)
+    for figures in ordered:
+        total.merge(figures)
+    return [g.to_dict() for g in ordered], total.to_dict()

@@ -9,7 +9,7 @@ from hotline.api import bp, keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
-from hotline.params import query_bool, query_limit
+from hotline.params import query_limit
 from hotline.twiml import LANGUAGES
 from routing.agent_profile import CLIENT, SIP, SKILL_NAME, ProfileError, check_profile
 from routing.models import PERSON_STATUSES, Agent, AgentEvent
@@ -79,7 +79,7 @@ def list_agents():
     session = db.session()
     page = keyset.fetch(session, select(Agent), AGENT_ORDER, cursor=request.args.get("after"),
                         limit=query_limit(request.args.get("limit"), default=500),
-                        count=bool(query_bool(request.args.get("count"), "count")))
+                        count=keyset.count_arg())
     res = get_reservations(session)
     return jsonify(agents=[_live(a, res) for a in page.rows], **page.links())
 

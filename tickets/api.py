@@ -138,8 +138,8 @@ MAX_PAGE, MAX_PER_PAGE = 10, 100
            description="Filters: status, category, priority, phone, breached, assignee_id, from, to "
                        "(local dates, inclusive). Paging by key: pass the answer's `next` back as `after` (or "
                        f"follow `next_url`) until it is null; `page` (1-{MAX_PAGE}) reaches the first pages "
-                       f"directly; per_page at most {MAX_PER_PAGE}. `total` only with count=true. A cursor "
-                       "this list did not give out, or page with after, is a 400.",
+                       f"directly; per_page at most {MAX_PER_PAGE}. `total` only with count=true (exact) or "
+                       "count=estimate. A cursor this list did not give out, or page with after, is a 400.",
            responses={200: "a page of tickets with `next`", 400: "a filter or the cursor is malformed (named)"},
            query={"status": schemas.comma_list(STATUSES), "category": schemas.comma_list(CATEGORIES),
                   "priority": schemas.comma_list(PRIORITIES), "phone": schemas.PHONE,
@@ -180,7 +180,7 @@ def list_tickets():
     if cursor and args.get("page"):
         abort_json(400, "page: not with after (the cursor already says where the page starts)")
     found = keyset.fetch(db.session(), query, TICKET_ORDER, limit=per_page, cursor=cursor,
-                         offset=(page - 1) * per_page, count=bool(query_bool(args.get("count"), "count")))
+                         offset=(page - 1) * per_page, count=keyset.count_arg())
     return jsonify(items=[ticket_dict(t) for t in found.rows], per_page=per_page,
                    **({} if cursor else {"page": page}), **found.links())
 

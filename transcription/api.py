@@ -5,12 +5,12 @@ KEEP_UNREDACTED_TRANSCRIPTS kept one.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from access.log import record_access
 from access.policy import MEDIA_READERS
-from hotline import db
+from hotline import csv_export, db
 from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
@@ -19,8 +19,9 @@ from hotline.params import query_bool, query_choice, query_day, query_int, query
 from transcription.models import Review, Transcript
 from transcription.scorecard import ANSWERS, questions
 from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
-from transcription.search import BadQuery, review_queue, search_page, summary
+from transcription.search import BadQuery, review_queue_page, search_page, summary
 
+QUEUE_LIMIT = 200  # a page of the review queue by default, as the QA workspace shows
 REVIEWERS = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
 
 # Our own blueprint under /api: hotline.api.bp is registered before areas load, so routes
@@ -55,9 +56,15 @@ def get_transcript(call_sid: str):
 
 @bp.get("/qa/queue")
 @require_role(*REVIEWERS)
-@operation("Calls waiting for review: complaints first, then low scores, then the random sample", tags=["qa"])
+@operation("Calls waiting for review: escalations and complaints first, then low scores, then the random sample",
+           tags=["qa"], query=keyset.paging_query(QUEUE_LIMIT),
+           responses={200: "a page of calls with `next`", **keyset.PAGING_RESPONSES},
+           description="Each reason oldest first (a keyset per reason: the cursor names the reason it stopped in). "
+                       + keyset.PAGING_DESCRIPTION)
 def get_review_queue():
-    return jsonify(calls=[summary(t) for t in review_queue()])
+    page = review_queue_page(query_limit(request.args.get("limit"), default=QUEUE_LIMIT),
+                             request.args.get("after"), keyset.count_arg())
+    return jsonify(calls=[summary(t) for t in page.rows], **page.links())
 
 
 @bp.get("/qa/search")
@@ -118,7 +125,7 @@ REVIEW_ORDER = keyset.Order("qa-reviews", (Review.updated_at, Review.id), descen
            media=("application/json", "text/csv"),
            description="JSON is paged by key: `limit` (default 100, at most 500), pass `next` back as `after` "
                        "(or follow `next_url`); a cursor this list did not give out is a 400; `total` only with "
-                       "count=true. The CSV holds every matching review.",
+                       "count=true (exact) or count=estimate. The CSV holds every matching review (streamed).",
            query={"call_sid": schemas.text(Review.call_sid, blank=True), "reviewer": schemas.text(Review.reviewer, blank=True),
                   "format": schemas.one_of(("json", "csv")), "limit": schemas.LIMIT, "after": keyset.CURSOR_SCHEMA,
                   "count": keyset.COUNT_SCHEMA})
@@ -131,12 +138,10 @@ def list_reviews():
     if reviewer:
         query = query.where(Review.reviewer == reviewer)
     limit = query_limit(request.args.get("limit"), default=100)
-    count = bool(query_bool(request.args.get("count"), "count"))
+    count = keyset.count_arg()
     wants_csv = query_choice(request.args.get("format"), "format", ("json", "csv")) == "csv" \
         or request.accept_mimetypes.best == "text/csv"
     if wants_csv:
-        reviews = list(db.session().scalars(REVIEW_ORDER.sort(query)))
-        return Response(reviews_csv(reviews), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=qa-reviews.csv"})
+        return csv_export.attachment(reviews_csv(REVIEW_ORDER.sort(query)), "qa-reviews.csv")
     page = keyset.fetch(db.session(), query, REVIEW_ORDER, limit=limit, cursor=request.args.get("after"), count=count)
     return jsonify(reviews=[r.to_dict() for r in page.rows], **page.links())

@@ -1,16 +1,16 @@
 """The reviewer's workspace under /qa: queue and search, a page per call, saving a scorecard."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from access.log import record_access
 from access.policy import MEDIA_READERS
-from hotline import db
+from hotline import csv_export, db
 from hotline.api.errors import ApiError
 from hotline.auth import login_required
 from recordings.api import recording_for_call, send_recording
-from transcription.api import latest_transcript
+from transcription.api import REVIEW_ORDER, latest_transcript
 from transcription.models import CallFacts, Review
 from transcription.readiness import check_readiness
 from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
@@ -88,6 +88,4 @@ def save_call_review(call_sid: str):
 @bp.get("/reviews.csv")
 @reviewer_page
 def export_reviews():
-    reviews = list(db.session().scalars(select(Review).order_by(Review.updated_at.desc())))
-    return Response(reviews_csv(reviews), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=qa-reviews.csv"})
+    return csv_export.attachment(reviews_csv(REVIEW_ORDER.sort(select(Review))), "qa-reviews.csv")

@@ -1,11 +1,10 @@
 """Saving a reviewer's scorecard and exporting reviews as CSV."""
 from __future__ import annotations
 
-import io
-from typing import Any
+from typing import Any, Iterator
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from hotline import csv_export, db
 from hotline.clock import now
@@ -59,17 +58,26 @@ def save_review(call_sid: str, reviewer: str, answers: Any, comments: Any) -> tu
     return review, created
 
 
-def reviews_csv(reviews: list[Review]) -> str:
+EXPORT_BATCH = 500  # rows a server-side cursor hands over at a time while the CSV is sent
+
+
+def reviews_csv(query: Select) -> Iterator[str]:
+    """The CSV lines of the reviews `query` (a filtered, ordered `select(Review)`), made while they
+    are sent: the rows come from a server-side cursor (`yield_per`), only the exported columns, the
+    transcript's joined in, so a year of reviews takes the memory of one batch."""
     ids = list(questions(current_scorecard()))
-    out = io.StringIO()
-    writer = csv_export.writer(out)
-    writer.writerow(["call_sid", "reviewer", "score", "automatic_score", "review_reason", "reviewed_at",
-                     "comments", *ids])
-    transcripts = {t.id: t for t in db.session().scalars(
-        select(Transcript).where(Transcript.id.in_({r.transcript_id for r in reviews})))} if reviews else {}
-    for review in reviews:
-        transcript = transcripts.get(review.transcript_id)
-        writer.writerow([review.call_sid, review.reviewer, review.score, transcript.score if transcript else "",
-                         transcript.review_reason if transcript else "", iso_local(review.updated_at, center_zone()),
-                         review.comments, *(review.answers.get(i, "") for i in ids)])
-    return out.getvalue()
+    zone = center_zone()
+    stmt = (query.with_only_columns(Review.call_sid, Review.reviewer, Review.score, Transcript.score,
+                                    Transcript.review_reason, Review.updated_at, Review.comments, Review.answers,
+                                    maintain_column_froms=False)
+            .select_from(Review).outerjoin(Transcript, Transcript.id == Review.transcript_id)
+            .execution_options(yield_per=EXPORT_BATCH))
+    header = ["call_sid", "reviewer", "score", "automatic_score", "review_reason", "reviewed_at", "comments", *ids]
+
+    def rows() -> Iterator[list[Any]]:
+        yield header
+        for call_sid, reviewer, score, automatic, reason, updated_at, comments, answers in db.session().execute(stmt):
+            yield [call_sid, reviewer, score, "" if automatic is None else automatic, reason or "",
+                   iso_local(updated_at, zone), comments, *(answers.get(i, "") for i in ids)]
+
+    return csv_export.lines(rows())

@@ -12,6 +12,7 @@ from sqlalchemy import (REAL, and_, cast, exists, false, func, literal, literal_
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 
 from hotline import db, local_time
+from hotline.api import keyset
 from transcription.models import CallFacts, Review, Transcript
 from transcription.segmentation import fts5_query, parse_query, tsquery_literal
 
@@ -162,13 +163,26 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
     return Page([(row[0], row[1]) for row in rows], next_cursor)
 
 
+def queue_parts() -> list[tuple[keyset.Order, Any]]:
+    """The review queue as parts in REASON_ORDER (then any other reason the rules name), each oldest
+    first: a keyset per reason, since the order by reason is a rank no index holds."""
+    waiting = select(Transcript).where(Transcript.status == "done", Transcript.review_reason.is_not(None),
+                                       ~exists().where(Review.transcript_id == Transcript.id))
+    parts = [(keyset.Order(f"qa-queue.{reason}", (Transcript.created_at, Transcript.id)),
+              waiting.where(Transcript.review_reason == reason)) for reason in REASON_ORDER]
+    return [*parts, (keyset.Order("qa-queue.other", (Transcript.created_at, Transcript.id)),
+                     waiting.where(Transcript.review_reason.not_in(REASON_ORDER)))]
+
+
+def review_queue_page(limit: int = 200, cursor: str | None = None, count: bool | str = False) -> keyset.Page:
+    """A page of calls waiting for review: escalations, complaints, low scores, the random sample,
+    then other reasons; each oldest first."""
+    return keyset.fetch_parts(db.session(), queue_parts(), limit=limit, cursor=cursor, count=count)
+
+
 def review_queue(limit: int = 200) -> list[Transcript]:
-    reviewed = exists().where(Review.transcript_id == Transcript.id)
-    rows = db.session().scalars(select(Transcript).where(Transcript.status == "done",
-                                                         Transcript.review_reason.is_not(None), ~reviewed)
-                                .order_by(Transcript.created_at).limit(limit)).all()
-    rank = {reason: i for i, reason in enumerate(REASON_ORDER)}
-    return sorted(rows, key=lambda t: (rank.get(t.review_reason or "", len(rank)), t.created_at))
+    """The first `limit` calls of the review queue (the QA workspace's list)."""
+    return review_queue_page(limit).rows
 
 
 def not_transcribed(limit: int = 50) -> list[Transcript]:

@@ -29,7 +29,7 @@ from sqlalchemy.types import TypeDecorator
 
 from hotline.api import schemas
 from hotline.api.errors import abort_json
-from hotline.params import column_length, column_max
+from hotline.params import column_length, column_max, query_bool
 
 CURSOR_FIELD = "after"
 CURSOR_MAX_LENGTH = 400
@@ -37,10 +37,17 @@ CURSOR_MAX_LENGTH = 400
 # schema can say; the operations' descriptions do.
 CURSOR_SCHEMA = {"type": "string", "minLength": 1, "maxLength": CURSOR_MAX_LENGTH, "pattern": "^[A-Za-z0-9_-]+$",
                  "description": "the `next` of the previous page (opaque); a cursor this list did not give out is a 400"}
-COUNT_SCHEMA = {"type": "boolean", "description": "also answer `total`, the number of matching rows "
-                                                  "(an extra COUNT over the filtered rows; off by default)"}
+ESTIMATE = "estimate"
+BOOLEAN_WORDS = {"1", "true", "yes", "0", "false", "no"}  # as hotline.params.query_bool reads them
+ESTIMATE_ABOVE = 10_000  # count=estimate counts exactly up to this many rows, then asks the planner
+COUNT_SCHEMA = {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": [ESTIMATE]}],
+                "description": "also answer `total`, the number of matching rows, and `total_estimated`: with true "
+                               "an exact COUNT over the filtered rows (its cost grows with them); with estimate, "
+                               f"exact up to {ESTIMATE_ABOVE:,} rows and above that PostgreSQL's planner estimate "
+                               "(`total_estimated`: true; SQLite always counts). Off by default"}
 PAGING_DESCRIPTION = ("Paged by key: pass `next` back as `after` (or follow `next_url`); a cursor this list did "
-                      "not give out is a 400. `total` only with count=true.")
+                      "not give out is a 400. `total` only with count=true (exact) or count=estimate "
+                      "(`total_estimated` says which).")
 PAGING_RESPONSES = {400: "the limit or the cursor is malformed (named)"}
 
 
@@ -114,13 +121,44 @@ class Page:
     rows: list[Any]
     next: str | None
     total: int | None = None
+    estimated: bool = False
 
     def links(self) -> dict[str, Any]:
-        """`next` (the cursor) and `next_url` (this request with `after` set to it), and `total` if counted."""
+        """`next` (the cursor) and `next_url` (this request with `after` set to it), and `total` and
+        `total_estimated` if counted."""
         extra: dict[str, Any] = {"next": self.next, "next_url": next_url(self.next) if self.next else None}
         if self.total is not None:
             extra["total"] = self.total
+            extra["total_estimated"] = self.estimated
         return extra
+
+
+
+def count_arg(field: str = "count") -> bool | str:
+    """The request's `count`: False (none), True (exact) or ESTIMATE; anything else is a 400."""
+    raw = request.args.get(field) or ""
+    if raw.lower() == ESTIMATE:
+        return ESTIMATE
+    if raw and raw.lower() not in BOOLEAN_WORDS:
+        abort_json(400, f"{field}: expected true, false or {ESTIMATE}, got {raw[:40]!r}")
+    return bool(query_bool(raw, field))
+
+
+def total_of(session: Session, query: Select, count: bool | str) -> tuple[int | None, bool]:
+    """(the number of rows of `query`, whether it is the planner's estimate) as `count` asks."""
+    if not count:
+        return None, False
+    filtered = query.order_by(None)
+    if count != ESTIMATE or session.get_bind().dialect.name != "postgresql":
+        return session.scalar(select(func.count()).select_from(filtered.subquery())), False
+    # Counting stops after ESTIMATE_ABOVE rows: a small result is exact at the cost of reading it, a
+    # large one costs a bounded read plus the planning of the query (no rows read).
+    capped = session.scalar(select(func.count()).select_from(filtered.limit(ESTIMATE_ABOVE + 1).subquery()))
+    if capped <= ESTIMATE_ABOVE:
+        return capped, False
+    compiled = filtered.compile(dialect=session.get_bind().dialect)
+    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    return max(int(plan[0]["Plan"]["Plan Rows"]), capped), True
 
 
 def next_url(cursor: str) -> str:
@@ -130,14 +168,55 @@ def next_url(cursor: str) -> str:
 
 
 def fetch(session: Session, query: Select, order: Order, *, limit: int, cursor: str | None = None,
-          offset: int = 0, count: bool = False, field: str = CURSOR_FIELD) -> Page:
+          offset: int = 0, count: bool | str = False, field: str = CURSOR_FIELD) -> Page:
     """One page of `query`'s rows (ORM entities) in `order`: after `cursor` when given, else from the
     start (skipping `offset` rows: callers bound it to a few small pages). One row past the page is
-    read to know whether there is a next; `count` adds one COUNT over the filtered rows."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) if count else None
+    read to know whether there is a next; `count` (True or ESTIMATE, see `total_of`) adds a total."""
+    total, estimated = total_of(session, query, count)
     if cursor:
         query = order.after(query, order.decode(cursor, field))
     query = order.sort(query).limit(limit + 1)
     rows = list(session.scalars(query.offset(offset) if offset else query))
     shown = rows[:limit]
-    return Page(shown, order.encode(shown[-1]) if len(rows) > limit else None, total)
+    return Page(shown, order.encode(shown[-1]) if len(rows) > limit else None, total, estimated)
+
+
+def cursor_list(cursor: str) -> str | None:
+    """The list name a cursor carries (None when it does not decode); its values are checked by `decode`."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
+        return None
+    return data[0] if isinstance(data, list) and data and isinstance(data[0], str) else None
+
+
+def fetch_parts(session: Session, parts: Sequence[tuple[Order, Select]], *, limit: int, cursor: str | None = None,
+                count: bool | str = False, field: str = CURSOR_FIELD) -> Page:
+    """One page of a list made of parts shown one after the other (a work queue: escalations, then
+    complaints, then...), each walked by key in its own order, so that an order by a rank no index
+    holds still pages by index. Each part's Order has its own name: the cursor names the part it
+    stopped in. At most one statement per part, plus one per later part to know if a full page
+    that ends a part has a next."""
+    names = [order.name for order, _ in parts]
+    start = 0
+    if cursor:
+        if len(cursor) > CURSOR_MAX_LENGTH or cursor_list(cursor) not in names:
+            abort_json(400, f"{field}: not a cursor this list gave out (pass back the `next` of the previous page)")
+        start = names.index(cursor_list(cursor))
+    total, estimated = None, False
+    if count:
+        counted = [total_of(session, query, count) for _, query in parts]
+        total, estimated = sum(n or 0 for n, _ in counted), any(e for _, e in counted)
+    rows: list[Any] = []
+    for index in range(start, len(parts)):
+        order, query = parts[index]
+        page = fetch(session, query, order, limit=limit - len(rows), cursor=cursor if index == start else None,
+                     field=field)
+        rows += page.rows
+        if page.next:
+            return Page(rows, page.next, total, estimated)
+        if len(rows) == limit:
+            # The page ends with this part: there is a next only if a later part has a row.
+            later = any(session.scalar(query.with_only_columns(literal(1)).limit(1)) for _, query in parts[index + 1:])
+            return Page(rows, order.encode(rows[-1]) if later else None, total, estimated)
+    return Page(rows, None, total, estimated)

@@ -11,7 +11,7 @@ from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from hotline.auth.models import LANGUAGES, ROLES, User
 from hotline.auth.users import UserError, create_user, find_user, update_user
-from hotline.params import integer, query_bool, query_limit
+from hotline.params import integer, query_limit
 
 USER_FIELDS = {"login": {"type": "string", "pattern": r"^\s*[a-zA-Z0-9][a-zA-Z0-9._@-]{1,59}\s*$"},
                "name": schemas.text(User.name), "password": {"type": "string", "minLength": 10, "maxLength": 256},
@@ -56,7 +56,7 @@ USER_ORDER = keyset.Order("users", (User.login,))
 def list_users():
     page = keyset.fetch(db.session(), select(User), USER_ORDER, cursor=request.args.get("after"),
                         limit=query_limit(request.args.get("limit"), default=500),
-                        count=bool(query_bool(request.args.get("count"), "count")))
+                        count=keyset.count_arg())
     return jsonify(users=[u.to_dict() for u in page.rows], **page.links())
 
 
