@@ -60,3 +60,8 @@ def require(what: str) -> SandboxPlugin:
                              f"(or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN for Twilio, or TWILIO_API_URL "
                              f"for a sandbox running elsewhere)")
     return plugin
+
+
+def sandbox_api_url(settings: Settings, app: Flask | None = None) -> str:
+    """TWILIO_API_URL for TELEPHONY=sandbox without one: this process's sandbox, started if need be."""
+    return require("TELEPHONY=sandbox without TWILIO_API_URL").ensure(settings, app)

@@ -4,19 +4,10 @@
 """
 from __future__ import annotations
 
+from sandbox.simulator import Simulator
 from sandbox.simulator.script_file import ScriptError, load_script
 from sandbox.twiml.scripts import (AgentScript, CallScript, CustomerScript, Script, hangup, press, record, say,
-                                     silence)
-
-
-def __getattr__(name: str):
-    # The simulator pulls in Flask test machinery; import it only when asked for.
-    if name == "Simulator":
-        from sandbox.simulator import Simulator
-
-        return Simulator
-    raise AttributeError(name)
-
+                                   silence)
 
 __all__ = ["Simulator", "AgentScript", "CallScript", "CustomerScript", "Script", "ScriptError", "hangup",
            "load_script", "press", "record", "say", "silence"]

@@ -74,7 +74,7 @@ def init_app(app: Flask) -> None:
     if settings.is_sandbox and not settings.twilio_api_url:
         # Registered now, in the process that built the app, so forked RQ jobs and the children of
         # `hotline serve` reach this same sandbox over HTTP instead of starting their own.
-        sandbox_plugin.require("TELEPHONY=sandbox without TWILIO_API_URL").ensure(settings, app)
+        sandbox_plugin.sandbox_api_url(settings, app)
 
 
 def get_gateway() -> TelephonyGateway:
