@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app, jsonify, request
+
 from hotline import db, local_time
 from hotline.api import bp, schemas
 from hotline.api.auth import require_role

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, current_app, jsonify, request
+
 from hotline import db
 from hotline.api import bp, schemas
 from hotline.api.auth import require_role
