@@ -85,12 +85,16 @@ class Order:
         try:
             if len(cursor) > CURSOR_MAX_LENGTH:
                 raise ValueError("too long")
-            data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+            data = _payload(cursor)
             if not isinstance(data, list) or len(data) != len(self.columns) + 1 or data[0] != self.name:
                 raise ValueError("not this list's cursor")
             return tuple(_value(c, v) for c, v in zip(self.columns, data[1:]))
         except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
             abort_json(400, f"{field}: not a cursor this list gave out (pass back the `next` of the previous page)")
+
+
+def _payload(cursor: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
 
 
 def _value(column: Any, value: Any) -> Any:
@@ -131,7 +135,6 @@ class Page:
             extra["total"] = self.total
             extra["total_estimated"] = self.estimated
         return extra
-
 
 
 def count_arg(field: str = "count") -> bool | str:
@@ -184,7 +187,7 @@ def fetch(session: Session, query: Select, order: Order, *, limit: int, cursor: 
 def cursor_list(cursor: str) -> str | None:
     """The list name a cursor carries (None when it does not decode); its values are checked by `decode`."""
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        data = _payload(cursor)
     except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
         return None
     return data[0] if isinstance(data, list) and data and isinstance(data[0], str) else None
@@ -195,8 +198,8 @@ def fetch_parts(session: Session, parts: Sequence[tuple[Order, Select]], *, limi
     """One page of a list made of parts shown one after the other (a work queue: escalations, then
     complaints, then...), each walked by key in its own order, so that an order by a rank no index
     holds still pages by index. Each part's Order has its own name: the cursor names the part it
-    stopped in. At most one statement per part, plus one per later part to know if a full page
-    that ends a part has a next."""
+    stopped in. A page reads each part it shows once, plus (when it ends exactly at a part's end)
+    one row of each later part, to know whether there is a next."""
     names = [order.name for order, _ in parts]
     start = 0
     if cursor:
@@ -217,6 +220,7 @@ def fetch_parts(session: Session, parts: Sequence[tuple[Order, Select]], *, limi
             return Page(rows, page.next, total, estimated)
         if len(rows) == limit:
             # The page ends with this part: there is a next only if a later part has a row.
-            later = any(session.scalar(query.with_only_columns(literal(1)).limit(1)) for _, query in parts[index + 1:])
+            later = any(session.scalar(query.with_only_columns(literal(1), maintain_column_froms=True).limit(1))
+                        for _, query in parts[index + 1:])
             return Page(rows, order.encode(rows[-1]) if later else None, total, estimated)
     return Page(rows, None, total, estimated)
