@@ -85,16 +85,13 @@ def exports(today: str, year_ago: str) -> dict[str, tuple[str, str]]:
 
 
 def reset_schema(database_url: str) -> None:
-    from sqlalchemy import create_engine, text
+    """bench/data_scale.py's: the schema dropped and rebuilt by the migrations."""
+    import importlib.util
 
-    from hotline.migrate import upgrade
-
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    upgrade(database_url)
+    spec = importlib.util.spec_from_file_location("data_scale", Path(__file__).with_name("data_scale.py"))
+    data_scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(data_scale)
+    data_scale.reset_schema(database_url)
 
 
 def generate(database_url: str, rows: int) -> dict[str, float]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import (REAL, and_, cast, exists, false, func, literal, literal_column, or_, select, table,
+from sqlalchemy import (REAL, and_, case, cast, exists, false, func, literal, literal_column, or_, select, table,
                         text)
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 
@@ -163,21 +163,29 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
     return Page([(row[0], row[1]) for row in rows], next_cursor)
 
 
-def queue_parts() -> list[tuple[keyset.Order, Any]]:
-    """The review queue as parts in REASON_ORDER (then any other reason the rules name), each oldest
-    first: a keyset per reason, since the order by reason is a rank no index holds."""
-    waiting = select(Transcript).where(Transcript.status == "done", Transcript.review_reason.is_not(None),
-                                       ~exists().where(Review.transcript_id == Transcript.id))
-    parts = [(keyset.Order(f"qa-queue.{reason}", (Transcript.created_at, Transcript.id)),
-              waiting.where(Transcript.review_reason == reason)) for reason in REASON_ORDER]
-    return [*parts, (keyset.Order("qa-queue.other", (Transcript.created_at, Transcript.id)),
-                     waiting.where(Transcript.review_reason.not_in(REASON_ORDER)))]
+QUEUE_RANKS = tuple(f"qa-queue.{reason}" for reason in (*REASON_ORDER, "other"))  # the cursors' names
+
+
+def _reason_rank(transcript: Transcript) -> int:
+    reason = transcript.review_reason or ""
+    return REASON_ORDER.index(reason) if reason in REASON_ORDER else len(REASON_ORDER)
 
 
 def review_queue_page(limit: int = 200, cursor: str | None = None, count: bool | str = False) -> keyset.Page:
     """A page of calls waiting for review: escalations, complaints, low scores, the random sample,
-    then other reasons; each oldest first."""
-    return keyset.fetch_parts(db.session(), queue_parts(), limit=limit, cursor=cursor, count=count)
+    then other reasons; each oldest first.
+
+    The waiting calls are found first, by ids alone: ix_transcripts_review_waiting (done, with a
+    reason) read index-only and the reviewed ones dropped through ix_qa_reviews_transcript_id, so
+    the year of reviewed calls behind them is never read from the table; only the calls still
+    waiting are then read and sorted by reason."""
+    waiting = select(Transcript.id).where(Transcript.status == "done", Transcript.review_reason.is_not(None),
+                                          ~exists().where(Review.transcript_id == Transcript.id)).correlate(None)
+    rank = case({reason: i for i, reason in enumerate(REASON_ORDER)}, value=Transcript.review_reason,
+                else_=len(REASON_ORDER))
+    return keyset.fetch_ranked(db.session(), select(Transcript).where(Transcript.id.in_(waiting)), rank, QUEUE_RANKS,
+                               _reason_rank, (Transcript.created_at, Transcript.id), limit=limit, cursor=cursor,
+                               count=count)
 
 
 def review_queue(limit: int = 200) -> list[Transcript]:

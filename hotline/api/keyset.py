@@ -20,10 +20,10 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from flask import request, url_for
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import Select, and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
@@ -69,9 +69,12 @@ class Order:
 
     def after(self, query: Select, values: Sequence[Any]) -> Select:
         """The rows that come after `values` in this order."""
+        return query.where(self.after_clause(values))
+
+    def after_clause(self, values: Sequence[Any]) -> Any:
         bound = tuple_(*(literal(v, type_=c.type) for c, v in zip(self.columns, values)))
         key = tuple_(*self.columns)
-        return query.where(key < bound if self.descending else key > bound)
+        return key < bound if self.descending else key > bound
 
     def key_of(self, row: Any) -> tuple[Any, ...]:
         return tuple(getattr(row, c.key) for c in self.columns)
@@ -85,12 +88,16 @@ class Order:
         try:
             if len(cursor) > CURSOR_MAX_LENGTH:
                 raise ValueError("too long")
-            data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+            data = _payload(cursor)
             if not isinstance(data, list) or len(data) != len(self.columns) + 1 or data[0] != self.name:
                 raise ValueError("not this list's cursor")
             return tuple(_value(c, v) for c, v in zip(self.columns, data[1:]))
         except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
             abort_json(400, f"{field}: not a cursor this list gave out (pass back the `next` of the previous page)")
+
+
+def _payload(cursor: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
 
 
 def _value(column: Any, value: Any) -> Any:
@@ -131,7 +138,6 @@ class Page:
             extra["total"] = self.total
             extra["total_estimated"] = self.estimated
         return extra
-
 
 
 def count_arg(field: str = "count") -> bool | str:
@@ -184,39 +190,28 @@ def fetch(session: Session, query: Select, order: Order, *, limit: int, cursor: 
 def cursor_list(cursor: str) -> str | None:
     """The list name a cursor carries (None when it does not decode); its values are checked by `decode`."""
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        data = _payload(cursor)
     except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
         return None
     return data[0] if isinstance(data, list) and data and isinstance(data[0], str) else None
 
 
-def fetch_parts(session: Session, parts: Sequence[tuple[Order, Select]], *, limit: int, cursor: str | None = None,
-                count: bool | str = False, field: str = CURSOR_FIELD) -> Page:
-    """One page of a list made of parts shown one after the other (a work queue: escalations, then
-    complaints, then...), each walked by key in its own order, so that an order by a rank no index
-    holds still pages by index. Each part's Order has its own name: the cursor names the part it
-    stopped in. At most one statement per part, plus one per later part to know if a full page
-    that ends a part has a next."""
-    names = [order.name for order, _ in parts]
-    start = 0
+def fetch_ranked(session: Session, query: Select, rank: Any, ranks: Sequence[str], rank_of: Callable[[Any], int],
+                 within: tuple[Any, ...], *, limit: int, cursor: str | None = None, count: bool | str = False,
+                 field: str = CURSOR_FIELD) -> Page:
+    """One page of a list ordered by a rank no column holds (`rank`: a CASE giving 0, 1, ... over
+    `ranks`, and `rank_of(row)` the same in Python), then by the key columns `within` (ascending) in
+    each rank: a work queue, escalations first. Each rank is an Order of its own named `ranks[i]`,
+    so the cursor names the rank it stopped in. For a filtered set small enough to sort (the rank
+    is no index's order): the filter should find the rows by index."""
+    orders = [Order(name, within) for name in ranks]
+    total, estimated = total_of(session, query, count)
     if cursor:
-        if len(cursor) > CURSOR_MAX_LENGTH or cursor_list(cursor) not in names:
+        name = cursor_list(cursor) if len(cursor) <= CURSOR_MAX_LENGTH else None
+        if name not in ranks:
             abort_json(400, f"{field}: not a cursor this list gave out (pass back the `next` of the previous page)")
-        start = names.index(cursor_list(cursor))
-    total, estimated = None, False
-    if count:
-        counted = [total_of(session, query, count) for _, query in parts]
-        total, estimated = sum(n or 0 for n, _ in counted), any(e for _, e in counted)
-    rows: list[Any] = []
-    for index in range(start, len(parts)):
-        order, query = parts[index]
-        page = fetch(session, query, order, limit=limit - len(rows), cursor=cursor if index == start else None,
-                     field=field)
-        rows += page.rows
-        if page.next:
-            return Page(rows, page.next, total, estimated)
-        if len(rows) == limit:
-            # The page ends with this part: there is a next only if a later part has a row.
-            later = any(session.scalar(query.with_only_columns(literal(1)).limit(1)) for _, query in parts[index + 1:])
-            return Page(rows, order.encode(rows[-1]) if later else None, total, estimated)
-    return Page(rows, None, total, estimated)
+        at = list(ranks).index(name)
+        query = query.where(or_(rank > at, and_(rank == at, orders[at].after_clause(orders[at].decode(cursor, field)))))
+    rows = list(session.scalars(query.order_by(rank, *within).limit(limit + 1)))
+    shown = rows[:limit]
+    return Page(shown, orders[rank_of(shown[-1])].encode(shown[-1]) if len(rows) > limit else None, total, estimated)
