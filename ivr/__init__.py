@@ -5,6 +5,10 @@ import logging
 
 from flask import Flask
 
+from ivr.menu_loader import MENU
+
+DATA_FILES = (MENU,)  # operator files `hotline check` validates (hotline.data_files)
+
 
 def init_app(app: Flask) -> None:
     from hotline import signals
@@ -12,11 +16,11 @@ def init_app(app: Flask) -> None:
     from ivr import api, ticket_views, voicemail_views  # noqa: F401  (register their routes)
     from ivr.call_steps import sweep_buffered_steps
     from ivr.cli import ivr_cli
-    from ivr.menu_store import DEFAULT_MENU_PATH, MenuStore
+    from ivr.menu_store import menu_store
     from ivr.views import bp
 
     settings = app.config["HOTLINE_SETTINGS"]
-    store = MenuStore(settings.ivr_menu_path or DEFAULT_MENU_PATH)
+    store = menu_store(settings.ivr_menu_path)
     store.current()  # read (and check) the menu at start-up, not on the first caller
     app.extensions["hotline.ivr_menu"] = store
     app.register_blueprint(bp)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from revisits.scripts import SCRIPTS
+
+DATA_FILES = (SCRIPTS,)  # operator files `hotline check` validates (hotline.data_files)
+
 from hotline import signals
 from hotline.settings import SettingsError
 

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from transcription.rules import RULES
+from transcription.scorecard import SCORECARD
+
+DATA_FILES = (RULES, SCORECARD)  # operator files `hotline check` validates (hotline.data_files)
+
 TRANSCRIBE_TIMEOUT_SECONDS = 3600
 
 
