@@ -9,9 +9,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from desk.scripts import SCRIPTS
+from hotline.areas import Area
 from hotline.data_files import LiveFile
-
-DATA_FILES = (SCRIPTS,)  # operator files `hotline check` validates (hotline.data_files)
 
 desk_cli = AppGroup("desk", help="The agent desk.")
 
@@ -35,11 +34,10 @@ def check_scripts(path: Path | None) -> None:
 
 def init_app(app: Flask) -> None:
     """Registers this area's blueprint, signal receivers, periodic jobs and commands."""
-    from desk import models  # noqa: F401
     from desk.messages import MESSAGES
     from desk.views import bp
-    from hotline.auth import register_home_page
-    from hotline.auth.i18n import add_messages
+    from people import register_home_page
+    from people.i18n import add_messages
 
     scripts = LiveFile(SCRIPTS, app.config["HOTLINE_SETTINGS"].desk_scripts_path)
     scripts.current()  # a broken file at start-up stops start-up; later edits reload (last good kept)
@@ -49,3 +47,6 @@ def init_app(app: Flask) -> None:
     register_home_page(app, "agent", "desk.my_desk")
     register_home_page(app, "supervisor", "desk.my_desk")
     app.cli.add_command(desk_cli)
+
+
+AREA = Area("desk", init_app, data_files=(SCRIPTS,), migrations=True)

@@ -172,16 +172,11 @@ def check(tree: Path | None) -> None:
 
 
 def data_files() -> list:
-    """Every declared operator file: the plumbing's, then each area's (its DATA_FILES)."""
-    import importlib
-
-    from hotline import AREAS
+    """Every declared operator file: the plumbing's, then each area's (`AREA.data_files`)."""
+    from hotline.areas import areas
     from hotline.calendar import CALENDAR
 
-    files = [CALENDAR]
-    for area in AREAS:
-        files.extend(getattr(importlib.import_module(area), "DATA_FILES", ()))
-    return files
+    return [CALENDAR, *(spec for area in areas() for spec in area.data_files)]
 
 
 def register_commands(app: Flask) -> None:

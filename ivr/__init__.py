@@ -5,15 +5,14 @@ import logging
 
 from flask import Flask
 
+from hotline.areas import Area
 from ivr.menu_loader import MENU
-
-DATA_FILES = (MENU,)  # operator files `hotline check` validates (hotline.data_files)
 
 
 def init_app(app: Flask) -> None:
     from hotline import signals
     from hotline.jobs import periodic
-    from ivr import api, ticket_views, voicemail_views  # noqa: F401  (register their routes)
+    from ivr import ticket_views, voicemail_views  # noqa: F401  (add their routes to the IVR's blueprint)
     from ivr.call_steps import sweep_buffered_steps
     from ivr.cli import ivr_cli
     from ivr.menu_store import menu_store
@@ -65,3 +64,6 @@ def _take_message(language: str, category: str):
 
         language = current_app.config["HOTLINE_SETTINGS"].default_language
     return offer_voicemail(tree, language, category)
+
+
+AREA = Area("ivr", init_app, api=("ivr.api",), data_files=(MENU,))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
 from hotline import db, local_time
-from hotline.api import bp, schemas
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
@@ -17,6 +17,8 @@ from hotline.params import query_moment
 from ivr.call_steps import sweep_buffered_steps
 from ivr.handover import IVR_EVENT_KINDS
 from ivr.report import Journey, summarise
+
+bp = Blueprint("ivr", __name__)  # nested under /api by the app factory (hotline.areas)
 
 
 def _moment(name: str, default: datetime) -> datetime:
@@ -39,6 +41,7 @@ def ivr_report():
     session = db.session()
     rows = session.execute(
         select(Call.id, Call.status, CallEvent.data)
+
         .join(CallEvent, CallEvent.call_id == Call.id)
         .where(CallEvent.kind.in_(IVR_EVENT_KINDS), Call.created_at >= since, Call.created_at < until)
         .order_by(Call.id, CallEvent.id)

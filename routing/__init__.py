@@ -12,14 +12,13 @@ from __future__ import annotations
 from flask import Flask
 
 from hotline import jobs, signals
+from hotline.areas import Area
 from hotline.data_files import LiveFile
 from routing.rules import RULES
 
-DATA_FILES = (RULES,)  # operator files `hotline check` validates (hotline.data_files)
-
 
 def init_app(app: Flask) -> None:
-    from hotline.auth import register_home_page
+    from people import register_home_page
     from routing import supervisor
     from routing.cli import bench_cli, routing_cli
     from routing.presence import agents_on_shift, on_call_ended
@@ -43,3 +42,11 @@ def init_app(app: Flask) -> None:
             existing.add_command(command)  # another area's bench group: join it
     else:
         app.cli.add_command(bench_cli)
+
+
+AREA = Area("routing",
+            init_app,
+            api=("routing.api", "routing.service_level_api"),
+            data_files=(RULES,),
+            migrations=True,
+            models="routing.models")

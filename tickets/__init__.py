@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline.areas import Area
 from hotline.data_files import LiveFile
 from tickets.sms_wording import TEMPLATES
-
-DATA_FILES = (TEMPLATES,)  # operator files `hotline check` validates (hotline.data_files)
 
 SLA_SWEEP_SECONDS = 60
 
@@ -35,3 +34,11 @@ def init_app(app: Flask) -> None:
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     app.cli.add_command(tickets_cli)
+
+
+AREA = Area("tickets",
+            init_app,
+            api=("tickets.api", "tickets.api_customers", "tickets.api_edit", "tickets.api_reports"),
+            data_files=(TEMPLATES,),
+            migrations=True,
+            models="tickets.models")
