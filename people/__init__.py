@@ -25,7 +25,6 @@ def register_home_page(app: Flask, role: str, endpoint: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from people import api  # noqa: F401  (adds /api/users to the API blueprint)
     from people import models  # noqa: F401
     from people.cli import users_cli
     from people.i18n import add_messages, page_language, translate
