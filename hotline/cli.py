@@ -21,7 +21,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import text
 
-from hotline.settings import SettingsError
+from hotline.areas import areas
+from hotline.calendar import CALENDAR
+from hotline.data_files import check_all
+from hotline.settings import PROJECT_ROOT, Settings, SettingsError
 
 db_cli = AppGroup("db", help="Database schema.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
@@ -153,9 +156,6 @@ def serve(workers: int) -> None:
 def check(tree: Path | None) -> None:
     """Validate every operator data file (IVR menu, queue rules, scripts, QA rules, SMS wording,
     calendar...) where the settings put it; exit 1 listing every problem in every file."""
-    from hotline.data_files import check_all
-    from hotline.settings import PROJECT_ROOT, Settings
-
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -173,9 +173,6 @@ def check(tree: Path | None) -> None:
 
 def data_files() -> list:
     """Every declared operator file: the plumbing's, then each area's (`AREA.data_files`)."""
-    from hotline.areas import areas
-    from hotline.calendar import CALENDAR
-
     return [CALENDAR, *(spec for area in areas() for spec in area.data_files)]
 
 
