@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline.areas import Area
+
 PURGE_INTERVAL_SECONDS = 24 * 3600
 
 
@@ -19,3 +21,6 @@ def init_app(app: Flask) -> None:
     from hotline.jobs import periodic
 
     periodic(app, "access-log-retention-purge", purge_expired_access_log, PURGE_INTERVAL_SECONDS)
+
+
+AREA = Area("access", init_app, api=("access.api",), migrations=True, models="access.models")

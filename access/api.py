@@ -4,16 +4,18 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from typing import Iterator
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import Select, select
 
 from access.models import KINDS, AccessLogEntry
 from hotline import csv_export, db
-from hotline.api import bp, keyset, schemas
+from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.params import query_choice, query_day, query_limit, query_moment, query_text
+
+bp = Blueprint("access", __name__)  # nested under /api by the app factory (hotline.areas)
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 CSV_BATCH = 500

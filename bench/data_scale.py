@@ -201,7 +201,7 @@ class Cases:
 
     def __init__(self, settings) -> None:
         from hotline import create_app, db
-        from hotline.auth.users import create_user
+        from people.users import create_user
 
         self.app = create_app(settings)
         self.settings = settings

@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from hotline import create_app, db
-    from hotline.auth.users import create_user
+    from people.users import create_user
     from hotline.clock import FrozenClock
     from hotline.migrate import upgrade
     from hotline.settings import Settings

@@ -8,6 +8,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from desk.scripts import SCRIPTS
+from hotline.areas import Area
+from hotline.data_files import LiveFile
+
 desk_cli = AppGroup("desk", help="The agent desk.")
 
 
@@ -30,16 +34,19 @@ def check_scripts(path: Path | None) -> None:
 
 def init_app(app: Flask) -> None:
     """Registers this area's blueprint, signal receivers, periodic jobs and commands."""
-    from desk import models  # noqa: F401
     from desk.messages import MESSAGES
-    from desk.script_store import ScriptStore
     from desk.views import bp
-    from hotline.auth import register_home_page
-    from hotline.auth.i18n import add_messages
+    from people import register_home_page
+    from people.i18n import add_messages
 
-    app.extensions["desk.scripts"] = ScriptStore(app.config["HOTLINE_SETTINGS"].desk_scripts_path)
+    scripts = LiveFile(SCRIPTS, app.config["HOTLINE_SETTINGS"].desk_scripts_path)
+    scripts.current()  # a broken file at start-up stops start-up; later edits reload (last good kept)
+    app.extensions["desk.scripts"] = scripts
     add_messages(app, MESSAGES)
     app.register_blueprint(bp)
     register_home_page(app, "agent", "desk.my_desk")
     register_home_page(app, "supervisor", "desk.my_desk")
     app.cli.add_command(desk_cli)
+
+
+AREA = Area("desk", init_app, data_files=(SCRIPTS,), migrations=True)

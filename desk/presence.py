@@ -57,7 +57,7 @@ def agent_presence(session: Session, agent_id: int) -> AgentPresence | None:
 
 def wrap_up_seconds(queue: str | None) -> int:
     """The queue's after-call work time from routing's queue rules (routing's own default otherwise)."""
-    rule = current_app.extensions["routing.rules"].get(queue or "")
+    rule = current_app.extensions["routing.rules"].current().get(queue or "")
     return rule.wrap_up_seconds if rule else 30
 
 

@@ -12,15 +12,15 @@ from typing import Mapping
 
 import yaml
 
+from hotline.data_files import DataError, DataFile, Reader, read
+
 DEFAULT_PATH = Path(__file__).with_name("scripts.yaml")
 LANGUAGES = ("zh-CN", "en-US")
 REQUIRED_SITUATIONS = ("greeting", "upset_caller", "cannot_solve_now", "closing")
 PLACEHOLDERS = frozenset({"company", "agent", "customer", "ticket", "promised", "issue"})
 
 
-class ScriptsError(ValueError):
-    """The scripts file is wrong; the message reads `file:line: field: what is wrong`."""
-
+ScriptsError = DataError  # the scripts file is wrong: `file:line: field: what is wrong`, one per line
 
 @dataclass(frozen=True)
 class Situation:
@@ -64,83 +64,43 @@ def suggested_situation(phase: str, category: str | None) -> str:
 
 
 def load_scripts(path: Path | None = None) -> Scripts:
-    path = Path(path or DEFAULT_PATH)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScriptsError(f"{path}: cannot read ({exc.strerror})") from None
-    return parse_scripts(text, str(path))
+    """The scripts in `path` (default: the shipped file), or `ScriptsError` listing every problem."""
+    return SCRIPTS.load(path)
 
 
 def parse_scripts(text: str, source: str = "scripts.yaml") -> Scripts:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise ScriptsError(f"{source}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    scripts, problems = read(text, source, _parse)
+    if problems or scripts is None:
+        raise ScriptsError(problems or [f"{source}:1: situations: the file is empty"])
+    return scripts
 
-    def fail(node: yaml.Node | None, field: str, message: str) -> ScriptsError:
-        line = node.start_mark.line + 1 if node is not None else 1
-        return ScriptsError(f"{source}:{line}: {field}: {message}")
 
-    top = _mapping(root, "situations", fail)
-    if "situations" not in top:
-        raise fail(root, "situations", "required: a mapping of situation name to label and phrases")
+def _parse(reader: Reader, root: yaml.Node | None) -> Scripts | None:
+    top = reader.mapping(root, "", known=("situations",), required=("situations",),
+                         what="expected situations: a mapping of situation name to label and phrases")
+    raw = reader.mapping(top["situations"], "situations") if top and "situations" in top else None
+    if raw is None:
+        return None
     situations: dict[str, Situation] = {}
-    for name, node in _mapping(top["situations"][1], "situations", fail).items():
-        key_node, value = node
+    for name, node in raw.items():
         where = f"situations.{name}"
-        fields = _mapping(value, where, fail)
-        unknown = set(fields) - {"label", "phrases"}
-        if unknown:
-            raise fail(fields[sorted(unknown)[0]][0], f"{where}.{sorted(unknown)[0]}", "unknown field")
-        if "label" not in fields:
-            raise fail(key_node, f"{where}.label", "required, a text per language")
-        label = _texts(fields["label"][1], f"{where}.label", fail)
-        if "phrases" not in fields or not isinstance(fields["phrases"][1], yaml.SequenceNode) \
-                or not fields["phrases"][1].value:
-            raise fail(fields.get("phrases", (key_node,))[0], f"{where}.phrases", "required, a non-empty list")
-        phrases = tuple(_texts(item, f"{where}.phrases[{i}]", fail)
-                        for i, item in enumerate(fields["phrases"][1].value))
+        fields = reader.mapping(node, where, known=("label", "phrases"), required=("label", "phrases"))
+        if fields is None:
+            continue
+        label = _texts(reader, fields["label"], f"{where}.label") if "label" in fields else {}
+        items = (reader.sequence(fields["phrases"], f"{where}.phrases", non_empty=True,
+                                 what="required, a non-empty list") if "phrases" in fields else None)
+        phrases = tuple(_texts(reader, item, f"{where}.phrases[{i}]") for i, item in enumerate(items or []))
         situations[name] = Situation(name, label, phrases)
     for name in REQUIRED_SITUATIONS:
         if name not in situations:
-            raise fail(top["situations"][0], f"situations.{name}", "missing: the manuals require this situation")
+            reader.fail_at(reader.lines["situations"], f"situations.{name}",
+                           "missing: the manuals require this situation")
     return Scripts(situations)
 
 
-def _mapping(node, where: str, fail) -> dict[str, tuple]:
-    if not isinstance(node, yaml.MappingNode):
-        raise fail(node, where, "expected a mapping")
-    result: dict[str, tuple] = {}
-    for key, value in node.value:
-        if key.value in result:
-            raise fail(key, f"{where}.{key.value}", "appears twice")
-        result[key.value] = (key, value)
-    return result
+def _texts(reader: Reader, node: yaml.Node, where: str) -> dict[str, str]:
+    return reader.texts(node, where, LANGUAGES, allowed=PLACEHOLDERS)
 
 
-def _texts(node, where: str, fail) -> dict[str, str]:
-    fields = _mapping(node, where, fail)
-    texts: dict[str, str] = {}
-    for language in LANGUAGES:
-        if language not in fields:
-            raise fail(node, f"{where}.{language}", "missing translation")
-        value = fields[language][1]
-        if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
-            raise fail(value, f"{where}.{language}", "expected a non-empty text")
-        try:
-            names = {n for _, n, _, _ in string.Formatter().parse(value.value) if n is not None}
-        except ValueError as exc:
-            raise fail(value, f"{where}.{language}", f"broken placeholder ({exc})") from None
-        wrong = names - PLACEHOLDERS
-        if wrong:
-            raise fail(value, f"{where}.{language}",
-                       f"unknown placeholder {{{sorted(wrong)[0]}}}; known: {', '.join(sorted(PLACEHOLDERS))}")
-        texts[language] = value.value
-    extra = set(fields) - set(LANGUAGES)
-    if extra:
-        raise fail(fields[sorted(extra)[0]][0], f"{where}.{sorted(extra)[0]}",
-                   f"unknown language; use {' and '.join(LANGUAGES)}")
-    return texts
+SCRIPTS: DataFile[Scripts] = DataFile("desk scripts", DEFAULT_PATH, _parse, setting="desk_scripts_path")

@@ -12,7 +12,7 @@ from desk.caller_context import screen_pop
 from desk.my_day import my_day
 from desk.screen import address_customer, desk_phase
 from desk.scripts import suggested_situation
-from hotline.auth.i18n import translate
+from people.i18n import translate
 from hotline.clock import now
 from hotline.local_time import written
 

@@ -11,9 +11,9 @@ from desk import presence
 from desk.screen import may_open_desk
 from desk.state import desk_state
 from hotline import db
-from hotline.auth import login_required
-from hotline.auth.i18n import page_language, translate
-from hotline.auth.responses import refuse
+from people import login_required
+from people.i18n import page_language, translate
+from people.responses import refuse
 from hotline.clock import now
 
 bp = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates", static_folder="static",

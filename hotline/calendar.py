@@ -14,17 +14,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+
+from hotline.data_files import DataError, DataFile, LiveFile, Reader
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_CALENDAR_PATH = Path(__file__).with_name("calendar.yaml")
 DEMO_CALENDAR_PATH = Path(__file__).parent / "demo" / "calendar.yaml"  # open at every hour (HOTLINE_DEMO)
 
 
-class CalendarError(ValueError):
-    """The calendar file is wrong; the message names the file and field."""
+class CalendarError(DataError):
+    """The calendar file is wrong (`file:line: field: problem`, one per line), or asks the impossible."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        super().__init__([problems] if isinstance(problems, str) else problems)
 
 
 def _parse_span(text: str, where: str) -> tuple[time, time]:
@@ -120,65 +126,80 @@ class BusinessCalendar:
         raise CalendarError("no working day in the next 60 days")
 
 
-def _parse_date(value: object, where: str) -> date:
-    if isinstance(value, date):
-        return value
+def _span(reader: Reader, node: yaml.Node, where: str) -> tuple[time, time] | None:
+    text = reader.scalar(node, where, "expected HH:MM-HH:MM")
+    if text is None:
+        return None
     try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise CalendarError(f"{where}: expected a date like 2026-10-01, got {value!r}") from None
+        return _parse_span(text, where)
+    except CalendarError as exc:
+        reader.fail(node, where, str(exc).split(": ", 1)[1])
+        return None
+
+
+def parse_calendar(reader: Reader, root: yaml.Node | None,
+                   default_timezone: str = "Asia/Shanghai") -> BusinessCalendar | None:
+    top = {} if root is None else reader.mapping(
+        root, "", known=("timezone", "business_hours", "night_shift", "holidays", "workdays"),
+        what="expected a mapping at the top")
+    if top is None:
+        return None
+    zone = reader.scalar(top["timezone"], "timezone") if "timezone" in top else default_timezone
+    try:
+        ZoneInfo(zone or "")
+    except Exception:
+        reader.fail(top.get("timezone"), "timezone", f"unknown time zone {zone!r}")
+    else:
+        if zone != default_timezone:
+            # Business hours in one zone and every time shown in another would promise customers
+            # hours the center does not keep: the center has one time zone, the TIMEZONE setting.
+            reader.fail(top.get("timezone"), "timezone", f"{zone} differs from TIMEZONE={default_timezone}; "
+                        f"remove the line (the calendar follows TIMEZONE) or make them agree")
+    hours: dict[int, tuple[time, time]] = {}
+    raw_hours = (reader.mapping(top["business_hours"], "business_hours",
+                                what="expected a mapping of day to HH:MM-HH:MM") if "business_hours" in top else {})
+    for name, span in (raw_hours or {}).items():
+        key = name.lower()[:3]
+        if key not in DAY_NAMES:
+            reader.fail_at(reader.lines[f"business_hours.{name}"], f"business_hours.{name}", "unknown day (use mon..sun)")
+            continue
+        parsed = _span(reader, span, f"business_hours.{name}")
+        if parsed is not None:
+            hours[DAY_NAMES.index(key)] = parsed
+    night = _span(reader, top["night_shift"], "night_shift") if top.get("night_shift") is not None \
+        and reader.value(top["night_shift"]) else None
+    days: dict[str, frozenset[date]] = {}
+    for name in ("holidays", "workdays"):
+        node = top.get(name)
+        items = reader.sequence(node, name, what="expected a list of dates") \
+            if node is not None and reader.value(node) is not None else []
+        found = (reader.day(item, f"{name}[{i}]") for i, item in enumerate(items or []))
+        days[name] = frozenset(d for d in found if d is not None)
+    return BusinessCalendar(timezone=zone or default_timezone, business_hours=hours, night_shift=night,
+                            holidays=days["holidays"], workdays=days["workdays"])
+
+
+def _calendar_path(settings: Any) -> Path:
+    return settings.calendar_path or (DEMO_CALENDAR_PATH if settings.demo else DEFAULT_CALENDAR_PATH)
+
+
+CALENDAR: DataFile[BusinessCalendar] = DataFile(
+    "business calendar", DEFAULT_CALENDAR_PATH, parse_calendar, locate=_calendar_path, error=CalendarError,
+    context=lambda settings: {"default_timezone": settings.timezone})
 
 
 def load_calendar(path: Path | None = None, default_timezone: str = "Asia/Shanghai") -> BusinessCalendar:
-    path = path or DEFAULT_CALENDAR_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise CalendarError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        raise CalendarError(f"{path}{line}: not valid YAML") from None
-    if not isinstance(data, dict):
-        raise CalendarError(f"{path}: expected a mapping at the top")
-    zone = str(data.get("timezone", default_timezone))
-    try:
-        ZoneInfo(zone)
-    except Exception:
-        raise CalendarError(f"{path}: timezone: unknown time zone {zone!r}") from None
-    if zone != default_timezone:
-        # Business hours in one zone and every time shown in another would promise customers hours
-        # the center does not keep: the center has one time zone, the TIMEZONE setting.
-        raise CalendarError(f"{path}: timezone: {zone} differs from TIMEZONE={default_timezone}; "
-                            f"remove the line (the calendar follows TIMEZONE) or make them agree")
-    hours: dict[int, tuple[time, time]] = {}
-    raw_hours = data.get("business_hours", {})
-    if not isinstance(raw_hours, dict):
-        raise CalendarError(f"{path}: business_hours: expected a mapping of day to HH:MM-HH:MM")
-    for name, span in raw_hours.items():
-        key = str(name).lower()[:3]
-        if key not in DAY_NAMES:
-            raise CalendarError(f"{path}: business_hours.{name}: unknown day (use mon..sun)")
-        hours[DAY_NAMES.index(key)] = _parse_span(span, f"{path}: business_hours.{name}")
-    night = data.get("night_shift")
-    return BusinessCalendar(
-        timezone=zone,
-        business_hours=hours,
-        night_shift=_parse_span(night, f"{path}: night_shift") if night else None,
-        holidays=frozenset(_parse_date(v, f"{path}: holidays[{i}]") for i, v in enumerate(data.get("holidays") or [])),
-        workdays=frozenset(_parse_date(v, f"{path}: workdays[{i}]") for i, v in enumerate(data.get("workdays") or [])),
-    )
+    """The calendar in `path` (default: the shipped file), or `CalendarError` listing every problem."""
+    return CALENDAR.load(path, default_timezone=default_timezone)
 
 
 def get_calendar() -> BusinessCalendar:
-    """The app's calendar, re-read when the file changes."""
+    """The app's calendar, re-read when the file changes (the last good one kept if an edit is broken)."""
     from flask import current_app
 
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    path = settings.calendar_path or (DEMO_CALENDAR_PATH if settings.demo else DEFAULT_CALENDAR_PATH)
-    cache = current_app.extensions.setdefault("hotline.calendar", {})
-    mtime = path.stat().st_mtime_ns
-    if cache.get("mtime") != mtime:
-        cache["calendar"] = load_calendar(path, settings.timezone)
-        cache["mtime"] = mtime
-    return cache["calendar"]
+    live = current_app.extensions.get("hotline.calendar")
+    if live is None:
+        settings = current_app.config["HOTLINE_SETTINGS"]
+        live = current_app.extensions.setdefault(
+            "hotline.calendar", LiveFile(CALENDAR, _calendar_path(settings), context=CALENDAR.context(settings)))
+    return live.current()

@@ -7,12 +7,14 @@
     hotline tokens create N ROLE  mint an API token
     hotline webhooks              print the URLs to paste into the Twilio console
     hotline serve                 everything `make run` starts, supervised (hotline/serve.py)
+    hotline check [--tree DIR]    validate every operator data file; exit 1 listing every problem
 
 Areas add their own (`hotline ivr check`, `hotline simulate`, `hotline transcribe`...).
 """
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -20,7 +22,10 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import text
 
 from hotline import sandbox_plugin
-from hotline.settings import SettingsError
+from hotline.areas import areas
+from hotline.calendar import CALENDAR
+from hotline.data_files import check_all
+from hotline.settings import PROJECT_ROOT, Settings, SettingsError
 
 db_cli = AppGroup("db", help="Database schema.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
@@ -176,11 +181,38 @@ class AppCommands(AppGroup):
         return super().get_command(ctx, name)
 
 
+@click.command("check")
+@click.option("--tree", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="A copy of the source tree holding edited files (e.g. DIR/routing/queues.yaml): "
+                   "check those instead of the configured ones.")
+def check(tree: Path | None) -> None:
+    """Validate every operator data file (IVR menu, queue rules, scripts, QA rules, SMS wording,
+    calendar...) where the settings put it; exit 1 listing every problem in every file."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        click.echo(f"hotline: configuration error: {exc}", err=True)
+        sys.exit(2)
+    passed, problems = check_all(data_files(), settings, tree=tree, root=PROJECT_ROOT)
+    for line in passed:
+        click.echo(line)
+    for line in problems:
+        click.echo(f"error: {line}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s); the hotline would refuse these files", err=True)
+        sys.exit(1)
+
+
+def data_files() -> list:
+    """Every declared operator file: the plumbing's, then each area's (`AREA.data_files`)."""
+    return [CALENDAR, *(spec for area in areas() for spec in area.data_files)]
+
+
 def register_commands(app: Flask) -> None:
     commands = AppCommands(app.cli.name)
     commands.commands.update(app.cli.commands)  # the blueprints' groups, registered before this
     app.cli = commands
-    for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks):
+    for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks, check):
         app.cli.add_command(command)
     from hotline.demo.cli import register as register_first_hour_commands
     register_first_hour_commands(app)  # hotline models, hotline demo
@@ -201,6 +233,7 @@ def main() -> None:
                      add_version_option=False, load_dotenv=False)
     # On the group itself, not the app: serve starts the embedded Redis it supervises before any app exists.
     cli.add_command(serve)
+    cli.add_command(check)  # on the group too: it must run when a broken file would stop the app
     from hotline.demo.command import demo  # also starts `hotline serve` before it makes an app
 
     cli.add_command(demo)

@@ -2,6 +2,9 @@
 
 Each area keeps its revisions in `<area>/migrations/` with its own branch label, so areas evolve
 their tables independently; a revision that needs another area's table says so with depends_on.
+Which areas have migrations, and which module declares their tables, comes from the registry
+(`Area.migrations`, `Area.models` in hotline/areas.py); alembic.ini repeats the list for the
+`alembic` command, and tests/hotline/test_areas.py checks that the two agree.
 """
 from __future__ import annotations
 
@@ -11,18 +14,18 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from hotline.areas import areas
 from hotline.settings import PROJECT_ROOT
 
-MIGRATION_AREAS = ("hotline", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access")
+def migration_areas() -> tuple[str, ...]:
+    """The plumbing's branch, then every registered area that owns migrations (hotline.areas)."""
+    return ("hotline", *(area.name for area in areas() if area.migrations))
 
 
 def version_locations() -> list[str]:
-    locations = [str(PROJECT_ROOT / "hotline" / "migrations" / "versions")]
-    for area in MIGRATION_AREAS[1:]:
-        folder = PROJECT_ROOT / area / "migrations"
-        if folder.is_dir():
-            locations.append(str(folder))
-    return locations
+    """Where Alembic finds revisions: hotline/migrations/versions, then `<area>/migrations`."""
+    return [str(PROJECT_ROOT / "hotline" / "migrations" / "versions"),
+            *(str(PROJECT_ROOT / name / "migrations") for name in migration_areas()[1:])]
 
 
 def alembic_config(database_url: str) -> Config:
@@ -42,9 +45,9 @@ def upgrade(database_url: str) -> None:
 def import_all_models() -> None:
     """Import every area's models so Base.metadata describes the whole schema."""
     importlib.import_module("hotline.models")
-    for area in MIGRATION_AREAS[1:]:
-        if (PROJECT_ROOT / area / "models.py").exists() or (PROJECT_ROOT / area / "models").is_dir():
-            importlib.import_module(f"{area}.models")
+    for area in areas():
+        if area.models:
+            importlib.import_module(area.models)
 
 
 def model_drift(database_url: str) -> list:

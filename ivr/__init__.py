@@ -5,18 +5,21 @@ import logging
 
 from flask import Flask
 
+from hotline.areas import Area
+from ivr.menu_loader import MENU
+
 
 def init_app(app: Flask) -> None:
     from hotline import signals
     from hotline.jobs import periodic
-    from ivr import api, ticket_views, voicemail_views  # noqa: F401  (register their routes)
+    from ivr import ticket_views, voicemail_views  # noqa: F401  (add their routes to the IVR's blueprint)
     from ivr.call_steps import sweep_buffered_steps
     from ivr.cli import ivr_cli
-    from ivr.menu_store import DEFAULT_MENU_PATH, MenuStore
+    from ivr.menu_store import menu_store
     from ivr.views import bp
 
     settings = app.config["HOTLINE_SETTINGS"]
-    store = MenuStore(settings.ivr_menu_path or DEFAULT_MENU_PATH)
+    store = menu_store(settings.ivr_menu_path)
     store.current()  # read (and check) the menu at start-up, not on the first caller
     app.extensions["hotline.ivr_menu"] = store
     app.register_blueprint(bp)
@@ -61,3 +64,6 @@ def _take_message(language: str, category: str):
 
         language = current_app.config["HOTLINE_SETTINGS"].default_language
     return offer_voicemail(tree, language, category)
+
+
+AREA = Area("ivr", init_app, api=("ivr.api",), data_files=(MENU,))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 
 from hotline import db, local_time
-from hotline.api import bp, schemas
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
@@ -14,6 +14,8 @@ from hotline.clock import now
 from hotline.params import query_moment
 from ivr.call_steps import sweep_buffered_steps
 from ivr.report import ivr_report as count_outcomes
+
+bp = Blueprint("ivr", __name__)  # nested under /api by the app factory (hotline.areas)
 
 
 def _moment(name: str, default: datetime) -> datetime:

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import yaml
 
+from ivr.menu_check import check_menu
 from ivr.menu import ACTIONS, KEYS, LANGUAGES, REQUIRED_PHRASES, Action, MenuTree, Node, Option
+from hotline.data_files import DataFile, read
 from ivr.yaml_fields import FieldReader, MenuError
 
-__all__ = ["MenuError", "load_menu", "parse_menu"]
+__all__ = ["MENU", "MenuError", "load_menu", "parse_menu"]
 
 
 def _action(reader: FieldReader, fields: dict[str, yaml.Node], path: str, languages: tuple[str, ...],
@@ -100,16 +102,15 @@ def _node(reader: FieldReader, name: str, node: yaml.Node, languages: tuple[str,
 
 def parse_menu(text: str, source: str) -> tuple[MenuTree | None, list[str]]:
     """The tree and the structural problems found; the tree is None when it cannot be built at all."""
-    reader = FieldReader(source)
-    try:
-        document = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        return None, [f"{source}:{line}: not valid YAML ({getattr(exc, 'problem', None) or exc})"]
+    return read(text, source, _parse_structure, FieldReader)
+
+
+def _parse_structure(reader: FieldReader, document: yaml.Node | None) -> MenuTree | None:
     top = reader.mapping(document, "menu") if document is not None else None
     if top is None:
-        return None, reader.problems or [f"{source}:1: menu: the file is empty"]
+        if not reader.problems:
+            reader.fail_at(1, "menu", "the file is empty")
+        return None
     for name in ("languages", "start", "known_caller_start", "greeting", "greeting_known", "phrases", "nodes"):
         if name not in top:
             reader.fail(document, name, "missing field")
@@ -140,7 +141,7 @@ def parse_menu(text: str, source: str) -> tuple[MenuTree | None, list[str]]:
         if built is not None:
             nodes[name] = built
     tree = MenuTree(
-        source=source,
+        source=reader.source,
         languages=languages,
         start=(reader.scalar(top["start"], "start") if "start" in top else None) or "",
         known_caller_start=(reader.scalar(top["known_caller_start"], "known_caller_start")
@@ -152,21 +153,21 @@ def parse_menu(text: str, source: str) -> tuple[MenuTree | None, list[str]]:
         nodes=nodes,
         lines=dict(reader.lines),
     )
-    return tree, reader.problems
+    return tree
+
+
+def _parse_checked(reader: FieldReader, document: yaml.Node | None) -> MenuTree | None:
+    """The structure, then the whole-menu checks (reachability, dead ends, queues) as errors."""
+    tree = _parse_structure(reader, document)
+    if tree is not None:
+        reader.problems.extend(p.message for p in check_menu(tree) if p.severity == "error")
+    return tree
+
+
+DEFAULT_MENU_PATH = Path(__file__).with_name("menu.yaml")
+MENU = DataFile("IVR menu", DEFAULT_MENU_PATH, _parse_checked, setting="ivr_menu_path", reader_class=FieldReader)
 
 
 def load_menu(path: Path) -> MenuTree:
     """A menu file that passes every check, or `MenuError` listing what is wrong with it."""
-    from ivr.menu_check import check_menu
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MenuError([f"{path}:1: cannot read the file ({getattr(exc, 'strerror', None) or exc})"]) from None
-    tree, problems = parse_menu(text, str(path))
-    if tree is not None:
-        problems = problems + [p.message for p in check_menu(tree) if p.severity == "error"]
-    if problems or tree is None:
-        raise MenuError(problems)
-    return tree
-
+    return MENU.load(path)

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline.areas import Area
+
 PURGE_INTERVAL_SECONDS = 24 * 3600
 
 
 def init_app(app: Flask) -> None:
     from hotline.jobs import periodic
-    from recordings.api import bp as api_bp
     from recordings.retention import purge_expired_recordings
     from recordings.sweeper import sweep_recordings
     from recordings.views import bp
 
     app.register_blueprint(bp)
-    app.register_blueprint(api_bp)
     periodic(app, "recordings-retention-purge", purge_expired_recordings, PURGE_INTERVAL_SECONDS)
     periodic(app, "recordings-sweep", sweep_recordings, app.config["HOTLINE_SETTINGS"].sweep_seconds)
+
+
+AREA = Area("recordings", init_app, api=("recordings.api",), migrations=True, models="recordings.models")

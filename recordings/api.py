@@ -18,9 +18,7 @@ from recordings.storage import UnsafePath
 
 REVIEWER_ROLES = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
 
-# Our own blueprint under /api: hotline.api.bp is registered before areas load, so routes
-# added to it from an area would come too late. Errors, auth and OpenAPI work the same.
-bp = Blueprint("recordings_api", __name__, url_prefix="/api")
+bp = Blueprint("recordings", __name__)  # nested under /api by the app factory (hotline.areas)
 
 
 def recording_for_call(call_sid: str, recording_sid: str | None = None) -> Recording | None:

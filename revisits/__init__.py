@@ -11,7 +11,9 @@ from __future__ import annotations
 from flask import Flask
 
 from hotline import signals
+from hotline.areas import Area
 from hotline.settings import SettingsError
+from revisits.scripts import SCRIPTS
 
 
 def on_ticket_resolved(sender: Flask, ticket_id: int, **_: object) -> None:
@@ -52,7 +54,6 @@ def preload_outbound(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     from hotline.jobs import periodic, worker_preload
-    from revisits.api import bp as api_bp
     from revisits.consent import may_contact
     from revisits.sms import bp as sms_bp
     from revisits.sms_replies import on_sms_received
@@ -67,7 +68,6 @@ def init_app(app: Flask) -> None:
         raise SettingsError(f"CALLING_HOURS: {exc}") from None
     app.register_blueprint(sms_bp)
     app.register_blueprint(voice_bp)
-    app.register_blueprint(api_bp)
     app.extensions["hotline.may_contact"] = may_contact
     if "hotline.revisit_desk" not in app.extensions:
         from revisits.ticket_desk import TicketsDesk
@@ -78,3 +78,11 @@ def init_app(app: Flask) -> None:
     signals.sms_received.connect(on_sms_received, sender=app, weak=False)
     periodic(app, "revisits-sweep", sweep_revisits, settings.sweep_seconds, "default")
     worker_preload(app, preload_outbound)
+
+
+AREA = Area("revisits",
+            init_app,
+            api=("revisits.api",),
+            data_files=(SCRIPTS,),
+            migrations=True,
+            models="revisits.models")

@@ -18,8 +18,7 @@ from revisits.models import Revisit
 from revisits.reports import report_csv_lines, satisfaction_report
 from revisits.satisfaction import GROUPINGS
 
-# Its own blueprint under /api: hotline.api.bp is registered before the areas are set up.
-bp = Blueprint("revisits_api", __name__, url_prefix="/api")
+bp = Blueprint("revisits", __name__)  # nested under /api by the app factory (hotline.areas)
 
 
 def _day(name: str, default: date) -> date:

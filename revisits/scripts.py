@@ -5,11 +5,11 @@ naming the file, line and field, before a customer can hear a broken sentence.
 """
 from __future__ import annotations
 
-import string
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from hotline.data_files import DataError, DataFile, LiveFile, Reader
 
 SCRIPTS_PATH = Path(__file__).with_name("scripts.yaml")
 LANGUAGES = ("zh-CN", "en-US")
@@ -19,67 +19,44 @@ ENTRIES = ("greeting", "ask_solved", "ask_score", "reopened", "invalid_key", "no
            "sms_opted_out", "sms_opted_in")
 
 
-class ScriptError(ValueError):
-    """scripts.yaml is wrong; the message names file, line and field."""
+ScriptError = DataError  # scripts.yaml is wrong: `file:line: field: problem`, one per line
 
 
-def _line_of(node: yaml.Node, language: str, entry: str | None = None) -> int | None:
-    if not isinstance(node, yaml.MappingNode):
+def parse_scripts(reader: Reader, root: yaml.Node | None) -> dict[str, dict[str, str]] | None:
+    top = reader.mapping(root, "", known=LANGUAGES, what="expected a mapping of language to entries")
+    if top is None:
         return None
-    for key, value in node.value:
-        if key.value == language:
-            if entry is None:
-                return key.start_mark.line + 1
-            if isinstance(value, yaml.MappingNode):
-                for k, v in value.value:
-                    if k.value == entry:
-                        return v.start_mark.line + 1
-            return key.start_mark.line + 1
-    return None
-
-
-def load_scripts(path: Path = SCRIPTS_PATH) -> dict[str, dict[str, str]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text) or {}
-    except OSError as exc:
-        raise ScriptError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ScriptError(f"{path}{f' line {mark.line + 1}' if mark else ''}: not valid YAML") from None
-    if not isinstance(data, dict):
-        raise ScriptError(f"{path}: expected a mapping of language to entries")
     scripts: dict[str, dict[str, str]] = {}
     for language in LANGUAGES:
-        entries = data.get(language)
-        if not isinstance(entries, dict):
-            raise ScriptError(f"{path}: {language}: missing (every entry must exist in zh-CN and en-US)")
-        for entry in ENTRIES:
-            where = f"{path} line {_line_of(node, language, entry) or '?'}: {language}.{entry}"
-            value = entries.get(entry)
-            if not isinstance(value, str) or not value.strip():
-                raise ScriptError(f"{where}: missing or empty")
-            try:
-                names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-            except ValueError as exc:
-                raise ScriptError(f"{where}: {exc}") from None
-            unknown = names - PLACEHOLDERS
-            if unknown:
-                raise ScriptError(f"{where}: unknown placeholder {{{sorted(unknown)[0]}}} "
-                                  f"(allowed: {', '.join(sorted(PLACEHOLDERS))})")
-        scripts[language] = {entry: entries[entry] for entry in ENTRIES}
+        if language not in top:
+            reader.fail(root, language, "missing (every entry must exist in zh-CN and en-US)")
+            continue
+        entries = reader.mapping(top[language], language, required=ENTRIES)
+        if entries is None:
+            continue
+        for name, node in entries.items():
+            where = f"{language}.{name}"
+            if name not in ENTRIES:
+                reader.fail_at(reader.lines[where], where, f"unknown entry; entries are {', '.join(ENTRIES)}")
+                continue
+            text = reader.template(node, where, PLACEHOLDERS, what="missing or empty")
+            if text is not None:
+                scripts.setdefault(language, {})[name] = text
     return scripts
 
 
-@lru_cache(maxsize=4)
-def _cached(path: Path, mtime: int) -> dict[str, dict[str, str]]:
-    return load_scripts(path)
+SCRIPTS: DataFile[dict[str, dict[str, str]]] = DataFile("revisit scripts", SCRIPTS_PATH, parse_scripts)
+_live = LiveFile(SCRIPTS)  # this process's copy: re-read when the file changes, the last good kept
+
+
+def load_scripts(path: Path = SCRIPTS_PATH) -> dict[str, dict[str, str]]:
+    """The scripts in `path`, or `ScriptError` listing every problem."""
+    return SCRIPTS.load(path)
 
 
 def line(language: str, entry: str, **values: str) -> str:
     """The `entry` in `language` (zh-CN when unknown) with its placeholders filled."""
-    scripts = _cached(SCRIPTS_PATH, SCRIPTS_PATH.stat().st_mtime_ns)
+    scripts = _live.current()
     table = scripts.get(language) or scripts["zh-CN"]
     filled = {"company": "", "salutation": "", "ticket": ""}
     filled.update(values)

@@ -1,6 +1,7 @@
 """Routing: skill-based matching of callers to agents within three rings.
 
-`init_app` loads and validates the queue rules (a bad file stops start-up with file:line: field),
+`init_app` loads and validates the queue rules (a bad file stops start-up with file:line: field;
+an edit later is picked up, a broken edit keeps the last good rules),
 registers the voice webhooks, the agents and service-level API, the supervisor page (a supervisor's
 home page after sign-in), the `hotline routing` and `hotline bench routing` commands, the call-ended
 receiver, the reservation sweep, and the `hotline.agents_on_shift` extension the IVR asks for the
@@ -11,19 +12,23 @@ from __future__ import annotations
 from flask import Flask
 
 from hotline import jobs, signals
+from hotline.areas import Area
+from hotline.data_files import LiveFile
+from routing.rules import RULES
 
 
 def init_app(app: Flask) -> None:
-    from hotline.auth import register_home_page
+    from people import register_home_page
     from routing import supervisor
     from routing.cli import bench_cli, routing_cli
     from routing.presence import agents_on_shift, on_call_ended
-    from routing.rules import load_rules
     from routing.sweeps import sweep_routing
     from routing.views import bp
 
     settings = app.config["HOTLINE_SETTINGS"]
-    app.extensions["routing.rules"] = load_rules(settings.queue_rules_path)
+    rules = LiveFile(RULES, settings.queue_rules_path)
+    rules.current()  # a broken file at start-up stops start-up; later edits reload (last good kept)
+    app.extensions["routing.rules"] = rules
     app.extensions["hotline.agents_on_shift"] = agents_on_shift
     app.register_blueprint(bp)
     app.register_blueprint(supervisor.bp)
@@ -37,3 +42,11 @@ def init_app(app: Flask) -> None:
             existing.add_command(command)  # another area's bench group: join it
     else:
         app.cli.add_command(bench_cli)
+
+
+AREA = Area("routing",
+            init_app,
+            api=("routing.api", "routing.service_level_api"),
+            data_files=(RULES,),
+            migrations=True,
+            models="routing.models")

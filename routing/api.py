@@ -1,11 +1,11 @@
 """The agents API: supervisors manage agents; an agent sets their own status."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp, keyset, schemas
+from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -16,6 +16,8 @@ from routing.models import PERSON_STATUSES, Agent, AgentEvent
 from routing.presence import forget_on_shift_counts
 from routing.state import agent_view, get_reservations, now_ts, record_status
 from routing.wrapup import agent_freed
+
+bp = Blueprint("routing", __name__)  # nested under /api by the app factory (hotline.areas)
 
 # A person may change status from these; a live offer or call must end first.
 PERSON_CHANGEABLE_FROM = ("available", "break", "offline", "missed", "wrap_up")
@@ -142,6 +144,3 @@ def patch_agent(agent_id: int):
         if status == "available":
             agent_freed(session, res, agent_id)
     return jsonify(_live(agent, res))
-
-
-from routing import service_level_api  # noqa: E402,F401  (registers /api/metrics/service-level)

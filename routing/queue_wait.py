@@ -80,7 +80,7 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     language = call.language
     position = res.position(sid)
     if position and announcement_due(res, sid, position):
-        rule_skill = current_app.extensions["routing.rules"].queues[call.queue].skill
+        rule_skill = current_app.extensions["routing.rules"].current().queues[call.queue].skill
         wait = expected_wait_seconds(position, average_handle_seconds(session, call.queue),
                                      agents_on_shift(rule_skill, language))
         response.say(position_prompt(language, position, wait), **say_kwargs(language))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from hotline import db, local_time
-from hotline.api import bp, schemas
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
@@ -15,6 +15,8 @@ from hotline.params import query_moment, query_text
 from routing.models import RoutedCall
 from routing.service_level import Tally, report
 from routing.service_level_query import missed_offers, queue_tallies
+
+bp = Blueprint("service_level", __name__)  # nested under /api by the app factory (hotline.areas)
 
 
 def _when(name: str, default: datetime) -> datetime:

@@ -28,7 +28,7 @@ REBUILD_HORIZON = timedelta(hours=4)
 
 
 def get_rules() -> QueueRules:
-    return current_app.extensions["routing.rules"]
+    return current_app.extensions["routing.rules"].current()
 
 
 def now_ts() -> float:

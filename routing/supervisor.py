@@ -1,6 +1,6 @@
 """The supervisor's live page: queues, agents, and the day's service level.
 
-Supervisors (and admins) sign in like everyone else (hotline.auth); an agent is refused.
+Supervisors (and admins) sign in like everyone else (people); an agent is refused.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import select
 
 from hotline import db, local_time
-from hotline.auth import login_required
+from people import login_required
 from hotline.clock import now
 from routing.models import Agent
 from routing.service_level_api import service_level_report, start_of_day

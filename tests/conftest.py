@@ -248,7 +248,7 @@ class People:
     def add(self, login: str, role: str = "agent", agent_id: int | None = None, language: str = "zh-CN",
             password: str = PASSWORD, name: str | None = None) -> int:
         from hotline import db
-        from hotline.auth.users import create_user
+        from people.users import create_user
 
         with self.app.app_context():
             user = create_user(db.session(), login=login, name=name or login.title(), password=password,

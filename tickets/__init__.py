@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline.areas import Area
+from hotline.data_files import LiveFile
+from tickets.sms_wording import TEMPLATES
+
 SLA_SWEEP_SECONDS = 60
 
 
@@ -11,13 +15,15 @@ def init_app(app: Flask) -> None:
     from hotline.jobs import periodic
     from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
     from tickets.cli import tickets_cli
-    from tickets.notices import load_templates
     from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
     from tickets.status_lookup import TicketStatusLookup
     from tickets.sweep import sweep_sla
 
-    # A broken templates file stops start-up here, not at the first customer's SMS.
-    app.extensions["tickets.sms_templates"] = load_templates()
+    # A broken templates file stops start-up here, not at the first customer's SMS; a broken
+    # edit later keeps the last good wording.
+    templates = LiveFile(TEMPLATES)
+    templates.current()
+    app.extensions["tickets.sms_templates"] = templates
     app.extensions["hotline.ticket_status"] = TicketStatusLookup()
     # What the IVR's greeting may know of a number, from Redis (see tickets.directory).
     app.extensions["hotline.caller_facts"] = directory.Lookup
@@ -28,3 +34,11 @@ def init_app(app: Flask) -> None:
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     app.cli.add_command(tickets_cli)
+
+
+AREA = Area("tickets",
+            init_app,
+            api=("tickets.api", "tickets.api_customers", "tickets.api_edit", "tickets.api_reports"),
+            data_files=(TEMPLATES,),
+            migrations=True,
+            models="tickets.models")

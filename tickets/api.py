@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from access import policy
 from hotline import db
-from hotline.api import bp, keyset, schemas
+from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -30,6 +30,8 @@ from tickets.outbox import discard, release
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES
+
+bp = Blueprint("tickets", __name__)  # nested under /api by the app factory (hotline.areas)
 
 TICKET_SCHEMA = {"type": "object", "required": ["phone", "category"], "properties": {
     "phone": schemas.PHONE, "category": schemas.one_of(CATEGORIES),
@@ -214,7 +216,3 @@ def ticket_of_call(sid: str):
     if not (policy.may_read_call_sid(session, viewer, sid) or policy.may_read_ticket_row(session, viewer, ticket)):
         abort_json(403, f"call {sid} is not one of your calls")
     return jsonify(ticket_detail(ticket))
-
-
-# The change, customer and report views share this blueprint; importing them here registers them with it.
-from tickets import api_customers, api_edit, api_reports  # noqa: E402,F401

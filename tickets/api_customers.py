@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import or_, select
 
 from access import policy
 from access.log import record_access
 from hotline import db
-from hotline.api import bp, schemas
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -17,6 +17,8 @@ from hotline.models import Call
 from tickets.api_input import LANGUAGES, boolean, choice, phone_field, text
 from tickets.models import Customer, Ticket, TicketCall
 from tickets.presenters import customer_dict
+
+bp = Blueprint("customers", __name__)  # nested under /api by the app factory (hotline.areas)
 
 HISTORY_LIMIT = 100
 
@@ -85,6 +87,7 @@ def get_customer(phone: str):
                "timezone": {"type": ["string", "null"], "format": "iana-timezone", "maxLength": 40}}},
            responses={200: "the customer", 404: "unknown number", 422: "a field is invalid (named)"},
            path={"phone": schemas.PHONE})
+
 def update_customer(phone: str):
     body = json_body()
     customer = _customer(phone)

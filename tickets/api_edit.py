@@ -1,11 +1,11 @@
 """Changing tickets over the API: PATCH with the version read, notes, moving a call to a ticket."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import Blueprint, g, jsonify
 
 from access import policy
 from hotline import db
-from hotline.api import bp, schemas
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
@@ -18,6 +18,8 @@ from tickets.outbox import discard
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES, InvalidTransition
+
+bp = Blueprint("ticket_edits", __name__)  # nested under /api by the app factory (hotline.areas)
 
 PATCH_SCHEMA = {"type": "object", "required": ["version"], "additionalProperties": False, "properties": {
     "version": schemas.integer(Ticket.version), "status": schemas.one_of(STATUSES, null=True),
@@ -126,6 +128,7 @@ def add_note(number: str):
            responses={200: "the ticket's calls", 403: "an agent moving another agent's call, or not their ticket",
                       404: "no such ticket", 409: "changed by someone else at the same moment",
                       422: "no such call"}, path=NUMBER)
+
 def move_call_here(number: str):
     body = json_body()
     call_sid = text(body.get("call_sid"), "call_sid", 64, required=True)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from hotline import db
-from hotline.api import bp, schemas
+from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
@@ -16,6 +16,8 @@ from hotline.params import query_choice
 from tickets.api_input import query_day
 from tickets.report_query import ticket_groups
 from tickets.reporting import PERIODS, build_report, report_csv
+
+bp = Blueprint("ticket_reports", __name__)  # nested under /api by the app factory (hotline.areas)
 
 MAX_DAYS = 366
 
@@ -47,4 +49,5 @@ def tickets_report():
         filename = f"tickets-{first.isoformat()}-{last.isoformat()}-{period}.csv"
         return Response(report_csv(report), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
     return jsonify(report)

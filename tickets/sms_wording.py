@@ -5,11 +5,12 @@ field, instead of a customer getting "{numbr}" in a text.
 """
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from hotline.data_files import DataError, DataFile, Reader
 
 DEFAULT_TEMPLATES_PATH = Path(__file__).with_name("sms_templates.yaml")
 LANGUAGES = ("zh-CN", "en-US")
@@ -23,9 +24,7 @@ TEMPLATE_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
-class TemplateError(ValueError):
-    """The templates file is wrong; the message names the file, line and field."""
-
+TemplateError = DataError  # the templates file is wrong: `file:line: field: problem`, one per line
 
 @dataclass(frozen=True)
 class SmsTemplates:
@@ -36,57 +35,30 @@ class SmsTemplates:
         return text.format(**values)
 
 
-def _placeholders(text: str, where: str) -> set[str]:
-    try:
-        return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
-    except ValueError as exc:
-        raise TemplateError(f"{where}: {exc}") from None
+def parse_templates(reader: Reader, root: yaml.Node | None) -> SmsTemplates | None:
+    top = reader.mapping(root, "", what="expected a mapping of template names at the top")
+    if top is None:
+        return None
+    texts: dict[tuple[str, str], str] = {}
+    for name, node in top.items():
+        if name not in TEMPLATE_FIELDS:
+            reader.fail_at(reader.lines[name], name, f"unknown template (known: {', '.join(TEMPLATE_FIELDS)})")
+            continue
+        allowed, required = TEMPLATE_FIELDS[name]
+        for language, text in reader.texts(node, name, LANGUAGES, allowed=allowed, must_mention=required).items():
+            texts[(name, language)] = text
+    for name in TEMPLATE_FIELDS:
+        if name not in top:
+            reader.fail(root, name, "missing template")
+    return SmsTemplates(texts)
+
+
+TEMPLATES: DataFile[SmsTemplates] = DataFile("SMS wording", DEFAULT_TEMPLATES_PATH, parse_templates)
 
 
 def load_templates(path: Path | None = None) -> SmsTemplates:
-    path = path or DEFAULT_TEMPLATES_PATH
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise TemplateError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError(f"{path}{f' line {mark.line + 1}' if mark else ''}: not valid YAML") from None
-    if not isinstance(root, yaml.MappingNode):
-        raise TemplateError(f"{path}: expected a mapping of template names at the top")
-    texts: dict[tuple[str, str], str] = {}
-    seen: set[str] = set()
-    for key_node, value_node in root.value:
-        name = key_node.value
-        where = f"{path} line {key_node.start_mark.line + 1}: {name}"
-        if name not in TEMPLATE_FIELDS:
-            raise TemplateError(f"{where}: unknown template (known: {', '.join(TEMPLATE_FIELDS)})")
-        if not isinstance(value_node, yaml.MappingNode):
-            raise TemplateError(f"{where}: expected one text per language ({', '.join(LANGUAGES)})")
-        allowed, required = TEMPLATE_FIELDS[name]
-        languages = {}
-        for lang_node, text_node in value_node.value:
-            lwhere = f"{path} line {lang_node.start_mark.line + 1}: {name}.{lang_node.value}"
-            if lang_node.value not in LANGUAGES:
-                raise TemplateError(f"{lwhere}: unknown language (use {', '.join(LANGUAGES)})")
-            if not isinstance(text_node, yaml.ScalarNode) or not text_node.value.strip():
-                raise TemplateError(f"{lwhere}: expected a non-empty text")
-            used = _placeholders(text_node.value, lwhere)
-            if used - allowed:
-                raise TemplateError(f"{lwhere}: unknown placeholder {{{sorted(used - allowed)[0]}}} "
-                                    f"(allowed: {', '.join(sorted(allowed))})")
-            if required - used:
-                raise TemplateError(f"{lwhere}: must mention {{{sorted(required - used)[0]}}}")
-            languages[lang_node.value] = text_node.value
-        for language in LANGUAGES:
-            if language not in languages:
-                raise TemplateError(f"{where}: missing the {language} text")
-            texts[(name, language)] = languages[language]
-        seen.add(name)
-    missing = [name for name in TEMPLATE_FIELDS if name not in seen]
-    if missing:
-        raise TemplateError(f"{path}: missing template {missing[0]}")
-    return SmsTemplates(texts)
+    """The templates in `path` (default: the shipped file), or `TemplateError` listing every problem."""
+    return TEMPLATES.load(path)
 
 
 # Words the alert and the IVR use for our codes, per language.

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline.areas import Area
+from transcription.rules import RULES
+from transcription.scorecard import SCORECARD
+
 TRANSCRIBE_TIMEOUT_SECONDS = 3600
 
 
 def init_app(app: Flask) -> None:
     from hotline import signals
-    from hotline.auth import register_home_page
+    from people import register_home_page
     from hotline.jobs import periodic, worker_preload
-    from transcription.api import bp as api_bp
     from transcription.cli import transcribe_command
     from transcription.facts import remember_agent, remember_route
     from transcription.pages import bp as pages_bp
@@ -27,7 +30,6 @@ def init_app(app: Flask) -> None:
     keep_search_vector_current()
     app.register_blueprint(pages_bp)
     register_home_page(app, "qa", "qa.workspace")
-    app.register_blueprint(api_bp)
     signals.recording_completed.connect(schedule_transcription, sender=app, weak=False)
     signals.call_answered.connect(remember_agent, sender=app, weak=False)
     signals.call_routed.connect(remember_route, sender=app, weak=False)
@@ -67,3 +69,11 @@ def preload_vosk_models(app: Flask) -> None:
         if language not in settings.vosk_models and (installed := installed_model(models_dir(settings), language)):
             paths.add(str(installed))
     preload_models([Path(p) for p in sorted(paths)])
+
+
+AREA = Area("transcription",
+            init_app,
+            api=("transcription.api",),
+            data_files=(RULES, SCORECARD),
+            migrations=True,
+            models="transcription.models")

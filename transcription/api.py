@@ -24,9 +24,7 @@ from transcription.search import BadQuery, review_queue_page, search_page, summa
 QUEUE_LIMIT = 200  # a page of the review queue by default, as the QA workspace shows
 REVIEWERS = MEDIA_READERS  # the access policy's: qa and supervisors (admin always passes)
 
-# Our own blueprint under /api: hotline.api.bp is registered before areas load, so routes
-# added to it from an area would come too late. Errors, auth and OpenAPI work the same.
-bp = Blueprint("qa_api", __name__, url_prefix="/api")
+bp = Blueprint("qa", __name__)  # nested under /api by the app factory (hotline.areas)
 
 
 def latest_transcript(call_sid: str) -> Transcript | None:

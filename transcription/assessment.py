@@ -5,9 +5,10 @@ from typing import Any
 
 from flask import current_app
 
+from hotline.data_files import LiveFile
 from transcription.analytics import analyse
 from transcription.redaction import redact_turns
-from transcription.rules import QaRules, load_rules
+from transcription.rules import RULES, QaRules
 from transcription.sampling import review_reason
 from transcription.turns import plain_text
 
@@ -17,8 +18,8 @@ def current_rules() -> QaRules:
     cache = current_app.extensions.setdefault("transcription.rules", {})
     key = str(settings.qa_rules_path or "")
     if key not in cache:
-        cache[key] = load_rules(settings.qa_rules_path)
-    return cache[key]
+        cache[key] = LiveFile(RULES, settings.qa_rules_path)
+    return cache[key].current()
 
 
 def company_names() -> tuple[str, ...]:

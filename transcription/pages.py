@@ -8,7 +8,7 @@ from access.log import record_access
 from access.policy import MEDIA_READERS
 from hotline import csv_export, db
 from hotline.api.errors import ApiError
-from hotline.auth import login_required
+from people import login_required
 from recordings.api import recording_for_call, send_recording
 from transcription.api import REVIEW_ORDER, latest_transcript
 from transcription.models import CallFacts, Review

@@ -1,6 +1,7 @@
 """Saving a reviewer's scorecard and exporting reviews as CSV."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterator
 
 from flask import current_app
@@ -8,9 +9,11 @@ from sqlalchemy import Select, select
 
 from hotline import csv_export, db
 from hotline.clock import now
+from hotline.data_files import LiveFile
 from hotline.local_time import center_zone, iso_local
 from transcription.models import Review, Transcript
-from transcription.scorecard import check_answers, load_scorecard, questions, score_answers
+from transcription.assessment import current_rules
+from transcription.scorecard import SCORECARD, check_answers, questions, score_answers
 
 
 class ReviewRejected(ValueError):
@@ -20,16 +23,13 @@ class ReviewRejected(ValueError):
 
 
 def current_scorecard() -> dict[str, Any]:
+    rules = current_rules()
+    name = rules.data.get("scorecard")
+    path = Path(rules.source).parent / name if name else SCORECARD.default
     cache = current_app.extensions.setdefault("transcription.scorecard", {})
-    if "card" not in cache:
-        from pathlib import Path
-
-        from transcription.assessment import current_rules
-
-        rules = current_rules()
-        name = rules.data.get("scorecard")
-        cache["card"] = load_scorecard(Path(rules.source).parent / name if name else None)
-    return cache["card"]
+    if path not in cache:
+        cache[path] = LiveFile(SCORECARD, path)
+    return cache[path].current()
 
 
 def save_review(call_sid: str, reviewer: str, answers: Any, comments: Any) -> tuple[Review, bool]:

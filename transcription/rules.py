@@ -7,14 +7,14 @@ from typing import Any
 
 import yaml
 
+from hotline.data_files import DataError, DataFile, Reader
+
 DEFAULT_RULES_PATH = Path(__file__).with_name("qa_rules.yaml")
 LANGUAGES = ("zh-CN", "en-US")
 SCRIPT_STEPS = ("greeting", "identity", "summary", "thanks")
 
 
-class RulesError(ValueError):
-    pass
-
+RulesError = DataError  # the QA rules or scorecard are wrong: `file:line: field: problem`, one per line
 
 @dataclass(frozen=True)
 class QaRules:
@@ -25,71 +25,79 @@ class QaRules:
         return self.data[key]
 
 
-def _line(node: yaml.Node | None, path: list[str | int]) -> int | None:
-    """Line (1-based) of the YAML node at `path`, for error messages."""
-    for key in path:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == key), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-    return node.start_mark.line + 1 if node is not None else None
-
-
 def load_rules(path: Path | None = None) -> QaRules:
-    path = path or DEFAULT_RULES_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulesError(f"{path}: cannot read QA rules ({exc.strerror})") from None
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RulesError(f"{path}{f' line {mark.line + 1}' if mark else ''}: not valid YAML") from None
+    """The QA rules in `path` (default: the shipped file), or `RulesError` listing every problem."""
+    return RULES.load(path)
 
-    def fail(where: list[str | int], message: str) -> None:
-        line = _line(root, where)
-        raise RulesError(f"{path}{f' line {line}' if line else ''}: {'.'.join(map(str, where))}: {message}")
 
-    def phrases(where: list[str | int], value: Any) -> None:
-        if not isinstance(value, dict) or not value:
-            fail(where, f"expected phrases per language ({', '.join(LANGUAGES)})")
-        for language, items in value.items():
-            if language not in LANGUAGES:
-                fail(where + [language], f"unknown language; use {' or '.join(LANGUAGES)}")
-            if not isinstance(items, list) or not all(isinstance(p, str) and p.strip() for p in items):
-                fail(where + [language], "expected a list of non-empty phrases")
+def _phrases(reader: Reader, node: yaml.Node | None, where: str) -> None:
+    items = reader.mapping(node, where, what=f"expected phrases per language ({', '.join(LANGUAGES)})")
+    if not items:
+        if items is not None:
+            reader.fail(node, where, f"expected phrases per language ({', '.join(LANGUAGES)})")
+        return
+    for language, value in items.items():
+        if language not in LANGUAGES:
+            reader.fail_at(reader.lines[f"{where}.{language}"], f"{where}.{language}",
+                           f"unknown language; use {' or '.join(LANGUAGES)}")
+            continue
+        for index, phrase in enumerate(reader.sequence(value, f"{where}.{language}",
+                                                       what="expected a list of non-empty phrases") or []):
+            reader.text(phrase, f"{where}.{language}[{index}]", "expected a non-empty phrase")
 
-    if not isinstance(data, dict):
-        fail([], "expected a mapping at the top")
-    channels = data.get("channels")
+
+def parse_rules(reader: Reader, root: yaml.Node | None) -> QaRules | None:
+    top = reader.mapping(root, "", what="expected a mapping at the top")
+    if top is None:
+        return None
+    channels = reader.value(top.get("channels"))
     if not (isinstance(channels, list) and set(channels) <= {"agent", "caller"} and len(channels) == 2):
-        fail(["channels"], "expected [caller, agent] or [agent, caller]")
-    script = data.get("script") or {}
+        reader.fail(top.get("channels"), "channels", "expected [caller, agent] or [agent, caller]")
+    script = reader.mapping(top["script"], "script") if "script" in top else {}
     for step in SCRIPT_STEPS:
-        if not isinstance(script.get(step), dict):
-            fail(["script", step], "missing; every script step needs phrases and a weight")
-        phrases(["script", step, "phrases"], script[step].get("phrases"))
-        if not isinstance(script[step].get("weight"), (int, float)) or script[step]["weight"] < 0:
-            fail(["script", step, "weight"], "expected a number of points, 0 or more")
-    phrases(["forbidden_phrases", "phrases"], (data.get("forbidden_phrases") or {}).get("phrases"))
-    for name, category in (data.get("keywords") or {}).items():
-        phrases(["keywords", name, "phrases"], (category or {}).get("phrases"))
-    sampling = data.get("review_sampling") or {}
-    share = sampling.get("random_share", 0)
-    if not isinstance(share, (int, float)) or not 0 <= share <= 1:
-        fail(["review_sampling", "random_share"], "expected a share between 0 and 1")
-    if not isinstance(sampling.get("score_below", 0), (int, float)):
-        fail(["review_sampling", "score_below"], "expected a score 0-100")
-    for index, rule in enumerate((data.get("redaction") or {}).get("rules") or []):
-        digits = rule.get("digits") if isinstance(rule, dict) else None
-        if not (isinstance(digits, list) and len(digits) == 2 and all(isinstance(d, int) for d in digits)
-                and digits[0] <= digits[1]):
-            fail(["redaction", "rules", index, "digits"], "expected [fewest, most] digits")
-        if not isinstance(rule.get("name"), str):
-            fail(["redaction", "rules", index, "name"], "expected a name")
+        where = f"script.{step}"
+        fields = (reader.mapping(script[step], where, required=("phrases", "weight"))
+                  if script is not None and step in script else None)
+        if fields is None:
+            if script is not None and step not in script:
+                reader.fail(top.get("script"), where, "missing; every script step needs phrases and a weight")
+            continue
+        if "phrases" in fields:
+            _phrases(reader, fields["phrases"], f"{where}.phrases")
+        if "weight" in fields:
+            reader.number(fields["weight"], f"{where}.weight", 0, what="expected a number of points, 0 or more")
+    forbidden = reader.mapping(top["forbidden_phrases"], "forbidden_phrases") if "forbidden_phrases" in top else {}
+    if forbidden is not None:
+        _phrases(reader, forbidden.get("phrases"), "forbidden_phrases.phrases")
+    keywords = reader.mapping(top["keywords"], "keywords") if "keywords" in top else {}
+    for name, node in (keywords or {}).items():
+        fields = reader.mapping(node, f"keywords.{name}")
+        if fields is not None:
+            _phrases(reader, fields.get("phrases"), f"keywords.{name}.phrases")
+    sampling = reader.mapping(top["review_sampling"], "review_sampling") if "review_sampling" in top else {}
+    if sampling and "random_share" in sampling:
+        reader.number(sampling["random_share"], "review_sampling.random_share", 0, 1,
+                      what="expected a share between 0 and 1")
+    if sampling and "score_below" in sampling:
+        reader.number(sampling["score_below"], "review_sampling.score_below", what="expected a score 0-100")
+    redaction = reader.mapping(top["redaction"], "redaction") if "redaction" in top else {}
+    rules = reader.sequence(redaction["rules"], "redaction.rules") if redaction and "rules" in redaction else []
+    for index, node in enumerate(rules or []):
+        where = f"redaction.rules[{index}]"
+        fields = reader.mapping(node, where, required=("name", "digits"))
+        if fields is None:
+            continue
+        digits = reader.value(fields.get("digits"))
+        if "digits" in fields and not (isinstance(digits, list) and len(digits) == 2
+                                       and all(isinstance(d, int) for d in digits) and digits[0] <= digits[1]):
+            reader.fail(fields["digits"], f"{where}.digits", "expected [fewest, most] digits")
+        if "name" in fields:
+            reader.text(fields["name"], f"{where}.name", "expected a name")
+    data = reader.value(root)
+    if not isinstance(data, dict):
+        return None
     data.setdefault("talk", {})
-    return QaRules(data, str(path))
+    return QaRules(data, reader.source)
+
+
+RULES: DataFile[QaRules] = DataFile("QA rules", DEFAULT_RULES_PATH, parse_rules, setting="qa_rules_path")

@@ -6,36 +6,46 @@ from typing import Any
 
 import yaml
 
-from transcription.rules import RulesError, _line
+from hotline.data_files import DataFile, Reader
+from transcription.rules import RulesError  # noqa: F401  (the scorecard's errors are the rules' kind)
 
 DEFAULT_SCORECARD_PATH = Path(__file__).with_name("scorecard.yaml")
 ANSWERS = ("yes", "no", "na")
 
 
 def load_scorecard(path: Path | None = None) -> dict[str, Any]:
-    path = path or DEFAULT_SCORECARD_PATH
-    text = path.read_text(encoding="utf-8")
-    root = yaml.compose(text)
-    data = yaml.safe_load(text) or {}
+    """The scorecard in `path` (default: the shipped file), or `RulesError` listing every problem."""
+    return SCORECARD.load(path)
 
-    def fail(where: list, message: str):
-        line = _line(root, where)
-        raise RulesError(f"{path}{f' line {line}' if line else ''}: {'.'.join(map(str, where))}: {message}")
 
-    sections = data.get("sections")
-    if not isinstance(sections, list) or not sections:
-        fail(["sections"], "expected a list of sections")
-    seen = set()
-    for s, section in enumerate(sections):
-        if not isinstance(section.get("questions"), list) or not section["questions"]:
-            fail(["sections", s, "questions"], "expected a list of questions")
-        for q, question in enumerate(section["questions"]):
-            if not isinstance(question.get("id"), str) or question["id"] in seen:
-                fail(["sections", s, "questions", q, "id"], "expected a unique id")
-            seen.add(question["id"])
-            if not isinstance(question.get("weight"), (int, float)) or question["weight"] <= 0:
-                fail(["sections", s, "questions", q, "weight"], "expected a positive weight")
-    return data
+def parse_scorecard(reader: Reader, root: yaml.Node | None) -> dict[str, Any] | None:
+    top = reader.mapping(root, "", what="expected a mapping with sections")
+    if top is None:
+        return None
+    sections = reader.sequence(top.get("sections"), "sections", non_empty=True, what="expected a list of sections")
+    seen: set[str] = set()
+    for s, node in enumerate(sections or []):
+        fields = reader.mapping(node, f"sections[{s}]")
+        questions = reader.sequence(fields.get("questions"), f"sections[{s}].questions", non_empty=True,
+                                    what="expected a list of questions") if fields is not None else None
+        for q, question in enumerate(questions or []):
+            where = f"sections[{s}].questions[{q}]"
+            entry = reader.mapping(question, where, required=("id", "weight"))
+            if entry is None:
+                continue
+            if "id" in entry:
+                qid = reader.scalar(entry["id"], f"{where}.id", "expected a unique id")
+                if qid is not None and qid in seen:
+                    reader.fail(entry["id"], f"{where}.id", f"expected a unique id ({qid!r} is used twice)")
+                seen.add(qid or "")
+            weight = (reader.number(entry["weight"], f"{where}.weight", what="expected a positive weight")
+                      if "weight" in entry else None)
+            if weight is not None and weight <= 0:
+                reader.fail(entry["weight"], f"{where}.weight", f"expected a positive weight, got {weight}")
+    return reader.value(root)
+
+
+SCORECARD: DataFile[dict[str, Any]] = DataFile("QA scorecard", DEFAULT_SCORECARD_PATH, parse_scorecard)
 
 
 def questions(scorecard: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -1,30 +1,26 @@
 """The JSON API under /api: bearer-token auth, JSON errors, and the OpenAPI document.
 
-Areas add their endpoints to `bp` from their own modules (tickets/api.py, routing/api.py...), each
-view decorated with `require_role(...)` and `openapi.operation(...)`.
+The plumbing's own views are on `bp`; each area has its own blueprints (tickets/api.py,
+routing/api.py..., named in its `AREA.api`), nested under /api by `init_app`, each view decorated
+with `require_role(...)` and `openapi.operation(...)`.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from flask import Blueprint, Flask
 
-bp = Blueprint("api", __name__, url_prefix="/api")
+bp = Blueprint("hotline", __name__)  # the plumbing's own views (calls, tokens, openapi.json)
 
 
-def init_app(app: Flask) -> None:
-    from hotline.api import calls, errors, openapi, tokens  # noqa: F401  (registers routes)
+def init_app(app: Flask, area_apis: list[Blueprint]) -> None:
+    """Register /api: the plumbing's views (`bp`) and each area's API blueprint nested under it.
+
+    The parent is made per app, so the same area blueprints nest again in the next app a test
+    process builds, and no area adds routes to the plumbing's blueprint.
+    """
+    from hotline.api import calls, errors, openapi, tokens  # noqa: F401  (their views are on bp)
 
     errors.init_app(app)
-    import_area_apis()
-    app.register_blueprint(bp)
-
-
-def import_area_apis() -> None:
-    """Import each area's `<area>/api.py` now: a blueprint takes no new views once registered."""
-    from hotline import AREAS
-
-    for area in AREAS:
-        if importlib.util.find_spec(f"{area}.api") is not None:
-            importlib.import_module(f"{area}.api")
+    api = Blueprint("api", __name__, url_prefix="/api")  # endpoints read api.<area>.<view>
+    for child in (bp, *area_apis):
+        api.register_blueprint(child)
+    app.register_blueprint(api)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import requests
 
 from hotline import db
-from hotline.auth.users import create_user, find_user, update_user
+from people.users import create_user, find_user, update_user
 
 DEMO_ADDRESS = "client:demo"
 DEMO_AGENT = {"name": "演示坐席 Demo", "address": DEMO_ADDRESS, "languages": ["zh-CN", "en-US"],

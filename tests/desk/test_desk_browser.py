@@ -6,7 +6,7 @@ import pytest
 from flask import Blueprint
 from playwright.sync_api import expect
 
-from hotline.auth import login_required
+from people import login_required
 from sandbox import press
 from tests.conftest import sign_in, sign_in_page
 

@@ -62,11 +62,12 @@ def test_the_situation_suggested_for_the_moment(phase, category, situation):
 def test_an_edit_is_picked_up_and_a_broken_edit_keeps_the_last_good(tmp_path):
     import os
 
-    from desk.script_store import ScriptStore
+    from desk.scripts import SCRIPTS
+    from hotline.data_files import LiveFile
 
     path = tmp_path / "scripts.yaml"
     path.write_text(GOOD, encoding="utf-8")
-    store = ScriptStore(path)
+    store = LiveFile(SCRIPTS, path)
     path.write_text(GOOD.replace("感谢", "谢谢您"), encoding="utf-8")
     os.utime(path, (1, 1))
     assert store.current().for_call("zh-CN", {})[3]["phrases"] == ["谢谢您"]

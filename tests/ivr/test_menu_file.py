@@ -171,7 +171,7 @@ def test_a_broken_edit_keeps_the_last_good_tree_and_logs_why(menu_file, twilio, 
 
     requests = TwilioRequests(app.test_client(), twilio.settings)
     write_bumped(path, broken('        queue: complaint\n', '        queue: complaints\n'))
-    with caplog.at_level("ERROR", logger="ivr.menu_store"):
+    with caplog.at_level("ERROR", logger="hotline.data_files"):
         answer = requests.post("/voice/incoming", requests.call_params("CA" + "d" * 32))
     assert answer.status_code == 200 and "中文服务请按1" in answer.get_data(as_text=True)
     assert any("unknown queue 'complaints'" in r.getMessage() and str(path) in r.getMessage() for r in caplog.records)

@@ -19,12 +19,12 @@ def test_an_error_names_the_file_the_line_and_the_field(tmp_path):
     with pytest.raises(RulesError) as error:
         load_rules(path)
     line = next(i for i, l in enumerate(text.splitlines(), 1) if "random_share:" in l)
-    assert str(error.value).startswith(f"{path} line {line}: review_sampling.random_share:")
+    assert str(error.value).startswith(f"{path}:{line}: review_sampling.random_share:")
     path.write_text(text.replace("      zh-CN: [\"投诉\"", "      zh-TW: [\"投诉\""), encoding="utf-8")
     with pytest.raises(RulesError, match=r"keywords\.complaint\.phrases\.zh-TW: unknown language"):
         load_rules(path)
     path.write_text("channels: [caller, agent\n", encoding="utf-8")
-    with pytest.raises(RulesError, match="line 2: not valid YAML"):
+    with pytest.raises(RulesError, match=":2: not valid YAML"):
         load_rules(path)
 
 

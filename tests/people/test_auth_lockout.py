@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hotline.auth.lockout import AttemptState, LockoutPolicy, after_success, claim_attempt, is_locked
+from people.lockout import AttemptState, LockoutPolicy, after_success, claim_attempt, is_locked
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 POLICY = LockoutPolicy(max_attempts=5, lock_minutes=15)

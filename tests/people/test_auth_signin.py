@@ -3,7 +3,7 @@ import pytest
 from flask import Blueprint
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-from hotline.auth import login_required
+from people import login_required
 from tests.conftest import PASSWORD, page_token, sign_in
 
 
@@ -161,7 +161,7 @@ def test_a_session_gives_no_more_than_its_role_on_the_api(people, client):
 
 @pytest.mark.parametrize("role,principal_role", [("qa", "qa"), ("agent", None), ("admin", "admin")])
 def test_page_principal_for_pages_that_ask_in_one_place(guarded_app, people, role, principal_role):
-    from hotline.auth import page_principal
+    from people import page_principal
 
     people.add("someone", role=role, agent_id=7 if role == "agent" else None)
     client = guarded_app.test_client()
@@ -228,7 +228,7 @@ def test_whatever_next_says_the_redirect_stays_on_the_site(target):
     from werkzeug.datastructures import Headers
     from werkzeug.urls import iri_to_uri
 
-    from hotline.auth.guards import safe_next
+    from people.guards import safe_next
 
     followed = safe_next(target)
     if followed is not None:

@@ -6,8 +6,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from hotline import db
-from hotline.auth.models import LANGUAGES, ROLES, User
-from hotline.auth.users import UserError, create_user, find_user, update_user
+from people.models import LANGUAGES, ROLES, User
+from people.users import UserError, create_user, find_user, update_user
 
 users_cli = AppGroup("users", help="People who sign in to the pages.")
 

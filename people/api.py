@@ -1,17 +1,19 @@
 """Users through the API (admin only): create, list, change, unlock."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
 from hotline import db
-from hotline.api import bp, keyset, schemas
+from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
-from hotline.auth.models import LANGUAGES, ROLES, User
-from hotline.auth.users import UserError, create_user, find_user, update_user
 from hotline.params import integer, query_limit
+from people.models import LANGUAGES, ROLES, User
+from people.users import UserError, create_user, find_user, update_user
+
+bp = Blueprint("people", __name__)  # nested under /api by the app factory (hotline.areas)
 
 USER_FIELDS = {"login": {"type": "string", "pattern": r"^\s*[a-zA-Z0-9][a-zA-Z0-9._@-]{1,59}\s*$"},
                "name": schemas.text(User.name), "password": {"type": "string", "minLength": 10, "maxLength": 256},
@@ -69,6 +71,7 @@ def list_users():
            path={"login": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^/]+$"}},
            responses={200: "the user", 404: "no such user", 409: "agent already taken", 422: "invalid field"},
            description="A new password, role, agent or deactivation ends the user's sessions.")
+
 def update_user_view(login: str):
     user = find_user(db.session(), login)
     if user is None:

@@ -66,7 +66,7 @@ def csrf_protect(view: F) -> F:
     def checked(*args, **kwargs):
         problem = csrf_problem()
         if problem:
-            from hotline.auth.responses import refuse
+            from people.responses import refuse
 
             return refuse(403, problem)
         return view(*args, **kwargs)

@@ -6,13 +6,13 @@ import logging
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from hotline import db
-from hotline.auth.csrf import csrf_protect
-from hotline.auth.guards import login_required, safe_next
-from hotline.auth.i18n import translate
-from hotline.auth.models import User
-from hotline.auth.sessions import current_user, sign_in, sign_out
-from hotline.auth.signin import begin_check, check_unknown_login, finish_check, rate_limited
-from hotline.auth.users import UserError, find_user, set_language
+from people.csrf import csrf_protect
+from people.guards import login_required, safe_next
+from people.i18n import translate
+from people.models import User
+from people.sessions import current_user, sign_in, sign_out
+from people.signin import begin_check, check_unknown_login, finish_check, rate_limited
+from people.users import UserError, find_user, set_language
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, template_folder="templates", static_folder="static",
@@ -95,7 +95,7 @@ def change_language():
     try:
         set_language(current_user(), request.form.get("language"))
     except UserError as exc:
-        from hotline.auth.responses import refuse
+        from people.responses import refuse
 
         return refuse(422, str(exc))
     db.session().commit()

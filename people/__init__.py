@@ -2,7 +2,7 @@
 
 `init_app(app)` registers the sign-in pages, `/api/users`, the `hotline users` commands, the
 session fallback for page scripts calling /api, and the template helpers (`csrf_token()`, `t()`,
-`current_user`). Pages guard their views with `hotline.auth.login_required(*roles)`; see docs/desk.md.
+`current_user`). Pages guard their views with `people.login_required(*roles)`; see docs/desk.md.
 """
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from flask import Flask
 
-from hotline.auth.csrf import csrf_problem, csrf_token
-from hotline.auth.guards import login_required, page_principal
-from hotline.auth.sessions import current_user
+from hotline.areas import Area
+from people.csrf import csrf_problem, csrf_token
+from people.guards import login_required, page_principal
+from people.sessions import current_user
 
 __all__ = ["init_app", "login_required", "current_user", "page_principal", "csrf_token", "csrf_problem",
            "register_home_page"]
@@ -24,12 +25,11 @@ def register_home_page(app: Flask, role: str, endpoint: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from hotline.auth import api  # noqa: F401  (adds /api/users to the API blueprint)
-    from hotline.auth import models  # noqa: F401
-    from hotline.auth.cli import users_cli
-    from hotline.auth.i18n import add_messages, page_language, translate
-    from hotline.auth.guards import session_principal_for_api
-    from hotline.auth.views import bp
+    from people import models  # noqa: F401
+    from people.cli import users_cli
+    from people.i18n import add_messages, page_language, translate
+    from people.guards import session_principal_for_api
+    from people.views import bp
 
     settings = app.config["HOTLINE_SETTINGS"]
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings.session_hours)
@@ -58,3 +58,6 @@ def init_app(app: Flask) -> None:
         if g.get("_current_user") is not None and response.mimetype in ("text/html", "application/json"):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+AREA = Area("people", init_app, api=("people.api",), migrations=True, models="people.models")

@@ -6,7 +6,7 @@ A successful sign-in, or an admin's unlock, clears the count. Counting consecuti
 rather than failures per time window keeps the state in two columns and survives restarts.
 
 An attempt is counted when its check *begins*, not when it fails: `claim_attempt` is applied in
-one conditional UPDATE (hotline/auth/attempts.py) before the slow Argon2 check, so however many
+one conditional UPDATE (people/attempts.py) before the slow Argon2 check, so however many
 guesses arrive at once, at most `max_attempts` of them are ever checked. The claim that reaches
 the limit sets the lock; if that very attempt (or one still being checked) is right, the success
 clears it, exactly as the right password on the last try would have done one at a time.

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline import db
-from hotline.auth.models import User
+from people.models import User
 
 BODY = {"login": "Wang.Fang", "name": "王芳", "password": "a long passphrase", "role": "agent",
         "agent_id": 3, "language": "en-US"}

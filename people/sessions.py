@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import g, session
 
 from hotline import db
-from hotline.auth.csrf import renew_csrf_token
-from hotline.auth.models import User
+from people.csrf import renew_csrf_token
+from people.models import User
 from hotline.clock import now
 
 

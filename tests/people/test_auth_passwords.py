@@ -1,6 +1,6 @@
 import pytest
 
-from hotline.auth.passwords import hash_password, password_problem, verify_password
+from people.passwords import hash_password, password_problem, verify_password
 
 
 def test_hashes_are_argon2id_salted_and_verify():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
-from hotline.auth.models import LANGUAGES
+from people.models import LANGUAGES
 
 MESSAGES = {
     "zh-CN": {
@@ -40,7 +40,7 @@ def add_messages(app: Flask, catalog: dict[str, dict[str, str]]) -> None:
 
 
 def page_language() -> str:
-    from hotline.auth.sessions import current_user
+    from people.sessions import current_user
 
     user = current_user()
     if user is not None:

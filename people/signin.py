@@ -2,7 +2,7 @@
 
 The order matters. Rate limits (per address and per typed login, in Redis) are counted first and
 cost one round trip, so a flood never reaches the database or the CPU-heavy hash. The lock-out
-attempt is then claimed in the database (hotline/auth/attempts.py) and committed by the view before
+attempt is then claimed in the database (people/attempts.py) and committed by the view before
 the password is checked, so parallel guesses cannot all be checked against the same "4 failures".
 Unknown logins follow the same steps with a counter in Redis, so neither the answers nor their
 timing tell which logins exist.
@@ -17,10 +17,10 @@ from flask import current_app
 from prometheus_client import Counter
 from sqlalchemy.orm import Session
 
-from hotline.auth import attempts, lockout
-from hotline.auth.i18n import translate
-from hotline.auth.models import User
-from hotline.auth.passwords import hash_password, needs_rehash, verify_password
+from people import attempts, lockout
+from people.i18n import translate
+from people.models import User
+from people.passwords import hash_password, needs_rehash, verify_password
 from hotline.clock import now
 from hotline.rate_limit import hit
 from hotline.redis_client import get_redis

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 from flask import g, redirect, request, session, url_for
 
-from hotline.auth.csrf import SAFE_METHODS, csrf_problem
-from hotline.auth.responses import refuse, wants_json
-from hotline.auth.sessions import current_user, set_principal
+from people.csrf import SAFE_METHODS, csrf_problem
+from people.responses import refuse, wants_json
+from people.sessions import current_user, set_principal
 
 F = TypeVar("F", bound=Callable)
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hotline.auth.models import LANGUAGES, ROLES, User
-from hotline.auth.passwords import hash_password, password_problem
+from people.models import LANGUAGES, ROLES, User
+from people.passwords import hash_password, password_problem
 from hotline.clock import now
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,59}$")

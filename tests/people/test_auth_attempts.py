@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from hotline import db
-from hotline.auth import attempts, lockout
-from hotline.auth.models import User
+from people import attempts, lockout
+from people.models import User
 
 POLICY = lockout.LockoutPolicy(max_attempts=3, lock_minutes=15)
 STEPS = st.lists(st.one_of(st.just("attempt"), st.just("success"), st.integers(1, 20)), max_size=12)

@@ -1,4 +1,4 @@
-"""The lock-out rule (hotline/auth/lockout.py) applied in the database, atomically.
+"""The lock-out rule (people/lockout.py) applied in the database, atomically.
 
 `claim_attempt` is one conditional `UPDATE users ... WHERE <not locked> RETURNING`: PostgreSQL
 re-checks the WHERE on the newest row version when concurrent updates queue on the row, SQLite
@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, literal, null, or_, select, update
 from sqlalchemy.orm import Session
 
-from hotline.auth.lockout import AttemptState, LockoutPolicy
-from hotline.auth.models import User
+from people.lockout import AttemptState, LockoutPolicy
+from people.models import User
 from hotline.db import UTCDateTime
 
 

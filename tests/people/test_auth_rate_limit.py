@@ -4,7 +4,7 @@ import dataclasses
 import pytest
 
 from hotline import db
-from hotline.auth.models import User
+from people.models import User
 from tests.conftest import csrf_from
 
 WRONG = "guess guess guess"
