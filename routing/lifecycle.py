@@ -1,21 +1,22 @@
 """A routed call's lifecycle, one function per operation of the reservation script.
 
-| function              | reservations.lua          | the database records                              | after the commit          |
-|-----------------------|---------------------------|---------------------------------------------------|---------------------------|
-| `caller_arrived`      | `enqueue`                 | (the routed call is the view's)                   | then `offered`            |
-| `offered`             | `reserve_for_call`        | the offer, the agent `reserved`                   |                           |
-| `reserved_for_caller` | `reserve_for_call`        | the agent `reserved` (rung on the caller's return)|                           |
-| `answered`            | `answer`                  | the offer and routed call answered, `on_call`     | `call_answered`           |
-| `missed`              | `release` (requeue)       | the offer missed, the agent `missed`              |                           |
-| `caller_left`         | `finish_call`             | abandoned, ringing offers canceled, the agent reserved for them `available` | `agent_freed` |
-| `conversation_ended`  | `release` to `wrap_up`    | offer and routed call ended, `wrap_up`            | the wrap-up job           |
-| `wrap_up_over`        | `set_status` `available`  | the agent `available`                             | `agent_freed`             |
-| `agent_freed`         | `reserve_for_agent`       | the agent `reserved`                              | pull or call back the caller (job) |
+| function              | reservations.lua         | the database records                          | after the commit         |
+|-----------------------|--------------------------|-----------------------------------------------|--------------------------|
+| `caller_arrived`      | `enqueue`                | (the routed call: the view's, committed first)| then `offered`           |
+| `offered`             | `reserve_for_call`       | the offer, the agent `reserved`               |                          |
+| `reserved_for_caller` | `reserve_for_call`       | the agent `reserved` (rung when they come)    |                          |
+| `answered`            | `answer`                 | offer and routed call answered, `on_call`     | `call_answered`          |
+| `missed`              | `release` (requeue)      | the offer missed, the agent `missed`          |                          |
+| `caller_left`         | `finish_call`            | abandoned, offers canceled, agent `available` | `agent_freed`            |
+| `conversation_ended`  | `release` to `wrap_up`   | offer and routed call ended, `wrap_up`        | the wrap-up job          |
+| `wrap_up_over`        | `set_status` `available` | the agent `available`                         | `agent_freed`            |
+| `agent_freed`         | `reserve_for_agent`      | the agent `reserved`                          | pull or call back (job)  |
 
 Each step runs in the same order: the Lua script first (the live state every process shares, atomic),
 then the database rows in the caller's session, then what must follow the commit (jobs, signals:
 `hotline.db.after_commit`). No function here commits: the webhook or job that calls it owns the
-transaction and commits once, so a failure leaves no half-written record and starts no job.
+transaction and commits, so a failure before the commit leaves no half-written record and starts
+no job. `agent_freed` after a commit runs in a transaction of its own (`free_after_commit`).
 Redis errors propagate: the views answer them with `routing.outage`.
 """
 from __future__ import annotations
