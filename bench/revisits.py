@@ -56,7 +56,7 @@ def reset(database_url: str, redis_url: str) -> None:
 
 def resolve_tickets(app, count: int) -> None:
     """Open, work and resolve `count` tickets, one customer each, in batches."""
-    from tickets import cases, outbox
+    from tickets import cases
 
     with app.app_context():
         session = db.session()
@@ -69,7 +69,6 @@ def resolve_tickets(app, count: int) -> None:
                 cases.move_status(session, ticket, "in_progress", "agent:1")
                 cases.move_status(session, ticket, "resolved", "agent:1")
             session.commit()
-            outbox.release(session)
 
 
 def main() -> int:

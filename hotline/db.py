@@ -3,22 +3,33 @@
 One session per app context (a request or a job), closed when the context ends. Models live with
 their area (`tickets/models.py`, `routing/models.py`...) and all derive from `Base`; the schema is
 created only by Alembic migrations (`hotline db upgrade`), never by `create_all` at run time.
+
+The transaction rule: domain functions change data and never commit; the view or job that called
+them owns the transaction and commits once. What must only happen once the change is committed (a
+signal, an RQ job, a Redis write the database must back) is registered with `after_commit(fn, ...)`
+and runs right after that commit, exactly once; a rollback drops it, and so does the rollback of a
+savepoint it was registered in (`begin_nested`).
 """
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from hotline import sql_periods  # noqa: F401 - SQLite connections get the report's period function
 from hotline.clock import as_utc
 from hotline.db_pool import RECYCLE_SECONDS, ping_idle_connections
+
+log = logging.getLogger(__name__)
+_PENDING = "hotline.after_commit"  # session.info: [(transaction registered in, fn, args)]
+_READY = "hotline.after_commit.ready"  # committed, waiting for Session.commit to return
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -76,11 +87,81 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+class HotlineSession(Session):
+    """A session that runs the follow-ups of a commit once `commit()` has returned from the database.
+
+    They cannot run inside SQLAlchemy's `after_commit` event: the session may not emit SQL there, and
+    follow-ups (signal receivers) write. They run in the order they were registered, each in a
+    transaction of its own on this session, committed after it (so its own follow-ups run too).
+    One that raises has its transaction rolled back, the rest are dropped and the error propagates
+    from `commit()`, as if the process had died there: the change itself is committed and stands.
+    Follow-ups that must not fail the caller catch their own errors (Redis down: leave the work to
+    a sweep).
+    """
+
+    def commit(self) -> None:
+        super().commit()
+        ready = self.info.pop(_READY, None)
+        while ready:
+            fn, args = ready.pop(0)
+            try:
+                fn(*args)
+                if self.in_transaction():
+                    self.commit()
+            except BaseException:
+                self.rollback()
+                log.warning("a follow-up of a commit failed: %s; %d after it dropped",
+                            getattr(fn, "__qualname__", fn), len(ready))
+                raise
+
+
+def after_commit(fn: Callable[..., Any], *args: Any, session: Session | None = None) -> None:
+    """Run `fn(*args)` once the current transaction of `session` (the app context's by default) is
+    committed; never if it, or the savepoint this is called in, is rolled back."""
+    target = session if session is not None else _context_session()
+    transaction = target.get_nested_transaction() or target.get_transaction() or target.begin()
+    target.info.setdefault(_PENDING, []).append((transaction, fn, args))
+
+
+def _context_session() -> Session:
+    return session()
+
+
+def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: its follow-ups now wait for the enclosing transaction
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info.setdefault(_READY, []).extend((fn, args) for _tx, fn, args in pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    pending = session.info.get(_PENDING)
+    if pending:
+        pending[:] = [entry for entry in pending if not _within(entry[0], previous_transaction)]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # closed without a commit (session.close()): nothing follows
+        session.info.pop(_PENDING, None)
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = sessionmaker(self.engine, class_=HotlineSession, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -126,7 +207,7 @@ def get_db() -> Database:
 
 
 def session() -> Session:
-    """The session of the current request or job; committed by whoever changes data."""
+    """The session of the current request or job; committed once, by the view or job that owns it."""
     if not has_app_context():
         raise RuntimeError("hotline.db.session() needs an app context")
     if "_db_session" not in g:

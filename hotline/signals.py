@@ -1,13 +1,16 @@
 """Events one area announces and others act on, so areas do not import each other's internals.
 
-Receivers run in the sender's request or job, inside its database session; they must be quick and
-push slow work into RQ jobs. Every signal is sent with the Flask app as sender.
+Signals about changed data are sent after the change is committed (`send_after_commit`, built on
+`hotline.db.after_commit`): a rollback announces nothing. Receivers run in the sender's request or
+job, on its database session, in a transaction of their own that the follow-up runner commits (or
+rolls back if they raise); they must be quick and push slow work into RQ jobs. Every signal is sent
+with the Flask app as sender.
 
 Payloads (keyword arguments):
 - call_routed(call_sid, category, priority, language, ticket_number=None): the IVR sent a caller to
   a queue of `category`; tickets attach the call to a ticket (new or the caller's open one). Sent
-  when the IVR settles the call into the database (a job right after the exit, or routing first),
-  with the call's path already written in the same transaction.
+  once the IVR has committed the call's path to the database (a job right after the exit, or
+  routing first).
 - call_answered(call_sid, agent_id): an agent leg was answered.
 - call_ended(call_sid, status): a call reached a final status.
 - recording_completed(recording_id): a recording is stored locally; transcription starts.
@@ -16,6 +19,8 @@ Payloads (keyword arguments):
 - voicemail_left(call_sid, recording_sid, language): an after-hours message, to become a ticket.
 - sms_received(message_id, from_number, body): an inbound SMS was stored.
 """
+from __future__ import annotations
+
 from blinker import Namespace
 
 _signals = Namespace()
@@ -30,3 +35,17 @@ ticket_resolved = _signals.signal("ticket-resolved")
 ticket_reopened = _signals.signal("ticket-reopened")
 voicemail_left = _signals.signal("voicemail-left")
 sms_received = _signals.signal("sms-received")
+
+
+def send_after_commit(signal, session=None, **payload) -> None:
+    """Send `signal` (with the app as sender) once the current transaction commits; never if it is
+    rolled back (hotline.db.after_commit)."""
+    from flask import current_app
+
+    from hotline import db
+
+    db.after_commit(_send, signal, current_app._get_current_object(), payload, session=session)
+
+
+def _send(signal, app, payload) -> None:
+    signal.send(app, **payload)

@@ -1,10 +1,11 @@
 """Call status callbacks: one correct Call row per CallSid, whatever order they arrive in.
 
-The status is committed before anything else; a callback whose database write failed answers
-503 (`twilio_callback`), so Twilio retries it when the URL carries connection overrides. A call's
-end is then announced (`call_ended`: routing frees the line and the agent, the IVR settles the
-path) and marked done (`calls.end_announced_at`) only after every receiver succeeded; if one
-failed (Redis down), the periodic `replay_call_ends` announces it again. Receivers are idempotent.
+The status is committed before anything else, in one transaction the view owns; a callback whose
+database write failed answers 503 (`twilio_callback`), so Twilio retries it when the URL carries
+connection overrides. A call's end is then announced after that commit (`call_ended`: routing frees
+the line and the agent, the IVR settles the path) and marked done (`calls.end_announced_at`) only
+after every receiver succeeded; if one failed (Redis down), the periodic `replay_call_ends`
+announces it again. Receivers are idempotent.
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ REPLAY_HORIZON = timedelta(hours=6)
 
 
 def track_call_status(form) -> bool:
-    """Apply one status callback to its Call (idempotent, forward only) and announce a call's end.
+    """Apply one status callback to its Call (idempotent, forward only); a call's end is announced
+    once the caller (the view) commits.
 
     Returns whether the status moved. Any webhook receiving status callbacks (ours, or an area's
     own StatusCallback for outbound calls) goes through here, so calls are counted once.
@@ -40,21 +42,26 @@ def track_call_status(form) -> bool:
     session = db.session()
     call = ensure_call(session, sid, form, apply_call_status=False)
     changed = apply_status(session, call, status, form)
-    session.commit()
     if changed:
-        CALLS_BY_STATUS.labels(status).inc()
-        log.info("call is %s", status)
+        db.after_commit(_count_status, status, session=session)
     if call.is_final:
-        announce_call_end(session, call)
+        db.after_commit(announce_call_end, session, call, session=session)
     return changed
 
 
-def announce_call_end(session: Session, call: Call) -> bool:
-    """Send `call_ended` for a call in a final status unless that was already done; commits.
+def _count_status(status: str) -> None:
+    CALLS_BY_STATUS.labels(status).inc()
+    log.info("call is %s", status)
 
-    The call's status is committed before. If a receiver fails (Redis down: routing cannot free the
-    line) the announcement stays unmarked and `replay_call_ends` makes it again later, so the
-    callback itself is done and may be acknowledged. Returns whether it was announced now."""
+
+def announce_call_end(session: Session, call: Call) -> bool:
+    """Send `call_ended` for a call in a final status unless that was already done.
+
+    Runs after the call's status is committed (a follow-up of that commit, or the replay job) and
+    owns its own transaction: the mark is committed only if every receiver succeeded. If one fails
+    (Redis down: routing cannot free the line) the announcement stays unmarked and
+    `replay_call_ends` makes it again later, so the callback itself is done and may be
+    acknowledged. Returns whether it was announced now."""
     if call.end_announced_at is not None:
         return False
     sid = call.sid
@@ -89,4 +96,5 @@ def status_callback():
     if not request.form.get("CallSid"):
         return "CallSid is required\n", 400
     track_call_status(request.form)
+    db.session().commit()
     return "", 204

@@ -24,9 +24,8 @@ import json
 import logging
 from collections import Counter
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
-from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -85,8 +84,8 @@ class CallSteps:
         self.id = call_id
         self._language = language
         self._events: list[dict[str, Any]] = []  # written in one multi-row INSERT before commit
-        self._routed: list[dict[str, Any]] = []  # call_routed payloads, announced once written
-        self._after_commit: list[Callable[[], None]] = []
+        self._routed: list[dict[str, Any]] = []  # call_routed payloads, announced once committed
+        self._taken: list[Taken] = []  # buffered steps this commit writes, forgotten in Redis after it
 
     @property
     def language(self) -> str | None:
@@ -102,15 +101,15 @@ class CallSteps:
         self._events.append({"call_id": self.id, "at": at or now(), "kind": kind, "data": data})
 
     def write(self) -> None:
-        """Put the recorded steps into the transaction (in order, one statement), then announce
-        the caller's exits to a queue, so receivers (tickets) see the whole path."""
+        """Put the recorded steps into the transaction (in order, one statement), and have the
+        caller's exits to a queue announced once it commits, so receivers (tickets) see the whole path."""
         if self._events:
             self.session.execute(insert(CallEvent).values(self._events))
             outcome.store(self.session, self.id, self._events)  # the report reads this, not the events
             self._events = []
         routed, self._routed = self._routed, []
         for payload in routed:
-            signals.call_routed.send(current_app._get_current_object(), call_sid=self.sid, **payload)
+            signals.send_after_commit(signals.call_routed, self.session, call_sid=self.sid, **payload)
 
     def steps(self) -> list[dict[str, Any]]:
         self.write()
@@ -122,10 +121,12 @@ class CallSteps:
         if routed is not None:
             self._routed.append(routed)
         self.write()
+        for taken in self._taken:
+            # After the announcements: a settler that dies before this leaves the steps to the
+            # sweep, which announces them again rather than never.
+            db.after_commit(taken.forget, session=self.session)
+        self._taken = []
         self.session.commit()
-        done, self._after_commit = self._after_commit, []
-        for action in done:
-            action()
 
     def durable_call(self) -> "CallSteps":
         return self
@@ -330,14 +331,19 @@ def take_buffered(sid: str, *, wait: float = 0.0) -> Taken | None:
 
 
 def add_taken(steps: CallSteps, taken: Taken) -> None:
-    steps.add_items(_not_yet_written(steps, taken.items))
-    steps._after_commit.append(taken.forget)
+    fresh = _not_yet_written(steps, taken.items)
+    steps.add_items(fresh)
+    # Steps already written by a settler that died before forgetting them: their exit to a queue
+    # may not have been announced yet (it follows the commit), so it is announced again.
+    steps._routed.extend(item["routed"] for item in taken.items
+                         if item.get("routed") is not None and item not in fresh)
+    steps._taken.append(taken)
 
 
 def _not_yet_written(steps: CallSteps, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`items` less those already in the call's history: a settler that died after the commit but
     before clearing Redis leaves steps that are taken again (`call_routed` is harmless twice: tickets
-    files a call once)."""
+    files a call once, see `add_taken`)."""
     if not items:
         return items
     first = min(datetime.fromisoformat(item["at"]) for item in items)

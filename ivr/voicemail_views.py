@@ -53,8 +53,8 @@ def voicemail_left():
                     recording_sid=recording_sid, category=request.args.get("category") or None)
         call.language = language
         call.write()
-        signals.voicemail_left.send(current_app._get_current_object(), call_sid=call.sid,
-                                    recording_sid=recording_sid, language=language)
+        signals.send_after_commit(signals.voicemail_left, call_sid=call.sid, recording_sid=recording_sid,
+                                  language=language)
     call.commit()
     response = VoiceResponse()
     say_all(response, phrase(tree, "voicemail_thanks", language))

@@ -24,6 +24,7 @@ def on_ticket_resolved(sender: Flask, ticket_id: int, **_: object) -> None:
     ticket = get_desk().resolved_ticket(ticket_id)
     if ticket is not None:
         schedule_revisit(db.session(), ticket)
+        db.session().commit()  # a receiver owns its transaction, as a job does
 
 
 def on_ticket_reopened(sender: Flask, ticket_id: int, **_: object) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import jobs
+from hotline import db, jobs
 from hotline.calendar import get_calendar
 from hotline.clock import now
 from revisits.desk import ResolvedTicket
@@ -40,7 +40,8 @@ def job_id(revisit: Revisit, attempt: int) -> str:
 
 
 def schedule_revisit(session: Session, ticket: ResolvedTicket) -> Revisit | None:
-    """Create the revisit of this resolution and set its alarm; an open one is returned as it is."""
+    """Create the revisit of this resolution and set its alarm once the caller commits; an open one
+    is returned as it is."""
     settings = current_app.config["HOTLINE_SETTINGS"]
     existing = session.scalars(select(Revisit).where(Revisit.ticket_id == ticket.id,
                                                      Revisit.state.in_(OPEN_STATES))).first()
@@ -62,15 +63,18 @@ def schedule_revisit(session: Session, ticket: ResolvedTicket) -> Revisit | None
     except IntegrityError:  # the same resolution announced twice at once: the other one won
         return session.scalars(select(Revisit).where(Revisit.ticket_id == ticket.id)
                                .order_by(Revisit.round.desc())).first()
-    session.commit()
     if first:
-        try:
-            set_alarm(revisit)
-        except RedisError:
-            # The committed row is the schedule of record: the sweep sets the alarm once the revisit is
-            # due and has no job. The resolution that announced it (a PATCH) must not fail for this.
-            log.warning("revisit %s: alarm not set (%s); the sweep will", revisit.id, "Redis unavailable")
+        db.after_commit(_alarm_or_leave, revisit, session=session)
     return revisit
+
+
+def _alarm_or_leave(revisit: Revisit) -> None:
+    try:
+        set_alarm(revisit)
+    except RedisError:
+        # The committed row is the schedule of record: the sweep sets the alarm once the revisit is
+        # due and has no job. The resolution that announced it (a PATCH) must not fail for this.
+        log.warning("revisit %s: alarm not set (%s); the sweep will", revisit.id, "Redis unavailable")
 
 
 def set_alarm(revisit: Revisit, *, immediately: bool = False):

@@ -34,7 +34,7 @@ class TicketsDesk:
             salutation_zh=salutation_zh, salutation_en=salutation_en)
 
     def reopen_unsolved(self, ticket_id: int, *, note: str) -> None:
-        from tickets import cases, outbox, sla
+        from tickets import cases, sla
         from tickets.history import record
         from tickets.models import Ticket
 
@@ -45,6 +45,4 @@ class TicketsDesk:
         if ticket.status in ("resolved", "closed"):
             cases.move_status(session, ticket, "reopened", ACTOR)
         cases.change_priority(session, ticket, sla.RAISED_PRIORITY[ticket.priority], ACTOR, reason=note)
-        record(session, ticket, ACTOR, "revisit_not_solved", note=note)
-        session.commit()
-        outbox.release(session)
+        record(session, ticket, ACTOR, "revisit_not_solved", note=note)  # the caller's job commits

@@ -140,6 +140,7 @@ def call_status():
     if not request.form.get("CallSid"):
         return "CallSid is required\n", 400
     track_call_status(request.form)
+    db.session().commit()  # the call's end is announced now, before the revisit's outcome
     status = request.form.get("CallStatus", "")
     session, revisit = _revisit()
     if revisit is not None and status in FINAL_CALL_STATUSES:

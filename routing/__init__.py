@@ -22,8 +22,9 @@ def init_app(app: Flask) -> None:
     from routing import supervisor
     from routing.cli import bench_cli, routing_cli
     from routing.presence import agents_on_shift, on_call_ended
+    from routing import dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
+    from routing.blueprint import bp
     from routing.sweeps import sweep_routing
-    from routing.views import bp
 
     settings = app.config["HOTLINE_SETTINGS"]
     rules = LiveFile(RULES, settings.queue_rules_path)

@@ -12,10 +12,10 @@ from hotline.api.openapi import operation
 from hotline.params import query_limit
 from hotline.twiml import LANGUAGES
 from routing.agent_profile import CLIENT, SIP, SKILL_NAME, ProfileError, check_profile
+from routing.lifecycle import agent_freed, free_after_commit
 from routing.models import PERSON_STATUSES, Agent, AgentEvent
 from routing.presence import forget_on_shift_counts
 from routing.state import agent_view, get_reservations, now_ts, record_status
-from routing.wrapup import agent_freed
 
 bp = Blueprint("routing", __name__)  # nested under /api by the app factory (hotline.areas)
 
@@ -65,6 +65,7 @@ def create_agent():
     forget_on_shift_counts()
     if status == "available":
         agent_freed(session, res, agent.id)
+        session.commit()
     return jsonify(_live(agent, res)), 201
 
 
@@ -138,9 +139,9 @@ def patch_agent(agent_id: int):
                        current=change.previous)
         reason = "self" if g.principal.role == "agent" else "supervisor"
         record_status(session, agent_id, status, reason, previous=change.previous)
+        if status == "available":
+            free_after_commit(session, res, agent_id)
         session.commit()
         if "offline" in (status, change.previous):
             forget_on_shift_counts()
-        if status == "available":
-            agent_freed(session, res, agent_id)
     return jsonify(_live(agent, res))

@@ -1,5 +1,5 @@
 """Callback in place of holding: the caller keeps their place; at their turn the agent is called
-first and then the customer, by an RQ job."""
+first and then the customer, by an RQ job. The webhooks and jobs that call these commit."""
 from __future__ import annotations
 
 import logging
@@ -15,6 +15,7 @@ from hotline.gateway import GatewayError, get_gateway
 from hotline.models import Call
 from hotline.twiml import say_kwargs
 from hotline.webhooks import public_url_for
+from routing.lifecycle import answered, missed, reserved_for_caller
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import get_reservations, now_ts, record_status
@@ -34,7 +35,6 @@ def request_callback(session: Session, res: Reservations, sid: str) -> VoiceResp
     # Stored as E.164 only when libphonenumber finds it valid: "anonymous" or a bad From is no number to call.
     routed.callback_number = try_normalise(call_row.from_number if call_row else None,
                                            current_app.config["HOTLINE_SETTINGS"].default_country_code)
-    session.commit()
     response = VoiceResponse()
     response.say(CONFIRM.get(routed.language, CONFIRM["zh-CN"]), **say_kwargs(routed.language))
     response.hangup()
@@ -70,13 +70,11 @@ def connect_callback(sid: str, agent_id: int) -> bool:
     return True
 
 
-def agent_leg_twiml(session: Session, res: Reservations, sid: str, agent_id: int, offer_id: int, app) -> VoiceResponse:
+def agent_leg_twiml(session: Session, res: Reservations, sid: str, agent_id: int, offer_id: int) -> VoiceResponse:
     """The agent answered the callback: tell them, then dial the customer, recording both sides."""
-    from routing.offers import record_answer
-
     response = VoiceResponse()
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
-    if routed is None or not routed.callback_number or not record_answer(session, res, sid, agent_id, offer_id, app):
+    if routed is None or not routed.callback_number or not answered(session, res, sid, agent_id, offer_id):
         response.hangup()
         return response
     agent = session.get(Agent, agent_id)
@@ -96,20 +94,21 @@ def agent_leg_unanswered(session: Session, res: Reservations, sid: str, agent_id
     offer = session.get(Offer, offer_id)
     if offer is None or offer.result != "ringing":
         return
-    offer.result, offer.ended_at = "missed", now()
-    if res.release(agent_id, sid, "missed", now_ts(), requeue=True):
-        record_status(session, agent_id, "missed", "no_answer", sid)
-    session.commit()
+    missed(session, res, sid, agent_id, offer, "no_answer")
     retry_callback(session, res, sid)
 
 
 def retry_callback(session: Session, res: Reservations, sid: str) -> int | None:
+    """A callback caller's turn, checked again: reserve an agent, and call them once committed."""
     call = res.waiting_call(sid)
     if call is None or call.meta.get("state") != "waiting":
         return None
-    agent_id = res.reserve_for_call(call, now_ts())
+    agent_id = reserved_for_caller(session, res, call)
     if agent_id is not None:
-        record_status(session, agent_id, "reserved", "reserved", sid)
-        session.commit()
-        jobs.enqueue(connect_callback, sid, agent_id, job_id=f"routing-callback-{sid}-{agent_id}-{now_ts():.0f}")
+        db.after_commit(_enqueue_connect, sid, agent_id, f"routing-callback-{sid}-{agent_id}-{now_ts():.0f}",
+                        session=session)
     return agent_id
+
+
+def _enqueue_connect(sid: str, agent_id: int, job_id: str) -> None:
+    jobs.enqueue(connect_callback, sid, agent_id, job_id=job_id)

@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 import click
+import redis
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+
+from hotline import db
+from routing.reservations import Reservations
+from routing.rules import QueueRulesError, load_rules
+from routing.sim_report import mixed_center, report, single_skill
+from routing.state import get_reservations, get_rules, rebuild
 
 routing_cli = AppGroup("routing", help="Skill-based routing.")
 bench_cli = AppGroup("bench", help="Benchmarks and simulations.")
@@ -13,9 +20,6 @@ bench_cli = AppGroup("bench", help="Benchmarks and simulations.")
 @with_appcontext
 def rebuild_command() -> None:
     """Rebuild the Redis routing state (agents, waiting callers) from the database."""
-    from hotline import db
-    from routing.state import get_reservations, rebuild
-
     session = db.session()
     agents, callers = rebuild(session, get_reservations(session))
     click.echo(f"rebuilt: {agents} agents, {callers} waiting callers")
@@ -25,8 +29,6 @@ def rebuild_command() -> None:
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 def check_command(path: str | None) -> None:
     """Validate a queue rules file (default: the configured one)."""
-    from routing.rules import QueueRulesError, load_rules
-
     try:
         rules = load_rules(path or current_app.config["HOTLINE_SETTINGS"].queue_rules_path)
     except QueueRulesError as exc:
@@ -44,19 +46,12 @@ def check_command(path: str | None) -> None:
 @with_appcontext
 def bench_routing(agents: int, erlangs: float, hours: float, seed: int, redis_url: str) -> None:
     """Simulate the center on a virtual clock and compare with Erlang C."""
-    from routing.sim_report import mixed_center, report, single_skill
-    from routing.state import get_rules
-
     rules = get_rules()
     threshold = current_app.config["HOTLINE_SETTINGS"].ring_timeout_seconds
 
     def backend():
         if not redis_url:
             return None
-        import redis
-
-        from routing.reservations import Reservations
-
         scratch = Reservations(redis.Redis.from_url(redis_url), rules, 3600)
         scratch.clear()
         return scratch

@@ -1,7 +1,8 @@
-"""Webhooks of an offer: the agent's whisper (they answered), the Dial's outcome, callback legs."""
+"""Webhooks of an offer: the agent's whisper (they answered), the Dial's outcome, callback legs.
+Each webhook owns its transaction (see `routing.views`)."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from redis.exceptions import RedisError
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
@@ -10,14 +11,14 @@ from hotline import db
 from hotline.clock import now
 from hotline.twiml import say_kwargs, twiml_response
 from hotline.webhooks import twilio_callback, twilio_webhook
-from routing.abandon import caller_left
+from routing.blueprint import bp
 from routing.callbacks import agent_leg_twiml, agent_leg_unanswered
+from routing.lifecycle import (answered, call_over, caller_left, conversation_ended, free_after_commit, missed,
+                               offered)
 from routing.models import Agent, Offer, RoutedCall
-from routing.offers import dial_outcome, offer_or_enqueue, record_answer
+from routing.offers import dial_outcome
 from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis, outage_answer
 from routing.state import get_reservations, now_ts, record_status
-from routing.views import announce_end, bp
-from routing.wrapup import agent_freed, finish_conversation
 
 QUEUE_NAMES = {"zh-CN": {"inquiry": "咨询", "problem": "故障报修", "complaint": "投诉", "urgent": "紧急",
                          "aftersales": "售后回访", "night": "夜间"},
@@ -37,11 +38,12 @@ def whisper():
     session = db.session()
     response = VoiceResponse()
     try:
-        answered = record_answer(session, get_reservations(session), sid, agent_id, offer_id,
-                                 current_app._get_current_object())
+        taken = answered(session, get_reservations(session), sid, agent_id, offer_id)
     except RedisError:
-        answered = answered_without_redis(session, sid, agent_id, offer_id)
-    if not answered:
+        session.rollback()
+        taken = answered_without_redis(session, sid, agent_id, offer_id)
+    session.commit()
+    if not taken:
         response.hangup()  # the reservation is gone; never connect an agent to someone else's caller
         return twiml_response(response)
     agent = session.get(Agent, agent_id)
@@ -65,57 +67,55 @@ def dialed():
         return "unknown offer\n", 400
     outcome = dial_outcome(request.form)
     try:
-        return _dialed(session, get_reservations(session), offer, sid, agent_id, offer_id, outcome, callback)
+        response = _dialed(session, get_reservations(session), offer, sid, agent_id, offer_id, outcome, callback)
     except RedisError:
+        session.rollback()
         response = VoiceResponse()
         if outcome == "answered" or callback:
             conversation_over_without_redis(session, sid, agent_id)
             if not callback:
-                announce_end(session, sid)
+                call_over(session, sid)
             response.hangup()
-            return twiml_response(response)
-        if outcome == "canceled":
+        elif outcome == "canceled":
             caller_gone(session, sid)
-            return twiml_response(response)
-        return twiml_response(outage_answer(session, sid))  # not answered: overflow or a message
+        else:
+            response = outage_answer(session, sid)  # not answered: overflow or a message
+    session.commit()
+    return twiml_response(response)
 
 
-def _dialed(session, res, offer: Offer, sid: str, agent_id: int, offer_id: int, outcome: str, callback: bool):
+def _dialed(session, res, offer: Offer, sid: str, agent_id: int, offer_id: int, outcome: str,
+            callback: bool) -> VoiceResponse:
     response = VoiceResponse()
     if offer.ended_at is not None or offer.result in {"missed", "canceled"}:
         # A retried callback: answer as before, changing nothing.
         if outcome == "missed" and not callback:
-            return twiml_response(offer_or_enqueue(session, res, sid))
+            return offered(session, res, sid)
         response.hangup()
-        return twiml_response(response)
+        return response
     if outcome == "answered":
         if offer.answered_at is None:
-            record_answer(session, res, sid, agent_id, offer_id, current_app._get_current_object())
-        finish_conversation(session, res, sid, agent_id)
+            answered(session, res, sid, agent_id, offer_id)
+        conversation_ended(session, res, sid, agent_id)
         response.hangup()
         if not callback:
-            announce_end(session, sid)
-        return twiml_response(response)
+            call_over(session, sid)
+        return response
     if callback:  # the agent answered but the customer did not
         routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
         routed.outcome, routed.ended_at = "unreached", now()
         offer.ended_at = now()
         if res.release(agent_id, sid, "available", now_ts()):
             record_status(session, agent_id, "available", "customer_unreached", sid)
-        session.commit()
-        agent_freed(session, res, agent_id)
+        free_after_commit(session, res, agent_id)
         response.hangup()
-        return twiml_response(response)
+        return response
     if outcome == "canceled":
         caller_left(session, res, sid)
-        return twiml_response(response)
-    offer.result, offer.ended_at = "missed", now()
-    if res.release(agent_id, sid, "missed", now_ts(), requeue=True):
-        record_status(session, agent_id, "missed", request.form.get("DialCallStatus", "no-answer"), sid)
-    session.commit()
-    response = offer_or_enqueue(session, res, sid)
-    session.commit()
-    return twiml_response(response)
+        return response
+    missed(session, res, sid, agent_id, offer, request.form.get("DialCallStatus", "no-answer"))
+    session.commit()  # the miss is on record before the next offer is tried
+    return offered(session, res, sid)
 
 
 @bp.post("/route/callback/agent")
@@ -124,8 +124,7 @@ def callback_agent():
     sid, agent_id, offer_id = _ids()
     session = db.session()
     try:
-        response = agent_leg_twiml(session, get_reservations(session), sid, agent_id, offer_id,
-                                   current_app._get_current_object())
+        response = agent_leg_twiml(session, get_reservations(session), sid, agent_id, offer_id)
     except RedisError:  # the agent hears why, and the callback stays requested in the database
         session.rollback()
         response = VoiceResponse()
@@ -147,4 +146,5 @@ def callback_leg():
         except RedisError:  # not done: say so, so that Twilio retries (with #rc= on the URL)
             session.rollback()
             return "routing state unavailable; not recorded, retry\n", 503
+        session.commit()
     return "", 204

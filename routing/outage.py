@@ -11,20 +11,24 @@ back by then, and the caller reaches an agent instead of a message nobody asked 
 is still immediate; only the caller waits, at most the hold.
 Either way the database says so first (`routing_outage` in the call's history, the routed call's
 outcome `overflow`), so nothing waits in a line that no longer exists when Redis comes back.
+The webhooks roll back what the failed attempt had begun before calling these, and commit after.
 """
 from __future__ import annotations
 
 import logging
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
+from hotline import signals
 from hotline.calls import ensure_call, record_event
+from hotline.clock import now
 from hotline.logging import mask_phone
 from hotline.webhooks import public_url_for
-from routing.models import RoutedCall
+from routing.models import Offer, RoutedCall
+from routing.state import record_status
 
 log = logging.getLogger(__name__)
 OVERFLOW_RING_SECONDS = 30
@@ -34,7 +38,6 @@ MESSAGE_CATEGORY = "inquiry"
 
 def outage_answer(session: Session, sid: str, *, language: str | None = None, queue: str | None = None) -> VoiceResponse:
     """TwiML that takes the caller to a person (overflow) or a message, after noting it durably."""
-    session.rollback()  # whatever the failed attempt had begun is not what happened
     settings = current_app.config["HOTLINE_SETTINGS"]
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first() if sid else None
     language = language or (routed.language if routed else "") or settings.default_language
@@ -49,7 +52,6 @@ def outage_answer(session: Session, sid: str, *, language: str | None = None, qu
             routed.outcome = "overflow"
         record_event(session, ensure_call(session, sid, {}, apply_call_status=False), "routing_outage",
                      destination=destination, queue=queue)
-        session.commit()
     log.warning("Redis unavailable: caller sent to %s",
                 mask_phone(settings.overflow_number) if settings.overflow_number else "voicemail",
                 extra={"call_sid": sid})
@@ -66,8 +68,6 @@ def outage_answer(session: Session, sid: str, *, language: str | None = None, qu
 
 def held_seconds() -> int:
     """How long this caller has been held for an outage already (the `held` of the routing URL)."""
-    from flask import has_request_context, request
-
     if not has_request_context():
         return 0
     held = request.args.get("held", 0, type=int)
@@ -104,29 +104,18 @@ def stays_in_queue_twiml() -> VoiceResponse:
 
 def caller_gone(session: Session, sid: str) -> None:
     """The caller hung up while Redis is down: what `caller_left` records, without the live line."""
-    from hotline.clock import now
-    from routing.models import Offer
-
-    session.rollback()
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
     if routed is not None and routed.outcome == "waiting":
         routed.outcome = "abandoned"
         routed.abandoned_at = routed.ended_at = now()
     for offer in session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.result == "ringing")):
         offer.result, offer.ended_at = "canceled", now()
-    session.commit()
 
 
 def answered_without_redis(session: Session, sid: str, agent_id: int, offer_id: int) -> bool:
     """An agent picked up an offer made before Redis went down: connect them if the database says
     the offer is this caller's and still ringing, and record the answer there (the live state is
     rebuilt from the database; the agent's reservation in Redis expires on its own)."""
-    from hotline import signals
-    from hotline.clock import now
-    from routing.models import Offer
-    from routing.state import record_status
-
-    session.rollback()
     offer = session.get(Offer, offer_id)
     if offer is None or offer.call_sid != sid or offer.agent_id != agent_id or offer.ended_at is not None \
             or offer.result not in {"ringing", "answered"}:
@@ -137,20 +126,13 @@ def answered_without_redis(session: Session, sid: str, agent_id: int, offer_id: 
         if routed is not None and routed.answered_at is None:
             routed.answered_at, routed.agent_id, routed.outcome = now(), agent_id, "answered"
         record_status(session, agent_id, "on_call", "answered", sid)
-        session.commit()
-        signals.call_answered.send(current_app._get_current_object(), call_sid=sid, agent_id=agent_id)
-    session.commit()
+        signals.send_after_commit(signals.call_answered, session, call_sid=sid, agent_id=agent_id)
     return True
 
 
 def conversation_over_without_redis(session: Session, sid: str, agent_id: int) -> None:
     """The Dial to an agent ended while Redis is down: close the offer and the routed call; the
     agent is marked available in the database (wrap-up needs the live state)."""
-    from hotline.clock import now
-    from routing.models import Offer
-    from routing.state import record_status
-
-    session.rollback()
     for offer in session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.agent_id == agent_id,
                                                      Offer.ended_at.is_(None))):
         offer.ended_at = now()
@@ -158,4 +140,3 @@ def conversation_over_without_redis(session: Session, sid: str, agent_id: int) -
     if routed is not None and routed.ended_at is None:
         routed.ended_at = now()
     record_status(session, agent_id, "available", "redis_outage", sid)
-    session.commit()

@@ -4,7 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotline import db
+from hotline.redis_client import get_redis
+from routing.lifecycle import caller_left, conversation_ended
 from routing.models import Agent
+from routing.state import get_reservations
 
 
 # Every waiting caller's announcement asks this; a few seconds' staleness is fine for an estimate.
@@ -13,8 +16,6 @@ ON_SHIFT_CACHE_SECONDS = 5
 
 def agents_on_shift(skill: str, language: str | None = None) -> int:
     """Agents signed in (any status but offline) who have `skill`, and speak `language` if given."""
-    from hotline.redis_client import get_redis
-
     key = f"routing:on-shift:{skill}:{language or '*'}"
     cached = get_redis().get(key)
     if cached is not None:
@@ -27,19 +28,14 @@ def agents_on_shift(skill: str, language: str | None = None) -> int:
 
 def forget_on_shift_counts() -> None:
     """A sign-in, sign-out or profile change: count afresh next time."""
-    from hotline.redis_client import get_redis
-
     client = get_redis()
     for key in client.scan_iter(match="routing:on-shift:*", count=100):
         client.delete(key)
 
 
 def on_call_ended(app, call_sid: str, status: str, **_: object) -> None:
-    """A lost Enqueue or Dial callback must not strand anyone: settle the caller's state here too."""
-    from routing.abandon import caller_left
-    from routing.state import get_reservations
-    from routing.wrapup import finish_conversation
-
+    """A lost Enqueue or Dial callback must not strand anyone: settle the caller's state here too.
+    A receiver owns its transaction, as a job does (the call's end was committed before)."""
     session = db.session()
     res = get_reservations(session)
     call = res.call(call_sid)
@@ -47,4 +43,7 @@ def on_call_ended(app, call_sid: str, status: str, **_: object) -> None:
     if state in {"waiting", "reserved"} and call.get("callback") != "1":
         caller_left(session, res, call_sid)
     elif state == "connected" and call.get("agent"):
-        finish_conversation(session, res, call_sid, int(call["agent"]))
+        conversation_ended(session, res, call_sid, int(call["agent"]))
+    else:
+        return
+    session.commit()

@@ -12,10 +12,11 @@ from hotline import db
 from hotline.gateway import GatewayError, get_gateway
 from hotline.twiml import say_kwargs
 from hotline.webhooks import public_url_for
+from routing.lifecycle import caller_left, reserved_for_caller
 from routing.models import RoutedCall
 from routing.presence import agents_on_shift
 from routing.reservations import Reservations
-from routing.state import get_reservations, now_ts, record_status
+from routing.state import get_reservations, now_ts
 
 log = logging.getLogger(__name__)
 DEFAULT_HANDLE_SECONDS = 180.0
@@ -61,7 +62,8 @@ def average_handle_seconds(session: Session, queue: str) -> float:
 
 
 def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
-    """One cycle of waiting: leave at once if an agent is reserved, else announce and play music."""
+    """One cycle of waiting: leave at once if an agent is reserved, else announce and play music.
+    The webhook commits."""
     response = VoiceResponse()
     call = res.waiting_call(sid)
     if call is None or call.meta.get("state") == "done":
@@ -69,10 +71,7 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
         return response
     if call.meta.get("state") == "waiting":
         # Each cycle re-checks: the caller's wait may have reached a wider escalation step.
-        agent_id = res.reserve_for_call(call, now_ts())
-        if agent_id is not None:
-            record_status(session, agent_id, "reserved", "reserved", sid)
-            session.commit()
+        reserved_for_caller(session, res, call)
     if res.call(sid).get("state") == "reserved":
         if res.claim_handover(sid, "leave", now_ts()) is not None:
             response.leave()
@@ -125,9 +124,8 @@ def pull_from_queue(sid: str) -> bool:
         if exc.retryable:
             raise
         log.info("caller gone before being pulled from the queue", extra={"call_sid": sid})
-        from routing.abandon import caller_left
-
         caller_left(session, res, sid)
+        session.commit()
         return False
     return True
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from routing import erlang
 from routing.matching import AgentView, WaitingCall, call_priority
+from routing.memory_reservations import MemoryReservations
 from routing.rules import QueueRules
 
 
@@ -73,8 +74,6 @@ class Result:
 
 
 def simulate(rules: QueueRules, scenario: Scenario, reservations=None, threshold: float = 18.0) -> Result:
-    from routing.memory_reservations import MemoryReservations
-
     res = reservations or MemoryReservations(rules)
     rng = random.Random(scenario.seed)
     end = scenario.hours * 3600

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline import db
 from hotline.clock import now
 from hotline.redis_client import get_redis
 from routing.matching import AgentView, WaitingCall
@@ -39,8 +40,6 @@ def get_reservations(session: Session | None = None) -> Reservations:
     res = Reservations(get_redis(), get_rules(), current_app.config["HOTLINE_SETTINGS"].reservation_ttl_seconds)
     if not res.redis.exists(BUILT_MARKER) and res.redis.set(REBUILD_LOCK, "1", nx=True, ex=30):
         # One process rebuilds; the others go on with what is there rather than clear it twice.
-        from hotline import db
-
         try:
             rebuild(session or db.session(), res)
         finally:

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from hotline import db
 from hotline.metrics import QUEUE_DEPTH
+from routing.callbacks import retry_callback
+from routing.lifecycle import free_after_commit
 from routing.state import get_reservations, now_ts, record_status
 
 
 def sweep_routing() -> dict[str, int]:
+    """Periodic job; it owns its transactions (one for the expired reservations, one per callback
+    caller offered an agent)."""
     session = db.session()
     res = get_reservations(session)
     freed = res.sweep(now_ts())
@@ -15,12 +19,8 @@ def sweep_routing() -> dict[str, int]:
         live = res.agent(agent_id)
         if live.get("status") not in (None, "available"):  # already taken again since
             record_status(session, agent_id, live["status"], "reserved", live.get("call"))
+        free_after_commit(session, res, agent_id)
     session.commit()
-    from routing.callbacks import retry_callback
-    from routing.wrapup import agent_freed
-
-    for agent_id in freed:
-        agent_freed(session, res, agent_id)
     waiting = res.waiting_by_queue()
     for queue in res.rules.queues:
         QUEUE_DEPTH.labels(queue).set(waiting.get(queue, 0))
@@ -31,5 +31,6 @@ def sweep_routing() -> dict[str, int]:
             # Callers holding in the Twilio queue re-check on every waitUrl request; callback
             # callers have no request to ride on, so the sweep re-checks their escalation.
             if res.call(sid).get("callback") == "1" and retry_callback(session, res, sid) is not None:
+                session.commit()
                 offered += 1
     return {"expired": len(freed), "callbacks_offered": offered}

@@ -1,38 +1,36 @@
 """Where the IVR hands a caller over (POST /voice/route?queue=<skill>&priority=<n>) and the
-webhooks of their wait in the queue."""
+webhooks of their wait in the queue. Each webhook owns its transaction: what it asks of
+`routing.lifecycle` is committed here, and the jobs and signals that follow run after that."""
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, request
+from flask import current_app, request
 from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import db
-from hotline.calls import apply_status, ensure_call, record_event
+from hotline.calls import ensure_call, record_event
 from hotline.clock import now
 from hotline.twiml import LANGUAGES, twiml_response
 from hotline.webhooks import public_url_for, twilio_webhook
-from routing.abandon import caller_left
+from routing.blueprint import bp
 from routing.callbacks import request_callback
 from routing.hold_music import hold_segment_wav
-
+from routing.lifecycle import call_over, caller_arrived, caller_left, offered
 from routing.matching import WaitingCall, call_priority
 from routing.models import RoutedCall
-from routing.offers import offer_or_enqueue
 from routing.outage import caller_gone, outage_answer, stays_in_queue_twiml, take_message
 from routing.queue_wait import wait_twiml
 from routing.state import get_reservations, get_rules
+from tickets.models import Customer
 
-bp = Blueprint("routing", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
 
 
 def is_vip(session, number: str) -> bool:
-    from tickets.models import Customer
-
     return bool(number) and bool(session.scalar(select(Customer.vip).where(Customer.phone == number)))
 
 
@@ -48,11 +46,10 @@ def _routed_call(session, sid: str, queue: str, language: str, vip: bool) -> Rou
     priority = call_priority(rules.queues[queue], vip, rules.vip_boost, request.args.get("priority", type=int))
     routed = RoutedCall(call_sid=sid, queue=queue, language=language, priority=priority, vip=vip,
                         entered_at=now(), outcome="waiting", offers=0)
-    session.add(routed)
     try:
-        session.commit()
+        with session.begin_nested():
+            session.add(routed)
     except IntegrityError:  # the same webhook, retried, raced us to it
-        session.rollback()
         routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
     return routed
 
@@ -78,15 +75,25 @@ def enter():
     routed = _routed_call(session, sid, queue, language, is_vip(session, call.from_number))
     if routed.offers == 0 and not request.args.get("held"):  # not again after an outage's hold
         record_event(session, call, "queue_entered", queue=routed.queue, priority=routed.priority, vip=routed.vip)
+    # The caller is on record before the live line is tried: an outage answer below finds them.
     session.commit()
     try:
         res = get_reservations(session)
-        res.enqueue(WaitingCall(sid, routed.queue, routed.language, routed.priority, routed.entered_at.timestamp()))
-        response = offer_or_enqueue(session, res, sid)
+        response = caller_arrived(session, res, WaitingCall(sid, routed.queue, routed.language, routed.priority,
+                                                            routed.entered_at.timestamp()))
     except RedisError:
-        return twiml_response(outage_answer(session, sid, language=language, queue=queue))
+        return _outage(session, outage_answer, sid, language=language, queue=queue)
     session.commit()
     return twiml_response(response)
+
+
+def _outage(session, answer, *args, **kwargs):
+    """Answer a Redis failure: what the failed attempt had begun is not what happened (rolled
+    back), the outage's record is committed, then the caller hears `answer`'s TwiML."""
+    session.rollback()
+    response = answer(session, *args, **kwargs)
+    session.commit()
+    return twiml_response(response if response is not None else VoiceResponse())
 
 
 @bp.post("/route/wait")
@@ -98,6 +105,7 @@ def wait():
     except RedisError:
         session.rollback()
         return twiml_response(stays_in_queue_twiml())
+    session.commit()
     return twiml_response(response)
 
 
@@ -108,39 +116,31 @@ def left():
     sid, result = _sid(), request.form.get("QueueResult", "")
     session = db.session()
     try:
-        return _left(session, sid, result)
+        response = _left(session, sid, result)
     except RedisError:
         if result == "hangup":  # nobody to answer; the call's end still counts
-            caller_gone(session, sid)
-            announce_end(session, sid)
-            return twiml_response(VoiceResponse())
-        return twiml_response(outage_answer(session, sid))
+            return _outage(session, _gone_and_over, sid)
+        return _outage(session, outage_answer, sid)
+    session.commit()
+    return twiml_response(response)
 
 
-def _left(session, sid: str, result: str):
+def _gone_and_over(session, sid: str) -> None:
+    caller_gone(session, sid)
+    call_over(session, sid)
+
+
+def _left(session, sid: str, result: str) -> VoiceResponse:
     res = get_reservations(session)
     if result == "leave":
-        response = offer_or_enqueue(session, res, sid)
-        session.commit()
-        return twiml_response(response)
+        return offered(session, res, sid)
     if result in {"hangup", "error", "queue-full"} and res.call(sid).get("callback") != "1":
         if result == "hangup":
             caller_left(session, res, sid)
-            announce_end(session, sid)
+            call_over(session, sid)
         else:
-            return twiml_response(offer_or_enqueue(session, res, sid))
-    return twiml_response(VoiceResponse())
-
-
-def announce_end(session, sid: str) -> None:
-    """The caller's call is over: mark it (forward only, so /voice/status never repeats it)."""
-    from hotline.voice import announce_call_end
-
-    call = ensure_call(session, sid, {}, apply_call_status=False)
-    apply_status(session, call, "completed")
-    session.commit()
-    if call.is_final:
-        announce_call_end(session, call)
+            return offered(session, res, sid)
+    return VoiceResponse()
 
 
 @bp.post("/route/connect")
@@ -149,9 +149,9 @@ def connect():
     """Where the gateway redirects a caller pulled out of the queue for their reserved agent."""
     session = db.session()
     try:
-        response = offer_or_enqueue(session, get_reservations(session), _sid())
+        response = offered(session, get_reservations(session), _sid())
     except RedisError:
-        return twiml_response(outage_answer(session, _sid()))
+        return _outage(session, outage_answer, _sid())
     session.commit()
     return twiml_response(response)
 
@@ -162,7 +162,9 @@ def overflow_dialed():
     """The overflow Dial's action (see routing.outage): over if answered, else a message."""
     sid = _sid()
     if request.form.get("DialCallStatus") in {"completed", "answered"}:
-        announce_end(db.session(), sid)
+        session = db.session()
+        call_over(session, sid)
+        session.commit()
         response = VoiceResponse()
         response.hangup()
         return twiml_response(response)
@@ -179,7 +181,9 @@ def callback():
         res = get_reservations(session)
         state = res.call(sid).get("state")
         if request.form.get("Digits") == "1" and state == "waiting":
-            return twiml_response(request_callback(session, res, sid))
+            response = request_callback(session, res, sid)
+            session.commit()
+            return twiml_response(response)
     except RedisError:  # a callback cannot be promised without the line: leave for the outage answer
         session.rollback()
         return twiml_response(stays_in_queue_twiml())
@@ -195,6 +199,3 @@ def callback():
 def hold_music():
     return current_app.response_class(hold_segment_wav(), mimetype="audio/wav",
                                       headers={"Cache-Control": "public, max-age=86400"})
-
-
-from routing import dial_views  # noqa: E402,F401  (registers the offer webhooks on bp)

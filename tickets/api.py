@@ -26,7 +26,6 @@ from tickets.api_input import (LANGUAGES, boolean, choice, day_start, integer, p
 from tickets.call_media import calls_with_media
 from tickets.history import actor_name
 from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
-from tickets.outbox import discard, release
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES
@@ -84,11 +83,9 @@ def commit_or_conflict(ticket: Ticket) -> None:
         session.commit()
     except StaleDataError:
         session.rollback()
-        discard(session)
         current = session.scalars(select(Ticket.version).where(Ticket.id == ticket.id)).first()
         abort_json(409, "version: the ticket was changed by someone else; reload it and apply your change again",
                    current_version=current)
-    release(session)
 
 
 @bp.post("/tickets")
@@ -124,7 +121,6 @@ def create_ticket():
     if call_sid:
         cases.move_call(session, call_sid, ticket, actor)
     session.commit()
-    release(session)
     return jsonify(ticket_dict(ticket)), 201
 
 

@@ -14,7 +14,6 @@ from tickets.api import commit_or_conflict, load_ticket, require_own_call, visib
 from tickets.api_input import boolean, choice, integer, text
 from tickets.history import actor_name, record
 from tickets.models import CATEGORIES, Ticket
-from tickets.outbox import discard
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES, InvalidTransition
@@ -92,7 +91,6 @@ def update_ticket(number: str):
             progress.move_status(session, ticket, status, actor)
     except (InvalidTransition, cases.TicketInputError) as exc:
         session.rollback()
-        discard(session)
         abort_json(422, str(exc))
     commit_or_conflict(ticket)
     return jsonify(ticket_dict(ticket))

@@ -1,7 +1,8 @@
 """Opening and changing tickets: numbers, due times, status moves, events, calls on tickets.
 
 Every change writes a TicketEvent (who, when, what). Functions take the session and leave the
-commit to the caller, who then calls `tickets.outbox.release` to announce what happened. How an
+commit to the caller (the view or job); what they announce is sent after that commit
+(`hotline.signals.send_after_commit`). How an
 open ticket moves on (status, clocks, priority) is in `tickets.progress`.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline import signals
 from hotline.calendar import get_calendar
 from hotline.db import dialect_insert
 from hotline.clock import now
@@ -21,7 +23,6 @@ from tickets.history import record
 from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
 from tickets.notices import queue_customer_sms
 from tickets.numbering import allocate_number
-from tickets.outbox import note_after_commit
 # How an open ticket moves on lives in tickets.progress; other areas reach it through here too.
 from tickets.progress import (change_priority, clock_of, mark_first_response, move_status,  # noqa: F401
                               set_waiting_customer)
@@ -74,7 +75,7 @@ def open_ticket(session: Session, *, category: str, actor: str, customer: Custom
            assignee_id=assignee_id, response_due=response_due.isoformat(),
            resolution_due=resolution_due.isoformat())
     session.flush()
-    note_after_commit(session, "ticket_created", ticket.id)
+    signals.send_after_commit(signals.ticket_created, session, ticket_id=ticket.id)
     if notify:
         queue_customer_sms(session, ticket, "callback" if callback_requested else "created", actor)
     return ticket

@@ -32,7 +32,6 @@ KEY = "hotline:customers:{phone}"
 READY_KEY = "hotline:customers:ready"  # when the last full copy finished (ISO time)
 REBUILD_AFTER = timedelta(days=1)
 BATCH = 2000
-_PENDING = "tickets.directory.pending"  # session.info: phone -> entry (or None: gone), sent on commit
 log = logging.getLogger(__name__)
 
 # Write an entry unless Redis holds a newer one (a rebuild racing an edit must not undo it).
@@ -106,11 +105,13 @@ def lookup(phone: str) -> CallerFacts | None:
 
 def note(session: Session, customer: Customer) -> None:
     """Have `customer` (written outside the ORM's unit of work) copied to Redis on commit."""
-    session.info.setdefault(_PENDING, {})[customer.phone] = _entry(customer)
+    db.after_commit(_copy, {customer.phone: _entry(customer)}, session=session)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    pending = session.info.setdefault(_PENDING, {})
+    """Each flush's customer changes are copied once its transaction commits (in flush order, so
+    the last write wins); a rolled-back transaction or savepoint copies nothing."""
+    pending: dict[str, dict[str, str] | None] = {}
     for obj in session.new | session.dirty:
         if isinstance(obj, Customer):
             for old in inspect(obj).attrs.phone.history.deleted or ():
@@ -119,14 +120,11 @@ def _after_flush(session: Session, _context: Any) -> None:
     for obj in session.deleted:
         if isinstance(obj, Customer):
             pending[obj.phone] = None
-    if not pending:
-        session.info.pop(_PENDING, None)
+    if pending:
+        db.after_commit(_copy, pending, session=session)
 
 
-def _after_commit(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
+def _copy(pending: dict[str, dict[str, str] | None]) -> None:
     try:
         pipe = get_redis().pipeline(transaction=False)
         for phone, entry in pending.items():
@@ -142,16 +140,10 @@ def _after_commit(session: Session) -> None:
             pass
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-
-
 def listen() -> None:
     """Follow customer writes in every session (once per process)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
 
 
 def rebuild() -> int:

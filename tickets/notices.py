@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from redis.exceptions import RedisError
 from rq import Retry
 from sqlalchemy import select
 
@@ -23,7 +24,6 @@ from hotline.models import SmsMessage
 from tickets import sla
 from tickets.history import record
 from tickets.models import Ticket
-from tickets.outbox import note_after_commit
 from hotline.local_time import known_zone, written
 from tickets.sms_wording import SmsTemplates, load_templates, short_summary, word  # noqa: F401
 
@@ -98,8 +98,18 @@ def _store(session, ticket: Ticket, to: str, body: str, purpose: str, actor: str
     session.add(message)
     session.flush()
     record(session, ticket, actor, "sms_queued", purpose=purpose, message_id=message.id)
-    note_after_commit(session, "sms", message.id)
+    db.after_commit(enqueue_delivery_or_leave, message.id, session=session)
     return message
+
+
+def enqueue_delivery_or_leave(message_id: int) -> None:
+    """After the commit: queue the delivery job, or leave the pending row to the SLA sweep."""
+    try:
+        enqueue_delivery(message_id)
+    except RedisError:
+        # The notice is committed as a pending row; the SLA sweep's redeliver_stale enqueues it
+        # once Redis is back. The change that queued it stands.
+        log.warning("Redis unavailable; SMS notice %s left pending for the sweep", message_id, exc_info=True)
 
 
 def enqueue_delivery(message_id: int) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from hotline import signals
 from hotline.calendar import get_calendar
 from hotline.clock import now
 from tickets import sla
@@ -15,7 +16,6 @@ from tickets.errors import TicketInputError
 from tickets.history import record
 from tickets.models import Ticket
 from tickets.notices import queue_customer_sms
-from tickets.outbox import note_after_commit
 from tickets.transitions import check_transition
 
 
@@ -73,9 +73,9 @@ def move_status(session: Session, ticket: Ticket, target: str, actor: str) -> No
     record(session, ticket, actor, "status", previous=previous, status=target)
     if target == "resolved":
         queue_customer_sms(session, ticket, "resolved", actor)
-        note_after_commit(session, "ticket_resolved", ticket.id)
+        signals.send_after_commit(signals.ticket_resolved, session, ticket_id=ticket.id)
     elif target == "reopened":
-        note_after_commit(session, "ticket_reopened", ticket.id)
+        signals.send_after_commit(signals.ticket_reopened, session, ticket_id=ticket.id)
 
 
 def _settle_clocks(ticket: Ticket) -> None:

@@ -19,7 +19,6 @@ from hotline.models import Call
 from tickets import cases, progress, sla
 from tickets.history import record
 from tickets.models import CATEGORIES, Ticket, TicketCall
-from tickets.outbox import discard, release
 from tickets.phone import try_normalise
 
 log = logging.getLogger(__name__)
@@ -75,33 +74,27 @@ def _file_call(call_sid: str, category: str, priority: object, language: str | N
 
 
 def _commit_filing(session, what: str, call_sid: str, work) -> Ticket | None:
-    """Run `work` in a savepoint and commit. A failure undoes only the filing, never the sender's
-    own uncommitted changes (the IVR announces a routed call before committing its step)."""
+    """Run `work` in a savepoint and commit: a receiver owns its transaction, as a job does (signals
+    are sent after the sender's commit). A failure undoes only the filing, and the savepoint's
+    rollback drops what the filing would have announced (hotline.db.after_commit)."""
     try:
         with session.begin_nested():
             ticket = work()
     except IntegrityError:
         # The same call filed at once by another process: theirs stands, nothing is lost.
-        discard(session)
         link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
         return link.ticket if link else None
     except Exception:
-        discard(session)
         log.exception("could not file the %s on a ticket", what, extra={"call_sid": call_sid})
         return None
     try:
+        # What follows the filing (notices, ticket_created's receivers) runs in this commit and never
+        # raises from it: a failure there is logged and cannot turn the hand-over into an error.
         session.commit()
     except Exception:
         session.rollback()
-        discard(session)
         log.exception("could not commit the %s's ticket", what, extra={"call_sid": call_sid})
         return None
-    try:
-        release(session)
-    except Exception:
-        # The filing is committed; what follows it (notices, ticket_created's receivers) must not
-        # turn the caller's hand-over into an error.
-        log.exception("after filing the %s, announcing it failed", what, extra={"call_sid": call_sid})
     return ticket
 
 

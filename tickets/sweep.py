@@ -19,7 +19,6 @@ from tickets import progress, sla
 from tickets.history import record
 from tickets.models import Ticket
 from tickets.notices import alert_supervisor, redeliver_stale
-from tickets.outbox import discard, release
 from tickets.transitions import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
@@ -75,9 +74,7 @@ def sweep_sla() -> dict[str, int]:
         except StaleDataError:
             # An agent changed it meanwhile; the next sweep looks again.
             session.rollback()
-            discard(session)
             continue
-        release(session)
         flagged += len(raised)
     resent = redeliver_stale(session)
     return {"checked": len(candidates), "flagged": flagged, "resent": resent}

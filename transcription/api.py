@@ -108,6 +108,7 @@ def post_review():
                                       text(body.get("comments"), "comments", 4000) or "")
     except ReviewRejected as exc:
         abort_json(exc.status, str(exc))
+    db.session().commit()
     return jsonify(review.to_dict()), 201 if created else 200
 
 

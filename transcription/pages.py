@@ -82,6 +82,7 @@ def save_call_review(call_sid: str):
         review, created = save_review(call_sid, g.principal.name, body.get("answers", {}), body.get("comments", ""))
     except ReviewRejected as exc:
         return jsonify(error=str(exc)), exc.status
+    db.session().commit()
     return jsonify(review.to_dict()), 201 if created else 200
 
 

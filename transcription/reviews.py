@@ -33,7 +33,7 @@ def current_scorecard() -> dict[str, Any]:
 
 
 def save_review(call_sid: str, reviewer: str, answers: Any, comments: Any) -> tuple[Review, bool]:
-    """Create or update this reviewer's review of the call; (review, created)."""
+    """Create or update this reviewer's review of the call; (review, created). The view commits."""
     session = db.session()
     transcript = session.scalars(select(Transcript).where(Transcript.call_sid == call_sid)
                                  .order_by(Transcript.id.desc())).first()
@@ -54,7 +54,6 @@ def save_review(call_sid: str, reviewer: str, answers: Any, comments: Any) -> tu
     review.answers, review.comments = dict(answers), (comments or "").strip()
     review.score = score_answers(card, review.answers)
     review.updated_at = now()
-    session.commit()
     return review, created
 
 

@@ -27,7 +27,7 @@ class Revisits:
     def resolve(self, *, phone: str = CUSTOMER, language: str = "zh-CN", timezone: str | None = "Asia/Shanghai",
                 category: str = "problem", agent_id: int = 7, priority: str | None = None) -> Revisit:
         """Open, work and resolve a ticket now; its ticket_resolved signal schedules the revisit."""
-        from tickets import cases, outbox
+        from tickets import cases
 
         with self.app.app_context():
             session = db.session()
@@ -38,7 +38,6 @@ class Revisits:
             cases.move_status(session, ticket, "in_progress", f"agent:{agent_id}")
             cases.move_status(session, ticket, "resolved", f"agent:{agent_id}")
             session.commit()
-            outbox.release(session)
             return self.latest(ticket.id)
 
     def latest(self, ticket_id: int) -> Revisit | None:
