@@ -66,4 +66,4 @@ def _take_message(language: str, category: str):
     return offer_voicemail(tree, language, category)
 
 
-AREA = Area("ivr", init_app, api=("ivr.api",), data_files=(MENU,))
+AREA = Area("ivr", init_app, api=("ivr.api",), data_files=(MENU,), migrations=True, models="ivr.models")
