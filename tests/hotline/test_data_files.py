@@ -51,7 +51,7 @@ def test_every_yaml_file_of_the_project_is_declared():
     shipped = {p.relative_to(PROJECT_ROOT) for p in PROJECT_ROOT.glob("*/*.yaml")}
     declared = {spec.default.relative_to(PROJECT_ROOT) for spec in data_files()}
     # The demo calendar is a calendar (read by the same DataFile when HOTLINE_DEMO is set).
-    assert shipped == declared, f"declare these in their area's DATA_FILES: {shipped ^ declared}"
+    assert shipped == declared, f"declare these in their area's AREA.data_files: {shipped ^ declared}"
 
 
 def test_the_shipped_files_pass(tmp_path):
