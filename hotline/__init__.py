@@ -13,7 +13,7 @@ from flask import Flask
 from hotline.clock import Clock
 from hotline.settings import Settings
 
-AREAS = ("tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access")
+AREAS = ("messaging", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access")
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:

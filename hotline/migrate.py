@@ -13,7 +13,7 @@ from alembic.config import Config
 
 from hotline.settings import PROJECT_ROOT
 
-MIGRATION_AREAS = ("hotline", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access")
+MIGRATION_AREAS = ("hotline", "messaging", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access")
 
 
 def version_locations() -> list[str]:

@@ -18,7 +18,7 @@ from hotline.clock import now
 from tickets import progress, sla
 from tickets.history import record
 from tickets.models import Ticket
-from tickets.notices import alert_supervisor, redeliver_stale
+from tickets.notices import alert_supervisor
 from tickets.outbox import discard, release
 from tickets.transitions import OPEN_STATUSES
 
@@ -79,5 +79,4 @@ def sweep_sla() -> dict[str, int]:
             continue
         release(session)
         flagged += len(raised)
-    resent = redeliver_stale(session)
-    return {"checked": len(candidates), "flagged": flagged, "resent": resent}
+    return {"checked": len(candidates), "flagged": flagged}
