@@ -1,8 +1,9 @@
 """hotline: a call-center backend for Twilio numbers.
 
 `create_app(settings=None, clock=None)` builds the Flask app: shared plumbing from this package,
-then each area (IVR, routing, recordings, transcription, tickets, revisits, desk) through its own
-`init_app(app)`, which registers its blueprint, signal receivers, periodic jobs and CLI commands.
+then each area (messaging, tickets, IVR, routing, recordings, transcription, revisits, desk,
+access) through its own `init_app(app)`, which registers its blueprint, signal receivers,
+periodic jobs and CLI commands.
 """
 from __future__ import annotations
 
