@@ -6,16 +6,13 @@ from sqlalchemy import select
 import messaging
 from hotline import db
 from messaging.models import SmsMessage
+from tests.messaging import sms
 
 CUSTOMER = "+8613800138001"
-_sids = iter(range(10**6))
 
 
 def text(twilio, body, from_=CUSTOMER):
-    sid = f"SM{next(_sids):032d}"
-    response = twilio.post("/sms/incoming", {"MessageSid": sid, "From": from_, "To": "+15005550006", "Body": body})
-    assert response.status_code == 200
-    return sid
+    return sms.text(twilio, body, from_)
 
 
 @pytest.mark.parametrize("keyword", ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "退订", "TD",

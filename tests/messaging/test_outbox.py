@@ -8,7 +8,7 @@ from hotline import db
 from hotline.jobs import get_queue, run_burst
 from messaging.models import SmsMessage
 from messaging.outbox import sweep_outbox
-from tests.messaging.conftest import do_not_contact, rows, sandbox
+from tests.messaging.sms import do_not_contact, rows, sandbox
 
 
 def test_opted_out_numbers_get_nothing(app, api):

@@ -1,7 +1,7 @@
 """Ticket notices delivered from the outbox by real RQ workers through the gateway to the sandbox network."""
 from hotline.jobs import run_burst
 from messaging import may_contact
-from tests.messaging.conftest import do_not_contact, rows, sandbox
+from tests.messaging.sms import do_not_contact, rows, sandbox
 
 
 def test_creation_and_resolution_texts_in_both_languages(app, api):

@@ -9,16 +9,12 @@ from hotline.jobs import get_queue
 from messaging.models import SmsMessage
 from revisits.states import move
 from revisits.texts import purpose_of, queue_text
+from tests.messaging import sms
 from tests.revisits.conftest import CUSTOMER
-
-_sids = iter(range(10**6))
 
 
 def text(twilio, body, from_=CUSTOMER):
-    sid = f"SM{next(_sids):032d}"
-    response = twilio.post("/sms/incoming", {"MessageSid": sid, "From": from_, "To": "+15005550006", "Body": body})
-    assert response.status_code == 200
-    return sid
+    return sms.text(twilio, body, from_)
 
 
 @pytest.fixture
