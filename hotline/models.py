@@ -1,10 +1,10 @@
-"""The shared records: calls with their event history, API tokens, and SMS messages."""
+"""The shared records: calls with their event history and API tokens (SMS: messaging.models)."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.clock import now
@@ -106,21 +106,3 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
-
-
-class SmsMessage(Base):
-    """Every SMS we send or receive, with its delivery state from Twilio's status callbacks."""
-
-    __tablename__ = "sms_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    direction: Mapped[str] = mapped_column(String(10))  # inbound | outbound
-    from_number: Mapped[str] = mapped_column(String(64))
-    to_number: Mapped[str] = mapped_column(String(64))
-    body: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="queued")
-    error_code: Mapped[str | None] = mapped_column(String(10))
-    purpose: Mapped[str | None] = mapped_column(String(40), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)

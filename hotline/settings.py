@@ -241,7 +241,7 @@ class Settings:
     supervisor_phone: str
     default_country_code: str
 
-    # Revisits and outbound pacing
+    # Revisits and outbound pacing (the buckets are messaging's)
     calling_hours: tuple[int, int]
     revisit_attempts: int
     revisit_retry_minutes: int

@@ -17,7 +17,7 @@ Payloads (keyword arguments):
 - transcript_ready(call_sid, transcript_id): QA analytics may run.
 - ticket_created(ticket_id), ticket_resolved(ticket_id), ticket_reopened(ticket_id).
 - voicemail_left(call_sid, recording_sid, language): an after-hours message, to become a ticket.
-- sms_received(message_id, from_number, body): an inbound SMS was stored.
+- sms_received(message_id, from_number, body): an inbound SMS was stored and handled (messaging).
 """
 from __future__ import annotations
 

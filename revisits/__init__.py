@@ -2,9 +2,10 @@
 issue is solved and how satisfied they are; reopen what is not solved; honour opt-outs.
 
 Parts: window.py (when we may call), schedule.py + states.py (the schedule in the database),
-dialer.py (the paced outbound job), voice.py (the call's TwiML), sms.py + sms_replies.py (SMS
-webhooks and survey answers), consent.py (do-not-contact), pacing.py (fleet-wide token bucket),
-sweeper.py (recovery), satisfaction.py + reports.py + api.py (CSAT and FCR).
+dialer.py (the paced outbound job), voice.py (the call's TwiML), texts.py + sms_replies.py (the
+texts, sent through messaging's outbox, and the replies messaging hands back), sweeper.py
+(recovery), satisfaction.py + reports.py + api.py (CSAT and FCR). The do-not-contact list and
+the pacing buckets are messaging's.
 """
 from __future__ import annotations
 
@@ -49,16 +50,16 @@ def preload_outbound(app: Flask) -> None:
     import importlib
 
     for module in ("revisits.dialer", "revisits.texts", "revisits.outcomes", "hotline.gateway.twilio_gateway",
-                   "twilio.rest.api.v2010.account.call", "twilio.rest.api.v2010.account.message"):
+                   "twilio.rest.api.v2010.account.call"):
         importlib.import_module(module)
 
 
 def init_app(app: Flask) -> None:
+    import messaging
     from hotline.jobs import periodic, worker_preload
-    from revisits.consent import may_contact
-    from revisits.sms import bp as sms_bp
-    from revisits.sms_replies import on_sms_received
+    from revisits.sms_replies import on_opt_out, on_reply
     from revisits.sweeper import sweep_revisits
+    from revisits.texts import AREA as TEXTS_AREA, on_text_outcome
     from revisits.voice import bp as voice_bp
     from revisits.window import CallingHours
 
@@ -67,16 +68,14 @@ def init_app(app: Flask) -> None:
         CallingHours(settings.timezone, *settings.calling_hours)
     except ValueError as exc:  # stop at start-up, not at the first revisit
         raise SettingsError(f"CALLING_HOURS: {exc}") from None
-    app.register_blueprint(sms_bp)
     app.register_blueprint(voice_bp)
-    app.extensions["hotline.may_contact"] = may_contact
+    messaging.register(app, TEXTS_AREA, on_reply=on_reply, on_outcome=on_text_outcome, on_opt_out=on_opt_out)
     if "hotline.revisit_desk" not in app.extensions:
         from revisits.ticket_desk import TicketsDesk
 
         app.extensions["hotline.revisit_desk"] = TicketsDesk()
     signals.ticket_resolved.connect(on_ticket_resolved, sender=app, weak=False)
     signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
-    signals.sms_received.connect(on_sms_received, sender=app, weak=False)
     periodic(app, "revisits-sweep", sweep_revisits, settings.sweep_seconds, "default")
     worker_preload(app, preload_outbound)
 

@@ -1,4 +1,6 @@
-"""GET /api/reports/satisfaction (JSON or CSV) and the revisits of a ticket, for supervisors."""
+"""GET /api/reports/satisfaction (JSON or CSV) and the revisits of a ticket, for supervisors.
+
+The do-not-contact list's endpoints are messaging's (messaging/api.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -10,10 +12,9 @@ from sqlalchemy import select
 from hotline import csv_export, db
 from hotline.api import keyset, openapi, schemas
 from hotline.api.auth import require_role
-from hotline.api.errors import abort_json, json_body
+from hotline.api.errors import abort_json
 from hotline.clock import now
-from hotline.params import phone, query_choice, query_day, query_int, query_limit, query_text
-from revisits.consent import is_opted_out, opt_in, opt_out
+from hotline.params import query_choice, query_day, query_int, query_limit, query_text
 from revisits.models import Revisit
 from revisits.reports import report_csv_lines, satisfaction_report
 from revisits.satisfaction import GROUPINGS
@@ -78,47 +79,3 @@ def list_revisits():
     page = keyset.fetch(db.session(), stmt, REVISIT_ORDER, limit=limit, cursor=request.args.get("after"),
                         count=keyset.count_arg())
     return jsonify(revisits=[r.to_dict() for r in page.rows], **page.links())
-
-
-def _phone(raw: object) -> str:
-    return phone(raw)
-
-
-@bp.post("/do-not-contact")
-@require_role("supervisor", "agent")
-@openapi.operation("Put a number on the do-not-contact list (a customer asked on the phone)", tags=["revisits"],
-                   request={"type": "object", "required": ["phone"], "properties": {"phone": schemas.PHONE}},
-                   responses={201: "added", 200: "already on the list", 422: "bad phone"})
-def add_do_not_contact():
-    phone = _phone(json_body().get("phone"))
-    session = db.session()
-    added = opt_out(session, phone, "AGENT", source="api")
-    from sqlalchemy import update
-
-    session.execute(update(Revisit).where(Revisit.phone == phone, Revisit.state.in_(("scheduled", "sms_sent")))
-                    .values(state="opted_out", updated_at=now()))
-    session.commit()
-    return jsonify(phone=phone, opted_out=True), 201 if added else 200
-
-
-@bp.get("/do-not-contact/<phone>")
-@require_role("supervisor", "agent")
-@openapi.operation("Whether a number is on the do-not-contact list", tags=["revisits"],
-                   path={"phone": schemas.PHONE}, responses={200: "on the list or not", 422: "bad phone"})
-def get_do_not_contact(phone: str):
-    phone = _phone(phone)
-    return jsonify(phone=phone, opted_out=is_opted_out(db.session(), phone))
-
-
-@bp.delete("/do-not-contact/<phone>")
-@require_role("supervisor")
-@openapi.operation("Take a number off the list (the customer asked to be contacted again)", tags=["revisits"],
-                   path={"phone": schemas.PHONE}, responses={204: "removed", 404: "not on the list", 422: "bad phone"})
-def delete_do_not_contact(phone: str):
-    phone = _phone(phone)
-    session = db.session()
-    removed = opt_in(session, phone)
-    session.commit()
-    if not removed:
-        abort_json(404, "that number is not on the do-not-contact list")
-    return "", 204

@@ -1,9 +1,10 @@
 """The outbound job: one attempt of a revisit, a paced call or (after the last call) the SMS survey.
 
 Order matters for exactly-once: claim the attempt in the database first (only one worker wins),
-then wait for the fleet-wide pacing token, check the do-not-contact list at that very moment,
-and only then dial or text. A worker killed after the claim leaves a claimed attempt with no
-CallSid; the sweeper hands it back once its lease is over (see sweeper.py).
+then (a call) wait for the fleet-wide calls token, check the do-not-contact list at that very
+moment, and only then dial, or (the survey) hand the text to messaging's outbox, which paces it
+with every other SMS and tells texts.on_text_outcome how it went. A worker killed after the claim
+leaves a claimed attempt with no CallSid; the sweeper hands it back once its lease is over.
 """
 from __future__ import annotations
 
@@ -20,12 +21,11 @@ from hotline.gateway import GatewayError, get_gateway
 from hotline.logging import mask_phone
 from hotline.redis_client import get_redis
 from hotline.webhooks import public_url_for
-from revisits.consent import is_opted_out, opt_out
+from messaging import is_opted_out, outbound_bucket
 from revisits.models import Revisit, RevisitAttempt
-from revisits.pacing import outbound_bucket
 from revisits.schedule import schedule_next_attempt
 from revisits.states import move
-from revisits.texts import UNSUBSCRIBED, store_sent, text_of
+from revisits.texts import SURVEY, on_text_outcome, queue_text
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,7 @@ def run_revisit_attempt(revisit_id: int, attempt: int) -> str:
     for name, value in (("state", state), ("attempts", attempt), ("claim", claim), ("call_sid", None)):
         set_committed_value(revisit, name, value)
     settings = current_app.config["HOTLINE_SETTINGS"]
-    rate = settings.outbound_sms_per_second if channel == "sms" else settings.outbound_calls_per_second
-    if not outbound_bucket(get_redis(), "sms" if channel == "sms" else "calls", rate).take():
+    if channel == "call" and not outbound_bucket(get_redis(), "calls", settings.outbound_calls_per_second).take():
         _release(session, revisit, attempt, channel)
         raise GatewayError("outbound pacing: no slot within the wait limit")  # RQ retries later
     # Checked again at send time (a STOP may have just arrived), in a transaction of its own so it
@@ -117,24 +116,12 @@ def _place_call(session, revisit: Revisit, attempt: int) -> str:
 
 
 def _send_survey(session, revisit: Revisit, attempt: int) -> str:
-    body = text_of(revisit, "sms_survey")
-    placed_at = now()
-    try:
-        sent = get_gateway().send_sms(revisit.phone, body, status_callback=public_url_for("sms.status"))
-    except GatewayError as exc:
-        if exc.retryable:
-            _release(session, revisit, attempt, "sms")
-            raise
-        if exc.code == UNSUBSCRIBED:
-            opt_out(session, revisit.phone, "carrier", source="carrier")
-            move(session, revisit.id, ("texting",), "opted_out", attempt=attempt)
-            return "opted out at the carrier"
-        move(session, revisit.id, ("texting",), "expired", attempt=attempt, last_outcome="sms-failed")
-        return "sms failed"
-    store_sent(session, sent, revisit.phone, body, f"revisit:{revisit.id}:sms_survey")
-    move(session, revisit.id, ("texting",), "sms_sent", attempt=attempt, message_sid=sent.sid, last_outcome="sent")
-    row = session.scalars(select(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit.id,
-                                                       RevisitAttempt.attempt == attempt)).one()
-    row.sid, row.outcome, row.placed_at = sent.sid, "sent", placed_at
+    """Store the survey in the outbox with the claim; the revisit stays `texting` until it is sent."""
+    message = queue_text(session, revisit, SURVEY)
+    if message is None:  # opted out since the check above
+        move(session, revisit.id, ("texting",), "opted_out", attempt=attempt, commit=False)
+    elif message.status != "pending":
+        # Sent while the sweeper had handed this claim back: the outcome it could not apply then.
+        on_text_outcome(session, message)
     session.commit()
-    return f"texted {sent.sid}"
+    return f"survey queued as message {message.id}" if message is not None else "opted out"

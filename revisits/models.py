@@ -1,4 +1,4 @@
-"""Revisits (one satisfaction follow-up per resolution), their attempts, and the do-not-contact list."""
+"""Revisits (one satisfaction follow-up per resolution) and their attempts; do-not-contact is messaging's."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -103,15 +103,3 @@ class RevisitAttempt(Base):
                 "answered_by": self.answered_by, "started_at": self.started_at.isoformat(),
                 "placed_at": self.placed_at.isoformat() if self.placed_at else None,
                 "ended_at": self.ended_at.isoformat() if self.ended_at else None}
-
-
-class DoNotContact(Base):
-    """A number that asked us to stop: no revisit call or SMS goes to it until it says START."""
-
-    __tablename__ = "do_not_contact"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    phone: Mapped[str] = mapped_column(String(32), unique=True)
-    keyword: Mapped[str] = mapped_column(String(20))
-    source: Mapped[str] = mapped_column(String(20))  # sms | api | carrier
-    created_at: Mapped[datetime] = mapped_column(default=now)

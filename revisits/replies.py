@@ -1,25 +1,22 @@
 """Understanding what a customer texts back: pure parsing, no Flask or database.
 
 Accepted: a score 1-5 in ASCII or full-width digits or Chinese numerals (一..五), "yes/no" and
-是/否 (and the usual variants) for "was it solved", and the opt-out and opt-in keywords carriers
-and Twilio honour plus the Chinese 退订 / TD.
+是/否 (and the usual variants) for "was it solved". The opt-out and opt-in keywords are messaging's
+(`messaging.keywords`), which handles them before a reply reaches revisits; they parse as such here
+too, so a keyword is never read as an answer.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "退订", "TD"})
-OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES"})
-OPT_OUT_ANYWHERE = ("退订",)  # Chinese carriers honour 退订 inside a longer message too
+from messaging.keywords import OPT_IN, OPT_OUT, keyword_of, normalise
 
 YES_WORDS = frozenset({"YES", "Y", "SOLVED", "是", "是的", "对", "好了", "已解决", "解决了"})
 NO_WORDS = frozenset({"NO", "N", "NOTSOLVED", "UNSOLVED", "否", "不", "没", "不是", "没有", "未解决", "没解决"})
 NOT_SOLVED_PHRASES = ("未解决", "没解决", "没有解决", "还没", "NOT SOLVED")
 SOLVED_PHRASES = ("已解决", "解决了", "已经解决")
 CHINESE_SCORES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-_PUNCTUATION = re.compile(r"[\s\.,!?;:'\"。，！？；：、~～()（）【】\[\]-]+")
 
 
 @dataclass(frozen=True)
@@ -36,18 +33,13 @@ class Reply:
         return self.opt_out or self.opt_in or self.solved is not None or self.score is not None
 
 
-def normalise(text: str) -> str:
-    """Full-width to ASCII (NFKC), upper case, outer punctuation and spaces removed."""
-    return _PUNCTUATION.sub(" ", unicodedata.normalize("NFKC", text or "")).strip().upper()
-
-
 def parse_reply(text: str) -> Reply:
-    cleaned = normalise(text)
-    word = cleaned if " " not in cleaned else ""  # Twilio honours keywords only as the whole message
-    if word in OPT_OUT_WORDS or any(w in cleaned for w in OPT_OUT_ANYWHERE):
+    keyword = keyword_of(text)
+    if keyword == OPT_OUT:
         return Reply(opt_out=True)
-    if word in OPT_IN_WORDS - {"YES"}:
+    if keyword == OPT_IN:
         return Reply(opt_in=True)
+    cleaned = normalise(text)
     score = _score_in(cleaned)
     solved = _solved_in(cleaned, score)
     return Reply(solved=solved, score=score)

@@ -1,50 +1,45 @@
-"""Inbound SMS (receiver of hotline.signals.sms_received): opt-outs, opt-ins and survey answers.
+"""Replies to a revisit's texts and opt-outs, as messaging hands them over (registered in init_app).
 
-A reply is matched to the newest open SMS survey of the number it came from. Opt-out keywords
-work whether or not a survey is open: the number goes on the do-not-contact list at once and
-every open revisit for it stops.
+Messaging has handled the opt-out and opt-in keywords before a reply gets here. A reply is matched
+to the newest open SMS survey of the number it came from; an opt-out (a keyword, or a person
+adding the number to the list) stops the number's open revisits at once.
 """
 from __future__ import annotations
 
 import logging
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from hotline import db
 from hotline.clock import now
 from hotline.logging import mask_phone
+from messaging.models import SmsMessage
 from revisits import outcomes
-from revisits.consent import is_opted_out, opt_in, opt_out
 from revisits.models import OPEN_STATES, Revisit
-from revisits.replies import normalise, parse_reply
+from revisits.replies import parse_reply
 from revisits.states import move
-from revisits.texts import queue_follow_up
+from revisits.texts import queue_text
 
 log = logging.getLogger(__name__)
+# A person adding the number stops what has not started yet or waits on a text; a call in
+# progress ends on its own.
+STOPPED_BY_API = ("scheduled", "sms_sent")
 
 
-def on_sms_received(sender, message_id: int, from_number: str, body: str, **_: object) -> None:
-    session = db.session()
-    reply = parse_reply(body)
-    if reply.opt_out:
-        opt_out(session, from_number, normalise(body)[:20] or "STOP")
-        session.execute(update(Revisit).where(Revisit.phone == from_number, Revisit.state.in_(OPEN_STATES))
-                        .values(state="opted_out", updated_at=now()))
-        session.commit()
-        return
-    if is_opted_out(session, from_number):
-        if reply.opt_in or normalise(body) == "YES":
-            opt_in(session, from_number)
-            session.commit()
-        return  # an opted-out number gets no survey handling and no answer
-    if reply.opt_in:
-        return
+def on_reply(session: Session, reply: SmsMessage, replying_to: SmsMessage) -> None:
+    from_number = reply.from_number
     revisit = session.scalars(select(Revisit).where(Revisit.phone == from_number, Revisit.state == "sms_sent")
                               .order_by(Revisit.claimed_at.desc(), Revisit.id.desc())).first()
     if revisit is None:
         log.info("SMS from %s matches no open survey", mask_phone(from_number))
         return
-    answer_survey(session, revisit, reply)
+    answer_survey(session, revisit, parse_reply(reply.body))
+
+
+def on_opt_out(session: Session, phone: str, source: str) -> None:
+    states = STOPPED_BY_API if source == "api" else OPEN_STATES
+    session.execute(update(Revisit).where(Revisit.phone == phone, Revisit.state.in_(states))
+                    .values(state="opted_out", updated_at=now()))
 
 
 def answer_survey(session, revisit: Revisit, reply) -> None:
@@ -52,11 +47,11 @@ def answer_survey(session, revisit: Revisit, reply) -> None:
         outcomes.record_solved(session, revisit, reply.solved, from_states=("sms_sent",))
     if reply.score is not None:
         outcomes.record_score(session, revisit, reply.score, "sms", from_states=("sms_sent",))
-        queue_follow_up(revisit, "sms_reopened" if revisit.solved is False else "sms_thanks")
+        queue_text(session, revisit, "sms_reopened" if revisit.solved is False else "sms_thanks")
     elif revisit.solved is False:
         move(session, revisit.id, ("sms_sent",), "completed", channel="sms", completed_at=now())
-        queue_follow_up(revisit, "sms_reopened")
+        queue_text(session, revisit, "sms_reopened")
     elif not revisit.clarified and move(session, revisit.id, ("sms_sent",), where=(Revisit.clarified.is_(False),),
                                         clarified=True):
         # One question back, never a conversation: "yes" without a score, or something unclear.
-        queue_follow_up(revisit, "sms_ask_score" if revisit.solved else "sms_clarify")
+        queue_text(session, revisit, "sms_ask_score" if revisit.solved else "sms_clarify")

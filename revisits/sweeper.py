@@ -19,7 +19,7 @@ from revisits.schedule import job_id, set_alarm
 from revisits.states import move
 
 log = logging.getLogger(__name__)
-# Longer than a job may wait for its pacing slot (pacing.TokenBucket.take) plus dialing.
+# Longer than a job may wait for its pacing slot (messaging.pacing.TokenBucket.take) plus dialing.
 CLAIM_LEASE = timedelta(minutes=15)
 LATE = timedelta(minutes=1)
 CALL_LOST_AFTER = timedelta(hours=2)  # no final callback from Twilio for this long: the call is over

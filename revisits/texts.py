@@ -1,24 +1,24 @@
-"""Every SMS a revisit sends (survey, clarification, thanks), paced and checked against opt-outs."""
+"""Every SMS a revisit sends (survey, clarification, thanks), through messaging's outbox.
+
+Messaging stores, paces (one bucket for every SMS hotline sends), checks opt-outs at send time,
+retries and tracks each text; it tells revisits how the survey went (`on_text_outcome`) and
+hands it the replies (sms_replies.py).
+"""
 from __future__ import annotations
 
-import logging
-
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from hotline import db, jobs
-from hotline.gateway import GatewayError, SentMessage, get_gateway
-from hotline.models import SmsMessage
-from hotline.redis_client import get_redis
-from hotline.webhooks import public_url_for
-from revisits.consent import may_contact, opt_out
-from revisits.models import Revisit
-from revisits.pacing import outbound_bucket
+import messaging
+from hotline.clock import now
+from messaging.models import SmsMessage
+from revisits.models import Revisit, RevisitAttempt
 from revisits.scripts import line
+from revisits.states import move
 
-log = logging.getLogger(__name__)
-UNSUBSCRIBED = 21610  # Twilio: the recipient texted STOP to our number
+AREA = "revisits"
+SURVEY = "sms_survey"
 
 
 def survey_values(revisit: Revisit) -> dict[str, str]:
@@ -33,48 +33,33 @@ def text_of(revisit: Revisit, entry: str) -> str:
     return line(revisit.language, entry, **survey_values(revisit))
 
 
-def store_sent(session: Session, sent: SentMessage, to: str, body: str, purpose: str) -> None:
-    """Record an outbound SMS; its status callback may have created the row first."""
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    row = session.scalars(select(SmsMessage).where(SmsMessage.sid == sent.sid)).first()
-    if row is None:
-        row = SmsMessage(sid=sent.sid, direction="outbound", from_number=settings.twilio_from_number, to_number=to,
-                         status=sent.status or "queued")
-        session.add(row)
-    row.body, row.purpose = body, purpose
-    session.commit()
+def purpose_of(revisit_id: int, entry: str) -> str:
+    return f"revisit:{revisit_id}:{entry}"[:40]
 
 
-def send_paced(to: str, body: str) -> SentMessage:
-    """Wait for the fleet's SMS slot, then send; raises GatewayError (retryable ones are retried by RQ)."""
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    if not outbound_bucket(get_redis(), "sms", settings.outbound_sms_per_second).take():
-        raise GatewayError("outbound pacing: no SMS slot within the wait limit")
-    return get_gateway().send_sms(to, body, status_callback=public_url_for("sms.status"))
+def queue_text(session: Session, revisit: Revisit, entry: str) -> SmsMessage | None:
+    """Have `entry` (sms_survey, sms_thanks, sms_clarify...) texted to the revisit's customer, once.
+
+    Sent after the caller's commit; None when the number is on the do-not-contact list.
+    """
+    return messaging.send_sms(purpose_of(revisit.id, entry), revisit.phone, text_of(revisit, entry), area=AREA,
+                              session=session, once=True)
 
 
-def queue_follow_up(revisit: Revisit, entry: str) -> None:
-    """Send `entry` (sms_thanks, sms_clarify...) to the revisit's customer, once, from a job."""
-    jobs.enqueue(send_follow_up, revisit.id, entry, queue="outbound", job_id=f"revisit-sms-{revisit.id}-{entry}",
-                 retry=jobs.Retry(max=5, interval=[5, 15, 60, 180, 600]))
-
-
-def send_follow_up(revisit_id: int, entry: str) -> str:
-    session = db.session()
-    revisit = session.get(Revisit, revisit_id)
-    purpose = f"revisit:{revisit_id}:{entry}"[:40]
-    if revisit is None or session.scalar(select(SmsMessage.id).where(SmsMessage.purpose == purpose)):
-        return "skipped: already sent"
-    if not may_contact(revisit.phone):
-        return "skipped: opted out"
-    body = text_of(revisit, entry)
-    try:
-        sent = send_paced(revisit.phone, body)
-    except GatewayError as exc:
-        if exc.code == UNSUBSCRIBED:
-            opt_out(session, revisit.phone, "carrier", source="carrier")
-            session.commit()
-            return "skipped: opted out at the carrier"
-        raise
-    store_sent(session, sent, revisit.phone, body, purpose)
-    return f"texted {sent.sid}"
+def on_text_outcome(session: Session, message: SmsMessage) -> None:
+    """Messaging's word on a text: the survey moves its revisit from `texting` (follow-ups need nothing)."""
+    parts = (message.purpose or "").split(":")
+    if len(parts) != 3 or parts[2] != SURVEY or not parts[1].isdigit():
+        return
+    revisit = session.get(Revisit, int(parts[1]))
+    if revisit is None:
+        return
+    if message.status == "suppressed" or message.error_code == str(messaging.UNSUBSCRIBED):
+        move(session, revisit.id, ("texting",), "opted_out", commit=False)
+    elif message.status == "failed":
+        move(session, revisit.id, ("texting",), "expired", last_outcome="sms-failed", commit=False)
+    elif move(session, revisit.id, ("texting",), "sms_sent", message_sid=message.sid, last_outcome="sent",
+              commit=False):
+        session.execute(update(RevisitAttempt).where(RevisitAttempt.revisit_id == revisit.id,
+                                                     RevisitAttempt.attempt == revisit.attempts)
+                        .values(sid=message.sid, outcome="sent", placed_at=now()))

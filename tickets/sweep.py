@@ -18,7 +18,7 @@ from hotline.clock import now
 from tickets import progress, sla
 from tickets.history import record
 from tickets.models import Ticket
-from tickets.notices import alert_supervisor, redeliver_stale
+from tickets.notices import alert_supervisor
 from tickets.transitions import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
@@ -76,5 +76,4 @@ def sweep_sla() -> dict[str, int]:
             session.rollback()
             continue
         flagged += len(raised)
-    resent = redeliver_stale(session)
-    return {"checked": len(candidates), "flagged": flagged, "resent": resent}
+    return {"checked": len(candidates), "flagged": flagged}

@@ -4,7 +4,7 @@ import os
 
 from hotline import db
 from hotline.logging import ContextFilter
-from hotline.models import SmsMessage
+from messaging.models import SmsMessage
 
 
 def log_something(text: str) -> str | None:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from hotline import db, signals
 from hotline.jobs import get_queue
-from hotline.models import SmsMessage
+from messaging.models import SmsMessage
 from hotline.redis_client import get_redis
 from tickets import cases, directory
 from tickets.models import Ticket

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.jobs import enqueue, run_burst
-from hotline.models import SmsMessage
+from messaging.models import SmsMessage
 
 
 def test_a_job_uses_the_database_like_a_request(app):

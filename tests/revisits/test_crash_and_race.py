@@ -31,7 +31,8 @@ def start_worker(app, *args: str) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=settings.database_url, REDIS_URL=settings.redis_url, TELEPHONY="sandbox",
                TWILIO_API_URL=ensure_sandbox(settings, app).base_url, HOTLINE_INSTANCE_DIR=str(settings.instance_dir),
                PUBLIC_BASE_URL=settings.public_base_url, HOTLINE_ADMIN_TOKEN=settings.admin_token,
-               OUTBOUND_CALLS_PER_SECOND=str(settings.outbound_calls_per_second), LOG_LEVEL="warning",
+               OUTBOUND_CALLS_PER_SECOND=str(settings.outbound_calls_per_second),
+               OUTBOUND_SMS_PER_SECOND=str(settings.outbound_sms_per_second), LOG_LEVEL="warning",
                PYTHONPATH=str(ROOT))
     return subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "-q", "outbound", *args], env=env,
                             cwd=ROOT, start_new_session=True)

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from hotline import db
 from hotline.jobs import run_burst
-from revisits.consent import opt_out
+from messaging.consent import opt_out
 from tests.revisits.conftest import CUSTOMER
 
 

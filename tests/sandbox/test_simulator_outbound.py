@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.gateway import get_gateway
-from hotline.models import Call, SmsMessage
+from hotline.models import Call
+from messaging.models import SmsMessage
 from sandbox import press
 from tests.sandbox.twiml_app import TwimlApp
 

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline import db
-from hotline.models import SmsMessage
+from messaging.models import SmsMessage
 
 
 def open_ticket(api, token=None, **body):

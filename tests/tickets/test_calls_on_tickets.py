@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from hotline import db
-from hotline.models import SmsMessage
+from messaging.models import SmsMessage
 from tests.tickets.conftest import ticket_of_call
 from tickets.models import Customer
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.jobs import enqueue, run_burst
-from hotline.models import SmsMessage
+from messaging.models import SmsMessage
 from tickets.models import Ticket
 from tickets.sweep import sweep_sla
 

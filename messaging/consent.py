@@ -1,4 +1,4 @@
-"""Our own do-not-contact list: who asked us to stop, checked right before every call and SMS."""
+"""Our own do-not-contact list: who asked us to stop, checked right before every call and SMS to a customer."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +10,7 @@ from hotline import db
 from hotline.db import dialect_insert
 from hotline.clock import now
 from hotline.logging import mask_phone
-from revisits.models import DoNotContact
+from messaging.models import DoNotContact
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def is_opted_out(session: Session, phone: str) -> bool:
 
 
 def may_contact(phone: str) -> bool:
-    """Whether hotline may ring or text `phone` now (app.extensions["hotline.may_contact"])."""
+    """Whether hotline may ring or text `phone` now (`messaging.may_contact`)."""
     # A session of its own: the answer must reflect an opt-out committed a moment ago, whatever
     # the caller's session has already read.
     with db.get_db().transaction() as session:

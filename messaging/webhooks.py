@@ -6,15 +6,13 @@ from sqlalchemy import select
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline import db, signals
-from hotline.models import SmsMessage
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
+from messaging.inbound import handle_inbound
+from messaging.models import SmsMessage
+from messaging.outbox import STATUS_RANK
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
-
-# Delivery moves forward only; a late `sent` must not undo `delivered`.
-SMS_STATUS_RANK = {"accepted": 0, "queued": 0, "sending": 1, "sent": 2, "delivered": 3,
-                   "undelivered": 3, "failed": 3, "received": 3, "read": 4}
 
 
 @bp.post("/incoming")
@@ -31,9 +29,10 @@ def incoming():
                              to_number=form.get("To", ""), body=form.get("Body", ""), status="received")
         session.add(message)
         session.commit()
+        handle_inbound(session, message)
+        session.commit()
         signals.sms_received.send(current_app._get_current_object(), message_id=message.id,
                                   from_number=message.from_number, body=message.body)
-        session.commit()
     return twiml_response(MessagingResponse())
 
 
@@ -43,15 +42,15 @@ def status():
     form = request.form
     sid = form.get("MessageSid", "")
     new_status = form.get("MessageStatus", "")
-    if not sid or new_status not in SMS_STATUS_RANK:
+    if not sid or new_status not in STATUS_RANK or new_status == "pending":
         return "MessageSid and a known MessageStatus are required\n", 400
     session = db.session()
     message = session.scalars(select(SmsMessage).where(SmsMessage.sid == sid)).first()
-    if message is None:
+    if message is None:  # before the sending job stored the SID: the job adopts this row's status
         message = SmsMessage(sid=sid, direction="outbound", from_number=form.get("From", ""),
                              to_number=form.get("To", ""), status=new_status)
         session.add(message)
-    elif SMS_STATUS_RANK[new_status] > SMS_STATUS_RANK.get(message.status, 0):
+    elif STATUS_RANK[new_status] > STATUS_RANK.get(message.status, 0):
         message.status = new_status
     if form.get("ErrorCode"):
         message.error_code = form["ErrorCode"]

@@ -4,7 +4,7 @@ import time
 
 import redis
 
-from revisits.pacing import TokenBucket, outbound_bucket
+from messaging.pacing import TokenBucket, outbound_bucket
 
 
 def test_the_bucket_holds_the_rate_across_threads(redis_url):
