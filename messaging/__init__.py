@@ -13,7 +13,7 @@ What other areas use (and nothing else of this package):
 
 Parts: models.py (sms_messages, do_not_contact), webhooks.py (/sms/incoming, /sms/status),
 inbound.py + keywords.py (opt-out/opt-in keywords, replies to the conversation's area), api.py
-(/api/do-not-contact), after_commit.py (the outbox's one after-commit hook).
+(/api/do-not-contact). The outbox hands messages to workers through hotline.db.after_commit.
 """
 from __future__ import annotations
 

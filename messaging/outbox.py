@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from flask import current_app
 from redis.exceptions import RedisError
@@ -24,7 +23,6 @@ from hotline.logging import mask_phone
 from hotline.redis_client import get_redis
 from hotline.webhooks import public_url_for
 from messaging import areas
-from messaging.after_commit import after_commit
 from messaging.consent import is_opted_out, opt_out
 from messaging.models import SmsMessage
 from messaging.pacing import outbound_bucket
@@ -54,7 +52,7 @@ def send_sms(purpose: str, to: str, body: str, *, area: str, session: Session | 
                                                             SmsMessage.direction == "outbound")).first()
         if existing is not None:
             if existing.status == "pending":
-                after_commit(session, partial(enqueue_delivery, existing.id))
+                db.after_commit(enqueue_delivery, existing.id, session=session)
             return existing
     if check_consent and is_opted_out(session, to):
         return None
@@ -64,7 +62,7 @@ def send_sms(purpose: str, to: str, body: str, *, area: str, session: Session | 
                          check_consent=check_consent, created_at=moment, updated_at=moment)
     session.add(message)
     session.flush()
-    after_commit(session, partial(enqueue_delivery, message.id))
+    db.after_commit(enqueue_delivery, message.id, session=session)
     return message
 
 

@@ -19,17 +19,15 @@ from messaging.models import SmsMessage
 from tickets import sla
 from tickets.history import record
 from tickets.models import Ticket
-from tickets.sms_wording import load_templates, short_summary, word  # noqa: F401
+from tickets.sms_wording import SmsTemplates, load_templates, short_summary, word  # noqa: F401
 
 log = logging.getLogger(__name__)
 CUSTOMER_PURPOSES = {"created": "ticket_created", "callback": "ticket_callback", "resolved": "ticket_resolved"}
 SUPERVISOR_PURPOSE = "sla_alert"
 
 
-def templates():
-    if "tickets.sms_templates" not in current_app.extensions:
-        current_app.extensions["tickets.sms_templates"] = load_templates()
-    return current_app.extensions["tickets.sms_templates"]
+def templates() -> SmsTemplates:
+    return current_app.extensions["tickets.sms_templates"].current()
 
 
 def _zone_of(ticket: Ticket, default: str) -> str:

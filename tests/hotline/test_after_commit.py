@@ -37,7 +37,7 @@ def test_a_rollback_sends_no_signal_enqueues_no_job_and_writes_nothing_to_redis(
             session.rollback()
             session.commit()  # a later commit must not run what the rollback dropped
             assert heard == []
-            assert get_queue("default").job_ids == []
+            assert get_queue("outbound").job_ids == []
             assert not get_redis().exists(directory.KEY.format(phone=PHONE))
             assert session.scalars(select(Ticket)).all() == []
     finally:
@@ -54,7 +54,7 @@ def test_a_commit_runs_each_follow_up_once(app):
             session.commit()
             assert heard == [ticket.id]
             message = session.scalars(select(SmsMessage.id)).one()
-            assert get_queue("default").job_ids == [f"tickets-sms-{message}"]
+            assert get_queue("outbound").job_ids == [f"sms-{message}"]
             assert get_redis().exists(directory.KEY.format(phone=PHONE))
     finally:
         signals.ticket_created.disconnect(receiver, sender=app)
@@ -76,7 +76,7 @@ def test_a_rolled_back_savepoint_drops_only_its_own_follow_ups(app):
             assert heard == []
             session.commit()
             assert heard == [kept.id, "released"]
-            assert len(get_queue("default").job_ids) == 1
+            assert len(get_queue("outbound").job_ids) == 1
             assert not get_redis().exists(directory.KEY.format(phone=other))
             assert session.scalars(select(Ticket.id)).all() == [kept.id]
     finally:
