@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
 from flask import Flask, current_app, g, has_app_context
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -213,3 +213,11 @@ def session() -> Session:
     if "_db_session" not in g:
         g._db_session = get_db().sessionmaker()
     return g._db_session
+
+
+def without_jit(session: Session) -> None:
+    """PostgreSQL plans the rest of this transaction without JIT compilation. A report's estimated
+    cost passes `jit_above_cost` at a million rows, and compiling its expressions took a second on
+    two busy cores, more than the query itself (issue 14: the IVR and ticket reports)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))

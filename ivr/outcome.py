@@ -127,8 +127,10 @@ def backfill(connection: Connection, batch: int = 2000) -> int:
 
 
 def outcome_of():
-    """The outcome of an `ivr_calls` row joined with its call, as the report counts it."""
-    ended = Call.status.in_(sorted(FINAL_CALL_STATUSES))
+    """The outcome of an `ivr_calls` row, as the report counts it. Whether the call ended is read
+    from its row by id, per `ivr_calls` row that needs it (a correlated subquery: a join let the
+    planner hash the whole `calls` table for a week's calls)."""
+    ended = select(Call.status.in_(sorted(FINAL_CALL_STATUSES))).where(Call.id == IvrCall.call_id).scalar_subquery()
     return case((IvrCall.queue.is_not(None), "routed"), (IvrCall.voicemail, "voicemail"),
                 (or_(IvrCall.served, and_(IvrCall.ticket_found, ended)), "served"),
                 (ended, "dropped"), else_="in_menu")

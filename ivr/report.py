@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hotline.models import Call
+from hotline.db import without_jit
 from ivr.models import IvrCall, IvrMiss
 from ivr.outcome import outcome_of
 
@@ -47,13 +47,15 @@ class IvrReport:
 def ivr_report(session: Session, since: datetime, until: datetime) -> IvrReport:
     """The calls that entered the IVR in [since, until). Groups come back with their first call's id
     and are counted in that order, so ties rank by which came first, as callers arrived."""
+    without_jit(session)
     in_period = (IvrCall.started_at >= since, IvrCall.started_at < until)
-    outcome = outcome_of().label("outcome")
+    calls = select(outcome_of().label("outcome"), IvrCall.queue, IvrCall.category, IvrCall.last_node,
+                   IvrCall.call_id).where(*in_period).subquery()
     groups = session.execute(
-        select(outcome, IvrCall.queue, IvrCall.category, IvrCall.last_node, func.count(), func.min(IvrCall.call_id))
-        .join(Call, Call.id == IvrCall.call_id).where(*in_period)
-        .group_by(outcome, IvrCall.queue, IvrCall.category, IvrCall.last_node)
-        .order_by(func.min(IvrCall.call_id))
+        select(calls.c.outcome, calls.c.queue, calls.c.category, calls.c.last_node, func.count(),
+               func.min(calls.c.call_id))
+        .group_by(calls.c.outcome, calls.c.queue, calls.c.category, calls.c.last_node)
+        .order_by(func.min(calls.c.call_id))
     ).all()
     report = IvrReport()
     for kind, queue, category, node, n, _ in groups:

@@ -1,5 +1,6 @@
-"""The service level's tallies counted by the database: one GROUP BY over the period's routed calls
-(`ix_routed_calls_entered_at`), one for the answered calls per agent, one for missed offers. Only
+"""The service level's tallies counted by the database: one GROUP BY queue and agent over the
+period's routed calls (`ix_routed_calls_entered_at`), the agents' names, and one GROUP BY for the
+missed offers (`ix_routing_offers_offered_at`). Only
 counts, sums and maxima come back, so a month of a large center costs a few hundred rows of
 results, not a hundred thousand ORM objects (issue #14)."""
 from __future__ import annotations
@@ -35,28 +36,28 @@ def _count(condition: ColumnElement) -> ColumnElement:
 
 def queue_tallies(session: Session, start: datetime, end: datetime, queue: str | None, threshold: float,
                   as_of: datetime) -> dict[str, Tally]:
-    """Each queue's tally of the callers who entered it in [start, end)."""
+    """Each queue's tally of the callers who entered it in [start, end): one pass over the period's
+    rows, grouped by queue and agent (a few hundred groups), summed here per queue."""
     rc = RoutedCall
     wait = seconds_between(session, rc.entered_at, rc.answered_at)
     gave_up = and_(rc.answered_at.is_(None), rc.abandoned_at.is_not(None))
     until = func.coalesce(rc.answered_at, rc.abandoned_at, bindparam("as_of", as_of, type_=UTCDateTime()))
     rows = session.execute(
-        select(rc.queue, func.count(), func.count(rc.answered_at), _count(gave_up),
+        select(rc.queue, rc.agent_id, func.count(), func.count(rc.answered_at), _count(gave_up),
                _count(and_(gave_up, seconds_between(session, rc.entered_at, rc.abandoned_at) <= threshold)),
                _count(wait <= threshold), func.coalesce(func.sum(wait), 0),
                func.max(seconds_between(session, rc.entered_at, until)))
-        .where(*_in_period(start, end, queue)).group_by(rc.queue)
+        .where(*_in_period(start, end, queue)).group_by(rc.queue, rc.agent_id)
     ).all()
-    tallies = {name: Tally(offered, answered, abandoned, int(short), int(in_time), float(waits), float(longest or 0))
-               for name, offered, answered, abandoned, short, in_time, waits, longest in rows}
-    answered = session.execute(
-        select(rc.queue, Agent.name, func.count()).outerjoin(Agent, Agent.id == rc.agent_id)
-        .where(*_in_period(start, end, queue), rc.answered_at.is_not(None))
-        .group_by(rc.queue, rc.agent_id, Agent.name)
-    ).all()
-    for name, agent, n in answered:
-        per_agent = tallies[name].answered_per_agent
-        per_agent[agent or "?"] = per_agent.get(agent or "?", 0) + n
+    agents = {row[1] for row in rows if row[1] is not None and row[3]}
+    names = {}
+    if agents:
+        names = dict(session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(agents))).tuples().all())
+    tallies: dict[str, Tally] = {}
+    for name, agent_id, offered, answered, abandoned, short, in_time, waits, longest in rows:
+        tallies.setdefault(name, Tally()).add(Tally(
+            offered, answered, abandoned, int(short), int(in_time), float(waits), float(longest or 0),
+            {names.get(agent_id) or "?": answered} if answered else {}))
     return tallies
 
 

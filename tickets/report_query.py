@@ -18,7 +18,7 @@ from sqlalchemy import Integer, and_, column, func, select, values
 from sqlalchemy.orm import Session
 
 from hotline import local_time
-from hotline.db import UTCDateTime
+from hotline.db import UTCDateTime, without_jit
 from tickets.models import Ticket
 from tickets.reporting import TicketGroup, period_starts
 
@@ -30,6 +30,7 @@ def ticket_groups(session: Session, first: date, last: date, period: str, zone: 
     starts = period_starts(first, last, period)
     bounds = [local_time.day_start(day, zone) for day in [*starts, last + timedelta(days=1)]]
     if session.get_bind().dialect.name == "postgresql":
+        without_jit(session)
         bucket = func.date_trunc(period, func.timezone(zone, Ticket.created_at)).label("bucket")
         query = select(bucket, *DIMENSIONS, func.count()).where(Ticket.created_at >= bounds[0],
                                                                  Ticket.created_at < bounds[-1])
