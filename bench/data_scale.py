@@ -671,7 +671,8 @@ def main() -> None:
         app = create_app(settings)
         cases = all_cases(prepare(app), args.only)
         for phase in ("before", "after") if args.before else ("",):
-            set_indexes(settings.database_url, present=phase != "before")
+            if phase:
+                set_indexes(settings.database_url, present=phase == "after")
             for mode in modes:
                 label = f"{'HTTP, gunicorn ' + str(args.workers) + ' sync workers' if mode == 'http' else 'in-process'}"
                 label += f" ({phase} the issue-14 indexes)" if phase else ""
