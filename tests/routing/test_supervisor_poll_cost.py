@@ -84,4 +84,4 @@ def test_the_supervisor_poll_reads_redis_in_the_same_round_trips_whatever_the_ag
     many = round_trips()
 
     assert (few[1], many[1]) == (1, 13)
-    assert few[0] == many[0], f"{few[0]} round trips with 1 agent, {many[0]} with 13"
+    assert few[0] == many[0] <= 4, f"{few[0]} round trips with 1 agent, {many[0]} with 13"
