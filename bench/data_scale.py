@@ -377,7 +377,9 @@ def prepare(app) -> Fixture:
 
     with app.app_context():
         session = db.session()
-        busiest = session.execute(text("SELECT from_number, max(id) FROM calls WHERE direction = 'inbound' "
+        # Their latest call that has a ticket (call j has ticket j): the pop shows the ticket and its notes.
+        busiest = session.execute(text("SELECT from_number, max(id) FILTER (WHERE id <= (SELECT max(id) FROM "
+                                       "tickets)) FROM calls WHERE direction = 'inbound' "
                                        "GROUP BY from_number ORDER BY count(*) DESC LIMIT 1")).one()
         sid = session.scalar(text("SELECT sid FROM calls WHERE id = :id"), {"id": busiest[1]})
         session.execute(text("UPDATE agents SET status = 'on_call', status_since = now() WHERE id = 1"))
