@@ -711,6 +711,7 @@ def main() -> None:
                     client.close()
                 if mode == "http":
                     run.rss_mib = export_rss_growth_mib(app, env, cases)
+                    print(f"   {RSS_CASE}: peak RSS growth {run.rss_mib} MiB", flush=True)
             if args.explain:
                 explain(InProcessClient(app), cases, args.plans)
     for label, runs in results.items():
