@@ -396,7 +396,8 @@ def prepare(app) -> Fixture:
                 {"o": offset}).one()
             return TICKET_ORDER.encode(SimpleNamespace(created_at=created_at, id=ticket_id))
 
-        deep, last = cursor("DESC", 400 * 25 - 1), cursor("ASC", 25)
+        count = session.scalar(text("SELECT count(*) FROM tickets"))
+        deep, last = cursor("DESC", min(400 * 25 - 1, count // 2)), cursor("ASC", min(25, count - 1))
         session.commit()
         today = local_day(now(), app.config["HOTLINE_SETTINGS"].timezone)
     month_end = today.replace(day=1) - timedelta(days=1)
