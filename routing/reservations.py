@@ -74,6 +74,14 @@ class Reservations:
         raw = self.redis.hgetall(f"{PREFIX}agent:{agent_id}")
         return {k.decode(): v.decode() for k, v in raw.items()}
 
+    def agents(self, agent_ids: list[int]) -> dict[int, dict[str, str]]:
+        """`agent()` of many in one round trip: the supervisor's poll reads every agent each time."""
+        pipe = self.redis.pipeline(transaction=False)
+        for agent_id in agent_ids:
+            pipe.hgetall(f"{PREFIX}agent:{agent_id}")
+        return {agent_id: {k.decode(): v.decode() for k, v in raw.items()}
+                for agent_id, raw in zip(agent_ids, pipe.execute())}
+
     def set_status(self, agent_id: int, status: str, now: float, allowed_from: tuple[str, ...] | None = None) -> StatusChange:
         """Move an agent to `status` if they are now in one of `allowed_from` (any, if None)."""
         scores = ""

@@ -22,11 +22,10 @@ bp = Blueprint("supervisor", __name__, url_prefix="/supervisor", template_folder
 def live_snapshot() -> dict:
     res = get_reservations()
     waiting = res.waiting_by_queue()
-    agents = []
-    for agent in db.session().scalars(select(Agent).order_by(Agent.name)):
-        live = res.agent(agent.id)
-        agents.append({"id": agent.id, "name": agent.name, "status": live.get("status", agent.status),
-                       "skills": agent.skills, "languages": agent.languages})
+    rows = db.session().scalars(select(Agent).order_by(Agent.name)).all()
+    live = res.agents([agent.id for agent in rows])
+    agents = [{"id": agent.id, "name": agent.name, "status": live[agent.id].get("status", agent.status),
+               "skills": agent.skills, "languages": agent.languages} for agent in rows]
     queues = [{"name": name, "waiting": waiting.get(name, 0),
                "available": sum(1 for a in agents if a["status"] == "available" and rule.skill in a["skills"])}
               for name, rule in get_rules().queues.items()]

@@ -47,3 +47,41 @@ def test_the_supervisor_poll_does_not_grow_with_history(center, people, client, 
 
     assert small == large
     assert small[0] <= 8, f"{small[0]} statements per poll"
+
+
+class RedisRoundTrips:
+    """Requests sent to Redis (a pipeline is one), counted where redis-py writes them to the socket."""
+
+    def __init__(self, monkeypatch) -> None:
+        import redis.connection
+
+        self.count = 0
+        send = redis.connection.AbstractConnection.send_packed_command
+
+        def counted(connection, command, check_health=True):
+            self.count += 1
+            return send(connection, command, check_health)
+
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+
+
+def test_the_supervisor_poll_reads_redis_in_the_same_round_trips_whatever_the_agents(center, people, client,
+                                                                                        monkeypatch):
+    center.agent("wang", {"inquiry": 4}, status="available")
+    people.add("zhao.lead", role="supervisor")
+    sign_in(client, "zhao.lead")
+    assert client.get("/supervisor/live.json").status_code == 200  # routing's state built once
+    trips = RedisRoundTrips(monkeypatch)
+
+    def round_trips() -> int:
+        before = trips.count
+        body = client.get("/supervisor/live.json").get_json()
+        return trips.count - before, len(body["agents"])
+
+    few = round_trips()
+    for n in range(12):
+        center.agent(f"agent{n}", {"inquiry": 3}, status="available")
+    many = round_trips()
+
+    assert (few[1], many[1]) == (1, 13)
+    assert few[0] == many[0] <= 4, f"{few[0]} round trips with 1 agent, {many[0]} with 13"
