@@ -1,4 +1,5 @@
-"""The periodic sweep: expired reservations, and callers waiting for a callback whose wait widened."""
+"""The periodic sweep: expired reservations, wrap-ups over whose job was lost, and callers waiting for
+a callback whose wait widened."""
 from __future__ import annotations
 
 from hotline import db
@@ -17,10 +18,11 @@ def sweep_routing() -> dict[str, int]:
             record_status(session, agent_id, live["status"], "reserved", live.get("call"))
     session.commit()
     from routing.callbacks import retry_callback
-    from routing.wrapup import agent_freed
+    from routing.wrapup import agent_freed, end_overdue_wrap_ups
 
     for agent_id in freed:
         agent_freed(session, res, agent_id)
+    wrapped_up = end_overdue_wrap_ups(session)  # whose job a Redis flush or a killed worker lost
     waiting = res.waiting_by_queue()
     for queue in res.rules.queues:
         QUEUE_DEPTH.labels(queue).set(waiting.get(queue, 0))
@@ -32,4 +34,4 @@ def sweep_routing() -> dict[str, int]:
             # callers have no request to ride on, so the sweep re-checks their escalation.
             if res.call(sid).get("callback") == "1" and retry_callback(session, res, sid) is not None:
                 offered += 1
-    return {"expired": len(freed), "callbacks_offered": offered}
+    return {"expired": len(freed), "callbacks_offered": offered, "wrap_ups_ended": wrapped_up}

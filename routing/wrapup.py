@@ -1,4 +1,9 @@
-"""After a call: wrap-up for the queue's seconds, then the agent is free and takes the next caller."""
+"""After a call: wrap-up for the queue's seconds, then the agent is free and takes the next caller.
+
+The database holds when a wrap-up ends (the agent's `wrap_up` status since `status_since`, the
+queue's `wrap_up_seconds`): the job enqueued for that moment is the fast path, and the routing sweep
+ends whatever wrap-up is overdue, so a Redis flush or a killed worker that loses the job never
+leaves an agent in wrap-up for good."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hotline import db, jobs
 from hotline.clock import now
-from routing.models import Offer, RoutedCall
+from routing.models import Agent, AgentEvent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import get_reservations, get_rules, now_ts, record_status
 
@@ -30,10 +35,28 @@ def finish_conversation(session: Session, res: Reservations, sid: str, agent_id:
         return
     record_status(session, agent_id, "wrap_up", "call_ended", sid)
     session.commit()
-    rule = get_rules().get(routed.queue if routed else "")
-    seconds = rule.wrap_up_seconds if rule else 30
-    jobs.enqueue(end_wrap_up, agent_id, sid, at=now() + timedelta(seconds=seconds),
+    jobs.enqueue(end_wrap_up, agent_id, sid, at=now() + wrap_up_length(routed.queue if routed else None),
                  job_id=f"routing-wrapup-{agent_id}-{sid}")
+
+
+def wrap_up_length(queue: str | None) -> timedelta:
+    rule = get_rules().get(queue or "")
+    return timedelta(seconds=rule.wrap_up_seconds if rule else 30)
+
+
+def end_overdue_wrap_ups(session: Session) -> int:
+    """Agents whose wrap-up is over by the database's record, whether or not its job survived; for
+    the routing sweep. Returns how many were freed. Reads every agent in wrap-up: a center's staff,
+    not its history."""
+    freed = 0
+    for agent_id, since in session.execute(select(Agent.id, Agent.status_since).where(Agent.status == "wrap_up")).all():
+        sid = session.scalars(select(AgentEvent.call_sid).where(AgentEvent.agent_id == agent_id,
+                                                                AgentEvent.status == "wrap_up")
+                              .order_by(AgentEvent.at.desc(), AgentEvent.id.desc()).limit(1)).first()
+        queue = session.scalars(select(RoutedCall.queue).where(RoutedCall.call_sid == sid)).first() if sid else None
+        if since + wrap_up_length(queue) <= now():
+            freed += end_wrap_up(agent_id, sid)
+    return freed
 
 
 def end_wrap_up(agent_id: int, sid: str | None = None) -> bool:
