@@ -23,7 +23,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from hotline.calls import ensure_call, record_event
 from hotline.logging import mask_phone
-from hotline.webhooks import public_url_for
+from hotline.webhooks import callback_url, public_url_for
 from routing.models import RoutedCall
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def outage_answer(session: Session, sid: str, *, language: str | None = None, qu
         response = VoiceResponse()
         dial = Dial(timeout=OVERFLOW_RING_SECONDS, record="record-from-answer-dual",
                     action=public_url_for("routing.overflow_dialed", call=sid, lang=language, queue=queue),
-                    recording_status_callback=public_url_for("recordings.status_callback"))
+                    recording_status_callback=callback_url("recordings.status_callback"))
         dial.number(settings.overflow_number)
         response.append(dial)
         return response
