@@ -3,13 +3,13 @@ the fragment is stripped before the request is signed and sent, a failure of a k
 names is retried up to rc times, and a URL without overrides is tried once, as Twilio does."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from hotline import db
 from hotline.sandbox.overrides import Overrides, split
 from hotline.webhooks import CALLBACK_OVERRIDES
 from recordings.models import Recording
+from tests.hotline.test_reconcile import agent  # noqa: F401  (fixture: alice, available for inquiry)
 
 
 class DownFor:
@@ -30,14 +30,6 @@ class DownFor:
                 request.status, request.content_type, request.body = self.status, "text/plain", "down\n"
                 return
         self._deliver(request, virtual_now)
-
-
-@pytest.fixture
-def agent(api):
-    response = api.post("/api/agents", {"name": "alice", "address": "client:alice", "skills": {"inquiry": 4},
-                                        "languages": ["zh-CN"], "status": "available"})
-    assert response.status_code == 201
-    return response.get_json()["id"]
 
 
 def _recordings(app):
