@@ -273,6 +273,7 @@ def main() -> int:
               f"({sum(c.status == 'completed' for c in calls)} completed)")
         time.sleep(args.chaos_after)
         chaos.stop.set()  # what counts is what the service recovers once its parts stay up
+        chaos.join()  # a database outage in progress ends before the benchmark reads the database
 
         engine = create_engine(database_url)
         recorded = lambda: {sid for sid, r in state.recordings.items()}  # noqa: E731
