@@ -12,7 +12,11 @@ database: for `--db-down` seconds the hotline's database refuses new connections
 ALLOW_CONNECTIONS false) and every connection to it is terminated (pg_terminate_backend), as a
 crashed server would look to the hotline; the server itself is shared by other databases, so it is
 not stopped. The supervisor restarts what died. The service's sweeps run every `--sweep-seconds`
-(SWEEP_SECONDS; 60 in production), and the benchmark waits until every recording the sandbox made
+(SWEEP_SECONDS; 60 in production): among them the reconciliation sweep, which asks the sandbox's REST
+API (as Twilio's) for the calls and recordings whose callbacks were lost (hotline/reconcile.py). The
+number's status callback is configured as `hotline webhooks` prints it, with Twilio's connection
+overrides (`/voice/status#rc=5&rp=5xx,ct,rt`), and the sandbox retries callbacks as the fragment asks;
+the hotline's own callback URLs carry the same. The benchmark waits until every recording the sandbox made
 is stored and transcribed, or `--settle` seconds: what is missing then counts as lost.
 
 It then counts, against what the simulator and the sandbox saw:
@@ -26,7 +30,8 @@ It then counts, against what the simulator and the sandbox saw:
   calls themselves are placed an hour after resolution, after the benchmark (bench/revisits.py
   measures them).
 Kills stop `--chaos-after` seconds after the last call: what counts is what the service recovers.
-It also prints the 5xx answers in serve's access log, and the states of whatever is unfinished.
+It also prints the 5xx answers in serve's access log, the callbacks the sandbox retried and the
+reconciliation requests the service made, and the states of whatever is unfinished.
 The target is 0 of each.
 """
 from __future__ import annotations
@@ -248,6 +253,9 @@ def main() -> int:
         sim = Simulator(transport=HttpTransport(base, base, SANDBOX_AUTH_TOKEN), sandbox=Sandbox(state, server.url),
                         realtime=True, speed=args.speed, ring_seconds=2)
         sim.number = "+15005550006"
+        from hotline.webhooks import CALLBACK_OVERRIDES
+
+        sim.status_url += f"#{CALLBACK_OVERRIDES}"  # the number's status callback as `hotline webhooks` prints it
         for n in range(args.agents):
             sim.agent(f"client:agent{n}", answer_after_rings=1, talk_seconds=20)
         callers = [f"+86139{n:08d}" for n in range(args.calls)]
@@ -265,6 +273,7 @@ def main() -> int:
               f"({sum(c.status == 'completed' for c in calls)} completed)")
         time.sleep(args.chaos_after)
         chaos.stop.set()  # what counts is what the service recovers once its parts stay up
+        chaos.join()  # a database outage in progress ends before the benchmark reads the database
 
         engine = create_engine(database_url)
         recorded = lambda: {sid for sid, r in state.recordings.items()}  # noqa: E731
@@ -300,6 +309,11 @@ def main() -> int:
         report = count(engine, state, calls, callers, numbers)
         print(f"kills: {dict(chaos.kills)}")
         print(f"server errors: {server_errors(instance / 'serve.log')} (5xx answers in serve's access log)")
+        retried = Counter(f"{r.kind} {r.status or r.error[:40]}" for r in sim.requests if r.extra.get("retry"))
+        print(f"callbacks retried by the sandbox (connection overrides): {dict(retried)}")
+        asked = Counter("call records" if path.endswith(".json") and "/Recordings" not in path else "recording lists"
+                        for method, path in state.requests if method == "GET" and "/Calls/" in path)
+        print(f"reconciliation requests to the sandbox's REST API: {dict(asked)}")
         for what, (total, lost, doubled) in report.items():
             print(f"{what:<12} {total:>5}   lost {lost:>3}   doubled {doubled:>3}")
         for line in unfinished(engine):

@@ -57,6 +57,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     from hotline.jobs import periodic
 
     periodic(app, "hotline-replay-call-ends", voice.replay_call_ends, interval=60)
+    from hotline.reconcile import reconcile_calls
+
+    periodic(app, "hotline-reconcile-calls", reconcile_calls, interval=settings.sweep_seconds)
     register_commands(app)
 
     return app

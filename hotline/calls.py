@@ -1,9 +1,10 @@
 """Keeping one correct `Call` row per CallSid, whatever order Twilio's callbacks arrive in."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -40,6 +41,8 @@ def ensure_call(session: Session, sid: str, params: Mapping[str, str] | None = N
         "status": "queued",
         "created_at": created_at or now(),
         "updated_at": now(),
+        # Asked of Twilio later if no callback has told us the call's end by then (hotline.reconcile).
+        "reconcile_at": (created_at or now()) + reconcile_delay("live"),
     }
     if session.get_bind().dialect.name == "postgresql":
         statement = pg_insert(Call).values(**values)
@@ -52,6 +55,16 @@ def ensure_call(session: Session, sid: str, params: Mapping[str, str] | None = N
     if apply_call_status and params.get("CallStatus"):
         apply_status(session, call, params["CallStatus"], params)
     return call
+
+
+def reconcile_delay(kind: str) -> timedelta:
+    """How long after a call's start ("live") or end ("ended") the reconciliation sweep asks Twilio
+    about it: a few sweep periods, so a callback that is merely late is not raced."""
+    try:
+        seconds = current_app.config["HOTLINE_SETTINGS"].sweep_seconds
+    except RuntimeError:  # outside an app (scripts building rows): production's period
+        seconds = 60
+    return timedelta(seconds=seconds * (4 if kind == "live" else 2))
 
 
 def record_event(session: Session, call: Call, kind: str, **data: Any) -> CallEvent:
@@ -85,6 +98,8 @@ def apply_status(session: Session, call: Call, status: str, params: Mapping[str,
         call.answered_at = stamp
     if CALL_STATUS_RANK[status] == 4:
         call.ended_at = stamp
+        # Its recordings' callbacks follow the end by seconds; the sweep lists them after that.
+        call.reconcile_at = stamp + reconcile_delay("ended")
         if duration:
             call.duration_seconds = int(duration)
         if call.answered_at is None and status == "completed" and call.duration_seconds:

@@ -87,6 +87,42 @@ def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", 
     return q.enqueue(func, *args, **options, **kwargs)
 
 
+@dataclass(frozen=True)
+class HorseDeath:
+    """How a job's work horse (the forked child running it) died without finishing, as its worker,
+    still alive, saw it. A worker that is itself killed sees nothing: its horse dies with it."""
+
+    signal: int | None  # the signal that ended it, or None if it exited
+    exit_code: int | None
+    stopped: bool = False  # killed by its own worker (the stop grace ran out): the job is re-queued
+
+    @classmethod
+    def from_wait_status(cls, status: int | None, stopped: bool = False) -> "HorseDeath":
+        if status is not None and os.WIFSIGNALED(status):
+            return cls(os.WTERMSIG(status), None, stopped)
+        return cls(None, os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else None, stopped)
+
+    @property
+    def killed_from_outside(self) -> bool:
+        """SIGKILL or SIGTERM: the OOM killer, a person, a supervisor, its worker's stop. A crash of the
+        job's own code dies of SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, or exits non-zero."""
+        return self.stopped or self.signal in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
+
+    def __str__(self) -> str:
+        if self.signal is not None:
+            try:
+                return f"killed by {signal.Signals(self.signal).name}"
+            except ValueError:
+                return f"killed by signal {self.signal}"
+        return f"exited with status {self.exit_code}"
+
+
+def on_horse_death(app: Flask, hook: Callable[[Job, HorseDeath], None]) -> None:
+    """Register `hook(job, death)`, run (in the app's context, in the worker) when a job's work horse
+    died without finishing while its worker lived; e.g. to tell a crashing decoder from a killed one."""
+    app.extensions.setdefault("hotline.horse_death", []).append(hook)
+
+
 # Workers heartbeat every WORKER_TTL - 15 s while idle (and every JOB_MONITORING_INTERVAL while
 # busy), so `hotline healthcheck` can tell a live worker from a dead one within a minute.
 WORKER_TTL = 30
@@ -131,6 +167,17 @@ class HotlineWorker(Worker):
         if self.horse_pid and self.get_current_job_id() == job_id:
             self._requeue_job_id = job_id
             self.kill_horse(signal.SIGKILL)
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):  # type: ignore[override]
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        death = HorseDeath.from_wait_status(ret_val, stopped=job.id == self._requeue_job_id)
+        app = self.app or _worker_app()
+        for hook in app.extensions.get("hotline.horse_death", []):
+            try:
+                with app.app_context():
+                    hook(job, death)
+            except Exception:  # noqa: BLE001 - a hook must not take the worker down with the job
+                self.log.exception("Worker %s: horse-death hook for job %s failed", self.name, job.id)
 
     def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="",  # type: ignore[override]
                            execution=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.clock import now
@@ -32,6 +32,9 @@ class Call(Base):
         # A caller's calls newest first: the screen pop's last contacts and the customer lookup.
         Index("ix_calls_from_number_created_at", "from_number", "created_at"),
         Index("ix_calls_to_number_created_at", "to_number", "created_at"),
+        # The reconciliation sweep's due calls, earliest first (hotline.reconcile; hotline_0004).
+        Index("ix_calls_reconcile_at", "reconcile_at", "id", postgresql_where=text("reconcile_at IS NOT NULL"),
+              sqlite_where=text("reconcile_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +51,9 @@ class Call(Base):
     ended_at: Mapped[datetime | None] = mapped_column(index=True)
     # Set once `call_ended` reached every receiver; hotline.voice replays the announcement until then.
     end_announced_at: Mapped[datetime | None]
+    # When to ask Twilio what its callbacks may not have told us (the call's status, its recordings);
+    # None once Twilio has nothing more to tell. hotline.reconcile.
+    reconcile_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
     events: Mapped[list["CallEvent"]] = relationship(

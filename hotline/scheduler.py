@@ -17,12 +17,45 @@ import redis
 from flask import Flask
 from rq.cron import CronScheduler
 from rq.scheduler import RQScheduler
+from rq.utils import now as rq_now
 
 from hotline.jobs import QUEUES, run_housekeeping
 from hotline.redis_client import get_redis
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 1  # whole seconds: RQ derives its lock TTL (EXPIRE) from it
+
+
+class HousekeepingCron(CronScheduler):
+    """RQ's cron scheduler, except that a periodic job whose last run still waits in its queue is not
+    enqueued again: a slow or stopped worker finds one of each housekeeping job waiting, not one per
+    period ahead of the real work (the chaos benchmark on a loaded machine found 106 of each of five
+    sweeps queued in front of 77 recording downloads)."""
+
+    def enqueue_jobs(self) -> list:  # type: ignore[override]
+        moment = rq_now()
+        enqueued = []
+        for job in self._cron_jobs:
+            if not job.should_run():
+                continue
+            if not self._still_waiting(job):
+                job.enqueue(self.connection)
+                enqueued.append(job)
+            job.set_enqueue_time(moment)  # a skipped period is done by the run still waiting
+        return enqueued
+
+    def _still_waiting(self, job) -> bool:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job
+
+        last = job.get_job_ids(self.connection, 0, 0)
+        if not last:
+            return False
+        try:
+            status = Job.fetch(last[0], connection=self.connection).get_status(refresh=True)
+        except NoSuchJobError:
+            return False
+        return getattr(status, "value", status) in ("queued", "scheduled", "deferred")
 
 
 def scheduler_name(pid: int) -> str:
@@ -42,7 +75,7 @@ def run_scheduler(app: Flask, stop: threading.Event | None = None, tick: int = T
         connection = get_redis()
         periodic = app.extensions.get("hotline.periodic", [])
     name = scheduler_name(os.getpid())
-    cron = CronScheduler(connection=connection, name=name)
+    cron = HousekeepingCron(connection=connection, name=name)
     for job in periodic:
         cron.register(run_housekeeping, queue_name=job.queue, interval=job.interval, kwargs={"name": job.name},
                       name=job.name)

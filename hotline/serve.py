@@ -25,11 +25,13 @@ import click
 from hotline import sandbox_plugin
 from hotline.settings import Settings
 from hotline.supervisor import Child, Program, StartFailed, Supervisor
+from hotline.webhooks import CALLBACK_OVERRIDES
 from transcription.readiness import transcription_readiness
 
 WEBHOOKS = (
     ("A call comes in (Voice URL)", "/voice/incoming"),
-    ("Call status changes", "/voice/status"),
+    # With Twilio's connection overrides, so that a callback we answered 503 is sent again.
+    ("Call status changes", f"/voice/status#{CALLBACK_OVERRIDES}"),
     ("Recording status", "/recordings/status"),
     ("A message comes in (Messaging URL)", "/sms/incoming"),
     ("Message status", "/sms/status"),

@@ -13,6 +13,9 @@ Payloads (keyword arguments):
   routing first).
 - call_answered(call_sid, agent_id): an agent leg was answered.
 - call_ended(call_sid, status): a call reached a final status.
+- recordings_listed(call_sid, recordings): Twilio's list of a finished call's recordings
+  (`hotline.gateway.RecordingState` each), read by the reconciliation sweep (hotline.reconcile);
+  recordings keeps the ones no callback reported and returns how many were new.
 - recording_completed(recording_id): a recording is stored locally; transcription starts.
 - transcript_ready(call_sid, transcript_id): QA analytics may run.
 - ticket_created(ticket_id), ticket_resolved(ticket_id), ticket_reopened(ticket_id).
@@ -28,6 +31,7 @@ _signals = Namespace()
 call_routed = _signals.signal("call-routed")
 call_answered = _signals.signal("call-answered")
 call_ended = _signals.signal("call-ended")
+recordings_listed = _signals.signal("recordings-listed")
 recording_completed = _signals.signal("recording-completed")
 transcript_ready = _signals.signal("transcript-ready")
 ticket_created = _signals.signal("ticket-created")

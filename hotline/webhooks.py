@@ -44,6 +44,18 @@ def public_url_for(endpoint: str, **values: object) -> str:
     return current_app.config["HOTLINE_SETTINGS"].public_base_url + path
 
 
+# Twilio's connection overrides, in the fragment of every status and recording callback URL we give
+# it: up to 5 retries of a 5xx, a refused or timed-out connection. Twilio reads and strips the
+# fragment; nothing of it reaches us. A 4xx is not retried: it is a deliberate refusal.
+CALLBACK_OVERRIDES = "rc=5&rp=5xx,ct,rt"
+
+
+def callback_url(endpoint: str, **values: object) -> str:
+    """`public_url_for` for a status or recording callback: with CALLBACK_OVERRIDES, so that Twilio
+    retries one our `twilio_callback` answered 503 (docs/DEVELOPING.md, Redis outages)."""
+    return f"{public_url_for(endpoint, **values)}#{CALLBACK_OVERRIDES}"
+
+
 def signature_is_valid(auth_token: str, url: str, params: dict[str, str], signature: str) -> bool:
     if not signature:
         return False
@@ -75,7 +87,11 @@ def twilio_webhook(view: F) -> F:
         settings = current_app.config["HOTLINE_SETTINGS"]
         params = request.form.to_dict() if request.method == "POST" else {}
         signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature_is_valid(settings.twilio_auth_token, public_url(), params, signature):
+        # Twilio signs the URL without the override fragment (as the sandbox does); should it sign
+        # the URL as we gave it, fragment included, that is accepted too (not verified on Twilio).
+        if not signature_is_valid(settings.twilio_auth_token, public_url(), params, signature) and not \
+                signature_is_valid(settings.twilio_auth_token, f"{public_url()}#{CALLBACK_OVERRIDES}", params,
+                                   signature):
             log.warning("rejected webhook with %s signature", "a wrong" if signature else "no",
                         extra={"path": request.path})
             return current_app.response_class("Forbidden: invalid Twilio signature\n", status=403,
@@ -92,7 +108,7 @@ def twilio_callback(view: F) -> F:
 
     Any failure (the database, Redis, a receiver) rolls back and answers 503, never Twilio's
     apology TwiML with a 200: Twilio then retries if the URL carries connection overrides
-    (`#rc=3&rp=5xx,ct,rt`, see README), and the view must make a retry finish the work (status
+    (`#rc=5&rp=5xx,ct,rt`: `callback_url`, see README), and the view must make a retry finish the work (status
     callbacks re-announce a call's end that was not announced; recordings re-schedule a download).
     """
     signed = twilio_webhook(view)

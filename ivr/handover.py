@@ -9,7 +9,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.calendar import get_calendar
 from hotline.clock import now
-from hotline.webhooks import public_url_for
+from hotline.webhooks import callback_url
 from ivr.call_steps import BufferedCall, CallSteps
 from ivr.destination import NIGHT_QUEUE, choose_destination
 from ivr.menu import MenuTree
@@ -85,7 +85,7 @@ def offer_voicemail(tree: MenuTree, language: str, category: str, *, after_hours
     state = {"lang": language, "category": category, "misses": str(misses), "after": "1" if after_hours else "0"}
     response.record(action=url_for("ivr.voicemail_left", **state), method="POST", max_length=VOICEMAIL_MAX_SECONDS,
                     timeout=5, finish_on_key="#", play_beep=True,
-                    recording_status_callback=public_url_for("recordings.status_callback"),
+                    recording_status_callback=callback_url("recordings.status_callback"),
                     recording_status_callback_method="POST")
     response.redirect(url_for("ivr.voicemail_missed", **state), method="POST")
     return response

@@ -3,7 +3,8 @@
 POST /recordings/status takes Twilio's recording callbacks (one row per RecordingSid); a completed
 recording is downloaded by an RQ job to RECORDINGS_DIR/yyyy/mm/dd/<RecordingSid>.wav, then
 `recording_completed` is sent. A sweep every SWEEP_SECONDS (a minute) re-enqueues downloads that are due and whose
-job was lost. A daily job purges audio past RECORDINGS_RETENTION_DAYS.
+job was lost; recordings whose callback never came are found in Twilio's list of the call's
+recordings by the reconciliation sweep (hotline.reconcile, `recordings_listed`). A daily job purges audio past RECORDINGS_RETENTION_DAYS.
 """
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ def init_app(app: Flask) -> None:
     from hotline.jobs import periodic
     from recordings.retention import purge_expired_recordings
     from recordings.sweeper import sweep_recordings
-    from recordings.views import bp
+    from hotline import signals
+    from recordings.views import bp, recordings_listed
 
     app.register_blueprint(bp)
+    # Recordings no callback reported, found by the reconciliation sweep (hotline.reconcile).
+    signals.recordings_listed.connect(recordings_listed, sender=app, weak=False)
     periodic(app, "recordings-retention-purge", purge_expired_recordings, PURGE_INTERVAL_SECONDS)
     periodic(app, "recordings-sweep", sweep_recordings, app.config["HOTLINE_SETTINGS"].sweep_seconds)
 

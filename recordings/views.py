@@ -33,19 +33,31 @@ def status_callback():
         return "RecordingSid (RE + 32 hex digits), CallSid (CA + 32 hex digits) and a known RecordingStatus " \
                "are required\n", 400
     session = db.session()
-    session.execute(dialect_insert(session, Recording).values(sid=sid, call_sid=form["CallSid"], twilio_status="in-progress",
-                                             created_at=now(), updated_at=now())
-                    .on_conflict_do_nothing(index_elements=["sid"]))
+    note_recording(session, sid, form["CallSid"], status, url=form.get("RecordingUrl", ""),
+                   error_code=form.get("ErrorCode", ""), source=form.get("RecordingSource", ""),
+                   duration=form.get("RecordingDuration"), channels=form.get("RecordingChannels"))
+    session.commit()
+    return "", 204
+
+
+def note_recording(session, sid: str, call_sid: str, status: str, *, url: str = "", error_code: str = "",
+                   source: str = "", duration: str | None = None, channels: str | None = None) -> bool:
+    """Apply one report of a recording (its status callback, or Twilio's list read by the
+    reconciliation sweep): one row per RecordingSid, its status forward only, the download enqueued
+    under the recording's one job id when it completed. Returns whether the row is new."""
+    created = session.execute(dialect_insert(session, Recording).values(
+        sid=sid, call_sid=call_sid, twilio_status="in-progress", created_at=now(), updated_at=now())
+        .on_conflict_do_nothing(index_elements=["sid"]).returning(Recording.id)).scalar() is not None
     recording = session.scalars(select(Recording).where(Recording.sid == sid)).one()
     if RECORDING_STATUS_RANK[status] > RECORDING_STATUS_RANK[recording.twilio_status]:
         recording.twilio_status = status
         # Kept for reference only: downloads go by sid to the configured API host, never to this URL.
-        recording.twilio_url = form.get("RecordingUrl", "")[:500] or recording.twilio_url
-        code = form.get("ErrorCode", "")[:10]
+        recording.twilio_url = url[:500] or recording.twilio_url
+        code = error_code[:10]
         recording.twilio_error_code = code if code not in ("", "0") else None
-        recording.source = form.get("RecordingSource", "")[:40] or recording.source
-        recording.duration_seconds = _small_number(form.get("RecordingDuration"), recording.duration_seconds)
-        recording.channels = _small_number(form.get("RecordingChannels"), recording.channels)
+        recording.source = source[:40] or recording.source
+        recording.duration_seconds = _small_number(duration, recording.duration_seconds)
+        recording.channels = _small_number(channels, recording.channels)
         if status == "completed" and not recording.twilio_error_code:
             recording.download_due_at = None  # due now
             session.commit()
@@ -58,8 +70,24 @@ def status_callback():
         # A repeated callback for a download not yet done: enqueue it again now rather than wait
         # for the sweep. The job id is the recording's, so a download already queued is not doubled.
         _schedule(recording)
-    session.commit()
-    return "", 204
+    return created
+
+
+def recordings_listed(app, call_sid: str, recordings, **_: object) -> int:
+    """Receiver of `recordings_listed` (the reconciliation sweep): keep what no callback reported.
+
+    Twilio's `processing` is a recording not finished yet (asked again later), `deleted` one we
+    already took; the other statuses are what its callback would have said."""
+    session = db.session()
+    new = 0
+    for listed in recordings:
+        if listed.status not in RECORDING_STATUS_RANK or not is_recording_sid(listed.sid):
+            continue
+        new += note_recording(session, listed.sid, call_sid, listed.status, error_code=listed.error_code or "",
+                              source=listed.source or "", duration=listed.duration,
+                              channels=str(listed.channels) if listed.channels else None)
+        session.commit()
+    return new
 
 
 def _schedule(recording: Recording) -> None:

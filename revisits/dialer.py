@@ -20,7 +20,7 @@ from hotline.clock import now
 from hotline.gateway import GatewayError, get_gateway
 from hotline.logging import mask_phone
 from hotline.redis_client import get_redis
-from hotline.webhooks import public_url_for
+from hotline.webhooks import callback_url, public_url_for
 from messaging import is_opted_out, outbound_bucket
 from revisits.models import Revisit, RevisitAttempt
 from revisits.schedule import schedule_next_attempt
@@ -96,7 +96,7 @@ def _place_call(session, revisit: Revisit, attempt: int) -> str:
     try:
         placed = get_gateway().place_call(
             revisit.phone, public_url_for("revisits.answer", **values),
-            status_callback=public_url_for("revisits.call_status", **values),
+            status_callback=callback_url("revisits.call_status", **values),
             timeout=30, machine_detection="Enable")
     except GatewayError as exc:
         if exc.retryable:

@@ -14,7 +14,7 @@ from hotline.clock import now
 from hotline.gateway import GatewayError, get_gateway
 from hotline.models import Call
 from hotline.twiml import say_kwargs
-from hotline.webhooks import public_url_for
+from hotline.webhooks import callback_url, public_url_for
 from routing.lifecycle import answered, missed, reserved_for_caller
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
@@ -57,7 +57,7 @@ def connect_callback(sid: str, agent_id: int) -> bool:
     try:
         placed = get_gateway().place_call(
             agent.address, public_url_for("routing.callback_agent", call=sid, agent=agent_id, offer=offer.id),
-            status_callback=public_url_for("routing.callback_leg", call=sid, agent=agent_id, offer=offer.id),
+            status_callback=callback_url("routing.callback_leg", call=sid, agent=agent_id, offer=offer.id),
             status_events=("completed",), timeout=settings.ring_timeout_seconds)
     except GatewayError:
         session.rollback()
@@ -83,7 +83,7 @@ def agent_leg_twiml(session: Session, res: Reservations, sid: str, agent_id: int
     settings = current_app.config["HOTLINE_SETTINGS"]
     dial = Dial(caller_id=settings.twilio_from_number, timeout=30, record="record-from-answer-dual",
                 action=public_url_for("routing.dialed", call=sid, agent=agent_id, offer=offer_id, kind="callback"),
-                recording_status_callback=public_url_for("recordings.status_callback"))
+                recording_status_callback=callback_url("recordings.status_callback"))
     dial.number(routed.callback_number)
     response.append(dial)
     return response

@@ -142,14 +142,18 @@ def conversation_ended(session: Session, res: Reservations, sid: str, agent_id: 
     if not res.release(agent_id, sid, "wrap_up", now_ts()):
         return
     record_status(session, agent_id, "wrap_up", "call_ended", sid)
-    rule = get_rules().get(routed.queue if routed else "")
-    seconds = rule.wrap_up_seconds if rule else DEFAULT_WRAP_UP_SECONDS
-    db.after_commit(_enqueue_wrap_up_end, agent_id, sid, seconds, session=session)
+    db.after_commit(_enqueue_wrap_up_end, agent_id, sid, wrap_up_length(routed.queue if routed else None),
+                    session=session)
 
 
-def _enqueue_wrap_up_end(agent_id: int, sid: str, seconds: int) -> None:
-    jobs.enqueue(END_WRAP_UP, agent_id, sid, at=now() + timedelta(seconds=seconds),
-                 job_id=f"routing-wrapup-{agent_id}-{sid}")
+def wrap_up_length(queue: str | None) -> timedelta:
+    rule = get_rules().get(queue or "")
+    return timedelta(seconds=rule.wrap_up_seconds if rule else DEFAULT_WRAP_UP_SECONDS)
+
+
+def _enqueue_wrap_up_end(agent_id: int, sid: str, length: timedelta) -> None:
+    # The fast path: the routing sweep ends an overdue wrap-up by the database if this job is lost.
+    jobs.enqueue(END_WRAP_UP, agent_id, sid, at=now() + length, job_id=f"routing-wrapup-{agent_id}-{sid}")
 
 
 def wrap_up_over(session: Session, res: Reservations, agent_id: int, sid: str | None = None) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from hotline.clock import now
-from hotline.webhooks import public_url_for
+from hotline.webhooks import callback_url, public_url_for
 from routing.models import Agent, Offer, RoutedCall
 from routing.state import record_status
 
@@ -46,7 +46,7 @@ def offer_call(session: Session, sid: str, agent_id: int) -> VoiceResponse:
     dial = Dial(timeout=settings.ring_timeout_seconds,
                 action=public_url_for("routing.dialed", call=sid, agent=agent_id, offer=offer.id),
                 record="record-from-answer-dual",
-                recording_status_callback=public_url_for("recordings.status_callback"))
+                recording_status_callback=callback_url("recordings.status_callback"))
     add_agent_noun(dial, agent.address if agent else "", public_url_for("routing.whisper", call=sid, agent=agent_id,
                                                                       offer=offer.id))
     response.append(dial)

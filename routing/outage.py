@@ -26,7 +26,7 @@ from hotline import signals
 from hotline.calls import ensure_call, record_event
 from hotline.clock import now
 from hotline.logging import mask_phone
-from hotline.webhooks import public_url_for
+from hotline.webhooks import callback_url, public_url_for
 from routing.models import Offer, RoutedCall
 from routing.state import record_status
 
@@ -59,7 +59,7 @@ def outage_answer(session: Session, sid: str, *, language: str | None = None, qu
         response = VoiceResponse()
         dial = Dial(timeout=OVERFLOW_RING_SECONDS, record="record-from-answer-dual",
                     action=public_url_for("routing.overflow_dialed", call=sid, lang=language, queue=queue),
-                    recording_status_callback=public_url_for("recordings.status_callback"))
+                    recording_status_callback=callback_url("recordings.status_callback"))
         dial.number(settings.overflow_number)
         response.append(dial)
         return response

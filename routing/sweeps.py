@@ -1,4 +1,5 @@
-"""The periodic sweep: expired reservations, and callers waiting for a callback whose wait widened."""
+"""The periodic sweep: expired reservations, wrap-ups over whose job was lost, and callers waiting for
+a callback whose wait widened."""
 from __future__ import annotations
 
 from hotline import db
@@ -6,6 +7,7 @@ from hotline.metrics import QUEUE_DEPTH
 from routing.callbacks import retry_callback
 from routing.lifecycle import free_after_commit
 from routing.state import get_reservations, now_ts, record_status
+from routing.wrapup import end_overdue_wrap_ups
 
 
 def sweep_routing() -> dict[str, int]:
@@ -21,6 +23,7 @@ def sweep_routing() -> dict[str, int]:
             record_status(session, agent_id, live["status"], "reserved", live.get("call"))
         free_after_commit(session, res, agent_id)
     session.commit()
+    wrapped_up = end_overdue_wrap_ups(session)  # whose job a Redis flush or a killed worker lost
     waiting = res.waiting_by_queue()
     for queue in res.rules.queues:
         QUEUE_DEPTH.labels(queue).set(waiting.get(queue, 0))
@@ -33,4 +36,4 @@ def sweep_routing() -> dict[str, int]:
             if res.call(sid).get("callback") == "1" and retry_callback(session, res, sid) is not None:
                 session.commit()
                 offered += 1
-    return {"expired": len(freed), "callbacks_offered": offered}
+    return {"expired": len(freed), "callbacks_offered": offered, "wrap_ups_ended": wrapped_up}

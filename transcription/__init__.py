@@ -20,8 +20,9 @@ TRANSCRIBE_TIMEOUT_SECONDS = 3600
 def init_app(app: Flask) -> None:
     from hotline import signals
     from people import register_home_page
-    from hotline.jobs import periodic, worker_preload
+    from hotline.jobs import on_horse_death, periodic, worker_preload
     from transcription.cli import transcribe_command
+    from transcription.crashes import decoder_died
     from transcription.facts import remember_agent, remember_route
     from transcription.pages import bp as pages_bp
     from transcription.search_index import keep_search_vector_current
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     signals.call_answered.connect(remember_agent, sender=app, weak=False)
     signals.call_routed.connect(remember_route, sender=app, weak=False)
     worker_preload(app, preload_vosk_models)
+    on_horse_death(app, decoder_died)
     periodic(app, "transcription-sweep", sweep_transcriptions, app.config["HOTLINE_SETTINGS"].sweep_seconds)
     app.cli.add_command(transcribe_command)
 
@@ -48,7 +50,8 @@ def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
     from hotline.jobs import enqueue
     from transcription.pipeline import transcribe_recording
 
-    # One retry: a worker that died mid-decode gets a second chance, never an endless loop.
+    # One retry: a decoder that crashed gets a second chance (transcription/crashes.py); a worker
+    # killed mid-decode leaves its job abandoned, and the sweep enqueues it again.
     enqueue(transcribe_recording, recording_id, queue="transcription", job_id=transcription_job_id(recording_id),
             retry=Retry(max=1, interval=5), timeout=TRANSCRIBE_TIMEOUT_SECONDS)
 

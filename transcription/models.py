@@ -40,7 +40,9 @@ class Transcript(Base):
     language: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued|running|done|failed
     failure_reason: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)  # decodes started, whatever ended them
+    # Decodes whose child process died of a crash of its own (transcription/crashes.py); two fail it.
+    decoder_crashes: Mapped[int] = mapped_column(default=0, server_default="0")
     model: Mapped[str | None] = mapped_column(String(500))
     turns: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     text: Mapped[str] = mapped_column(Text, default="")

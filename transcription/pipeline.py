@@ -2,9 +2,10 @@
 
 Runs on the `transcription` queue in RQ's forking worker: the Vosk model is loaded in the parent
 (worker_preload) and each job decodes in a child, so a crash in Kaldi kills only that child.
-Bad input never loops: it marks the transcript `failed` with a reason and returns normally. A job
-whose child dies is retried once; the last attempt marks itself failed *before* decoding so that a
-second crash still leaves an explanation behind.
+Bad input never loops: it marks the transcript `failed` with a reason and returns normally. A child
+that dies is told apart by transcription/crashes.py: a decoder crashing on this input twice fails the
+transcript with the signal named (written by the worker, which outlives its child); a worker killed
+from outside is retried, as often as it takes, up to MAX_STARTS starts.
 """
 from __future__ import annotations
 
@@ -25,13 +26,11 @@ from recordings.models import Recording
 from recordings.storage import UnsafePath
 from recordings.wavinfo import BadAudio, WavInfo, read_wav_info
 from transcription.assessment import assess_transcript, current_rules
+from transcription.crashes import MAX_STARTS, STARTS_REASON
 from transcription.engine import ModelMissing, decode_utterances, load_model, model_path_for, split_channels
 from transcription.turns import build_turns
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 2
-DIED_REASON = ("the decoder stopped without finishing twice (the worker process died, e.g. a Kaldi crash "
-               "or running out of memory); check the audio with `hotline transcribe FILE` and the worker log")
 
 
 def transcribe_audio(data: bytes, model, labels: list[str], language: str | None) -> tuple[list[dict], WavInfo]:
@@ -71,9 +70,11 @@ def transcribe_recording(recording_id: int) -> str:
     if transcript.status == "done":
         return "done"
     transcript.attempts += 1
-    last = transcript.attempts >= MAX_ATTEMPTS
-    transcript.status = "failed" if last else "running"
-    transcript.failure_reason = DIED_REASON if last else "decoding (interrupted if this stays)"
+    if transcript.attempts > MAX_STARTS:
+        return _fail(transcript, STARTS_REASON)
+    transcript.status = "running"
+    if not transcript.decoder_crashes:  # else the crash's note stays until this attempt ends
+        transcript.failure_reason = "decoding (interrupted if this stays)"
     session.commit()
     settings = current_app.config["HOTLINE_SETTINGS"]
     try:

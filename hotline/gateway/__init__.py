@@ -43,6 +43,29 @@ class SentMessage:
     status: str
 
 
+@dataclass(frozen=True)
+class CallState:
+    """Twilio's record of a call (GET .../Calls/<sid>.json): what a status callback would have said."""
+
+    sid: str
+    status: str
+    duration: str | None
+
+
+@dataclass(frozen=True)
+class RecordingState:
+    """One of a call's recordings as Twilio lists it (GET .../Calls/<sid>/Recordings.json). `status`
+    is Twilio's: processing, completed, absent, failed or deleted."""
+
+    sid: str
+    call_sid: str
+    status: str
+    duration: str | None
+    channels: int | None
+    source: str | None
+    error_code: str | None
+
+
 class TelephonyGateway(Protocol):
     def place_call(self, to: str, url: str, *, from_: str | None = None, status_callback: str | None = None,
                    status_events: tuple[str, ...] = ("initiated", "ringing", "answered", "completed"),
@@ -66,6 +89,12 @@ class TelephonyGateway(Protocol):
 
     def delete_recording(self, recording_sid: str) -> None:
         """Remove Twilio's copy of a recording once ours is verified."""
+
+    def fetch_call(self, call_sid: str) -> CallState | None:
+        """Twilio's current record of a call; None if Twilio has no such call (404)."""
+
+    def call_recordings(self, call_sid: str) -> list[RecordingState]:
+        """Every recording Twilio holds for a call (the parent leg of a dialed call)."""
 
 
 def init_app(app: Flask) -> None:

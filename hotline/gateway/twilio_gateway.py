@@ -10,10 +10,10 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from hotline import sandbox_plugin
-from hotline.gateway import GatewayError, PlacedCall, SentMessage
+from hotline.gateway import CallState, GatewayError, PlacedCall, RecordingState, SentMessage
 from hotline.gateway.media import MediaRefused, fetch_capped, host_of
 from hotline.logging import mask_phone
-from hotline.sids import is_recording_sid
+from hotline.sids import is_call_sid, is_recording_sid
 
 log = logging.getLogger(__name__)
 # twilio logs every request's headers at INFO; our own lines (masked numbers, CallSid) say enough.
@@ -126,3 +126,22 @@ class TwilioGateway:
 
     def delete_recording(self, recording_sid) -> None:
         self._call("delete recording", self.client.recordings(recording_sid).delete)
+
+    def fetch_call(self, call_sid) -> CallState | None:
+        if not is_call_sid(call_sid):
+            return None  # no request for a sid Twilio cannot have issued
+        try:
+            call = self._call("fetch call", self.client.calls(call_sid).fetch)
+        except GatewayError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return CallState(sid=call.sid, status=call.status, duration=call.duration)
+
+    def call_recordings(self, call_sid) -> list[RecordingState]:
+        if not is_call_sid(call_sid):
+            return []
+        found = self._call("list call recordings", self.client.calls(call_sid).recordings.list, page_size=50)
+        return [RecordingState(sid=r.sid, call_sid=r.call_sid or call_sid, status=r.status, duration=r.duration,
+                               channels=r.channels, source=r.source,
+                               error_code=str(r.error_code) if r.error_code else None) for r in found]

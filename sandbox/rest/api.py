@@ -60,7 +60,7 @@ def call_json(call: dict) -> dict:
         "date_created": call["date_created"], "date_updated": rfc2822(), "api_version": "2010-04-01",
         "price": None, "price_unit": "USD", "caller_name": None, "queue_time": "0",
         "uri": f"/2010-04-01/Accounts/{call['account_sid']}/Calls/{call['sid']}.json",
-        "subresource_uris": {},
+        "subresource_uris": {"recordings": f"/2010-04-01/Accounts/{call['account_sid']}/Calls/{call['sid']}/Recordings.json"},
     }
 
 
@@ -135,12 +135,43 @@ def create_message(account: str):
 
 
 def recording_json(account: str, recording: Recording) -> dict:
+    # As its status callback says: under a second of audio is `absent` with Twilio's 16101.
+    absent = recording.duration < 1
     return {
-        "sid": recording.sid, "account_sid": account, "call_sid": recording.call_sid, "status": "completed",
+        "sid": recording.sid, "account_sid": account, "call_sid": recording.call_sid, "conference_sid": None,
+        "status": "absent" if absent else "completed", "error_code": 16101 if absent else None,
         "channels": recording.channels, "duration": str(recording.duration), "source": recording.source,
-        "date_created": rfc2822(recording.created_at), "api_version": "2010-04-01",
+        "start_time": rfc2822(recording.created_at), "date_created": rfc2822(recording.created_at),
+        "date_updated": rfc2822(recording.created_at), "api_version": "2010-04-01", "price": None,
+        "price_unit": "USD", "track": "both", "encryption_details": None,
+        "media_url": f"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{recording.sid}",
         "uri": f"/2010-04-01/Accounts/{account}/Recordings/{recording.sid}.json",
+        "subresource_uris": {
+            "transcriptions": f"/2010-04-01/Accounts/{account}/Recordings/{recording.sid}/Transcriptions.json"},
     }
+
+
+@bp.get(f"{API}/Calls/<sid>/Recordings.json")
+def list_call_recordings(account: str, sid: str):
+    """A call's recordings, one page as Twilio pages a list (PageSize, default 50, at most 1000)."""
+    if state().find_call(sid) is None:
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+    try:
+        size = min(1000, max(1, int(request.args.get("PageSize", "50"))))
+        page = max(0, int(request.args.get("Page", "0")))
+    except ValueError:
+        return error(400, 20001, "PageSize and Page must be integers")
+    found = sorted(state().call_recordings(sid), key=lambda r: r.created_at, reverse=True)  # newest first
+    records = found[page * size:(page + 1) * size]
+    uri = f"/2010-04-01/Accounts/{account}/Calls/{sid}/Recordings.json"
+    more = (page + 1) * size < len(found)
+    return jsonify({
+        "recordings": [recording_json(account, r) for r in records],
+        "first_page_uri": f"{uri}?PageSize={size}&Page=0", "end": page * size + max(0, len(records) - 1),
+        "previous_page_uri": f"{uri}?PageSize={size}&Page={page - 1}" if page else None,
+        "next_page_uri": f"{uri}?PageSize={size}&Page={page + 1}" if more else None,
+        "page": page, "page_size": size, "start": page * size, "uri": f"{uri}?PageSize={size}&Page={page}",
+    })
 
 
 @bp.get(f"{API}/Recordings/<sid>")

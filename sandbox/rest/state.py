@@ -67,6 +67,9 @@ class SandboxState:
     def reset(self) -> None:
         with self.lock:
             self.calls: list[dict[str, Any]] = []
+            # Calls the network played that nobody created through REST (inbound, dialed legs):
+            # Twilio's API shows them too (GET .../Calls/<sid>.json).
+            self.played: dict[str, dict[str, Any]] = {}
             self.messages: list[dict[str, Any]] = []
             self.redirects: list[dict[str, str]] = []
             self.hangups: list[str] = []
@@ -134,7 +137,12 @@ class SandboxState:
     # Calls
     def find_call(self, sid: str) -> dict[str, Any] | None:
         with self.lock:
-            return next((c for c in self.calls if c["sid"] == sid), None)
+            return next((c for c in self.calls if c["sid"] == sid), None) or self.played.get(sid)
+
+    def track_call(self, call: dict[str, Any]) -> None:
+        """Keep the record of a call the network itself started (an inbound call, a dialed leg)."""
+        with self.lock:
+            self.played[call["sid"]] = call
 
     def add_call(self, call: dict[str, Any]) -> None:
         with self.lock:
@@ -194,6 +202,10 @@ class SandboxState:
         if hold is not None:
             hold[0].set()
             hold[1].wait(timeout)
+
+    def call_recordings(self, call_sid: str) -> list[Recording]:
+        with self.lock:
+            return [r for r in self.recordings.values() if r.call_sid == call_sid and not r.deleted]
 
     def recording(self, sid: str) -> Recording | None:
         with self.lock:

@@ -12,7 +12,8 @@ call wherever it is.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from typing import Any, Callable
 
 from hotline.clock import FrozenClock
@@ -157,6 +158,15 @@ class Simulator:
     def add(self, leg: SimCall) -> None:
         self.calls.append(leg)
         self._by_sid[leg.sid] = leg
+        if leg.rest is None:  # Twilio's API knows inbound calls and dialed legs too
+            leg.rest = {"sid": leg.sid, "account_sid": self.account_sid, "to": leg.to, "from": leg.from_,
+                        "status": leg.status, "direction": leg.direction, "date_created": self.wall_time(),
+                        "parent_call_sid": leg.parent.sid if leg.parent is not None else None}
+            self.sandbox.state.track_call(leg.rest)
+
+    def wall_time(self) -> str:
+        """Now on the simulated calls' clock, as Twilio's REST resources write times (RFC 2822)."""
+        return format_datetime(self.start + timedelta(seconds=self.engine.now), usegmt=True)
 
     def queue(self, name: str) -> SimQueue:
         return self.queues.setdefault(name, SimQueue(name))

@@ -103,8 +103,11 @@ class SimCall:
         self.status = status
         if self.rest is not None:
             self.rest["status"] = status
+            if status == "in-progress" and not self.rest.get("start_time"):
+                self.rest["start_time"] = self.sim.wall_time()
             if status in FINAL:
                 self.rest["duration"] = str(self.duration)
+                self.rest["end_time"] = self.sim.wall_time()
 
     def timeline_text(self) -> str:
         return "\n".join(str(entry) for entry in self.timeline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sandbox.twiml.document import TwiMLError, parse
 from sandbox.twiml.legs import SimCall
 from sandbox.twiml.transport import WebhookRequest
+from sandbox.twiml.overrides import split as split_overrides
 
 XML_TYPES = {"text/xml", "application/xml", "text/html"}
 COUNTRIES = (("+86", "CN"), ("+1", "US"), ("+44", "GB"), ("+852", "HK"))
@@ -29,21 +30,45 @@ class Webhooks:
 
     def request(self, leg: SimCall, kind: str, url: str, method: str, params: dict[str, str],
                 common: bool = True) -> WebhookRequest:
+        """Send a request as Twilio does: the URL's override fragment stripped, and the request
+        retried as it asks (overrides.py): a callback later on the simulated clock, since nothing
+        waits for it; a TwiML request at once, since the call waits for its answer."""
+        url, overrides = split_overrides(url)
         form = {**self.params(leg), **params} if common else dict(params)
         target, form = self.sim.transport.prepare(method, url, form)
-        request = WebhookRequest(self.sim.engine.now, leg.sid, kind, method, target, form,
-                                 self.sim.transport.sign(target, form))
-        self.sim.transport.send(request, self.sim.engine.now)
-        self.sim.requests.append(request)
-        outcome = request.error or f"HTTP {request.status}"
-        if kind in CALLBACKS:
-            what = {"status": f"status callback {form.get('CallStatus', '')}",
-                    "recording": f"recording callback {form.get('RecordingStatus', '')}",
-                    "action": "action (TwiML ignored: the call is gone)"}[kind]
-            leg.log(f"{what} -> {self.sim.short(url)}: {outcome}")
-        if kind in CALLBACKS and (request.error or request.status >= 400):
-            self.sim.errors.append(f"{kind} {method} {self.sim.short(url)}: {outcome}")
-        return request
+        first = self.sim.engine.now
+        return self._attempt(leg, kind, url, method, target, form, overrides, 0, first)
+
+    def _attempt(self, leg, kind, url, method, target, form, overrides, attempt: int, first: float) -> WebhookRequest:
+        while True:
+            request = WebhookRequest(self.sim.engine.now, leg.sid, kind, method, target, form,
+                                     self.sim.transport.sign(target, form))
+            if attempt:
+                request.extra["retry"] = attempt
+            self.sim.transport.send(request, self.sim.engine.now)
+            self.sim.requests.append(request)
+            failed = bool(request.error) or request.status >= 400
+            retry = failed and attempt < overrides.retries and overrides.retries_after(request.status, request.error)
+            pause = overrides.pause(attempt + 1) if kind in CALLBACKS else 0.0
+            if retry and overrides.total_seconds is not None and \
+                    self.sim.engine.now + pause - first > overrides.total_seconds:
+                retry = False
+            outcome = (request.error or f"HTTP {request.status}") + (f" (retry {attempt})" if attempt else "")
+            if kind in CALLBACKS:
+                what = {"status": f"status callback {form.get('CallStatus', '')}",
+                        "recording": f"recording callback {form.get('RecordingStatus', '')}",
+                        "action": "action (TwiML ignored: the call is gone)"}[kind]
+                leg.log(f"{what} -> {self.sim.short(url)}: {outcome}" + ("; retried" if retry else ""))
+                if failed and not retry:
+                    self.sim.errors.append(f"{kind} {method} {self.sim.short(url)}: {outcome}")
+            if not retry:
+                return request
+            attempt += 1
+            if kind in CALLBACKS:
+                next_attempt = attempt
+                self.sim.engine.at(self.sim.engine.now + pause, lambda: self._attempt(
+                    leg, kind, url, method, target, form, overrides, next_attempt, first))
+                return request
 
     def fetch(self, leg: SimCall, url: str, method: str, params: dict[str, str], kind: str):
         """Request TwiML; on any error Twilio apologises and hangs up, and so does the simulator."""

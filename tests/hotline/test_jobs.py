@@ -68,3 +68,28 @@ def test_scheduled_jobs_run_when_the_app_clock_reaches_them(app, clock):
     run_burst(app, ("default",))
     with app.app_context():
         assert job.get_status(refresh=True) == "finished"
+
+
+def test_a_periodic_job_whose_last_run_still_waits_is_not_queued_again(app):
+    """A slow or stopped worker gets one of each housekeeping job waiting, not one per period."""
+    from datetime import timedelta
+
+    from rq.utils import now as rq_now
+
+    from hotline.jobs import get_queue, run_housekeeping
+    from hotline.redis_client import get_redis
+    from hotline.scheduler import HousekeepingCron
+
+    with app.app_context():
+        cron = HousekeepingCron(connection=get_redis(), name="test-housekeeping")
+        cron.register(run_housekeeping, queue_name="default", interval=1, kwargs={"name": "x"}, name="x")
+        assert len(cron.enqueue_jobs()) == 1
+        for _ in range(3):  # periods pass with nobody working the queue
+            for job in cron.get_jobs():
+                job.set_enqueue_time(rq_now() - timedelta(seconds=5))
+            assert cron.enqueue_jobs() == []
+        assert get_queue("default").count == 1
+        get_queue("default").empty()  # the run was taken: the next period enqueues again
+        for job in cron.get_jobs():
+            job.set_enqueue_time(rq_now() - timedelta(seconds=5))
+        assert len(cron.enqueue_jobs()) == 1

@@ -58,7 +58,7 @@ def test_nobody_on_shift_means_a_recorded_message(app, clock, caller, announced,
     assert record.get("action").startswith("/voice/ivr/voicemail?")
     assert record.get("finishOnKey") == "#" and record.get("playBeep") == "true"
     assert int(record.get("maxLength")) >= 60
-    assert record.get("recordingStatusCallback") == settings.public_base_url + "/recordings/status"
+    assert record.get("recordingStatusCallback") == settings.public_base_url + "/recordings/status#rc=5&rp=5xx,ct,rt"
     assert twiml.redirect().startswith("/voice/ivr/voicemail/missed?")
     assert announced.routed == []
     assert ivr_steps(app, call.sid)[-1]["result"] == "voicemail-offered"

@@ -88,8 +88,8 @@ def test_a_decoder_crash_is_retried_once_then_explained(app, call_audio):
             queue.enqueue_job(queue.fetch_job(job_id))
     run_burst(app, ("transcription",))
     [transcript] = transcripts(app).values()
-    assert transcript.attempts == 2 and transcript.status == "failed"
-    assert "worker process died" in transcript.failure_reason
+    assert transcript.attempts == 2 and transcript.status == "failed" and transcript.decoder_crashes == 2
+    assert "the decoder crashed twice" in transcript.failure_reason and "SIGABRT" in transcript.failure_reason
     with app.app_context():
         assert get_queue("transcription").fetch_job(last.id).return_value() == "served"
         assert get_queue("transcription").count == 0  # no endless retries
