@@ -52,7 +52,7 @@ def queue_tallies(session: Session, start: datetime, end: datetime, queue: str |
     agents = {row[1] for row in rows if row[1] is not None and row[3]}
     names = {}
     if agents:
-        names = dict(session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(agents))).tuples().all())
+        names = dict(session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(agents))).all())
     tallies: dict[str, Tally] = {}
     for name, agent_id, offered, answered, abandoned, short, in_time, waits, longest in rows:
         tallies.setdefault(name, Tally()).add(Tally(
