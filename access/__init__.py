@@ -23,4 +23,4 @@ def init_app(app: Flask) -> None:
     periodic(app, "access-log-retention-purge", purge_expired_access_log, PURGE_INTERVAL_SECONDS)
 
 
-AREA = Area("access", init_app, api=("access.api",), migrations=True, models="access.models")
+AREA = Area("access", init_app, api=("access.api", "access.calls_api"), migrations=True, models="access.models")
