@@ -5,6 +5,8 @@ who opened them.
 `access.log` writes the access log (who opened a recording, a transcript or a customer's file,
 when), which admins read at /api/access-log (JSON) and /api/access-log.csv, and which a daily job
 purges after RECORDINGS_RETENTION_DAYS, like the audio itself.
+`access.calls_api` serves GET /api/calls/<sid> (a call and its history), here because whether the
+viewer may read the call is this area's rule.
 """
 from __future__ import annotations
 
@@ -23,4 +25,4 @@ def init_app(app: Flask) -> None:
     periodic(app, "access-log-retention-purge", purge_expired_access_log, PURGE_INTERVAL_SECONDS)
 
 
-AREA = Area("access", init_app, api=("access.api",), migrations=True, models="access.models")
+AREA = Area("access", init_app, api=("access.api", "access.calls_api"), migrations=True, models="access.models")

@@ -214,8 +214,6 @@ def register_commands(app: Flask) -> None:
     app.cli = commands
     for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks, check):
         app.cli.add_command(command)
-    from hotline.demo.cli import register as register_first_hour_commands
-    register_first_hour_commands(app)  # hotline models, hotline demo
 
 
 def create_app_for_cli() -> Flask:

@@ -17,6 +17,7 @@ from sqlalchemy import BigInteger, Integer, SmallInteger, String
 
 from hotline import local_time
 from hotline.api.errors import abort_json
+from hotline.phone import InvalidPhone, normalise_phone
 
 INT_BOUNDS = {SmallInteger: 2 ** 15 - 1, BigInteger: 2 ** 63 - 1, Integer: 2 ** 31 - 1}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -103,8 +104,6 @@ def boolean(value: Any, field: str) -> bool | None:
 def phone(value: Any, field: str = "phone", status: int = 422) -> str:
     """A phone number in any common form, as E.164; 422 (or `status`) for what is not a valid number."""
     from flask import current_app
-
-    from tickets.phone import InvalidPhone, normalise_phone
 
     if not isinstance(value, str):
         abort_json(status, f"{field}: required, a phone number like +8613800138000 or 13800138000")

@@ -23,10 +23,10 @@ import urllib.request
 import click
 
 from hotline import sandbox_plugin
+from hotline.areas import readiness_lines
 from hotline.settings import Settings
 from hotline.supervisor import Child, Program, StartFailed, Supervisor
 from hotline.webhooks import CALLBACK_OVERRIDES
-from transcription.readiness import transcription_readiness
 
 WEBHOOKS = (
     ("A call comes in (Voice URL)", "/voice/incoming"),
@@ -200,7 +200,8 @@ def serve(web_workers: int) -> int:
         stopping["started"] = True
         if stopping["now"]:
             return 0
-        click.echo(transcription_readiness(settings))
+        for line in readiness_lines(settings):
+            click.echo(line)
         click.echo(f"hotline is serving on http://{settings.host}:{settings.port} "
                    f"({', '.join(f'{c.program.name} pid {c.pid}' for c in supervisor.children)})")
         click.echo(framed(connection_lines(settings, sandbox_url)))

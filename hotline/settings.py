@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hotline.phone import try_normalise  # the one place numbers are checked (libphonenumber)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Used only in sandbox mode when no token is configured; `make run` prints it so a developer can
@@ -131,8 +133,6 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
 
 
 def _e164(env: Mapping[str, str], name: str, default: str = "") -> str:
-    from tickets.phone import try_normalise  # the one place numbers are checked (libphonenumber)
-
     value = _str(env, name, default)
     if not value:
         return value

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from hotline.twiml import LANGUAGES
-from tickets.phone import try_normalise
+from hotline.phone import try_normalise
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CLIENT = re.compile(r"^client:[A-Za-z0-9_.@-]{1,121}$")

@@ -19,7 +19,7 @@ from routing.lifecycle import answered, missed, reserved_for_caller
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import get_reservations, now_ts, record_status
-from tickets.phone import try_normalise
+from hotline.phone import try_normalise
 
 log = logging.getLogger(__name__)
 CONFIRM = {"zh-CN": "好的，轮到您时我们会给您回电，您的排队位置不变。感谢您的来电，再见。",

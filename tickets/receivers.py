@@ -19,7 +19,7 @@ from hotline.models import Call
 from tickets import cases, progress, sla
 from tickets.history import record
 from tickets.models import CATEGORIES, Ticket, TicketCall
-from tickets.phone import try_normalise
+from hotline.phone import try_normalise
 
 log = logging.getLogger(__name__)
 # The IVR's queue priority runs 1-10 (higher answered first); from 8 up the caller chose an emergency.

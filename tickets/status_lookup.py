@@ -16,7 +16,7 @@ from hotline.clock import now
 from ivr.lookup import TicketStatus
 from tickets import sla
 from tickets.models import Customer, Ticket, TicketEvent
-from tickets.phone import try_normalise
+from hotline.phone import try_normalise
 
 STATUS_TEXT = {
     "open": {"zh-CN": "已受理，等待处理", "en-US": "received and waiting for an agent"},

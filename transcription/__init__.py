@@ -4,13 +4,15 @@ A stored recording (`recording_completed`) is transcribed on the `transcription`
 redaction and the review-queue decision run in the same job; a sweep every minute re-enqueues
 transcriptions whose job was lost (transcription/sweeper.py). Reviewers work under /qa (pages, signed
 in like everyone else; a QA reviewer lands there after sign-in) and /api/calls/<sid>/transcript,
-/api/qa/* (API). `hotline transcribe FILE` checks a model on a file.
+/api/qa/* (API). `hotline transcribe FILE` checks a model on a file; `hotline models install|status`
+manages the models, and `hotline serve` prints whether each call language has one (`AREA.readiness`).
 """
 from __future__ import annotations
 
 from flask import Flask
 
 from hotline.areas import Area
+from transcription.readiness import transcription_readiness
 from transcription.rules import RULES
 from transcription.scorecard import SCORECARD
 
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
     from transcription.cli import transcribe_command
     from transcription.crashes import decoder_died
     from transcription.facts import remember_agent, remember_route
+    from transcription.models_cli import models_cli
     from transcription.pages import bp as pages_bp
     from transcription.search_index import keep_search_vector_current
     from transcription.sweeper import sweep_transcriptions
@@ -38,6 +41,7 @@ def init_app(app: Flask) -> None:
     on_horse_death(app, decoder_died)
     periodic(app, "transcription-sweep", sweep_transcriptions, app.config["HOTLINE_SETTINGS"].sweep_seconds)
     app.cli.add_command(transcribe_command)
+    app.cli.add_command(models_cli)
 
 
 def transcription_job_id(recording_id: int) -> str:
@@ -79,4 +83,5 @@ AREA = Area("transcription",
             api=("transcription.api",),
             data_files=(RULES, SCORECARD),
             migrations=True,
-            models="transcription.models")
+            models="transcription.models",
+            readiness=transcription_readiness)

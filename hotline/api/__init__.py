@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("hotline", __name__)  # the plumbing's own views (calls, tokens, openapi.json)
+bp = Blueprint("hotline", __name__)  # the plumbing's own views (tokens, openapi.json)
 
 
 def init_app(app: Flask, area_apis: list[Blueprint]) -> None:
@@ -17,7 +17,7 @@ def init_app(app: Flask, area_apis: list[Blueprint]) -> None:
     The parent is made per app, so the same area blueprints nest again in the next app a test
     process builds, and no area adds routes to the plumbing's blueprint.
     """
-    from hotline.api import calls, errors, openapi, tokens  # noqa: F401  (their views are on bp)
+    from hotline.api import errors, openapi, tokens  # noqa: F401  (their views are on bp)
 
     errors.init_app(app)
     api = Blueprint("api", __name__, url_prefix="/api")  # endpoints read api.<area>.<view>

@@ -20,6 +20,7 @@ import click
 import requests
 
 from hotline import sandbox_plugin
+from hotline.areas import readiness_lines
 from hotline.demo.people import DemoError
 
 CALL_SCRIPT = Path(__file__).with_name("call.yaml")
@@ -72,15 +73,13 @@ def demo(url: str | None, exit_after: bool) -> None:
 def _report(app, settings, base: str, open_always: bool) -> str:
     from hotline import db
     from hotline.demo.people import demo_token, ensure_agent, ensure_users
-    from transcription.readiness import transcription_readiness
 
     with app.app_context():
         session = db.session()
         token = settings.admin_token or demo_token()
         session.commit()
-        agent_id = ensure_agent(base, token)
-        signins = ensure_users(session, agent_id)
-        session.commit()
+    agent_id = ensure_agent(base, token)
+    signins = ensure_users(base, token, agent_id)
     seconds = _play_call(settings, base, token, agent_id)
     lead = next(s for s in signins if s.role == "supervisor")
     agent = next(s for s in signins if s.role == "agent")
@@ -97,7 +96,7 @@ def _report(app, settings, base: str, open_always: bool) -> str:
         f"  supervisor     {base}/supervisor   sign in as {lead.login} / {lead.password}",
         f"  QA reviews     {base}/qa/          sign in as {lead.login} / {lead.password}",
         f"Admin API token (Authorization: Bearer ...): {token_line}",
-        transcription_readiness(settings),
+        *readiness_lines(settings),
         f"Another call: hotline simulate --url {base} {_shown(CALL_SCRIPT)}",
         "=" * 78,
     ]

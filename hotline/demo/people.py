@@ -1,14 +1,12 @@
 """The demo's people: an agent record (through the routing API, as a supervisor would create it) and
-two users who sign in to the pages, each with a fresh password printed once."""
+two users who sign in to the pages (through the users API, as an admin would), each with a fresh
+password printed once. Both through HTTP: the plumbing imports no area."""
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 
 import requests
-
-from hotline import db
-from people.users import create_user, find_user, update_user
 
 DEMO_ADDRESS = "client:demo"
 DEMO_AGENT = {"name": "演示坐席 Demo", "address": DEMO_ADDRESS, "languages": ["zh-CN", "en-US"],
@@ -48,21 +46,28 @@ def ensure_agent(base_url: str, token: str) -> int:
         raise DemoError(f"the agents API at {api} refused the demo agent: {exc}") from None
 
 
-def ensure_users(session, agent_id: int) -> list[SignIn]:
+def ensure_users(base_url: str, token: str, agent_id: int) -> list[SignIn]:
     """demo.agent (the desk of the demo agent) and demo.lead (supervisor: the supervisor and QA pages),
-    each with a new random password. The caller commits."""
+    each with a new random password: changed (and unlocked) when the user exists, created otherwise."""
+    headers = {"Authorization": f"Bearer {token}"}
+    api = f"{base_url}/api/users"
     people = [("demo.agent", "演示坐席 Demo Agent", "agent", agent_id, "/desk"),
               ("demo.lead", "演示班长 Demo Lead", "supervisor", None, "/supervisor")]
     signins = []
-    for login, name, role, agent, page in people:
-        password = secrets.token_urlsafe(9)
-        user = find_user(session, login)
-        if user is None:
-            create_user(session, login=login, name=name, password=password, role=role, agent_id=agent)
-        else:
-            update_user(session, user, {"password": password, "role": role, "agent_id": agent, "active": True,
-                                        "unlock": True})
-        signins.append(SignIn(login, password, role, page))
+    try:
+        for login, name, role, agent, page in people:
+            password = secrets.token_urlsafe(9)
+            changed = requests.patch(f"{api}/{login}", headers=headers, timeout=10,
+                                     json={"password": password, "role": role, "agent_id": agent, "active": True,
+                                           "unlock": True})
+            if changed.status_code == 404:
+                changed = requests.post(api, headers=headers, timeout=10,
+                                        json={"login": login, "name": name, "password": password, "role": role,
+                                              "agent_id": agent})
+            changed.raise_for_status()
+            signins.append(SignIn(login, password, role, page))
+    except requests.RequestException as exc:
+        raise DemoError(f"the users API at {api} refused the demo's people: {exc}") from None
     return signins
 
 

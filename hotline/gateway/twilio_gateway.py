@@ -13,6 +13,7 @@ from hotline import sandbox_plugin
 from hotline.gateway import CallState, GatewayError, PlacedCall, RecordingState, SentMessage
 from hotline.gateway.media import MediaRefused, fetch_capped, host_of
 from hotline.logging import mask_phone
+from hotline.phone import InvalidPhone, normalise_phone
 from hotline.sids import is_call_sid, is_recording_sid
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,9 @@ TWILIO_API = "https://api.twilio.com"
 
 
 def dialable(to: str) -> str:
-    """`to` as E.164 if libphonenumber finds it a valid number (tickets.phone, the one place numbers are
+    """`to` as E.164 if libphonenumber finds it a valid number (hotline.phone, the one place numbers are
     checked), or a Twilio Client or SIP address as it is; otherwise GatewayError, not retryable, as
     Twilio's 21211 would be, before any request."""
-    from tickets.phone import InvalidPhone, normalise_phone
-
     if isinstance(to, str) and to.startswith(("client:", "sip:", "sips:")):
         return to
     if not isinstance(to, str) or not to.strip().startswith("+"):

@@ -17,7 +17,10 @@ import pytest
 from hotline import create_app
 from hotline.calendar import DEMO_CALENDAR_PATH, load_calendar
 from hotline.demo.command import CALL_SCRIPT
-from hotline.demo.people import DEMO_AGENT
+from hotline import db
+from hotline.demo.people import DEMO_AGENT, ensure_users
+from people.passwords import verify_password
+from people.users import find_user
 from sandbox.simulator.script_file import load_script
 
 SUNDAY_3AM_SHANGHAI = datetime(2026, 11, 28, 19, 0, tzinfo=timezone.utc)
@@ -64,6 +67,23 @@ def test_the_demo_call_reaches_the_agent_at_any_hour(app, settings, clock, demo,
     texts = " ".join(call.said)
     assert ("正在为您转接客服" in texts) is reaches_agent
     assert ("非工作时间" in texts) is not reaches_agent
+
+
+def test_the_demos_people_are_made_and_reset_through_the_users_api(app, api, live_server):
+    """Created on the first run, given new passwords (and unlocked) on the next, over HTTP as an admin would."""
+    agent_id = api.post("/api/agents", {**DEMO_AGENT, "status": "available"}).get_json()["id"]
+    token = api.mint("admin")
+    first = ensure_users(live_server.url, token, agent_id)
+    again = ensure_users(live_server.url, token, agent_id)
+    assert [(s.login, s.role, s.page) for s in again] == [("demo.agent", "agent", "/desk"),
+                                                          ("demo.lead", "supervisor", "/supervisor")]
+    with app.app_context():
+        session = db.session()
+        for old, new in zip(first, again):
+            user = find_user(session, new.login)
+            assert user.active and verify_password(user.password_hash, new.password)
+            assert not verify_password(user.password_hash, old.password)
+        assert find_user(session, "demo.agent").agent_id == agent_id
 
 
 def _free_port() -> int:

@@ -1,4 +1,4 @@
-"""Every way a number enters goes through tickets.phone (libphonenumber): API, settings, outbound."""
+"""Every way a number enters goes through hotline.phone (libphonenumber): API, settings, outbound."""
 import pytest
 
 from hotline.gateway import GatewayError, get_gateway

@@ -1,22 +1,26 @@
-"""Reading calls and their event history."""
+"""Reading a call and its event history: GET /api/calls/<sid>.
+
+Here rather than in the plumbing (which owns the `calls` table) because whether the viewer may read
+the call is access's rule, and the plumbing imports no area."""
 from __future__ import annotations
 
 import json
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from access import policy
 from hotline import db
-from hotline.api import bp
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import as_utc
 from hotline.models import Call
+
+bp = Blueprint("calls", __name__)  # nested under /api by the app factory (hotline.areas)
 
 
 @bp.get("/calls/<sid>")

@@ -1,6 +1,6 @@
 import pytest
 
-from tickets.phone import InvalidPhone, normalise_phone
+from hotline.phone import InvalidPhone, normalise_phone
 
 
 @pytest.mark.parametrize("raw,expected", [
