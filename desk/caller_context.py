@@ -24,13 +24,17 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def screen_pop(session: Session, call_sid: str, default_language: str) -> dict[str, Any] | None:
+def screen_pop(session: Session, call_sid: str, default_language: str,
+               entry: presence.QueueEntry | None | bool = True) -> dict[str, Any] | None:
+    """`entry`: the call's queue entry when the caller already read it (the desk poll's presence
+    did), so each poll reads it once; True reads it here."""
     call = session.scalars(select(Call).where(Call.sid == call_sid)).first()
     if call is None:
         return None
     customer = _customer(session, call.from_number)
     language = call.language or (customer.language if customer else None) or default_language
-    entry = presence.queue_entry(session, call_sid) if presence.routing_ready() else None
+    if entry is True:
+        entry = presence.queue_entry(session, call_sid) if presence.routing_ready() else None
     queue, entered, answered = entry if entry else (None, None, None)
     ticket = _ticket_of_call(session, call_sid)
     return {

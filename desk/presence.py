@@ -24,6 +24,9 @@ def routing_ready() -> bool:
     return "routing.rules" in current_app.extensions
 
 
+QueueEntry = tuple[str, datetime, "datetime | None"]  # (queue, entered, answered)
+
+
 @dataclass(frozen=True)
 class AgentPresence:
     id: int
@@ -33,26 +36,28 @@ class AgentPresence:
     call_sid: str | None  # the caller's CallSid while offered, live or wrapping up
     queue: str | None
     wrap_up_until: datetime | None
+    # The call's queue entry, read once here so the screen pop does not read it again each poll.
+    entry: QueueEntry | None = None
 
 
 def agent_presence(session: Session, agent_id: int) -> AgentPresence | None:
-    from routing.models import Agent, AgentEvent, RoutedCall
+    from routing.models import Agent, AgentEvent
 
     agent = session.get(Agent, agent_id)
     if agent is None:
         return None
-    call_sid = queue = wrap_up_until = None
+    call_sid = queue = wrap_up_until = entry = None
     if agent.status in ("reserved", "on_call", "wrap_up"):
         event = session.scalars(select(AgentEvent).where(AgentEvent.agent_id == agent_id,
                                                          AgentEvent.call_sid.is_not(None))
                                 .order_by(AgentEvent.id.desc()).limit(1)).first()
         call_sid = event.call_sid if event else None
-        routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == call_sid)).first() \
-            if call_sid else None
-        queue = routed.queue if routed else None
+        entry = queue_entry(session, call_sid) if call_sid else None
+        queue = entry[0] if entry else None
         if agent.status == "wrap_up":
             wrap_up_until = agent.status_since + timedelta(seconds=wrap_up_seconds(queue))
-    return AgentPresence(agent.id, agent.name, agent.status, agent.status_since, call_sid, queue, wrap_up_until)
+    return AgentPresence(agent.id, agent.name, agent.status, agent.status_since, call_sid, queue, wrap_up_until,
+                         entry)
 
 
 def wrap_up_seconds(queue: str | None) -> int:
@@ -61,7 +66,7 @@ def wrap_up_seconds(queue: str | None) -> int:
     return rule.wrap_up_seconds if rule else 30
 
 
-def queue_entry(session: Session, call_sid: str) -> tuple[str, datetime, datetime | None] | None:
+def queue_entry(session: Session, call_sid: str) -> QueueEntry | None:
     """(queue, entered, answered) for a routed call."""
     from routing.models import RoutedCall
 

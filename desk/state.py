@@ -22,7 +22,8 @@ def desk_state(session: Session, agent_id: int, page_language: str, agent_label:
     ready = presence.routing_ready()
     agent = presence.agent_presence(session, agent_id) if ready else None
     phase = desk_phase(agent.status if agent else None)
-    call = screen_pop(session, agent.call_sid, settings.default_language) if agent and agent.call_sid else None
+    call = screen_pop(session, agent.call_sid, settings.default_language, agent.entry) \
+        if agent and agent.call_sid else None
     if call is None:
         phase = "idle" if phase != "wrap_up" else phase
     language = call["language"] if call else page_language

@@ -61,4 +61,4 @@ def test_the_desk_poll_does_not_grow_with_history(people, client, switchboard, c
     large = poll_cost(client, url)
 
     assert small == large
-    assert small[0] <= 20, f"{small[0]} statements per poll"
+    assert small[0] <= 16, f"{small[0]} statements per poll"
