@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from hotline import signals
     from people import register_home_page
     from hotline.jobs import on_horse_death, periodic, worker_preload
+    from hotline.web_preload import web_preload
     from transcription.cli import transcribe_command
     from transcription.crashes import decoder_died
     from transcription.facts import remember_agent, remember_route
@@ -38,6 +39,10 @@ def init_app(app: Flask) -> None:
     signals.call_answered.connect(remember_agent, sender=app, weak=False)
     signals.call_routed.connect(remember_route, sender=app, weak=False)
     worker_preload(app, preload_vosk_models)
+    # jieba builds its dictionary (1-5 s) on first use: in the web worker that was the first QA
+    # search's p95; in the worker parent it is done once instead of in every forked job.
+    worker_preload(app, preload_segmenter)
+    web_preload(app, preload_segmenter)
     on_horse_death(app, decoder_died)
     periodic(app, "transcription-sweep", sweep_transcriptions, app.config["HOTLINE_SETTINGS"].sweep_seconds)
     app.cli.add_command(transcribe_command)
@@ -58,6 +63,12 @@ def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
     # killed mid-decode leaves its job abandoned, and the sweep enqueues it again.
     enqueue(transcribe_recording, recording_id, queue="transcription", job_id=transcription_job_id(recording_id),
             retry=Retry(max=1, interval=5), timeout=TRANSCRIBE_TIMEOUT_SECONDS)
+
+
+def preload_segmenter(app: Flask) -> None:
+    from transcription.segmentation import load_segmenter
+
+    load_segmenter()
 
 
 def preload_vosk_models(app: Flask) -> None:

@@ -25,11 +25,16 @@ _QUOTED_OR_WORD = re.compile(r'"([^"]*)"?|(\S+)')
 
 @lru_cache(maxsize=1)
 def _jieba():
-    """jieba builds its dictionary (about a second) on first use; import it only when text is segmented."""
+    """jieba builds its dictionary (about a second, more under load) on first use: imported only when
+    text is segmented, and loaded at start by web and RQ workers (`load_segmenter`)."""
     import jieba
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba
+
+
+def load_segmenter() -> None:
+    _jieba()
 
 
 def _han_words(run: str) -> list[tuple[str, ...]]:
