@@ -38,7 +38,7 @@ from routing.matching import WaitingCall
 from routing.models import Offer, RoutedCall
 from routing.offers import enqueue_caller, offer_call
 from routing.reservations import Reservations
-from routing.state import get_rules, now_ts, record_status
+from routing.state import get_rules, now_ts, record_status, restored_caller
 
 log = logging.getLogger(__name__)
 # Jobs named, not imported: they live with the webhooks they serve and call back into this module.
@@ -57,7 +57,7 @@ def caller_arrived(session: Session, res: Reservations, call: WaitingCall) -> Vo
 def offered(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     """Ring the best free agent for a waiting caller (or the one already reserved for them), or
     put them in the Twilio queue to wait."""
-    call = res.waiting_call(sid)
+    call = res.waiting_call(sid) or restored_caller(session, res, sid)
     state = call.meta.get("state") if call else None
     if state not in {"waiting", "reserved"}:
         response = VoiceResponse()
@@ -161,6 +161,10 @@ def wrap_up_over(session: Session, res: Reservations, agent_id: int, sid: str | 
     changed status meanwhile."""
     change = res.set_status(agent_id, "available", now_ts(), allowed_from=("wrap_up",))
     if not change.changed:
+        if change.previous == "available":
+            # Freed live by an earlier run whose commit was lost (the database was down): the record
+            # catches up, or the agent would stay in wrap-up on every report and sweep.
+            record_status(session, agent_id, "available", "wrap_up_over", sid)
         return False
     record_status(session, agent_id, "available", "wrap_up_over", sid, previous=change.previous)
     free_after_commit(session, res, agent_id)

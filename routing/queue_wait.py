@@ -16,7 +16,7 @@ from routing.lifecycle import caller_left, reserved_for_caller
 from routing.models import RoutedCall
 from routing.presence import agents_on_shift
 from routing.reservations import Reservations
-from routing.state import get_reservations, now_ts
+from routing.state import get_reservations, now_ts, restored_caller
 
 log = logging.getLogger(__name__)
 DEFAULT_HANDLE_SECONDS = 180.0
@@ -65,7 +65,7 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     """One cycle of waiting: leave at once if an agent is reserved, else announce and play music.
     The webhook commits."""
     response = VoiceResponse()
-    call = res.waiting_call(sid)
+    call = res.waiting_call(sid) or restored_caller(session, res, sid)
     if call is None or call.meta.get("state") == "done":
         response.leave()
         return response

@@ -2,7 +2,12 @@
 
 Redis is the live truth every process shares; the database keeps the record that survives
 (agents, status events, waiting callers), so `rebuild` can restore Redis after a flush or a
-failover. An empty Redis is rebuilt on first use.
+failover. An empty Redis is rebuilt on first use. A Redis that restarted from its own append-only
+file or snapshot is not empty but up to a second stale (`appendfsync everysec`): callers who
+arrived and agents who changed in that second are missing, with nothing to notice it. So the
+marker names the Redis run it was built on, and the routing sweep rebuilds when the server's run
+differs (`rebuild_if_restarted`); until then, a caller the line lost is put back from the
+database when Twilio asks about them (`restored_caller`).
 """
 from __future__ import annotations
 
@@ -52,6 +57,38 @@ def agent_view(agent: Agent, status: str | None = None) -> AgentView:
                      status=status or agent.status, idle_since=agent.status_since.timestamp())
 
 
+def redis_run(res: Reservations) -> str:
+    """The Redis server's run id: a new one after every restart, whatever it reloaded from disk."""
+    return str(res.redis.info("server").get("run_id", ""))
+
+
+def rebuild_if_restarted(session: Session, res: Reservations) -> bool:
+    """For the routing sweep: rebuild when Redis restarted since the state was built (one process
+    does; the others find the marker renewed)."""
+    built = (res.redis.get(BUILT_MARKER) or b"").decode().split(" ")[0]
+    if built == redis_run(res) or not res.redis.set(REBUILD_LOCK, "1", nx=True, ex=30):
+        return False
+    try:
+        log.warning("Redis restarted since the routing state was built; rebuilding it from the database")
+        rebuild(session, res)
+    finally:
+        res.redis.delete(REBUILD_LOCK)
+    return True
+
+
+def restored_caller(session: Session, res: Reservations, sid: str) -> WaitingCall | None:
+    """A caller the database has waiting but the live line does not know (Redis lost them with the
+    last second before a restart) while Twilio still holds them: back in line where they were."""
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
+    if routed is None or routed.outcome != "waiting" or routed.entered_at < now() - REBUILD_HORIZON:
+        return None
+    res.enqueue(WaitingCall(sid, routed.queue, routed.language, routed.priority, routed.entered_at.timestamp()),
+                callback=routed.callback_requested_at is not None)
+    log.warning("a waiting caller was missing from the live line; put back from the database",
+                extra={"call_sid": sid})
+    return res.waiting_call(sid)
+
+
 def rebuild(session: Session, res: Reservations) -> tuple[int, int]:
     """Replace the Redis routing state with what the database says; returns (agents, callers)."""
     res.clear()
@@ -73,7 +110,7 @@ def rebuild(session: Session, res: Reservations) -> tuple[int, int]:
     for call in waiting:
         res.enqueue(WaitingCall(call.call_sid, call.queue, call.language, call.priority, call.entered_at.timestamp()),
                     callback=call.callback_requested_at is not None)
-    res.redis.set(BUILT_MARKER, str(stamp))
+    res.redis.set(BUILT_MARKER, f"{redis_run(res)} {stamp}")
     log.info("routing state rebuilt: %d agents, %d waiting callers", len(agents), len(waiting))
     return len(agents), len(waiting)
 

@@ -1,12 +1,12 @@
-"""The periodic sweep: expired reservations, wrap-ups over whose job was lost, and callers waiting for
-a callback whose wait widened."""
+"""The periodic sweep: a Redis restarted since the state was built, expired reservations, wrap-ups over
+whose job was lost, and callers waiting for a callback whose wait widened."""
 from __future__ import annotations
 
 from hotline import db
 from hotline.metrics import QUEUE_DEPTH
 from routing.callbacks import retry_callback
 from routing.lifecycle import free_after_commit
-from routing.state import get_reservations, now_ts, record_status
+from routing.state import get_reservations, now_ts, rebuild_if_restarted, record_status
 from routing.wrapup import end_overdue_wrap_ups
 
 
@@ -15,6 +15,8 @@ def sweep_routing() -> dict[str, int]:
     caller offered an agent)."""
     session = db.session()
     res = get_reservations(session)
+    rebuilt = rebuild_if_restarted(session, res)
+    session.commit()
     freed = res.sweep(now_ts())
     for agent_id in freed:
         record_status(session, agent_id, "available", "reservation_expired")
@@ -36,4 +38,5 @@ def sweep_routing() -> dict[str, int]:
             if res.call(sid).get("callback") == "1" and retry_callback(session, res, sid) is not None:
                 session.commit()
                 offered += 1
-    return {"expired": len(freed), "callbacks_offered": offered, "wrap_ups_ended": wrapped_up}
+    return {"rebuilt": int(rebuilt), "expired": len(freed), "callbacks_offered": offered,
+            "wrap_ups_ended": wrapped_up}

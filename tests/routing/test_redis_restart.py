@@ -1,0 +1,110 @@
+"""A Redis that restarts from its append-only file comes back up to a second stale (`appendfsync
+everysec`), not empty: the chaos benchmark's callers it lost were hung up on, and agents whose wrap-up
+it lost stayed in wrap-up until the next restart. The database holds the truth: a caller it has
+waiting is put back in line when Twilio asks about them, and the routing sweep rebuilds the live
+state once it sees the server's run changed."""
+from __future__ import annotations
+
+from hotline.redis_client import get_redis
+from routing.sweeps import sweep_routing
+from tests.routing.test_simulated_calls import _routed, connected_to
+from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs
+
+
+def _sweep(app) -> dict:
+    with app.app_context():
+        return sweep_routing()
+
+
+def _forget_caller(app, sid: str) -> None:
+    """What a Redis restarted from a file a second old lacks of a caller who arrived in that second."""
+    with app.app_context():
+        redis = get_redis()
+        redis.delete(f"routing:call:{sid}")
+        for key in redis.smembers("routing:waitkeys"):
+            redis.zrem(key, sid)
+
+
+def _restart_from_a_stale_file(app, agent_id: int, status: str) -> None:
+    """The agent's last change lost, and the state's marker written by the server's previous run."""
+    with app.app_context():
+        redis = get_redis()
+        redis.hset(f"routing:agent:{agent_id}", "status", status)
+        redis.set("routing:built", "0123456789abcdef-an-earlier-run 0")
+
+
+def test_a_waiting_caller_the_live_line_lost_is_put_back_not_hung_up(center, simulator, app, clock):
+    alice = center.agent("alice", {"inquiry": 4})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
+    first = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.run(until=60)
+    assert first.status == "completed" and center.agent_status(alice) == "wrap_up"
+    assert _lose_the_wrap_up_jobs(app) == 1
+    second = simulator.call(url="/voice/route?queue=inquiry", hangup_after=900)
+    simulator.run(until=simulator.now + 20)
+    assert second.status == "in-progress"
+
+    _forget_caller(app, second.sid)
+    simulator.run(until=simulator.now + 60)  # hold music cycles: each asks the waitUrl about the caller
+    assert second.status == "in-progress", second.timeline_text()
+    assert _routed(app, second.sid).outcome == "waiting"
+
+    clock.advance(31)
+    _sweep(app)  # alice's wrap-up is over: she is reserved for the caller put back in line
+    simulator.run()
+    assert connected_to(second) == ["client:alice"]
+    assert _routed(app, second.sid).outcome == "answered"
+
+
+def test_a_caller_the_database_has_left_is_not_put_back(center, simulator, app):
+    center.agent("alice", {"inquiry": 4}, status="offline")
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=30)
+    simulator.run()
+    assert caller.status == "completed"
+    assert _routed(app, caller.sid).outcome == "abandoned"
+    with app.app_context():
+        from hotline import db
+        from routing.state import get_reservations, restored_caller
+
+        session = db.session()
+        assert restored_caller(session, get_reservations(session), caller.sid) is None
+
+
+def test_a_redis_restarted_from_a_stale_file_is_rebuilt_by_the_sweep(center, simulator, app, clock):
+    alice = center.agent("alice", {"inquiry": 4})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
+    simulator.call(url="/voice/route?queue=inquiry")
+    simulator.run()
+    assert center.agent_status(alice) == "wrap_up"
+    assert _lose_the_wrap_up_jobs(app) == 1
+    _restart_from_a_stale_file(app, alice, "on_call")  # the call's end lost with the last second
+
+    clock.advance(31)
+    swept = _sweep(app)
+    assert (swept["rebuilt"], swept["wrap_ups_ended"]) == (1, 1)
+    assert center.agent_status(alice) == "available"
+    assert _sweep(app)["rebuilt"] == 0  # the marker now names this run
+
+
+def test_the_same_redis_run_is_not_rebuilt(center, app):
+    center.agent("alice", {"inquiry": 4})
+    _sweep(app)
+    assert _sweep(app)["rebuilt"] == 0
+
+
+def test_an_agent_freed_live_whose_record_was_lost_is_recorded_free_by_the_sweep(center, simulator, app, clock):
+    from hotline import db
+    from routing.models import Agent
+
+    alice = center.agent("alice", {"inquiry": 4})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
+    simulator.call(url="/voice/route?queue=inquiry")
+    simulator.run()
+    assert _lose_the_wrap_up_jobs(app) == 1
+    with app.app_context():  # the wrap-up ended in Redis; its commit failed with the database down
+        get_redis().hset(f"routing:agent:{alice}", "status", "available")
+
+    clock.advance(31)
+    assert _sweep(app)["wrap_ups_ended"] == 0  # not freed twice
+    with app.app_context():
+        assert db.session().get(Agent, alice).status == "available"
