@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
@@ -80,7 +81,10 @@ def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", 
                                "failure_ttl": 7 * 24 * 3600, "result_ttl": 24 * 3600}
     if job_id:
         existing = q.fetch_job(job_id)
-        if existing is not None and existing.get_status(refresh=True) in {"queued", "scheduled", "started", "deferred"}:
+        status = existing.get_status(refresh=True) if existing is not None else None
+        if status in LIVE_STATUSES:
+            if status == "queued":
+                requeue_if_orphaned(existing)
             return existing
     if at is not None:
         return q.enqueue_at(at, func, *args, **options, **kwargs)
@@ -313,6 +317,26 @@ def current_app_queue(name: str) -> Queue:
 
 
 LIVE_STATUSES = frozenset({"queued", "started", "deferred", "scheduled"})
+# A worker takes a job off its queue, then marks it started: SIGKILLed in between (or a Redis restarted
+# from a file a second old), the job stays `queued` in no queue, where nothing would ever run it and
+# every sweep would count it on its way (the chaos benchmark's recording that stayed pending).
+ORPHAN_RECHECK_SECONDS = 0.5
+
+
+def requeue_if_orphaned(job: Job) -> bool:
+    """Put a `queued` job that is in no queue back in its queue; True if it was orphaned."""
+    connection = job.connection
+    queue = Queue(job.origin, connection=connection)
+    if connection.lpos(queue.key, job.id) is not None:
+        return False
+    time.sleep(ORPHAN_RECHECK_SECONDS)  # a live worker that has just taken it marks it started in milliseconds
+    status = job.get_status(refresh=True)
+    if getattr(status, "value", status) != "queued" or connection.lpos(queue.key, job.id) is not None:
+        return False
+    log.warning("job %s was queued in no queue (taken by a worker that died before starting it); queued again",
+                job.id)
+    queue.push_job_id(job.id)
+    return True
 
 
 def job_status(job_id: str, *, late: bool = False) -> str | None:
@@ -343,6 +367,8 @@ def job_status(job_id: str, *, late: bool = False) -> str | None:
         StartedJobRegistry(queue=Queue(job.origin, connection=connection)).cleanup()
         status = job.get_status(refresh=True)
         status = getattr(status, "value", status)
+    if status == "queued":
+        requeue_if_orphaned(job)
     if status == "scheduled" and late:
         queue = Queue(job.origin, connection=connection)
         with connection.pipeline() as pipeline:

@@ -93,3 +93,39 @@ def test_a_periodic_job_whose_last_run_still_waits_is_not_queued_again(app):
         for job in cron.get_jobs():
             job.set_enqueue_time(rq_now() - timedelta(seconds=5))
         assert len(cron.enqueue_jobs()) == 1
+
+
+def _taken_by_a_worker_that_died(app, job_id: str) -> None:
+    """A worker pops the job's id off its queue, then is SIGKILLed before marking it started."""
+    from hotline.jobs import get_queue
+
+    with app.app_context():
+        queue = get_queue("default")
+        assert queue.connection.lpop(queue.key) == job_id.encode()
+        assert queue.fetch_job(job_id).get_status(refresh=True) == "queued"
+
+
+def test_a_sweep_finds_a_job_queued_in_no_queue_and_queues_it_again(app):
+    from hotline.jobs import LIVE_STATUSES, job_status
+
+    with app.app_context():
+        enqueue("tests.hotline.jobs_for_tests.store_message", "orphan", job_id="orphan-1")
+    _taken_by_a_worker_that_died(app, "orphan-1")
+    with app.app_context():
+        assert job_status("orphan-1") in LIVE_STATUSES  # on its way again, so the sweep does not double it
+        assert job_status("orphan-1") == "queued"
+    run_burst(app, ("default",))
+    with app.app_context():
+        assert db.session().scalars(select(SmsMessage.body)).all() == ["orphan"]
+
+
+def test_enqueueing_under_the_id_of_an_orphaned_job_runs_it_once(app):
+    with app.app_context():
+        enqueue("tests.hotline.jobs_for_tests.store_message", "orphan", job_id="orphan-2")
+    _taken_by_a_worker_that_died(app, "orphan-2")
+    with app.app_context():
+        enqueue("tests.hotline.jobs_for_tests.store_message", "orphan", job_id="orphan-2")
+        enqueue("tests.hotline.jobs_for_tests.store_message", "orphan", job_id="orphan-2")
+    run_burst(app, ("default",))
+    with app.app_context():
+        assert db.session().scalars(select(SmsMessage.body)).all() == ["orphan"]
