@@ -268,6 +268,9 @@ class Settings:
     # A caller routed while Redis is unreachable is held (pause, then routed again) this long before
     # the overflow or a message: a restarting Redis is back within seconds.
     redis_outage_hold_seconds: int = 12
+    # A voice webhook that finds the database unreachable holds the caller (pause, then the same
+    # webhook again) this long before the apology: a failed-over or restarted database is back by then.
+    database_outage_hold_seconds: int = 12
     # Speech models `hotline models install` fetches (transcription/model_install.py)
     vosk_models_dir: Path | None = None  # None: instance_dir / "models"
     vosk_models_url: str = "https://alphacephei.com/vosk/models"
@@ -387,6 +390,7 @@ class Settings:
             redis_breaker_cooldown=_float(env, "REDIS_BREAKER_COOLDOWN", 5.0, 0.1),
             overflow_number=_e164(env, "HOTLINE_OVERFLOW_NUMBER"),
             redis_outage_hold_seconds=_int(env, "REDIS_OUTAGE_HOLD_SECONDS", 12, 0, 120),
+            database_outage_hold_seconds=_int(env, "DATABASE_OUTAGE_HOLD_SECONDS", 12, 0, 120),
             vosk_models_dir=_path(env, "VOSK_MODELS_DIR", instance_dir / "models"),
             vosk_models_url=_url(env, "VOSK_MODELS_URL", "https://alphacephei.com/vosk/models", ("http", "https"))
             .rstrip("/"),

@@ -12,14 +12,20 @@ from typing import Callable, TypeVar
 
 from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy.exc import InterfaceError, OperationalError
 from twilio.request_validator import RequestValidator
+from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
+from hotline import db
 from hotline.api.errors import ApiError
+from hotline.twiml import twiml_response
 from hotline.webhook_params import check_twilio_params
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable)
+DB_HELD_ARG = "dbheld"  # seconds a caller has been held for the database, carried in the redirect
+DB_HOLD_STEP_SECONDS = 2
 
 
 def public_url() -> str:
@@ -81,7 +87,10 @@ class PageSessions(SecureCookieSessionInterface):
 
 def twilio_webhook(view: F) -> F:
     """Reject (403, nothing written) any request not signed with our Twilio auth token."""
+    return _signed(view, hold_for_database=True)
 
+
+def _signed(view: F, hold_for_database: bool) -> F:
     @functools.wraps(view)
     def checked(*args, **kwargs):
         settings = current_app.config["HOTLINE_SETTINGS"]
@@ -97,10 +106,31 @@ def twilio_webhook(view: F) -> F:
             return current_app.response_class("Forbidden: invalid Twilio signature\n", status=403,
                                               mimetype="text/plain")
         check_twilio_params(request.form if request.method == "POST" else {}, request.args)
-        return view(*args, **kwargs)
+        try:
+            return view(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            held = request.args.get(DB_HELD_ARG, 0, type=int)
+            if not hold_for_database or not request.path.startswith("/voice") or \
+                    held >= settings.database_outage_hold_seconds:
+                raise
+            return _hold_for_the_database(exc, held)
 
     checked.twilio_webhook = True  # type: ignore[attr-defined]
     return checked  # type: ignore[return-value]
+
+
+def _hold_for_the_database(exc: Exception, held: int):
+    """The caller of a voice webhook that found the database down (the chaos benchmark's callers were
+    told "call again later" during a 3 s outage) holds a moment, then Twilio asks the same webhook
+    again: webhooks are idempotent by CallSid, and a Gather's digits lost on the way are asked again."""
+    db.session().rollback()
+    log.warning("database unavailable: caller held (%d s so far), then the webhook is asked again (%s)", held,
+                type(exc).__name__, extra={"path": request.path})
+    response = VoiceResponse()
+    response.pause(length=DB_HOLD_STEP_SECONDS)
+    values = {**request.args.to_dict(), DB_HELD_ARG: held + DB_HOLD_STEP_SECONDS}
+    response.redirect(public_url_for(request.endpoint, **values), method="POST")
+    return twiml_response(response)
 
 
 def twilio_callback(view: F) -> F:
@@ -111,7 +141,7 @@ def twilio_callback(view: F) -> F:
     (`#rc=5&rp=5xx,ct,rt`: `callback_url`, see README), and the view must make a retry finish the work (status
     callbacks re-announce a call's end that was not announced; recordings re-schedule a download).
     """
-    signed = twilio_webhook(view)
+    signed = _signed(view, hold_for_database=False)  # no TwiML to hold with: the 503 makes Twilio retry
 
     @functools.wraps(view)
     def durable(*args, **kwargs):
@@ -122,8 +152,6 @@ def twilio_callback(view: F) -> F:
         except Exception:
             log.exception("callback not processed; answering 503 so that Twilio may retry",
                           extra={"path": request.path})
-            from hotline import db
-
             db.session().rollback()
             return current_app.response_class("not recorded; please retry\n", status=503, mimetype="text/plain")
 
