@@ -134,6 +134,14 @@ elseif op == 'reserve_for_call' then
   end
   return false
 
+elseif op == 'restore_reservation' then
+  -- id, sid, ttl: a rebuild puts back an offer the database has ringing (the caller is in the Dial)
+  local id, sid, ttl = ARGV[3], ARGV[4], tonumber(ARGV[5])
+  if not redis.call('HGET', akey(id), 'status') or not redis.call('HGET', ckey(sid), 'queue') then return 0 end
+  reserve(id, sid, ttl)
+  redis.call('HSET', ckey(sid), 'handover', 'offered')
+  return 1
+
 elseif op == 'reserve_for_agent' then
   -- id, ttl, {queue: "latest entered time this agent may take"}
   sweep()

@@ -133,6 +133,10 @@ class Reservations:
         sid = self._run("reserve_for_agent", now, agent_id, self.ttl, json.dumps(allowed))
         return sid or None
 
+    def restore_reservation(self, agent_id: int, sid: str, now: float) -> bool:
+        """Put back an offer in progress (the caller in the Dial to this agent) after a rebuild."""
+        return bool(self._run("restore_reservation", now, agent_id, sid, self.ttl))
+
     def claim_handover(self, sid: str, who: str, now: float) -> int | None:
         """Claim the one path (waitUrl `leave` or REST `redirect`) that takes the caller to their agent."""
         agent_id = self._run("claim_handover", now, sid, who, self.ttl)

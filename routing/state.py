@@ -94,9 +94,17 @@ def rebuild(session: Session, res: Reservations) -> tuple[int, int]:
     res.clear()
     stamp = now_ts()
     agents = session.scalars(select(Agent)).all()
+    ringing: list[tuple[int, str]] = []
     for agent in agents:
-        # A reservation does not survive a rebuild: its offer's outcome is unknown, so the agent
-        # is offered again rather than stranded.
+        # A reservation survives a rebuild only as an offer the database has ringing (the caller is
+        # in the Dial, and the agent's answer must find it: the chaos benchmark's callers rung
+        # through during a rebuild were hung up on); any other is offered again rather than stranded.
+        if agent.status == "reserved":
+            offer = session.scalars(select(Offer).where(Offer.agent_id == agent.id, Offer.result == "ringing",
+                                                        Offer.ended_at.is_(None))
+                                    .order_by(Offer.id.desc())).first()
+            if offer is not None:
+                ringing.append((agent.id, offer.call_sid))
         status = "available" if agent.status == "reserved" else agent.status
         res.put_agent(agent_view(agent, status), agent.address, agent.name, stamp)
         if status == "on_call":
@@ -110,6 +118,10 @@ def rebuild(session: Session, res: Reservations) -> tuple[int, int]:
     for call in waiting:
         res.enqueue(WaitingCall(call.call_sid, call.queue, call.language, call.priority, call.entered_at.timestamp()),
                     callback=call.callback_requested_at is not None)
+    waiting_sids = {call.call_sid for call in waiting}
+    for agent_id, sid in ringing:
+        if sid in waiting_sids:
+            res.restore_reservation(agent_id, sid, stamp)
     res.redis.set(BUILT_MARKER, f"{redis_run(res)} {stamp}")
     log.info("routing state rebuilt: %d agents, %d waiting callers", len(agents), len(waiting))
     return len(agents), len(waiting)

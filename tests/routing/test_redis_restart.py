@@ -108,3 +108,18 @@ def test_an_agent_freed_live_whose_record_was_lost_is_recorded_free_by_the_sweep
     assert _sweep(app)["wrap_ups_ended"] == 0  # not freed twice
     with app.app_context():
         assert db.session().get(Agent, alice).status == "available"
+
+
+def test_an_offer_ringing_through_a_rebuild_is_answered(center, simulator, app):
+    center.agent("alice", {"inquiry": 4})
+    simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
+    caller = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.run(until=4)  # alice's phone is ringing
+    assert caller.status == "in-progress" and connected_to(caller) == []
+    with app.app_context():
+        get_redis().set("routing:built", "0123456789abcdef-an-earlier-run 0")
+    assert _sweep(app)["rebuilt"] == 1
+
+    simulator.run()
+    assert connected_to(caller) == ["client:alice"]
+    assert _routed(app, caller.sid).outcome == "answered"
