@@ -2,9 +2,10 @@
 Gather (and after each silence, through the Redirect that follows every Gather)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.contracts import CallerDirectory, CallerLookup, Salutations, provided
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
 from ivr.call_steps import BufferedCall
@@ -13,7 +14,6 @@ from ivr.handover import offer_voicemail, record_step, send_to_queue
 from ivr.menu import MenuTree
 from ivr.menu_store import get_menu
 from ivr.prompts import menu_twiml, phrase, say_all, voiced
-from ivr.speaking import address
 from ivr.state import MenuState
 
 bp = Blueprint("ivr", __name__, url_prefix="/voice")
@@ -30,10 +30,16 @@ def this_call(*, first_request: bool = False) -> BufferedCall | None:
     return BufferedCall(request.form, arrival=first_request)
 
 
-def caller_lookup(phone: str):
-    """The caller directory's lookup of `phone` (tickets keeps it: `hotline.caller_facts`), or None."""
-    lookup = current_app.extensions.get("hotline.caller_facts")
-    return lookup(phone) if lookup is not None and phone else None
+def caller_lookup(phone: str) -> CallerLookup | None:
+    """The caller directory's lookup of `phone` (tickets keeps it: `CallerDirectory`), or None."""
+    directory = provided(CallerDirectory)
+    return directory.lookup(phone) if directory is not None and phone else None
+
+
+def address(surname: str | None, title: str | None, language: str) -> str | None:
+    """The greeting's 王女士 / Ms Wang (the rule is the customers' owner's: `Salutations`)."""
+    salutations = provided(Salutations)
+    return salutations.salutation(title, surname, language, spoken=True) if salutations is not None else None
 
 
 @bp.post("/incoming")
