@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from hotline import db, jobs
 from hotline.calendar import get_calendar
 from hotline.clock import now
-from revisits.desk import ResolvedTicket
+from hotline.contracts import ResolvedTicket
 from revisits.models import OPEN_STATES, Revisit
 from revisits.states import move
 from revisits.window import CallingHours, first_revisit_time, next_calling_time, retry_time
