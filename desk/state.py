@@ -48,7 +48,7 @@ def _script_values(call: dict | None, language: str, agent_label: str) -> dict[s
               "agent": agent_label}
     if call is None:
         return values
-    values["customer"] = (call["customer"] or {}).get("addressed") or address_customer(language, None, None)
+    values["customer"] = (call["customer"] or {}).get("addressed") or address_customer(language, None)
     ticket = call["ticket"]
     if ticket:
         values["ticket"] = ticket["number"]
