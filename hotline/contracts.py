@@ -23,6 +23,12 @@ Events one area announces to others are the blinker signals of `hotline.signals`
 | SurveyScores | revisits | desk (the agent's day) |
 | AccessPolicy | access | tickets, recordings, transcription (who sees what; the access log) |
 | AgentWork | routing | access (the calls an agent was offered, the queues they serve) |
+| Pages | people | desk, routing, transcription (sign-in on pages, landing pages, page texts) |
+| Messaging | messaging | tickets (notices), revisits (surveys, consent, the calls bucket) |
+| CallRecordings | recordings | tickets (a ticket's calls and their audio) |
+| CallTranscripts | transcription | tickets (the state of each recording's transcript) |
+
+Pages are guarded with `hotline.pages.login_required(*roles)`, which asks `Pages` per request.
 """
 from __future__ import annotations
 
@@ -368,3 +374,111 @@ class AgentWork(Protocol):
 
     def agent_queues(self, session: Any, agent_id: int) -> frozenset[str]:
         """The queues whose skill the agent has at any level."""
+
+
+# --- people -----------------------------------------------------------------------------------
+
+@runtime_checkable
+class Pages(Protocol):
+    """What other areas' pages ask of people: sign-in, where a role lands, the pages' texts."""
+
+    def refusal(self, roles: tuple[str, ...]) -> Any | None:
+        """None when the signed-in user holds one of `roles` (admins always) and a state-changing
+        request carries the CSRF token (`g.user`, `g.principal` are set); else the response that
+        refuses the request (the sign-in page for a person, 401/403 JSON for a script)."""
+
+    def refuse(self, status: int, message: str) -> Any:
+        """A refusal in the form the client reads (JSON or a small page)."""
+
+    def register_home_page(self, app: Flask, role: str, endpoint: str) -> None:
+        """Where users of `role` land after signing in (the first area to claim a role keeps it)."""
+
+    def add_messages(self, app: Flask, catalog: dict[str, dict[str, str]]) -> None:
+        """Add an area's page texts, {language: {key: text}}."""
+
+    def messages(self, language: str) -> dict[str, str]:
+        """Every page text in `language`."""
+
+    def translate(self, key: str, language: str | None = None, **values: object) -> str:
+        """A page text in `language` (default: the page's), with {placeholders} filled."""
+
+    def page_language(self) -> str:
+        """The language this request's page speaks (the user's, the browser's, the default)."""
+
+
+# --- recordings, transcription ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordingCard:
+    """A recording as a ticket shows it."""
+
+    id: int
+    sid: str
+    call_sid: str
+    status: str  # pending | stored | failed | purged (ours); twilio_status is Twilio's
+    twilio_status: str
+    duration_seconds: int | None
+
+
+@runtime_checkable
+class CallRecordings(Protocol):
+    def recordings_of(self, session: Any, call_sids: list[str]) -> list[RecordingCard]:
+        """The recordings of these calls, oldest first (one query)."""
+
+
+@dataclass(frozen=True)
+class TranscriptCard:
+    recording_id: int | None
+    call_sid: str
+    status: str  # queued | running | done | failed
+    language: str | None
+    score: float | None
+
+
+@runtime_checkable
+class CallTranscripts(Protocol):
+    def transcripts_of(self, session: Any, call_sids: list[str]) -> list[TranscriptCard]:
+        """The transcripts of these calls' recordings (one query)."""
+
+
+# --- messaging --------------------------------------------------------------------------------
+
+SMS_UNSUBSCRIBED = 21610  # Twilio's error: the recipient texted STOP to our number
+
+
+class TextMessage(Protocol):
+    """An SMS as messaging keeps it (a row of `sms_messages`): other areas read it, never write it."""
+
+    id: int
+    sid: str | None
+    direction: str  # outbound | inbound
+    status: str  # pending | queued | sent | delivered | failed | suppressed | received ...
+    purpose: str | None
+    area: str | None
+    from_number: str | None
+    to_number: str | None
+    body: str
+    error_code: str | None
+
+
+@runtime_checkable
+class Messaging(Protocol):
+    """Every SMS through one outbox (docs/messaging.md); the do-not-contact list; outbound pacing."""
+
+    def send_sms(self, purpose: str, to: str, body: str, *, area: str, session: Any = None, once: bool = False,
+                 check_consent: bool = True) -> TextMessage | None:
+        """Store one pending message in the caller's transaction (None: `to` is on the do-not-contact
+        list); a worker sends it, paced, after the caller commits."""
+
+    def register(self, app: Flask, area: str, *, on_reply: Any = None, on_outcome: Any = None,
+                 on_opt_out: Any = None) -> None:
+        """How `area` hears of its messages: on_outcome(session, message) once a message leaves
+        pending; on_reply(session, reply, replying_to); on_opt_out(session, phone, source)."""
+
+    def is_opted_out(self, session: Any, phone: str) -> bool: ...
+
+    def may_contact(self, phone: str) -> bool:
+        """Not on the do-not-contact list (a fresh transaction)."""
+
+    def outbound_bucket(self, connection: Any, channel: str, rate: float) -> Any:
+        """The fleet-wide token bucket of `channel` ("sms", "calls"): `.take()` waits for a slot."""

@@ -18,7 +18,6 @@ from routing.rules import RULES
 
 
 def init_app(app: Flask) -> None:
-    from people import register_home_page
     from routing import supervisor
     from routing.cli import bench_cli, routing_cli
     from routing.agent_work import AgentWorkQueries
@@ -37,7 +36,7 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.AgentWork, AgentWorkQueries())
     app.register_blueprint(bp)
     app.register_blueprint(supervisor.bp)
-    register_home_page(app, "supervisor", "supervisor.page")
+    contracts.need(contracts.Pages, app).register_home_page(app, "supervisor", "supervisor.page")
     signals.call_ended.connect(on_call_ended, sender=app, weak=False)
     jobs.periodic(app, "routing-sweep", sweep_routing, interval=15)
     app.cli.add_command(routing_cli)

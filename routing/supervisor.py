@@ -10,9 +10,9 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy import select
 
 from hotline import db, local_time
-from people import login_required
 from hotline.clock import now
 from hotline.contracts import MenuCalls, provided
+from hotline.pages import login_required
 from routing.models import Agent
 from routing.service_level_api import service_level_report, start_of_day
 from routing.state import get_reservations, get_rules

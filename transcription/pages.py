@@ -7,7 +7,7 @@ from sqlalchemy import select
 from hotline import csv_export, db
 from hotline.api.errors import ApiError
 from hotline.contracts import MEDIA_READERS, AccessPolicy, need
-from people import login_required
+from hotline.pages import login_required
 from recordings.api import recording_for_call, send_recording
 from transcription.api import REVIEW_ORDER, latest_transcript
 from transcription.models import CallFacts, Review
