@@ -40,7 +40,7 @@ class DeskCaseFiles:
         return list(session.scalars(query.order_by(Ticket.created_at.desc()).limit(limit)))
 
     def card(self, session: Session, ticket: Ticket, *, with_notes: bool = False) -> dict[str, Any]:
-        full = ticket_dict(ticket)
+        full = ticket_dict(ticket, with_customer=False)  # the pop shows the customer once, above
         card = {k: full[k] for k in CARD_FIELDS}
         if with_notes:
             notes = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
