@@ -55,7 +55,6 @@ def preload_outbound(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    import messaging
     from hotline import contracts
     from hotline.jobs import periodic, worker_preload
     from revisits.agent_scores import AgentScores
@@ -71,7 +70,8 @@ def init_app(app: Flask) -> None:
     except ValueError as exc:  # stop at start-up, not at the first revisit
         raise SettingsError(f"CALLING_HOURS: {exc}") from None
     app.register_blueprint(voice_bp)
-    messaging.register(app, TEXTS_AREA, on_reply=on_reply, on_outcome=on_text_outcome, on_opt_out=on_opt_out)
+    contracts.need(contracts.Messaging, app).register(app, TEXTS_AREA, on_reply=on_reply, on_outcome=on_text_outcome,
+                                                      on_opt_out=on_opt_out)
     contracts.provide(app, contracts.SurveyScores, AgentScores())
     signals.ticket_resolved.connect(on_ticket_resolved, sender=app, weak=False)
     signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
