@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +18,7 @@ from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import as_utc
+from hotline.contracts import MenuCalls, provided
 from hotline.models import Call
 
 bp = Blueprint("calls", __name__)  # nested under /api by the app factory (hotline.areas)
@@ -32,8 +33,8 @@ bp = Blueprint("calls", __name__)  # nested under /api by the app factory (hotli
 def get_call(sid: str):
     session = db.session()
     call = session.scalars(select(Call).where(Call.sid == sid).options(selectinload(Call.events))).first()
-    read_buffer = current_app.extensions.get("hotline.buffered_call")
-    buffered = read_buffer(sid) if read_buffer is not None else None
+    ivr = provided(MenuCalls)
+    buffered = ivr.buffered_call(sid) if ivr is not None else None
     if call is None and buffered is None:
         abort_json(404, f"no call with CallSid {sid}")
     if not policy.may_read_call_sid(session, policy.current_viewer(), sid):

@@ -8,39 +8,22 @@ fetching everything and checking each one.
 - admin, supervisor, qa: everything.
 - agent: calls they were offered or took (and their own legs of those calls); tickets assigned to
   them, or open and not yet assigned in one of their queues (a queue whose skill they have: the
-  ticket's category names its queue); the customers of those tickets and calls. Recordings and transcripts are QA material: agents have none.
+  ticket's category names its queue); the customers of those tickets and calls. The ticket and
+  customer rules as queries are tickets' (tickets.visibility), built on these; routing answers
+  what an agent was offered and serves (`AgentWork`). Recordings and transcripts are QA material: agents have none.
 - an agent token or user without an agent record: nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, exists, false, or_, select
 from sqlalchemy.orm import Session
 
+from access import log
+from hotline.contracts import MEDIA_READERS, SEES_ALL, AgentWork, Viewer, need
 from hotline.models import Call
-from tickets.models import Customer, Ticket
-from tickets.transitions import OPEN_STATUSES
 
-SEES_ALL = frozenset({"admin", "supervisor", "qa"})
-MEDIA_READERS = ("qa", "supervisor")  # recordings and transcripts; admins always pass require_role
-MEDIA_ROLES = frozenset({"admin", *MEDIA_READERS})
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking: a role and, for agents, the routing agent record they are."""
-
-    role: str
-    agent_id: int | None = None
-
-    @property
-    def sees_all(self) -> bool:
-        return self.role in SEES_ALL
-
-    @property
-    def is_agent(self) -> bool:
-        return self.role == "agent" and self.agent_id is not None
+__all__ = ["MEDIA_READERS", "SEES_ALL", "Viewer"]
+MEDIA_ROLES = frozenset({"admin", *MEDIA_READERS})  # admins always pass require_role
 
 
 def viewer_of(principal) -> Viewer:
@@ -57,13 +40,15 @@ def current_viewer() -> Viewer:
 
 # ---- the rules, one record at a time (pure) -------------------------------------------------
 
-def may_read_ticket(viewer: Viewer, *, assignee_id: int | None, status: str, category: str,
+def may_read_ticket(viewer: Viewer, *, assignee_id: int | None, is_open: bool, category: str,
                     queues: frozenset[str]) -> bool:
+    """Agents: their own tickets, and open unassigned ones in their queues (tickets says what is
+    open, and turns this rule into its query: tickets.visibility)."""
     if viewer.sees_all:
         return True
     if not viewer.is_agent:
         return False
-    return assignee_id == viewer.agent_id or (assignee_id is None and status in OPEN_STATUSES and category in queues)
+    return assignee_id == viewer.agent_id or (assignee_id is None and is_open and category in queues)
 
 
 def may_read_call(viewer: Viewer, *, offered_to_viewer: bool) -> bool:
@@ -83,18 +68,13 @@ def may_read_media(viewer: Viewer) -> bool:
 # ---- the same rules as queries --------------------------------------------------------------
 
 def _offered_sids(viewer: Viewer):
-    from routing.agent_work import offered_call_sids
-
-    return offered_call_sids(viewer.agent_id)
+    return need(AgentWork).offered_call_sids(viewer.agent_id)
 
 
 def queues_of(session: Session, viewer: Viewer) -> frozenset[str]:
     if not viewer.is_agent:
         return frozenset()
-    from routing.agent_work import agent_queues
-    from routing.state import get_rules
-
-    return agent_queues(session, viewer.agent_id, get_rules())
+    return need(AgentWork).agent_queues(session, viewer.agent_id)
 
 
 def call_clause(viewer: Viewer) -> ColumnElement[bool] | None:
@@ -130,34 +110,17 @@ def visible_call_sids(session: Session, viewer: Viewer, sids: list[str]) -> set[
     return set(session.scalars(select(Call.sid).where(Call.sid.in_(sids), clause)))
 
 
-def ticket_clause(session: Session, viewer: Viewer) -> ColumnElement[bool] | None:
-    """A WHERE clause on `Ticket` for the tickets the viewer may see; None when they see all."""
-    if viewer.sees_all:
-        return None
-    if not viewer.is_agent:
-        return false()
-    queues = queues_of(session, viewer)
-    in_queue = and_(Ticket.assignee_id.is_(None), Ticket.status.in_(sorted(OPEN_STATUSES)),
-                    Ticket.category.in_(sorted(queues))) if queues else false()
-    return or_(Ticket.assignee_id == viewer.agent_id, in_queue)
+class Policy:
+    """`hotline.contracts.AccessPolicy`: the rules above and the access log, for other areas."""
 
+    current_viewer = staticmethod(current_viewer)
+    may_read_call_sid = staticmethod(may_read_call_sid)
+    visible_call_sids = staticmethod(visible_call_sids)
+    call_clause = staticmethod(call_clause)
+    call_sid_clause = staticmethod(call_sid_clause)
+    may_assign = staticmethod(may_assign)
+    may_read_ticket = staticmethod(may_read_ticket)
+    queues_of = staticmethod(queues_of)
 
-def may_read_ticket_row(session: Session, viewer: Viewer, ticket: Ticket) -> bool:
-    if viewer.sees_all:
-        return True
-    return may_read_ticket(viewer, assignee_id=ticket.assignee_id, status=ticket.status,
-                           category=ticket.category, queues=queues_of(session, viewer))
-
-
-def may_read_customer(session: Session, viewer: Viewer, customer: Customer) -> bool:
-    """The customer of a ticket or a call the viewer may see."""
-    if viewer.sees_all:
-        return True
-    if not viewer.is_agent:
-        return False
-    tickets = ticket_clause(session, viewer)
-    if session.scalar(select(exists().where(Ticket.customer_id == customer.id, tickets))):
-        return True
-    calls = call_clause(viewer)
-    return bool(session.scalar(select(exists().where(
-        or_(Call.from_number == customer.phone, Call.to_number == customer.phone), calls))))
+    def record_access(self, session: Session, kind: str, subject: str, detail: str | None = None) -> None:
+        log.record_access(session, kind, subject, detail=detail)

@@ -36,16 +36,16 @@ def init_app(app: Flask) -> None:
     """Registers this area's blueprint, signal receivers, periodic jobs and commands."""
     from desk.messages import MESSAGES
     from desk.views import bp
-    from people import register_home_page
-    from people.i18n import add_messages
+    from hotline.contracts import Pages, need
 
     scripts = LiveFile(SCRIPTS, app.config["HOTLINE_SETTINGS"].desk_scripts_path)
     scripts.current()  # a broken file at start-up stops start-up; later edits reload (last good kept)
     app.extensions["desk.scripts"] = scripts
-    add_messages(app, MESSAGES)
+    pages = need(Pages, app)
+    pages.add_messages(app, MESSAGES)
     app.register_blueprint(bp)
-    register_home_page(app, "agent", "desk.my_desk")
-    register_home_page(app, "supervisor", "desk.my_desk")
+    pages.register_home_page(app, "agent", "desk.my_desk")
+    pages.register_home_page(app, "supervisor", "desk.my_desk")
     app.cli.add_command(desk_cli)
 
 

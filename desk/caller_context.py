@@ -1,7 +1,8 @@
 """The screen pop: who is calling, how they got here, and their case history.
 
-Reads the shared call records (hotline.models), routing's queue entry and the tickets area's
-customers and tickets. Each part is optional: a caller we do not know, or a call that skipped the
+Reads the shared call records (hotline.models), and asks routing for the queue entry
+(AgentDesk) and tickets for the customer, their tickets and how to address them (CaseFiles,
+Salutations). Each part is optional: a caller we do not know, or a call that skipped the
 IVR, still gets a pop with what there is.
 """
 from __future__ import annotations
@@ -15,9 +16,8 @@ from sqlalchemy.orm import Session
 from desk import presence
 from desk.screen import address_customer, mask_number, seconds_between
 from hotline.clock import now
+from hotline.contracts import CaseFiles, CustomerCard, Salutations, need, provided
 from hotline.models import Call, CallEvent
-
-OPEN_STATUSES = ("new", "assigned", "in_progress", "reopened")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -43,7 +43,7 @@ def screen_pop(session: Session, call_sid: str, default_language: str,
         "language": language,
         "status": call.status,
         "customer": {"name": customer.name,
-                     "addressed": address_customer(language, customer.surname, customer.title),
+                     "addressed": _addressed(language, customer),
                      "customer_number": customer.customer_number, "vip": customer.vip} if customer else None,
         "ivr_path": ivr_path(session, call),
         "queue": queue,
@@ -75,57 +75,38 @@ def last_contacts(session: Session, call: Call, limit: int = 5) -> list[dict[str
              "ticket": numbers.get(c.sid)} for c in earlier]
 
 
-def _customer(session: Session, phone: str):
-    try:
-        from tickets.models import Customer
-    except ImportError:
-        return None
-    return session.scalars(select(Customer).where(Customer.phone == phone)).first() if phone else None
+def _case_files() -> CaseFiles | None:
+    return provided(CaseFiles)
+
+
+def _addressed(language: str, customer: CustomerCard | None) -> str:
+    salutations = provided(Salutations)
+    salutation = (salutations.salutation(customer.title, customer.surname, language)
+                  if salutations is not None and customer is not None else None)
+    return address_customer(language, salutation)
+
+
+def _customer(session: Session, phone: str) -> CustomerCard | None:
+    tickets = _case_files()
+    return tickets.customer(session, phone) if tickets is not None and phone else None
 
 
 def _ticket_of_call(session: Session, call_sid: str):
-    try:
-        from tickets.models import TicketCall
-    except ImportError:
-        return None
-    link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
-    return link.ticket if link else None
+    tickets = _case_files()
+    return tickets.ticket_of_call(session, call_sid) if tickets is not None else None
 
 
 def _ticket_numbers(session: Session, sids: list[str]) -> dict[str, str]:
-    try:
-        from tickets.models import Ticket, TicketCall
-    except ImportError:
-        return {}
-    if not sids:
-        return {}
-    rows = session.execute(select(TicketCall.call_sid, Ticket.number).join(Ticket)
-                           .where(TicketCall.call_sid.in_(sids))).all()
-    return {sid: number for sid, number in rows}
+    tickets = _case_files()
+    return tickets.ticket_numbers(session, sids) if tickets is not None and sids else {}
 
 
-def _open_tickets(session: Session, customer, current) -> list:
-    if customer is None:
+def _open_tickets(session: Session, customer: CustomerCard | None, current) -> list:
+    tickets = _case_files()
+    if customer is None or tickets is None:
         return []
-    from tickets.models import Ticket
-
-    query = select(Ticket).where(Ticket.customer_id == customer.id, Ticket.status.in_(OPEN_STATUSES))
-    if current is not None:
-        query = query.where(Ticket.id != current.id)
-    return list(session.scalars(query.order_by(Ticket.created_at.desc()).limit(5)))
+    return tickets.open_tickets(session, customer.id, besides=current)
 
 
 def _ticket_card(session: Session, ticket, with_notes: bool = False) -> dict[str, Any]:
-    from tickets.presenters import ticket_dict
-
-    card = ticket_dict(ticket)
-    card = {k: card[k] for k in ("number", "version", "status", "category", "priority", "department",
-                                 "assignee_id", "description", "resolution_summary", "sla", "created_at")}
-    if with_notes:
-        from tickets.models import TicketEvent
-
-        notes = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
-                                                          TicketEvent.kind == "note")
-                                .order_by(TicketEvent.id.desc()).limit(5)).all()
-        card["notes"] = [{"at": n.at.isoformat(), "actor": n.actor, "text": n.data.get("text", "")} for n in notes]
-    return card
+    return need(CaseFiles).card(session, ticket, with_notes=with_notes)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from hotline.contracts import HandledCall
+
 
 def mask_number(number: str | None) -> str:
     """'+8613800138000' -> '*********8000': only the last four digits stay readable."""
@@ -21,13 +23,13 @@ def mask_number(number: str | None) -> str:
     return "*" * (len(digits) - 4) + "".join(digits[-4:])
 
 
-def address_customer(language: str, surname: str | None, title: str | None) -> str:
-    """How to address the caller: 王女士 / Ms Wang, or 先生/女士 / Sir or Madam when unknown."""
-    zh_title = {"mr": "先生", "ms": "女士"}.get(title or "")
-    en_title = {"mr": "Mr", "ms": "Ms"}.get(title or "")
-    if language == "en-US":
-        return f"{en_title} {surname}" if surname and en_title else "Sir or Madam"
-    return f"{surname}{zh_title}" if surname and zh_title else "先生/女士"
+UNKNOWN_CALLER = {"zh-CN": "先生/女士", "en-US": "Sir or Madam"}
+
+
+def address_customer(language: str, salutation: str | None) -> str:
+    """How to address the caller: their salutation (王女士 / Ms Wang, the customers' owner's rule,
+    `hotline.contracts.Salutations`), or 先生/女士 / Sir or Madam when we have none."""
+    return salutation or UNKNOWN_CALLER.get(language, UNKNOWN_CALLER["zh-CN"])
 
 
 def may_open_desk(role: str, own_agent_id: int | None, agent_id: int) -> bool:
@@ -46,15 +48,6 @@ def seconds_between(start: datetime | None, end: datetime | None) -> int | None:
     if start is None or end is None:
         return None
     return max(0, int((end - start).total_seconds()))
-
-
-@dataclass(frozen=True)
-class HandledCall:
-    """One call an agent answered: when talking started and ended, when after-call work ended."""
-
-    answered_at: datetime
-    ended_at: datetime | None
-    wrap_up_ended_at: datetime | None
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from desk.caller_context import screen_pop
 from desk.my_day import my_day
 from desk.screen import address_customer, desk_phase
 from desk.scripts import suggested_situation
-from people.i18n import translate
 from hotline.clock import now
+from hotline.contracts import Pages, need
 from hotline.local_time import written
 
 
@@ -48,11 +48,11 @@ def _script_values(call: dict | None, language: str, agent_label: str) -> dict[s
               "agent": agent_label}
     if call is None:
         return values
-    values["customer"] = (call["customer"] or {}).get("addressed") or address_customer(language, None, None)
+    values["customer"] = (call["customer"] or {}).get("addressed") or address_customer(language, None)
     ticket = call["ticket"]
     if ticket:
         values["ticket"] = ticket["number"]
-        issue = translate(f"cat.{ticket['category']}", language)
+        issue = need(Pages).translate(f"cat.{ticket['category']}", language)
         values["issue"] = issue[:1].lower() + issue[1:] if language == "en-US" else issue  # said mid-sentence
         promised = ticket["sla"].get("promised_at")
         if promised:  # read out as the customer's SMS wrote it

@@ -8,13 +8,13 @@ import json
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from desk import presence
+from desk.messages import MESSAGES
 from desk.screen import may_open_desk
 from desk.state import desk_state
 from hotline import db
-from people import login_required
-from people.i18n import page_language, translate
-from people.responses import refuse
 from hotline.clock import now
+from hotline.contracts import Pages, need
+from hotline.pages import login_required
 
 bp = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -42,8 +42,8 @@ def agent_desk(agent_id: int):
 def agent_state(agent_id: int):
     """The desk as JSON; the page polls it, and an unchanged desk costs a 304 and no body."""
     if not may_open_desk(g.user.role, g.user.agent_id, agent_id):
-        return refuse(403, translate("desk.not_yours"))
-    state = desk_state(db.session(), agent_id, page_language(), g.user.name)
+        return _not_yours()
+    state = desk_state(db.session(), agent_id, need(Pages).page_language(), g.user.name)
     body = json.dumps(state, ensure_ascii=False, sort_keys=True)
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
     headers = {"X-Server-Time": now().isoformat()}
@@ -56,11 +56,9 @@ def agent_state(agent_id: int):
 
 def render_desk(agent_id: int):
     if not may_open_desk(g.user.role, g.user.agent_id, agent_id):
-        return refuse(403, translate("desk.not_yours"))
-    from desk.messages import MESSAGES
-
-    language = page_language()
-    texts = {k: v for k, v in current_app.extensions["hotline.messages"][language].items()
+        return _not_yours()
+    language = need(Pages).page_language()
+    texts = {k: v for k, v in need(Pages).messages(language).items()
              if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day"}}
     own = g.user.agent_id == agent_id
     agent = presence.agent_presence(db.session(), agent_id) if presence.routing_ready() else None
@@ -68,6 +66,11 @@ def render_desk(agent_id: int):
                            agent_name=agent.name if agent else str(agent_id),
                            poll_ms=int(current_app.config["HOTLINE_SETTINGS"].desk_poll_seconds * 1000),
                            categories=list(_choices("cat", MESSAGES)), priorities=list(_choices("prio", MESSAGES)))
+
+
+def _not_yours():
+    pages = need(Pages)
+    return pages.refuse(403, pages.translate("desk.not_yours"))
 
 
 def _choices(prefix: str, messages: dict) -> list[str]:

@@ -24,6 +24,7 @@ from sqlalchemy import text
 from hotline import sandbox_plugin
 from hotline.areas import areas
 from hotline.calendar import CALENDAR
+from hotline.cli_app import create_app_for_cli
 from hotline.data_files import check_all
 from hotline.settings import PROJECT_ROOT, Settings, SettingsError
 
@@ -216,23 +217,15 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-def create_app_for_cli() -> Flask:
-    from hotline import create_app
-
-    try:
-        return create_app()
-    except SettingsError as exc:
-        click.echo(f"hotline: configuration error: {exc}", err=True)
-        sys.exit(2)
-
-
 def main() -> None:
     cli = FlaskGroup(name="hotline", create_app=create_app_for_cli, add_default_commands=True,
                      add_version_option=False, load_dotenv=False)
     # On the group itself, not the app: serve starts the embedded Redis it supervises before any app exists.
     cli.add_command(serve)
     cli.add_command(check)  # on the group too: it must run when a broken file would stop the app
-    from hotline.demo.command import demo  # also starts `hotline serve` before it makes an app
+    # On the group too: it starts `hotline serve` before it makes an app. Imported here, not at the
+    # top, so other commands do not load the demo's HTTP client.
+    from hotline.demo.command import demo
 
     cli.add_command(demo)
     cli.main(prog_name="hotline")

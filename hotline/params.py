@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from sqlalchemy import BigInteger, Integer, SmallInteger, String
 
 from hotline import local_time
-from hotline.api.errors import abort_json
+from hotline.api_error import abort_json
 from hotline.phone import InvalidPhone, normalise_phone
 
 INT_BOUNDS = {SmallInteger: 2 ** 15 - 1, BigInteger: 2 ** 63 - 1, Integer: 2 ** 31 - 1}

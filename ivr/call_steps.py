@@ -9,7 +9,7 @@ several web processes on several machines share the call's path. The steps move 
   as leaving and a job (`settle_leaving_calls`, one per burst of exits) settles it, announcing
   `call_routed` so that tickets files the call, off the caller's path;
 - at once, by whoever needs the path before that job ran: routing when the caller enters a queue
-  (`hotline.settle_call`), the IVR itself before it writes a durable step (a message left);
+  (`MenuCalls.settle_call`), the IVR itself before it writes a durable step (a message left);
 - when the call ends (`call_ended`), for callers who hung up in the menu;
 - by a periodic sweep, for anything older than a minute that none of the above settled.
 The database stays the record; Redis holds at most a minute or two of a live call's navigation.

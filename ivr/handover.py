@@ -9,6 +9,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.calendar import get_calendar
 from hotline.clock import now
+from hotline.contracts import AgentsOnShift, provided
 from hotline.webhooks import callback_url
 from ivr.call_steps import BufferedCall, CallSteps
 from ivr.destination import NIGHT_QUEUE, choose_destination
@@ -30,11 +31,11 @@ def record_step(call: CallSteps | BufferedCall, node: str, heard: str = "", via:
 
 
 def night_agents(language: str) -> int:
-    count_agents = current_app.extensions.get("hotline.agents_on_shift")
-    if count_agents is None:
+    routing = provided(AgentsOnShift)
+    if routing is None:
         return 0
     try:
-        return int(count_agents(NIGHT_QUEUE, language))
+        return int(routing.agents_on_shift(NIGHT_QUEUE, language))
     except Exception:  # a routing fault must not cost the caller their call: take a message instead
         log.exception("agents_on_shift failed; treating the night shift as empty")
         return 0

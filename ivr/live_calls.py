@@ -3,8 +3,8 @@
 A caller's steps wait in Redis until the call is settled (when they leave the menu, or a minute
 later), so the database alone does not show a call that is in the IVR now. These reads give what
 the database will hold once the call is settled: for one call (`buffered_call`, behind
-GET /api/calls/<sid> through `hotline.buffered_call`) and for the supervisor's live view
-(`calls_in_menu`, through `hotline.calls_in_menu`). They only read, and only when asked: the
+GET /api/calls/<sid>) and for the supervisor's live view (`calls_in_menu`), both through
+`hotline.contracts.MenuCalls`. They only read, and only when asked: the
 webhooks' path is unchanged. Redis down: nothing buffered can be read, so None / [] (the API
 still answers from the database).
 """

@@ -27,7 +27,7 @@ from hotline import local_time
 from ivr.speaking import spell_ticket_number
 from ivr.state import MenuState
 from ivr.ticket_guesses import count_wrong_guess, may_guess
-from ivr.views import bp, missed, this_call
+from ivr.turns import bp, missed, this_call
 
 AFTERSALES, AFTERSALES_PRIORITY = "aftersales", 3
 TICKET_ENTRY_TIMEOUT_SECONDS = 10

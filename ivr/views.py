@@ -2,38 +2,32 @@
 Gather (and after each silence, through the Redirect that follows every Gather)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.contracts import CallerDirectory, CallerLookup, Salutations, provided
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
-from ivr.call_steps import BufferedCall
 from ivr.choice import choose
 from ivr.handover import offer_voicemail, record_step, send_to_queue
-from ivr.menu import MenuTree
 from ivr.menu_store import get_menu
-from ivr.prompts import menu_twiml, phrase, say_all, voiced
-from ivr.speaking import address
+from ivr.prompts import menu_twiml, say_all, voiced
 from ivr.state import MenuState
+from ivr.ticket_views import ask_ticket_number
+from ivr.turns import FALLBACK_SKILL, bp, missed, this_call
 
-bp = Blueprint("ivr", __name__, url_prefix="/voice")
-# Wrong keys or silences answered with "sorry" and the prompt again before a person takes over.
-MAX_REPROMPTS = 2
-FALLBACK_SKILL, FALLBACK_PRIORITY = "inquiry", 2
+__all__ = ["bp", "caller_lookup", "choose_option", "incoming"]
 
-
-def this_call(*, first_request: bool = False) -> BufferedCall | None:
-    """The call this webhook is about (None without a CallSid): a buffer of its steps, settled into
-    the database when the caller leaves the menu (see ivr.call_steps)."""
-    if not request.form.get("CallSid"):
-        return None
-    return BufferedCall(request.form, arrival=first_request)
+def caller_lookup(phone: str) -> CallerLookup | None:
+    """The caller directory's lookup of `phone` (tickets keeps it: `CallerDirectory`), or None."""
+    directory = provided(CallerDirectory)
+    return directory.lookup(phone) if directory is not None and phone else None
 
 
-def caller_lookup(phone: str):
-    """The caller directory's lookup of `phone` (tickets keeps it: `hotline.caller_facts`), or None."""
-    lookup = current_app.extensions.get("hotline.caller_facts")
-    return lookup(phone) if lookup is not None and phone else None
+def address(surname: str | None, title: str | None, language: str) -> str | None:
+    """The greeting's 王女士 / Ms Wang (the rule is the customers' owner's: `Salutations`)."""
+    salutations = provided(Salutations)
+    return salutations.salutation(title, surname, language, spoken=True) if salutations is not None else None
 
 
 @bp.post("/incoming")
@@ -110,8 +104,6 @@ def choose_option():
         after = state.go_to(action.node) if action.node else MenuState(state.node, state.language, state.trail)
         return twiml_response(menu_twiml(tree, after, voiced(tree, action.text, state.language)))
     if action.kind == "ticket_status":
-        from ivr.ticket_views import ask_ticket_number  # that module builds on this one
-
         return twiml_response(ask_ticket_number(tree, MenuState(node.name, state.language, state.trail)))
     if action.kind == "voicemail":
         return twiml_response(offer_voicemail(tree, state.language, FALLBACK_SKILL))
@@ -120,17 +112,3 @@ def choose_option():
     say_all(response, voiced(tree, action.text, state.language))
     response.hangup()
     return twiml_response(response)
-
-
-def missed(call, tree: MenuTree, state: MenuState, node: str, heard: str, via: str, result: str,
-           *, ask=None, lead: list | None = None, skill: str = FALLBACK_SKILL, priority: int = FALLBACK_PRIORITY,
-           ticket_number: str | None = None) -> VoiceResponse | str:
-    """A wrong key or silence: sorry and the same question again, twice at most; then a person."""
-    state = state.missed()
-    record_step(call, node, heard, via, result, misses=state.misses)
-    if state.misses > MAX_REPROMPTS:
-        return send_to_queue(call, tree, state.language, skill, priority, node=node, heard=heard, via=via,
-                             ticket_number=ticket_number, reason=f"{state.misses} misses")
-    call.commit()
-    sorry = lead if lead is not None else phrase(tree, "sorry", state.language)
-    return (ask or menu_twiml)(tree, state, sorry)

@@ -15,7 +15,7 @@ from ivr.handover import offer_voicemail, record_step
 from ivr.menu import LANGUAGES
 from ivr.menu_store import get_menu
 from ivr.prompts import phrase, say_all
-from ivr.views import bp, this_call
+from ivr.turns import bp, this_call
 
 _RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
 # One more chance after a silent recording; then a goodbye, as nobody is there to take the call.

@@ -1,6 +1,6 @@
 """Messaging: every SMS hotline sends or receives, the do-not-contact list, and outbound pacing.
 
-What other areas use (and nothing else of this package):
+What other areas use, through `hotline.contracts.Messaging` (they import nothing of this package):
 - `send_sms(purpose, to, body, area=..., session=None, once=False, check_consent=True)`: one
   stored, paced, retried, status-tracked message, sent by a worker after the caller's commit
   (outbox.py).
@@ -38,10 +38,13 @@ def preload_outbox(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from hotline import contracts
     from hotline.jobs import periodic, worker_preload
     from messaging.outbox import sweep_outbox
+    from messaging.service import MessagingService
     from messaging.webhooks import bp as sms_bp
 
+    contracts.provide(app, contracts.Messaging, MessagingService())
     app.register_blueprint(sms_bp)
     periodic(app, "messaging-sweep-outbox", sweep_outbox, 60, "default")
     worker_preload(app, preload_outbox)

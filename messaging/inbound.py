@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from hotline.logging import mask_phone
 from messaging import areas
 from messaging.consent import is_opted_out, opt_in, opt_out
-from messaging.keywords import OPT_IN, OPT_OUT, keyword_of, normalise, resubscribes
+from hotline.sms_keywords import OPT_IN, OPT_OUT, keyword_of, normalise, resubscribes
 from messaging.models import SmsMessage
 
 log = logging.getLogger(__name__)

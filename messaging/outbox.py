@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hotline import db, jobs
 from hotline.clock import now
+from hotline.contracts import SMS_UNSUBSCRIBED
 from hotline.gateway import GatewayError, SentMessage, get_gateway
 from hotline.logging import mask_phone
 from hotline.redis_client import get_redis
@@ -28,7 +29,7 @@ from messaging.models import SmsMessage
 from messaging.pacing import outbound_bucket
 
 log = logging.getLogger(__name__)
-UNSUBSCRIBED = 21610  # Twilio: the recipient texted STOP to our number
+UNSUBSCRIBED = SMS_UNSUBSCRIBED  # Twilio: the recipient texted STOP to our number
 RETRY = jobs.Retry(max=5, interval=[5, 15, 60, 180, 600])
 # Forward order of an outbound message's states; a late `sent` must not undo `delivered`.
 STATUS_RANK = {"pending": -1, "accepted": 0, "queued": 0, "sending": 1, "sent": 2, "delivered": 3,

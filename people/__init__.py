@@ -2,7 +2,8 @@
 
 `init_app(app)` registers the sign-in pages, `/api/users`, the `hotline users` commands, the
 session fallback for page scripts calling /api, and the template helpers (`csrf_token()`, `t()`,
-`current_user`). Pages guard their views with `people.login_required(*roles)`; see docs/desk.md.
+`current_user`), and provides `hotline.contracts.Pages` (people.pages), which other areas' pages ask:
+they guard their views with `hotline.pages.login_required(*roles)`; see docs/desk.md.
 """
 from __future__ import annotations
 
@@ -11,20 +12,18 @@ from datetime import timedelta
 from flask import Flask
 
 from hotline.areas import Area
+from hotline.pages import login_required
 from people.csrf import csrf_problem, csrf_token
-from people.guards import login_required, page_principal
+from people.guards import page_principal
+from people.pages import PeoplePages, register_home_page
 from people.sessions import current_user
 
 __all__ = ["init_app", "login_required", "current_user", "page_principal", "csrf_token", "csrf_problem",
            "register_home_page"]
 
 
-def register_home_page(app: Flask, role: str, endpoint: str) -> None:
-    """Where users of `role` land after signing in (the first area to claim a role keeps it)."""
-    app.extensions.setdefault("hotline.home_pages", {}).setdefault(role, endpoint)
-
-
 def init_app(app: Flask) -> None:
+    from hotline import contracts
     from people import models  # noqa: F401
     from people.cli import users_cli
     from people.i18n import add_messages, page_language, translate
@@ -34,6 +33,7 @@ def init_app(app: Flask) -> None:
     settings = app.config["HOTLINE_SETTINGS"]
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings.session_hours)
     app.config["SESSION_COOKIE_NAME"] = "hotline_session"
+    contracts.provide(app, contracts.Pages, PeoplePages())
     app.register_blueprint(bp)
     app.before_request(session_principal_for_api)
     app.cli.add_command(users_cli)

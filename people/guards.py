@@ -1,8 +1,7 @@
-"""Guards for pages and their scripts: `login_required(*roles)`, the session on /api, `page_principal`."""
+"""Guards for pages and their scripts: `refusal` (behind `hotline.pages.login_required`), the session
+on /api, `page_principal`."""
 from __future__ import annotations
 
-import functools
-from typing import Callable, TypeVar
 from urllib.parse import urlsplit
 
 from flask import g, redirect, request, session, url_for
@@ -10,8 +9,6 @@ from flask import g, redirect, request, session, url_for
 from people.csrf import SAFE_METHODS, csrf_problem
 from people.responses import refuse, wants_json
 from people.sessions import current_user, set_principal
-
-F = TypeVar("F", bound=Callable)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -30,36 +27,22 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def login_required(*roles: str) -> Callable[[F], F]:
-    """Guard a page or a page's fetch endpoint.
-
-    Not signed in: pages redirect to the sign-in page (and come back), scripts get 401 JSON.
-    Signed in without one of `roles` (admins always pass): 403. A state-changing request without the
-    session's CSRF token: 403. The view finds the user in `g.user` and `g.principal`.
-    """
-
-    def decorator(view: F) -> F:
-        @functools.wraps(view)
-        def guarded(*args, **kwargs):
-            user = current_user()
-            if user is None:
-                if wants_json() or request.method not in SAFE_METHODS:
-                    return refuse(401, "sign in first")
-                return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
-            if not user.has_role(*roles):
-                return refuse(403, f"this page needs one of the roles: {', '.join(roles)}")
-            problem = csrf_problem()
-            if problem:
-                return refuse(403, problem)
-            g.user = user
-            set_principal(user)
-            return view(*args, **kwargs)
-
-        guarded.required_roles = roles  # type: ignore[attr-defined]
-        guarded.signed_in_page = True  # type: ignore[attr-defined]
-        return guarded  # type: ignore[return-value]
-
-    return decorator
+def refusal(roles: tuple[str, ...]):
+    """Why this request may not reach a page guarded by `hotline.pages.login_required(*roles)`, as
+    the response to send instead; None (and `g.user`, `g.principal` set) when it may."""
+    user = current_user()
+    if user is None:
+        if wants_json() or request.method not in SAFE_METHODS:
+            return refuse(401, "sign in first")
+        return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
+    if not user.has_role(*roles):
+        return refuse(403, f"this page needs one of the roles: {', '.join(roles)}")
+    problem = csrf_problem()
+    if problem:
+        return refuse(403, problem)
+    g.user = user
+    set_principal(user)
+    return None
 
 
 def session_principal_for_api() -> None:

@@ -7,7 +7,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from hotline import db
 from people.csrf import csrf_protect
-from people.guards import login_required, safe_next
+from hotline.pages import login_required
+from people.guards import safe_next
 from people.i18n import translate
 from people.models import User
 from people.sessions import current_user, sign_in, sign_out

@@ -19,9 +19,11 @@ def init_app(app: Flask) -> None:
     from hotline.jobs import periodic
     from recordings.retention import purge_expired_recordings
     from recordings.sweeper import sweep_recordings
-    from hotline import signals
+    from hotline import contracts, signals
+    from recordings.call_recordings import RecordingsOfCalls
     from recordings.views import bp, recordings_listed
 
+    contracts.provide(app, contracts.CallRecordings, RecordingsOfCalls())
     app.register_blueprint(bp)
     # Recordings no callback reported, found by the reconciliation sweep (hotline.reconcile).
     signals.recordings_listed.connect(recordings_listed, sender=app, weak=False)

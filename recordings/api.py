@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, request, send_file
 from sqlalchemy import select
 
-from access.log import record_access
-from access.policy import MEDIA_READERS
 from hotline import db
 from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
+from hotline.contracts import MEDIA_READERS, AccessPolicy, need
 from hotline.params import query_text
 from recordings.download import stored_file
 from recordings.models import Recording
@@ -49,7 +48,7 @@ def send_recording(call_sid: str, recording_sid: str | None = None):
     # The first request of a playback (no Range, or from byte 0) is logged; the player's later range
     # requests for the same audio are not, so one listen is one row.
     if request.range is None or request.range.ranges[0][0] == 0:
-        record_access(db.session(), "recording", call_sid, detail=recording.sid)
+        need(AccessPolicy).record_access(db.session(), "recording", call_sid, detail=recording.sid)
         db.session().commit()
     response = send_file(path, mimetype="audio/wav", conditional=True, etag=recording.sha256 or True,
                          max_age=0, download_name=f"{recording.sid}.wav")

@@ -19,10 +19,10 @@ from revisits.scripts import SCRIPTS
 
 def on_ticket_resolved(sender: Flask, ticket_id: int, **_: object) -> None:
     from hotline import db
-    from revisits.desk import get_desk
+    from hotline.contracts import TicketDesk, need
     from revisits.schedule import schedule_revisit
 
-    ticket = get_desk().resolved_ticket(ticket_id)
+    ticket = need(TicketDesk).resolved_ticket(ticket_id)
     if ticket is not None:
         schedule_revisit(db.session(), ticket)
         db.session().commit()  # a receiver owns its transaction, as a job does
@@ -55,8 +55,9 @@ def preload_outbound(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    import messaging
+    from hotline import contracts
     from hotline.jobs import periodic, worker_preload
+    from revisits.agent_scores import AgentScores
     from revisits.sms_replies import on_opt_out, on_reply
     from revisits.sweeper import sweep_revisits
     from revisits.texts import AREA as TEXTS_AREA, on_text_outcome
@@ -69,11 +70,9 @@ def init_app(app: Flask) -> None:
     except ValueError as exc:  # stop at start-up, not at the first revisit
         raise SettingsError(f"CALLING_HOURS: {exc}") from None
     app.register_blueprint(voice_bp)
-    messaging.register(app, TEXTS_AREA, on_reply=on_reply, on_outcome=on_text_outcome, on_opt_out=on_opt_out)
-    if "hotline.revisit_desk" not in app.extensions:
-        from revisits.ticket_desk import TicketsDesk
-
-        app.extensions["hotline.revisit_desk"] = TicketsDesk()
+    contracts.need(contracts.Messaging, app).register(app, TEXTS_AREA, on_reply=on_reply, on_outcome=on_text_outcome,
+                                                      on_opt_out=on_opt_out)
+    contracts.provide(app, contracts.SurveyScores, AgentScores())
     signals.ticket_resolved.connect(on_ticket_resolved, sender=app, weak=False)
     signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
     periodic(app, "revisits-sweep", sweep_revisits, settings.sweep_seconds, "default")

@@ -17,11 +17,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline import db
 from hotline.clock import now
+from hotline.contracts import Messaging, need
 from hotline.gateway import GatewayError, get_gateway
 from hotline.logging import mask_phone
 from hotline.redis_client import get_redis
 from hotline.webhooks import callback_url, public_url_for
-from messaging import is_opted_out, outbound_bucket
 from revisits.models import Revisit, RevisitAttempt
 from revisits.schedule import schedule_next_attempt
 from revisits.states import move
@@ -39,7 +39,7 @@ def run_revisit_attempt(revisit_id: int, attempt: int) -> str:
     if now() >= revisit.deadline_at:
         move(session, revisit.id, ("scheduled",), "expired", attempt=attempt - 1, last_outcome="deadline")
         return "expired"
-    if is_opted_out(session, revisit.phone):
+    if need(Messaging).is_opted_out(session, revisit.phone):
         move(session, revisit.id, ("scheduled",), "opted_out", attempt=attempt - 1)
         return "opted out"
     channel = "sms" if attempt > revisit.call_attempts else "call"
@@ -57,14 +57,15 @@ def run_revisit_attempt(revisit_id: int, attempt: int) -> str:
     for name, value in (("state", state), ("attempts", attempt), ("claim", claim), ("call_sid", None)):
         set_committed_value(revisit, name, value)
     settings = current_app.config["HOTLINE_SETTINGS"]
-    if channel == "call" and not outbound_bucket(get_redis(), "calls", settings.outbound_calls_per_second).take():
+    if channel == "call" and not need(Messaging).outbound_bucket(get_redis(), "calls",
+                                                                 settings.outbound_calls_per_second).take():
         _release(session, revisit, attempt, channel)
         raise GatewayError("outbound pacing: no slot within the wait limit")  # RQ retries later
     # Checked again at send time (a STOP may have just arrived), in a transaction of its own so it
     # reads what is committed now. A long wait may also have outlived the claim's lease: dial only
     # if the attempt is still ours, and renew the lease so the sweeper cannot hand it on meanwhile.
     session.commit()
-    if is_opted_out(session, revisit.phone):
+    if need(Messaging).is_opted_out(session, revisit.phone):
         move(session, revisit.id, (state,), "opted_out", attempt=attempt, where=(Revisit.claim == claim,))
         return "opted out"
     if not move(session, revisit.id, (state,), attempt=attempt, where=(Revisit.claim == claim,), claimed_at=now()):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hotline import jobs
 from hotline.clock import now
-from revisits.desk import get_desk
+from hotline.contracts import TicketDesk, need
 from revisits.models import Revisit, RevisitAttempt
 from revisits.schedule import schedule_next_attempt
 from revisits.states import move
@@ -95,7 +95,7 @@ def reopen_through_desk(revisit_id: int) -> None:
     session = db.session()
     revisit = session.get(Revisit, revisit_id)
     by_sms = revisit.channel == "sms" or revisit.state == "sms_sent"
-    get_desk().reopen_unsolved(revisit.ticket_id, note=f"{'短信' if by_sms else '电话'}回访：客户反馈问题未解决 "
+    need(TicketDesk).reopen_unsolved(revisit.ticket_id, note=f"{'短信' if by_sms else '电话'}回访：客户反馈问题未解决 "
                                                        f"(revisit {revisit.id}: the customer says it is not solved)")
     session.commit()
 

@@ -1,8 +1,8 @@
 """Understanding what a customer texts back: pure parsing, no Flask or database.
 
 Accepted: a score 1-5 in ASCII or full-width digits or Chinese numerals (一..五), "yes/no" and
-是/否 (and the usual variants) for "was it solved". The opt-out and opt-in keywords are messaging's
-(`messaging.keywords`), which handles them before a reply reaches revisits; they parse as such here
+是/否 (and the usual variants) for "was it solved". The opt-out and opt-in keywords
+(`hotline.sms_keywords`) are handled by messaging before a reply reaches revisits; they parse as such here
 too, so a keyword is never read as an answer.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from messaging.keywords import OPT_IN, OPT_OUT, keyword_of, normalise
+from hotline.sms_keywords import OPT_IN, OPT_OUT, keyword_of, normalise
 
 YES_WORDS = frozenset({"YES", "Y", "SOLVED", "是", "是的", "对", "好了", "已解决", "解决了"})
 NO_WORDS = frozenset({"NO", "N", "NOTSOLVED", "UNSOLVED", "否", "不", "没", "不是", "没有", "未解决", "没解决"})

@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hotline.clock import now
+from hotline.contracts import TextMessage
 from hotline.logging import mask_phone
-from messaging.models import SmsMessage
 from revisits import outcomes
 from revisits.models import OPEN_STATES, Revisit
 from revisits.replies import parse_reply
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 STOPPED_BY_API = ("scheduled", "sms_sent")
 
 
-def on_reply(session: Session, reply: SmsMessage, replying_to: SmsMessage) -> None:
+def on_reply(session: Session, reply: TextMessage, replying_to: TextMessage) -> None:
     from_number = reply.from_number
     revisit = session.scalars(select(Revisit).where(Revisit.phone == from_number, Revisit.state == "sms_sent")
                               .order_by(Revisit.claimed_at.desc(), Revisit.id.desc())).first()

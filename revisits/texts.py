@@ -10,9 +10,8 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-import messaging
 from hotline.clock import now
-from messaging.models import SmsMessage
+from hotline.contracts import SMS_UNSUBSCRIBED, Messaging, TextMessage, need
 from revisits.models import Revisit, RevisitAttempt
 from revisits.scripts import line
 from revisits.states import move
@@ -37,16 +36,16 @@ def purpose_of(revisit_id: int, entry: str) -> str:
     return f"revisit:{revisit_id}:{entry}"[:40]
 
 
-def queue_text(session: Session, revisit: Revisit, entry: str) -> SmsMessage | None:
+def queue_text(session: Session, revisit: Revisit, entry: str) -> TextMessage | None:
     """Have `entry` (sms_survey, sms_thanks, sms_clarify...) texted to the revisit's customer, once.
 
     Sent after the caller's commit; None when the number is on the do-not-contact list.
     """
-    return messaging.send_sms(purpose_of(revisit.id, entry), revisit.phone, text_of(revisit, entry), area=AREA,
-                              session=session, once=True)
+    return need(Messaging).send_sms(purpose_of(revisit.id, entry), revisit.phone, text_of(revisit, entry),
+                                    area=AREA, session=session, once=True)
 
 
-def on_text_outcome(session: Session, message: SmsMessage) -> None:
+def on_text_outcome(session: Session, message: TextMessage) -> None:
     """Messaging's word on a text: the survey moves its revisit from `texting` (follow-ups need nothing)."""
     parts = (message.purpose or "").split(":")
     if len(parts) != 3 or parts[2] != SURVEY or not parts[1].isdigit():
@@ -54,7 +53,7 @@ def on_text_outcome(session: Session, message: SmsMessage) -> None:
     revisit = session.get(Revisit, int(parts[1]))
     if revisit is None:
         return
-    if message.status == "suppressed" or message.error_code == str(messaging.UNSUBSCRIBED):
+    if message.status == "suppressed" or message.error_code == str(SMS_UNSUBSCRIBED):
         move(session, revisit.id, ("texting",), "opted_out", commit=False)
     elif message.status == "failed":
         move(session, revisit.id, ("texting",), "expired", last_outcome="sms-failed", commit=False)

@@ -4,24 +4,25 @@
 an edit later is picked up, a broken edit keeps the last good rules),
 registers the voice webhooks, the agents and service-level API, the supervisor page (a supervisor's
 home page after sign-in), the `hotline routing` and `hotline bench routing` commands, the call-ended
-receiver, the reservation sweep, and the `hotline.agents_on_shift` extension the IVR asks for the
-night queue.
+receiver, the reservation sweep, and what other areas ask of routing (`hotline.contracts`:
+AgentsOnShift for the IVR's night queue, AgentDesk for the desk).
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from hotline import jobs, signals
+from hotline import contracts, jobs, signals
 from hotline.areas import Area
 from hotline.data_files import LiveFile
 from routing.rules import RULES
 
 
 def init_app(app: Flask) -> None:
-    from people import register_home_page
     from routing import supervisor
     from routing.cli import bench_cli, routing_cli
-    from routing.presence import agents_on_shift, on_call_ended
+    from routing.agent_work import AgentWorkQueries
+    from routing.desk_queries import AgentDeskQueries
+    from routing.presence import OnShift, on_call_ended
     from routing import dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
     from routing.blueprint import bp
     from routing.sweeps import sweep_routing
@@ -30,10 +31,12 @@ def init_app(app: Flask) -> None:
     rules = LiveFile(RULES, settings.queue_rules_path)
     rules.current()  # a broken file at start-up stops start-up; later edits reload (last good kept)
     app.extensions["routing.rules"] = rules
-    app.extensions["hotline.agents_on_shift"] = agents_on_shift
+    contracts.provide(app, contracts.AgentsOnShift, OnShift())
+    contracts.provide(app, contracts.AgentDesk, AgentDeskQueries())
+    contracts.provide(app, contracts.AgentWork, AgentWorkQueries())
     app.register_blueprint(bp)
     app.register_blueprint(supervisor.bp)
-    register_home_page(app, "supervisor", "supervisor.page")
+    contracts.need(contracts.Pages, app).register_home_page(app, "supervisor", "supervisor.page")
     signals.call_ended.connect(on_call_ended, sender=app, weak=False)
     jobs.periodic(app, "routing-sweep", sweep_routing, interval=15)
     app.cli.add_command(routing_cli)

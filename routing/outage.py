@@ -3,7 +3,7 @@
 Queueing needs Redis (the waiting line and the agents' reservations live there), so a routing
 webhook that meets a `RedisError` answers with this instead of an error: the caller is dialled
 to the overflow number (HOTLINE_OVERFLOW_NUMBER, a person elsewhere) if one is set, else asked
-for a message, which becomes a callback ticket (the IVR's voicemail: `hotline.take_message`).
+for a message, which becomes a callback ticket (the IVR's voicemail: `MenuCalls.take_message`).
 Before that the caller is held: a pause, then routed again (POST /voice/route with `held=<seconds>`),
 until REDIS_OUTAGE_HOLD_SECONDS have passed. A Redis that is restarting (the supervisor restarts
 the embedded one within a second or two, and the breaker probes it again after its cool-down) is
@@ -25,6 +25,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 from hotline import signals
 from hotline.calls import ensure_call, record_event
 from hotline.clock import now
+from hotline.contracts import MenuCalls, provided
 from hotline.logging import mask_phone
 from hotline.webhooks import callback_url, public_url_for
 from routing.models import Offer, RoutedCall
@@ -85,9 +86,9 @@ def hold_then_route(queue: str, language: str, held: int) -> VoiceResponse:
 
 def take_message(language: str, queue: str) -> VoiceResponse:
     """The IVR's voicemail (a callback ticket once recorded); a plain apology if there is no IVR."""
-    offer = current_app.extensions.get("hotline.take_message")
-    if offer is not None:
-        return offer(language, queue)
+    ivr = provided(MenuCalls)
+    if ivr is not None:
+        return ivr.take_message(language, queue)
     response = VoiceResponse()
     response.say("对不起，系统繁忙，请稍后再拨。 Sorry, we are having trouble. Please call again later.")
     response.hangup()

@@ -47,3 +47,10 @@ def on_call_ended(app, call_sid: str, status: str, **_: object) -> None:
     else:
         return
     session.commit()
+
+
+class OnShift:
+    """`hotline.contracts.AgentsOnShift` (the IVR's night queue asks it)."""
+
+    def agents_on_shift(self, skill: str, language: str | None = None) -> int:
+        return agents_on_shift(skill, language)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from sqlalchemy import select
 
 from hotline import db, local_time
-from people import login_required
 from hotline.clock import now
+from hotline.contracts import MenuCalls, provided
+from hotline.pages import login_required
 from routing.models import Agent
 from routing.service_level_api import service_level_report, start_of_day
 from routing.state import get_reservations, get_rules
@@ -29,9 +30,9 @@ def live_snapshot() -> dict:
     queues = [{"name": name, "waiting": waiting.get(name, 0),
                "available": sum(1 for a in agents if a["status"] == "available" and rule.skill in a["skills"])}
               for name, rule in get_rules().queues.items()]
-    in_menu = current_app.extensions.get("hotline.calls_in_menu")
+    ivr = provided(MenuCalls)
     return {"as_of": now().isoformat(), "as_of_local": local_time.on_page(now(), local_time.center_zone(), seconds=True),
-            "queues": queues, "agents": agents, "in_menu": in_menu() if in_menu is not None else [],
+            "queues": queues, "agents": agents, "in_menu": ivr.calls_in_menu() if ivr is not None else [],
             "today": service_level_report(start_of_day(), now() + timedelta(seconds=1))}
 
 

@@ -14,6 +14,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import db
 from hotline.calls import ensure_call, record_event
 from hotline.clock import now
+from hotline.contracts import CallerDirectory, MenuCalls, provided
 from hotline.twiml import LANGUAGES, twiml_response
 from hotline.webhooks import public_url_for, twilio_webhook
 from routing.blueprint import bp
@@ -25,13 +26,16 @@ from routing.models import RoutedCall
 from routing.outage import caller_gone, outage_answer, stays_in_queue_twiml, take_message
 from routing.queue_wait import wait_twiml
 from routing.state import get_reservations, get_rules
-from tickets.models import Customer
 
 log = logging.getLogger(__name__)
 
 
-def is_vip(session, number: str) -> bool:
-    return bool(number) and bool(session.scalar(select(Customer.vip).where(Customer.phone == number)))
+def is_vip(number: str) -> bool:
+    """From the caller directory's Redis copy (tickets'), not the customers table: the arrival
+    webhook pays a Redis round trip, not a query (the record only while the copy is incomplete)."""
+    directory = provided(CallerDirectory)
+    facts = directory.facts(number) if directory is not None and number else None
+    return facts is not None and facts.vip
 
 
 def _sid() -> str:
@@ -64,15 +68,15 @@ def enter():
     if queue not in get_rules().queues:
         log.warning("unknown queue %r; routing to inquiry", queue, extra={"call_sid": sid})
         queue = "inquiry"
-    settle = current_app.extensions.get("hotline.settle_call")
-    if settle is not None:
-        settle(sid)  # the IVR's path (and its ticket) reach the database before an agent sees the call
+    ivr = provided(MenuCalls)
+    if ivr is not None:
+        ivr.settle_call(sid)  # the IVR's path (and its ticket) reach the database before an agent sees the call
     session = db.session()
     call = ensure_call(session, sid, request.form)
     language = request.args.get("lang") or call.language or current_app.config["HOTLINE_SETTINGS"].default_language
     if language not in LANGUAGES:
         language = current_app.config["HOTLINE_SETTINGS"].default_language
-    routed = _routed_call(session, sid, queue, language, is_vip(session, call.from_number))
+    routed = _routed_call(session, sid, queue, language, is_vip(call.from_number))
     if routed.offers == 0 and not request.args.get("held"):  # not again after an outage's hold
         record_event(session, call, "queue_entered", queue=routed.queue, priority=routed.priority, vip=routed.vip)
     # The caller is on record before the live line is tried: an outage answer below finds them.

@@ -18,6 +18,8 @@ PLUMBING = "hotline (the plumbing) imports no area"
 PRODUCTION = "Production code never imports the sandbox"
 LAYERS = "The sandbox is layered"
 ACYCLIC = "No import cycles inside the sandbox"
+AREAS_APART = "Areas import each other only through hotline.contracts"
+NO_CYCLES = "No import cycles inside the plumbing or an area"
 
 
 def importlinter_config() -> dict:
@@ -52,7 +54,7 @@ def test_the_package_contracts_hold():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "BROKEN" not in result.stdout
-    for name in (PLUMBING, PRODUCTION, LAYERS, ACYCLIC):
+    for name in (PLUMBING, PRODUCTION, LAYERS, ACYCLIC, AREAS_APART, NO_CYCLES):
         assert name in result.stdout.replace("\n", " ")
 
 
@@ -65,6 +67,18 @@ def test_the_contracts_name_every_registered_area():
     assert contract_named(PLUMBING)["forbidden_modules"] == list(AREAS)
     assert contract_named(PRODUCTION)["source_modules"] == ["hotline", *AREAS]
     assert set(root_packages()) == {"hotline", "sandbox", *AREAS}
+    assert contract_named(AREAS_APART)["modules"] == list(AREAS)
+    assert contract_named(NO_CYCLES)["ancestors"] == ["hotline", *AREAS]
+
+
+def test_edges_between_areas_left_outside_the_contracts_are_named_one_by_one():
+    """Every exception to "areas apart" names one importing module and one imported module: no
+    wildcard lets a whole area through."""
+    from hotline import AREAS
+
+    for ignored in contract_named(AREAS_APART)["ignore_imports"]:
+        importer, _, imported = ignored.partition(" -> ")
+        assert "*" not in ignored and importer.split(".")[0] in AREAS and imported.split(".")[0] in AREAS, ignored
 
 
 @pytest.fixture
@@ -97,6 +111,17 @@ def tree(tmp_path) -> Path:
     ("sandbox/rest/api.py", "from sandbox.simulator.live import LiveSimulator", LAYERS),
     # Two modules of one layer importing each other (verbs already imports dialing).
     ("sandbox/twiml/dialing.py", "from sandbox.twiml.verbs import run_verbs", ACYCLIC),
+    # An area reaching another's internals or its package, at module level or inside a function,
+    # instead of asking hotline.contracts.
+    ("desk/caller_context.py", "from tickets.models import Customer", AREAS_APART),
+    ("routing/views.py", "def _vip(phone):\n    from tickets.models import Customer\n    return Customer", AREAS_APART),
+    ("access/policy.py", "import tickets", AREAS_APART),
+    ("revisits/schedule.py", "from tickets.revisit_desk import RevisitDesk", AREAS_APART),
+    ("ivr/views.py", "from routing.presence import agents_on_shift", AREAS_APART),
+    # Two modules of an area, or of the plumbing, importing each other.
+    ("ivr/turns.py", "def _back():\n    from ivr.views import incoming\n    return incoming", NO_CYCLES),
+    ("hotline/params.py", "from hotline.api import keyset", NO_CYCLES),
+    ("tickets/models.py", "from tickets import cases", NO_CYCLES),
 ])
 def test_each_contract_fails_when_broken(tree, module, line, contract):
     path = tree / module

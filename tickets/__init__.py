@@ -11,11 +11,14 @@ SLA_SWEEP_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
-    from hotline import signals
+    from hotline import contracts, signals
     from hotline.jobs import periodic
     from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
     from tickets.cli import tickets_cli
+    from tickets.desk_files import DeskCaseFiles
     from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
+    from tickets.revisit_desk import RevisitDesk
+    from tickets.salutation import CustomerSalutations
     from tickets.status_lookup import TicketStatusLookup
     from tickets.sweep import sweep_sla
 
@@ -24,9 +27,12 @@ def init_app(app: Flask) -> None:
     templates = LiveFile(TEMPLATES)
     templates.current()
     app.extensions["tickets.sms_templates"] = templates
-    app.extensions["hotline.ticket_status"] = TicketStatusLookup()
-    # What the IVR's greeting may know of a number, from Redis (see tickets.directory).
-    app.extensions["hotline.caller_facts"] = directory.Lookup
+    # What other areas ask of tickets (hotline.contracts); tickets writes every adapter.
+    contracts.provide(app, contracts.TicketStatusBook, TicketStatusLookup())
+    contracts.provide(app, contracts.CallerDirectory, directory.Directory())  # from Redis, see tickets.directory
+    contracts.provide(app, contracts.Salutations, CustomerSalutations())
+    contracts.provide(app, contracts.TicketDesk, RevisitDesk())
+    contracts.provide(app, contracts.CaseFiles, DeskCaseFiles())
     directory.listen()
     signals.call_routed.connect(on_call_routed, sender=app, weak=False)
     signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)

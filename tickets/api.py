@@ -1,6 +1,7 @@
 """Tickets over the API: open, list, read, change (with the version), notes, move a call here.
 
-Who sees which ticket and call is the access policy's (access/policy.py, docs/security.md): agents
+Who sees which ticket and call is the access policy's (`hotline.contracts.AccessPolicy`, and
+tickets.visibility for its rule as ticket queries; docs/security.md): agents see
 the tickets assigned to them or open in their queues, and only their own calls; supervisors and
 admins see and change all; QA reads all.
 """
@@ -13,14 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from access import policy
 from hotline import db
 from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from hotline.models import Call
-from tickets import cases
+from tickets import cases, visibility
 from tickets.api_input import (LANGUAGES, boolean, choice, day_start, integer, phone_field, query_bool,
                                query_day, query_int, text)
 from tickets.call_media import calls_with_media
@@ -29,6 +29,7 @@ from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES
+from tickets.visibility import access
 
 bp = Blueprint("tickets", __name__)  # nested under /api by the app factory (hotline.areas)
 
@@ -47,7 +48,7 @@ def load_ticket(number: str) -> Ticket:
                                   .options(selectinload(Ticket.customer))).first()
     if ticket is None:
         abort_json(404, f"no ticket {number}")
-    if not policy.may_read_ticket_row(db.session(), policy.current_viewer(), ticket):
+    if not visibility.may_read_ticket_row(db.session(), access().current_viewer(), ticket):
         abort_json(403, f"ticket {ticket.number} is neither assigned to you nor open in your queues")
     return ticket
 
@@ -57,7 +58,7 @@ def require_own_call(call_sid: str) -> None:
     session = db.session()
     if session.scalars(select(Call.id).where(Call.sid == call_sid)).first() is None:
         abort_json(422, f"call_sid: no call {call_sid}")
-    if not policy.may_read_call_sid(session, policy.current_viewer(), call_sid):
+    if not access().may_read_call_sid(session, access().current_viewer(), call_sid):
         abort_json(403, f"call_sid: call {call_sid} is not one of your calls")
 
 
@@ -65,7 +66,7 @@ def visible_calls_with_media(ticket: Ticket) -> tuple[list[dict], int]:
     """The ticket's calls the viewer may see (with media state), and how many others it has."""
     session = db.session()
     links = list(ticket.calls)
-    visible = policy.visible_call_sids(session, policy.current_viewer(), [link.call_sid for link in links])
+    visible = access().visible_call_sids(session, access().current_viewer(), [link.call_sid for link in links])
     shown = [link for link in links if link.call_sid in visible]
     return calls_with_media(session, shown), len(links) - len(shown)
 
@@ -105,10 +106,10 @@ def create_ticket():
     assignee_id = integer(body.get("assignee_id"), "assignee_id")
     notify = boolean(body.get("notify"), "notify")
     call_sid = text(body.get("call_sid"), "call_sid", 64)
-    viewer = policy.current_viewer()
+    viewer = access().current_viewer()
     if viewer.role == "agent":
         assignee_id = viewer.agent_id if assignee_id is None else assignee_id
-    if not policy.may_assign(viewer, assignee_id):
+    if not access().may_assign(viewer, assignee_id):
         abort_json(403, "assignee_id: agents open tickets for themselves; a supervisor hands them on")
     session = db.session()
     if call_sid:
@@ -169,7 +170,7 @@ def list_tickets():
         query = query.where(Ticket.created_at >= day_start(first))
     if last:
         query = query.where(Ticket.created_at < day_start(last + timedelta(days=1)))
-    visible = policy.ticket_clause(db.session(), policy.current_viewer())
+    visible = visibility.ticket_clause(db.session(), access().current_viewer())
     if visible is not None:
         query = query.where(visible)
     page = query_int(args.get("page"), "page", 1, 1, MAX_PAGE)
@@ -207,8 +208,9 @@ def ticket_of_call(sid: str):
     if link is None:
         abort_json(404, f"call {sid} is not on a ticket")
     ticket = link.ticket
-    viewer = policy.current_viewer()
+    viewer = access().current_viewer()
     # An agent answering a caller sees the caller's ticket even before it is assigned to them.
-    if not (policy.may_read_call_sid(session, viewer, sid) or policy.may_read_ticket_row(session, viewer, ticket)):
+    if not (access().may_read_call_sid(session, viewer, sid)
+            or visibility.may_read_ticket_row(session, viewer, ticket)):
         abort_json(403, f"call {sid} is not one of your calls")
     return jsonify(ticket_detail(ticket))

@@ -6,8 +6,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, jsonify
 from sqlalchemy import or_, select
 
-from access import policy
-from access.log import record_access
 from hotline import db
 from hotline.api import schemas
 from hotline.api.auth import require_role
@@ -17,6 +15,9 @@ from hotline.models import Call
 from tickets.api_input import LANGUAGES, boolean, choice, phone_field, text
 from tickets.models import Customer, Ticket, TicketCall
 from tickets.presenters import customer_dict
+from tickets import visibility
+from tickets.transitions import OPEN_STATUSES
+from tickets.visibility import access
 
 bp = Blueprint("customers", __name__)  # nested under /api by the app factory (hotline.areas)
 
@@ -42,18 +43,19 @@ def _customer(raw_phone: str) -> Customer:
 def get_customer(phone: str):
     customer = _customer(phone)
     session = db.session()
-    viewer = policy.current_viewer()
-    if not policy.may_read_customer(session, viewer, customer):
+    viewer = access().current_viewer()
+    if not visibility.may_read_customer(session, viewer, customer):
         abort_json(403, "this customer is on none of your tickets or calls")
     tickets = session.scalars(select(Ticket).where(Ticket.customer_id == customer.id)
                               .order_by(Ticket.created_at.desc()).limit(HISTORY_LIMIT)).all()
     if viewer.role == "agent":
         # Agents see that other tickets exist (a repeat caller matters) but not their contents.
-        queues = policy.queues_of(session, viewer)
+        queues = access().queues_of(session, viewer)
         tickets_out = [{"number": t.number, "status": t.status, "category": t.category,
                         "created_at": t.created_at.isoformat(),
-                        **({"description": t.description} if policy.may_read_ticket(
-                            viewer, assignee_id=t.assignee_id, status=t.status, category=t.category,
+                        **({"description": t.description} if access().may_read_ticket(
+                            viewer, assignee_id=t.assignee_id, is_open=t.status in OPEN_STATUSES,
+                            category=t.category,
                             queues=queues) else {})}
                        for t in tickets]
     else:
@@ -64,13 +66,13 @@ def get_customer(phone: str):
         select(TicketCall).join(Ticket).where(Ticket.customer_id == customer.id))}
     calls_query = select(Call).where(or_(Call.from_number == customer.phone, Call.to_number == customer.phone,
                                          Call.sid.in_(list(filed)))).where(Call.parent_sid.is_(None))
-    own_calls = policy.call_clause(viewer)  # other agents' call ids are theirs to see, not this agent's
+    own_calls = access().call_clause(viewer)  # other agents' call ids are theirs to see, not this agent's
     if own_calls is not None:
         calls_query = calls_query.where(own_calls)
     calls = session.scalars(calls_query.order_by(Call.created_at.desc()).limit(HISTORY_LIMIT)).all()
     calls_out = [{"sid": c.sid, "direction": c.direction, "status": c.status, "started_at": c.created_at.isoformat(),
                   "duration_seconds": c.duration_seconds, "ticket": filed.get(c.sid)} for c in calls]
-    record_access(session, "customer", customer.phone)
+    access().record_access(session, "customer", customer.phone)
     session.commit()
     return jsonify(customer=customer_dict(customer), tickets=tickets_out, calls=calls_out)
 

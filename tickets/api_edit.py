@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from access import policy
 from hotline import db
 from hotline.api import schemas
 from hotline.api.auth import require_role
@@ -17,6 +16,7 @@ from tickets.models import CATEGORIES, Ticket
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES, InvalidTransition
+from tickets.visibility import access
 
 bp = Blueprint("ticket_edits", __name__)  # nested under /api by the app factory (hotline.areas)
 
@@ -65,7 +65,7 @@ def update_ticket(number: str):
             ticket.category = category
     if "assignee_id" in body:
         assignee = integer(body["assignee_id"], "assignee_id")
-        if not policy.may_assign(policy.current_viewer(), assignee):
+        if not access().may_assign(access().current_viewer(), assignee):
             abort_json(403, "assignee_id: agents hand tickets on through a supervisor")
         if assignee != ticket.assignee_id:
             changes["assignee_id"] = [ticket.assignee_id, assignee]

@@ -1,21 +1,20 @@
 """The caller directory: what the IVR's greeting may know of a phone number, mirrored in Redis.
 
 Every call begins with "do we know this number?" (language to skip the language menu, title and
-surname to greet by). The customers table stays the record; Redis holds a copy of those three
-fields per number so that the arrival webhook asks Redis, not PostgreSQL, in well under a
-millisecond:
+surname to greet by, VIP for routing's priority). The customers table stays the record; Redis holds
+a copy of those four fields per number so that the arrival webhooks (the IVR's and routing's) ask
+Redis, not PostgreSQL, in well under a millisecond (`hotline.contracts.CallerDirectory`):
 
 - every committed change to a customer (ORM writes, and `customer_for_phone`'s insert, which
   reports itself through `note`) is written to Redis after the commit, newest `updated_at` wins;
 - `rebuild()` copies the whole table (the periodic job `tickets.directory` does it when the copy
   is missing, e.g. after Redis restarted empty, and once a day against drift);
 - until a copy is complete (`READY_KEY`), lookups read the database, so a missing copy is slower,
-  never wrong.
+  never wrong; so does an entry copied before it held `vip`.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from hotline import db
 from hotline.clock import now
+from hotline.contracts import CallerFacts
 from hotline.redis_client import get_redis
 from tickets.models import Customer
 
@@ -38,22 +38,16 @@ log = logging.getLogger(__name__)
 _PUT = """
 local stamp = redis.call('HGET', KEYS[1], 'updated')
 if stamp and stamp > ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'updated', ARGV[1], 'language', ARGV[2], 'title', ARGV[3], 'surname', ARGV[4])
+redis.call('HSET', KEYS[1], 'updated', ARGV[1], 'language', ARGV[2], 'title', ARGV[3], 'surname', ARGV[4],
+           'vip', ARGV[5])
 return 1
 """
-
-
-@dataclass(frozen=True)
-class CallerFacts:
-    language: str | None
-    title: str | None
-    surname: str | None
 
 
 def _entry(customer: Customer) -> dict[str, str]:
     stamp = customer.updated_at or now()
     return {"updated": stamp.isoformat(), "language": customer.language or "", "title": customer.title or "",
-            "surname": customer.surname or ""}
+            "surname": customer.surname or "", "vip": "1" if customer.vip else "0"}
 
 
 def _put(pipe, phone: str, entry: dict[str, str] | None) -> None:
@@ -61,7 +55,7 @@ def _put(pipe, phone: str, entry: dict[str, str] | None) -> None:
         pipe.delete(KEY.format(phone=phone))
     else:
         pipe.eval(_PUT, 1, KEY.format(phone=phone), entry["updated"], entry["language"], entry["title"],
-                  entry["surname"])
+                  entry["surname"], entry["vip"])
 
 
 class Lookup:
@@ -73,19 +67,21 @@ class Lookup:
 
     def add_to(self, pipe) -> None:
         pipe.exists(READY_KEY)
-        pipe.hmget(KEY.format(phone=self.phone), "updated", "language", "title", "surname")
+        pipe.hmget(KEY.format(phone=self.phone), "updated", "language", "title", "surname", "vip")
 
     def result(self, replies: list | None) -> CallerFacts | None:
         """The facts from the two replies `add_to` queued (None: Redis failed), or from the database
-        while the copy is incomplete."""
+        while the copy is incomplete (or this entry predates its `vip` field)."""
         if replies is not None and replies[0]:
-            updated, language, title, surname = replies[1]
+            updated, language, title, surname, vip = replies[1]
             if updated is None:
                 return None
-            return CallerFacts(language.decode() or None, title.decode() or None, surname.decode() or None)
-        row = db.session().execute(
-            select(Customer.language, Customer.title, Customer.surname).where(Customer.phone == self.phone)).first()
-        return CallerFacts(row.language, row.title, row.surname) if row is not None else None
+            if vip is not None:
+                return CallerFacts(language.decode() or None, title.decode() or None, surname.decode() or None,
+                                   vip == b"1")
+        row = db.session().execute(select(Customer.language, Customer.title, Customer.surname, Customer.vip)
+                                   .where(Customer.phone == self.phone)).first()
+        return CallerFacts(row.language, row.title, row.surname, bool(row.vip)) if row is not None else None
 
 
 def lookup(phone: str) -> CallerFacts | None:
@@ -181,3 +177,13 @@ def keep_fresh() -> int | None:
     if built is not None and now() - datetime.fromisoformat(built.decode()) < REBUILD_AFTER:
         return None
     return rebuild()
+
+
+class Directory:
+    """`hotline.contracts.CallerDirectory`, registered by tickets' init_app."""
+
+    def lookup(self, phone: str) -> Lookup:
+        return Lookup(phone)
+
+    def facts(self, phone: str) -> CallerFacts | None:
+        return lookup(phone)

@@ -1,7 +1,7 @@
 """SMS notices: the customer's ticket number and promised time, the resolution, supervisor alerts.
 
-Tickets words the notices; messaging's outbox (`messaging.send_sms`) stores each one in the
-ticket's transaction and sends it after the commit, paced with every other SMS, so a web request
+Tickets words the notices; messaging's outbox (`Messaging.send_sms`, hotline.contracts) stores
+each one in the ticket's transaction and sends it after the commit, paced with every other SMS, so a web request
 never waits on the gateway. Numbers on the do-not-contact list get nothing (the ticket's history
 says so); the supervisor, being staff, gets the SLA alerts whatever the list says.
 """
@@ -12,10 +12,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-import messaging
 from hotline.clock import now
+from hotline.contracts import Messaging, TextMessage, need
 from hotline.local_time import known_zone, written
-from messaging.models import SmsMessage
 from tickets import sla
 from tickets.history import record
 from tickets.models import Ticket
@@ -50,7 +49,7 @@ def customer_text(ticket: Ticket, template: str) -> str:
                               summary=short_summary(ticket.resolution_summary, language))
 
 
-def queue_customer_sms(session, ticket: Ticket, template: str, actor: str = "system") -> SmsMessage | None:
+def queue_customer_sms(session, ticket: Ticket, template: str, actor: str = "system") -> TextMessage | None:
     """Store the notice and have it delivered after commit; None when the customer may not be texted."""
     if ticket.customer is None:
         return None
@@ -61,7 +60,7 @@ def queue_customer_sms(session, ticket: Ticket, template: str, actor: str = "sys
     return message
 
 
-def alert_supervisor(session, ticket: Ticket, clock: str, state: str) -> SmsMessage | None:
+def alert_supervisor(session, ticket: Ticket, clock: str, state: str) -> TextMessage | None:
     settings = current_app.config["HOTLINE_SETTINGS"]
     if not settings.supervisor_phone:
         log.warning("SLA %s on %s but SUPERVISOR_PHONE is not set", state, ticket.number)
@@ -79,9 +78,9 @@ def alert_supervisor(session, ticket: Ticket, clock: str, state: str) -> SmsMess
     return _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
 
 
-def _store(session, ticket: Ticket, to: str, body: str, purpose: str, actor: str) -> SmsMessage | None:
-    message = messaging.send_sms(purpose, to, body, area="tickets", session=session,
-                                 check_consent=purpose != SUPERVISOR_PURPOSE)
+def _store(session, ticket: Ticket, to: str, body: str, purpose: str, actor: str) -> TextMessage | None:
+    message = need(Messaging).send_sms(purpose, to, body, area="tickets", session=session,
+                                       check_consent=purpose != SUPERVISOR_PURPOSE)
     if message is not None:
         record(session, ticket, actor, "sms_queued", purpose=purpose, message_id=message.id)
     return message

@@ -21,7 +21,8 @@ def customer_dict(customer: Customer | None) -> dict[str, Any] | None:
             "language": customer.language, "timezone": customer.timezone, "vip": customer.vip}
 
 
-def ticket_dict(ticket: Ticket) -> dict[str, Any]:
+def ticket_dict(ticket: Ticket, *, with_customer: bool = True) -> dict[str, Any]:
+    """The ticket as the API shows it; `with_customer=False` leaves the customer out (not loaded)."""
     clock = sla.SlaClock(ticket.priority, ticket.response_due, ticket.resolution_due,
                          ticket.first_response_at, ticket.resolved_at, ticket.paused_seconds, ticket.paused_since)
     response, resolution = clock.readings(now(), timedelta(0))
@@ -31,7 +32,7 @@ def ticket_dict(ticket: Ticket) -> dict[str, Any]:
         "assignee_id": ticket.assignee_id, "description": ticket.description,
         "resolution_summary": ticket.resolution_summary, "channel": ticket.channel, "language": ticket.language,
         "callback_requested": ticket.callback_requested, "waiting_customer": ticket.waiting_customer,
-        "customer": customer_dict(ticket.customer),
+        "customer": customer_dict(ticket.customer) if with_customer else None,
         "sla": {
             "response_due": _iso(response.due), "resolution_due": _iso(resolution.due),
             "promised_at": _iso(sla.promised_at(ticket.priority, response.due, resolution.due)),

@@ -1,7 +1,6 @@
 """The IVR's ticket-status self-service, answered from the tickets table.
 
-Registered as app.extensions["hotline.ticket_status"]; the IVR's `ivr.lookup` defines the
-`TicketStatus` it speaks and the `lookup(number, language)` protocol implemented here.
+Registered as `hotline.contracts.TicketStatusBook`, which defines the `TicketStatus` the IVR speaks.
 """
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.clock import now
-from ivr.lookup import TicketStatus
+from hotline.contracts import TicketStatus
 from tickets import sla
 from tickets.models import Customer, Ticket, TicketEvent
 from hotline.phone import try_normalise

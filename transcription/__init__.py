@@ -20,10 +20,10 @@ TRANSCRIBE_TIMEOUT_SECONDS = 3600
 
 
 def init_app(app: Flask) -> None:
-    from hotline import signals
-    from people import register_home_page
+    from hotline import contracts, signals
     from hotline.jobs import on_horse_death, periodic, worker_preload
     from hotline.web_preload import web_preload
+    from transcription.call_transcripts import TranscriptsOfCalls
     from transcription.cli import transcribe_command
     from transcription.crashes import decoder_died
     from transcription.facts import remember_agent, remember_route
@@ -33,8 +33,9 @@ def init_app(app: Flask) -> None:
     from transcription.sweeper import sweep_transcriptions
 
     keep_search_vector_current()
+    contracts.provide(app, contracts.CallTranscripts, TranscriptsOfCalls())
     app.register_blueprint(pages_bp)
-    register_home_page(app, "qa", "qa.workspace")
+    contracts.need(contracts.Pages, app).register_home_page(app, "qa", "qa.workspace")
     signals.recording_completed.connect(schedule_transcription, sender=app, weak=False)
     signals.call_answered.connect(remember_agent, sender=app, weak=False)
     signals.call_routed.connect(remember_route, sender=app, weak=False)

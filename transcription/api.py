@@ -8,13 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from access.log import record_access
-from access.policy import MEDIA_READERS
 from hotline import csv_export, db
 from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
+from hotline.contracts import MEDIA_READERS, AccessPolicy, need
 from hotline.params import query_bool, query_choice, query_day, query_int, query_limit, query_text, text
 from transcription.models import Review, Transcript
 from transcription.scorecard import ANSWERS, questions
@@ -47,7 +46,7 @@ def get_transcript(call_sid: str):
         abort_json(403, "only admins can read unredacted transcripts")
     if unredacted and transcript.unredacted_turns is None:
         abort_json(404, "no unredacted copy was kept (KEEP_UNREDACTED_TRANSCRIPTS is off)")
-    record_access(db.session(), "transcript", call_sid, detail="unredacted" if unredacted else None)
+    need(AccessPolicy).record_access(db.session(), "transcript", call_sid, detail="unredacted" if unredacted else None)
     db.session().commit()
     return jsonify(transcript.to_dict(unredacted=unredacted))
 

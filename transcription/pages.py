@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from access.log import record_access
-from access.policy import MEDIA_READERS
 from hotline import csv_export, db
 from hotline.api.errors import ApiError
-from people import login_required
+from hotline.contracts import MEDIA_READERS, AccessPolicy, need
+from hotline.pages import login_required
 from recordings.api import recording_for_call, send_recording
 from transcription.api import REVIEW_ORDER, latest_transcript
 from transcription.models import CallFacts, Review
@@ -58,7 +57,7 @@ def call_page(call_sid: str):
     review = db.session().scalars(select(Review).where(Review.transcript_id == transcript.id,
                                                        Review.reviewer == g.principal.name)).first()
     recording = recording_for_call(call_sid)
-    record_access(db.session(), "transcript", call_sid)
+    need(AccessPolicy).record_access(db.session(), "transcript", call_sid)
     db.session().commit()
     return render_template("qa/call.html", transcript=transcript, facts=facts, review=review,
                            scorecard=current_scorecard(), recording=recording,

@@ -2,24 +2,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from hotline.api_error import ApiError, abort_json
+
+__all__ = ["ApiError", "abort_json", "init_app", "json_body"]
+
 log = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.extra = extra
-
-
-def abort_json(status: int, message: str, **extra: Any) -> NoReturn:
-    raise ApiError(status, message, **extra)
 
 
 def json_body() -> dict[str, Any]:

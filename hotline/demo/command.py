@@ -36,7 +36,7 @@ def demo(url: str | None, exit_after: bool) -> None:
     """Open the center, create an agent and people who sign in, play a call to the agent, print the pages."""
     # No app before the server: `hotline serve` owns the embedded Redis and refuses to share one that
     # another process started, so this command's app connects only once the server is up.
-    from hotline.cli import create_app_for_cli
+    from hotline.cli_app import create_app_for_cli
     from hotline.settings import Settings, SettingsError
 
     try:

@@ -16,11 +16,11 @@ def test_only_the_last_four_digits_are_shown(number, masked):
     assert mask_number(number) == masked
 
 
-@pytest.mark.parametrize("language,surname,title,expected", [
-    ("zh-CN", "王", "ms", "王女士"), ("en-US", "Wang", "mr", "Mr Wang"),
-    ("zh-CN", None, None, "先生/女士"), ("en-US", "Wang", None, "Sir or Madam")])
-def test_the_caller_is_addressed_by_title_and_surname_only(language, surname, title, expected):
-    assert address_customer(language, surname, title) == expected
+@pytest.mark.parametrize("language,salutation,expected", [
+    ("zh-CN", "王女士", "王女士"), ("en-US", "Mr Wang", "Mr Wang"),
+    ("zh-CN", None, "先生/女士"), ("en-US", None, "Sir or Madam")])
+def test_the_caller_is_addressed_by_salutation_or_politely_when_unknown(language, salutation, expected):
+    assert address_customer(language, salutation) == expected
 
 
 @pytest.mark.parametrize("role,own,target,allowed", [

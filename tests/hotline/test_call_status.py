@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.models import Call
+from hotline.contracts import MenuCalls, need
 
 SID = "CA" + "3" * 32
 LIFE = [("initiated", {}), ("ringing", {}), ("in-progress", {}), ("completed", {"CallDuration": "42"})]
@@ -68,7 +69,7 @@ def test_incoming_call_answers_twiml_and_the_call_is_stored_when_settled(app, tw
     clock.advance(30)
     with app.app_context():
         assert db.session().scalars(select(Call).where(Call.sid == SID)).first() is None  # answered from Redis
-        app.extensions["hotline.settle_call"](SID)
+        need(MenuCalls, app).settle_call(SID)
     call = _call(app)
     assert call.direction == "inbound" and call.from_number == "+8613800138000" and call.status == "ringing"
     assert call.created_at == arrived  # when the call came, not when it was settled

@@ -8,6 +8,7 @@ from twilio.request_validator import RequestValidator
 from hotline import db
 from hotline.models import Call
 from hotline.webhooks import signature_is_valid
+from hotline.contracts import MenuCalls, need
 
 TOKEN = "a" * 32
 URL = "https://hotline.example.com/voice/incoming"
@@ -82,7 +83,7 @@ def test_signed_request_is_accepted_behind_a_proxy(app, twilio):
     assert response.mimetype == "text/xml"
     assert _count_calls(app) == 1
     with app.app_context():
-        app.extensions["hotline.settle_call"](twilio.call_params()["CallSid"])
+        need(MenuCalls, app).settle_call(twilio.call_params()["CallSid"])
         assert db.session().scalar(select(func.count()).select_from(Call)) == 1
 
 

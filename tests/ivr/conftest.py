@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from hotline import db, signals
-from ivr.lookup import TicketStatus
+from hotline.contracts import TicketStatus, TicketStatusBook, provide
 
 DAYTIME = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Shanghai
 NIGHT = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)  # Tuesday 22:00 in Shanghai
@@ -155,7 +155,7 @@ def ticket_book(app) -> TicketBook:
         "en-US": TicketStatus("GD20261123007", "in_progress", "being worked on", promised, updated,
                               "our engineers finished the check"),
     })
-    app.extensions["hotline.ticket_status"] = book
+    provide(app, TicketStatusBook, book, replace=True)
     return book
 
 

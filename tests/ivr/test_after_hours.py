@@ -2,8 +2,11 @@
 that tickets turn into a callback request."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from hotline.contracts import AgentsOnShift, provide, withdraw
 from tests.ivr.conftest import DAYTIME, HOLIDAY, NIGHT, OWNER, call_row, ivr_steps
 
 
@@ -17,7 +20,7 @@ def night_agents(app):
         asked.append((skill, language))
         return signed_in.get(skill, 0)
 
-    app.extensions["hotline.agents_on_shift"] = agents_on_shift
+    provide(app, AgentsOnShift, SimpleNamespace(agents_on_shift=agents_on_shift), replace=True)
     return signed_in, asked
 
 
@@ -139,8 +142,8 @@ def test_ticket_status_works_at_night_without_anyone_on_shift(clock, caller, tic
     assert "正在处理中" in call.press("20261123007").said()
 
 
-def test_without_routing_s_extension_nobody_is_on_shift(app, clock, caller):
-    app.extensions.pop("hotline.agents_on_shift", None)
+def test_without_routing_s_contract_nobody_is_on_shift(app, clock, caller):
+    withdraw(app, AgentsOnShift)
     clock.set(NIGHT)
     call = caller()
     call.dial()

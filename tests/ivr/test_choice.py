@@ -7,7 +7,6 @@ from ivr.choice import choose, spoken_digit
 from ivr.destination import choose_destination
 from ivr.menu_loader import load_menu
 from ivr.menu_store import DEFAULT_MENU_PATH
-from ivr.speaking import address
 
 MAIN = load_menu(DEFAULT_MENU_PATH).nodes["main"]
 
@@ -46,9 +45,3 @@ def test_english_words_match_whole_words_only():
 def test_destination_by_hour(hours, night, agents, expected):
     found = choose_destination("complaint", business_hours=hours, night_shift=night, night_agents=agents)
     assert (found.kind, found.queue) == expected
-
-
-def test_callers_are_addressed_by_title_and_surname_only():
-    assert address("王", "ms", "zh-CN") == "王女士" and address("Wang", "ms", "en-US") == "Ms Wang"
-    assert address("张", "mr", "zh-CN") == "张先生" and address("王", "ms", "en-US") is None
-    assert address("王", None, "zh-CN") is None and address(None, "mr", "en-US") is None

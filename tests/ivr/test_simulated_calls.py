@@ -2,8 +2,11 @@
 clock (timeouts are real silences, Redirects after Gathers are followed, recordings are made)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from hotline.contracts import AgentsOnShift, provide
 from sandbox import press, record, say, silence
 from sandbox.simulator import Simulator
 from routing.offers import twilio_queue_name
@@ -80,7 +83,8 @@ def test_after_hours_message_becomes_a_ticket(app, clock):
 
 def test_after_hours_with_night_agents_goes_to_the_night_queue(app, clock):
     clock.set(NIGHT)
-    app.extensions["hotline.agents_on_shift"] = lambda skill, language: 1 if skill == "night" else 0
+    provide(app, AgentsOnShift, SimpleNamespace(agents_on_shift=lambda skill, language: 1 if skill == "night" else 0),
+            replace=True)
     simulator = Simulator(app)
     call = simulator.call(from_="+8613800138106", to="+861095555", inputs=[press("2"), press("4")],
                           hangup_after=120)

@@ -9,6 +9,7 @@ from hotline import db, signals
 from ivr.ticket_guesses import WRONG_GUESSES_ALLOWED
 from tests.ivr.conftest import OWNER, ivr_steps
 from tests.ivr.test_ticket_status import to_ticket_entry
+from hotline.contracts import TicketStatusBook, need
 
 STRANGER = "+8613700000001"
 ASK_FOUR = {"zh-CN": "请输入该工单登记的电话号码的后四位", "en-US": "last four digits of the phone number on this ticket"}
@@ -119,7 +120,7 @@ def test_a_strangers_call_is_never_filed_on_the_ticket_nor_its_first_response(ap
 def test_the_tickets_provider_knows_the_owner_in_any_common_form(app, api):
     owned = api.post("/api/tickets", {"phone": "13912345678", "category": "problem", "notify": False})
     number = owned.get_json()["number"]
-    provider = app.extensions["hotline.ticket_status"]
+    provider = need(TicketStatusBook, app)
     with app.app_context():
         assert provider.is_owner(number, "+8613912345678") and provider.is_owner(number, "13912345678")
         assert not provider.is_owner(number, STRANGER) and not provider.is_owner(number, "anonymous")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from hotline.contracts import AgentsOnShift, need
+
 AGENT = {"name": "王芳", "address": "+8613800000001", "skills": {"inquiry": 4, "complaint": 2},
          "languages": ["zh-CN", "en-US"]}
 
@@ -93,7 +95,7 @@ def test_agents_on_shift_for_the_ivr(center, app, api):
     center.agent("smith", {"night": 3}, languages=("en-US",), status="break")
     center.agent("li", {"night": 3}, status="offline")
     with app.app_context():
-        on_shift = app.extensions["hotline.agents_on_shift"]
+        on_shift = need(AgentsOnShift, app).agents_on_shift
         assert on_shift("night", None) == 2
         assert on_shift("night", "en-US") == 1
         assert on_shift("urgent", None) == 0

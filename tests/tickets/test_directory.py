@@ -8,6 +8,7 @@ from redis.retry import Retry
 from sqlalchemy import delete, select, text
 
 from hotline import db
+from hotline.contracts import CallerDirectory, need
 from hotline.redis_client import get_redis
 from tickets import directory
 from tickets.cases import customer_for_phone
@@ -129,3 +130,16 @@ def test_the_rebuild_command(app, runner):
     assert result.exit_code == 0 and "1 customers" in result.output
     with app.app_context():
         assert get_redis().get(READY_KEY) is not None
+
+
+def test_the_copy_carries_the_vip_flag_routing_reads(app):
+    with app.app_context():
+        session = db.session()
+        customer = add(session, "+8613900139000", surname="王", title="ms", language="zh-CN")
+        customer.vip = True
+        session.commit()
+        rebuild()
+        session.execute(text("DELETE FROM customers"))  # the copy alone answers from here
+        session.commit()
+        assert lookup("+8613900139000") == CallerFacts("zh-CN", "ms", "王", vip=True)
+        assert need(CallerDirectory).facts("+8613900139000").vip is True

@@ -4,6 +4,7 @@ import io
 from datetime import datetime, timezone
 
 from hotline import db
+from hotline.contracts import TicketStatusBook, need
 
 
 def open_ticket(api, **body):
@@ -46,7 +47,7 @@ def test_reports_are_for_supervisors(api):
 
 def test_ivr_lookup_speaks_the_callers_language(app, api, clock):
     number = open_ticket(api, priority="normal")
-    provider = app.extensions["hotline.ticket_status"]
+    provider = need(TicketStatusBook, app)
     with app.app_context():
         zh = provider.lookup(number, "zh-CN")
         en = provider.lookup(number, "en-US")

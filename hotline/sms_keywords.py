@@ -1,7 +1,9 @@
 """The opt-out and opt-in keywords carriers and Twilio honour, plus the Chinese 退订 / TD.
 
 Pure logic: `keyword_of(text)` says whether a message is one of them. Twilio honours a keyword
-only as the whole message; Chinese carriers honour 退订 inside a longer message too.
+only as the whole message; Chinese carriers honour 退订 inside a longer message too. Facts of the
+network, shared like hotline.phone: messaging acts on them (the do-not-contact list), and revisits
+reads a survey reply with them so that a keyword is never taken for an answer.
 """
 from __future__ import annotations
 

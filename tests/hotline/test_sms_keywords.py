@@ -1,6 +1,6 @@
 import pytest
 
-from messaging.keywords import OPT_IN, OPT_OUT, keyword_of, resubscribes
+from hotline.sms_keywords import OPT_IN, OPT_OUT, keyword_of, resubscribes
 
 
 @pytest.mark.parametrize("text", ["STOP", "stop", "StopAll", "UNSUBSCRIBE", "cancel", "END", "quit", "退订", "TD",

@@ -1,0 +1,484 @@
+"""What areas may ask of each other: the one list.
+
+An area that answers a question for others writes an adapter satisfying one of the Protocols below
+and registers it in its `init_app` with `provide(app, Protocol, adapter)`; an area that asks calls
+`need(Protocol)` (or `provided(Protocol)` where it can do without). Contracts are looked up by
+type, never by a string key, and the provider owns the adapter: tickets writes what revisits, the
+IVR and the desk ask of it. The values that cross (TicketStatus, CallerFacts, ResolvedTicket, ...)
+are frozen dataclasses declared here, so neither side imports the other (import-linter checks it:
+`[tool.importlinter]` in pyproject.toml).
+
+Events one area announces to others are the blinker signals of `hotline.signals`.
+
+| contract | provided by | asked by |
+| --- | --- | --- |
+| TicketStatusBook | tickets | ivr (ticket status self-service) |
+| CallerDirectory | tickets | ivr (greeting), routing (VIP on arrival) |
+| Salutations | tickets | desk (screen pop), ivr (greeting) |
+| TicketDesk | tickets | revisits (resolved tickets, reopening) |
+| CaseFiles | tickets | desk (screen pop, the agent's day) |
+| AgentsOnShift | routing | ivr (the night queue) |
+| AgentDesk | routing | desk (presence, the agent's day) |
+| MenuCalls | ivr | routing (settle, take a message, live data), access (a call still in the menu) |
+| SurveyScores | revisits | desk (the agent's day) |
+| AccessPolicy | access | tickets, recordings, transcription (who sees what; the access log) |
+| AgentWork | routing | access (the calls an agent was offered, the queues they serve) |
+| Pages | people | desk, routing, transcription (sign-in on pages, landing pages, page texts) |
+| Messaging | messaging | tickets (notices), revisits (surveys, consent, the calls bucket) |
+| CallRecordings | recordings | tickets (a ticket's calls and their audio) |
+| CallTranscripts | transcription | tickets (the state of each recording's transcript) |
+
+Pages are guarded with `hotline.pages.login_required(*roles)`, which asks `Pages` per request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from flask import Flask, current_app
+
+_KEY = "hotline.contracts"
+T = TypeVar("T")
+
+
+class MissingContract(LookupError):
+    """No area of this app provides the contract asked for."""
+
+
+def provide(app: Flask, contract: type[T], adapter: T, *, replace: bool = False) -> T:
+    """Register `adapter` as this app's answer to `contract` (a Protocol of this module).
+
+    A second provider is an error (two areas claiming one answer), unless `replace` (a test standing
+    in for an area). The adapter is checked for the contract's methods here, at start-up.
+    """
+    if not isinstance(adapter, contract):
+        missing = [name for name in _members(contract) if not hasattr(adapter, name)]
+        raise TypeError(f"{type(adapter).__name__} does not provide {contract.__name__}: missing {', '.join(missing)}")
+    registry = app.extensions.setdefault(_KEY, {})
+    if contract in registry and not replace:
+        raise RuntimeError(f"{contract.__name__} is already provided by {type(registry[contract]).__name__}")
+    registry[contract] = adapter
+    return adapter
+
+
+def withdraw(app: Flask, contract: type) -> None:
+    """Forget `contract`'s provider (an app built without the area that provides it)."""
+    app.extensions.get(_KEY, {}).pop(contract, None)
+
+
+def provided(contract: type[T], app: Flask | None = None) -> T | None:
+    """The app's provider of `contract`, or None when no area provides it."""
+    app = app or current_app
+    return app.extensions.get(_KEY, {}).get(contract)
+
+
+def need(contract: type[T], app: Flask | None = None) -> T:
+    """The app's provider of `contract`; MissingContract names the contract when none is."""
+    found = provided(contract, app)
+    if found is None:
+        raise MissingContract(f"no area provides {contract.__name__} (hotline.contracts): "
+                              f"is the area that owns it in hotline.AREAS?")
+    return found
+
+
+def _members(contract: type) -> list[str]:
+    return sorted(name for name in vars(contract) if not name.startswith("_"))
+
+
+# --- tickets ----------------------------------------------------------------------------------
+
+TICKET_PREFIX = "GD"
+
+
+@dataclass(frozen=True)
+class TicketStatus:
+    """One ticket as a caller may hear it: nothing private (no names, numbers or notes).
+
+    number: the full ticket number, "GD20261124007".
+    status: the machine status ("open", "in_progress", "waiting_customer", "resolved", "closed").
+    status_text: that status as a phrase in the caller's language ("正在处理中", "being worked on").
+    promised_at: when the caller was promised a response or solution (aware UTC), None when met.
+    last_update_at: when the ticket last changed (aware UTC).
+    last_update_text: what happened last, in the caller's language, speakable as is
+        ("技术部门已完成检测", "our engineers finished the check"); empty when nothing to add.
+    """
+
+    number: str
+    status: str
+    status_text: str
+    promised_at: datetime | None
+    last_update_at: datetime | None
+    last_update_text: str = ""
+
+
+@runtime_checkable
+class TicketStatusBook(Protocol):
+    """The IVR's ticket-status self-service. `number` is always the full ticket number ("GD" +
+    yyyymmdd + sequence); `language` is "zh-CN" or "en-US" and the texts come back speakable in it."""
+
+    def lookup(self, number: str, language: str) -> TicketStatus | None:
+        """The ticket with this full number in `language`, or None when there is no such ticket."""
+
+    def is_owner(self, number: str, caller: str) -> bool:
+        """Whether `caller` (Twilio's From, any form) is the phone number of the ticket's customer."""
+
+    def confirms_owner(self, number: str, last_four: str) -> bool:
+        """Whether `last_four` are the last four digits of the phone number on the ticket (False when
+        the ticket has no customer number)."""
+
+
+@dataclass(frozen=True)
+class CallerFacts:
+    """What a call may know of its caller on arrival: enough to greet and to route, nothing more."""
+
+    language: str | None
+    title: str | None  # "mr" | "ms"
+    surname: str | None
+    vip: bool = False
+
+
+class CallerLookup(Protocol):
+    """One number's lookup whose Redis commands ride in the asker's pipeline (one round trip)."""
+
+    def add_to(self, pipe: Any) -> None:
+        """Queue the lookup's commands in `pipe` (a redis-py pipeline)."""
+
+    def result(self, replies: list | None) -> CallerFacts | None:
+        """The facts from the replies `add_to` queued (None: Redis failed, read the record)."""
+
+
+@runtime_checkable
+class CallerDirectory(Protocol):
+    """Do we know this number? Answered from a Redis copy of the customers (the record when the copy
+    is incomplete or Redis fails), so a webhook pays a Redis round trip, not a database query."""
+
+    def lookup(self, phone: str) -> CallerLookup:
+        """A lookup of `phone` to run in the caller's own pipeline."""
+
+    def facts(self, phone: str) -> CallerFacts | None:
+        """The facts about `phone` in a round trip of its own; None for a number we do not know."""
+
+
+@runtime_checkable
+class Salutations(Protocol):
+    def salutation(self, title: str | None, surname: str | None, language: str, *,
+                   spoken: bool = False) -> str | None:
+        """Title and surname, the manuals' form: "王女士" / "Ms Wang", never more. None when it
+        cannot be said politely: no title or surname, or (`spoken`) a surname the English voice
+        cannot read."""
+
+
+@dataclass(frozen=True)
+class ResolvedTicket:
+    id: int
+    number: str  # GD + yyyymmdd + sequence
+    phone: str  # E.164
+    language: str  # zh-CN | en-US
+    timezone: str | None  # the customer's IANA zone; None: the call center's
+    category: str
+    agent_id: int | None  # who resolved it
+    resolved_at: datetime
+    salutation_zh: str | None = None  # "王女士"
+    salutation_en: str | None = None  # "Ms Wang"
+
+
+@runtime_checkable
+class TicketDesk(Protocol):
+    """What revisits asks of tickets. Revisits never writes ticket tables: reopening goes through
+    here, which raises the priority, records the ticket event and announces ticket_reopened."""
+
+    def resolved_ticket(self, ticket_id: int) -> ResolvedTicket | None:
+        """The ticket as resolved, or None if it is unknown, no longer resolved or has no number to call."""
+
+    def reopen_unsolved(self, ticket_id: int, *, note: str) -> None:
+        """Reopen with raised priority and an event on the ticket; commits nothing (the caller's job does)."""
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """The caller as the screen pop shows them."""
+
+    id: int
+    name: str | None
+    title: str | None
+    surname: str | None
+    language: str | None
+    customer_number: str | None
+    vip: bool
+
+
+@runtime_checkable
+class CaseFiles(Protocol):
+    """What the desk reads of customers and tickets (tickets' own queries, on the desk's session)."""
+
+    def customer(self, session: Any, phone: str) -> CustomerCard | None:
+        """The customer with this number, or None."""
+
+    def ticket_of_call(self, session: Any, call_sid: str) -> Any | None:
+        """A handle on the ticket the call was filed on (for `card` and `open_tickets`), or None."""
+
+    def open_tickets(self, session: Any, customer_id: int, *, besides: Any | None, limit: int = 5) -> list[Any]:
+        """The customer's open tickets, newest first, other than `besides`."""
+
+    def card(self, session: Any, ticket: Any, *, with_notes: bool = False) -> dict[str, Any]:
+        """A ticket as the desk shows it (with its latest notes when `with_notes`)."""
+
+    def ticket_numbers(self, session: Any, call_sids: list[str]) -> dict[str, str]:
+        """The ticket number each of these calls was filed on."""
+
+    def tickets_resolved(self, session: Any, actor: str, since: datetime) -> int:
+        """How many times `actor` ("agent:<id>") resolved a ticket since `since`."""
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+@runtime_checkable
+class AgentsOnShift(Protocol):
+    def agents_on_shift(self, skill: str, language: str | None = None) -> int:
+        """Agents signed in (not offline) who can take `skill` (in `language` when given)."""
+
+
+QueueEntry = tuple[str, datetime, "datetime | None"]  # (queue, entered, answered)
+
+
+@dataclass(frozen=True)
+class AgentPresence:
+    id: int
+    name: str
+    status: str
+    since: datetime
+    call_sid: str | None  # the caller's CallSid while offered, live or wrapping up
+    queue: str | None
+    wrap_up_until: datetime | None
+    # The call's queue entry, read once here so the screen pop does not read it again each poll.
+    entry: QueueEntry | None = None
+
+
+@dataclass(frozen=True)
+class HandledCall:
+    """One call an agent answered: when talking started and ended, when after-call work ended."""
+
+    answered_at: datetime
+    ended_at: datetime | None
+    wrap_up_ended_at: datetime | None
+
+
+@runtime_checkable
+class AgentDesk(Protocol):
+    """What the desk reads of routing (read only: the page changes a status through routing's API)."""
+
+    def agent_presence(self, session: Any, agent_id: int) -> AgentPresence | None:
+        """The agent, their status and the call they are on; None for no such agent."""
+
+    def queue_entry(self, session: Any, call_sid: str) -> QueueEntry | None:
+        """(queue, entered, answered) for a routed call."""
+
+    def handled_calls(self, session: Any, agent_id: int, since: datetime) -> list[HandledCall]:
+        """Calls the agent answered since `since`, each with when its after-call work ended."""
+
+    def missed_offers(self, session: Any, agent_id: int, since: datetime) -> int:
+        """Offers the agent let ring out since `since`."""
+
+    def agent_names(self, session: Any) -> list[tuple[int, str, str]]:
+        """(id, name, status) of every agent, by name (a supervisor choosing whose desk to open)."""
+
+
+# --- ivr --------------------------------------------------------------------------------------
+
+@runtime_checkable
+class MenuCalls(Protocol):
+    """Calls in the IVR's menu, whose steps are buffered in Redis until they are settled."""
+
+    def settle_call(self, call_sid: str) -> None:
+        """Write the call's buffered steps now and announce call_routed if it left for a queue;
+        idempotent, and quiet when Redis fails (a sweep settles later)."""
+
+    def take_message(self, language: str, category: str) -> Any:
+        """A VoiceResponse asking for a message that becomes a callback ticket."""
+
+    def buffered_call(self, call_sid: str) -> dict | None:
+        """The steps of a call still in the menu, or None."""
+
+    def calls_in_menu(self) -> list[dict]:
+        """Every call in the menu now (the supervisor's live data)."""
+
+
+# --- revisits ---------------------------------------------------------------------------------
+
+@runtime_checkable
+class SurveyScores(Protocol):
+    def satisfaction_scores(self, session: Any, agent_id: int, since: datetime) -> list[int]:
+        """Scores (1-5) customers gave in revisits of this agent's resolutions since `since`."""
+
+
+# --- access -----------------------------------------------------------------------------------
+
+SEES_ALL = frozenset({"admin", "supervisor", "qa"})
+# Who reads recordings and transcripts besides admins (the access policy's rule, here because
+# `require_role(*MEDIA_READERS)` needs it when a view module is imported, before any app exists).
+MEDIA_READERS = ("qa", "supervisor")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a role and, for agents, the routing agent record they are."""
+
+    role: str
+    agent_id: int | None = None
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role in SEES_ALL
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == "agent" and self.agent_id is not None
+
+
+@runtime_checkable
+class AccessPolicy(Protocol):
+    """Who sees which calls and tickets (docs/security.md), and the access log. Clauses are SQL
+    WHERE clauses to add to the asker's query, None when the viewer sees all."""
+
+    def current_viewer(self) -> Viewer:
+        """The viewer of this request (`g.principal`)."""
+
+    def may_read_call_sid(self, session: Any, viewer: Viewer, sid: str) -> bool: ...
+
+    def visible_call_sids(self, session: Any, viewer: Viewer, sids: list[str]) -> set[str]: ...
+
+    def call_clause(self, viewer: Viewer) -> Any | None:
+        """A WHERE clause on `hotline.models.Call`."""
+
+    def call_sid_clause(self, viewer: Viewer, column: Any) -> Any | None:
+        """A WHERE clause on any CallSid column."""
+
+    def may_assign(self, viewer: Viewer, assignee_id: int | None) -> bool: ...
+
+    def may_read_ticket(self, viewer: Viewer, *, assignee_id: int | None, is_open: bool, category: str,
+                        queues: frozenset[str]) -> bool:
+        """The ticket rule on one ticket's facts (tickets turns it into its own query)."""
+
+    def queues_of(self, session: Any, viewer: Viewer) -> frozenset[str]:
+        """The queues whose open, unassigned tickets an agent may see."""
+
+    def record_access(self, session: Any, kind: str, subject: str, detail: str | None = None) -> None:
+        """Add a row to the access log in the caller's transaction (the view commits)."""
+
+
+@runtime_checkable
+class AgentWork(Protocol):
+    def offered_call_sids(self, agent_id: int) -> Any:
+        """A SELECT of every CallSid this agent was offered or took (callers' calls and their own legs)."""
+
+    def agent_queues(self, session: Any, agent_id: int) -> frozenset[str]:
+        """The queues whose skill the agent has at any level."""
+
+
+# --- people -----------------------------------------------------------------------------------
+
+@runtime_checkable
+class Pages(Protocol):
+    """What other areas' pages ask of people: sign-in, where a role lands, the pages' texts."""
+
+    def refusal(self, roles: tuple[str, ...]) -> Any | None:
+        """None when the signed-in user holds one of `roles` (admins always) and a state-changing
+        request carries the CSRF token (`g.user`, `g.principal` are set); else the response that
+        refuses the request (the sign-in page for a person, 401/403 JSON for a script)."""
+
+    def refuse(self, status: int, message: str) -> Any:
+        """A refusal in the form the client reads (JSON or a small page)."""
+
+    def register_home_page(self, app: Flask, role: str, endpoint: str) -> None:
+        """Where users of `role` land after signing in (the first area to claim a role keeps it)."""
+
+    def add_messages(self, app: Flask, catalog: dict[str, dict[str, str]]) -> None:
+        """Add an area's page texts, {language: {key: text}}."""
+
+    def messages(self, language: str) -> dict[str, str]:
+        """Every page text in `language`."""
+
+    def translate(self, key: str, language: str | None = None, **values: object) -> str:
+        """A page text in `language` (default: the page's), with {placeholders} filled."""
+
+    def page_language(self) -> str:
+        """The language this request's page speaks (the user's, the browser's, the default)."""
+
+
+# --- recordings, transcription ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordingCard:
+    """A recording as a ticket shows it."""
+
+    id: int
+    sid: str
+    call_sid: str
+    status: str  # pending | stored | failed | purged (ours); twilio_status is Twilio's
+    twilio_status: str
+    duration_seconds: int | None
+
+
+@runtime_checkable
+class CallRecordings(Protocol):
+    def recordings_of(self, session: Any, call_sids: list[str]) -> list[RecordingCard]:
+        """The recordings of these calls, oldest first (one query)."""
+
+
+@dataclass(frozen=True)
+class TranscriptCard:
+    recording_id: int | None
+    call_sid: str
+    status: str  # queued | running | done | failed
+    language: str | None
+    score: float | None
+
+
+@runtime_checkable
+class CallTranscripts(Protocol):
+    def transcripts_of(self, session: Any, call_sids: list[str]) -> list[TranscriptCard]:
+        """The transcripts of these calls' recordings (one query)."""
+
+
+# --- messaging --------------------------------------------------------------------------------
+
+SMS_UNSUBSCRIBED = 21610  # Twilio's error: the recipient texted STOP to our number
+
+
+class TextMessage(Protocol):
+    """An SMS as messaging keeps it (a row of `sms_messages`): other areas read it, never write it."""
+
+    id: int
+    sid: str | None
+    direction: str  # outbound | inbound
+    status: str  # pending | queued | sent | delivered | failed | suppressed | received ...
+    purpose: str | None
+    area: str | None
+    from_number: str | None
+    to_number: str | None
+    body: str
+    error_code: str | None
+
+
+@runtime_checkable
+class Messaging(Protocol):
+    """Every SMS through one outbox (docs/messaging.md); the do-not-contact list; outbound pacing."""
+
+    def send_sms(self, purpose: str, to: str, body: str, *, area: str, session: Any = None, once: bool = False,
+                 check_consent: bool = True) -> TextMessage | None:
+        """Store one pending message in the caller's transaction (None: `to` is on the do-not-contact
+        list); a worker sends it, paced, after the caller commits."""
+
+    def register(self, app: Flask, area: str, *, on_reply: Any = None, on_outcome: Any = None,
+                 on_opt_out: Any = None) -> None:
+        """How `area` hears of its messages: on_outcome(session, message) once a message leaves
+        pending; on_reply(session, reply, replying_to); on_opt_out(session, phone, source)."""
+
+    def is_opted_out(self, session: Any, phone: str) -> bool: ...
+
+    def may_contact(self, phone: str) -> bool:
+        """Not on the do-not-contact list (a fresh transaction)."""
+
+    def outbound_bucket(self, connection: Any, channel: str, rate: float) -> Any:
+        """The fleet-wide token bucket of `channel` ("sms", "calls"): `.take()` waits for a slot."""
