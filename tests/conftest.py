@@ -21,6 +21,13 @@ from hotline.migrate import upgrade
 from hotline.settings import Settings
 
 
+def pytest_configure(config) -> None:
+    # Under pytest-xdist each worker gets its own PostgreSQL and Redis database (tests/support/parallel.py).
+    from tests.support.parallel import use_worker_databases
+
+    use_worker_databases()
+
+
 def pytest_collection_modifyitems(items) -> None:
     """Every test that opens a browser page is marked `browser` (and `slow`), so `-m "not browser"`
     leaves out exactly the tests that need chromium, whoever wrote them."""
