@@ -19,14 +19,30 @@ from hotline import create_app
 from hotline.clock import FrozenClock
 from hotline.migrate import upgrade
 from hotline.settings import Settings
+from tests.support.factories import PASSWORD, People  # noqa: F401  (PASSWORD: imported from here by tests)
+
+
+def pytest_configure(config) -> None:
+    # Under pytest-xdist each worker gets its own PostgreSQL and Redis database (tests/support/parallel.py).
+    from tests.support.parallel import use_worker_databases
+
+    use_worker_databases()
+
+
+BROWSER_FIXTURES = {"page", "browser"}
+# Fixtures whose users are slow whoever writes them: synthesised speech decoded by Vosk.
+SLOW_FIXTURES = BROWSER_FIXTURES | {"call_audio"}
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Every test that opens a browser page is marked `browser` (and `slow`), so `-m "not browser"`
-    leaves out exactly the tests that need chromium, whoever wrote them."""
+    """Every test that opens a browser page is marked `browser` (and `slow`), and every test using
+    synthesised call audio `slow`, so `-m "not browser"` leaves out exactly the tests that need chromium
+    and `-m "not slow"` those too, whoever wrote them. Other slow tests carry the mark themselves."""
     for item in items:
-        if "page" in getattr(item, "fixturenames", ()) or "browser" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
+        if fixtures & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
 
 
@@ -216,7 +232,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 def browser():
     """Debian's Chromium driven by Playwright (never a downloaded browser build)."""
     if not Path(CHROMIUM).exists():
-        from tests.system_tools import install_hint
+        from tests.support.system_tools import install_hint
 
         pytest.skip(install_hint(["chromium"]))
     from playwright.sync_api import sync_playwright
@@ -234,27 +250,6 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-PASSWORD = "correct horse battery"
-
-
-class People:
-    """Creates users straight in the database (the users API and CLI have their own tests)."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    def add(self, login: str, role: str = "agent", agent_id: int | None = None, language: str = "zh-CN",
-            password: str = PASSWORD, name: str | None = None) -> int:
-        from hotline import db
-        from people.users import create_user
-
-        with self.app.app_context():
-            user = create_user(db.session(), login=login, name=name or login.title(), password=password,
-                               role=role, agent_id=agent_id, language=language)
-            db.session().commit()
-            return user.id
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # lint-imports over copies of the tree
+
 ROOT = Path(__file__).resolve().parents[1]
 PLUMBING = "hotline (the plumbing) imports no area"
 PRODUCTION = "Production code never imports the sandbox"

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from hotline import db
-from hotline.calls import ensure_call
-from tests.recordings.stored import store_recording
-from tests.transcription.calls import good_call_zh, make_transcript
+from tests.support.factories import add_agent_row, add_call, good_call_zh, make_transcript, store_recording
 
 AGENT_A, AGENT_B = 1, 2
 PHONE_A, PHONE_B, PHONE_Q = "+8613800000001", "+8613800000002", "+8613800000003"
@@ -25,27 +23,17 @@ class Center:
     tickets: dict[str, str] = field(default_factory=dict)  # "a", "b", "q" -> GD number
 
 
-def _call(sid: str, from_number: str, parent: str | None = None) -> None:
-    params = {"From": from_number, "To": "+861095555", "CallStatus": "completed"}
-    if parent:
-        params.update(ParentCallSid=parent, Direction="outbound-dial")
-    ensure_call(db.session(), sid, params)
-
-
 def build_center(app, api) -> Center:
-    from routing.models import Agent, Offer
+    from routing.models import Offer
 
     with app.app_context():
         session = db.session()
         # A serves complaints (so the unassigned complaint is in A's queue); B serves inquiries only.
-        session.add(Agent(id=AGENT_A, name="A", address="client:a", skills={"complaint": 3}, languages=["zh-CN"]))
-        session.add(Agent(id=AGENT_B, name="B", address="client:b", skills={"inquiry": 2}, languages=["zh-CN"]))
-        session.flush()
-        _call(CALL_A, PHONE_A)
-        _call(LEG_A, "client:a", parent=CALL_A)
-        _call(CALL_B, PHONE_B)
-        _call(LEG_B, "client:b", parent=CALL_B)
-        _call(CALL_Q, PHONE_Q)
+        add_agent_row(session, AGENT_A, {"complaint": 3}, name="A", address="client:a")
+        add_agent_row(session, AGENT_B, {"inquiry": 2}, name="B", address="client:b")
+        for sid, number, parent in ((CALL_A, PHONE_A, None), (LEG_A, "client:a", CALL_A), (CALL_B, PHONE_B, None),
+                                    (LEG_B, "client:b", CALL_B), (CALL_Q, PHONE_Q, None)):
+            add_call(session, sid, number, status="completed", parent=parent)
         session.add(Offer(call_sid=CALL_A, agent_id=AGENT_A, leg_sid=LEG_A, result="answered"))
         session.add(Offer(call_sid=CALL_B, agent_id=AGENT_B, leg_sid=LEG_B, result="answered"))
         session.commit()

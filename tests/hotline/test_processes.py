@@ -15,15 +15,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL", "TWILIO_API_URL", "TWILIO_ACCOUNT_SID",
                  "TWILIO_AUTH_TOKEN", "TELEPHONY", "PUBLIC_BASE_URL"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve_env(instance: Path, port: int, **extra: str) -> dict[str, str]:

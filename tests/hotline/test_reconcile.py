@@ -11,6 +11,7 @@ from hotline import db
 from hotline.jobs import get_queue, run_burst
 from hotline.models import Call
 from recordings.models import Recording
+from tests.support.factories import api_agent
 
 # Everything that would tell the app the call is over: its status callback, the Dial's action, the recording.
 LOST_PATHS = ("/voice/status", "/voice/route/dialed", "/recordings/status")
@@ -36,10 +37,7 @@ class LosingNetwork:
 
 @pytest.fixture
 def agent(api):
-    response = api.post("/api/agents", {"name": "alice", "address": "client:alice", "skills": {"inquiry": 4},
-                                        "languages": ["zh-CN"], "status": "available"})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
+    return api_agent(api, "alice", {"inquiry": 4}, status="available")
 
 
 def _call(app, sid):

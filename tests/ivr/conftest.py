@@ -1,108 +1,19 @@
-"""IVR test helpers: a caller that walks the menu through signed webhooks and reads the TwiML
-with ElementTree, and a ticket book that answers status lookups from real TicketStatus records."""
+"""IVR test helpers: callers that walk the menu through signed webhooks (tests/support/callers.py),
+and a ticket book that answers status lookups from real TicketStatus records."""
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from hotline import db, signals
 from hotline.contracts import TicketStatus, TicketStatusBook, provide
+from tests.support.callers import Caller
 
 DAYTIME = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Shanghai
 NIGHT = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)  # Tuesday 22:00 in Shanghai
 HOLIDAY = datetime(2027, 1, 1, 3, 0, tzinfo=timezone.utc)  # New Year's Day, 11:00
-
-
-class Twiml:
-    def __init__(self, response) -> None:
-        assert response.status_code == 200, response.get_data(as_text=True)
-        assert response.mimetype == "text/xml"
-        self.root = ET.fromstring(response.get_data())
-        assert self.root.tag == "Response"
-
-    @property
-    def verbs(self) -> list[str]:
-        return [child.tag for child in self.root]
-
-    @property
-    def gather(self) -> ET.Element | None:
-        return self.root.find("Gather")
-
-    def said(self) -> str:
-        return " ".join(say.text or "" for say in self.root.iter("Say"))
-
-    def says(self) -> list[ET.Element]:
-        return list(self.root.iter("Say"))
-
-    def redirect(self) -> str | None:
-        found = self.root.find("Redirect")
-        return found.text if found is not None else None
-
-    def redirect_query(self) -> dict[str, str]:
-        url = self.redirect()
-        assert url is not None
-        return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-class Caller:
-    """One simulated phone call, answering each TwiML the way Twilio would."""
-
-    def __init__(self, twilio, sid: str, number: str) -> None:
-        self.twilio = twilio
-        self.sid = sid
-        self.number = number
-        self.last: Twiml | None = None
-
-    def params(self, **extra: str) -> dict[str, str]:
-        return self.twilio.call_params(self.sid, **{"From": self.number, "Caller": self.number,
-                                                    "CallStatus": "in-progress", **extra})
-
-    def post(self, url: str, **extra: str) -> Twiml:
-        self.last = Twiml(self.twilio.post(url, self.params(**extra)))
-        if "/voice/route" in (self.last.redirect() or "") or "Hangup" in self.last.verbs:
-            self.settle()
-        return self.last
-
-    def settle(self) -> None:
-        """What a worker does right after the caller leaves the menu: settle the path (in-process, so
-        that receivers connected by a test hear `call_routed` in this process)."""
-        from hotline.jobs import run_burst
-
-        run_burst(self.twilio.client.application, ("default",), in_process=True)
-
-    def dial(self) -> Twiml:
-        self.last = Twiml(self.twilio.post("/voice/incoming", self.twilio.call_params(
-            self.sid, From=self.number, Caller=self.number)))
-        return self.last
-
-    def _action(self) -> str:
-        assert self.last is not None and self.last.gather is not None, f"no Gather in {self.last.verbs}"
-        return self.last.gather.get("action")
-
-    def press(self, digits: str) -> Twiml:
-        return self.post(self._action(), Digits=digits)
-
-    def say(self, words: str, confidence: str = "0.9") -> Twiml:
-        return self.post(self._action(), SpeechResult=words, Confidence=confidence)
-
-    def stay_silent(self) -> Twiml:
-        """Twilio does not call the Gather action on silence; it runs the next verb: the Redirect."""
-        assert self.last is not None
-        url = self.last.redirect()
-        assert url is not None, f"nothing handles silence after {self.last.verbs}"
-        return self.post(url)
-
-    def leave_message(self, recording_sid: str, seconds: int = 12) -> Twiml:
-        assert self.last is not None
-        record = self.last.root.find("Record")
-        assert record is not None
-        return self.post(record.get("action"), RecordingSid=recording_sid, RecordingDuration=str(seconds),
-                         RecordingUrl=f"https://api.twilio.com/2010-04-01/Accounts/AC{'0' * 32}/Recordings/{recording_sid}",
-                         Digits="#")
 
 
 @pytest.fixture
@@ -204,12 +115,3 @@ def call_row(app, sid: str):
     with app.app_context():
         sweep_buffered_steps(older_than=0)
         return db.session().scalars(select(Call).where(Call.sid == sid)).one()
-
-
-def add_customer(app, phone: str, **fields) -> None:
-    from tickets.models import Customer
-
-    with app.app_context():
-        session = db.session()
-        session.add(Customer(phone=phone, **fields))
-        session.commit()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.models import Call, CallEvent
 from ivr.call_steps import PENDING_KEY, sweep_buffered_steps
-from tests.ivr.conftest import Twiml
+from tests.support.twiml import Twiml
 
 
 def stored_kinds(app, sid: str) -> list[tuple[str, str | None]]:
@@ -189,7 +189,7 @@ def test_without_redis_a_known_caller_is_still_greeted_and_the_arrival_kept(app,
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    from tests.ivr.conftest import add_customer
+    from tests.support.factories import add_customer
 
     add_customer(app, "+14155550100", surname="Smith", title="mr", language="en-US")
     working = app.extensions["hotline.redis"]

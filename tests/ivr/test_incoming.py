@@ -3,7 +3,8 @@ callers whose language we know, who are greeted by title and surname only."""
 from __future__ import annotations
 
 from hotline import db
-from tests.ivr.conftest import add_customer, call_row, ivr_steps
+from tests.ivr.conftest import call_row, ivr_steps
+from tests.support.factories import add_customer
 
 
 def test_new_caller_is_greeted_in_both_languages_and_asked_to_choose(app, caller, settings):

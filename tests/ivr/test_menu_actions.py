@@ -8,7 +8,8 @@ import pytest
 
 from hotline import create_app
 from tests.conftest import TwilioRequests
-from tests.ivr.conftest import Caller, ivr_steps
+from tests.ivr.conftest import ivr_steps
+from tests.support.callers import Caller
 from tests.ivr.test_menu_file import small_tree
 
 TREE = small_tree(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from routing.offers import twilio_queue_name
-from tests.ivr.conftest import Twiml, call_row, ivr_steps
+from tests.ivr.conftest import call_row, ivr_steps
+from tests.support.twiml import Twiml
 
 QUEUE_PATHS = [
     # keys after the language choice, queue, category, priority

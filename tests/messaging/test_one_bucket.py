@@ -15,7 +15,9 @@ from messaging.models import SmsMessage
 from revisits.dialer import run_revisit_attempt
 from revisits.states import move
 from tests.revisits.conftest import Revisits
-from tests.revisits.test_crash_and_race import real_now, start_worker
+from tests.support.processes import real_now, start_worker
+
+pytestmark = pytest.mark.slow  # real worker processes pacing in real time
 
 RATE = 2.0  # OUTBOUND_SMS_PER_SECOND; the bucket holds at most one second of tokens
 # A busy machine may hold a worker between its token and its request reaching the sandbox.

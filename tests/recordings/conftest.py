@@ -6,7 +6,7 @@ import pytest
 
 from tests.recordings.sandbox_media import SandboxMedia
 from tests.recordings.speech import CALL_LINES, MODEL_PATH, build_call
-from tests.system_tools import require
+from tests.support.system_tools import require
 
 
 @pytest.fixture(scope="session")

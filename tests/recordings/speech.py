@@ -36,7 +36,7 @@ def _run(*args: str) -> None:
     try:
         subprocess.run(args, check=True, capture_output=True)
     except FileNotFoundError:
-        from tests.system_tools import install_hint
+        from tests.support.system_tools import install_hint
 
         raise MissingTool(install_hint([args[0]])) from None
 

@@ -1,6 +1,6 @@
 from hotline import db
 from recordings.models import Recording
-from tests.recordings.stored import store_recording
+from tests.support.factories import store_recording
 
 CALL = "CA" + "2" * 32
 

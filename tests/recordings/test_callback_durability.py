@@ -3,23 +3,16 @@ that its download is due (the sweeper enqueues what Redis could not take); a 503
 failed, and Twilio's retry (connection overrides on the URL) finishes the work, once."""
 from __future__ import annotations
 
-import socket
-
 from hotline.circuit_breaker import CircuitBreaker
 from tests.recordings.test_callbacks import callback, download_jobs, recordings
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support.processes import closed_port
 
 
 def test_a_download_redis_could_not_take_is_kept_due_and_a_repeated_callback_schedules_it_once(app, twilio, media):
     from hotline.redis_client import guarded_client
 
     working = app.extensions["hotline.redis"]
-    app.extensions["hotline.redis"] = guarded_client(f"redis://127.0.0.1:{_closed_port()}/0", connect_timeout=0.25,
+    app.extensions["hotline.redis"] = guarded_client(f"redis://127.0.0.1:{closed_port()}/0", connect_timeout=0.25,
                                                      read_timeout=0.5, breaker=CircuitBreaker(3, 5.0))
     try:
         assert callback(twilio, media).status_code == 204  # the row is the record; the sweep enqueues it

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import timedelta, timezone
 
+import pytest
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 
@@ -21,46 +19,9 @@ from sandbox.rest.server import ensure_sandbox
 from sandbox.simulator import Simulator
 from revisits.dialer import run_revisit_attempt
 from tests.revisits.conftest import CUSTOMER
+from tests.support.processes import children_of, real_now, start_worker, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def start_worker(app, *args: str) -> subprocess.Popen:
-    """`hotline worker` in a process of its own, on the test's database, Redis and sandbox."""
-    settings = app.config["HOTLINE_SETTINGS"]
-    env = dict(os.environ, DATABASE_URL=settings.database_url, REDIS_URL=settings.redis_url, TELEPHONY="sandbox",
-               TWILIO_API_URL=ensure_sandbox(settings, app).base_url, HOTLINE_INSTANCE_DIR=str(settings.instance_dir),
-               PUBLIC_BASE_URL=settings.public_base_url, HOTLINE_ADMIN_TOKEN=settings.admin_token,
-               OUTBOUND_CALLS_PER_SECOND=str(settings.outbound_calls_per_second),
-               OUTBOUND_SMS_PER_SECOND=str(settings.outbound_sms_per_second), LOG_LEVEL="warning",
-               PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "-q", "outbound", *args], env=env,
-                            cwd=ROOT, start_new_session=True)
-
-
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def wait_for(predicate, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
-def real_now() -> datetime:
-    # Worker processes keep real time; the test clock starts there so deadlines agree.
-    return datetime.now(timezone.utc).replace(microsecond=0)
+pytestmark = pytest.mark.slow  # real worker processes, one killed mid-job
 
 
 def test_a_worker_killed_mid_job_still_revisits_exactly_once(app, clock, revisits):
@@ -76,7 +37,7 @@ def test_a_worker_killed_mid_job_still_revisits_exactly_once(app, clock, revisit
     revisits.sweep()  # the job is queued now
     worker = start_worker(app)
     try:
-        wait_for(lambda: revisits.get(revisit.id).state == "calling")
+        wait_until(lambda: revisits.get(revisit.id).state == "calling")
     finally:
         # The machine dies: the worker and its work horse (RQ puts the horse in a session of its own).
         for pid in [worker.pid, *children_of(worker.pid)]:
@@ -140,7 +101,7 @@ def test_a_job_that_outlived_its_lease_does_not_dial(app, clock, revisits):
     revisits.sweep()
     worker = start_worker(app, "--burst")
     try:
-        wait_for(lambda: revisits.get(revisit.id).state == "calling")
+        wait_until(lambda: revisits.get(revisit.id).state == "calling")
         clock.advance(minutes=16)
         assert revisits.sweep()["reclaimed"] == 1  # the sweeper believes the worker dead
         with app.app_context():

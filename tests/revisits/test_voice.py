@@ -1,20 +1,11 @@
 """The revisit call's webhooks, posted as Twilio would (signed), against a claimed attempt."""
-import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.twiml import path_and_query, twiml
+
 CALL = "CA" + "7" * 32
-
-
-def twiml(response) -> ET.Element:
-    assert response.status_code == 200 and response.mimetype == "text/xml", response.data
-    return ET.fromstring(response.data)
-
-
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @pytest.fixture
@@ -57,10 +48,10 @@ def test_an_english_customer_hears_english(twilio, revisits):
 
 def test_solved_then_satisfied_completes_the_revisit(twilio, calling, revisits):
     doc = answer(twilio, calling)
-    action = path_of(doc.find("Gather").get("action"))
+    action = path_and_query(doc.find("Gather").get("action"))
     doc = twiml(twilio.post(action, params(Digits="1")))
     assert "请为本次服务打分" in doc.find(".//Gather/Say").text
-    doc = twiml(twilio.post(path_of(doc.find("Gather").get("action")), params(Digits="5")))
+    doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="5")))
     assert "感谢您的反馈" in doc.find("Say").text and doc.find("Hangup") is not None
     revisit = revisits.get(calling.id)
     assert (revisit.state, revisit.solved, revisit.score, revisit.channel) == ("completed", True, 5, "call")
@@ -69,14 +60,14 @@ def test_solved_then_satisfied_completes_the_revisit(twilio, calling, revisits):
 
 def test_not_solved_reopens_the_ticket_once_and_still_asks_the_score(twilio, calling, revisits):
     doc = answer(twilio, calling)
-    action = path_of(doc.find("Gather").get("action"))
+    action = path_and_query(doc.find("Gather").get("action"))
     doc = twiml(twilio.post(action, params(Digits="2")))
     assert "工作人员会尽快与您联系" in doc.find("Say").text
     twiml(twilio.post(action, params(Digits="2")))  # Twilio repeats the request
     ticket = revisits.ticket(calling.ticket_id)
     assert (ticket.status, ticket.priority) == ("reopened", "urgent")  # problem tickets are normal: raised
     assert [e.kind for e in ticket.events].count("revisit_not_solved") == 1
-    doc = twiml(twilio.post(path_of(doc.find("Gather").get("action")), params(Digits="1")))
+    doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="1")))
     revisit = revisits.get(calling.id)
     assert (revisit.solved, revisit.score, revisit.reopened, revisit.state) == (False, 1, True, "completed")
 
@@ -84,7 +75,7 @@ def test_not_solved_reopens_the_ticket_once_and_still_asks_the_score(twilio, cal
 @pytest.mark.parametrize("digits", ["9", "*", "3"])
 def test_a_wrong_key_is_asked_again_never_hung_up(twilio, calling, revisits, digits):
     doc = answer(twilio, calling)
-    doc = twiml(twilio.post(path_of(doc.find("Gather").get("action")), params(Digits=digits)))
+    doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits=digits)))
     assert doc.find("Hangup") is None
     assert "输入有误" in doc.find("Say").text and doc.find("Gather") is not None
     assert revisits.get(calling.id).solved is None
@@ -93,7 +84,7 @@ def test_a_wrong_key_is_asked_again_never_hung_up(twilio, calling, revisits, dig
 def test_silence_asks_again_then_says_goodbye_after_three_tries(twilio, calling):
     doc = answer(twilio, calling)
     for _ in range(3):
-        redirect = path_of(doc.find("Redirect").text)
+        redirect = path_and_query(doc.find("Redirect").text)
         doc = twiml(twilio.post(redirect, params()))
         if doc.find("Hangup") is not None:
             break
@@ -102,7 +93,7 @@ def test_silence_asks_again_then_says_goodbye_after_three_tries(twilio, calling)
 
 def test_zero_connects_to_an_agent_through_routing(twilio, calling, revisits):
     doc = answer(twilio, calling)
-    doc = twiml(twilio.post(path_of(doc.find("Gather").get("action")), params(Digits="0")))
+    doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="0")))
     redirect = urlsplit(doc.find("Redirect").text)
     assert redirect.path == "/voice/route" and parse_qs(redirect.query)["queue"] == ["aftersales"]
     revisit = revisits.get(calling.id)
@@ -146,7 +137,7 @@ def test_a_stale_attempt_is_hung_up_politely(twilio, calling):
 def test_three_wrong_keys_put_the_customer_through_to_an_agent(twilio, calling, revisits):
     doc = answer(twilio, calling)
     for _ in range(3):
-        doc = twiml(twilio.post(path_of(doc.find("Gather").get("action")), params(Digits="8")))
+        doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="8")))
         assert doc.find("Hangup") is None
         if doc.find("Gather") is None:
             break

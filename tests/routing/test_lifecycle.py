@@ -7,7 +7,7 @@ from hotline import db, signals
 from routing.lifecycle import agent_freed, answered, conversation_ended
 from routing.models import AgentEvent
 from routing.state import get_reservations, now_ts
-from tests.routing.conftest import query, twiml
+from tests.support.twiml import query, twiml
 
 
 def _jobs(app) -> list[str]:

@@ -1,7 +1,7 @@
 """An arriving caller is offered the best free agent for at most three rings, or waits in line."""
 from __future__ import annotations
 
-from tests.routing.conftest import query, twiml
+from tests.support.twiml import query, twiml
 
 
 def test_caller_is_offered_the_best_free_agent_for_three_rings(center, settings):

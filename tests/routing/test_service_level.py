@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from routing.service_level import CallRecord, summarise
-from tests.routing.conftest import twiml
+from tests.support.twiml import twiml
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from tests.conftest import sign_in
-from tests.routing.conftest import twiml
+from tests.support.twiml import twiml
 
 EARLY = datetime(2026, 11, 23, 16, 30, tzinfo=timezone.utc)  # Tuesday 24 Nov, 00:30 in Shanghai
 

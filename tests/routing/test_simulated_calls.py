@@ -144,7 +144,7 @@ def test_language_is_respected(center, simulator, app, api):
 
 def test_callback_calls_the_agent_first_then_the_customer(center, simulator, app, api, twilio):
     """The callback's second half on its own, the customer's number answering after two rings."""
-    from tests.routing.conftest import twiml
+    from tests.support.twiml import twiml
 
     alice = center.agent("alice", {"inquiry": 3}, status="break")
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=40)

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import multiprocessing
-import xml.etree.ElementTree as ET
+
+import pytest
 
 from tests.conftest import TwilioRequests
+from tests.support.twiml import twiml
+
+pytestmark = pytest.mark.slow  # two app processes racing
 
 
 def _web_process(settings, clock_start, name: str, calls: int, barrier, out) -> None:
@@ -18,7 +22,7 @@ def _web_process(settings, clock_start, name: str, calls: int, barrier, out) -> 
     for i in range(calls):
         sid = f"CA{name}{i:031d}"
         response = twilio.post("/voice/route?queue=inquiry", twilio.call_params(sid, CallStatus="in-progress"))
-        doc = ET.fromstring(response.get_data(as_text=True))
+        doc = twiml(response)
         client = doc.find("Dial/Client")
         results.append((sid, client.text if client is not None else None, doc.find("Enqueue") is not None))
     out.put(results)

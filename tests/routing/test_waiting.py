@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.routing.conftest import twiml
+from tests.support.twiml import twiml
 
 
 def _queued_job_ids(app) -> list[str]:
@@ -90,7 +90,7 @@ def test_callback_keeps_the_callers_place(center, app, api, settings):
 
 
 def test_callback_connects_agent_first_then_customer(center, app, api):
-    from tests.routing.conftest import query
+    from tests.support.twiml import query
 
     agent = center.agent("wang", {"inquiry": 3}, status="break")
     sid, doc = center.enter("inquiry", from_number="+8613912345678")

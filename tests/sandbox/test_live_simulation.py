@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from hotline.gateway import get_gateway
 from hotline.models import Call
 from sandbox.simulator.live import LiveSimulator
 from tests.sandbox.twiml_app import TwimlApp
+
+pytestmark = pytest.mark.slow  # the live simulator in real time
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "sandbox" / "examples" / "welcome.yaml"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,27 +18,9 @@ from twilio.rest import Client
 
 from hotline.gateway.twilio_gateway import RebasedHttpClient
 from hotline.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
+from tests.support.processes import children_of, command_line, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def children_of(pid: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and b"redis-server" not in (stat.parent / "cmdline").read_bytes():
-            children.append(int(stat.parent.name))
-    assert len(children) == 4, children  # web, two workers, scheduler (and the embedded Redis, left out)
-    return children
 
 
 @pytest.mark.slow
@@ -82,7 +63,9 @@ def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
         while not (printed := re.search(r"Sandbox telephony at (http://\S+);", log.read_text())):
             assert time.monotonic() < deadline and serve.poll() is None, log.read_text()
             time.sleep(0.2)
-        for child in children_of(serve.pid):  # web, workers and scheduler all use that one sandbox
+        children = [pid for pid in children_of(serve.pid) if b"redis-server" not in command_line(pid)]
+        assert len(children) == 4, children  # web, two workers, scheduler (and the embedded Redis, left out)
+        for child in children:  # web, workers and scheduler all use that one sandbox
             environ = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
             assert f"TWILIO_API_URL={printed.group(1)}".encode() in environ
         client = Client(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, http_client=RebasedHttpClient(printed.group(1)))

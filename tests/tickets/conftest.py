@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline import db, signals
-from hotline.calls import ensure_call
+from tests.support.factories import add_agent_row, add_call
 
 
 @pytest.fixture
@@ -26,10 +26,7 @@ class Phone:
         self.count += 1
         sid = sid or f"CA{self.count:032d}"
         with self.app.app_context():
-            params = {"From": from_number, "To": "+861095555", "CallStatus": "in-progress"}
-            if parent:
-                params.update(ParentCallSid=parent, Direction="outbound-dial")
-            ensure_call(db.session(), sid, params)
+            add_call(db.session(), sid, from_number, parent=parent)
             db.session().commit()
         return sid
 
@@ -50,9 +47,7 @@ class Phone:
         with self.app.app_context():
             session = db.session()
             if session.get(Agent, agent_id) is None:
-                session.add(Agent(id=agent_id, name=f"agent {agent_id}", address=f"client:agent{agent_id}",
-                                  skills=skills or {}, languages=["zh-CN"]))
-                session.flush()
+                add_agent_row(session, agent_id, skills)
             session.add(Offer(call_sid=sid, agent_id=agent_id, leg_sid=leg, result="ringing"))
             session.commit()
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.jobs import enqueue, run_burst
 from messaging.models import SmsMessage
-from tests.ivr.conftest import Caller
+from tests.support.callers import Caller
 from tickets.sweep import sweep_sla
 
 OPENED = datetime(2026, 11, 29, 17, 0, tzinfo=timezone.utc)  # Monday 30 Nov, 01:00 in Shanghai

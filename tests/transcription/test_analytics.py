@@ -4,7 +4,7 @@ import pytest
 from transcription.analytics import analyse
 from transcription.rules import load_rules
 from transcription.sampling import review_reason, sample_draw
-from tests.transcription.calls import COMPANY, EN_SECONDS, ZH_SECONDS, good_call_en, good_call_zh, turn
+from tests.support.factories import COMPANY, EN_SECONDS, ZH_SECONDS, good_call_en, good_call_zh, turn
 
 RULES = load_rules().data
 

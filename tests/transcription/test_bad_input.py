@@ -11,7 +11,7 @@ from hotline import create_app, db
 from hotline.jobs import enqueue, get_queue, run_burst
 from transcription.models import Transcript
 from transcription.pipeline import transcribe_recording
-from tests.recordings.stored import store_recording
+from tests.support.factories import store_recording
 from tests.transcription.crashing import abort_now, still_serving, transcribe_with_crashing_decoder
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import page_token, sign_in
-from tests.transcription.calls import good_call_zh, make_transcript, turn
+from tests.support.factories import good_call_zh, make_transcript, turn
 
 COMPLAINT = "CA" + "1" * 32
 OTHER = "CA" + "8" * 32

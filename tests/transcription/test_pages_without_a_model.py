@@ -8,7 +8,7 @@ import pytest
 
 from hotline import db
 from tests.conftest import sign_in
-from tests.recordings.stored import store_recording
+from tests.support.factories import store_recording
 from transcription.models import Transcript
 from transcription.pipeline import transcribe_recording
 

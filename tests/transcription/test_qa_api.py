@@ -1,7 +1,7 @@
 import csv
 import io
 
-from tests.transcription.calls import EN_SECONDS, good_call_en, good_call_zh, make_transcript, turn
+from tests.support.factories import EN_SECONDS, good_call_en, good_call_zh, make_transcript, turn
 
 COMPLAINT = "CA" + "1" * 32
 LOW = "CA" + "3" * 32

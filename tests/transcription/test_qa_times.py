@@ -4,7 +4,7 @@ import io
 from datetime import datetime, timezone
 
 from tests.conftest import sign_in
-from tests.transcription.calls import good_call_zh, make_transcript
+from tests.support.factories import good_call_zh, make_transcript
 
 CALL = "CA" + "3" * 32
 EARLY = datetime(2026, 11, 23, 17, 5, tzinfo=timezone.utc)  # 24 Nov, 01:05 in Shanghai; UTC says the 23rd

@@ -18,7 +18,7 @@ from transcription import TRANSCRIBE_TIMEOUT_SECONDS
 from transcription.models import Transcript
 from transcription.sweeper import sweep_transcriptions
 from tests.recordings.speech import Line, build_call
-from tests.recordings.stored import store_recording
+from tests.support.factories import store_recording
 from tests.transcription.crashing import transcribe_with_crashing_decoder
 
 QUEUED, RETRYING, RUNNING, TRANSCRIBING = ("RE" + c * 32 for c in "abcd")

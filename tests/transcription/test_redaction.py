@@ -3,7 +3,7 @@ import dataclasses
 from hotline import create_app
 from transcription.redaction import digits_in, redact_turns
 from transcription.rules import load_rules
-from tests.transcription.calls import good_call_zh, make_transcript, turn
+from tests.support.factories import good_call_zh, make_transcript, turn
 
 CONFIG = load_rules().data["redaction"]
 CALL = "CA" + "5" * 32

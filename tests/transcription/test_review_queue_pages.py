@@ -9,7 +9,7 @@ from sqlalchemy import event, update
 
 from hotline import db
 from tests.hotline.test_keyset import _cursor
-from tests.transcription.calls import good_call_zh, make_transcript
+from tests.support.factories import good_call_zh, make_transcript
 from transcription.models import Transcript
 
 # (reason, minutes after the first call): the queue's order is by reason, then oldest first.

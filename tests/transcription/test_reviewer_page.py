@@ -5,8 +5,7 @@ from sqlalchemy import select
 from hotline import db
 from transcription.models import Review
 from tests.conftest import fill_sign_in, sign_in_page
-from tests.recordings.stored import store_recording
-from tests.transcription.calls import make_transcript, turn
+from tests.support.factories import make_transcript, store_recording, turn
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -5,7 +5,7 @@ import io
 
 from tests.conftest import sign_in
 from tests.hotline.streaming import assert_streamed, read_with_a_server_side_cursor, statements
-from tests.transcription.calls import good_call_zh, make_transcript
+from tests.support.factories import good_call_zh, make_transcript
 
 CALLS = ["CA" + str(d) * 32 for d in range(1, 6)]
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.hotline.test_processes import ROOT, worker_env
+
+pytestmark = pytest.mark.slow  # fresh interpreters building jieba's dictionary
 
 # Prints whether jieba's dictionary was built before the first search, then how long that search's
 # query segmentation took.

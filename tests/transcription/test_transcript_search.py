@@ -1,5 +1,5 @@
 """Words and phrases in transcripts, on the database under test (PostgreSQL tsvector or SQLite FTS5)."""
-from tests.transcription.calls import good_call_en, make_transcript, turn
+from tests.support.factories import good_call_en, make_transcript, turn
 
 LAWYER = "CA" + "a" * 32
 REFUND = "CA" + "b" * 32

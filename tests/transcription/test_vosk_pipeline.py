@@ -9,7 +9,7 @@ from transcription.engine import load_model
 from transcription.models import Transcript
 from transcription.pipeline import transcribe_audio, transcribe_recording
 from tests.recordings.speech import MODEL_PATH
-from tests.recordings.stored import store_recording
+from tests.support.factories import store_recording
 
 pytestmark = pytest.mark.slow  # real Vosk
 

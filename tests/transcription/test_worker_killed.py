@@ -19,7 +19,7 @@ from transcription.models import Transcript
 from transcription.sweeper import sweep_transcriptions
 from tests.hotline.test_processes import ROOT, wait_for_file, worker_env
 from tests.recordings.speech import MODEL_PATH
-from tests.recordings.stored import store_recording
+from tests.support.factories import store_recording
 from tests.transcription.crashing import transcribe_then_be_killed
 
 
