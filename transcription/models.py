@@ -12,8 +12,10 @@ from hotline.clock import now
 from hotline.db import Base
 
 
-QUEUE_RANK_SQL = ("(CASE review_reason WHEN 'escalation' THEN 0 WHEN 'complaint' THEN 1 WHEN 'low_score' THEN 2 "
-                  "WHEN 'random_sample' THEN 3 ELSE 4 END)")
+# ix_transcripts_queue_rank's expression, laid out as PostgreSQL prints it back (pg_get_indexdef), so
+# the models-vs-migrations check compares the two equal.
+QUEUE_RANK_SQL = ("(\nCASE review_reason\n    WHEN 'escalation' THEN 0\n    WHEN 'complaint' THEN 1\n"
+                  "    WHEN 'low_score' THEN 2\n    WHEN 'random_sample' THEN 3\n    ELSE 4\nEND)")
 
 
 class Transcript(Base):
