@@ -53,17 +53,17 @@ def _json_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _json_strings(item, f"{path}[{index}]")
 
 
-def _request_strings() -> Iterator[tuple[str, str]]:
-    yield "path", request.path
-    for key, value in request.args.items(multi=True):
+def _request_strings(req) -> Iterator[tuple[str, str]]:
+    yield "path", req.path
+    for key, value in req.args.items(multi=True):
         yield key, key
         yield key, value
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        for key, value in request.form.items(multi=True):
+    if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, value in req.form.items(multi=True):
             yield key, key
             yield key, value
-    if request.is_json:
-        data = request.get_json(silent=True)
+    if req.is_json:
+        data = req.get_json(silent=True)
         if data is not None:
             yield from _json_strings(data, "")
 
@@ -75,14 +75,27 @@ def _refuse(status: int, message: str):
 
 
 def check_request():
+    req = request._get_current_object()  # read a dozen times below: the proxy once
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
+    if req.content_length is not None and req.content_length > limit:
         return _refuse(413, f"body: at most {limit} bytes")
-    for name, value in (request.view_args or {}).items():
+    for name, value in (req.view_args or {}).items():
         if isinstance(value, int) and value > INT32_MAX:
             # No row has it, and PostgreSQL refuses it as an Integer parameter (an error, not "none").
             return _refuse(404, f"{name}: nothing has the id {value}")
-    for field, text in _request_strings():
+    # Every request is checked and almost none is refused: one search over all of its text first
+    # (a MultiDict is a dict of lists underneath), and the field is named only when that finds one.
+    texts = [req.path]
+    for key, values in dict.items(req.args):
+        texts.append(key)
+        texts.extend(values)
+    if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, values in dict.items(req.form):
+            texts.append(key)
+            texts.extend(values)
+    if _UNSTORABLE.search("\n".join(texts)) is None and not req.is_json:
+        return None
+    for field, text in _request_strings(req):
         problem = unstorable(text)
         if problem:
             return _refuse(400, f"{field}: {problem}")

@@ -94,23 +94,25 @@ def _signed(view: F, hold_for_database: bool) -> F:
     @functools.wraps(view)
     def checked(*args, **kwargs):
         settings = current_app.config["HOTLINE_SETTINGS"]
-        params = request.form.to_dict() if request.method == "POST" else {}
-        signature = request.headers.get("X-Twilio-Signature", "")
+        req = request._get_current_object()  # every webhook reads it several times: the proxy once
+        form = req.form if req.method == "POST" else {}
+        params = form.to_dict() if form else {}
+        signature = req.headers.get("X-Twilio-Signature", "")
         # Twilio signs the URL without the override fragment (as the sandbox does); should it sign
         # the URL as we gave it, fragment included, that is accepted too (not verified on Twilio).
-        if not signature_is_valid(settings.twilio_auth_token, public_url(), params, signature) and not \
-                signature_is_valid(settings.twilio_auth_token, f"{public_url()}#{CALLBACK_OVERRIDES}", params,
-                                   signature):
+        url = public_url()
+        if not signature_is_valid(settings.twilio_auth_token, url, params, signature) and not \
+                signature_is_valid(settings.twilio_auth_token, f"{url}#{CALLBACK_OVERRIDES}", params, signature):
             log.warning("rejected webhook with %s signature", "a wrong" if signature else "no",
-                        extra={"path": request.path})
+                        extra={"path": req.path})
             return current_app.response_class("Forbidden: invalid Twilio signature\n", status=403,
                                               mimetype="text/plain")
-        check_twilio_params(request.form if request.method == "POST" else {}, request.args)
+        check_twilio_params(form, req.args)
         try:
             return view(*args, **kwargs)
         except (OperationalError, InterfaceError) as exc:
-            held = request.args.get(DB_HELD_ARG, 0, type=int)
-            if not hold_for_database or not request.path.startswith("/voice") or \
+            held = req.args.get(DB_HELD_ARG, 0, type=int)
+            if not hold_for_database or not req.path.startswith("/voice") or \
                     held >= settings.database_outage_hold_seconds:
                 raise
             return _hold_for_the_database(exc, held)

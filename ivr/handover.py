@@ -59,7 +59,8 @@ def send_to_queue(call: CallSteps | BufferedCall, tree: MenuTree, language: str,
         record_step(call, node, heard, via, "voicemail-offered", category=skill, reason=reason,
                     ticket_number=ticket_number)
         call.commit()
-        return offer_voicemail(tree, language, skill, after_hours=True)
+        return rendered(tree, ("after-hours-voicemail", language, skill),
+                        lambda: offer_voicemail(tree, language, skill, after_hours=True))
     record_step(call, node, heard, via, f"queue:{destination.queue}", category=skill, priority=priority,
                 ticket_number=ticket_number, reason=reason)
     call.commit(routed={"category": skill, "priority": priority, "language": language,

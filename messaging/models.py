@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, true
+from sqlalchemy import Index, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.clock import now
@@ -25,6 +25,9 @@ class SmsMessage(Base):
     __table_args__ = (
         # The conversation an inbound reply belongs to: the newest outbound message to its sender.
         Index("ix_sms_messages_to_number_id", "to_number", "id"),
+        # The outbox sweep's pending messages, oldest first, a batch at a time (messaging_0003).
+        Index("ix_sms_messages_pending_created_at_id", "created_at", "id",
+              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

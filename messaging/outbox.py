@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from hotline import db, jobs
@@ -34,6 +34,8 @@ RETRY = jobs.Retry(max=5, interval=[5, 15, 60, 180, 600])
 # Forward order of an outbound message's states; a late `sent` must not undo `delivered`.
 STATUS_RANK = {"pending": -1, "accepted": 0, "queued": 0, "sending": 1, "sent": 2, "delivered": 3,
                "undelivered": 3, "failed": 3, "received": 3, "read": 4}
+# Pending messages the sweep reads at a time.
+SWEEP_BATCH = 500
 
 
 def send_sms(purpose: str, to: str, body: str, *, area: str, session: Session | None = None,
@@ -134,16 +136,29 @@ def _settle(session: Session, message: SmsMessage, status: str) -> str:
     return status
 
 
-def sweep_outbox(older_than: timedelta = timedelta(minutes=2)) -> int:
-    """Enqueue again messages pending for `older_than` whose job is gone (a dead worker, Redis lost)."""
+def sweep_outbox(older_than: timedelta = timedelta(minutes=2), batch: int = SWEEP_BATCH) -> int:
+    """Enqueue again messages pending for `older_than` whose job is gone (a dead worker, Redis lost).
+
+    Reads the pending messages oldest first, `batch` at a time by (created_at, id) from their partial
+    index, and holds no transaction while it asks Redis about each batch: a backlog of any size (Redis
+    down for an hour) costs the worker one batch of memory, never the whole list.
+    """
     session = db.session()
-    stale = session.scalars(select(SmsMessage.id).where(
-        SmsMessage.status == "pending", SmsMessage.direction == "outbound",
-        SmsMessage.created_at < now() - older_than)).all()
-    session.rollback()
+    cutoff = now() - older_than
+    key = tuple_(SmsMessage.created_at, SmsMessage.id)
+    after: tuple | None = None
     resent = 0
-    for message_id in stale:
-        if jobs.job_status(job_id(message_id)) not in jobs.LIVE_STATUSES:
-            enqueue_delivery(message_id)
-            resent += 1
-    return resent
+    while True:
+        query = select(SmsMessage.created_at, SmsMessage.id).where(
+            SmsMessage.status == "pending", SmsMessage.direction == "outbound", SmsMessage.created_at < cutoff)
+        if after is not None:
+            query = query.where(key > after)
+        rows = session.execute(query.order_by(SmsMessage.created_at, SmsMessage.id).limit(batch)).all()
+        session.rollback()
+        for _, message_id in rows:
+            if jobs.job_status(job_id(message_id)) not in jobs.LIVE_STATUSES:
+                enqueue_delivery(message_id)
+                resent += 1
+        if len(rows) < batch:
+            return resent
+        after = tuple(rows[-1])

@@ -12,6 +12,12 @@ from hotline.clock import now
 from hotline.db import Base
 
 
+# ix_transcripts_queue_rank's expression, laid out as PostgreSQL prints it back (pg_get_indexdef), so
+# the models-vs-migrations check compares the two equal.
+QUEUE_RANK_SQL = ("(\nCASE review_reason\n    WHEN 'escalation' THEN 0\n    WHEN 'complaint' THEN 1\n"
+                  "    WHEN 'low_score' THEN 2\n    WHEN 'random_sample' THEN 3\n    ELSE 4\nEND)")
+
+
 class Transcript(Base):
     """One per recording. `turns`/`text` are redacted (what reviewers see); the unredacted copies
     exist only when KEEP_UNREDACTED_TRANSCRIPTS is on, and only admins can read them."""
@@ -30,6 +36,11 @@ class Transcript(Base):
               sqlite_where=text("status = 'done'")),
         # The review queue: done transcripts with a reason, oldest first (transcription/search.py).
         Index("ix_transcripts_review_waiting", "created_at", "id",
+              postgresql_where=text("status = 'done' AND review_reason IS NOT NULL"),
+              sqlite_where=text("status = 'done' AND review_reason IS NOT NULL")),
+        # The review queue's pages, in its order: the reason's rank, then oldest first
+        # (transcription_0005; the expression is transcription.search.queue_rank's).
+        Index("ix_transcripts_queue_rank", text(QUEUE_RANK_SQL), "created_at", "id",
               postgresql_where=text("status = 'done' AND review_reason IS NOT NULL"),
               sqlite_where=text("status = 'done' AND review_reason IS NOT NULL")),
     )

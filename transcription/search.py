@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -171,21 +172,26 @@ def _reason_rank(transcript: Transcript) -> int:
     return REASON_ORDER.index(reason) if reason in REASON_ORDER else len(REASON_ORDER)
 
 
+def queue_rank():
+    """The queue's rank of a transcript's reason (0 escalation ... 4 any other), written with its
+    values inline so that PostgreSQL matches it to ix_transcripts_queue_rank's expression."""
+    inline = functools.partial(literal, literal_execute=True)
+    return case(*((inline(reason), inline(i)) for i, reason in enumerate(REASON_ORDER)),
+                value=Transcript.review_reason, else_=inline(len(REASON_ORDER)))
+
+
 def review_queue_page(limit: int = 200, cursor: str | None = None, count: bool | str = False) -> keyset.Page:
     """A page of calls waiting for review: escalations, complaints, low scores, the random sample,
     then other reasons; each oldest first.
 
-    The waiting calls are found first, by ids alone: ix_transcripts_review_waiting (done, with a
-    reason) read index-only and the reviewed ones dropped through ix_qa_reviews_transcript_id, so
-    the year of reviewed calls behind them is never read from the table; only the calls still
-    waiting are then read and sorted by reason."""
-    waiting = select(Transcript.id).where(Transcript.status == "done", Transcript.review_reason.is_not(None),
-                                          ~exists().where(Review.transcript_id == Transcript.id)).correlate(None)
-    rank = case({reason: i for i, reason in enumerate(REASON_ORDER)}, value=Transcript.review_reason,
-                else_=len(REASON_ORDER))
-    return keyset.fetch_ranked(db.session(), select(Transcript).where(Transcript.id.in_(waiting)), rank, QUEUE_RANKS,
-                               _reason_rank, (Transcript.created_at, Transcript.id), limit=limit, cursor=cursor,
-                               count=count)
+    ix_transcripts_queue_rank (transcription_0005) holds the done transcripts with a reason in the
+    queue's order (rank, created_at, id): a page walks it and drops the reviewed ones through
+    ix_qa_reviews_transcript_id, one by one, until the page is full, so it costs the same however
+    many calls wait (sorting the waiting calls was 127 ms at 100k transcripts, 3,500 waiting)."""
+    waiting = select(Transcript).where(Transcript.status == "done", Transcript.review_reason.is_not(None),
+                                       ~exists().where(Review.transcript_id == Transcript.id))
+    return keyset.fetch_ranked(db.session(), waiting, queue_rank(), QUEUE_RANKS, _reason_rank,
+                               (Transcript.created_at, Transcript.id), limit=limit, cursor=cursor, count=count)
 
 
 def review_queue(limit: int = 200) -> list[Transcript]:

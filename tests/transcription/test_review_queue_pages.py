@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 
 from hotline import db
 from tests.hotline.test_keyset import _cursor
@@ -91,3 +91,39 @@ def test_a_page_is_one_statement(app, api, waiting):
         url = body["next_url"]
     # The waiting calls found by ids, sorted by reason and read in one statement, on every page.
     assert counts == [1] * 5
+
+
+def test_on_postgresql_a_page_walks_the_queue_rank_index_without_a_sort(app, api, waiting, settings):
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("the plan is PostgreSQL's")
+    with app.app_context():
+        session = db.session()
+        # 20,000 more done transcripts, a tenth of them waiting, copied from the fixture's first call.
+        for table, changes in (("recordings", "'sid', 'RE' || g, 'call_sid', 'CQ' || g"),
+                               ("transcripts", "'recording_id', (SELECT max(id) FROM recordings) - 20000 + g, "
+                                               "'call_sid', 'CQ' || g, 'review_reason', CASE WHEN g % 10 = 0 THEN "
+                                               "(ARRAY['complaint', 'low_score', 'random_sample'])[1 + g % 3] END, "
+                                               "'created_at', now() - g * interval '1 minute'")):
+            session.execute(text(
+                f"INSERT INTO {table} SELECT (jsonb_populate_record(NULL::{table}, to_jsonb(t) || jsonb_build_object("
+                f"'id', (SELECT max(id) FROM {table}) + g, {changes}))).* "
+                f"FROM (SELECT * FROM {table} ORDER BY id LIMIT 1) t, generate_series(1, 20000) g"))
+        session.execute(text("ANALYZE transcripts"))
+        session.commit()
+    engine = app.extensions["hotline.db"].engine
+    seen = []
+    listener = lambda conn, cursor, statement, parameters, *_: seen.append((statement, parameters))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        first = api.get("/api/qa/queue?limit=50").get_json()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(first["calls"]) == 50 and first["calls"][0]["call_sid"] == waiting[0]  # the one escalation
+    sql, parameters = next((s, p) for s, p in seen if "FROM transcripts" in s)
+    with app.app_context():
+        session = db.session()
+        with session.connection().connection.driver_connection.cursor() as pg:
+            pg.execute("EXPLAIN " + sql, parameters)
+            plan = "\n".join(row[0] for row in pg.fetchall())
+        session.rollback()
+    assert "ix_transcripts_queue_rank" in plan and "Sort" not in plan and "Seq Scan on transcripts" not in plan, plan
