@@ -112,8 +112,11 @@ def _signed(view: F, hold_for_database: bool) -> F:
             return view(*args, **kwargs)
         except (OperationalError, InterfaceError) as exc:
             held = req.args.get(DB_HELD_ARG, 0, type=int)
-            if not hold_for_database or not req.path.startswith("/voice") or \
-                    held >= settings.database_outage_hold_seconds:
+            # Only the caller's own leg waits: a leg we placed (an agent's Dial leg, whose whisper
+            # this may be; an outbound call) would time out its Dial while held, and the agent would
+            # be counted as missing the offer.
+            if not hold_for_database or not req.path.startswith("/voice") or form.get("Direction") != "inbound" \
+                    or held >= settings.database_outage_hold_seconds:
                 raise
             return _hold_for_the_database(exc, held)
 

@@ -63,3 +63,13 @@ def test_a_status_callback_during_the_outage_still_answers_503_for_twilio_to_ret
     with database_down(settings):
         response = twilio.post("/voice/status", twilio.call_params("CA" + "9" * 32, CallStatus="completed"))
     assert response.status_code == 503
+
+
+def test_an_agents_leg_is_not_held_for_the_database(twilio, settings):
+    """A whisper runs on the agent's Dial leg: held, the caller's Dial would time out and the agent be
+    counted as missing the offer; it gets the plain answer instead."""
+    params = twilio.call_params("CA" + "6" * 32, CallStatus="in-progress", Direction="outbound-dial",
+                                ParentCallSid="CA" + "5" * 32)
+    with database_down(settings):
+        response = twilio.post(f"/voice/route/whisper?call={'CA' + '5' * 32}&agent=1&offer=1", params)
+    assert ET.fromstring(response.data).find("Redirect") is None
