@@ -50,15 +50,19 @@ demo: $(RUN_STAMP)
 system-packages:
 	@scripts/install-system-packages.sh
 
+# The suite once: everything but the wall-time tests in parallel, then those alone (a time limit
+# measured beside three other test processes on two cores measures the neighbours).
+SUITE = $(PY) -m pytest $(PARALLEL) -m "not timing" $(PYTEST_ARGS) && $(PY) -m pytest -m timing $(PYTEST_ARGS)
+
 ## The whole suite, in parallel: on DATABASE_URL/REDIS_URL when set, and always on SQLite + embedded Redis.
 test: $(TEST_STAMP) system-packages
 	@if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
 		echo "== suite on DATABASE_URL and REDIS_URL =="; \
-		$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS) || exit $$?; \
+		$(SUITE) || exit $$?; \
 		echo "== suite on SQLite and the embedded Redis =="; \
-		env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS); \
+		unset DATABASE_URL REDIS_URL; $(SUITE); \
 	else \
-		$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS); \
+		$(SUITE); \
 	fi
 
 ## The inner loop: everything but the slow and browser tests, on SQLite + embedded Redis, in parallel.

@@ -13,6 +13,8 @@ from hotline.calls import ensure_call
 from hotline.db_pool import ping_idle_connections
 from hotline.models import Call, CallEvent
 
+pytestmark = pytest.mark.timing  # its time limits hold on an idle machine only: run alone
+
 
 def test_concurrent_first_callbacks_make_one_call_with_the_latest_status(app):
     sid = "CA" + "7" * 32

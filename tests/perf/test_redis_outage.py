@@ -20,7 +20,8 @@ from hotline.settings import Settings
 from tests.support.processes import free_port
 from tests.support.twiml import path_and_query, twiml
 
-pytestmark = pytest.mark.slow  # a redis-server of its own, killed and frozen
+# A redis-server of its own, killed and frozen; its per-webhook time limits hold on an idle machine only.
+pytestmark = [pytest.mark.slow, pytest.mark.timing]
 
 BOUND = 1.0  # seconds per webhook; Twilio gives up at 15
 OVERFLOW = "+8610800100100"
