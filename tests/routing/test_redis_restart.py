@@ -8,7 +8,7 @@ from __future__ import annotations
 from hotline.redis_client import get_redis
 from routing.sweeps import sweep_routing
 from tests.routing.test_simulated_calls import _routed, connected_to
-from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs
+from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs, in_wrap_up_with_a_caller_waiting
 
 
 def _sweep(app) -> dict:
@@ -34,14 +34,7 @@ def _restart_from_a_stale_file(app, agent_id: int, status: str) -> None:
 
 
 def test_a_waiting_caller_the_live_line_lost_is_put_back_not_hung_up(center, simulator, app, clock):
-    alice = center.agent("alice", {"inquiry": 4})
-    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
-    first = simulator.call(url="/voice/route?queue=inquiry")
-    simulator.run(until=60)
-    assert first.status == "completed" and center.agent_status(alice) == "wrap_up"
-    assert _lose_the_wrap_up_jobs(app) == 1
-    second = simulator.call(url="/voice/route?queue=inquiry", hangup_after=900)
-    simulator.run(until=simulator.now + 20)
+    alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=900, wait=20)
     assert second.status == "in-progress"
 
     _forget_caller(app, second.sid)

@@ -39,15 +39,22 @@ def test_a_wrap_up_whose_job_was_lost_ends_at_its_time_by_the_sweep(center, simu
     assert _sweep(app)["wrap_ups_ended"] == 0  # once
 
 
-def test_an_agent_freed_by_the_sweep_takes_the_caller_waiting(center, simulator, app, clock):
+def in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after: float, wait: float):
+    """Alice in wrap-up after a first call whose wrap-up job was lost, and a second caller waiting
+    `wait` seconds; returns (alice, the second caller)."""
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
     first = simulator.call(url="/voice/route?queue=inquiry")
     simulator.run(until=60)
     assert first.status == "completed" and center.agent_status(alice) == "wrap_up"
     assert _lose_the_wrap_up_jobs(app) == 1
-    second = simulator.call(url="/voice/route?queue=inquiry", hangup_after=600)
-    simulator.run(until=simulator.now + 30)
+    second = simulator.call(url="/voice/route?queue=inquiry", hangup_after=hangup_after)
+    simulator.run(until=simulator.now + wait)
+    return alice, second
+
+
+def test_an_agent_freed_by_the_sweep_takes_the_caller_waiting(center, simulator, app, clock):
+    alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=600, wait=30)
     assert second.status == "in-progress" and center.agent_status(alice) == "wrap_up"
     clock.advance(31)
     _sweep(app)
