@@ -38,7 +38,7 @@ from routing.matching import WaitingCall
 from routing.models import Offer, RoutedCall
 from routing.offers import enqueue_caller, offer_call
 from routing.reservations import Reservations
-from routing.state import get_rules, now_ts, record_status, restored_caller
+from routing.state import get_rules, now_ts, record_status, restored_caller, talking_on
 
 log = logging.getLogger(__name__)
 # Jobs named, not imported: they live with the webhooks they serve and call back into this module.
@@ -139,11 +139,33 @@ def conversation_ended(session: Session, res: Reservations, sid: str, agent_id: 
         offer.ended_at = now()
     if routed is not None and routed.ended_at is None:
         routed.ended_at = now()
-    if not res.release(agent_id, sid, "wrap_up", now_ts()):
+    if not res.release(agent_id, sid, "wrap_up", now_ts()) and not _ended_where_live_state_lost_it(session, res, sid, agent_id):
         return
+    start_wrap_up(session, agent_id, sid, routed.queue if routed else None)
+
+
+def start_wrap_up(session: Session, agent_id: int, sid: str | None, queue: str | None) -> None:
+    """Record the wrap-up the live state began, and schedule its end after the commit."""
     record_status(session, agent_id, "wrap_up", "call_ended", sid)
-    db.after_commit(_enqueue_wrap_up_end, agent_id, sid, wrap_up_length(routed.queue if routed else None),
-                    session=session)
+    db.after_commit(_enqueue_wrap_up_end, agent_id, sid or "", wrap_up_length(queue), session=session)
+
+
+def _ended_where_live_state_lost_it(session: Session, res: Reservations, sid: str, agent_id: int) -> bool:
+    """The live state has no such conversation (a Redis restarted from a stale file, an answer
+    recorded while Redis was down, a retry after the first attempt's commit was lost): the database
+    says whether the agent was on this call. If so, they go to wrap-up there too, unless Redis has
+    them reserved for another caller (that ring decides; the sweep reconciles the rest)."""
+    if talking_on(session, agent_id) != sid:
+        return False
+    live = res.agent(agent_id)
+    if live.get("call") not in (None, "", sid):
+        return False
+    change = res.set_status(agent_id, "wrap_up", now_ts(), allowed_from=("on_call", "available", "missed", "wrap_up"))
+    if change.changed or change.previous == "wrap_up":
+        log.warning("the live state had lost agent %s's conversation; ended by the database's record", agent_id,
+                    extra={"call_sid": sid})
+        return True
+    return False
 
 
 def wrap_up_length(queue: str | None) -> timedelta:

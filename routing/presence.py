@@ -6,7 +6,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.redis_client import get_redis
 from routing.lifecycle import caller_left, conversation_ended
-from routing.models import Agent
+from routing.models import Agent, Offer
 from routing.state import get_reservations
 
 
@@ -33,6 +33,12 @@ def forget_on_shift_counts() -> None:
         client.delete(key)
 
 
+def talking_agent(session, call_sid: str) -> int | None:
+    """The agent the database has in an open conversation with this caller."""
+    return session.scalars(select(Offer.agent_id).where(Offer.call_sid == call_sid, Offer.result == "answered",
+                                                        Offer.ended_at.is_(None))).first()
+
+
 def on_call_ended(app, call_sid: str, status: str, **_: object) -> None:
     """A lost Enqueue or Dial callback must not strand anyone: settle the caller's state here too.
     A receiver owns its transaction, as a job does (the call's end was committed before)."""
@@ -44,6 +50,9 @@ def on_call_ended(app, call_sid: str, status: str, **_: object) -> None:
         caller_left(session, res, call_sid)
     elif state == "connected" and call.get("agent"):
         conversation_ended(session, res, call_sid, int(call["agent"]))
+    elif state is None and (agent_id := talking_agent(session, call_sid)) is not None:
+        # The live state lost the call (a Redis restart); the database still has its conversation open.
+        conversation_ended(session, res, call_sid, agent_id)
     else:
         return
     session.commit()

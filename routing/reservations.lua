@@ -142,6 +142,25 @@ elseif op == 'restore_reservation' then
   redis.call('HSET', ckey(sid), 'handover', 'offered')
   return 1
 
+elseif op == 'restore_conversation' then
+  -- id, sid: the database has this agent talking to this caller, and the live state lost it (an
+  -- answer recorded while Redis was down, whose reservation then expired; a restart from a stale
+  -- file). Only an agent the live state has free, missed, or on a call with no call, is put back:
+  -- one it has reserved for someone else keeps that reservation (its ring is missed, then restored).
+  local id, sid = ARGV[3], ARGV[4]
+  local k = akey(id)
+  local status = redis.call('HGET', k, 'status')
+  if not (status == 'available' or status == 'missed' or (status == 'on_call' and not redis.call('HGET', k, 'call'))) then
+    return 0
+  end
+  if redis.call('HGET', ckey(sid), 'state') == 'done' then return 0 end  -- Redis saw the caller go
+  set_agent_status(id, 'on_call')
+  redis.call('HSET', k, 'call', sid)
+  unwait_call(sid)
+  redis.call('HSET', ckey(sid), 'state', 'connected', 'agent', id)
+  redis.call('EXPIRE', ckey(sid), 86400)
+  return 1
+
 elseif op == 'reserve_for_agent' then
   -- id, ttl, {queue: "latest entered time this agent may take"}
   sweep()

@@ -137,6 +137,10 @@ class Reservations:
         """Put back an offer in progress (the caller in the Dial to this agent) after a rebuild."""
         return bool(self._run("restore_reservation", now, agent_id, sid, self.ttl))
 
+    def restore_conversation(self, agent_id: int, sid: str, now: float) -> bool:
+        """Put an agent the database has talking back on that call in the live state (see the script)."""
+        return bool(self._run("restore_conversation", now, agent_id, sid))
+
     def claim_handover(self, sid: str, who: str, now: float) -> int | None:
         """Claim the one path (waitUrl `leave` or REST `redirect`) that takes the caller to their agent."""
         agent_id = self._run("claim_handover", now, sid, who, self.ttl)

@@ -139,3 +139,10 @@ def record_status(session: Session, agent_id: int, status: str, reason: str, cal
     agent.status_since = now()
     session.add(AgentEvent(agent_id=agent_id, status=status, previous=previous, reason=reason,
                            call_sid=call_sid, at=now()))
+
+
+def talking_on(session: Session, agent_id: int) -> str | None:
+    """The call the database has this agent on, if their last recorded change put them on a call."""
+    last = session.execute(select(AgentEvent.status, AgentEvent.call_sid).where(AgentEvent.agent_id == agent_id)
+                           .order_by(AgentEvent.at.desc(), AgentEvent.id.desc()).limit(1)).first()
+    return last.call_sid if last is not None and last.status == "on_call" else None

@@ -9,6 +9,10 @@
   const $ = (id) => root.querySelector(`[data-testid="${id}"]`);
   const t = (key, values = {}) => (texts[key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
   let state = null, etag = null, serverOffset = 0, formTicket = null, formDirty = false, chosenScript = null;
+  // Signing out (or any navigation away) must win over a poll answered 401 meanwhile, which would
+  // otherwise send the agent to the sign-in page "to come back to the desk".
+  let leaving = false;
+  window.addEventListener("beforeunload", () => { leaving = true; });
 
   function el(tag, text, attrs = {}) {
     const node = document.createElement(tag);
@@ -35,6 +39,7 @@
       const response = await fetch(root.dataset.stateUrl, {headers, credentials: "same-origin", cache: "no-store"});
       const serverTime = response.headers.get("X-Server-Time");
       if (serverTime) serverOffset = new Date(serverTime).getTime() - Date.now();
+      if (leaving) return;
       if (response.status === 401) { location.href = "/signin?next=" + encodeURIComponent(location.pathname); return; }
       if (response.status === 200) { etag = response.headers.get("ETag"); state = await response.json(); render(); }
       else if (response.status !== 304) { throw new Error(response.statusText); }
