@@ -29,3 +29,8 @@ class Dequeued(Exception):
     def __init__(self, bridge, dequeuer, url: str | None, method: str = "POST") -> None:
         super().__init__(dequeuer.sid)
         self.bridge, self.dequeuer, self.url, self.method = bridge, dequeuer, url, method
+
+
+class ConferenceChange(Exception):
+    """Something changed for a conference participant (the conference started, hold, unhold, removal):
+    the music they hear stops and they look again at where they stand."""

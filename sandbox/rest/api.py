@@ -6,48 +6,16 @@ The state is found per request in `request.environ["hotline.sandbox"]` (see serv
 """
 from __future__ import annotations
 
-from email.utils import format_datetime
-from datetime import datetime, timezone
-
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from sandbox.engine.sids import new_sid
+from sandbox.rest.common import API, authenticate, error, rfc2822, state
+from sandbox.rest.conferences import conferences
 from sandbox.rest.control import control
-from sandbox.rest.state import Recording, SandboxError, SandboxState
+from sandbox.rest.state import Recording, SandboxError
 
-API = "/2010-04-01/Accounts/<account>"
 bp = Blueprint("sandbox_rest", __name__)
-
-
-def state() -> SandboxState:
-    return request.environ["hotline.sandbox"]
-
-
-def error(status: int, code: int, message: str) -> Response:
-    response = jsonify(code=code, message=message, status=status,
-                       more_info=f"https://www.twilio.com/docs/errors/{code}")
-    response.status_code = status
-    return response
-
-
-def rfc2822(when: datetime | None = None) -> str:
-    return format_datetime(when or datetime.now(timezone.utc), usegmt=True)
-
-
-@bp.before_request
-def authenticate():
-    sandbox = state()
-    auth = request.authorization
-    account = (request.view_args or {}).get("account")
-    if auth is None or auth.username != sandbox.account_sid or auth.password != sandbox.auth_token:
-        return error(401, 20003, "Authenticate")
-    if account != sandbox.account_sid:
-        return error(404, 20404, f"The requested resource {request.path} was not found")
-    try:
-        sandbox.admit(request.method, request.path)
-    except SandboxError as exc:
-        return error(exc.status, exc.code, exc.message)
-    return None
+bp.before_request(authenticate)
 
 
 def call_json(call: dict) -> dict:
@@ -201,6 +169,7 @@ def delete_recording(account: str, sid: str):
 def make_rest_app() -> Flask:
     app = Flask(__name__)
     app.register_blueprint(bp)
+    app.register_blueprint(conferences)
     app.register_blueprint(control)
 
     @app.errorhandler(404)

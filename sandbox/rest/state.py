@@ -53,6 +53,10 @@ class Listener(Protocol):
     def on_call_created(self, call: dict[str, Any]) -> None: ...
     def on_call_updated(self, sid: str, changes: dict[str, str]) -> dict[str, Any] | None: ...
     def on_message_created(self, message: dict[str, Any]) -> None: ...
+    def on_participant_created(self, conference: dict[str, Any], form: Any) -> dict[str, Any]: ...
+    def on_participant_updated(self, conference_sid: str, call_sid: str, changes: dict[str, str]) -> None: ...
+    def on_participant_deleted(self, conference_sid: str, call_sid: str) -> None: ...
+    def on_conference_updated(self, conference_sid: str, changes: dict[str, str]) -> None: ...
 
 
 class SandboxState:
@@ -82,6 +86,9 @@ class SandboxState:
             self._unsubscribed: set[tuple[str, str | None]] = set()
             self.media_redirects: dict[str, str] = {}
             self._holds: dict[str, tuple[threading.Event, threading.Event]] = {}
+            # Conferences and their participants as the REST API shows them; the simulator writes them.
+            self.conferences: dict[str, dict[str, Any]] = {}
+            self.participants: dict[str, dict[str, dict[str, Any]]] = {}
 
     # Knobs for tests and demos.
     def fail_next(self, status: int = 429, code: int = 20429, message: str = "Too Many Requests",
@@ -220,3 +227,48 @@ class SandboxState:
             recording.deleted = True
             self.deleted_recordings.append(sid)
             return True
+
+    # Conferences: the simulator keeps these records current; REST reads them under the lock.
+    def reserve_conference(self, name: str) -> dict[str, Any]:
+        """A new conference called `name` (status `init` until it starts)."""
+        now = datetime.now(timezone.utc)
+        record = {"sid": new_sid("CF"), "account_sid": self.account_sid, "friendly_name": name, "status": "init",
+                  "date_created": now, "date_updated": now, "reason_conference_ended": None,
+                  "call_sid_ending_conference": None}
+        with self.lock:
+            self.conferences[record["sid"]] = record
+            self.participants[record["sid"]] = {}
+        return record
+
+    def find_conference(self, key: str) -> dict[str, Any] | None:
+        """By SID, else the newest conference with that friendly name (a live one first)."""
+        with self.lock:
+            if key in self.conferences:
+                return self.conferences[key]
+            named = [c for c in self.conferences.values() if c["friendly_name"] == key]
+            live = [c for c in named if c["status"] != "completed"]
+            return (live or named or [None])[-1]
+
+    def list_conferences(self, friendly_name: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        with self.lock:
+            return [c for c in reversed(self.conferences.values())
+                    if (friendly_name is None or c["friendly_name"] == friendly_name)
+                    and (status is None or c["status"] == status)]
+
+    def track_participant(self, conference_sid: str, record: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            kept = self.participants.setdefault(conference_sid, {}).setdefault(record["call_sid"], {})
+            kept.update(record)
+            kept.setdefault("date_created", datetime.now(timezone.utc))
+            return kept
+
+    def participants_of(self, conference_sid: str, live: bool = True) -> list[dict[str, Any]]:
+        with self.lock:
+            return [p for p in self.participants.get(conference_sid, {}).values()
+                    if not live or p.get("status") != "complete"]
+
+    def find_participant(self, conference_sid: str, key: str) -> dict[str, Any] | None:
+        """By CallSid or by label, as Twilio's Participant resource is addressed."""
+        with self.lock:
+            found = self.participants.get(conference_sid, {})
+            return found.get(key) or next((p for p in found.values() if p.get("label") == key), None)

@@ -23,6 +23,7 @@ from sandbox.rest.server import ensure_sandbox
 from sandbox.simulator.recording import Recordings
 from sandbox.simulator.rest_events import RestEvents
 from sandbox.simulator.sms import Messages
+from sandbox.twiml.conference import Conferences
 from sandbox.twiml.flows import Legs, is_agent_address
 from sandbox.twiml.legs import SimCall, TimelineEntry
 from sandbox.twiml.queues import SimQueue
@@ -64,6 +65,7 @@ class Simulator:
         self.requests: list[WebhookRequest] = []
         self.errors: list[str] = []
         self.queues: dict[str, SimQueue] = {}
+        self.conferences = Conferences(self)
         self.agents: dict[str, AgentScript] = {}
         self.customers: dict[str, CustomerScript] = {}
         self.default_agent = AgentScript()

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.engine.interrupts import RestUpdate
+from sandbox.engine.sids import new_sid
 from sandbox.rest.state import SandboxError
+from sandbox.twiml.conference import JoinOptions
 from sandbox.twiml.legs import FINAL, SimCall
 from sandbox.twiml.scripts import AgentScript
 
@@ -81,3 +83,64 @@ class RestEvents:
 
     def on_message_created(self, message: dict[str, Any]) -> None:
         self.sim.engine.post(lambda: self.sim.messages.deliver(message))
+
+    # Conferences: the REST thread answers from the state; the change happens on the engine's thread.
+    def on_participant_created(self, conference: dict[str, Any], form: Any) -> dict[str, Any]:
+        options = JoinOptions.from_form(conference["friendly_name"], form)
+        call_sid = new_sid("CA")
+        record = self.sim.sandbox.state.track_participant(conference["sid"], {
+            "call_sid": call_sid, "conference_sid": conference["sid"], "label": options.label, "status": "queued",
+            "muted": options.muted, "hold": False, "coaching": options.coach is not None,
+            "call_sid_to_coach": options.coach, "start_conference_on_enter": options.start_on_enter,
+            "end_conference_on_exit": options.end_on_exit})
+        dial = {"to": form["To"], "from": form["From"], "timeout": float(form.get("Timeout") or 60),
+                "status_callback": form.get("StatusCallback"),
+                "status_callback_method": form.get("StatusCallbackMethod") or "POST",
+                "status_callback_event": form.getlist("StatusCallbackEvent") or ["completed"]}
+        self.sim.engine.post(lambda: self._dial_participant(call_sid, options, dial))
+        return record
+
+    def _dial_participant(self, call_sid: str, options: JoinOptions, dial: dict[str, Any]) -> None:
+        script = self.sim.callee_script(dial["to"])
+        agent = isinstance(script, AgentScript)
+        leg = SimCall(self.sim, call_sid, "outbound-api", dial["from"], dial["to"], inputs=list(script.inputs),
+                      hangup_after=None if agent else script.hangup_after,
+                      talk_seconds=script.talk_seconds if agent else None, audio=script.audio,
+                      role="agent" if agent else "customer")
+        if dial["status_callback"]:
+            leg.status_callback = dial["status_callback"]
+            leg.status_method = dial["status_callback_method"].upper()
+            leg.status_events = tuple(e for event in dial["status_callback_event"] for e in event.split())
+        self.sim.add(leg)
+        self.sim.conferences.open(options.name)
+        leg.process = self.sim.engine.spawn(self.sim.legs.participant(leg, options, dial["timeout"]), leg.sid)
+
+    def on_participant_updated(self, conference_sid: str, call_sid: str, changes: dict[str, str]) -> None:
+        def apply() -> None:
+            participant = self._participant(conference_sid, call_sid)
+            if participant is not None:
+                self.sim.conferences.update(participant, changes)
+        self.sim.engine.post(apply)
+
+    def on_participant_deleted(self, conference_sid: str, call_sid: str) -> None:
+        def remove() -> None:
+            participant = self._participant(conference_sid, call_sid)
+            if participant is not None:
+                self.sim.conferences.leave(participant, "participant_updated_via_api")
+        self.sim.engine.post(remove)
+
+    def on_conference_updated(self, conference_sid: str, changes: dict[str, str]) -> None:
+        def apply() -> None:
+            conference = self.sim.conferences.by_sid.get(conference_sid)
+            if conference is None or not conference.live:
+                return
+            if changes.get("AnnounceUrl"):
+                self.sim.conferences.announce(conference, changes["AnnounceUrl"], changes.get("AnnounceMethod", "POST"))
+            if changes.get("Status") == "completed":
+                self.sim.conferences.end(conference, "conference-ended-via-api")
+        self.sim.engine.post(apply)
+
+    def _participant(self, conference_sid: str, call_sid: str):
+        conference = self.sim.conferences.by_sid.get(conference_sid)
+        participant = conference.find(call_sid) if conference is not None else None
+        return participant if participant is not None and not participant.left else None

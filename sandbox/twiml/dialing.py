@@ -1,4 +1,5 @@
-"""<Dial>: ring Numbers, Clients and Sip addresses (first to answer wins), or bridge to a queue.
+"""<Dial>: ring Numbers, Clients and Sip addresses (first to answer wins), bridge to a queue, or join a
+conference (conference.py).
 
 How each address behaves comes from the script's agents (answer after N rings of ring_seconds,
 never, busy, failed; talk for N seconds). The Dial's `action` gets DialCallStatus, DialCallSid,
@@ -12,6 +13,7 @@ import xml.etree.ElementTree as ET
 from sandbox.engine import TIMEOUT, Sleep, Wait
 from sandbox.engine.interrupts import CallerHangup, Dequeued, RestUpdate
 from sandbox.twiml.bridge import Bridge
+from sandbox.twiml.conference import JoinOptions, stay
 from sandbox.twiml.document import HANGUP, Next, number, resolve
 
 NOUNS = ("Number", "Client", "Sip", "Queue", "Conference")
@@ -50,8 +52,7 @@ def dial(sim, call, verb: ET.Element, base: str, run_verbs):
     if nouns[0].tag == "Queue":
         return (yield from dial_queue(sim, call, nouns[0], options))
     if nouns[0].tag == "Conference":
-        call.log("<Dial><Conference> is not simulated; the call continues")
-        return None
+        return (yield from dial_conference(sim, call, nouns[0], options))
     return (yield from dial_legs(sim, call, nouns, options))
 
 
@@ -188,3 +189,23 @@ def dial_queue(sim, call, noun: ET.Element, options):
     url = resolve(options["base"], noun.get("url")) if noun.get("url") else None
     member.process.interrupt(Dequeued(bridge, call, url, noun.get("method", "POST").upper()))
     return (yield from converse(sim, call, member, bridge, options, {"QueueSid": queue.sid}))
+
+
+def dial_conference(sim, call, noun: ET.Element, options):
+    """In the conference until removed (the verbs after <Dial>, or its action, run next) or hung up."""
+    participant = sim.conferences.join(call, JoinOptions.from_noun(noun, options["base"]))
+    joined = sim.engine.now
+
+    def params() -> dict[str, str]:
+        return {"DialCallStatus": "completed", "DialCallDuration": str(int(round(sim.engine.now - joined))),
+                "ConferenceSid": participant.conference.sid, "DialBridged": "true"}
+
+    try:
+        yield from stay(sim, participant, options["run_verbs"])
+    except (CallerHangup, RestUpdate) as exc:
+        hung_up = isinstance(exc, CallerHangup) or exc.hangup
+        sim.conferences.leave(participant, "participant_hung_up" if hung_up else "participant_updated_via_api")
+        if options["action"] and isinstance(exc, CallerHangup):
+            sim.request(call, "action", options["action"], options["method"], params())
+        raise
+    return after_dial(call, options, params())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sandbox.engine import Sleep
 from sandbox.engine.interrupts import CallerHangup, RestUpdate
+from sandbox.twiml.conference import JoinOptions, stay
 from sandbox.twiml.document import HANGUP, Next, TwiMLError, parse
 from sandbox.twiml.legs import SimCall
 from sandbox.twiml.progress import CallProgress
@@ -80,6 +81,41 @@ class Legs(CallProgress):
             yield from self.follow(leg, target["url"], target["method"], extra, target["twiml"])
         except CallerHangup:
             pass
+        self.end(leg, "completed")
+
+    def participant(self, leg: SimCall, options: JoinOptions, timeout: float):
+        """A leg the Participants REST resource dials: rung like a REST call, then straight into the
+        conference, with no TwiML of its own (removed, it hangs up; redirected, it follows the TwiML)."""
+        script = self.sim.callee_script(leg.to)
+        record = self.sim.sandbox.state.find_participant(self.sim.conferences.open(options.name).sid, leg.sid)
+        self.status(leg, "initiated")
+        self.status(leg, "ringing")
+        if record is not None:
+            record["status"] = "ringing"
+        leg.log(f"rings {leg.party} for conference {options.name!r}")
+        answer = script.behaviour if isinstance(script, AgentScript) else script.answer
+        target: dict = {"url": None, "method": "POST", "twiml": None}
+        outcome = yield from self.ring(leg, answer, script, timeout, target)
+        if outcome != "answered":
+            if record is not None:
+                record["status"] = "failed"
+            leg.log(f"never joins conference {options.name!r}: {outcome}")
+            self.end(leg, outcome)
+            return
+        self.answer(leg)
+        participant = self.sim.conferences.join(leg, options)
+        try:
+            yield from stay(self.sim, participant, run_verbs)
+        except CallerHangup:
+            self.sim.conferences.leave(participant, "participant_hung_up")
+        except RestUpdate as update:
+            self.sim.conferences.leave(participant, "participant_hung_up" if update.hangup
+                                       else "participant_updated_via_api")
+            if not update.hangup:
+                try:
+                    yield from self.follow(leg, update.url, update.method, {}, update.twiml)
+                except CallerHangup:
+                    pass
         self.end(leg, "completed")
 
     def ring(self, leg: SimCall, answer: str, script, timeout: float, target: dict):

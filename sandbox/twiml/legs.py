@@ -55,6 +55,7 @@ class SimCall:
         self.queue: str | None = None
         self.bridged_with: "SimCall | None" = None
         self.bridge = None
+        self.conference = None  # the conference Participant while in one
         self.answered_by: str | None = None
         self.rejected: str | None = None
         self.started_at = sim.engine.now

@@ -9,7 +9,7 @@ from sandbox.twiml.overrides import split as split_overrides
 
 XML_TYPES = {"text/xml", "application/xml", "text/html"}
 COUNTRIES = (("+86", "CN"), ("+1", "US"), ("+44", "GB"), ("+852", "HK"))
-CALLBACKS = {"status", "recording", "action"}  # requests whose answer Twilio does not follow
+CALLBACKS = {"status", "recording", "action", "conference"}  # requests whose answer Twilio does not follow
 
 
 class Webhooks:
@@ -57,7 +57,8 @@ class Webhooks:
             if kind in CALLBACKS:
                 what = {"status": f"status callback {form.get('CallStatus', '')}",
                         "recording": f"recording callback {form.get('RecordingStatus', '')}",
-                        "action": "action (TwiML ignored: the call is gone)"}[kind]
+                        "action": "action (TwiML ignored: the call is gone)",
+                        "conference": f"conference callback {form.get('StatusCallbackEvent', '')}"}[kind]
                 leg.log(f"{what} -> {self.sim.short(url)}: {outcome}" + ("; retried" if retry else ""))
                 if failed and not retry:
                     self.sim.errors.append(f"{kind} {method} {self.sim.short(url)}: {outcome}")
