@@ -13,6 +13,8 @@ Payloads (keyword arguments):
   routing first).
 - call_answered(call_sid, agent_id): an agent leg was answered.
 - call_ended(call_sid, status): a call reached a final status.
+- conversation_over(call_sid, agent_id, hung_up_first): an answered conversation ended, and who hung
+  up first: "caller" or "agent" (the manuals: wait for the customer to hang up first).
 - recordings_listed(call_sid, recordings): Twilio's list of a finished call's recordings
   (`hotline.gateway.RecordingState` each), read by the reconciliation sweep (hotline.reconcile);
   recordings keeps the ones no callback reported and returns how many were new.
@@ -31,6 +33,7 @@ _signals = Namespace()
 call_routed = _signals.signal("call-routed")
 call_answered = _signals.signal("call-answered")
 call_ended = _signals.signal("call-ended")
+conversation_over = _signals.signal("conversation-over")
 recordings_listed = _signals.signal("recordings-listed")
 recording_completed = _signals.signal("recording-completed")
 transcript_ready = _signals.signal("transcript-ready")

@@ -13,6 +13,7 @@ from hotline.twiml import say_kwargs, twiml_response
 from hotline.webhooks import twilio_callback, twilio_webhook
 from routing.blueprint import bp
 from routing.callbacks import agent_leg_twiml, agent_leg_unanswered
+from routing.hangups import hung_up_first, record_hang_up
 from routing.lifecycle import (answered, call_over, caller_left, conversation_ended, free_after_commit, missed,
                                offered)
 from routing.models import Agent, Offer, RoutedCall
@@ -73,6 +74,8 @@ def dialed():
         response = VoiceResponse()
         if outcome == "answered" or callback:
             conversation_over_without_redis(session, sid, agent_id)
+            if outcome == "answered":
+                record_hang_up(session, sid, agent_id, hung_up_first(request.form.get("CallStatus", ""), callback))
             if not callback:
                 call_over(session, sid)
             response.hangup()
@@ -97,6 +100,7 @@ def _dialed(session, res, offer: Offer, sid: str, agent_id: int, offer_id: int, 
         if offer.answered_at is None:
             answered(session, res, sid, agent_id, offer_id)
         conversation_ended(session, res, sid, agent_id)
+        record_hang_up(session, sid, agent_id, hung_up_first(request.form.get("CallStatus", ""), callback))
         response.hangup()
         if not callback:
             call_over(session, sid)

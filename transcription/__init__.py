@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     from transcription.call_transcripts import TranscriptsOfCalls
     from transcription.cli import transcribe_command
     from transcription.crashes import decoder_died
-    from transcription.facts import remember_agent, remember_route
+    from transcription.facts import remember_agent, remember_hang_up, remember_route
     from transcription.models_cli import models_cli
     from transcription.pages import bp as pages_bp
     from transcription.search_index import keep_search_vector_current
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     signals.recording_completed.connect(schedule_transcription, sender=app, weak=False)
     signals.call_answered.connect(remember_agent, sender=app, weak=False)
     signals.call_routed.connect(remember_route, sender=app, weak=False)
+    signals.conversation_over.connect(remember_hang_up, sender=app, weak=False)
     worker_preload(app, preload_vosk_models)
     # jieba builds its dictionary (1-5 s) on first use: in the web worker that was the first QA
     # search's p95; in the worker parent it is done once instead of in every forked job.

@@ -1,4 +1,4 @@
-"""Keeping who answered a call and which queue it came through, for QA search (from signals)."""
+"""Keeping who answered a call, which queue it came through and who hung up first, for QA (from signals)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -25,4 +25,9 @@ def remember_agent(app, call_sid: str, agent_id: int | None = None, **_: object)
 def remember_route(app, call_sid: str, category: str | None = None, language: str | None = None, **_: object) -> None:
     facts = _facts(call_sid)
     facts.queue, facts.language = category or facts.queue, language or facts.language
+    db.session().flush()
+
+
+def remember_hang_up(app, call_sid: str, hung_up_first: str | None = None, **_: object) -> None:
+    _facts(call_sid).hung_up_first = hung_up_first
     db.session().flush()

@@ -90,7 +90,7 @@ class Transcript(Base):
 
 
 class CallFacts(Base):
-    """Who answered and which queue a call came through, kept from signals for QA search."""
+    """Who answered, which queue a call came through and who hung up first, kept from signals for QA."""
 
     __tablename__ = "qa_call_facts"
 
@@ -99,6 +99,7 @@ class CallFacts(Base):
     agent_id: Mapped[int | None] = mapped_column(index=True)
     queue: Mapped[str | None] = mapped_column(String(40), index=True)
     language: Mapped[str | None] = mapped_column(String(10))
+    hung_up_first: Mapped[str | None] = mapped_column(String(10))  # "caller" or "agent"
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

@@ -217,4 +217,5 @@ def summary(transcript: Transcript, facts: CallFacts | None = None) -> dict[str,
     return {"call_sid": transcript.call_sid, "score": transcript.score, "review_reason": transcript.review_reason,
             "categories": [c for c in transcript.categories.split(",") if c], "language": transcript.language,
             "audio_seconds": transcript.audio_seconds, "created_at": transcript.created_at.isoformat(),
-            "agent_id": facts.agent_id if facts else None, "queue": facts.queue if facts else None}
+            "agent_id": facts.agent_id if facts else None, "queue": facts.queue if facts else None,
+            "hung_up_first": facts.hung_up_first if facts else None}

@@ -18,6 +18,9 @@ from sandbox.twiml.document import HANGUP, Next, number, resolve
 
 NOUNS = ("Number", "Client", "Sip", "Queue", "Conference")
 BUSY_SECONDS, FAILED_SECONDS = 1.0, 0.5  # how long a busy signal or a failed attempt takes to come back
+# The action Twilio still requests after the dialing leg hung up says so: its CallStatus is over (while
+# the dialed party hanging up leaves it in-progress), which is how the app learns who hung up first.
+GONE = {"CallStatus": "completed"}
 
 
 def address_of(noun: ET.Element) -> str:
@@ -93,7 +96,7 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
         if options["action"] and isinstance(exc, CallerHangup):
             sim.request(call, "action", options["action"], options["method"],
                         {"DialCallStatus": "canceled", "DialCallSid": legs[-1].sid, "DialCallDuration": "0",
-                         "DialBridged": "false"})
+                         "DialBridged": "false", **GONE})
         raise
     if winner is None:
         kinds = [kind for kind, _ in outcomes]
@@ -163,12 +166,12 @@ def converse(sim, call, other, bridge: Bridge, options, queue_params=None):
         bridge.finish(call)
         sim.legs.passive_end(other)
         if options["action"] and isinstance(exc, CallerHangup):
-            sim.request(call, "action", options["action"], options["method"], params())
+            sim.request(call, "action", options["action"], options["method"], {**params(), **GONE})
         raise
     sim.legs.passive_end(other)
     if who is call:
         if options["action"]:
-            sim.request(call, "action", options["action"], options["method"], params())
+            sim.request(call, "action", options["action"], options["method"], {**params(), **GONE})
         raise CallerHangup(call)
     return after_dial(call, options, params())
 
@@ -206,6 +209,6 @@ def dial_conference(sim, call, noun: ET.Element, options):
         hung_up = isinstance(exc, CallerHangup) or exc.hangup
         sim.conferences.leave(participant, "participant_hung_up" if hung_up else "participant_updated_via_api")
         if options["action"] and isinstance(exc, CallerHangup):
-            sim.request(call, "action", options["action"], options["method"], params())
+            sim.request(call, "action", options["action"], options["method"], {**params(), **GONE})
         raise
     return after_dial(call, options, params())
