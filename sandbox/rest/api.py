@@ -142,6 +142,43 @@ def list_call_recordings(account: str, sid: str):
     })
 
 
+@bp.post(f"{API}/Calls/<sid>/Recordings.json")
+def start_call_recording(account: str, sid: str):
+    """Record a live call leg from now until it ends or the recording is stopped (`RecordingChannels`
+    `dual`: the leg on channel 1, what it hears on channel 2), with `RecordingStatusCallback`."""
+    sandbox = state()
+    call = sandbox.find_call(sid)
+    if call is None:
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+    if call["status"] != "in-progress" or sandbox.listener is None:
+        return error(400, 21220, "Requested resource is not eligible for recording")
+    form = request.form
+    channels = 2 if (form.get("RecordingChannels") or "mono").lower() == "dual" else 1
+    options = {"sid": new_sid("RE"), "call_sid": sid, "channels": channels,
+               "callback": form.get("RecordingStatusCallback"),
+               "method": (form.get("RecordingStatusCallbackMethod") or "POST").upper(),
+               "events": " ".join(form.getlist("RecordingStatusCallbackEvent")) or "completed"}
+    sandbox.listener.on_recording_started(options)
+    return jsonify({"sid": options["sid"], "account_sid": account, "call_sid": sid, "status": "in-progress",
+                    "channels": channels, "source": "StartCallRecordingAPI", "track": "both",
+                    "duration": None, "start_time": rfc2822(), "date_created": rfc2822(),
+                    "date_updated": rfc2822(), "api_version": "2010-04-01", "error_code": None,
+                    "uri": f"/2010-04-01/Accounts/{account}/Calls/{sid}/Recordings/{options['sid']}.json"}), 201
+
+
+@bp.post(f"{API}/Calls/<sid>/Recordings/<recording>.json")
+def update_call_recording(account: str, sid: str, recording: str):
+    """`Status=stopped` ends a recording started over REST (the sandbox does not pause)."""
+    sandbox = state()
+    status = request.form.get("Status", "")
+    if status != "stopped":
+        return error(400, 21218, f"The sandbox only stops recordings, not {status!r}")
+    if sandbox.listener is None or not sandbox.listener.on_recording_stopped(sid, recording):
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+    return jsonify({"sid": recording, "account_sid": account, "call_sid": sid, "status": "stopped",
+                    "source": "StartCallRecordingAPI"})
+
+
 @bp.get(f"{API}/Recordings/<sid>")
 def fetch_recording(account: str, sid: str):
     name, _, ext = sid.rpartition(".") if "." in sid else (sid, "", "")

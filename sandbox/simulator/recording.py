@@ -70,3 +70,39 @@ class Recordings:
         method = attrs.get("recordingStatusCallbackMethod", "POST").upper()
         self.sim.request(call, "recording", resolve(base, target), method,
                          self.params(call, placeholder, "in-progress"), common=False)
+
+    # A leg recorded over REST (Calls/<sid>/Recordings.json), from the request until it stops or the leg ends.
+    def start_leg_recording(self, options: dict) -> None:
+        leg = self.sim.find(options["call_sid"])
+        if leg is None or not leg.alive:
+            return
+        started = {**options, "started_at": self.sim.engine.now, "attrs": self._attrs(options)}
+        leg.leg_recordings.append(started)
+        leg.log(f"recording {options['sid'][:8]} starts ({'dual' if options['channels'] == 2 else 'mono'}, REST)")
+        self.notify_started(leg, options["sid"], started["attrs"], "", options["channels"], "StartCallRecordingAPI")
+
+    def finish_leg_recordings(self, leg, sid: str | None = None) -> None:
+        """Make the recordings of `leg` (one, or all when it ends): the leg itself on channel 1, and on
+        channel 2 the party it talked with (its bridge or conference partner), for the whole span."""
+        for started in [r for r in leg.leg_recordings if sid is None or r["sid"] == sid]:
+            leg.leg_recordings.remove(started)
+            seconds = self.sim.engine.now - started["started_at"]
+            heard = leg.heard
+            parts = [(leg.audio, audio_tone(leg))]
+            parts.append((heard.audio, audio_tone(heard)) if heard is not None else (None, 0.0))
+            recording = self.make(leg, parts, seconds, "StartCallRecordingAPI", sid=started["sid"],
+                                  mono=started["channels"] == 1)
+            leg.log(f"recording {recording.sid}: {recording.duration} s, {recording.channels} channel(s)")
+            self.notify(leg, recording, started["attrs"], "")
+
+    @staticmethod
+    def _attrs(options: dict) -> dict[str, str]:
+        attrs = {"recordingStatusCallbackEvent": options["events"],
+                 "recordingStatusCallbackMethod": options["method"]}
+        if options.get("callback"):
+            attrs["recordingStatusCallback"] = options["callback"]
+        return attrs
+
+
+def audio_tone(leg) -> float:
+    return audio.AGENT_TONE if leg.role == "agent" else audio.CALLER_TONE

@@ -140,6 +140,17 @@ class RestEvents:
                 self.sim.conferences.end(conference, "conference-ended-via-api")
         self.sim.engine.post(apply)
 
+    # Recordings of a call leg (Calls/<sid>/Recordings.json)
+    def on_recording_started(self, options: dict[str, Any]) -> None:
+        self.sim.engine.post(lambda: self.sim.recordings.start_leg_recording(options))
+
+    def on_recording_stopped(self, call_sid: str, recording_sid: str) -> bool:
+        leg = self.sim._by_sid.get(call_sid)
+        if leg is None or not any(r["sid"] == recording_sid for r in leg.leg_recordings):
+            return False
+        self.sim.engine.post(lambda: self.sim.recordings.finish_leg_recordings(leg, recording_sid))
+        return True
+
     def _participant(self, conference_sid: str, call_sid: str):
         conference = self.sim.conferences.by_sid.get(conference_sid)
         participant = conference.find(call_sid) if conference is not None else None

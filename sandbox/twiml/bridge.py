@@ -38,7 +38,7 @@ class Bridge:
         now = self.sim.engine.now
         self.started_at = now
         for leg, other in ((self.parent, self.child), (self.child, self.parent)):
-            leg.bridged_with, leg.bridge = other, self
+            leg.bridged_with, leg.bridge, leg.heard = other, self, other
         self.parent.log(f"connected with {self.child.label.split()[0]} ({self.child.party})")
         self.child.log(f"connected with {self.parent.label.split()[0]} ({self.parent.party})")
         limits = [(self.time_limit, None)]

@@ -175,7 +175,7 @@ class Conferences:
                 any(p.options.start_on_enter for p in conference.participants):
             conference.status = conference.record["status"] = "in-progress"
             call.log(f"conference {options.name!r} starts")
-            self.emit(conference, "start", participant)
+            self.emit(conference, "start", None, trigger=participant)
             for other in conference.participants:
                 self._talking(other)
                 self.notify(other)
@@ -291,11 +291,14 @@ class Conferences:
         params.update(extra)
         return params
 
-    def emit(self, conference: SimConference, event: str, participant: Participant | None, **extra: str) -> None:
+    def emit(self, conference: SimConference, event: str, participant: Participant | None,
+             trigger: Participant | None = None, **extra: str) -> None:
+        """Send `event` if the conference's statusCallback asked for it; conference-wide events carry
+        no participant (`trigger` is only whose leg the request is logged on)."""
         target = conference.callback
         if target is None or EVENT_GROUP[event] not in target.status_callback_events:
             return
-        leg = participant.call if participant is not None else self._any_leg(conference)
+        leg = (participant or trigger).call if (participant or trigger) is not None else self._any_leg(conference)
         if leg is None:
             return
         self.sim.request(leg, "conference", target.status_callback, target.status_callback_method,
@@ -323,6 +326,11 @@ class Conferences:
         if participant.left or participant.hold or participant.conference.status != "in-progress":
             return
         call = participant.call
+        others = [p.call for p in participant.conference.participants if p is not participant and not p.coach]
+        if others:
+            call.heard = others[0]
+            for other in others:
+                other.heard = other.heard or call
         if call.talk_seconds is not None and participant.talk_timer is None:
             participant.talk_timer = self.sim.engine.at(
                 self.sim.engine.now + call.talk_seconds,

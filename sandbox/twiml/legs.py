@@ -56,6 +56,8 @@ class SimCall:
         self.bridged_with: "SimCall | None" = None
         self.bridge = None
         self.conference = None  # the conference Participant while in one
+        self.heard: "SimCall | None" = None  # the last party this leg talked with (bridge or conference)
+        self.leg_recordings: list[dict[str, Any]] = []  # recordings started over REST, until the leg ends
         self.answered_by: str | None = None
         self.rejected: str | None = None
         self.started_at = sim.engine.now

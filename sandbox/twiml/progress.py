@@ -61,6 +61,7 @@ class CallProgress:
             self.sim.queue(leg.queue).leave(leg, self.sim.engine.now)
             leg.queue = None
         leg.log(f"call ends: {status}" + (f" after {leg.duration} s" if leg.answered_at is not None else ""))
+        self.sim.recordings.finish_leg_recordings(leg)
         self.status(leg, status)
 
     def passive_end(self, leg: SimCall) -> None:

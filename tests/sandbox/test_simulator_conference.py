@@ -39,7 +39,7 @@ def test_a_lone_participant_hears_the_wait_music_until_a_second_joins_and_the_en
     assert twiml.forms("/music")[0]["FriendlyName"] == "room"
     got = events(twiml)
     assert got[:5] == [("participant-join", first.sid), ("participant-join", second.sid),
-                       ("conference-start", second.sid), ("participant-speech-start", first.sid),
+                       ("conference-start", ""), ("participant-speech-start", first.sid),
                        ("participant-speech-start", second.sid)]
     assert ("participant-leave", first.sid) in got and ("participant-leave", second.sid) in got
     assert got[-1][0] == "conference-end"
@@ -167,3 +167,63 @@ def test_a_participant_who_does_not_answer_never_joins_and_unknown_resources_are
     with pytest.raises(TwilioRestException) as missing:
         twilio_client.conferences(room.sid).participants("CA" + "0" * 32).update(muted=True)
     assert missing.value.status == 404
+
+
+def test_the_callers_leg_is_recorded_in_two_channels_through_the_calls_recordings_resource(
+        app, simulator, twilio_client, tmp_path):
+    import io
+    import wave
+
+    from sqlalchemy import select
+
+    from hotline import db
+    from recordings.models import Recording
+
+    caller_audio = tmp_path / "caller.wav"
+    with wave.open(str(caller_audio), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(b"\x10\x27" * 8000 * 60)  # a constant 10000
+    twiml = TwimlApp(app, {"/caller": ROOM.format(attrs='endConferenceOnExit="true"'), "/after": "<Hangup/>",
+                           "/conf": "", "/rec": ""})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/twiml/caller", hangup_after=50, audio=str(caller_audio))
+    simulator.run_until(lambda: bool(simulator.conferences.by_sid), limit=30)
+    [room] = twilio_client.conferences.list(friendly_name="room")
+    twilio_client.conferences(room.sid).participants.create(from_="+15005550006", to="client:alice")
+    simulator.run(until=simulator.now + 10)
+    base = app.config["HOTLINE_SETTINGS"].public_base_url
+    started = twilio_client.calls(caller.sid).recordings.create(
+        recording_channels="dual", recording_status_callback=base + "/recordings/status",
+        recording_status_callback_event=["in-progress", "completed"])
+    assert started.sid.startswith("RE") and started.status == "in-progress"
+    start = simulator.now
+    simulator.run()
+    assert not simulator.errors, simulator.errors
+    [recording] = caller.recordings
+    assert recording.sid == started.sid and recording.channels == 2
+    assert recording.duration == round(caller.ended_at - start)
+    with app.app_context():
+        row = db.session().scalars(select(Recording).where(Recording.sid == recording.sid)).one()
+        assert (row.call_sid, row.channels, row.twilio_status) == (caller.sid, 2, "completed")
+    with wave.open(io.BytesIO(recording.wav)) as wav:
+        frames = wav.readframes(8000)
+    samples = [int.from_bytes(frames[i:i + 2], "little", signed=True) for i in range(0, len(frames), 2)]
+    assert set(samples[0::2]) == {10000}  # the caller on channel 1
+    assert max(samples[1::2]) > 1000  # the agent's tone on channel 2: what the caller heard
+    with pytest.raises(TwilioRestException) as ended:
+        twilio_client.calls(caller.sid).recordings.create(recording_channels="dual")
+    assert (ended.value.status, ended.value.code) == (400, 21220)
+
+
+def test_a_leg_recording_stops_when_asked(app, simulator, twilio_client):
+    TwimlApp(app, {"/caller": ROOM.format(attrs=""), "/after": "<Hangup/>", "/conf": ""})
+    caller = simulator.call(url="/twiml/caller", hangup_after=100)
+    simulator.run(until=10)
+    started = twilio_client.calls(caller.sid).recordings.create()
+    simulator.run(until=40)
+    twilio_client.calls(caller.sid).recordings(started.sid).update(status="stopped")
+    simulator.run()
+    [recording] = caller.recordings
+    assert (recording.channels, recording.duration, recording.source) == (1, 30, "StartCallRecordingAPI")
