@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hotline import db, signals
 from hotline.calls import apply_status, ensure_call
+from hotline.conference_events import record_conference_event
 from hotline.clock import now
 from hotline.metrics import CALLS_BY_STATUS
 from hotline.models import Call
@@ -96,5 +97,16 @@ def status_callback():
     if not request.form.get("CallSid"):
         return "CallSid is required\n", 400
     track_call_status(request.form)
+    db.session().commit()
+    return "", 204
+
+
+@bp.post("/conference")
+@twilio_callback
+def conference_callback():
+    """A conference's status callback, kept in the history of the call it concerns (idempotent)."""
+    if not request.form.get("ConferenceSid") or not request.form.get("StatusCallbackEvent"):
+        return "ConferenceSid and StatusCallbackEvent are required\n", 400
+    record_conference_event(db.session(), request.form)
     db.session().commit()
     return "", 204
