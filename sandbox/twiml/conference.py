@@ -298,7 +298,8 @@ class Conferences:
         target = conference.callback
         if target is None or EVENT_GROUP[event] not in target.status_callback_events:
             return
-        leg = (participant or trigger).call if (participant or trigger) is not None else self._any_leg(conference)
+        who = participant or trigger
+        leg = who.call if who is not None else self._any_leg(conference)
         if leg is None:
             return
         self.sim.request(leg, "conference", target.status_callback, target.status_callback_method,
