@@ -85,9 +85,14 @@ def answered(session: Session, res: Reservations, sid: str, agent_id: int, offer
     """The agent picked up: on_call, the service-level record, and call_answered (once, after the
     commit). False when the reservation is no longer this agent's."""
     result = res.answer(agent_id, sid, now_ts())
+    offer = session.get(Offer, offer_id)
+    if result == 0 and _ringing_by_the_record(session, offer, sid, agent_id):
+        result = res.reclaim(agent_id, sid, now_ts())
+        if result:
+            log.warning("agent %s answered an offer the live state had lost; connected by the database's record",
+                        agent_id, extra={"call_sid": sid})
     if result == 0:
         return False
-    offer = session.get(Offer, offer_id)
     if offer is not None and offer.answered_at is None:
         offer.answered_at = now()
         offer.result = "answered"
@@ -104,6 +109,17 @@ def answered(session: Session, res: Reservations, sid: str, agent_id: int, offer
                 routed.rings = max(1, int(-(-rang // ring_seconds)))
         signals.send_after_commit(signals.call_answered, session, call_sid=sid, agent_id=agent_id)
     return True
+
+
+def _ringing_by_the_record(session: Session, offer: Offer | None, sid: str, agent_id: int) -> bool:
+    """The database has this offer ringing and its caller waiting: the answer is genuine even if the
+    live state forgot the reservation (Twilio dials the agent only after the offer's commit)."""
+    if offer is None or offer.call_sid != sid or offer.agent_id != agent_id:
+        return False
+    if offer.result != "ringing" or offer.ended_at is not None:
+        return False
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
+    return routed is not None and routed.outcome == "waiting"
 
 
 def missed(session: Session, res: Reservations, sid: str, agent_id: int, offer: Offer, reason: str) -> None:

@@ -245,6 +245,25 @@ elseif op == 'answer' then
   redis.call('HSET', ckey(sid), 'state', 'connected')
   return 2
 
+elseif op == 'reclaim' then
+  -- id, sid: the agent picked up an offer the database has ringing, and the live state has lost its
+  -- reservation (a rebuild caught between its clear and its restore, a restart from a stale file).
+  -- The agent is put on the call if the live state has them free and has not given the caller to
+  -- anyone else; otherwise that other ring decides, and this agent is let go.
+  local id, sid = ARGV[3], ARGV[4]
+  local k = akey(id)
+  if redis.call('HGET', k, 'status') ~= 'available' then return 0 end
+  local state = redis.call('HGET', ckey(sid), 'state')
+  if state == 'done' then return 0 end
+  if (state == 'reserved' or state == 'connected') and redis.call('HGET', ckey(sid), 'agent') ~= id then return 0 end
+  unwait_call(sid)
+  set_agent_status(id, 'on_call')
+  redis.call('HSET', k, 'call', sid)
+  redis.call('HINCRBY', k, 'calls', 1)
+  redis.call('HSET', ckey(sid), 'state', 'connected', 'agent', id)
+  redis.call('EXPIRE', ckey(sid), 86400)
+  return 2
+
 elseif op == 'release' then
   -- id, sid, new status, "1" to put the caller back in line, fresh scores ("" keeps them), the
   -- wrap-up's end ("" for none)

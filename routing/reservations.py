@@ -157,6 +157,11 @@ class Reservations:
         """Put back an offer in progress (the caller in the Dial to this agent) after a rebuild."""
         return bool(self._run("restore_reservation", now, agent_id, sid, self.ttl))
 
+    def reclaim(self, agent_id: int, sid: str, now: float) -> int:
+        """The agent answered an offer whose reservation the live state lost: 2 if they are now on
+        the call, 0 if the live state has them or the caller elsewhere (see the script)."""
+        return int(self._run("reclaim", now, agent_id, sid))
+
     def restore_conversation(self, agent_id: int, sid: str, now: float) -> bool:
         """Put an agent the database has talking back on that call in the live state (see the script)."""
         return bool(self._run("restore_conversation", now, agent_id, sid))

@@ -121,3 +121,68 @@ def test_an_offer_ringing_through_a_rebuild_is_answered(center, simulator, app):
     simulator.run()
     assert connected_to(caller) == ["client:alice"]
     assert _routed(app, caller.sid).outcome == "answered"
+
+
+def _half_rebuilt(app, agent_id: int) -> None:
+    """The live state as a rebuild leaves it between its clear and its restore of ringing offers:
+    the agent back, free, and the caller in the Dial unknown. The chaos runs' whispers that came in
+    that window (a rebuild reads every agent and caller, which takes a while under load) found no
+    reservation and hung the agent up, and the caller with them."""
+    from routing.models import Agent
+    from routing.state import REBUILD_LOCK, agent_view, get_reservations, now_ts
+
+    with app.app_context():
+        from hotline import db
+
+        session = db.session()
+        res = get_reservations(session)
+        res.clear()
+        res.redis.set(REBUILD_LOCK, "1", ex=30)  # another process is rebuilding: this one goes on
+        for agent in session.scalars(select(Agent)).all():  # the ringing one back as free
+            status = "available" if agent.id == agent_id else agent.status
+            res.put_agent(agent_view(agent, status), agent.address, agent.name, now_ts())
+
+
+def test_an_answer_in_the_middle_of_a_rebuild_is_connected_not_hung_up(center, simulator, app):
+    alice = center.agent("alice", {"inquiry": 4})
+    simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
+    caller = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.run(until=4)  # alice's phone is ringing
+    _half_rebuilt(app, alice)
+
+    simulator.run()
+    assert connected_to(caller) == ["client:alice"], caller.timeline_text()
+    assert _routed(app, caller.sid).outcome == "answered"
+    assert center.agent_status(alice) in ("wrap_up", "available")
+
+
+def test_an_answer_does_not_take_a_caller_the_live_state_gave_another_agent(center, simulator, app):
+    """The database's ringing offer is not enough when the live state has since reserved the caller
+    for someone else: that ring decides, this agent is let go."""
+    from routing.state import get_reservations, now_ts
+
+    alice = center.agent("alice", {"inquiry": 4})
+    bob = center.agent("bob", {"inquiry": 4}, status="break")
+    simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
+    caller = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.run(until=4)
+    _half_rebuilt(app, alice)
+    with app.app_context():
+        from hotline import db
+
+        session = db.session()
+        res = get_reservations(session)
+        res.set_status(alice, "break", now_ts())
+        from routing.state import restored_caller  # the caller put back in line, then given to bob
+        assert restored_caller(session, res, caller.sid)
+        res.set_status(bob, "available", now_ts())
+        assert res.reserve_for_agent(bob, res.agent_view(bob).skills, now_ts()) == caller.sid
+        res.set_status(alice, "available", now_ts())
+        session.commit()
+
+    simulator.run(until=simulator.now + 10)
+    assert connected_to(caller) == []
+    with app.app_context():
+        from hotline import db
+
+        assert get_reservations(db.session()).agent(alice).get("status") == "available"
