@@ -6,7 +6,8 @@ tickets), with every agent on a call.
         REDIS_URL=redis://127.0.0.1:6379/0 python bench/routing_rebuild.py [--repeat 7] [--without-index]
 
 Every agent is put on a call (their newest answered offer left open) in a transaction that is rolled
-back at the end, so the data set is left as it was; the Redis routing state of REDIS_URL is rebuilt.
+back at the end, so the data set is left as it was; the Redis routing state of REDIS_URL is rebuilt
+(and marked stale at the end, so its next use rebuilds it from the database as committed).
 Prints the rebuild's wall time (median), its statements over routing_offers and their time in the
 database (EXPLAIN ANALYZE), and open_conversations' plan.
 """
@@ -39,7 +40,7 @@ def main() -> None:
     from hotline import create_app, db
     from hotline.settings import Settings
     from routing.conversations import open_conversations
-    from routing.state import get_reservations, rebuild
+    from routing.state import BUILT_MARKER, get_reservations, rebuild
 
     env = {"DATABASE_URL": url, "HOTLINE_INSTANCE_DIR": tempfile.mkdtemp(prefix="rebuild-bench-"),
            "TELEPHONY": "sandbox", "SECRET_KEY": "bench-rebuild-secret", "TWILIO_AUTH_TOKEN": "bench-twilio-token",
@@ -85,6 +86,7 @@ def main() -> None:
             pg.execute("EXPLAIN (ANALYZE) " + statement, parameters)
             plan = "\n".join(row[0] for row in pg.fetchall())
         session.rollback()
+        res.redis.delete(BUILT_MARKER)  # built from the rolled-back agents: the next use rebuilds it
     print(f"{agents} agents on a call, {offers:,} offers: rebuild median {statistics.median(times):.1f} ms "
           f"(runs: {', '.join(f'{t:.0f}' for t in times)}); {len(reads)} statements over routing_offers, "
           f"{database_ms:.2f} ms in the database ({database_ms / max(agents, 1):.3f} ms an agent)")
