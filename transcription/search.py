@@ -176,7 +176,7 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
     if sort == "relevance" and not phrase.strip():
         raise BadQuery("sort: relevance needs words (q)")
     filters = _Filters.parse(agent, day, queue, finding)
-    after = _after(session, cursor, sort) if cursor else None
+    after = _after(cursor, sort) if cursor else None
     query = (select(Transcript.id).outerjoin(CallFacts, CallFacts.call_sid == Transcript.call_sid)
              .where(Transcript.status == "done"))
     rank = literal(0.0)
@@ -228,7 +228,7 @@ def search_page(phrase: str = "", agent: str = "", day: str = "", queue: str = "
     return Page([(row[0], row[1]) for row in rows], next_cursor)
 
 
-def _after(session, cursor: str, sort: str) -> tuple[Any, int]:
+def _after(cursor: str, sort: str) -> tuple[Any, int]:
     """The cursor's (sort key, id): a relevance (float) or a created_at."""
     kind, after, after_id = _decode(cursor)
     if kind != sort:
