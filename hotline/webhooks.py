@@ -15,6 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import InterfaceError, OperationalError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 from hotline import db
@@ -26,6 +27,13 @@ log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable)
 DB_HELD_ARG = "dbheld"  # seconds a caller has been held for the database, carried in the redirect
 DB_HOLD_STEP_SECONDS = 2
+# What a verb's action request says beyond the call's own parameters. A <Redirect> sends only the
+# latter, so the hold carries these in its URL (signed by Twilio with the rest of the URL), prefixed
+# so they can never be taken for our own arguments; the held request sees them in its form again.
+ACTION_PARAMS = ("DialCallStatus", "DialCallSid", "DialCallDuration", "DialBridged", "QueueResult", "QueueSid",
+                 "QueueTime", "Digits", "SpeechResult", "Confidence", "RecordingUrl", "RecordingSid",
+                 "RecordingDuration")
+CARRIED_PREFIX = "held_"
 
 
 def public_url() -> str:
@@ -108,6 +116,7 @@ def _signed(view: F, hold_for_database: bool) -> F:
             return current_app.response_class("Forbidden: invalid Twilio signature\n", status=403,
                                               mimetype="text/plain")
         check_twilio_params(form, req.args)
+        _restore_carried_params(req)
         try:
             return view(*args, **kwargs)
         except (OperationalError, InterfaceError) as exc:
@@ -133,9 +142,21 @@ def _hold_for_the_database(exc: Exception, held: int):
                 type(exc).__name__, extra={"path": request.path})
     response = VoiceResponse()
     response.pause(length=DB_HOLD_STEP_SECONDS)
-    values = {**request.args.to_dict(), DB_HELD_ARG: held + DB_HOLD_STEP_SECONDS}
+    carried = {f"{CARRIED_PREFIX}{name}": request.form[name] for name in ACTION_PARAMS if name in request.form}
+    values = {**request.args.to_dict(), **carried, DB_HELD_ARG: held + DB_HOLD_STEP_SECONDS}
     response.redirect(public_url_for(request.endpoint, **values), method="POST")
     return twiml_response(response)
+
+
+def _restore_carried_params(req) -> None:
+    """A held request asked again: the verb's action parameters the hold carried are in its form
+    again, so the view reads the Dial's outcome (or the digits) it was first asked about."""
+    carried = {name: req.args[f"{CARRIED_PREFIX}{name}"] for name in ACTION_PARAMS
+               if f"{CARRIED_PREFIX}{name}" in req.args and name not in req.form}
+    if carried:
+        form = req.form.copy()
+        form.update(carried)
+        req.form = ImmutableMultiDict(form)
 
 
 def twilio_callback(view: F) -> F:

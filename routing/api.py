@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from hotline import db
@@ -36,8 +37,14 @@ def _agent_or_404(agent_id: int) -> Agent:
     return agent
 
 
-def _live(agent: Agent, res) -> dict:
-    return agent.to_dict(res.agent(agent.id).get("status"))
+def _live(agents: list[Agent], session) -> list[dict]:
+    """Agents with the live state's status, read in one round trip; while Redis is unreachable the
+    database's record, flagged `live: false`, rather than a 500 on the supervisor's screen."""
+    try:
+        live = get_reservations(session).agents([a.id for a in agents])
+    except RedisError:
+        return [dict(a.to_dict(), live=False) for a in agents]
+    return [dict(a.to_dict(live.get(a.id, {}).get("status")), live=True) for a in agents]
 
 
 @bp.post("/agents")
@@ -66,7 +73,7 @@ def create_agent():
     if status == "available":
         agent_freed(session, res, agent.id)
         session.commit()
-    return jsonify(_live(agent, res)), 201
+    return jsonify(_live([agent], session)[0]), 201
 
 
 AGENT_ORDER = keyset.Order("agents", (Agent.id,))
@@ -83,8 +90,7 @@ def list_agents():
     page = keyset.fetch(session, select(Agent), AGENT_ORDER, cursor=request.args.get("after"),
                         limit=query_limit(request.args.get("limit"), default=500),
                         count=keyset.count_arg())
-    res = get_reservations(session)
-    return jsonify(agents=[_live(a, res) for a in page.rows], **page.links())
+    return jsonify(agents=_live(list(page.rows), session), **page.links())
 
 
 def _may_see(agent_id: int) -> None:
@@ -100,7 +106,7 @@ def _may_see(agent_id: int) -> None:
 def get_agent(agent_id: int):
     _may_see(agent_id)
     agent = _agent_or_404(agent_id)
-    return jsonify(_live(agent, get_reservations()))
+    return jsonify(_live([agent], db.session())[0])
 
 
 @bp.patch("/agents/<int:agent_id>")
@@ -144,4 +150,4 @@ def patch_agent(agent_id: int):
         session.commit()
         if "offline" in (status, change.previous):
             forget_on_shift_counts()
-    return jsonify(_live(agent, res))
+    return jsonify(_live([agent], session)[0])

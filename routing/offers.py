@@ -63,6 +63,10 @@ def enqueue_caller(sid: str, queue: str) -> VoiceResponse:
 
 def dial_outcome(form: Mapping[str, str]) -> str:
     status = form.get("DialCallStatus", "")
+    if status in ("completed", "answered") and form.get("DialBridged") == "false":
+        # The agent picked up but their whisper hung up (the offer was no longer theirs): the
+        # caller was never connected and goes on to the next agent, not to a hang-up.
+        return "missed"
     if status == "completed" or (status == "answered"):
         return "answered"
     if status in {"no-answer", "busy", "failed"}:

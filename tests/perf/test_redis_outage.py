@@ -332,3 +332,18 @@ def test_resolving_a_ticket_while_redis_is_down_answers_and_keeps_its_revisit(ap
         [revisit] = db.session().scalars(select(Revisit)).all()
         # The row is the schedule of record: the revisits sweep sets its alarm once it is due.
         assert revisit.state == "scheduled" and revisit.due_at is not None
+
+
+def test_the_agents_list_answers_from_the_database_while_redis_is_down(app, api, own_redis):
+    """The chaos benchmark's 42 `GET /api/agents` 500s: the supervisor's list met the dead Redis. It
+    now shows the database's statuses, flagged as not live."""
+    api.post("/api/agents", {"name": "ann", "address": "client:ann", "skills": {"inquiry": 3},
+                             "languages": ["en-US"], "status": "available"})
+    assert [a["live"] for a in api.get("/api/agents").get_json()["agents"]] == [True]
+    own_redis.kill()
+    response = api.get("/api/agents")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [ann] = response.get_json()["agents"]
+    assert ann["status"] == "available" and ann["live"] is False
+    one = api.get(f"/api/agents/{ann['id']}")
+    assert one.status_code == 200 and one.get_json()["live"] is False

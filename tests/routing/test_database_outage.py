@@ -73,3 +73,32 @@ def test_an_agents_leg_is_not_held_for_the_database(twilio, settings):
     with database_down(settings):
         response = twilio.post(f"/voice/route/whisper?call={'CA' + '5' * 32}&agent=1&offer=1", params)
     assert ET.fromstring(response.data).find("Redirect") is None
+
+
+def test_a_dial_ending_during_the_outage_is_not_taken_for_an_unanswered_one(center, twilio, settings):
+    """The chaos run's 3 callers bridged twice: the Dial's action came while the database was down, the
+    caller was held, and the held request (a Redirect, which carries the call's parameters but not the
+    Dial's) read as `no-answer`: the answered offer was marked missed and the caller rung to another
+    agent. The hold carries the Dial's outcome with it."""
+    from hotline import db
+    from routing.models import Offer, RoutedCall
+
+    alice = center.agent("alice", {"inquiry": 4})
+    sid, doc = center.enter("inquiry")
+    dial = doc.find("Dial")
+    params = center.call_params(sid)
+    center.answer(dial, params)
+    center.clock.advance(40)
+    with database_down(settings):
+        held = ET.fromstring(twilio.post(_path(dial.get("action")), dict(
+            params, DialCallStatus="completed", DialCallDuration="40", DialBridged="true",
+            DialCallSid="CA" + "a" * 32)).data)
+    assert [child.tag for child in held] == ["Pause", "Redirect"]
+
+    again = ET.fromstring(twilio.post(_path(held.find("Redirect").text), params).data)  # as a Redirect asks
+    assert again.find("Dial") is None and again.find("Hangup") is not None
+    assert center.agent_status(alice) == "wrap_up"
+    with center.app.app_context():
+        session = db.session()
+        assert [o.result for o in session.query(Offer).filter_by(call_sid=sid)] == ["answered"]
+        assert session.query(RoutedCall).filter_by(call_sid=sid).one().outcome == "answered"
