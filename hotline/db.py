@@ -23,7 +23,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from hotline import sql_periods  # noqa: F401 - SQLite connections get the report's period function
 from hotline.clock import as_utc
 from hotline.db_pool import RECYCLE_SECONDS, ping_idle_connections
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline import csv_export
-from hotline.sql_periods import local_period
+from hotline.sql_periods import local_periods
 from revisits.models import Revisit
 from revisits.satisfaction import Figures, agent_group, report_rows
 
@@ -28,24 +28,23 @@ def satisfaction_report(session: Session, *, start: datetime, end: datetime, by:
 
     The supervisor page calls this directly; GET /api/reports/satisfaction serves the same dict.
     """
-    if by == "agent":
-        key = Revisit.agent_id
-    elif by == "category":
-        key = Revisit.category
+    if by in ("agent", "category"):
+        key = Revisit.agent_id if by == "agent" else Revisit.category
+        query = select(key.label("grp")).where(Revisit.completed_at >= start, Revisit.completed_at < end)
     else:
-        key = local_period(Revisit.completed_at, by, timezone, session.get_bind().dialect.name)
-    stmt = (select(key.label("grp"), func.count().label("surveys"), func.count(Revisit.score).label("scored"),
-                   func.count().filter(Revisit.score >= 4).label("satisfied"),
-                   func.coalesce(func.sum(Revisit.score), 0).label("score_total"),
-                   func.count(Revisit.solved).label("asked_solved"),
-                   func.count().filter(Revisit.solved.is_(True)).label("solved"))
-            .where(Revisit.state == "completed", Revisit.completed_at >= start, Revisit.completed_at < end)
-            .group_by(key))
+        periods = local_periods(Revisit.completed_at, start, end, by, timezone, session.get_bind().dialect.name)
+        query, key = periods.query, periods.key
+    stmt = (query.add_columns(func.count().label("surveys"), func.count(Revisit.score).label("scored"),
+                              func.count().filter(Revisit.score >= 4).label("satisfied"),
+                              func.coalesce(func.sum(Revisit.score), 0).label("score_total"),
+                              func.count(Revisit.solved).label("asked_solved"),
+                              func.count().filter(Revisit.solved.is_(True)).label("solved"))
+            .where(Revisit.state == "completed").group_by(key))
     if agent_id is not None:
         stmt = stmt.where(Revisit.agent_id == agent_id)
     if category:
         stmt = stmt.where(Revisit.category == category)
-    groups = [Figures(agent_group(row.grp) if by == "agent" else row.grp, row.surveys, row.scored, row.satisfied,
+    groups = [Figures(agent_group(row[0]) if by == "agent" else row[0], row.surveys, row.scored, row.satisfied,
                       int(row.score_total), row.asked_solved, row.solved) for row in session.execute(stmt)]
     rows, total = report_rows(groups)
     return {"by": by, "from": start.isoformat(), "to": end.isoformat(), "timezone": timezone,

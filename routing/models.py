@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.clock import now
@@ -81,6 +81,10 @@ class Offer(Base):
         # An agent's day on the desk: calls answered and offers missed since midnight (routing_0002).
         Index("ix_routing_offers_agent_id_answered_at", "agent_id", "answered_at"),
         Index("ix_routing_offers_agent_id_offered_at", "agent_id", "offered_at"),
+        # The offers not ended (ringing or answered), a handful among a year's: the rebuild after a
+        # Redis restart and the routing sweep's open conversations read them (routing_0003).
+        Index("ix_routing_offers_open", "agent_id", "id", postgresql_where=text("ended_at IS NULL"),
+              sqlite_where=text("ended_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

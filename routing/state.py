@@ -89,30 +89,33 @@ def restored_caller(session: Session, res: Reservations, sid: str) -> WaitingCal
     return res.waiting_call(sid)
 
 
+def open_offers(session: Session) -> dict[tuple[int, str], str]:
+    """(agent id, result) -> the call of that agent's latest offer not ended, for the results a rebuild
+    restores (ringing, answered): one statement over ix_routing_offers_open, whatever the number of
+    agents or the offers' history."""
+    rows = session.execute(select(Offer.agent_id, Offer.result, Offer.call_sid)
+                           .where(Offer.ended_at.is_(None), Offer.result.in_(("ringing", "answered")))
+                           .order_by(Offer.agent_id, Offer.id)).all()
+    return {(agent_id, result): sid for agent_id, result, sid in rows}  # the later offer wins
+
+
 def rebuild(session: Session, res: Reservations) -> tuple[int, int]:
     """Replace the Redis routing state with what the database says; returns (agents, callers)."""
     res.clear()
     stamp = now_ts()
     agents = session.scalars(select(Agent)).all()
+    offers = open_offers(session)
     ringing: list[tuple[int, str]] = []
     for agent in agents:
         # A reservation survives a rebuild only as an offer the database has ringing (the caller is
         # in the Dial, and the agent's answer must find it: the chaos benchmark's callers rung
         # through during a rebuild were hung up on); any other is offered again rather than stranded.
-        if agent.status == "reserved":
-            offer = session.scalars(select(Offer).where(Offer.agent_id == agent.id, Offer.result == "ringing",
-                                                        Offer.ended_at.is_(None))
-                                    .order_by(Offer.id.desc())).first()
-            if offer is not None:
-                ringing.append((agent.id, offer.call_sid))
+        if agent.status == "reserved" and (agent.id, "ringing") in offers:
+            ringing.append((agent.id, offers[agent.id, "ringing"]))
         status = "available" if agent.status == "reserved" else agent.status
         res.put_agent(agent_view(agent, status), agent.address, agent.name, stamp)
-        if status == "on_call":
-            live = session.scalars(select(Offer).where(Offer.agent_id == agent.id, Offer.result == "answered",
-                                                       Offer.ended_at.is_(None))
-                                   .order_by(Offer.id.desc())).first()
-            if live:
-                res.redis.hset(f"{PREFIX}agent:{agent.id}", "call", live.call_sid)
+        if status == "on_call" and (agent.id, "answered") in offers:
+            res.redis.hset(f"{PREFIX}agent:{agent.id}", "call", offers[agent.id, "answered"])
     waiting = session.scalars(select(RoutedCall).where(RoutedCall.outcome == "waiting",
                                                        RoutedCall.entered_at >= now() - REBUILD_HORIZON)).all()
     for call in waiting:

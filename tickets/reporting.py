@@ -9,51 +9,26 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any, Iterable
 
-from hotline import csv_export
+from hotline import csv_export, sql_periods
 from tickets.models import CATEGORIES
 from tickets.sla import PRIORITIES
 from tickets.transitions import STATUSES
 
-PERIODS = ("day", "week", "month")
+PERIODS = sql_periods.PERIODS  # the report offers every grouping hotline.sql_periods has
 SLA_STATES = ("met", "missed", "breached", "at_risk", "pending")
 
 
 @dataclass(frozen=True)
 class TicketGroup:
-    start: date  # local day the group's period starts on (clipped to the report's first day)
+    period: str  # the local period's label (hotline.sql_periods): 2026-12-03, 2026-W49, 2026-12
     category: str
     priority: str
     status: str
     response_sla: str
     resolution_sla: str
     count: int
-
-
-def period_of(day: date, period: str) -> str:
-    if period == "week":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    if period == "month":
-        return f"{day:%Y-%m}"
-    return day.isoformat()
-
-
-def period_starts(first: date, last: date, period: str) -> list[date]:
-    """The local days on which the report's periods start, from `first` to `last` inclusive: `first`,
-    then every day, Monday or first of a month after it."""
-    starts, day = [], first
-    while day <= last:
-        starts.append(day)
-        if period == "week":
-            day += timedelta(days=7 - day.weekday())
-        elif period == "month":
-            day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-        else:
-            day += timedelta(days=1)
-    return starts
 
 
 def _compliance(counts: dict[str, int]) -> float | None:
@@ -84,8 +59,8 @@ def build_report(groups: Iterable[TicketGroup], period: str = "day") -> dict[str
     """Periods with tickets, oldest first, then the totals."""
     groups = list(groups)
     buckets: dict[str, list[TicketGroup]] = {}
-    for g in sorted(groups, key=lambda g: g.start):
-        buckets.setdefault(period_of(g.start, period), []).append(g)
+    for g in sorted(groups, key=lambda g: g.period):  # the labels sort as their periods do
+        buckets.setdefault(g.period, []).append(g)
     return {"period": period, "totals": _summarise(groups),
             "periods": [{"period": key, **_summarise(bucket)} for key, bucket in buckets.items()]}
 
