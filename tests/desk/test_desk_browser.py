@@ -46,7 +46,7 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
 
     assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=60)
     expect(page.get_by_test_id("phase")).to_have_text("通话中")
-    expect(page.get_by_test_id("pop-wait")).to_have_text("12 秒")  # two 6-second rings
+    expect(page.get_by_test_id("pop-wait")).to_have_text("10 秒")  # two 5-second rings
     number = page.get_by_test_id("ticket-number").inner_text()
     assert number.startswith("GD")
 
