@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=200.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threshold", type=float, default=float(DEFAULT_RING_TIMEOUT_SECONDS),
-                        help="three rings, seconds"))
+                        help="three rings, seconds")
     parser.add_argument("--redis-url", default="")
     args = parser.parse_args()
     rules = load_rules()
