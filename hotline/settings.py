@@ -243,6 +243,7 @@ class Settings:
 
     # Tickets
     sla_pause_waiting_customer: bool
+    sla_rules_path: Path | None
     sla_warning_minutes: int
     supervisor_phone: str
     default_country_code: str
@@ -374,6 +375,7 @@ class Settings:
             keep_unredacted_transcripts=_bool(env, "KEEP_UNREDACTED_TRANSCRIPTS", False),
             qa_rules_path=_path(env, "QA_RULES_PATH", None),
             sla_pause_waiting_customer=_bool(env, "SLA_PAUSE_WAITING_CUSTOMER", True),
+            sla_rules_path=_path(env, "SLA_RULES_PATH", None),
             sla_warning_minutes=_int(env, "SLA_WARNING_MINUTES", 30, 1, 24 * 60),
             supervisor_phone=_e164(env, "SUPERVISOR_PHONE"),
             default_country_code=_country_code(env, "DEFAULT_COUNTRY_CODE", "86"),
