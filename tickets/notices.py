@@ -97,6 +97,23 @@ def alert_escalation(session, ticket: Ticket, group: str, by: str, reason: str) 
     return _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
 
 
+def page_supervisor(session, ticket: Ticket) -> TextMessage | None:
+    """An urgent message nobody could answer: the supervisor on call (SUPERVISOR_PHONE) is texted at once."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    if not settings.supervisor_phone:
+        log.warning("urgent message on %s but SUPERVISOR_PHONE is not set: nobody paged", ticket.number)
+        return None
+    language = settings.default_language
+    body = templates().render(
+        "urgent_message", language, company=settings.company_name if language == "zh-CN" else settings.company_name_en,
+        number=ticket.number, category=word(language, f"category:{ticket.category}")
+        if ticket.category == "urgent" else word(language, ticket.category),
+        at=written(ticket.created_at, language, settings.timezone))
+    message = _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
+    record(session, ticket, "system", "supervisor_paged", reason="urgent message")
+    return message
+
+
 def _store(session, ticket: Ticket, to: str, body: str, purpose: str, actor: str) -> TextMessage | None:
     message = need(Messaging).send_sms(purpose, to, body, area="tickets", session=session,
                                        check_consent=purpose != SUPERVISOR_PURPOSE)

@@ -21,6 +21,7 @@ TEMPLATE_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "resolved": (frozenset({"company", "number", "summary"}), frozenset({"number"})),
     "sla_alert": (frozenset({"company", "number", "category", "priority", "clock", "state", "due"}),
                   frozenset({"number", "state"})),
+    "urgent_message": (frozenset({"company", "number", "category", "at"}), frozenset({"number"})),
     "escalated": (frozenset({"company", "number", "category", "priority", "group", "by", "reason", "due"}),
                   frozenset({"number", "group"})),
 }
