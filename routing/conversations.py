@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from hotline.clock import now
 from hotline.models import Call
-from routing.lifecycle import conversation_ended, free_after_commit, start_wrap_up
+from routing.lifecycle import conversation_ended, free_after_commit, start_wrap_up, wrap_up_end
 from routing.models import Agent, Offer, RoutedCall
 from routing.reservations import Reservations
 from routing.state import now_ts, record_status
@@ -97,11 +97,12 @@ def reconcile_conversations(session: Session, res: Reservations) -> tuple[int, i
 
 
 def _end_live_conversation(session: Session, res: Reservations, agent_id: int, sid: str | None) -> None:
-    change = res.set_status(agent_id, "wrap_up", now_ts(), allowed_from=("on_call",))
+    queue = session.scalars(select(RoutedCall.queue).where(RoutedCall.call_sid == sid)).first() if sid else None
+    at = now_ts()
+    change = res.set_status(agent_id, "wrap_up", at, allowed_from=("on_call",), free_at=wrap_up_end(at, queue))
     if not change.changed:
         return
     log.warning("agent %s was on a call in the live state that the database has ended; wrap-up", agent_id,
                 extra={"call_sid": sid})
-    queue = session.scalars(select(RoutedCall.queue).where(RoutedCall.call_sid == sid)).first() if sid else None
     start_wrap_up(session, agent_id, sid, queue)
     session.commit()

@@ -35,7 +35,7 @@ from hotline.calls import apply_status, ensure_call
 from hotline.clock import now
 from hotline.voice import announce_call_end
 from routing.matching import WaitingCall
-from routing.models import Offer, RoutedCall
+from routing.models import Agent, Offer, RoutedCall
 from routing.offers import enqueue_caller, offer_call
 from routing.reservations import Reservations
 from routing.state import get_rules, now_ts, record_status, restored_caller, talking_on
@@ -139,9 +139,12 @@ def conversation_ended(session: Session, res: Reservations, sid: str, agent_id: 
         offer.ended_at = now()
     if routed is not None and routed.ended_at is None:
         routed.ended_at = now()
-    if not res.release(agent_id, sid, "wrap_up", now_ts()) and not _ended_where_live_state_lost_it(session, res, sid, agent_id):
+    queue = routed.queue if routed else None
+    at = now_ts()
+    if (not res.release(agent_id, sid, "wrap_up", at, free_at=wrap_up_end(at, queue))
+            and not _ended_where_live_state_lost_it(session, res, sid, agent_id, queue)):
         return
-    start_wrap_up(session, agent_id, sid, routed.queue if routed else None)
+    start_wrap_up(session, agent_id, sid, queue)
 
 
 def start_wrap_up(session: Session, agent_id: int, sid: str | None, queue: str | None) -> None:
@@ -150,7 +153,8 @@ def start_wrap_up(session: Session, agent_id: int, sid: str | None, queue: str |
     db.after_commit(_enqueue_wrap_up_end, agent_id, sid or "", wrap_up_length(queue), session=session)
 
 
-def _ended_where_live_state_lost_it(session: Session, res: Reservations, sid: str, agent_id: int) -> bool:
+def _ended_where_live_state_lost_it(session: Session, res: Reservations, sid: str, agent_id: int,
+                                    queue: str | None) -> bool:
     """The live state has no such conversation (a Redis restarted from a stale file, an answer
     recorded while Redis was down, a retry after the first attempt's commit was lost): the database
     says whether the agent was on this call. If so, they go to wrap-up there too, unless Redis has
@@ -160,7 +164,9 @@ def _ended_where_live_state_lost_it(session: Session, res: Reservations, sid: st
     live = res.agent(agent_id)
     if live.get("call") not in (None, "", sid):
         return False
-    change = res.set_status(agent_id, "wrap_up", now_ts(), allowed_from=("on_call", "available", "missed", "wrap_up"))
+    at = now_ts()
+    change = res.set_status(agent_id, "wrap_up", at, allowed_from=("on_call", "available", "missed", "wrap_up"),
+                            free_at=wrap_up_end(at, queue))
     if change.changed or change.previous == "wrap_up":
         log.warning("the live state had lost agent %s's conversation; ended by the database's record", agent_id,
                     extra={"call_sid": sid})
@@ -173,6 +179,11 @@ def wrap_up_length(queue: str | None) -> timedelta:
     return timedelta(seconds=rule.wrap_up_seconds if rule else DEFAULT_WRAP_UP_SECONDS)
 
 
+def wrap_up_end(started: float, queue: str | None) -> float:
+    """When a wrap-up begun at `started` (unix seconds) is over: the live state ends it by itself then."""
+    return started + wrap_up_length(queue).total_seconds()
+
+
 def _enqueue_wrap_up_end(agent_id: int, sid: str, length: timedelta) -> None:
     # The fast path: the routing sweep ends an overdue wrap-up by the database if this job is lost.
     jobs.enqueue(END_WRAP_UP, agent_id, sid, at=now() + length, job_id=f"routing-wrapup-{agent_id}-{sid}")
@@ -180,13 +191,18 @@ def _enqueue_wrap_up_end(agent_id: int, sid: str, length: timedelta) -> None:
 
 def wrap_up_over(session: Session, res: Reservations, agent_id: int, sid: str | None = None) -> bool:
     """Wrap-up time is over: the agent is available (and offered the next caller) unless they
-    changed status meanwhile."""
-    change = res.set_status(agent_id, "available", now_ts(), allowed_from=("wrap_up",))
+    changed status meanwhile. True if this ended the wrap-up, live or on the record."""
+    change = res.end_wrap_up(agent_id, now_ts())
     if not change.changed:
         if change.previous == "available":
-            # Freed live by an earlier run whose commit was lost (the database was down): the record
-            # catches up, or the agent would stay in wrap-up on every report and sweep.
+            # Freed live already: by the live state itself at the wrap-up's end (`release`), or by an
+            # earlier run whose commit was lost. The record catches up, or the agent would stay in
+            # wrap-up on every report and sweep; a caller in a callback line is offered them.
+            agent = session.get(Agent, agent_id)
+            caught_up = agent is not None and agent.status == "wrap_up"
             record_status(session, agent_id, "available", "wrap_up_over", sid)
+            free_after_commit(session, res, agent_id)
+            return caught_up
         return False
     record_status(session, agent_id, "available", "wrap_up_over", sid, previous=change.previous)
     free_after_commit(session, res, agent_id)

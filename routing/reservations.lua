@@ -30,7 +30,23 @@ local function set_agent_status(id, status)
     each_pool(id, function(pool) redis.call('ZREM', pool, id) end)
   end
   if status ~= 'reserved' then redis.call('ZREM', P .. 'expiry', id) end
+  if status ~= 'wrap_up' then redis.call('ZREM', P .. 'wrapups', id) end
   if status ~= 'reserved' and status ~= 'on_call' then redis.call('HDEL', k, 'call') end
+end
+
+-- A wrap-up given its end (ARGV `free_at`) ends by itself at the first operation after that time:
+-- the agent's next caller must not wait for a job on a worker that is busy, restarting or dead.
+local function arm_wrap_up(id, free_at)
+  if free_at and free_at ~= '' and redis.call('HGET', akey(id), 'status') == 'wrap_up' then
+    redis.call('ZADD', P .. 'wrapups', free_at, id)
+  end
+end
+
+local function end_wrap_ups()
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'wrapups', '-inf', now)) do
+    if redis.call('HGET', akey(id), 'status') == 'wrap_up' then set_agent_status(id, 'available') end
+    redis.call('ZREM', P .. 'wrapups', id)
+  end
 end
 
 local function wait_call(sid)
@@ -61,6 +77,7 @@ end
 
 -- A reservation whose offer never reported back frees its agent and puts the caller back in line.
 local function sweep()
+  end_wrap_ups()
   local out = {}
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'expiry', '-inf', now)) do
     local sid = redis.call('HGET', akey(id), 'call')
@@ -94,14 +111,30 @@ elseif op == 'put_agent' then
   return status
 
 elseif op == 'set_status' then
-  -- id, new status, allowed previous statuses (",a,b," or "*"), scores ("" keeps them)
+  -- id, new status, allowed previous statuses (",a,b," or "*"), scores ("" keeps them), the
+  -- wrap-up's end ("" for none)
   local id, k = ARGV[3], akey(ARGV[3])
   local current = redis.call('HGET', k, 'status')
   if not current then return {0, ''} end
   if ARGV[5] ~= '*' and not string.find(ARGV[5], ',' .. current .. ',', 1, true) then return {0, current} end
   if ARGV[6] ~= '' then redis.call('HSET', k, 'scores', ARGV[6]) end
   set_agent_status(id, ARGV[4])
+  arm_wrap_up(id, ARGV[7])
   return {1, current}
+
+elseif op == 'end_wrap_up' then
+  -- id, scores for now (used when the wrap-up had no end of its own): the wrap-up's job came round. It frees the agent only from a wrap-up that is due (or has no
+  -- end of its own: one restored by a rebuild): a job late enough to find the agent in the wrap-up
+  -- of a later call must not cut that one short.
+  local id = ARGV[3]
+  local current = redis.call('HGET', akey(id), 'status')
+  if not current then return {0, ''} end
+  if current ~= 'wrap_up' then return {0, current} end
+  local due = redis.call('ZSCORE', P .. 'wrapups', id)
+  if due and tonumber(due) > now then return {0, 'wrap_up'} end
+  if not due and ARGV[4] ~= '' then redis.call('HSET', akey(id), 'scores', ARGV[4]) end
+  set_agent_status(id, 'available')
+  return {1, 'wrap_up'}
 
 elseif op == 'enqueue' then
   -- sid, queue, language, priority, entered, callback
@@ -213,11 +246,13 @@ elseif op == 'answer' then
   return 2
 
 elseif op == 'release' then
-  -- id, sid, new status, "1" to put the caller back in line, fresh scores ("" keeps them)
+  -- id, sid, new status, "1" to put the caller back in line, fresh scores ("" keeps them), the
+  -- wrap-up's end ("" for none)
   local id, sid = ARGV[3], ARGV[4]
   if redis.call('HGET', akey(id), 'call') ~= sid then return 0 end
   if ARGV[7] ~= '' then redis.call('HSET', akey(id), 'scores', ARGV[7]) end
   set_agent_status(id, ARGV[5])
+  arm_wrap_up(id, ARGV[8])
   local state = redis.call('HGET', ckey(sid), 'state')
   if ARGV[6] == '1' and state and state ~= 'done' then
     wait_call(sid)

@@ -30,6 +30,14 @@ def _score_text(value: float) -> str:
     return repr(float(value))
 
 
+def _when(at: float | None) -> str:
+    return "" if at is None else repr(float(at))
+
+
+def _change(changed: Any, previous: Any) -> "StatusChange":
+    return StatusChange(bool(changed), previous.decode() if isinstance(previous, bytes) else previous)
+
+
 @dataclass(frozen=True)
 class StatusChange:
     changed: bool
@@ -82,15 +90,27 @@ class Reservations:
         return {agent_id: {k.decode(): v.decode() for k, v in raw.items()}
                 for agent_id, raw in zip(agent_ids, pipe.execute())}
 
-    def set_status(self, agent_id: int, status: str, now: float, allowed_from: tuple[str, ...] | None = None) -> StatusChange:
-        """Move an agent to `status` if they are now in one of `allowed_from` (any, if None)."""
-        scores = ""
-        if status == "available":
-            view = self.agent_view(agent_id, now)
-            scores = self.scores_for(view) if view else ""
+    def set_status(self, agent_id: int, status: str, now: float, allowed_from: tuple[str, ...] | None = None,
+                   free_at: float | None = None) -> StatusChange:
+        """Move an agent to `status` if they are now in one of `allowed_from` (any, if None); a
+        wrap-up given `free_at` ends by itself then (`release`)."""
         allowed = "*" if allowed_from is None else "," + ",".join(allowed_from) + ","
-        changed, previous = self._run("set_status", now, agent_id, status, allowed, scores)
-        return StatusChange(bool(changed), previous.decode() if isinstance(previous, bytes) else previous)
+        changed, previous = self._run("set_status", now, agent_id, status, allowed,
+                                      self._scores_when_free(agent_id, status, now, free_at), _when(free_at))
+        return _change(changed, previous)
+
+    def end_wrap_up(self, agent_id: int, now: float) -> StatusChange:
+        """The wrap-up's job: free the agent from a wrap-up that is due; a later call's wrap-up,
+        not yet due, is left to run its course."""
+        return _change(*self._run("end_wrap_up", now, agent_id, self._scores_when_free(agent_id, "available", now, None)))
+
+    def _scores_when_free(self, agent_id: int, status: str, now: float, free_at: float | None) -> str:
+        """The pool scores the agent takes when free: now, or at the end of the wrap-up beginning now
+        (longest-idle counts their idle time from then)."""
+        if status != "available" and free_at is None:
+            return ""
+        view = self.agent_view(agent_id, now if free_at is None else free_at)
+        return self.scores_for(view) if view else ""
 
     # Calls ------------------------------------------------------------------------------------
     def enqueue(self, call: WaitingCall, callback: bool = False) -> str:
@@ -150,12 +170,13 @@ class Reservations:
         """0: not this agent's call any more; 1: already answered; 2: now on the call."""
         return int(self._run("answer", now, agent_id, sid))
 
-    def release(self, agent_id: int, sid: str, status: str, now: float, requeue: bool = False) -> bool:
-        scores = ""
-        if status == "available":
-            view = self.agent_view(agent_id, now)
-            scores = self.scores_for(view) if view else ""
-        return bool(self._run("release", now, agent_id, sid, status, "1" if requeue else "0", scores))
+    def release(self, agent_id: int, sid: str, status: str, now: float, requeue: bool = False,
+                free_at: float | None = None) -> bool:
+        """End the agent's part in this call: `status` next, the caller back in line if `requeue`.
+        A wrap-up given `free_at` ends by itself at the first routing operation after that time, so
+        the next caller never waits on the wrap-up's job (a worker busy, restarting or killed)."""
+        return bool(self._run("release", now, agent_id, sid, status, "1" if requeue else "0",
+                              self._scores_when_free(agent_id, status, now, free_at), _when(free_at)))
 
     def finish_call(self, sid: str, now: float) -> str | None:
         """The caller is gone; returns the state they were in (None if unknown)."""

@@ -5,7 +5,10 @@ waiting is put back in line when Twilio asks about them, and the routing sweep r
 state once it sees the server's run changed."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from hotline.redis_client import get_redis
+from routing.models import AgentEvent
 from routing.sweeps import sweep_routing
 from tests.routing.test_simulated_calls import _routed, connected_to
 from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs, in_wrap_up_with_a_caller_waiting
@@ -34,18 +37,15 @@ def _restart_from_a_stale_file(app, agent_id: int, status: str) -> None:
 
 
 def test_a_waiting_caller_the_live_line_lost_is_put_back_not_hung_up(center, simulator, app, clock):
-    alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=900, wait=20)
+    alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=900, wait=5)
     assert second.status == "in-progress"
 
     _forget_caller(app, second.sid)
-    simulator.run(until=simulator.now + 60)  # hold music cycles: each asks the waitUrl about the caller
-    assert second.status == "in-progress", second.timeline_text()
-    assert _routed(app, second.sid).outcome == "waiting"
-
-    clock.advance(31)
-    _sweep(app)  # alice's wrap-up is over: she is reserved for the caller put back in line
-    simulator.run()
-    assert connected_to(second) == ["client:alice"]
+    # Hold music cycles: each asks the waitUrl about the caller, who is put back in line (not hung
+    # up) and takes alice when her wrap-up ends at 66.5 s.
+    simulator.run(until=simulator.now + 60)
+    assert "put back" not in second.timeline_text()  # the caller hears nothing of it
+    assert connected_to(second) == ["client:alice"], second.timeline_text()
     assert _routed(app, second.sid).outcome == "answered"
 
 
@@ -98,9 +98,14 @@ def test_an_agent_freed_live_whose_record_was_lost_is_recorded_free_by_the_sweep
         get_redis().hset(f"routing:agent:{alice}", "status", "available")
 
     clock.advance(31)
-    assert _sweep(app)["wrap_ups_ended"] == 0  # not freed twice
+    assert _sweep(app)["wrap_ups_ended"] == 1  # on the record
+    assert _sweep(app)["wrap_ups_ended"] == 0
     with app.app_context():
-        assert db.session().get(Agent, alice).status == "available"
+        session = db.session()
+        assert session.get(Agent, alice).status == "available"
+        freed = session.scalars(select(AgentEvent).where(AgentEvent.agent_id == alice,
+                                                         AgentEvent.reason == "wrap_up_over")).all()
+        assert len(freed) == 1  # not freed twice
 
 
 def test_an_offer_ringing_through_a_rebuild_is_answered(center, simulator, app):

@@ -3,8 +3,12 @@ a killed worker) is freed by the routing sweep once the queue's wrap-up time is 
 the next caller."""
 from __future__ import annotations
 
+from hotline import db
 from hotline.jobs import get_queue
+from routing.lifecycle import conversation_ended, wrap_up_over
+from routing.state import get_reservations, now_ts
 from routing.sweeps import sweep_routing
+from tests.routing.test_simulated_calls import connected_to
 
 
 def _lose_the_wrap_up_jobs(app) -> int:
@@ -54,8 +58,48 @@ def in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after: float
 
 
 def test_an_agent_freed_by_the_sweep_takes_the_caller_waiting(center, simulator, app, clock):
-    alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=600, wait=30)
+    alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=600, wait=5)
     assert second.status == "in-progress" and center.agent_status(alice) == "wrap_up"
     clock.advance(31)
     _sweep(app)
     assert center.agent_status(alice) == "reserved"
+
+
+def test_a_wrap_up_ends_at_its_time_for_the_next_caller_with_no_job_and_no_sweep(center, simulator, app):
+    """The chaos runs: with the default worker killed every 36 s, wrap-ups of 7 s lasted 33-66 s, and
+    callers gave up in line while agents sat in wrap-up. The live state ends a wrap-up at its time
+    by itself, at the waiting caller's next request."""
+    alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=600, wait=5)
+    assert center.agent_status(alice) == "wrap_up"  # the first call ended at 36.5 s; inquiry's wrap-up is 30 s
+    simulator.run(until=simulator.now + 10)  # past 66.5 s: the caller's waitUrl asks again; no sweep, no job
+    assert center.agent_status(alice) in ("reserved", "on_call")
+    simulator.run(until=simulator.now + 20)
+    assert connected_to(second) == ["client:alice"]
+
+
+def test_a_late_wrap_up_job_does_not_cut_a_later_wrap_up_short(center, app, clock):
+    """A wrap-up job that comes round late (its worker was down) finds the agent in the wrap-up of a
+    later call: that one runs its full time."""
+    alice = center.agent("alice", {"inquiry": 4})
+    first, _ = center.enter("inquiry")
+    with app.app_context():
+        session = db.session()
+        res = get_reservations(session)
+        assert res.answer(alice, first, now_ts()) == 2
+        conversation_ended(session, res, first, alice)  # wrap-up until now + 30
+        session.commit()
+        res.set_status(alice, "available", now_ts())  # freed early, as a supervisor may
+        second, _ = center.enter("inquiry")
+        assert res.agent(alice)["call"] == second
+        assert res.answer(alice, second, now_ts()) == 2
+        conversation_ended(session, res, second, alice)
+        session.commit()
+        assert not wrap_up_over(session, res, alice, first)  # the first call's job, late
+        assert res.agent(alice)["status"] == "wrap_up"
+    clock.advance(31)
+    with app.app_context():
+        session = db.session()
+        res = get_reservations(session)
+        assert wrap_up_over(session, res, alice, second)
+        session.commit()
+        assert res.agent(alice)["status"] == "available"
