@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from hotline.settings import DEFAULT_RING_TIMEOUT_SECONDS  # noqa: E402
 from routing.rules import load_rules  # noqa: E402
 from routing.sim_report import mixed_center, report, single_skill  # noqa: E402
 
@@ -26,7 +27,8 @@ def main() -> None:
     parser.add_argument("--erlangs", type=float, default=16.0)
     parser.add_argument("--hours", type=float, default=200.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--threshold", type=float, default=18.0, help="three rings, seconds")
+    parser.add_argument("--threshold", type=float, default=float(DEFAULT_RING_TIMEOUT_SECONDS),
+                        help="three rings, seconds")
     parser.add_argument("--redis-url", default="")
     args = parser.parse_args()
     rules = load_rules()

@@ -8,9 +8,15 @@ Pure logic (no Flask): the IVR asks whether it is business hours or the night sh
     night_shift: "18:00-09:00"            # when night agents may take calls; may wrap past midnight
     holidays: [2026-10-01, ...]           # closed all day, not working days
     workdays: [2026-10-10]                # make-up working days on a weekend (调休)
+    provisional: [2027]                   # years whose list is not yet the State Council's notice
+
+Every clock computation is bounded: a calendar with no working day at all (or a year of holidays)
+is one the validator accepts, so `add_working_days` searches 7N + 60 days and then counts calendar
+days instead, with a warning, rather than overflowing the date range and losing the ticket.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -20,6 +26,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from hotline.data_files import DataError, DataFile, LiveFile, Reader
+
+log = logging.getLogger(__name__)
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_CALENDAR_PATH = Path(__file__).with_name("calendar.yaml")
@@ -58,6 +66,7 @@ class BusinessCalendar:
     night_shift: tuple[time, time] | None = (time(18), time(9))
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
+    provisional: frozenset[int] = frozenset()  # years whose holidays are the statutory days only
 
     @property
     def zone(self) -> ZoneInfo:
@@ -93,27 +102,47 @@ class BusinessCalendar:
             return True  # closed days are covered by the night shift around the clock
         return _in_span(local.time(), self.night_shift)
 
+    def is_provisional(self, day: date) -> bool:
+        """Whether `day`'s year has only provisional holidays (no State Council notice loaded yet)."""
+        return day.year in self.provisional
+
     def add_working_days(self, moment: datetime, days: int) -> datetime:
         """The same local time `days` working days later (the end of that day's hours if later), as
-        aware UTC like every time hotline keeps, so it prints the same before and after it is stored."""
+        aware UTC like every time hotline keeps, so it prints the same before and after it is stored.
+
+        Bounded: if `days` working days are not found within 7 * days + 60 calendar days (a calendar
+        with no working day, a year of holidays), the result is `days` calendar days later at the same
+        time, and a warning says so: a promise a day late beats a ticket never filed."""
         local = self.local(moment)
-        day = local.date()
+        start = local.date()
+        days = max(days, 0)
+        day = start
         remaining = days
-        while remaining > 0:
+        limit = start + timedelta(days=min(7 * days + 60, (date.max - start).days))
+        while remaining > 0 and day < limit:
             day += timedelta(days=1)
             if self.is_working_day(day):
                 remaining -= 1
+        if remaining > 0:
+            log.warning("calendar: no working day found in %d days after %s; counting %d calendar days instead",
+                        (limit - start).days, start.isoformat(), days)
+            return (local + timedelta(days=days)).astimezone(timezone.utc)
         hours = self.hours_on(day) or (time(9), time(18))
         at = local.time() if hours[0] <= local.time() <= hours[1] else hours[1]
         if local.time() < hours[0]:
             at = hours[1]
         return datetime.combine(day, at, tzinfo=self.zone).astimezone(timezone.utc)
 
-    def next_opening(self, moment: datetime) -> datetime:
+    def next_opening(self, moment: datetime, horizon_days: int = 60) -> datetime | None:
+        """When the center next opens (`moment` itself if open), or None if it does not open within
+        `horizon_days` (a calendar with no working day)."""
         local = self.local(moment)
         day = local.date()
-        for offset in range(0, 60):
-            candidate = day + timedelta(days=offset)
+        for offset in range(0, max(horizon_days, 1)):
+            try:
+                candidate = day + timedelta(days=offset)
+            except OverflowError:
+                return None
             hours = self.hours_on(candidate)
             if hours is None:
                 continue
@@ -123,7 +152,7 @@ class BusinessCalendar:
                 return opening
             if local < closing:
                 return local
-        raise CalendarError("no working day in the next 60 days")
+        return None
 
 
 def _span(reader: Reader, node: yaml.Node, where: str) -> tuple[time, time] | None:
@@ -140,7 +169,7 @@ def _span(reader: Reader, node: yaml.Node, where: str) -> tuple[time, time] | No
 def parse_calendar(reader: Reader, root: yaml.Node | None,
                    default_timezone: str = "Asia/Shanghai") -> BusinessCalendar | None:
     top = {} if root is None else reader.mapping(
-        root, "", known=("timezone", "business_hours", "night_shift", "holidays", "workdays"),
+        root, "", known=("timezone", "business_hours", "night_shift", "holidays", "workdays", "provisional"),
         what="expected a mapping at the top")
     if top is None:
         return None
@@ -175,8 +204,21 @@ def parse_calendar(reader: Reader, root: yaml.Node | None,
             if node is not None and reader.value(node) is not None else []
         found = (reader.day(item, f"{name}[{i}]") for i, item in enumerate(items or []))
         days[name] = frozenset(d for d in found if d is not None)
+    both = days["holidays"] & days["workdays"]
+    if both:
+        reader.fail(top.get("workdays"), "workdays",
+                    f"{', '.join(sorted(map(str, both)))} also listed as holidays (a day is one or the other)")
+    provisional: set[int] = set()
+    node = top.get("provisional")
+    items = reader.sequence(node, "provisional", what="expected a list of years") \
+        if node is not None and reader.value(node) is not None else []
+    for i, item in enumerate(items or []):
+        year = reader.integer(item, f"provisional[{i}]", 1970, 9998)
+        if year is not None:
+            provisional.add(year)
     return BusinessCalendar(timezone=zone or default_timezone, business_hours=hours, night_shift=night,
-                            holidays=days["holidays"], workdays=days["workdays"])
+                            holidays=days["holidays"], workdays=days["workdays"],
+                            provisional=frozenset(provisional))
 
 
 def _calendar_path(settings: Any) -> Path:

@@ -8,6 +8,7 @@
     hotline webhooks              print the URLs to paste into the Twilio console
     hotline serve                 everything `make run` starts, supervised (hotline/serve.py)
     hotline check [--tree DIR]    validate every operator data file; exit 1 listing every problem
+    hotline calendar import FILE  load one year's holidays and make-up working days (hotline/calendar_cli.py)
 
 Areas add their own (`hotline ivr check`, `hotline simulate`, `hotline transcribe`...).
 """
@@ -24,6 +25,7 @@ from sqlalchemy import text
 from hotline import sandbox_plugin
 from hotline.areas import areas
 from hotline.calendar import CALENDAR
+from hotline.calendar_cli import calendar_cli
 from hotline.cli_app import create_app_for_cli
 from hotline.data_files import check_all
 from hotline.settings import PROJECT_ROOT, Settings, SettingsError
@@ -213,7 +215,7 @@ def register_commands(app: Flask) -> None:
     commands = AppCommands(app.cli.name)
     commands.commands.update(app.cli.commands)  # the blueprints' groups, registered before this
     app.cli = commands
-    for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks, check):
+    for command in (db_cli, tokens_cli, worker, scheduler, healthcheck, webhooks, check, calendar_cli):
         app.cli.add_command(command)
 
 
@@ -223,6 +225,7 @@ def main() -> None:
     # On the group itself, not the app: serve starts the embedded Redis it supervises before any app exists.
     cli.add_command(serve)
     cli.add_command(check)  # on the group too: it must run when a broken file would stop the app
+    cli.add_command(calendar_cli)  # likewise: it edits the file a broken app could not start with
     # On the group too: it starts `hotline serve` before it makes an app. Imported here, not at the
     # top, so other commands do not load the demo's HTTP client.
     from hotline.demo.command import demo

@@ -22,6 +22,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Used only in sandbox mode when no token is configured; `make run` prints it so a developer can
 # sign requests by hand. Real Twilio accounts always set TWILIO_AUTH_TOKEN.
+# One ring cycle in China is 5 s (1 s tone, 4 s silence); the manuals' "answer within three rings"
+# is therefore 15 s, the Dial timeout and the service-level threshold alike.
+DEFAULT_RING_SECONDS = 5
+DEFAULT_MAX_RINGS = 3
+DEFAULT_RING_TIMEOUT_SECONDS = DEFAULT_RING_SECONDS * DEFAULT_MAX_RINGS
+
 SANDBOX_AUTH_TOKEN = "sandbox-development-token-0000"
 SANDBOX_ACCOUNT_SID = "AC" + "0" * 32
 
@@ -237,6 +243,7 @@ class Settings:
 
     # Tickets
     sla_pause_waiting_customer: bool
+    sla_rules_path: Path | None
     sla_warning_minutes: int
     supervisor_phone: str
     default_country_code: str
@@ -355,8 +362,8 @@ class Settings:
             secret_key=_secret_key(env, telephony, (auth_token, _str(env, "HOTLINE_ADMIN_TOKEN"), SANDBOX_AUTH_TOKEN)),
             ivr_menu_path=_path(env, "IVR_MENU_PATH", None),
             calendar_path=_path(env, "CALENDAR_PATH", None),
-            ring_seconds=_int(env, "RING_SECONDS", 6, 1, 30),
-            max_rings=_int(env, "MAX_RINGS", 3, 1, 10),
+            ring_seconds=_int(env, "RING_SECONDS", DEFAULT_RING_SECONDS, 1, 30),
+            max_rings=_int(env, "MAX_RINGS", DEFAULT_MAX_RINGS, 1, 10),
             queue_rules_path=_path(env, "QUEUE_RULES_PATH", None),
             reservation_ttl_seconds=_int(env, "RESERVATION_TTL_SECONDS", 60, 5, 3600),
             callback_offer_seconds=_int(env, "CALLBACK_OFFER_SECONDS", 60, 10, 3600),
@@ -368,6 +375,7 @@ class Settings:
             keep_unredacted_transcripts=_bool(env, "KEEP_UNREDACTED_TRANSCRIPTS", False),
             qa_rules_path=_path(env, "QA_RULES_PATH", None),
             sla_pause_waiting_customer=_bool(env, "SLA_PAUSE_WAITING_CUSTOMER", True),
+            sla_rules_path=_path(env, "SLA_RULES_PATH", None),
             sla_warning_minutes=_int(env, "SLA_WARNING_MINUTES", 30, 1, 24 * 60),
             supervisor_phone=_e164(env, "SUPERVISOR_PHONE"),
             default_country_code=_country_code(env, "DEFAULT_COUNTRY_CODE", "86"),

@@ -19,9 +19,11 @@ Payloads (keyword arguments):
   (`hotline.gateway.RecordingState` each), read by the reconciliation sweep (hotline.reconcile);
   recordings keeps the ones no callback reported and returns how many were new.
 - recording_completed(recording_id): a recording is stored locally; transcription starts.
-- transcript_ready(call_sid, transcript_id): QA analytics may run.
+- transcript_ready(call_sid, transcript_id, keywords): QA analytics may run; `keywords` maps each QA
+  keyword category heard (complaint, escalation...) to its phrases, e.g. {"escalation": ["律师"]}.
 - ticket_created(ticket_id), ticket_resolved(ticket_id), ticket_reopened(ticket_id).
-- voicemail_left(call_sid, recording_sid, language): an after-hours message, to become a ticket.
+- voicemail_left(call_sid, recording_sid, language, category, priority): an after-hours message, to
+  become a ticket of the category and queue priority (1-10) the caller chose (None when unknown).
 - sms_received(message_id, from_number, body): an inbound SMS was stored and handled (messaging).
 """
 from __future__ import annotations

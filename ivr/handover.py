@@ -56,11 +56,12 @@ def send_to_queue(call: CallSteps | BufferedCall, tree: MenuTree, language: str,
                                      night_agents=night_agents(language) if night_shift else 0)
     call.language = language
     if destination.kind == "voicemail":
-        record_step(call, node, heard, via, "voicemail-offered", category=skill, reason=reason,
+        record_step(call, node, heard, via, "voicemail-offered", category=skill, priority=priority, reason=reason,
                     ticket_number=ticket_number)
         call.commit()
-        return rendered(tree, ("after-hours-voicemail", language, skill),
-                        lambda: offer_voicemail(tree, language, skill, after_hours=True))
+        # The message keeps what the caller chose: an urgent one at night files an urgent ticket.
+        return rendered(tree, ("after-hours-voicemail", language, skill, priority),
+                        lambda: offer_voicemail(tree, language, skill, after_hours=True, priority=priority))
     record_step(call, node, heard, via, f"queue:{destination.queue}", category=skill, priority=priority,
                 ticket_number=ticket_number, reason=reason)
     call.commit(routed={"category": skill, "priority": priority, "language": language,
@@ -78,13 +79,17 @@ def transfer(tree: MenuTree, language: str, queue: str, priority: int) -> VoiceR
 
 
 def offer_voicemail(tree: MenuTree, language: str, category: str, *, after_hours: bool = False,
-                    misses: int = 0, lead: list[tuple[str, str]] | None = None) -> VoiceResponse:
+                    misses: int = 0, lead: list[tuple[str, str]] | None = None,
+                    priority: int | None = None) -> VoiceResponse:
     """Ask for a message and record it; if nothing is recorded Twilio skips the action and falls
-    through to the Redirect after the Record."""
+    through to the Redirect after the Record. The category and the queue priority the caller chose
+    travel in the action's URL, so the message's ticket is filed as the call would have been."""
     response = VoiceResponse()
     say_all(response, (lead or []) + phrase(tree, "after_hours_voicemail" if after_hours else "voicemail_prompt",
                                             language))
     state = {"lang": language, "category": category, "misses": str(misses), "after": "1" if after_hours else "0"}
+    if priority is not None:
+        state["priority"] = str(priority)
     response.record(action=url_for("ivr.voicemail_left", **state), method="POST", max_length=VOICEMAIL_MAX_SECONDS,
                     timeout=5, finish_on_key="#", play_beep=True,
                     recording_status_callback=callback_url("recordings.status_callback"),

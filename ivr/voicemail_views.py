@@ -27,6 +27,11 @@ def _language() -> str:
     return language if language in LANGUAGES else current_app.config["HOTLINE_SETTINGS"].default_language
 
 
+def _priority() -> int | None:
+    value = request.args.get("priority", "")
+    return int(value) if value.isdigit() and len(value) <= 2 else None
+
+
 def _recording_sid() -> str:
     sid = request.form.get("RecordingSid", "")
     if _RECORDING_SID.fullmatch(sid):
@@ -50,11 +55,13 @@ def voicemail_left():
     already = any(step.get("recording_sid") == recording_sid for step in call.steps())
     if not already:
         record_step(call, "voicemail", request.form.get("RecordingDuration", ""), "record", "voicemail",
-                    recording_sid=recording_sid, category=request.args.get("category") or None)
+                    recording_sid=recording_sid, category=request.args.get("category") or None,
+                    priority=_priority())
         call.language = language
         call.write()
         signals.send_after_commit(signals.voicemail_left, call_sid=call.sid, recording_sid=recording_sid,
-                                  language=language)
+                                  language=language, category=request.args.get("category") or None,
+                                  priority=_priority())
     call.commit()
     response = VoiceResponse()
     say_all(response, phrase(tree, "voicemail_thanks", language))
@@ -81,4 +88,5 @@ def voicemail_missed():
         return twiml_response(response)
     call.commit()
     return twiml_response(offer_voicemail(tree, language, category, after_hours=request.args.get("after") == "1",
-                                          misses=misses, lead=phrase(tree, "voicemail_missed", language)))
+                                          misses=misses, lead=phrase(tree, "voicemail_missed", language),
+                                          priority=_priority()))

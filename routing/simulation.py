@@ -13,6 +13,7 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
+from hotline.settings import DEFAULT_RING_TIMEOUT_SECONDS
 from routing import erlang
 from routing.matching import AgentView, WaitingCall, call_priority
 from routing.memory_reservations import MemoryReservations
@@ -40,7 +41,7 @@ class Scenario:
     handle_seconds: float = 180.0
     patience_seconds: float | None = None  # mean; None: nobody hangs up
     answer_delay_seconds: float = 0.0  # how long an answered offer rings
-    ring_timeout_seconds: float = 18.0
+    ring_timeout_seconds: float = DEFAULT_RING_TIMEOUT_SECONDS
     missed_pause_seconds: float = 60.0  # a missed agent notices and sets available again
     use_wrap_up: bool = True
     recheck_seconds: float = 5.0  # how often a waiting caller's wait is re-checked (waitUrl cycle)
@@ -56,7 +57,7 @@ class Result:
     answered_in_time: int = 0
     missed_offers: int = 0
     total_wait: float = 0.0
-    threshold: float = 18.0
+    threshold: float = DEFAULT_RING_TIMEOUT_SECONDS
     per_queue: dict[str, list[int]] = field(default_factory=dict)
 
     @property
@@ -73,7 +74,7 @@ class Result:
         return self.abandoned / self.offered if self.offered else 0.0
 
 
-def simulate(rules: QueueRules, scenario: Scenario, reservations=None, threshold: float = 18.0) -> Result:
+def simulate(rules: QueueRules, scenario: Scenario, reservations=None, threshold: float = DEFAULT_RING_TIMEOUT_SECONDS) -> Result:
     res = reservations or MemoryReservations(rules)
     rng = random.Random(scenario.seed)
     end = scenario.hours * 3600
@@ -164,7 +165,7 @@ def simulate(rules: QueueRules, scenario: Scenario, reservations=None, threshold
     return result
 
 
-def erlang_prediction(scenario: Scenario, threshold: float = 18.0) -> dict[str, float]:
+def erlang_prediction(scenario: Scenario, threshold: float = DEFAULT_RING_TIMEOUT_SECONDS) -> dict[str, float]:
     """Erlang C for the whole scenario as if it were one skill group."""
     rate = sum(t.calls_per_hour for t in scenario.traffic) / 3600
     traffic = rate * scenario.handle_seconds

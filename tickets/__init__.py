@@ -5,6 +5,7 @@ from flask import Flask
 
 from hotline.areas import Area
 from hotline.data_files import LiveFile
+from tickets.sla_rules import SLA_RULES
 from tickets.sms_wording import TEMPLATES
 
 SLA_SWEEP_SECONDS = 60
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
     from tickets.cli import tickets_cli
     from tickets.desk_files import DeskCaseFiles
+    from tickets.escalation import on_transcript_ready
     from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
     from tickets.revisit_desk import RevisitDesk
     from tickets.salutation import CustomerSalutations
@@ -27,6 +29,10 @@ def init_app(app: Flask) -> None:
     templates = LiveFile(TEMPLATES)
     templates.current()
     app.extensions["tickets.sms_templates"] = templates
+    # Likewise the SLA rules: a broken file stops start-up, a broken edit keeps the last good rules.
+    rules = LiveFile(SLA_RULES, SLA_RULES.path(app.config["HOTLINE_SETTINGS"]))
+    rules.current()
+    app.extensions["tickets.sla_rules"] = rules
     # What other areas ask of tickets (hotline.contracts); tickets writes every adapter.
     contracts.provide(app, contracts.TicketStatusBook, TicketStatusLookup())
     contracts.provide(app, contracts.CallerDirectory, directory.Directory())  # from Redis, see tickets.directory
@@ -37,6 +43,7 @@ def init_app(app: Flask) -> None:
     signals.call_routed.connect(on_call_routed, sender=app, weak=False)
     signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)
     signals.call_answered.connect(on_call_answered, sender=app, weak=False)
+    signals.transcript_ready.connect(on_transcript_ready, sender=app, weak=False)
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     app.cli.add_command(tickets_cli)
@@ -45,6 +52,6 @@ def init_app(app: Flask) -> None:
 AREA = Area("tickets",
             init_app,
             api=("tickets.api", "tickets.api_customers", "tickets.api_edit", "tickets.api_reports"),
-            data_files=(TEMPLATES,),
+            data_files=(TEMPLATES, SLA_RULES),
             migrations=True,
             models="tickets.models")

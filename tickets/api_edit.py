@@ -8,7 +8,7 @@ from hotline.api import schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
-from tickets import cases, progress
+from tickets import cases, escalation, progress
 from tickets.api import commit_or_conflict, load_ticket, require_own_call, visible_calls_with_media
 from tickets.api_input import boolean, choice, integer, text
 from tickets.history import actor_name, record
@@ -63,6 +63,7 @@ def update_ticket(number: str):
         if category != ticket.category:
             changes["category"] = [ticket.category, category]
             ticket.category = category
+            progress.replan_clocks(ticket)  # a complaint's clocks are its own (tickets/sla_rules.yaml)
     if "assignee_id" in body:
         assignee = integer(body["assignee_id"], "assignee_id")
         if not access().may_assign(access().current_viewer(), assignee):
@@ -138,3 +139,65 @@ def move_call_here(number: str):
     session.refresh(ticket)
     calls, others = visible_calls_with_media(ticket)
     return jsonify(number=ticket.number, calls=calls, other_calls=others)
+
+
+ESCALATE_SCHEMA = {"type": "object", "additionalProperties": False, "properties": {
+    "group": schemas.text(max_length=40), "reason": schemas.text(max_length=500, blank=True)}}
+
+
+def _require_own_ticket(ticket: Ticket, what: str) -> None:
+    """A supervisor acts on any ticket; an agent only on one assigned to them."""
+    viewer = access().current_viewer()
+    if viewer.sees_all:
+        return
+    if not viewer.is_agent or ticket.assignee_id != viewer.agent_id:
+        abort_json(403, f"ticket {ticket.number} is not assigned to you; a supervisor can {what} it")
+
+
+@bp.post("/tickets/<number>/escalate")
+@require_role("supervisor", "agent")
+@operation("Escalate a ticket to a specialist group (tier 2, a plan clock; the supervisor is alerted)",
+           tags=["tickets"], request=ESCALATE_SCHEMA,
+           responses={200: "the escalated ticket (unchanged if already with that group)",
+                      403: "an agent escalating a ticket not assigned to them", 404: "no such ticket",
+                      409: "changed by someone else at the same moment",
+                      422: "an unknown group, or a ticket no longer open"}, path=NUMBER)
+def escalate_ticket(number: str):
+    body = json_body()
+    ticket = load_ticket(number)
+    _require_own_ticket(ticket, "escalate")
+    unknown = sorted(set(body) - set(ESCALATE_SCHEMA["properties"]))
+    if unknown:
+        abort_json(422, f"{unknown[0]}: not a field of an escalation")
+    group = text(body.get("group"), "group", 40)
+    reason = text(body.get("reason"), "reason", 500) or ""
+    try:
+        escalation.escalate(db.session(), ticket, actor_name(g.principal), group=group or None, reason=reason)
+    except cases.TicketInputError as exc:
+        db.session().rollback()
+        abort_json(422, str(exc))
+    commit_or_conflict(ticket)
+    return jsonify(ticket_dict(ticket))
+
+
+@bp.post("/tickets/<number>/plan")
+@require_role("supervisor", "agent")
+@operation("Record the specialist group's plan for an escalated ticket (stops the plan clock)",
+           tags=["tickets"], request={"type": "object", "required": ["text"], "additionalProperties": False,
+                                      "properties": {"text": schemas.text(max_length=4000)}},
+           responses={200: "the ticket with its plan clock met or missed",
+                      403: "an agent recording a plan on a ticket not assigned to them", 404: "no such ticket",
+                      409: "changed by someone else at the same moment",
+                      422: "no text, a ticket not escalated, or one that has its plan"}, path=NUMBER)
+def record_plan(number: str):
+    body = json_body()
+    ticket = load_ticket(number)
+    _require_own_ticket(ticket, "record a plan on")
+    plan = text(body.get("text"), "text", 4000, required=True)
+    try:
+        escalation.record_plan(db.session(), ticket, plan, actor_name(g.principal))
+    except cases.TicketInputError as exc:
+        db.session().rollback()
+        abort_json(422, str(exc))
+    commit_or_conflict(ticket)
+    return jsonify(ticket_dict(ticket))

@@ -23,6 +23,7 @@ from tickets.history import record
 from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
 from tickets.notices import queue_customer_sms
 from tickets.numbering import allocate_number
+from tickets.sla_rules import current_sla_rules
 # How an open ticket moves on lives in tickets.progress; other areas reach it through here too.
 from tickets.progress import (change_priority, clock_of, mark_first_response, move_status,  # noqa: F401
                               set_waiting_customer)
@@ -62,7 +63,7 @@ def open_ticket(session: Session, *, category: str, actor: str, customer: Custom
         raise TicketInputError("priority", f"must be one of {', '.join(sla.PRIORITIES)}")
     settings = _settings()
     opened = now()
-    response_due, resolution_due = sla.due_times(opened, priority, get_calendar())
+    response_due, resolution_due = sla.due_times(opened, priority, get_calendar(), category, current_sla_rules())
     ticket = Ticket(
         number=allocate_number(session, opened, settings.timezone), customer=customer, category=category,
         priority=priority, department=department, assignee_id=assignee_id, description=description,

@@ -17,6 +17,7 @@ CATEGORIES = ("inquiry", "problem", "complaint", "urgent", "aftersales")
 _OPEN = "status IN ('new', 'assigned', 'in_progress', 'reopened')"
 _RESPONSE_WATCHED = text(f"{_OPEN} AND response_sla IN ('pending', 'at_risk') AND first_response_at IS NULL")
 _RESOLUTION_WATCHED = text(f"{_OPEN} AND resolution_sla IN ('pending', 'at_risk')")
+_PLAN_WATCHED = text(f"{_OPEN} AND plan_sla IN ('pending', 'at_risk')")  # tickets_0005
 
 
 class Customer(Base):
@@ -70,6 +71,8 @@ class Ticket(Base):
               postgresql_where=_RESPONSE_WATCHED, sqlite_where=_RESPONSE_WATCHED),
         Index("ix_tickets_resolution_due_watched", "resolution_due",
               postgresql_where=_RESOLUTION_WATCHED, sqlite_where=_RESOLUTION_WATCHED),
+        Index("ix_tickets_plan_due_watched", "plan_due",
+              postgresql_where=_PLAN_WATCHED, sqlite_where=_PLAN_WATCHED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +99,14 @@ class Ticket(Base):
     response_sla: Mapped[str] = mapped_column(String(10), default="pending")
     resolution_sla: Mapped[str] = mapped_column(String(10), default="pending")
     breached: Mapped[bool] = mapped_column(default=False)
+    # Escalation (tickets.escalation): tier 1 is the first line, 2 a specialist group working to a
+    # plan clock; plan_sla is None until the ticket is escalated.
+    tier: Mapped[int] = mapped_column(default=1, server_default="1")
+    escalated_group: Mapped[str | None] = mapped_column(String(40))
+    escalated_at: Mapped[datetime | None]
+    plan_due: Mapped[datetime | None]
+    plan_at: Mapped[datetime | None]
+    plan_sla: Mapped[str | None] = mapped_column(String(10))
     created_by: Mapped[str] = mapped_column(String(60), default="system")
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)

@@ -16,6 +16,7 @@ from tickets.errors import TicketInputError
 from tickets.history import record
 from tickets.models import Ticket
 from tickets.notices import queue_customer_sms
+from tickets.sla_rules import current_sla_rules
 from tickets.transitions import check_transition
 
 
@@ -67,7 +68,8 @@ def move_status(session: Session, ticket: Ticket, target: str, actor: str) -> No
         # A reopened case is worked again under a fresh resolution clock from now.
         ticket.resolved_at = None
         ticket.closed_at = None
-        ticket.resolution_due = max(sla.due_times(stamp, ticket.priority, get_calendar())[1], ticket.response_due)
+        ticket.resolution_due = max(sla.due_times(stamp, ticket.priority, get_calendar(), ticket.category,
+                                                      current_sla_rules())[1], ticket.response_due)
         ticket.resolution_sla = "pending"
     ticket.status = target
     record(session, ticket, actor, "status", previous=previous, status=target)
@@ -91,6 +93,13 @@ def clock_of(ticket: Ticket) -> sla.SlaClock:
                         paused_since=ticket.paused_since)
 
 
+def replan_clocks(ticket: Ticket) -> None:
+    """Due times from when the ticket was opened, for its priority and category as they are now
+    (a person re-judging the case: a new priority, or a call re-filed as a complaint)."""
+    ticket.response_due, ticket.resolution_due = sla.due_times(ticket.created_at, ticket.priority, get_calendar(),
+                                                               ticket.category, current_sla_rules())
+
+
 def change_priority(session: Session, ticket: Ticket, priority: str, actor: str, reason: str = "",
                     replan: bool | None = None) -> None:
     """Set the priority. A person re-judging the case re-plans its clocks from when it was opened;
@@ -104,6 +113,6 @@ def change_priority(session: Session, ticket: Ticket, priority: str, actor: str,
     if replan is None:
         replan = not actor.startswith("system")
     if replan:
-        ticket.response_due, ticket.resolution_due = sla.due_times(ticket.created_at, priority, get_calendar())
+        replan_clocks(ticket)
     record(session, ticket, actor, "priority", previous=previous, priority=priority,
            **({"reason": reason} if reason else {}))

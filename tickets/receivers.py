@@ -19,6 +19,7 @@ from hotline.models import Call
 from tickets import cases, progress, sla
 from tickets.history import record
 from tickets.models import CATEGORIES, Ticket, TicketCall
+from tickets.notices import page_supervisor
 from hotline.phone import try_normalise
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,8 @@ def on_call_routed(sender, call_sid: str, category: str, priority: object = None
         log.info("call filed on %s", ticket.number, extra={"call_sid": call_sid})
 
 
-def _file_voicemail(call_sid: str, recording_sid: str, language: str | None) -> Ticket:
+def _file_voicemail(call_sid: str, recording_sid: str, language: str | None, category: str | None = None,
+                    priority: object = None) -> Ticket:
     session = db.session()
     link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()
     if link is not None:
@@ -117,18 +119,27 @@ def _file_voicemail(call_sid: str, recording_sid: str, language: str | None) -> 
         return ticket
     customer = _caller(session, call_sid, language)
     language = language or (customer.language if customer else None) or "zh-CN"
-    ticket = cases.open_ticket(session, category="inquiry", priority="normal", actor="caller", customer=customer,
+    if category not in CATEGORIES:
+        # A message from before the menu knew the need (or from an old action URL): a callback inquiry.
+        category, chosen = "inquiry", "normal"
+    else:
+        chosen = ticket_priority(category, priority)
+    ticket = cases.open_ticket(session, category=category, priority=chosen, actor="caller", customer=customer,
                                channel="voicemail", language=language, callback_requested=True,
                                description=VOICEMAIL_TEXT.get(language, VOICEMAIL_TEXT["zh-CN"]))
     cases.attach_call(session, ticket, call_sid, "voicemail", "caller")
     record(session, ticket, "caller", "voicemail", call_sid=call_sid, recording_sid=recording_sid)
+    if ticket.priority == "urgent":
+        # 夜班: 紧急情况立即处理并汇报. Nobody could answer, so the supervisor on call hears of it now.
+        page_supervisor(session, ticket)
     return ticket
 
 
 def on_voicemail_left(sender, call_sid: str, recording_sid: str = "", language: str | None = None,
-                      **_: object) -> None:
+                      category: str | None = None, priority: object = None, **_: object) -> None:
     session = db.session()
-    _commit_filing(session, "voicemail", call_sid, lambda: _file_voicemail(call_sid, recording_sid, language))
+    _commit_filing(session, "voicemail", call_sid,
+                   lambda: _file_voicemail(call_sid, recording_sid, language, category, priority))
 
 
 def _record_answer(call_sid: str, agent_id: int | None) -> Ticket | None:

@@ -21,6 +21,9 @@ TEMPLATE_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "resolved": (frozenset({"company", "number", "summary"}), frozenset({"number"})),
     "sla_alert": (frozenset({"company", "number", "category", "priority", "clock", "state", "due"}),
                   frozenset({"number", "state"})),
+    "urgent_message": (frozenset({"company", "number", "category", "at"}), frozenset({"number"})),
+    "escalated": (frozenset({"company", "number", "category", "priority", "group", "by", "reason", "due"}),
+                  frozenset({"number", "group"})),
 }
 
 
@@ -65,11 +68,11 @@ def load_templates(path: Path | None = None) -> SmsTemplates:
 WORDS = {
     "zh-CN": {"urgent": "紧急", "normal": "一般", "routine": "常规", "inquiry": "咨询", "problem": "问题反馈",
               "complaint": "投诉建议", "aftersales": "售后跟进", "response": "响应", "resolution": "处理",
-              "at_risk": "即将超时", "breached": "已超时"},
+              "at_risk": "即将超时", "breached": "已超时", "plan": "升级方案"},
     "en-US": {"urgent": "urgent", "normal": "normal", "routine": "routine", "inquiry": "inquiry",
               "problem": "problem report", "complaint": "complaint", "aftersales": "after-sales",
               "response": "response", "resolution": "resolution", "at_risk": "about to pass",
-              "breached": "passed"},
+              "breached": "passed", "plan": "escalation plan"},
 }
 # The category "urgent" reads as account security or outage, not the priority.
 WORDS["zh-CN"]["category:urgent"] = "紧急事务"

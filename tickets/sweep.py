@@ -42,17 +42,29 @@ def assess_ticket(session, ticket: Ticket, stamp: datetime, warn_before: timedel
                                   reason=f"{name} deadline passed")
         alert_supervisor(session, ticket, name, reading.state)
         raised.append(f"{name}:{reading.state}")
+    if ticket.plan_sla in WATCHED and ticket.plan_at is None and ticket.plan_due is not None:
+        # The specialist group's plan clock runs whatever the customer does (no pause).
+        reading = sla.read_clock(ticket.plan_due, None, timedelta(0), stamp, warn_before)
+        if reading.state in {"at_risk", "breached"} and reading.state != ticket.plan_sla:
+            ticket.plan_sla = reading.state
+            record(session, ticket, "system", f"sla_{reading.state}", clock="plan", due=reading.due.isoformat())
+            if reading.state == "breached":
+                ticket.breached = True
+            alert_supervisor(session, ticket, "plan", reading.state)
+            raised.append(f"plan:{reading.state}")
     return raised
 
 
 def due_candidates(horizon: datetime) -> Select:
     """Ids of open tickets with a watched clock due by `horizon`. Its conditions match the partial
     indexes ix_tickets_response_due_watched / ix_tickets_resolution_due_watched (tickets_0004), so the
-    sweep reads the few tickets due soon, not every open one."""
+    sweep reads the few tickets due soon, not every open one (the plan clock: ix_tickets_plan_due_watched,
+    tickets_0005)."""
     return select(Ticket.id).where(
         Ticket.status.in_(sorted(OPEN_STATUSES)),
         or_(Ticket.response_sla.in_(WATCHED) & Ticket.first_response_at.is_(None) & (Ticket.response_due <= horizon),
-            Ticket.resolution_sla.in_(WATCHED) & (Ticket.resolution_due <= horizon))).order_by(Ticket.id)
+            Ticket.resolution_sla.in_(WATCHED) & (Ticket.resolution_due <= horizon),
+            Ticket.plan_sla.in_(WATCHED) & (Ticket.plan_due <= horizon))).order_by(Ticket.id)
 
 
 def sweep_sla() -> dict[str, int]:

@@ -76,7 +76,7 @@ def analyse(turns: list[dict[str, Any]], duration: float, language: str | None, 
     for name, category in (rules.get("keywords") or {}).items():
         for at, phrase, turn in all_matches(turns, phrases_for(category, language), language):
             findings.append({"kind": "keyword", "category": name, "at": at, "severity": "info",
-                             "speaker": turn["speaker"], "text": f"{name}: “{phrase}”"})
+                             "speaker": turn["speaker"], "phrase": phrase, "text": f"{name}: “{phrase}”"})
             if name not in categories:
                 categories.append(name)
 
@@ -84,3 +84,17 @@ def analyse(turns: list[dict[str, Any]], duration: float, language: str | None, 
     findings.sort(key=lambda f: (f["at"] if f["at"] is not None else duration, f["kind"]))
     return {"metrics": metrics, "compliance": compliance, "findings": findings, "categories": categories,
             "score": round(max(0.0, min(100.0, score)), 1)}
+
+
+def keywords_heard(analysis: dict[str, Any] | None) -> dict[str, list[str]]:
+    """Each keyword category heard in an analysed call and its phrases, in the order first heard:
+    what other areas are told with transcript_ready (tickets escalates on the escalation words)."""
+    heard: dict[str, list[str]] = {}
+    for finding in (analysis or {}).get("findings") or []:
+        if finding.get("kind") != "keyword":
+            continue
+        phrase = finding.get("phrase") or finding.get("text", "").split("“")[-1].rstrip("”")
+        phrases = heard.setdefault(finding.get("category", ""), [])
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return heard

@@ -25,6 +25,7 @@ from recordings.download import stored_file
 from recordings.models import Recording
 from recordings.storage import UnsafePath
 from recordings.wavinfo import BadAudio, WavInfo, read_wav_info
+from transcription.analytics import keywords_heard
 from transcription.assessment import assess_transcript, current_rules
 from transcription.crashes import MAX_STARTS, STARTS_REASON
 from transcription.engine import ModelMissing, decode_utterances, load_model, model_path_for, split_channels
@@ -98,7 +99,7 @@ def transcribe_recording(recording_id: int) -> str:
     log.info("transcribed recording %s: %d turns, %.1f s audio in %.1f s", recording.sid, len(turns),
              info.seconds, transcript.decode_seconds)
     transcript_ready.send(current_app._get_current_object(), call_sid=transcript.call_sid,
-                          transcript_id=transcript.id)
+                          transcript_id=transcript.id, keywords=keywords_heard(transcript.analysis))
     return "done"
 
 

@@ -108,6 +108,9 @@
     $("ticket-status").textContent = t(`tstatus.${ticket.status}`);
     $("ticket-promised").textContent = when(ticket.sla.promised_at);
     $("ticket-description").textContent = ticket.description || "";
+    $("ticket-tier").textContent = ticket.tier > 1 ? t("ticket.tier2", {due: when(ticket.sla.plan_due)}) : "";
+    $("ticket-escalate").hidden = ticket.tier > 1;
+    $("ticket-escalate-reason").hidden = ticket.tier > 1;
     fill($("ticket-notes"), ticket.notes || [], (n) => el("li", `${when(n.at)} ${n.actor}: ${n.text}`));
     const otherTicket = form.dataset.number !== ticket.number;
     if (otherTicket || !formTicket || !formDirty) {
@@ -166,6 +169,24 @@
     await poll();
   }
 
+  // Hands the ticket to the specialist group (tickets' POST /api/tickets/<n>/escalate); the supervisor
+  // is alerted by tickets, and the plan's due time shows on the next poll.
+  async function escalateTicket() {
+    const form = $("ticket-form"), number = form.dataset.number;
+    if (!number) return;
+    $("ticket-message").textContent = "";
+    try {
+      const ticket = await hotline.fetchJSON(`/api/tickets/${encodeURIComponent(number)}/escalate`,
+                                             {method: "POST", body: {reason: form.escalate_reason.value.trim()}});
+      form.escalate_reason.value = "";
+      $("ticket-message").textContent = t("ticket.escalated", {due: when(ticket.sla.plan_due)});
+    } catch (e) {
+      $("ticket-message").textContent = t("desk.error", {e: e.message});
+    }
+    etag = null;
+    await poll();
+  }
+
   // Saves the note box to ticket `number` on its own (no other field); the box is emptied at once so
   // the next poll does not save it twice, and refilled if the save fails so nothing typed is lost.
   let keeping = null;
@@ -215,6 +236,7 @@
     await setStatus("available");
   });
   $("ticket-form").addEventListener("submit", saveTicket);
+  $("ticket-escalate").addEventListener("click", escalateTicket);
   $("ticket-form").addEventListener("input", () => { formDirty = true; });
   setInterval(poll, POLL_MS);
   setInterval(tick, 1000);

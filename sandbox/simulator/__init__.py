@@ -17,6 +17,7 @@ from email.utils import format_datetime
 from typing import Any, Callable
 
 from hotline.clock import FrozenClock
+from hotline.settings import DEFAULT_RING_SECONDS
 from sandbox.engine import Engine
 from sandbox.engine.sids import new_sid
 from sandbox.rest.server import ensure_sandbox
@@ -55,7 +56,7 @@ class Simulator:
         self.sandbox = sandbox
         self.account_sid = sandbox.state.account_sid
         self.engine = Engine(realtime=realtime, speed=speed)
-        self.ring_seconds = float(ring_seconds or 6)
+        self.ring_seconds = float(ring_seconds or DEFAULT_RING_SECONDS)
         self.play_seconds = 5.0
         self.recording_delay = 2.0  # seconds from the end of a recording to its status callback
         self.max_seconds = max_seconds

@@ -46,7 +46,7 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
 
     assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=60)
     expect(page.get_by_test_id("phase")).to_have_text("通话中")
-    expect(page.get_by_test_id("pop-wait")).to_have_text("12 秒")  # two 6-second rings
+    expect(page.get_by_test_id("pop-wait")).to_have_text("10 秒")  # two 5-second rings
     number = page.get_by_test_id("ticket-number").inner_text()
     assert number.startswith("GD")
 
@@ -195,6 +195,29 @@ def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, p
     page.get_by_test_id("ticket-save").click()
     expect(page.get_by_test_id("ticket-message")).to_have_text("已保存")
     expect(page.get_by_test_id("ticket-notes")).to_contain_text("光猫指示灯红色")
+
+
+def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, page, people, switchboard,
+                                                                 simulator, client, api):
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    sign_in_page(page, live_server.url, "wang.fang")
+    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
+    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    expect(page.get_by_test_id("ticket-tier")).to_have_text("")
+    page.get_by_test_id("ticket-escalate-reason").fill("客户表示要找媒体")
+    page.get_by_test_id("ticket-escalate").click()
+    expect(page.get_by_test_id("ticket-message")).to_contain_text("已升级至专项小组")
+    expect(page.get_by_test_id("ticket-tier")).to_contain_text("二线处理中")
+    expect(page.get_by_test_id("ticket-escalate")).to_be_hidden()
+    number = page.get_by_test_id("ticket-number").inner_text()
+    ticket = api.get(f"/api/tickets/{number}").get_json()
+    assert ticket["tier"] == 2 and ticket["escalated_group"] == "complaints"
+    [event] = [e for e in ticket["events"] if e["kind"] == "escalated"]
+    assert event["data"]["reason"] == "客户表示要找媒体"
 
 
 @pytest.mark.parametrize("ended_by", ["done", "elsewhere"])

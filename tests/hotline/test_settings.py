@@ -11,7 +11,7 @@ def test_defaults_need_no_server(tmp_path):
     settings = Settings.from_env({"HOTLINE_INSTANCE_DIR": str(tmp_path)}, dotenv=NO_DOTENV)
     assert settings.database_url == f"sqlite:///{tmp_path / 'hotline.sqlite3'}"
     assert settings.uses_embedded_redis and settings.is_sandbox
-    assert settings.ring_timeout_seconds == 18
+    assert (settings.ring_seconds, settings.max_rings, settings.ring_timeout_seconds) == (5, 3, 15)  # China's ring cycle
     assert settings.public_base_url == "http://127.0.0.1:5000"
 
 

@@ -68,7 +68,8 @@ def test_nobody_on_shift_means_a_recorded_message(app, clock, caller, announced,
 
     thanks = call.leave_message("RE" + "a" * 32)
     assert thanks.verbs == ["Say", "Hangup"] and "您的留言已收到" in thanks.said()
-    assert announced.voicemails == [{"call_sid": call.sid, "recording_sid": "RE" + "a" * 32, "language": "zh-CN"}]
+    assert announced.voicemails == [{"call_sid": call.sid, "recording_sid": "RE" + "a" * 32, "language": "zh-CN",
+                                     "category": "problem", "priority": 3}]  # what the caller chose travels on
     step = ivr_steps(app, call.sid)[-1]
     assert step["result"] == "voicemail" and step["category"] == "problem"
     assert call_row(app, call.sid).language == "zh-CN"

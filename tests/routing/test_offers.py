@@ -10,7 +10,7 @@ def test_caller_is_offered_the_best_free_agent_for_three_rings(center, settings)
     sid, doc = center.enter("complaint")
     dial = doc.find("Dial")
     assert dial is not None
-    assert dial.get("timeout") == str(settings.ring_seconds * settings.max_rings) == "18"
+    assert dial.get("timeout") == str(settings.ring_seconds * settings.max_rings) == "15"
     assert dial.get("record") == "record-from-answer-dual"
     assert dial.get("recordingStatusCallback").endswith("/recordings/status#rc=5&rp=5xx,ct,rt")  # Twilio retries a 503
     client = dial.find("Client")

@@ -16,9 +16,9 @@ T0 = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
 
 # (queue, seconds to answer or None, seconds to hang up or None, agent)
 CALLERS = [
-    ("inquiry", 0, None, "wang"), ("inquiry", 6, None, "wang"), ("inquiry", 18, None, "li"),
-    ("inquiry", 18.001, None, "li"), ("inquiry", 23.5, None, "gone"), ("inquiry", None, 18, None),
-    ("inquiry", None, 18.2, None), ("inquiry", None, None, None), ("complaint", 3.25, None, "li"),
+    ("inquiry", 0, None, "wang"), ("inquiry", 6, None, "wang"), ("inquiry", 15, None, "li"),
+    ("inquiry", 15.001, None, "li"), ("inquiry", 23.5, None, "gone"), ("inquiry", None, 15, None),
+    ("inquiry", None, 15.2, None), ("inquiry", None, None, None), ("complaint", 3.25, None, "li"),
     ("complaint", None, 4, None), ("complaint", 40, None, "wang"), ("complaint", None, None, None),
 ]
 
@@ -54,13 +54,15 @@ def routed(app, clock):
 
 def test_the_database_counts_as_the_rules_do(app, routed):
     with app.app_context():
+        threshold = app.config["HOTLINE_SETTINGS"].ring_timeout_seconds
+        assert threshold == 15  # three 5 s rings: the edges above sit on it
         report = service_level_report(T0, T0 + timedelta(hours=1))
-        expected = summarise(routed, {"wang": 4}, 18, now())
+        expected = summarise(routed, {"wang": 4}, threshold, now())
         assert {k: report[k] for k in expected} == expected
         assert report["answered_within_threshold"] == 4 and report["abandoned_within_threshold"] == 2
         assert report["answered_per_agent"] == {"wang": 3, "li": 3, "?": 1}
         for queue in ("inquiry", "complaint"):
-            part = summarise([r for r in routed if r.queue == queue], {}, 18, now())
+            part = summarise([r for r in routed if r.queue == queue], {}, threshold, now())
             part.pop("missed_offers_per_agent")
             assert report["queues"][queue] == part
         one = service_level_report(T0, T0 + timedelta(hours=1), "complaint")

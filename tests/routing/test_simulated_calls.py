@@ -41,7 +41,7 @@ def test_first_agent_answers(center, simulator, app):
     assert connected_to(caller) == ["client:alice"]
     routed = _routed(app, caller.sid)
     assert (routed.outcome, routed.agent_id, routed.rings) == ("answered", alice, 2)
-    assert (routed.answered_at - routed.entered_at).total_seconds() <= 18
+    assert (routed.answered_at - routed.entered_at).total_seconds() <= 15
     assert center.agent_status(alice) == "wrap_up"
 
 
@@ -56,7 +56,7 @@ def test_first_does_not_answer_and_the_second_does(center, simulator, app):
     assert connected_to(caller) == ["client:bob"]
     assert _offers(app, caller.sid) == [(alice, "missed"), (bob, "answered")]
     alice_leg = next(leg for leg in simulator.calls if leg.to == "client:alice")
-    assert alice_leg.status == "no-answer" and alice_leg.duration <= 18  # never more than three rings
+    assert alice_leg.status == "no-answer" and alice_leg.duration <= 15  # never more than three rings
     assert center.agent_status(alice) == "missed"
 
 

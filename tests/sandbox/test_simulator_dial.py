@@ -30,14 +30,14 @@ def test_the_first_agent_to_answer_wins_and_the_action_gets_the_dial_result(app,
     assert done["DialCallStatus"] == "completed" and done["DialCallSid"] == mobile.sid
     assert done["DialCallDuration"] == "50" and done["DialBridged"] == "true"
     assert call.said == ["Thanks"]  # the action's TwiML, not the verb after <Dial>
-    assert call.ended_at == 12 + 50 + 0.5
+    assert call.ended_at == 10 + 50 + 0.5  # two 5 s rings
 
 
 def test_ringing_longer_than_the_timeout_is_no_answer_and_busy_comes_back_at_once(app, simulator):
     twiml = TwimlApp(app, {"/slow": DIAL.format(timeout=15, nouns="<Client>slow</Client>"),
                            "/busy": DIAL.format(timeout=15, nouns="<Client>busy</Client>"),
                            "/done": "<Hangup/>"})
-    simulator.agent("client:slow", answer_after_rings=3)  # 18 s > 15 s
+    simulator.agent("client:slow", answer_after_rings=4)  # 20 s > 15 s
     simulator.agent("client:busy", behaviour="busy")
     slow = simulator.call(url="/twiml/slow")
     busy = simulator.call(url="/twiml/busy")
@@ -63,9 +63,9 @@ def test_a_caller_who_hangs_up_mid_conversation_ends_both_legs(app, simulator):
     simulator.run()
     agent = next(c for c in simulator.calls if c.role == "agent")
     assert call.ended_at == agent.ended_at == 100
-    assert agent.duration == 94
+    assert agent.duration == 95  # answered after one 5 s ring
     done = twiml.forms("/done")[0]  # Twilio still tells the action; its TwiML goes nowhere
-    assert done["DialCallDuration"] == "94"
+    assert done["DialCallDuration"] == "95"
     assert call.said == []
 
 
@@ -191,8 +191,8 @@ def test_the_app_hangs_up_the_agent_leg_and_the_caller_goes_on_to_the_action(app
     with app.app_context():
         gateway().hangup_call(agent.sid)
     simulator.run()
-    assert agent.status == "completed" and agent.duration == 34
-    assert twiml.forms("/done")[0]["DialCallDuration"] == "34"
+    assert agent.status == "completed" and agent.duration == 35
+    assert twiml.forms("/done")[0]["DialCallDuration"] == "35"
     assert call.said == ["The agent left"]
 
 
@@ -219,7 +219,7 @@ def test_a_busy_agent_comes_back_busy_while_another_still_rings(app, simulator):
     simulator.run()
     busy, alice = (c for c in simulator.calls if c.role == "agent")
     assert (busy.status, busy.ended_at) == ("busy", 1.0)
-    assert alice.status == "completed" and alice.answered_at == 12
+    assert alice.status == "completed" and alice.answered_at == 10
 
 
 def test_hanging_up_during_the_whisper_is_told_apart_for_agent_and_caller(app, simulator):

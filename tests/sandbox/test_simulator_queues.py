@@ -106,14 +106,14 @@ def test_dial_queue_from_an_agent_call_bridges_the_first_caller(app, simulator):
     assert second.said == [] and second.ended_at == 302
     assert [f["QueueResult"] for f in twiml.forms("/after")] == ["bridged", "hangup"]
     whisper = twiml.forms("/whisper")[0]
-    assert whisper["DequeingCallSid"] == placed.sid and whisper["QueueTime"] == "16"
+    assert whisper["DequeingCallSid"] == placed.sid and whisper["QueueTime"] == "15"  # placed at 10, one 5 s ring
     done = twiml.forms("/agent-done")[0]
     assert done["DialCallStatus"] == "completed" and done["DialCallSid"] == first.sid
     assert done["DialCallDuration"] == "40"
     [recording] = agent.recordings
     assert recording.channels == 2 and recording.duration == 40
     assert done["RecordingSid"] == recording.sid
-    assert twiml.forms("/after")[0]["QueueTime"] == "16"
+    assert twiml.forms("/after")[0]["QueueTime"] == "15"
 
 
 def test_dial_queue_waits_for_a_caller_until_its_timeout(app, simulator):
