@@ -64,6 +64,8 @@ def offered(session: Session, res: Reservations, sid: str) -> VoiceResponse:
         if state != "connected":  # a retried request during the conversation changes nothing
             response.hangup()
         return response
+    if state == "reserved":
+        state = res.confirm_reservation(sid, now_ts())
     agent_id = int(call.meta["agent"]) if state == "reserved" and call.meta.get("agent") else None
     if state == "waiting":
         agent_id = res.reserve_for_call(call, now_ts())

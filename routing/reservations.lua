@@ -221,6 +221,21 @@ elseif op == 'reserve_for_agent' then
   end
   return false
 
+elseif op == 'confirm_reservation' then
+  -- sid: the caller's reservation, if their agent's live state still holds it; a caller reserved
+  -- for an agent who has since moved on (a restart from a stale file kept one side of the pair)
+  -- goes back in line. Returns the caller's state after.
+  local k = ckey(ARGV[3])
+  local state = redis.call('HGET', k, 'state')
+  if state ~= 'reserved' then return state or false end
+  local id = redis.call('HGET', k, 'agent')
+  if id and id ~= '' and redis.call('HGET', akey(id), 'call') == ARGV[3]
+      and redis.call('HGET', akey(id), 'status') == 'reserved' then
+    return 'reserved'
+  end
+  wait_call(ARGV[3])
+  return 'waiting'
+
 elseif op == 'claim_handover' then
   -- sid, who ("leave" or "redirect"), ttl: the one path that brings the caller to their agent
   local k = ckey(ARGV[3])
@@ -268,7 +283,15 @@ elseif op == 'release' then
   -- id, sid, new status, "1" to put the caller back in line, fresh scores ("" keeps them), the
   -- wrap-up's end ("" for none)
   local id, sid = ARGV[3], ARGV[4]
-  if redis.call('HGET', akey(id), 'call') ~= sid then return 0 end
+  if redis.call('HGET', akey(id), 'call') ~= sid then
+    -- The agent's live state has moved on (a restart from a stale file) while the caller's still
+    -- names them: the caller goes back in line, not to the same agent again.
+    if ARGV[6] == '1' and redis.call('HGET', ckey(sid), 'state') == 'reserved'
+        and redis.call('HGET', ckey(sid), 'agent') == id then
+      wait_call(sid)
+    end
+    return 0
+  end
   if ARGV[7] ~= '' then redis.call('HSET', akey(id), 'scores', ARGV[7]) end
   set_agent_status(id, ARGV[5])
   arm_wrap_up(id, ARGV[8])

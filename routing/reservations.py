@@ -157,6 +157,10 @@ class Reservations:
         """Put back an offer in progress (the caller in the Dial to this agent) after a rebuild."""
         return bool(self._run("restore_reservation", now, agent_id, sid, self.ttl))
 
+    def confirm_reservation(self, sid: str, now: float) -> str | None:
+        """The caller's state once a reservation its agent no longer holds is undone (see the script)."""
+        return self._run("confirm_reservation", now, sid) or None
+
     def reclaim(self, agent_id: int, sid: str, now: float) -> int:
         """The agent answered an offer whose reservation the live state lost: 2 if they are now on
         the call, 0 if the live state has them or the caller elsewhere (see the script)."""

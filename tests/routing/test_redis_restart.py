@@ -186,3 +186,24 @@ def test_an_answer_does_not_take_a_caller_the_live_state_gave_another_agent(cent
         from hotline import db
 
         assert get_reservations(db.session()).agent(alice).get("status") == "available"
+
+
+def test_a_caller_reserved_for_an_agent_who_moved_on_is_not_rung_to_them_again(center, twilio, app):
+    """The second chaos run: a Redis restarted from a stale file kept the caller's reservation for an
+    agent whose own record had moved on to another caller. Every unanswered offer offered the same
+    agent again: 30 offers in 15 s to one agent who could not take it."""
+    from routing.state import get_reservations
+
+    alice = center.agent("alice", {"inquiry": 4})
+    sid, doc = center.enter("inquiry")
+    dial = doc.find("Dial")
+    with app.app_context():
+        get_redis().hset(f"routing:agent:{alice}", "call", "CA" + "e" * 32)  # alice's side moved on
+    params = center.call_params(sid)
+    again = center.post_url(dial.get("action"), dict(params, DialCallStatus="completed", DialBridged="false"))
+    assert b"<Dial" not in again.data  # not alice again: back in line, in the Twilio queue
+    assert b"<Enqueue" in again.data
+    with app.app_context():
+        from hotline import db
+
+        assert get_reservations(db.session()).call(sid).get("state") == "waiting"
