@@ -264,8 +264,11 @@ def main() -> int:
                CALLING_HOURS="00:00-24:00", OUTBOUND_CALLS_PER_SECOND="20", RING_SECONDS="2",
                WORKER_GRACE_SECONDS="5", CALENDAR_PATH=str(calendar), SWEEP_SECONDS=str(args.sweep_seconds),
                QUEUE_RULES_PATH=str(queue_rules),
-               # The hold's pauses are played sped up too: held as long in real time as in production.
-               REDIS_OUTAGE_HOLD_SECONDS=str(int(12 * args.speed)))
+               # The holds' pauses are played sped up too: held as long in real time as in production
+               # (unscaled, the database hold of 12 s lasted 3 s here, the length of a --db-down outage,
+               # and 2 callers heard the apology).
+               REDIS_OUTAGE_HOLD_SECONDS=str(int(12 * args.speed)),
+               DATABASE_OUTAGE_HOLD_SECONDS=str(int(12 * args.speed)))
     log = open(instance / "serve.log", "wb")
     serve = subprocess.Popen([sys.executable, "-m", "hotline.cli", "serve", "--workers", "2"], cwd=ROOT, env=env,
                              stdout=log, stderr=subprocess.STDOUT)
