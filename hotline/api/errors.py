@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from hotline.api_error import ApiError, abort_json
@@ -55,3 +56,16 @@ def init_app(app: Flask) -> None:
                 response.say("对不起，系统繁忙，请稍后再拨。 Sorry, we are having trouble. Please call again later.")
             return twiml_response(response)
         return "Internal error", 500
+
+    def _database_unreachable(exc: Exception):
+        # A database restarting or failing over (the chaos runs' 3 s outages): the client may ask
+        # again in a moment, and a 503 with Retry-After says so where a 500 says "bug".
+        if not request.path.startswith("/api"):
+            return _unexpected(exc)
+        log.warning("database unreachable on %s %s (%s)", request.method, request.path, type(exc).__name__)
+        response = jsonify(error="the database cannot be reached at the moment; try again shortly")
+        response.headers["Retry-After"] = "2"
+        return response, 503
+
+    app.register_error_handler(OperationalError, _database_unreachable)
+    app.register_error_handler(InterfaceError, _database_unreachable)

@@ -102,3 +102,13 @@ def test_a_dial_ending_during_the_outage_is_not_taken_for_an_unanswered_one(cent
         session = db.session()
         assert [o.result for o in session.query(Offer).filter_by(call_sid=sid)] == ["answered"]
         assert session.query(RoutedCall).filter_by(call_sid=sid).one().outcome == "answered"
+
+
+def test_the_api_answers_503_with_retry_after_while_the_database_is_down(api, settings):
+    """The chaos run's `GET /api/agents` 500s during the database's outages: a client can retry, and
+    is told so."""
+    with database_down(settings):
+        response = api.get("/api/agents")
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "2" and "try again" in response.get_json()["error"]
+    assert api.get("/api/agents").status_code == 200
