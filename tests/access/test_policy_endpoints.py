@@ -57,6 +57,11 @@ TABLE = [
      expect(ALL, agent_a=403, agent_b=422, agent_none=403, qa=403, supervisor=422, admin=422)),
     ("POST", "/api/tickets/<number>/calls", "/api/tickets/{a}/calls", {"call_sid": CALL_B},
      expect(ALL, agent_a=403, agent_b=403, agent_none=403, qa=403)),
+    # Escalating and a group's plan: the assigned agent or a supervisor (the body fails validation).
+    ("POST", "/api/tickets/<number>/escalate", "/api/tickets/{b}/escalate", {"group": "no-such-group"},
+     expect(ALL, agent_a=403, agent_b=422, agent_none=403, qa=403, supervisor=422, admin=422)),
+    ("POST", "/api/tickets/<number>/plan", "/api/tickets/{b}/plan", {"text": ""},
+     expect(ALL, agent_a=403, agent_b=422, agent_none=403, qa=403, supervisor=422, admin=422)),
     # Customers: those of the agent's tickets and calls.
     ("GET", "/api/customers/<phone>", f"/api/customers/{PHONE_A}", None, expect(ALL, agent_b=403, agent_none=403)),
     ("GET", "/api/customers/<phone>", f"/api/customers/{PHONE_B}", None, expect(ALL, agent_a=403, agent_none=403)),
