@@ -1,6 +1,6 @@
 """Which calls go to the review queue, by the rules in qa_rules.yaml `review_sampling`. Pure.
 
-Every call in an `always_categories` category, every call scoring under `score_below`, and a
+Every call in an `always_categories` category (a keyword heard, or the queue the caller chose), every call scoring under `score_below`, and a
 `random_share` of the rest. The random draw is derived from the CallSid, so re-running analysis on a
 call never flips its place in or out of the queue.
 """
@@ -14,9 +14,13 @@ def sample_draw(call_sid: str) -> float:
     return int(hashlib.sha256(call_sid.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 
 
-def review_reason(call_sid: str, categories: list[str], score: float | None, sampling: dict[str, Any]) -> str | None:
+def review_reason(call_sid: str, categories: list[str], score: float | None, sampling: dict[str, Any],
+                  routed_category: str | None = None) -> str | None:
+    """`categories`: the keyword categories heard; `routed_category`: the queue the caller chose in the
+    IVR (the ticket's category at intake), which counts as heard."""
+    heard = [*categories, *([routed_category] if routed_category else [])]
     for category in sampling.get("always_categories") or []:
-        if category in categories:
+        if category in heard:
             return category
     if score is not None and score < float(sampling.get("score_below", 0)):
         return "low_score"
