@@ -12,7 +12,7 @@ import yaml
 from hotline.data_files import DataError, DataFile, Reader
 
 STRATEGIES = ("longest-idle", "round-robin", "fewest-calls")
-QUEUE_NAMES = ("inquiry", "problem", "complaint", "urgent", "aftersales", "night")
+QUEUE_NAMES = ("inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales", "night")
 DEFAULT_PATH = Path(__file__).with_name("queues.yaml")
 
 

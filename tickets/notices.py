@@ -21,7 +21,8 @@ from tickets.models import Ticket
 from tickets.sms_wording import SmsTemplates, load_templates, short_summary, word  # noqa: F401
 
 log = logging.getLogger(__name__)
-CUSTOMER_PURPOSES = {"created": "ticket_created", "callback": "ticket_callback", "resolved": "ticket_resolved"}
+CUSTOMER_PURPOSES = {"created": "ticket_created", "callback": "ticket_callback", "resolved": "ticket_resolved",
+                     "suggestion_done": "ticket_resolved"}
 SUPERVISOR_PURPOSE = "sla_alert"
 
 

@@ -86,6 +86,10 @@ def parse_rules(reader: Reader, root: yaml.Node | None) -> QaRules | None:
     if sampling and "random_share" in sampling:
         reader.number(sampling["random_share"], "review_sampling.random_share", 0, 1,
                       what="expected a share between 0 and 1")
+    shares = (reader.mapping(sampling["category_shares"], "review_sampling.category_shares")
+              if sampling and "category_shares" in sampling else {})
+    for category, node in (shares or {}).items():
+        reader.number(node, f"review_sampling.category_shares.{category}", 0, 1, what="expected a share between 0 and 1")
     if sampling and "score_below" in sampling:
         reader.number(sampling["score_below"], "review_sampling.score_below", what="expected a score 0-100")
     redaction = reader.mapping(top["redaction"], "redaction") if "redaction" in top else {}
