@@ -38,6 +38,8 @@ TABLE = [
     ("GET", "/api/tickets/<number>", "/api/tickets/{b}", None, expect(ALL, agent_a=403, agent_none=403)),
     ("GET", "/api/tickets/<number>", "/api/tickets/{q}", None, expect(ALL, agent_b=403, agent_none=403)),
     ("GET", "/api/tickets", "/api/tickets", None, ALL),
+    # The callback list filters by the same policy as the ticket list (an agent: theirs and their queues').
+    ("GET", "/api/callbacks", "/api/callbacks", None, expect(ALL, qa=403)),
     # Assigning to someone else: refused to agents before the (unknown) call is even looked at.
     ("POST", "/api/tickets", "/api/tickets", {"phone": PHONE_B, "category": "inquiry", "assignee_id": AGENT_B,
                                               "call_sid": "CA" + "f" * 32},
