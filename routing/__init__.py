@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     from routing.agent_work import AgentWorkQueries
     from routing.desk_queries import AgentDeskQueries
     from routing.presence import OnShift, on_call_ended
-    from routing import dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
+    from routing import conference_views, dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
     from routing.blueprint import bp
     from routing.sweeps import sweep_routing
 

@@ -47,13 +47,18 @@ def whisper():
     if not taken:
         response.hangup()  # the reservation is gone; never connect an agent to someone else's caller
         return twiml_response(response)
+    say_queue_to_agent(session, response, sid, agent_id)
+    return twiml_response(response)
+
+
+def say_queue_to_agent(session, response: VoiceResponse, sid: str, agent_id: int) -> None:
+    """The queue's name, in the agent's first language: what kind of call this is."""
     agent = session.get(Agent, agent_id)
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
     language = agent.languages[0] if agent and agent.languages else "zh-CN"
     if routed is not None:
         name = QUEUE_NAMES.get(language, QUEUE_NAMES["zh-CN"]).get(routed.queue, routed.queue)
         response.say(name, **say_kwargs(language))
-    return twiml_response(response)
 
 
 @bp.post("/route/dialed")

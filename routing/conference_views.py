@@ -1,0 +1,116 @@
+"""Webhooks of a conference-mode offer (`routing.conference`): the agent's leg, rung over REST,
+answers or not, and leaves; the caller is brought into the conference. Each webhook owns its
+transaction (see `routing.views`)."""
+from __future__ import annotations
+
+from flask import request
+from redis.exceptions import RedisError
+from sqlalchemy import select
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline import db
+from hotline.twiml import twiml_response
+from hotline.webhooks import twilio_callback, twilio_webhook
+from routing.blueprint import bp
+from routing.conference import (agent_joins_twiml, back_to_line_after_commit, bring_caller_after_commit,
+                                caller_joins_twiml)
+from routing.dial_views import say_queue_to_agent
+from routing.hangups import record_hang_up
+from routing.lifecycle import agent_left, answered, missed, offered
+from routing.models import Offer, RoutedCall
+from routing.outage import answered_without_redis, conversation_over_without_redis
+from routing.state import get_reservations
+
+UNANSWERED = {"no-answer", "busy", "failed", "canceled"}
+
+
+def _ids() -> tuple[str, int, int]:
+    return request.args.get("call", ""), request.args.get("agent", 0, type=int), request.args.get("offer", 0, type=int)
+
+
+@bp.post("/route/agent")
+@twilio_webhook
+def agent_answered():
+    """The agent picked up the REST call: into the conference, and the caller brought in."""
+    sid, agent_id, offer_id = _ids()
+    session = db.session()
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
+    first_answer = routed is not None and routed.answered_at is None
+    try:
+        taken = answered(session, get_reservations(session), sid, agent_id, offer_id)
+    except RedisError:
+        session.rollback()
+        taken = answered_without_redis(session, sid, agent_id, offer_id)
+    response = VoiceResponse()
+    if not taken:
+        session.commit()
+        response.hangup()  # the caller is gone or went to someone else
+        return twiml_response(response)
+    bring_caller_after_commit(session, sid, agent_id, offer_id, record=first_answer)
+    session.commit()
+    say_queue_to_agent(session, response, sid, agent_id)
+    return twiml_response(agent_joins_twiml(response, sid, agent_id, offer_id))
+
+
+@bp.post("/route/join")
+@twilio_webhook
+def caller_joins():
+    """Where the caller is redirected from the queue once their agent answered."""
+    sid, agent_id, offer_id = _ids()
+    return twiml_response(caller_joins_twiml(sid, agent_id, offer_id))
+
+
+@bp.post("/route/agent/left")
+@twilio_webhook
+def agent_left_conference():
+    """The agent's Dial action. `CallStatus=completed`: the agent's own leg left (hung up or dropped)
+    while the caller stays: the caller goes back to the line. Otherwise the caller ended the
+    conference (their own Dial action records that): the agent's leg hangs up."""
+    sid, agent_id, _offer_id = _ids()
+    if request.form.get("CallStatus") == "completed":
+        _agent_gone(sid, agent_id)
+    response = VoiceResponse()
+    response.hangup()
+    return twiml_response(response)
+
+
+@bp.post("/route/agent/status")
+@twilio_callback
+def agent_leg_status():
+    """The agent's leg's final status: not answered within the ring limit (missed: the next agent is
+    rung at once, the caller listening on), or over (a backstop for a lost Dial action)."""
+    sid, agent_id, offer_id = _ids()
+    status = request.form.get("CallStatus", "")
+    session = db.session()
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.call_sid != sid or offer.agent_id != agent_id:
+        return "unknown offer\n", 400
+    if status in UNANSWERED or (status == "completed" and offer.result == "ringing"):
+        if offer.result != "ringing":
+            return "", 204  # canceled when the caller left, or a retry
+        try:
+            res = get_reservations(session)
+            missed(session, res, sid, agent_id, offer, status if status in UNANSWERED else "no-answer")
+            session.commit()  # the miss is on record before the next agent is rung
+            offered(session, res, sid)
+        except RedisError:
+            session.rollback()
+            return "routing state unavailable; not recorded, retry\n", 503
+        session.commit()
+    elif status == "completed":
+        _agent_gone(sid, agent_id)
+    return "", 204
+
+
+def _agent_gone(sid: str, agent_id: int) -> None:
+    session = db.session()
+    try:
+        if agent_left(session, get_reservations(session), sid, agent_id):
+            record_hang_up(session, sid, agent_id, "agent")
+            back_to_line_after_commit(session, sid)
+    except RedisError:
+        session.rollback()
+        conversation_over_without_redis(session, sid, agent_id)
+        record_hang_up(session, sid, agent_id, "agent")
+        back_to_line_after_commit(session, sid)  # routed again there: the outage answer
+    session.commit()
