@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
 
 AREA = Area("routing",
             init_app,
-            api=("routing.api", "routing.service_level_api"),
+            api=("routing.api", "routing.service_level_api", "routing.control_api"),
             data_files=(RULES,),
             migrations=True,
             models="routing.models")

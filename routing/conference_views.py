@@ -9,8 +9,8 @@ from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import db
-from hotline.twiml import twiml_response
-from hotline.webhooks import twilio_callback, twilio_webhook
+from hotline.twiml import say_kwargs, twiml_response
+from hotline.webhooks import public_url_for, twilio_callback, twilio_webhook
 from routing.blueprint import bp
 from routing.conference import (agent_joins_twiml, back_to_line_after_commit, bring_caller_after_commit,
                                 caller_joins_twiml)
@@ -114,3 +114,20 @@ def _agent_gone(sid: str, agent_id: int) -> None:
         record_hang_up(session, sid, agent_id, "agent")
         back_to_line_after_commit(session, sid)  # routed again there: the outage answer
     session.commit()
+
+
+HOLD_WORDS = {"zh-CN": "您的通话已被保持，请不要挂机，我们马上回来。",
+              "en-US": "You are on hold. Please stay on the line; we will be right back with you."}
+
+
+@bp.post("/route/on-hold")
+@twilio_webhook
+def on_hold():
+    """A held caller's music (the conference's HoldUrl, played in a loop): a word in their language,
+    then a segment of the queue's music."""
+    language = request.args.get("lang", "zh-CN")
+    language = language if language in HOLD_WORDS else "zh-CN"
+    response = VoiceResponse()
+    response.say(HOLD_WORDS[language], **say_kwargs(language))
+    response.play(public_url_for("routing.hold_music"))
+    return twiml_response(response)

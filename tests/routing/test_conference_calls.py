@@ -135,3 +135,40 @@ def test_a_caller_who_hangs_up_while_the_agent_rings_stops_the_ringing(center, s
     assert _offers(app, caller.sid) == [(alice, "canceled")]
     assert _routed(app, caller.sid).outcome == "abandoned"
     assert center.agent_status(alice) == "available"
+
+
+def test_hold_resume_mute_and_unmute_through_the_api(center, simulator, app, api):
+    alice = center.agent("alice", {"inquiry": 4})
+    bob = center.agent("bob", {"inquiry": 4}, status="break")
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=120)
+    simulator.run(until=2)
+    assert api.post(f"/api/calls/{caller.sid}/hold").status_code == 409  # the agent still rings
+    assert simulator.run_until(lambda: _legs_in(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    simulator.run(until=simulator.now + 2)
+    own = api.mint("agent", agent_id=alice)
+    other = api.mint("agent", agent_id=bob)
+    assert api.post(f"/api/calls/{caller.sid}/hold", token=other).status_code == 403
+    assert api.post(f"/api/calls/{caller.sid}/resume", token=own).status_code == 409  # not on hold
+    held_at = simulator.now
+    held = api.post(f"/api/calls/{caller.sid}/hold", token=own)
+    assert held.status_code == 200 and held.get_json() == {"sid": caller.sid, "hold": True, "muted": False}
+    assert api.post(f"/api/calls/{caller.sid}/hold").status_code == 409  # already on hold
+    simulator.run(until=simulator.now + 20)
+    room = simulator.conferences.live(conference_name(caller.sid))
+    assert next(p for p in room.participants if p.call.sid == caller.sid).hold
+    assert any("您的通话已被保持" in text for text in caller.said)  # in the caller's language
+    assert api.post(f"/api/calls/{caller.sid}/resume").get_json()["hold"] is False  # a supervisor may
+    on_hold = simulator.now - held_at
+    muted = api.post(f"/api/calls/{caller.sid}/mute", token=own)
+    assert muted.status_code == 200 and muted.get_json()["muted"] is True
+    simulator.run(until=simulator.now + 1)
+    assert next(p for p in room.participants if p.call.to == "client:alice").muted
+    assert api.post(f"/api/calls/{caller.sid}/unmute", token=own).get_json()["muted"] is False
+    simulator.run()
+    assert simulator.errors == []
+    [ended] = _events(app, caller.sid, "hold_ended")
+    # The app's clock is the simulator's as of its last webhook (API requests do not set it).
+    assert on_hold >= 20 and on_hold <= ended["seconds"] <= on_hold + 3 and ended["agent_id"] == alice
+    assert [e["event"] for e in _events(app, caller.sid, "conference")].count("participant-hold") == 1
+    assert api.post(f"/api/calls/{caller.sid}/hold").status_code == 409  # the conversation is over
