@@ -417,8 +417,9 @@ class Settings:
 
     @classmethod
     def for_tests(cls, tmp_path: Path, **overrides: object) -> "Settings":
-        """Settings for a test: the environment's DATABASE_URL/REDIS_URL if set, else local files."""
-        env = {k: v for k, v in os.environ.items() if k in {"DATABASE_URL", "REDIS_URL"}}
+        """Settings for a test: the environment's DATABASE_URL/REDIS_URL if set, else local files (and
+        ROUTING_CONFERENCE, to run the suite with routed calls in conferences)."""
+        env = {k: v for k, v in os.environ.items() if k in {"DATABASE_URL", "REDIS_URL", "ROUTING_CONFERENCE"}}
         env.update({"HOTLINE_INSTANCE_DIR": str(tmp_path), "TELEPHONY": "sandbox",
                     "HOTLINE_ADMIN_TOKEN": "test-admin-token", "SECRET_KEY": "test-secret"})
         base = cls.from_env(env, dotenv=Path("/nonexistent"))
