@@ -104,6 +104,10 @@ def agent_leg_status():
 
 def _agent_gone(sid: str, agent_id: int) -> None:
     session = db.session()
+    offer = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.agent_id == agent_id)
+                            .order_by(Offer.id.desc())).first()
+    if offer is None or offer.answered_at is None or offer.ended_at is not None:
+        return  # not a conversation going on (a retry, or the caller's end already recorded)
     try:
         if agent_left(session, get_reservations(session), sid, agent_id):
             record_hang_up(session, sid, agent_id, "agent")
