@@ -86,20 +86,21 @@ def _place_agent_call(session: Session, res: Reservations, sid: str, agent_id: i
 
 def agent_joins_twiml(response: VoiceResponse, sid: str, agent_id: int, offer_id: int) -> VoiceResponse:
     """The answered agent's leg into the call's conference; its Dial's action says how they left."""
-    dial = Dial(action=public_url_for("routing.agent_left_conference", **_ids(sid, agent_id, offer_id)))
-    dial.conference(conference_name(sid), start_conference_on_enter=True, end_conference_on_exit=False,
-                    beep=False, status_callback=callback_url("voice.conference_callback"),
-                    status_callback_event=CONFERENCE_EVENTS)
-    response.append(dial)
-    return response
+    return _into_conference(response, sid, "routing.agent_left_conference", _ids(sid, agent_id, offer_id),
+                            starts=True, ends=False)
 
 
 def caller_joins_twiml(sid: str, agent_id: int, offer_id: int) -> VoiceResponse:
     """The caller into the conference; the Dial's action is the direct dial's (`routing.dialed`), so
     the end of the conversation and who hung up first are recorded as before."""
-    response = VoiceResponse()
-    dial = Dial(action=public_url_for("routing.dialed", **_ids(sid, agent_id, offer_id)))
-    dial.conference(conference_name(sid), start_conference_on_enter=False, end_conference_on_exit=True,
+    return _into_conference(VoiceResponse(), sid, "routing.dialed", _ids(sid, agent_id, offer_id),
+                            starts=False, ends=True)
+
+
+def _into_conference(response: VoiceResponse, sid: str, action: str, ids: dict, starts: bool,
+                     ends: bool) -> VoiceResponse:
+    dial = Dial(action=public_url_for(action, **ids))
+    dial.conference(conference_name(sid), start_conference_on_enter=starts, end_conference_on_exit=ends,
                     beep=False, status_callback=callback_url("voice.conference_callback"),
                     status_callback_event=CONFERENCE_EVENTS)
     response.append(dial)
@@ -127,37 +128,29 @@ def _bring_caller(sid: str, agent_id: int, offer_id: int, record: bool) -> None:
     """Pull the caller out of the queue into the conference, and record their leg (the first answer
     only: the recording runs until the caller's call ends, whatever agents come and go)."""
     gateway = get_gateway()
-    try:
-        gateway.redirect_call(sid, public_url_for("routing.caller_joins", **_ids(sid, agent_id, offer_id)))
-    except GatewayError:
-        # The waitUrl's next request finds the caller connected and lets them out (`<Leave>`).
-        log.warning("could not redirect the caller into the conference", extra={"call_sid": sid}, exc_info=True)
+    # A lost redirect: the waitUrl's next request finds the caller connected and lets them out (`<Leave>`).
+    _try(sid, "redirect the caller into the conference", gateway.redirect_call, sid,
+         public_url_for("routing.caller_joins", **_ids(sid, agent_id, offer_id)))
     if record:
-        try:
-            gateway.record_call(sid, status_callback=callback_url("recordings.status_callback"))
-        except GatewayError:
-            log.warning("could not start the caller's recording", extra={"call_sid": sid}, exc_info=True)
+        _try(sid, "start the caller's recording", gateway.record_call, sid,
+             status_callback=callback_url("recordings.status_callback"))
 
 
 def back_to_line_after_commit(session: Session, sid: str) -> None:
     """The caller's agent left: take the caller out of the conference to be offered again."""
-    db.after_commit(_back_to_line, sid, session=session)
-
-
-def _back_to_line(sid: str) -> None:
-    try:
-        get_gateway().redirect_call(sid, public_url_for("routing.connect", call=sid))
-    except GatewayError:
-        log.warning("could not take the caller back to the line", extra={"call_sid": sid}, exc_info=True)
+    db.after_commit(_try, sid, "take the caller back to the line", get_gateway().redirect_call, sid,
+                    public_url_for("routing.connect", call=sid), session=session)
 
 
 def hang_up_leg_after_commit(session: Session, leg_sid: str) -> None:
-    """An agent still ringing for a caller who is gone stops ringing."""
-    db.after_commit(_hang_up_leg, leg_sid, session=session)
+    """An agent still ringing for a caller who is gone stops ringing (a leg already over: nothing)."""
+    db.after_commit(_try, leg_sid, "hang up the agent's leg", get_gateway().hangup_call, leg_sid, session=session)
 
 
-def _hang_up_leg(leg_sid: str) -> None:
+def _try(sid: str, what: str, request, *args, **kwargs) -> None:
+    """A REST request after the commit: its failure is logged, never raised into the webhook's
+    answer (the follow-up must not fail the caller's request; each names what covers for it)."""
     try:
-        get_gateway().hangup_call(leg_sid)
+        request(*args, **kwargs)
     except GatewayError:
-        log.info("agent's leg already over", extra={"call_sid": leg_sid})
+        log.warning("could not %s", what, extra={"call_sid": sid}, exc_info=True)

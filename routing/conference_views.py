@@ -14,7 +14,7 @@ from hotline.webhooks import public_url_for, twilio_callback, twilio_webhook
 from routing.blueprint import bp
 from routing.conference import (agent_joins_twiml, back_to_line_after_commit, bring_caller_after_commit,
                                 caller_joins_twiml)
-from routing.dial_views import say_queue_to_agent
+from routing.dial_views import offer_ids, say_queue_to_agent
 from routing.hangups import record_hang_up
 from routing.lifecycle import agent_left, answered, missed, offered
 from routing.models import Offer, RoutedCall
@@ -24,15 +24,11 @@ from routing.state import get_reservations
 UNANSWERED = {"no-answer", "busy", "failed", "canceled"}
 
 
-def _ids() -> tuple[str, int, int]:
-    return request.args.get("call", ""), request.args.get("agent", 0, type=int), request.args.get("offer", 0, type=int)
-
-
 @bp.post("/route/agent")
 @twilio_webhook
 def agent_answered():
     """The agent picked up the REST call: into the conference, and the caller brought in."""
-    sid, agent_id, offer_id = _ids()
+    sid, agent_id, offer_id = offer_ids()
     session = db.session()
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
     first_answer = routed is not None and routed.answered_at is None
@@ -56,7 +52,7 @@ def agent_answered():
 @twilio_webhook
 def caller_joins():
     """Where the caller is redirected from the queue once their agent answered."""
-    sid, agent_id, offer_id = _ids()
+    sid, agent_id, offer_id = offer_ids()
     return twiml_response(caller_joins_twiml(sid, agent_id, offer_id))
 
 
@@ -66,7 +62,7 @@ def agent_left_conference():
     """The agent's Dial action. `CallStatus=completed`: the agent's own leg left (hung up or dropped)
     while the caller stays: the caller goes back to the line. Otherwise the caller ended the
     conference (their own Dial action records that): the agent's leg hangs up."""
-    sid, agent_id, _offer_id = _ids()
+    sid, agent_id, _offer_id = offer_ids()
     if request.form.get("CallStatus") == "completed":
         _agent_gone(sid, agent_id)
     response = VoiceResponse()
@@ -79,7 +75,7 @@ def agent_left_conference():
 def agent_leg_status():
     """The agent's leg's final status: not answered within the ring limit (missed: the next agent is
     rung at once, the caller listening on), or over (a backstop for a lost Dial action)."""
-    sid, agent_id, offer_id = _ids()
+    sid, agent_id, offer_id = offer_ids()
     status = request.form.get("CallStatus", "")
     session = db.session()
     offer = session.get(Offer, offer_id)

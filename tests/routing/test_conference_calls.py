@@ -17,23 +17,6 @@ def settings(settings):
     return dataclasses.replace(settings, routing_conference=True)
 
 
-def _routed(app, sid):
-    from hotline import db
-    from routing.models import RoutedCall
-
-    with app.app_context():
-        return db.session().scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
-
-
-def _offers(app, sid):
-    from hotline import db
-    from routing.models import Offer
-
-    with app.app_context():
-        return [(o.agent_id, o.result) for o in db.session().scalars(select(Offer).where(Offer.call_sid == sid)
-                                                                     .order_by(Offer.id))]
-
-
 def _events(app, sid, kind):
     from hotline import db
     from hotline.models import Call, CallEvent
@@ -62,10 +45,10 @@ def test_an_answered_caller_meets_the_agent_in_a_conference_recorded_from_the_ca
     simulator.run()
     assert simulator.errors == []
     assert caller.status == "completed" and agent_leg.status == "completed"
-    routed = _routed(app, caller.sid)
+    routed = center.routed(caller.sid)
     assert (routed.outcome, routed.agent_id, routed.rings) == ("answered", alice, 2)
     assert (routed.answered_at - routed.entered_at).total_seconds() <= 15
-    assert _offers(app, caller.sid) == [(alice, "answered")]
+    assert center.offers(caller.sid) == [(alice, "answered")]
     assert center.agent_status(alice) == "wrap_up"
     assert _events(app, caller.sid, "hung_up_first") == [{"party": "caller", "agent_id": alice}]
     joined = {e.get("call_sid") for e in _events(app, caller.sid, "conference")
@@ -90,12 +73,12 @@ def test_a_missed_offer_rings_the_next_agent_within_three_rings(center, simulato
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=60)
     simulator.run()
     assert simulator.errors == []
-    assert _offers(app, caller.sid) == [(alice, "missed"), (bob, "answered")]
+    assert center.offers(caller.sid) == [(alice, "missed"), (bob, "answered")]
     alice_leg = next(leg for leg in simulator.calls if leg.to == "client:alice")
     assert alice_leg.status == "no-answer" and alice_leg.duration <= 15  # never more than three rings
     assert alice_leg.direction == "outbound-api"  # the REST call's Timeout is the ring limit
     assert center.agent_status(alice) == "missed"
-    routed = _routed(app, caller.sid)
+    routed = center.routed(caller.sid)
     assert (routed.outcome, routed.agent_id) == ("answered", bob)
     assert 15 <= (routed.answered_at - routed.entered_at).total_seconds() <= 22
     assert caller.queue is None and len(caller.recordings) == 1
@@ -116,8 +99,8 @@ def test_the_agents_leg_dropping_puts_the_caller_back_at_the_head_of_the_line(ce
     run_burst(app, ("default",))  # bob is rung for the caller at the head of the line
     assert simulator.run_until(lambda: _legs_in(simulator, first.sid) == {"caller", "client:bob"}, limit=30)
     assert later.queue == "hotline-inquiry"
-    assert _offers(app, first.sid) == [(alice, "answered"), (bob, "answered")]
-    routed = _routed(app, first.sid)
+    assert center.offers(first.sid) == [(alice, "answered"), (bob, "answered")]
+    routed = center.routed(first.sid)
     assert (routed.outcome, routed.agent_id) == ("answered", alice)  # counted once, by its first answer
     assert len(first.recordings) <= 1  # one recording of the caller's leg, whatever agents come and go
     simulator.run(until=simulator.now + 5)
@@ -132,8 +115,8 @@ def test_a_caller_who_hangs_up_while_the_agent_rings_stops_the_ringing(center, s
     assert simulator.errors == []
     alice_leg = next(leg for leg in simulator.calls if leg.to == "client:alice")
     assert alice_leg.direction == "outbound-api" and alice_leg.status == "canceled" and alice_leg.duration < 10
-    assert _offers(app, caller.sid) == [(alice, "canceled")]
-    assert _routed(app, caller.sid).outcome == "abandoned"
+    assert center.offers(caller.sid) == [(alice, "canceled")]
+    assert center.routed(caller.sid).outcome == "abandoned"
     assert center.agent_status(alice) == "available"
 
 
