@@ -155,3 +155,16 @@ def test_hold_resume_mute_and_unmute_through_the_api(center, simulator, app, api
     assert on_hold >= 20 and on_hold <= ended["seconds"] <= on_hold + 3 and ended["agent_id"] == alice
     assert [e["event"] for e in _events(app, caller.sid, "conference")].count("participant-hold") == 1
     assert api.post(f"/api/calls/{caller.sid}/hold").status_code == 409  # the conversation is over
+
+
+def test_a_lost_redirect_into_the_conference_is_made_good_by_the_next_wait_request(center, simulator, app):
+    center.agent("alice", {"inquiry": 4})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=60)
+    simulator.sandbox.fail_next(status=500, code=20500, path_contains=f"Calls/{caller.sid}.json")
+    assert simulator.run_until(lambda: _legs_in(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    assert not [r for r in simulator.sandbox.state.redirects if caller.sid in str(r)]  # the redirect failed
+    left = [r for r in simulator.requests if "/voice/route/left" in r.url]  # the Enqueue's action
+    assert [r.params["QueueResult"] for r in left] == ["leave"]  # the waitUrl let the caller out
+    simulator.run()
+    assert simulator.errors == [] and center.routed(caller.sid).outcome == "answered"
