@@ -136,12 +136,6 @@ def _bring_caller(sid: str, agent_id: int, offer_id: int, record: bool) -> None:
              status_callback=callback_url("recordings.status_callback"))
 
 
-def back_to_line_after_commit(session: Session, sid: str) -> None:
-    """The caller's agent left: take the caller out of the conference to be offered again."""
-    db.after_commit(_try, sid, "take the caller back to the line", get_gateway().redirect_call, sid,
-                    public_url_for("routing.connect", call=sid), session=session)
-
-
 def hang_up_leg_after_commit(session: Session, leg_sid: str) -> None:
     """An agent still ringing for a caller who is gone stops ringing (a leg already over: nothing)."""
     db.after_commit(_try, leg_sid, "hang up the agent's leg", get_gateway().hangup_call, leg_sid, session=session)

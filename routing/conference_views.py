@@ -3,24 +3,27 @@ answers or not, and leaves; the caller is brought into the conference. Each webh
 transaction (see `routing.views`)."""
 from __future__ import annotations
 
+import logging
+
 from flask import request
 from redis.exceptions import RedisError
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import db
+from hotline.gateway import GatewayError, get_gateway
 from hotline.twiml import say_kwargs, twiml_response
 from hotline.webhooks import public_url_for, twilio_callback, twilio_webhook
 from routing.blueprint import bp
-from routing.conference import (agent_joins_twiml, back_to_line_after_commit, bring_caller_after_commit,
-                                caller_joins_twiml)
+from routing.conference import agent_joins_twiml, bring_caller_after_commit, caller_joins_twiml
 from routing.dial_views import offer_ids, say_queue_to_agent
 from routing.hangups import record_hang_up
-from routing.lifecycle import agent_left, answered, missed, offered
+from routing.lifecycle import agent_left, answered, call_over, caller_left, missed, offered
 from routing.models import Offer, RoutedCall
-from routing.outage import answered_without_redis, conversation_over_without_redis
+from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis
 from routing.state import get_reservations
 
+log = logging.getLogger(__name__)
 UNANSWERED = {"no-answer", "busy", "failed", "canceled"}
 
 
@@ -93,9 +96,21 @@ def agent_leg_status():
             session.rollback()
             return "routing state unavailable; not recorded, retry\n", 503
         session.commit()
-    elif status == "completed":
+    elif status == "completed" and offer.answered_at is not None and offer.ended_at is None \
+            and _caller_still_on(sid):  # in order: a REST GET only when the conversation looks unfinished
         _agent_gone(sid, agent_id)
     return "", 204
+
+
+def _caller_still_on(sid: str) -> bool:
+    """The agent's leg ended without its Dial action (lost) or before it: only a caller Twilio still
+    has live was left by their agent; one who hung up has their own Dial action coming, which records
+    the end (callbacks race: this may arrive first)."""
+    try:
+        state = get_gateway().fetch_call(sid)
+    except GatewayError:
+        return False  # not known now: the Dial action, the call's status callback or the sweep settle it
+    return state is not None and state.status == "in-progress"
 
 
 def _agent_gone(sid: str, agent_id: int) -> None:
@@ -107,12 +122,12 @@ def _agent_gone(sid: str, agent_id: int) -> None:
     try:
         if agent_left(session, get_reservations(session), sid, agent_id):
             record_hang_up(session, sid, agent_id, "agent")
-            back_to_line_after_commit(session, sid)
+            db.after_commit(_back_to_line, session, sid, session=session)
     except RedisError:
         session.rollback()
         conversation_over_without_redis(session, sid, agent_id)
         record_hang_up(session, sid, agent_id, "agent")
-        back_to_line_after_commit(session, sid)  # routed again there: the outage answer
+        db.after_commit(_back_to_line, session, sid, session=session)  # routed again there: the outage answer
     session.commit()
 
 
@@ -131,3 +146,19 @@ def on_hold():
     response.say(HOLD_WORDS[language], **say_kwargs(language))
     response.play(public_url_for("routing.hold_music"))
     return twiml_response(response)
+
+
+def _back_to_line(session, sid: str) -> None:
+    """After the agent left: redirect the caller out of the conference to be routed again. A caller
+    Twilio no longer has (they hung up meanwhile) is gone: taken out of line, their call over."""
+    try:
+        get_gateway().redirect_call(sid, public_url_for("routing.connect", call=sid))
+    except GatewayError as exc:
+        if exc.retryable:
+            log.warning("could not take the caller back to the line", extra={"call_sid": sid}, exc_info=True)
+            return
+        try:
+            caller_left(session, get_reservations(session), sid)
+        except RedisError:
+            caller_gone(session, sid)
+        call_over(session, sid)

@@ -168,3 +168,24 @@ def test_a_lost_redirect_into_the_conference_is_made_good_by_the_next_wait_reque
     assert [r.params["QueueResult"] for r in left] == ["leave"]  # the waitUrl let the caller out
     simulator.run()
     assert simulator.errors == [] and center.routed(caller.sid).outcome == "answered"
+
+
+def test_the_agent_legs_end_without_its_dial_action_still_puts_the_caller_back(center, simulator, app, twilio):
+    alice = center.agent("alice", {"inquiry": 4})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=120)
+    assert simulator.run_until(lambda: _legs_in(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    from hotline import db
+    from routing.models import Offer
+
+    with app.app_context():
+        leg = db.session().scalars(select(Offer.leg_sid).where(Offer.call_sid == caller.sid)).one()
+    # Only the leg's status callback arrives (its Dial action was lost); Twilio still has the caller live.
+    url = f"/voice/route/agent/status?call={caller.sid}&agent={alice}&offer=1"
+    answer = twilio.post(url, twilio.call_params(leg, CallStatus="completed", Direction="outbound-api"))
+    assert answer.status_code == 204
+    simulator.run(until=simulator.now + 5)
+    assert caller.status == "in-progress" and caller.queue == "hotline-inquiry"  # back in line
+    assert _events(app, caller.sid, "hung_up_first") == [{"party": "agent", "agent_id": alice}]
+    assert twilio.post(url, twilio.call_params(leg, CallStatus="completed")).status_code == 204  # a retry: nothing
+    assert center.agent_status(alice) == "wrap_up"
