@@ -68,7 +68,7 @@ def flags(session: Session, call: Call) -> dict[str, object]:
     """hold, muted, and since when the caller is on hold, from the call's control events."""
     state: dict[str, object] = {"hold": False, "muted": False, "held_since": None}
     for kind, at in session.execute(select(CallEvent.kind, CallEvent.at).where(
-            CallEvent.call_id == call.id, CallEvent.kind.in_(FLAG_EVENTS)).order_by(CallEvent.id)):
+            CallEvent.call_id == call.id, CallEvent.kind.in_(tuple(FLAG_EVENTS))).order_by(CallEvent.id)):
         flag, value = FLAG_EVENTS[kind]
         state[flag] = value
         if flag == "hold":
