@@ -9,6 +9,7 @@
 | `missed`              | `release` (requeue)      | the offer missed, the agent `missed`          |                          |
 | `caller_left`         | `finish_call`            | abandoned, offers canceled, agent `available` | `agent_freed`            |
 | `conversation_ended`  | `release` to `wrap_up`   | offer and routed call ended, `wrap_up`        | the wrap-up job          |
+| `agent_left`          | `release` (requeue)      | the offer ended, `wrap_up` (conference mode)  | the wrap-up job          |
 | `wrap_up_over`        | `set_status` `available` | the agent `available`                         | `agent_freed`            |
 | `agent_freed`         | `reserve_for_agent`      | the agent `reserved`                          | pull or call back (job)  |
 
