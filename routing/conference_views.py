@@ -21,7 +21,7 @@ from routing.hangups import record_hang_up
 from routing.lifecycle import agent_left, answered, call_over, caller_left, missed, offered
 from routing.models import Offer, RoutedCall
 from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis
-from routing.state import get_reservations
+from routing.state import get_reservations, get_rules
 
 log = logging.getLogger(__name__)
 UNANSWERED = {"no-answer", "busy", "failed", "canceled"}
@@ -139,12 +139,13 @@ HOLD_WORDS = {"zh-CN": "您的通话已被保持，请不要挂机，我们马�
 @twilio_webhook
 def on_hold():
     """A held caller's music (the conference's HoldUrl, played in a loop): a word in their language,
-    then a segment of the queue's music."""
+    then the queue's music for that language (`hold_music` in the queue rules), else the shipped segment."""
     language = request.args.get("lang", "zh-CN")
     language = language if language in HOLD_WORDS else "zh-CN"
+    rule = get_rules().get(request.args.get("queue", ""))
     response = VoiceResponse()
     response.say(HOLD_WORDS[language], **say_kwargs(language))
-    response.play(public_url_for("routing.hold_music"))
+    response.play((rule.hold_music.get(language) if rule else None) or public_url_for("routing.hold_music"))
     return twiml_response(response)
 
 

@@ -12,9 +12,19 @@ from hotline.conference_events import conference_name
 from hotline.jobs import run_burst
 
 
+INQUIRY_MUSIC = "https://music.example.com/inquiry-zh.mp3"
+
+
 @pytest.fixture
-def settings(settings):
-    return dataclasses.replace(settings, routing_conference=True)
+def settings(settings, tmp_path):
+    from routing.rules import DEFAULT_PATH
+
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    find = "  inquiry:\n    skill: inquiry\n"
+    assert find in text
+    rules = tmp_path / "queues.yaml"
+    rules.write_text(text.replace(find, find + f"    hold_music: {{zh-CN: {INQUIRY_MUSIC}}}\n"), encoding="utf-8")
+    return dataclasses.replace(settings, routing_conference=True, queue_rules_path=rules)
 
 
 def _events(app, sid, kind):
@@ -141,6 +151,7 @@ def test_hold_resume_mute_and_unmute_through_the_api(center, simulator, app, api
     room = simulator.conferences.live(conference_name(caller.sid))
     assert next(p for p in room.participants if p.call.sid == caller.sid).hold
     assert any("您的通话已被保持" in text for text in caller.said)  # in the caller's language
+    assert INQUIRY_MUSIC in caller.played  # the queue's music for the caller's language
     assert api.post(f"/api/calls/{caller.sid}/resume").get_json()["hold"] is False  # a supervisor may
     on_hold = simulator.now - held_at
     muted = api.post(f"/api/calls/{caller.sid}/mute", token=own)
