@@ -21,10 +21,11 @@ from routing.offers import dial_outcome
 from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis, outage_answer
 from routing.state import get_reservations, now_ts, record_status
 
-QUEUE_NAMES = {"zh-CN": {"inquiry": "咨询", "problem": "故障报修", "complaint": "投诉", "urgent": "紧急",
-                         "aftersales": "售后回访", "night": "夜间"},
+QUEUE_NAMES = {"zh-CN": {"inquiry": "咨询", "problem": "故障报修", "complaint": "投诉", "suggestion": "意见建议",
+                         "urgent": "紧急", "aftersales": "售后回访", "night": "夜间"},
                "en-US": {"inquiry": "inquiry", "problem": "problem report", "complaint": "complaint",
-                         "urgent": "urgent", "aftersales": "after-sales", "night": "night shift"}}
+                         "suggestion": "suggestion", "urgent": "urgent", "aftersales": "after-sales",
+                         "night": "night shift"}}
 
 
 def offer_ids() -> tuple[str, int, int]:

@@ -13,7 +13,7 @@ from hotline.data_files import DataError, DataFile, Reader
 from hotline.twiml import LANGUAGES
 
 STRATEGIES = ("longest-idle", "round-robin", "fewest-calls")
-QUEUE_NAMES = ("inquiry", "problem", "complaint", "urgent", "aftersales", "night")
+QUEUE_NAMES = ("inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales", "night")
 DEFAULT_PATH = Path(__file__).with_name("queues.yaml")
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hotline.clock import now
 from hotline.db import Base
 
-CATEGORIES = ("inquiry", "problem", "complaint", "urgent", "aftersales")
+CATEGORIES = ("inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales")
 
 # Partial index conditions (tickets_0004); they must match the queries' own conditions
 # (tickets.transitions.OPEN_STATUSES, tickets.sweep.WATCHED) for the planner to use them.

@@ -83,6 +83,7 @@ TABLE = [
     # Reports and live state: aggregates for supervisors (and QA where it reviews).
     ("GET", "/api/reports/tickets", "/api/reports/tickets", None, REVIEWERS),
     ("GET", "/api/reports/satisfaction", "/api/reports/satisfaction", None, REVIEWERS),
+    ("GET", "/api/reports/suggestions", "/api/reports/suggestions", None, REVIEWERS),
     ("GET", "/api/revisits", "/api/revisits", None, REVIEWERS),
     ("GET", "/api/reports/ivr", "/api/reports/ivr", None, SUPERVISORS),
     ("GET", "/api/metrics/service-level", "/api/metrics/service-level", None, SUPERVISORS),

@@ -10,7 +10,7 @@ from routing.rules import DEFAULT_PATH, QueueRulesError, load_rules
 
 def test_shipped_rules_load():
     rules = load_rules()
-    assert set(rules.queues) == {"inquiry", "problem", "complaint", "urgent", "aftersales", "night"}
+    assert set(rules.queues) == {"inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales", "night"}
     assert rules.queues["urgent"].priority > rules.queues["complaint"].priority > rules.queues["inquiry"].priority
 
 
@@ -67,7 +67,7 @@ def test_app_refuses_to_start_with_bad_rules(tmp_path: Path, settings):
 
 
 def test_check_command(runner, tmp_path: Path):
-    assert "ok: 6 queues" in runner.invoke(args=["routing", "check"]).output
+    assert "ok: 7 queues" in runner.invoke(args=["routing", "check"]).output
     bad = tmp_path / "queues.yaml"
     bad.write_text("queues:\n  inquiry:\n    skill: inquiry\n    priority: 10\n    wrap_up_seconds: 30\n"
                    "    min_level: 9\n", encoding="utf-8")
