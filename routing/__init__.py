@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     from routing.agent_work import AgentWorkQueries
     from routing.desk_queries import AgentDeskQueries
     from routing.presence import OnShift, on_call_ended
-    from routing import dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
+    from routing import conference_views, dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
     from routing.blueprint import bp
     from routing.sweeps import sweep_routing
 
@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
 
 AREA = Area("routing",
             init_app,
-            api=("routing.api", "routing.service_level_api"),
+            api=("routing.api", "routing.service_level_api", "routing.control_api"),
             data_files=(RULES,),
             migrations=True,
             models="routing.models")

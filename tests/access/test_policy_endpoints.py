@@ -33,6 +33,11 @@ TABLE = [
     ("GET", "/api/calls/<sid>/ticket", f"/api/calls/{CALL_B}/ticket", None, expect(ALL, agent_a=403, agent_none=403)),
     # The queue ticket's call is A's to find through the ticket (open in A's queue), never B's.
     ("GET", "/api/calls/<sid>/ticket", f"/api/calls/{CALL_Q}/ticket", None, expect(ALL, agent_b=403, agent_none=403)),
+    # Conversation controls: the agent on their own calls, a supervisor on any; a call with no
+    # conversation going on in a conference is 409 to those allowed.
+    *[("POST", f"/api/calls/<sid>/{action}", f"/api/calls/{CALL_A}/{action}", None,
+       expect(ALL, agent_a=409, agent_b=403, agent_none=403, qa=403, supervisor=409, admin=409))
+      for action in ("hold", "resume", "mute", "unmute")],
     # Tickets: assigned to the agent, or open in one of their queues.
     ("GET", "/api/tickets/<number>", "/api/tickets/{a}", None, expect(ALL, agent_b=403, agent_none=403)),
     ("GET", "/api/tickets/<number>", "/api/tickets/{b}", None, expect(ALL, agent_a=403, agent_none=403)),

@@ -33,6 +33,21 @@ def test_mistakes_name_file_line_and_field(tmp_path: Path, find, replace, field)
     assert str(error.value).startswith(f"{bad}:{line}: {field}:")
 
 
+def test_hold_music_per_language_is_a_url(tmp_path: Path):
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    find = "    wrap_up_seconds: 45\n"
+    good = tmp_path / "queues.yaml"
+    good.write_text(text.replace(find, find + "    hold_music: {zh-CN: https://example.com/zh.mp3}\n", 1), encoding="utf-8")
+    assert load_rules(good).queues["problem"].hold_music == {"zh-CN": "https://example.com/zh.mp3"}
+    assert load_rules().queues["problem"].hold_music == {}
+    line = text[:text.index(find)].count("\n") + 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace(find, find + "    hold_music: {en-US: music.mp3}\n", 1), encoding="utf-8")
+    with pytest.raises(QueueRulesError) as error:
+        load_rules(bad)
+    assert str(error.value).startswith(f"{bad}:{line}: queues.problem.hold_music.en-US: expected an http(s) URL")
+
+
 def test_broken_yaml_names_the_line(tmp_path: Path):
     bad = tmp_path / "queues.yaml"
     bad.write_text("queues:\n  inquiry: [\n", encoding="utf-8")
