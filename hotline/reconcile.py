@@ -18,12 +18,12 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from flask import current_app
 from sqlalchemy import select, update
 
-from hotline import db, signals
+from hotline import db
 from hotline.calls import apply_status, reconcile_delay
 from hotline.clock import now
+from hotline.contracts import RecordingsListed, publish
 from hotline.gateway import GatewayError, get_gateway
 from hotline.models import FINAL_CALL_STATUSES, Call
 
@@ -87,8 +87,7 @@ def reconcile_call(call: Call) -> str:
                  extra={"call_sid": sid})
         outcome = "end applied"
     recordings = gateway.call_recordings(sid)
-    results = signals.recordings_listed.send(current_app._get_current_object(), call_sid=sid, recordings=recordings)
-    found = sum(result or 0 for _, result in results)
+    found = sum(result or 0 for result in publish(RecordingsListed(sid, tuple(recordings))))
     processing = any(r.status == "processing" for r in recordings)
     call.reconcile_at = now() + reconcile_delay("ended") if processing else None
     session.commit()

@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import Flask
 
 from hotline.areas import Area
+from hotline.contracts import CallEnded
 from ivr.menu_loader import MENU
 
 
 def init_app(app: Flask) -> None:
-    from hotline import contracts, signals
+    from hotline import contracts
     from hotline.jobs import periodic
     from ivr import ticket_views, voicemail_views  # noqa: F401  (add their routes to the IVR's blueprint)
     from ivr.call_steps import sweep_buffered_steps
@@ -24,15 +25,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(ivr_cli)
     contracts.provide(app, contracts.MenuCalls, MenuCallsAdapter())
-    signals.call_ended.connect(_settle_ended_call, sender=app, weak=False)
+    contracts.subscribe(contracts.CallEnded, _settle_ended_call, app)
     periodic(app, "ivr-sweep-buffered-steps", sweep_buffered_steps, interval=60, queue="default")
 
 
-def _settle_ended_call(sender: Flask, call_sid: str, **_: object) -> None:
+def _settle_ended_call(event: CallEnded) -> None:
     """A caller who hung up in the menu: their path moves into the history now."""
     from ivr.menu_calls import MenuCallsAdapter
 
-    MenuCallsAdapter().settle_call(call_sid)
+    MenuCallsAdapter().settle_call(event.call_sid)
 
 
 AREA = Area("ivr", init_app, api=("ivr.api",), data_files=(MENU,), migrations=True, models="ivr.models")

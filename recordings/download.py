@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from hotline import db
 from hotline.clock import now
 from hotline.gateway import GatewayError, get_gateway
-from hotline.signals import recording_completed
+from hotline.contracts import RecordingCompleted, publish
 from recordings.limits import max_download_bytes
 from recordings.models import Recording
 from recordings.storage import relative_path_for, resolve_inside, write_atomically
@@ -109,7 +109,7 @@ def fetch_recording(recording_id: int) -> str:
 
     if settings.delete_twilio_recordings:
         delete_at_twilio(recording)
-    recording_completed.send(current_app._get_current_object(), recording_id=recording.id)
+    publish(RecordingCompleted(recording.id))
     return "stored"
 
 

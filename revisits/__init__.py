@@ -11,24 +11,24 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hotline import signals
 from hotline.areas import Area
+from hotline.contracts import TicketReopened, TicketResolved
 from hotline.settings import SettingsError
 from revisits.scripts import SCRIPTS
 
 
-def on_ticket_resolved(sender: Flask, ticket_id: int, **_: object) -> None:
+def on_ticket_resolved(event: TicketResolved) -> None:
     from hotline import db
     from hotline.contracts import TicketDesk, need
     from revisits.schedule import schedule_revisit
 
-    ticket = need(TicketDesk).resolved_ticket(ticket_id)
+    ticket = need(TicketDesk).resolved_ticket(event.ticket_id)
     if ticket is not None:
         schedule_revisit(db.session(), ticket)
         db.session().commit()  # a receiver owns its transaction, as a job does
 
 
-def on_ticket_reopened(sender: Flask, ticket_id: int, **_: object) -> None:
+def on_ticket_reopened(event: TicketReopened) -> None:
     """The customer came back before we called: asking "was it solved?" now would be absurd.
 
     Only a revisit still waiting is cancelled; one in conversation is the reason for the reopening.
@@ -40,7 +40,7 @@ def on_ticket_reopened(sender: Flask, ticket_id: int, **_: object) -> None:
     from revisits.models import Revisit
 
     session = db.session()
-    session.execute(update(Revisit).where(Revisit.ticket_id == ticket_id, Revisit.state == "scheduled")
+    session.execute(update(Revisit).where(Revisit.ticket_id == event.ticket_id, Revisit.state == "scheduled")
                     .values(state="cancelled", last_outcome="ticket-reopened", updated_at=now()))
     session.commit()
 
@@ -73,8 +73,8 @@ def init_app(app: Flask) -> None:
     contracts.need(contracts.Messaging, app).register(app, TEXTS_AREA, on_reply=on_reply, on_outcome=on_text_outcome,
                                                       on_opt_out=on_opt_out)
     contracts.provide(app, contracts.SurveyScores, AgentScores())
-    signals.ticket_resolved.connect(on_ticket_resolved, sender=app, weak=False)
-    signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
+    contracts.subscribe(contracts.TicketResolved, on_ticket_resolved, app)
+    contracts.subscribe(contracts.TicketReopened, on_ticket_reopened, app)
     periodic(app, "revisits-sweep", sweep_revisits, settings.sweep_seconds, "default")
     worker_preload(app, preload_outbound)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hotline import contracts, jobs, signals
+from hotline import contracts, jobs
 from hotline.areas import Area
 from hotline.data_files import LiveFile
 from routing.rules import RULES
@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(supervisor.bp)
     contracts.need(contracts.Pages, app).register_home_page(app, "supervisor", "supervisor.page")
-    signals.call_ended.connect(on_call_ended, sender=app, weak=False)
+    contracts.subscribe(contracts.CallEnded, on_call_ended, app)
     jobs.periodic(app, "routing-sweep", sweep_routing, interval=15)
     app.cli.add_command(routing_cli)
     existing = app.cli.commands.get("bench")

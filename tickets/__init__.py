@@ -12,7 +12,7 @@ SLA_SWEEP_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
-    from hotline import contracts, signals
+    from hotline import contracts
     from hotline.jobs import periodic
     from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
     from tickets.cli import tickets_cli
@@ -40,10 +40,10 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.TicketDesk, RevisitDesk())
     contracts.provide(app, contracts.CaseFiles, DeskCaseFiles())
     directory.listen()
-    signals.call_routed.connect(on_call_routed, sender=app, weak=False)
-    signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)
-    signals.call_answered.connect(on_call_answered, sender=app, weak=False)
-    signals.transcript_ready.connect(on_transcript_ready, sender=app, weak=False)
+    contracts.subscribe(contracts.CallRouted, on_call_routed, app)
+    contracts.subscribe(contracts.VoicemailLeft, on_voicemail_left, app)
+    contracts.subscribe(contracts.CallAnswered, on_call_answered, app)
+    contracts.subscribe(contracts.TranscriptReady, on_transcript_ready, app)
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     app.cli.add_command(tickets_cli)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Flask
 
 from hotline.areas import Area
+from hotline.contracts import RecordingCompleted
 from transcription.readiness import transcription_readiness
 from transcription.rules import RULES
 from transcription.scorecard import SCORECARD
@@ -20,7 +21,7 @@ TRANSCRIBE_TIMEOUT_SECONDS = 3600
 
 
 def init_app(app: Flask) -> None:
-    from hotline import contracts, signals
+    from hotline import contracts
     from hotline.jobs import on_horse_death, periodic, worker_preload
     from hotline.web_preload import web_preload
     from transcription.call_transcripts import TranscriptsOfCalls
@@ -36,10 +37,10 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.CallTranscripts, TranscriptsOfCalls())
     app.register_blueprint(pages_bp)
     contracts.need(contracts.Pages, app).register_home_page(app, "qa", "qa.workspace")
-    signals.recording_completed.connect(schedule_transcription, sender=app, weak=False)
-    signals.call_answered.connect(remember_agent, sender=app, weak=False)
-    signals.call_routed.connect(remember_route, sender=app, weak=False)
-    signals.conversation_over.connect(remember_hang_up, sender=app, weak=False)
+    contracts.subscribe(contracts.RecordingCompleted, on_recording_completed, app)
+    contracts.subscribe(contracts.CallAnswered, remember_agent, app)
+    contracts.subscribe(contracts.CallRouted, remember_route, app)
+    contracts.subscribe(contracts.ConversationOver, remember_hang_up, app)
     worker_preload(app, preload_vosk_models)
     # jieba builds its dictionary (1-5 s) on first use: in the web worker that was the first QA
     # search's p95; in the worker parent it is done once instead of in every forked job.
@@ -55,7 +56,11 @@ def transcription_job_id(recording_id: int) -> str:
     return f"transcribe-{recording_id}"
 
 
-def schedule_transcription(app: Flask, recording_id: int, **_: object) -> None:
+def on_recording_completed(event: RecordingCompleted) -> None:
+    schedule_transcription(event.recording_id)
+
+
+def schedule_transcription(recording_id: int) -> None:
     from rq import Retry
 
     from hotline.jobs import enqueue

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline import db
 from hotline.models import Call
-from hotline.signals import transcript_ready
+from hotline.contracts import TranscriptReady, publish
 from recordings.download import stored_file
 from recordings.models import Recording
 from recordings.storage import UnsafePath
@@ -98,8 +98,8 @@ def transcribe_recording(recording_id: int) -> str:
     session.commit()
     log.info("transcribed recording %s: %d turns, %.1f s audio in %.1f s", recording.sid, len(turns),
              info.seconds, transcript.decode_seconds)
-    transcript_ready.send(current_app._get_current_object(), call_sid=transcript.call_sid,
-                          transcript_id=transcript.id, keywords=keywords_heard(transcript.analysis))
+    publish(TranscriptReady(call_sid=transcript.call_sid, transcript_id=transcript.id,
+                            keywords=keywords_heard(transcript.analysis)))
     return "done"
 
 

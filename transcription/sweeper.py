@@ -50,7 +50,7 @@ def sweep_transcriptions() -> dict[str, int]:
             continue  # Redis lost the job, not the worker: it may still be decoding, until the lease ends
         # Otherwise nobody is decoding it: no transcript yet, a queued one whose job is gone, or a
         # running one whose job RQ holds as failed (its worker was killed: see `job_status`).
-        schedule_transcription(app, recording_id)
+        schedule_transcription(recording_id)
         enqueued += 1
     if enqueued:
         log.info("transcription sweep: %d transcription(s) enqueued again (of %d due)", enqueued, len(due))
