@@ -42,6 +42,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | Pages | people | desk, routing, transcription (sign-in on pages, landing pages, page texts) |
 | Messaging | messaging | tickets (notices), revisits (surveys, consent, the calls bucket) |
 | CallRecordings | recordings | tickets (a ticket's calls and their audio) |
+| RecordingAudio | recordings | transcription (stored recordings, their bytes, the QA page's audio) |
 | CallTranscripts | transcription | tickets (the state of each recording's transcript) |
 
 Pages are guarded with `hotline.pages.login_required(*roles)`, which asks `Pages` per request.
@@ -442,6 +443,47 @@ class RecordingCard:
 class CallRecordings(Protocol):
     def recordings_of(self, session: Any, call_sids: list[str]) -> list[RecordingCard]:
         """The recordings of these calls, oldest first (one query)."""
+
+
+@dataclass(frozen=True)
+class RecordingFile:
+    """A recording as transcription and the QA pages need it: where its audio stands, not the row."""
+
+    id: int
+    sid: str
+    call_sid: str
+    status: str  # pending | stored | failed | purged
+    path: str | None  # relative to RECORDINGS_DIR, as stored
+    failure_reason: str | None = None
+
+
+class AudioUnreadable(Exception):
+    """A stored recording's audio cannot be read (its path leaves RECORDINGS_DIR, or the file is gone).
+    The message says so for a person (it becomes a failed transcript's reason)."""
+
+
+@runtime_checkable
+class RecordingAudio(Protocol):
+    """What transcription asks of recordings: which recordings are stored, their bytes, and the QA
+    page's audio (served as the recordings API serves it: Range, the access log)."""
+
+    def recording(self, session: Any, recording_id: int) -> RecordingFile | None:
+        """The recording with this id, or None."""
+
+    def recording_of_call(self, session: Any, call_sid: str) -> RecordingFile | None:
+        """The call's recording a reviewer hears: the stored agent leg (dual channel) recorded last."""
+
+    def audio(self, recording: RecordingFile) -> bytes:
+        """The stored WAV file's bytes; AudioUnreadable when it cannot be read."""
+
+    def audio_response(self, call_sid: str) -> Any:
+        """The call's audio as an HTTP response (206 for a Range); raises `hotline.api.errors.ApiError`
+        (404 none, 409 not downloaded yet, 410 failed, purged or missing from disk)."""
+
+    def stored_recording_ids(self, unless: Callable[[Any], Any] | None = None) -> Any:
+        """A SELECT of the ids of stored recordings, lowest first, leaving out each one for which
+        `unless(recording_id_column)` holds (the asker's NOT EXISTS on its own table): one statement,
+        and the asker never names the recordings table."""
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ def init_app(app: Flask) -> None:
     from recordings.sweeper import sweep_recordings
     from hotline import contracts
     from recordings.call_recordings import RecordingsOfCalls
+    from recordings.recording_audio import RecordingAudioFiles
     from recordings.views import bp, recordings_listed
 
     contracts.provide(app, contracts.CallRecordings, RecordingsOfCalls())
+    contracts.provide(app, contracts.RecordingAudio, RecordingAudioFiles())
     app.register_blueprint(bp)
     # Recordings no callback reported, found by the reconciliation sweep (hotline.reconcile).
     contracts.subscribe(contracts.RecordingsListed, recordings_listed, app)

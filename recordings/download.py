@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 from hotline import db
 from hotline.clock import now
 from hotline.gateway import GatewayError, get_gateway
-from hotline.contracts import RecordingCompleted, publish
+from hotline.contracts import RecordingCompleted, RecordingFile, publish
 from recordings.limits import max_download_bytes
 from recordings.models import Recording
 from recordings.storage import relative_path_for, resolve_inside, write_atomically
-from recordings.wavinfo import BadAudio, read_wav_info
+from hotline.wavinfo import BadAudio, read_wav_info
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def mark_failed(recording: Recording, reason: str) -> None:
     log.error("recording %s failed: %s", recording.sid, reason)
 
 
-def stored_file(recording: Recording):
+def stored_file(recording: Recording | RecordingFile):
     """The absolute path of a stored recording, never outside RECORDINGS_DIR."""
     root = current_app.config["HOTLINE_SETTINGS"].recordings_dir
     return resolve_inside(root, recording.path or "")

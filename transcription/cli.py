@@ -21,7 +21,7 @@ def _clock(seconds: float) -> str:
 @with_appcontext
 def transcribe_command(file: Path, language: str | None, as_json: bool) -> None:
     """Transcribe a WAV file and print it, to check a model or a recording by hand."""
-    from recordings.wavinfo import BadAudio
+    from hotline.wavinfo import BadAudio
     from transcription.analytics import analyse
     from transcription.engine import ModelMissing, load_model, model_path_for
     from transcription.assessment import company_names, current_rules

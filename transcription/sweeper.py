@@ -14,16 +14,21 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, select
 
 from hotline import db
 from hotline.clock import now
+from hotline.contracts import RecordingAudio, need
 from hotline.jobs import LIVE_STATUSES, job_status
-from recordings.models import Recording
 from transcription.models import Transcript
 
 log = logging.getLogger(__name__)
 BATCH = 200
+
+
+def _settled(recording_id):
+    """A transcript no job needs to touch again: done or failed."""
+    return exists().where(Transcript.recording_id == recording_id, Transcript.status.not_in(("queued", "running")))
 
 
 def sweep_transcriptions() -> dict[str, int]:
@@ -33,12 +38,13 @@ def sweep_transcriptions() -> dict[str, int]:
 
     lease = timedelta(seconds=TRANSCRIBE_TIMEOUT_SECONDS + 60)
     session = db.session()
+    # Recordings' query of stored recordings, less those this area has settled (NOT EXISTS on its
+    # own table), joined back to their queued or running transcript: one statement.
+    stored = need(RecordingAudio).stored_recording_ids(unless=_settled).limit(BATCH).subquery()
     due = session.execute(
-        select(Recording.id, Transcript.status, Transcript.updated_at < now() - lease)
-        .outerjoin(Transcript, Transcript.recording_id == Recording.id)
-        .where(Recording.status == "stored",
-               or_(Transcript.id.is_(None), Transcript.status.in_(("queued", "running"))))
-        .order_by(Recording.id).limit(BATCH)).all()
+        select(stored.c.id, Transcript.status, Transcript.updated_at < now() - lease)
+        .outerjoin(Transcript, Transcript.recording_id == stored.c.id)
+        .order_by(stored.c.id)).all()
     app = current_app._get_current_object()
     enqueued = 0
     for recording_id, status, past_lease in due:
