@@ -26,6 +26,7 @@ from hotline.clock import now
 from hotline.contracts import RecordingsListed, publish
 from hotline.gateway import GatewayError, get_gateway
 from hotline.models import FINAL_CALL_STATUSES, Call
+from hotline.voice import track_call_status
 
 log = logging.getLogger(__name__)
 BATCH = 100  # calls per run: two REST requests each at most; the next run takes the rest
@@ -62,8 +63,6 @@ def reconcile_calls() -> dict[str, int]:
 
 def reconcile_call(call: Call) -> str:
     """Ask Twilio about one call and apply what it says; commits. Returns what was found."""
-    from hotline.voice import track_call_status
-
     session = db.session()
     gateway = get_gateway()
     sid = call.sid

@@ -3,21 +3,20 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline import contracts
 from hotline.areas import Area
 from hotline.contracts import CallEnded
+from hotline.jobs import periodic
+from ivr import ticket_views, voicemail_views  # noqa: F401  (add their routes to the IVR's blueprint)
+from ivr.call_steps import sweep_buffered_steps
+from ivr.cli import ivr_cli
+from ivr.menu_calls import MenuCallsAdapter
 from ivr.menu_loader import MENU
+from ivr.menu_store import menu_store
+from ivr.views import bp
 
 
 def init_app(app: Flask) -> None:
-    from hotline import contracts
-    from hotline.jobs import periodic
-    from ivr import ticket_views, voicemail_views  # noqa: F401  (add their routes to the IVR's blueprint)
-    from ivr.call_steps import sweep_buffered_steps
-    from ivr.cli import ivr_cli
-    from ivr.menu_calls import MenuCallsAdapter
-    from ivr.menu_store import menu_store
-    from ivr.views import bp
-
     settings = app.config["HOTLINE_SETTINGS"]
     store = menu_store(settings.ivr_menu_path)
     store.current()  # read (and check) the menu at start-up, not on the first caller
@@ -31,8 +30,6 @@ def init_app(app: Flask) -> None:
 
 def _settle_ended_call(event: CallEnded) -> None:
     """A caller who hung up in the menu: their path moves into the history now."""
-    from ivr.menu_calls import MenuCallsAdapter
-
     MenuCallsAdapter().settle_call(event.call_sid)
 
 

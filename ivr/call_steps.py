@@ -34,6 +34,7 @@ from hotline import db
 from hotline.contracts import CallRouted, publish_after_commit
 from hotline.calls import ensure_call
 from hotline.clock import now
+from hotline.jobs import enqueue
 from hotline.models import CALL_STATUS_RANK, Call, CallEvent
 from hotline.redis_client import get_redis
 from ivr import outcome
@@ -210,8 +211,6 @@ class BufferedCall:
         replies = pipe.execute()
         self._pending = []
         if leaving and replies[-1]:
-            from hotline.jobs import enqueue
-
             enqueue(settle_leaving_calls)
         return replies
 

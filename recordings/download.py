@@ -23,6 +23,7 @@ from hotline import db
 from hotline.clock import now
 from hotline.gateway import GatewayError, get_gateway
 from hotline.contracts import RecordingCompleted, RecordingFile, publish
+from hotline.jobs import enqueue
 from recordings.limits import max_download_bytes
 from recordings.models import Recording
 from recordings.storage import relative_path_for, resolve_inside, write_atomically
@@ -46,8 +47,6 @@ def download_job_id(sid: str) -> str:
 
 def schedule_download(recording: Recording) -> None:
     """Enqueue the download now; a job already waiting, retrying or running under its id is kept."""
-    from hotline.jobs import enqueue
-
     enqueue(fetch_recording, recording.id, queue="default", job_id=download_job_id(recording.sid),
             retry=DOWNLOAD_RETRY, timeout=DOWNLOAD_TIMEOUT_SECONDS)
 

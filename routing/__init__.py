@@ -14,19 +14,18 @@ from flask import Flask
 from hotline import contracts, jobs
 from hotline.areas import Area
 from hotline.data_files import LiveFile
+from routing import supervisor
+from routing import dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
+from routing.agent_work import AgentWorkQueries
+from routing.blueprint import bp
+from routing.cli import bench_cli, routing_cli
+from routing.desk_queries import AgentDeskQueries
+from routing.presence import OnShift, on_call_ended
 from routing.rules import RULES
+from routing.sweeps import sweep_routing
 
 
 def init_app(app: Flask) -> None:
-    from routing import supervisor
-    from routing.cli import bench_cli, routing_cli
-    from routing.agent_work import AgentWorkQueries
-    from routing.desk_queries import AgentDeskQueries
-    from routing.presence import OnShift, on_call_ended
-    from routing import dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
-    from routing.blueprint import bp
-    from routing.sweeps import sweep_routing
-
     settings = app.config["HOTLINE_SETTINGS"]
     rules = LiveFile(RULES, settings.queue_rules_path)
     rules.current()  # a broken file at start-up stops start-up; later edits reload (last good kept)

@@ -22,10 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from hotline.contracts import CallAnswered, publish_after_commit
+from hotline.contracts import CallAnswered, MenuCalls, provided, publish_after_commit
 from hotline.calls import ensure_call, record_event
 from hotline.clock import now
-from hotline.contracts import MenuCalls, provided
 from hotline.logging import mask_phone
 from hotline.webhooks import callback_url, public_url_for
 from routing.models import Offer, RoutedCall

@@ -26,6 +26,7 @@ from transcription.analytics import keywords_heard
 from transcription.assessment import assess_transcript, current_rules
 from transcription.crashes import MAX_STARTS, STARTS_REASON
 from transcription.engine import ModelMissing, decode_utterances, load_model, model_path_for, split_channels
+from transcription.models import Transcript
 from transcription.turns import build_turns
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,6 @@ def transcribe_audio(data: bytes, model, labels: list[str], language: str | None
 
 
 def transcript_for(recording: RecordingFile):
-    from transcription.models import Transcript
-
     session = db.session()
     transcript = session.scalars(select(Transcript).where(Transcript.recording_id == recording.id)).first()
     if transcript is None:

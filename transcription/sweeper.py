@@ -14,12 +14,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import exists, select
 
 from hotline import db
 from hotline.clock import now
 from hotline.contracts import RecordingAudio, need
 from hotline.jobs import LIVE_STATUSES, job_status
+from transcription.scheduling import TRANSCRIBE_TIMEOUT_SECONDS, schedule_transcription, transcription_job_id
 from transcription.models import Transcript
 
 log = logging.getLogger(__name__)
@@ -32,10 +34,6 @@ def _settled(recording_id):
 
 
 def sweep_transcriptions() -> dict[str, int]:
-    from flask import current_app
-
-    from transcription import TRANSCRIBE_TIMEOUT_SECONDS, schedule_transcription, transcription_job_id
-
     lease = timedelta(seconds=TRANSCRIBE_TIMEOUT_SECONDS + 60)
     session = db.session()
     # Recordings' query of stored recordings, less those this area has settled (NOT EXISTS on its

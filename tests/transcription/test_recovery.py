@@ -15,7 +15,7 @@ from hotline.redis_client import get_redis
 from recordings.download import fetch_recording
 from recordings.models import Recording
 from recordings.sweeper import sweep_recordings
-from transcription import TRANSCRIBE_TIMEOUT_SECONDS
+from transcription.scheduling import TRANSCRIBE_TIMEOUT_SECONDS
 from transcription.models import Transcript
 from transcription.sweeper import sweep_transcriptions
 from tests.recordings.speech import Line, build_call
@@ -160,7 +160,7 @@ def test_a_transcription_whose_worker_died_is_redone_after_its_lease(app, short_
 @pytest.mark.slow  # real Vosk
 def test_a_transcription_whose_job_died_is_redone_at_the_next_sweep_not_after_the_lease(app, short_call):
     """Its own job (same id) died: Redis holds it as failed, so nobody is decoding it, lease or not."""
-    from transcription import transcription_job_id
+    from transcription.scheduling import transcription_job_id
 
     recording_id = store_recording(app, short_call)
     with app.app_context():  # no retry: the crash leaves the transcript `running`, as a killed worker does
