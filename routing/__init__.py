@@ -3,8 +3,8 @@
 `init_app` loads and validates the queue rules (a bad file stops start-up with file:line: field;
 an edit later is picked up, a broken edit keeps the last good rules),
 registers the voice webhooks, the agents and service-level API, the supervisor page (a supervisor's
-home page after sign-in), the `hotline routing` and `hotline bench routing` commands, the call-ended
-receiver, the reservation sweep, and what other areas ask of routing (`hotline.contracts`:
+home page after sign-in), the `hotline routing` and `hotline bench routing` commands, the CallEnded
+handler, the reservation sweep, and what other areas ask of routing (`hotline.contracts`:
 AgentsOnShift for the IVR's night queue, AgentDesk for the desk).
 """
 from __future__ import annotations

@@ -14,15 +14,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import exists, select
 
 from hotline import db
 from hotline.clock import now
 from hotline.contracts import RecordingAudio, need
 from hotline.jobs import LIVE_STATUSES, job_status
-from transcription.scheduling import TRANSCRIBE_TIMEOUT_SECONDS, schedule_transcription, transcription_job_id
 from transcription.models import Transcript
+from transcription.scheduling import TRANSCRIBE_TIMEOUT_SECONDS, schedule_transcription, transcription_job_id
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -43,7 +42,6 @@ def sweep_transcriptions() -> dict[str, int]:
         select(stored.c.id, Transcript.status, Transcript.updated_at < now() - lease)
         .outerjoin(Transcript, Transcript.recording_id == stored.c.id)
         .order_by(stored.c.id)).all()
-    app = current_app._get_current_object()
     enqueued = 0
     for recording_id, status, past_lease in due:
         # Past its lease a crashed job's retry, if RQ still holds one, is overdue: run it now.
