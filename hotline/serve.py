@@ -25,7 +25,7 @@ import redis
 from rq import Worker
 from rq.scheduler import SCHEDULER_KEY_TEMPLATE
 
-from hotline import create_app, sandbox_plugin
+from hotline import create_app, embedded_redis, sandbox_plugin
 from hotline.areas import readiness_lines
 from hotline.gateway import get_gateway
 from hotline.migrate import upgrade
