@@ -13,18 +13,17 @@ from __future__ import annotations
 
 from flask import Flask
 
+from access import api, models  # noqa: F401  (api adds /api/access-log to the API blueprint)
+from access.policy import Policy
+from access.retention import purge_expired_access_log
+from hotline import contracts
 from hotline.areas import Area
+from hotline.jobs import periodic
 
 PURGE_INTERVAL_SECONDS = 24 * 3600
 
 
 def init_app(app: Flask) -> None:
-    from access import api, models  # noqa: F401  (api adds /api/access-log to the API blueprint)
-    from access.policy import Policy
-    from access.retention import purge_expired_access_log
-    from hotline import contracts
-    from hotline.jobs import periodic
-
     contracts.provide(app, contracts.AccessPolicy, Policy())
     periodic(app, "access-log-retention-purge", purge_expired_access_log, PURGE_INTERVAL_SECONDS)
 

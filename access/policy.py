@@ -15,6 +15,7 @@ fetching everything and checking each one.
 """
 from __future__ import annotations
 
+from flask import g
 from sqlalchemy import ColumnElement, exists, false, or_, select
 from sqlalchemy.orm import Session
 
@@ -33,8 +34,6 @@ def viewer_of(principal) -> Viewer:
 
 def current_viewer() -> Viewer:
     """The viewer of this request (`g.principal`, set by `require_role` or `login_required`)."""
-    from flask import g
-
     return viewer_of(g.principal)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from desk.scripts import SCRIPTS
+from desk.messages import MESSAGES
+from desk.scripts import SCRIPTS, ScriptsError, load_scripts
+from desk.views import bp
 from hotline.areas import Area
+from hotline.contracts import Pages, need
 from hotline.data_files import LiveFile
 
 desk_cli = AppGroup("desk", help="The agent desk.")
@@ -19,10 +22,6 @@ desk_cli = AppGroup("desk", help="The agent desk.")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def check_scripts(path: Path | None) -> None:
     """Validate a scripts file (default: the one the desk uses)."""
-    from flask import current_app
-
-    from desk.scripts import ScriptsError, load_scripts
-
     path = path or current_app.extensions["desk.scripts"].path
     try:
         scripts = load_scripts(path)
@@ -34,10 +33,6 @@ def check_scripts(path: Path | None) -> None:
 
 def init_app(app: Flask) -> None:
     """Registers this area's blueprint, signal receivers, periodic jobs and commands."""
-    from desk.messages import MESSAGES
-    from desk.views import bp
-    from hotline.contracts import Pages, need
-
     scripts = LiveFile(SCRIPTS, app.config["HOTLINE_SETTINGS"].desk_scripts_path)
     scripts.current()  # a broken file at start-up stops start-up; later edits reload (last good kept)
     app.extensions["desk.scripts"] = scripts

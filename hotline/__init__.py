@@ -18,10 +18,15 @@ AREAS = ("people", "messaging", "tickets", "ivr", "routing", "recordings", "tran
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+    # local import: every module of the plumbing imports this package first; importing the app's
+    # modules at its top would load the whole plumbing for `import hotline.clock`, and those that
+    # read AREAS or create_app (hotline.areas, hotline.jobs) would find the package half made.
     from hotline import api, db, gateway, health, local_time, metrics, redis_client, request_guard, voice, webhooks
     from hotline.areas import areas
     from hotline.cli import register_commands
+    from hotline.jobs import periodic
     from hotline.logging import configure_logging
+    from hotline.reconcile import reconcile_calls
     from hotline.secret_key import instance_secret_key
 
     settings = settings or Settings.from_env()
@@ -54,11 +59,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for area in registered:
         area.init_app(app)
     app.extensions.setdefault("hotline.periodic", [])
-    from hotline.jobs import periodic
-
     periodic(app, "hotline-replay-call-ends", voice.replay_call_ends, interval=60)
-    from hotline.reconcile import reconcile_calls
-
     periodic(app, "hotline-reconcile-calls", reconcile_calls, interval=settings.sweep_seconds)
     register_commands(app)
 

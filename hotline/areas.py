@@ -19,6 +19,8 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from hotline import AREAS
+
 if TYPE_CHECKING:
     from flask import Blueprint, Flask
 
@@ -46,8 +48,6 @@ class Area:
 
 def areas() -> tuple[Area, ...]:
     """Every registered area, in set-up order (`hotline.AREAS`)."""
-    from hotline import AREAS
-
     found = []
     for name in AREAS:
         area = getattr(importlib.import_module(name), "AREA", None)

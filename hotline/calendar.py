@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 import yaml
 
 from hotline.data_files import DataError, DataFile, LiveFile, Reader
@@ -237,8 +238,6 @@ def load_calendar(path: Path | None = None, default_timezone: str = "Asia/Shangh
 
 def get_calendar() -> BusinessCalendar:
     """The app's calendar, re-read when the file changes (the last good one kept if an edit is broken)."""
-    from flask import current_app
-
     live = current_app.extensions.get("hotline.calendar")
     if live is None:
         settings = current_app.config["HOTLINE_SETTINGS"]

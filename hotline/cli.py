@@ -22,12 +22,20 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import text
 
-from hotline import sandbox_plugin
+from hotline import db, sandbox_plugin
+from hotline.api.auth import mint_token
 from hotline.areas import areas
 from hotline.calendar import CALENDAR
 from hotline.calendar_cli import calendar_cli
 from hotline.cli_app import create_app_for_cli
 from hotline.data_files import check_all
+from hotline.db import get_db
+from hotline.demo.command import demo
+from hotline.jobs import LIVE_WITHIN_SECONDS, QUEUES, live_workers, make_worker
+from hotline.migrate import upgrade
+from hotline.redis_client import get_redis
+from hotline.scheduler import run_scheduler
+from hotline.serve import connection_lines, framed, serve as run_everything
 from hotline.settings import PROJECT_ROOT, Settings, SettingsError
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -37,8 +45,6 @@ tokens_cli = AppGroup("tokens", help="API tokens.")
 @with_appcontext
 def db_upgrade() -> None:
     """Apply every migration (all areas) up to the newest."""
-    from hotline.migrate import upgrade
-
     upgrade(current_app.config["HOTLINE_SETTINGS"].database_url)
     click.echo("database is at the newest schema")
 
@@ -50,9 +56,6 @@ def db_upgrade() -> None:
 @with_appcontext
 def tokens_create(name: str, role: str, agent_id: int | None) -> None:
     """Mint a token; its secret is printed once."""
-    from hotline import db
-    from hotline.api.auth import mint_token
-
     _, secret = mint_token(name, role, agent_id)
     db.session().commit()
     click.echo(secret)
@@ -70,8 +73,6 @@ def worker(queues: tuple[str, ...], burst: bool, with_scheduler: bool, in_proces
 
     On SIGTERM or SIGINT the running job gets WORKER_GRACE_SECONDS to finish, then is re-queued.
     """
-    from hotline.jobs import QUEUES, make_worker
-
     app = current_app._get_current_object()
     try:
         w = make_worker(app, queues or QUEUES, in_process=in_process)
@@ -84,8 +85,6 @@ def worker(queues: tuple[str, ...], burst: bool, with_scheduler: bool, in_proces
 @with_appcontext
 def scheduler() -> None:
     """Enqueue the periodic jobs declared by the areas, and move delayed jobs to their queues when due."""
-    from hotline.scheduler import run_scheduler
-
     run_scheduler(current_app._get_current_object())
 
 
@@ -94,10 +93,6 @@ def scheduler() -> None:
 @with_appcontext
 def healthcheck(queues: tuple[str, ...]) -> None:
     """Exit 0 if the database and Redis answer and every queue has a live worker, 1 otherwise."""
-    from hotline.db import get_db
-    from hotline.jobs import LIVE_WITHIN_SECONDS, QUEUES, live_workers
-    from hotline.redis_client import get_redis
-
     unknown = set(queues) - set(QUEUES)
     if unknown:
         raise click.UsageError(f"unknown queue {', '.join(sorted(unknown))}; queues are {', '.join(QUEUES)}")
@@ -127,8 +122,6 @@ def healthcheck(queues: tuple[str, ...]) -> None:
 @with_appcontext
 def webhooks() -> None:
     """Print the webhook URLs to paste into the Twilio console (and the sandbox's signing token)."""
-    from hotline.serve import connection_lines, framed
-
     settings = current_app.config["HOTLINE_SETTINGS"]
     sandbox_url = None
     if settings.is_sandbox:
@@ -142,8 +135,6 @@ def webhooks() -> None:
 @click.option("--workers", default=2, show_default=True, help="gunicorn worker processes")
 def serve(workers: int) -> None:
     """Run web, workers, scheduler (and the embedded Redis), supervised; stop them all on exit."""
-    from hotline.serve import serve as run_everything
-
     try:
         code = run_everything(workers)
     except SettingsError as exc:
@@ -228,7 +219,6 @@ def main() -> None:
     cli.add_command(calendar_cli)  # likewise: it edits the file a broken app could not start with
     # On the group too: it starts `hotline serve` before it makes an app. Imported here, not at the
     # top, so other commands do not load the demo's HTTP client.
-    from hotline.demo.command import demo
 
     cli.add_command(demo)
     cli.main(prog_name="hotline")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
+from flask import current_app, has_app_context
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -39,8 +41,6 @@ class FrozenClock(Clock):
 
 def get_clock() -> Clock:
     """The current app's clock (outside an app: the wall clock)."""
-    from flask import current_app, has_app_context
-
     if has_app_context():
         return current_app.extensions["hotline.clock"]
     return Clock()

@@ -8,7 +8,23 @@ IVR and the desk ask of it. The values that cross (TicketStatus, CallerFacts, Re
 are frozen dataclasses declared here, so neither side imports the other (import-linter checks it:
 `[tool.importlinter]` in pyproject.toml).
 
-Events one area announces to others are the blinker signals of `hotline.signals`.
+Events one area announces to others are the frozen dataclasses at the end (`EVENTS`): a handler is
+subscribed per app with `subscribe(EventType, handler, app)` in the area's `init_app`, and the
+publisher calls `publish(event)` or, for a change not committed yet, `publish_after_commit(event)`.
+
+| event | published by | handled by |
+| --- | --- | --- |
+| CallRouted | ivr (the caller left the menu for a queue) | tickets (file the call), transcription (QA facts) |
+| CallAnswered | routing | tickets (first response), transcription (QA facts) |
+| CallEnded | hotline.voice (a final status) | routing (free the line, abandonment, wrap-up), ivr (settle the menu's steps) |
+| ConversationOver | routing (who hung up first) | transcription (QA facts) |
+| RecordingsListed | hotline.reconcile | recordings (store what no callback reported; returns how many) |
+| RecordingCompleted | recordings (stored) | transcription (transcribe) |
+| TranscriptReady | transcription | tickets (escalation words raise the tier) |
+| TicketCreated | tickets | (none in the areas; tests) |
+| TicketResolved, TicketReopened | tickets | revisits (schedule, cancel) |
+| VoicemailLeft | ivr | tickets (a callback ticket) |
+| SmsReceived | messaging | (none in the areas) |
 
 | contract | provided by | asked by |
 | --- | --- | --- |
@@ -26,17 +42,20 @@ Events one area announces to others are the blinker signals of `hotline.signals`
 | Pages | people | desk, routing, transcription (sign-in on pages, landing pages, page texts) |
 | Messaging | messaging | tickets (notices), revisits (surveys, consent, the calls bucket) |
 | CallRecordings | recordings | tickets (a ticket's calls and their audio) |
+| RecordingAudio | recordings | transcription (stored recordings, their bytes, the QA page's audio) |
 | CallTranscripts | transcription | tickets (the state of each recording's transcript) |
 
 Pages are guarded with `hotline.pages.login_required(*roles)`, which asks `Pages` per request.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Callable, Protocol, TypeVar, runtime_checkable
 
 from flask import Flask, current_app
+
+from hotline import db
 
 _KEY = "hotline.contracts"
 T = TypeVar("T")
@@ -427,6 +446,47 @@ class CallRecordings(Protocol):
 
 
 @dataclass(frozen=True)
+class RecordingFile:
+    """A recording as transcription and the QA pages need it: where its audio stands, not the row."""
+
+    id: int
+    sid: str
+    call_sid: str
+    status: str  # pending | stored | failed | purged
+    path: str | None  # relative to RECORDINGS_DIR, as stored
+    failure_reason: str | None = None
+
+
+class AudioUnreadable(Exception):
+    """A stored recording's audio cannot be read (its path leaves RECORDINGS_DIR, or the file is gone).
+    The message says so for a person (it becomes a failed transcript's reason)."""
+
+
+@runtime_checkable
+class RecordingAudio(Protocol):
+    """What transcription asks of recordings: which recordings are stored, their bytes, and the QA
+    page's audio (served as the recordings API serves it: Range, the access log)."""
+
+    def recording(self, session: Any, recording_id: int) -> RecordingFile | None:
+        """The recording with this id, or None."""
+
+    def recording_of_call(self, session: Any, call_sid: str) -> RecordingFile | None:
+        """The call's recording a reviewer hears: the stored agent leg (dual channel) recorded last."""
+
+    def audio(self, recording: RecordingFile) -> bytes:
+        """The stored WAV file's bytes; AudioUnreadable when it cannot be read."""
+
+    def audio_response(self, call_sid: str) -> Any:
+        """The call's audio as an HTTP response (206 for a Range); raises `hotline.api.errors.ApiError`
+        (404 none, 409 not downloaded yet, 410 failed, purged or missing from disk)."""
+
+    def stored_recording_ids(self, unless: Callable[[Any], Any] | None = None) -> Any:
+        """A SELECT of the ids of stored recordings, lowest first, leaving out each one for which
+        `unless(recording_id_column)` holds (the asker's NOT EXISTS on its own table): one statement,
+        and the asker never names the recordings table."""
+
+
+@dataclass(frozen=True)
 class TranscriptCard:
     recording_id: int | None
     call_sid: str
@@ -482,3 +542,157 @@ class Messaging(Protocol):
 
     def outbound_bucket(self, connection: Any, channel: str, rate: float) -> Any:
         """The fleet-wide token bucket of `channel` ("sms", "calls"): `.take()` waits for a slot."""
+
+
+# --- events -----------------------------------------------------------------------------------
+# What one area announces and others act on. An event is a frozen dataclass; a handler takes the
+# event, runs in the publisher's request or job, on its database session, and must be quick (slow
+# work goes into an RQ job). Events about changed data are published after the change is committed
+# (`publish_after_commit`): a rollback, or the rollback of the savepoint it was published in,
+# announces nothing. A handler that writes owns its transaction, as a job does (the follow-up runner
+# of `hotline.db.after_commit` commits it, or rolls it back if the handler raises).
+
+@dataclass(frozen=True)
+class CallRouted:
+    """The IVR sent a caller to a queue of `category`; tickets files the call (a new ticket or the
+    caller's open one). Published once the IVR has committed the call's path (a job right after the
+    exit, or routing first). `priority` is the queue priority (1-10) the menu gave."""
+
+    call_sid: str
+    category: str
+    priority: Any = None
+    language: str | None = None
+    ticket_number: str | None = None
+
+
+@dataclass(frozen=True)
+class CallAnswered:
+    """An agent leg was answered."""
+
+    call_sid: str
+    agent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CallEnded:
+    """A call reached a final status (hotline.voice; replayed until every handler took it)."""
+
+    call_sid: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ConversationOver:
+    """An answered conversation ended; `hung_up_first` is "caller" or "agent" (the manuals: wait for
+    the customer to hang up first)."""
+
+    call_sid: str
+    agent_id: int | None
+    hung_up_first: str | None
+
+
+@dataclass(frozen=True)
+class RecordingsListed:
+    """Twilio's list of a finished call's recordings (`hotline.gateway.RecordingState` each), read by
+    the reconciliation sweep (hotline.reconcile); recordings keeps the ones no callback reported and
+    its handler returns how many were new (`publish` returns the handlers' results)."""
+
+    call_sid: str
+    recordings: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class RecordingCompleted:
+    """A recording is stored locally; transcription starts."""
+
+    recording_id: int
+
+
+@dataclass(frozen=True)
+class TranscriptReady:
+    """A transcript is done. `keywords` maps each QA keyword category heard (complaint,
+    escalation...) to its phrases, e.g. {"escalation": ["律师"]}."""
+
+    call_sid: str
+    transcript_id: int | None
+    keywords: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TicketCreated:
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class TicketResolved:
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class TicketReopened:
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class VoicemailLeft:
+    """An after-hours message, to become a ticket of the category and queue priority (1-10) the caller
+    chose (None when unknown)."""
+
+    call_sid: str
+    recording_sid: str = ""
+    language: str | None = None
+    category: str | None = None
+    priority: Any = None
+
+
+@dataclass(frozen=True)
+class SmsReceived:
+    """An inbound SMS was stored and handled by messaging (replies reach their area through
+    `Messaging.register`, not this event)."""
+
+    message_id: int
+    from_number: str
+    body: str
+
+
+EVENTS = (CallRouted, CallAnswered, CallEnded, ConversationOver, RecordingsListed, RecordingCompleted,
+          TranscriptReady, TicketCreated, TicketResolved, TicketReopened, VoicemailLeft, SmsReceived)
+
+_HANDLERS = "hotline.events"
+E = TypeVar("E")
+
+
+def subscribe(event_type: type[E], handler: Callable[[E], Any], app: Flask | None = None) -> Callable[[E], Any]:
+    """Have `handler(event)` called for each `event_type` this app publishes, in subscription order.
+
+    Subscriptions belong to the app (its `extensions`), so apps built side by side (tests) never
+    hear each other's events; subscribing the same handler twice is one subscription."""
+    if event_type not in EVENTS:
+        raise TypeError(f"{getattr(event_type, '__name__', event_type)!r} is not an event of hotline.contracts")
+    handlers = (app or current_app).extensions.setdefault(_HANDLERS, {}).setdefault(event_type, [])
+    if handler not in handlers:
+        handlers.append(handler)
+    return handler
+
+
+def unsubscribe(event_type: type, handler: Callable[[Any], Any], app: Flask | None = None) -> None:
+    handlers = (app or current_app).extensions.get(_HANDLERS, {}).get(event_type, [])
+    if handler in handlers:
+        handlers.remove(handler)
+
+
+def publish(event: Any, app: Flask | None = None) -> list[Any]:
+    """Call this app's handlers of `event` now, in order; returns their results. A handler that
+    raises stops the rest and the error propagates to the publisher."""
+    if type(event) not in EVENTS:
+        raise TypeError(f"{type(event).__name__} is not an event of hotline.contracts")
+    handlers = list((app or current_app).extensions.get(_HANDLERS, {}).get(type(event), ()))
+    return [handler(event) for handler in handlers]
+
+
+def publish_after_commit(event: Any, session: Any = None) -> None:
+    """Publish `event` once the current transaction of `session` (the app context's by default)
+    commits; never if it, or the savepoint this is called in, is rolled back."""
+    if type(event) not in EVENTS:
+        raise TypeError(f"{type(event).__name__} is not an event of hotline.contracts")
+    db.after_commit(publish, event, current_app._get_current_object(), session=session)

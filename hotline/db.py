@@ -19,6 +19,8 @@ from typing import Any, Callable, Iterator
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import DateTime, MetaData, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -195,9 +197,6 @@ def init_app(app: Flask) -> None:
 def dialect_insert(session: Session, table):
     """An INSERT for `table` in the session's dialect, so `.on_conflict_do_nothing()` /
     `.on_conflict_do_update()` make idempotent writes on PostgreSQL and SQLite alike."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
     return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
 
 

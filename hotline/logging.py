@@ -5,11 +5,15 @@ the logs becoming a copy of the customer list.
 """
 from __future__ import annotations
 
+from collections import deque
 import json
 import logging
 import re
 import sys
 from datetime import datetime, timezone
+
+from flask import g, has_app_context, has_request_context, request
+from rq import get_current_job
 
 # Digits inside identifiers (CallSid "CA3f1...") are not phone numbers: require a boundary.
 _PHONE = re.compile(r"(?<![A-Za-z0-9])\+?\d[\d\- ]{6,}\d(?![A-Za-z0-9])")
@@ -45,11 +49,8 @@ class ContextFilter(logging.Filter):
 
 def _current_call_sid() -> str | None:
     try:
-        from flask import g, has_request_context, request
-
         if has_request_context():
             return request.form.get("CallSid") or request.args.get("CallSid") or g.get("call_sid")
-        from flask import has_app_context
 
         if has_app_context():
             return g.get("call_sid")
@@ -60,8 +61,6 @@ def _current_call_sid() -> str | None:
 
 def _current_job_id() -> str | None:
     try:
-        from rq import get_current_job
-
         job = get_current_job()
         return job.id if job else None
     except Exception:
@@ -129,8 +128,6 @@ class _HousekeepingLines:
     MARK = "run_housekeeping("
 
     def __init__(self) -> None:
-        from collections import deque
-
         self.job_ids: deque[str] = deque(maxlen=64)
 
     def __call__(self, record: logging.LogRecord) -> bool:

@@ -5,7 +5,7 @@ import os
 import time
 
 from flask import Blueprint, Flask, Response, g, request
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram,
+from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram,
                                generate_latest, multiprocess)
 
 bp = Blueprint("metrics", __name__)
@@ -27,8 +27,6 @@ def metrics() -> Response:
         multiprocess.MultiProcessCollector(registry)
         output = generate_latest(registry)
     else:
-        from prometheus_client import REGISTRY
-
         output = generate_latest(REGISTRY)
     return Response(output, mimetype=CONTENT_TYPE_LATEST)
 

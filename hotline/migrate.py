@@ -13,8 +13,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine, text
 
 from hotline.areas import areas
+from hotline.db import Base
 from hotline.settings import PROJECT_ROOT
 
 def migration_areas() -> tuple[str, ...]:
@@ -52,11 +54,9 @@ def import_all_models() -> None:
 
 def model_drift(database_url: str) -> list:
     """Differences between the migrated schema and the models (empty when they agree)."""
+    # local import: alembic's autogenerate (mako, its comparators) serves the drift check alone
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlalchemy import create_engine
-
-    from hotline.db import Base
 
     import_all_models()
     engine = create_engine(database_url)
@@ -82,7 +82,6 @@ def model_drift(database_url: str) -> list:
 def _sqlite_virtual_tables(connection) -> list[str]:
     if connection.dialect.name != "sqlite":
         return []
-    from sqlalchemy import text
     return list(connection.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table' "
                                         "AND sql LIKE 'CREATE VIRTUAL TABLE%'")))
 

@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
+from flask import current_app
 from sqlalchemy import BigInteger, Integer, SmallInteger, String
 
 from hotline import local_time
@@ -103,8 +104,6 @@ def boolean(value: Any, field: str) -> bool | None:
 
 def phone(value: Any, field: str = "phone", status: int = 422) -> str:
     """A phone number in any common form, as E.164; 422 (or `status`) for what is not a valid number."""
-    from flask import current_app
-
     if not isinstance(value, str):
         abort_json(status, f"{field}: required, a phone number like +8613800138000 or 13800138000")
     try:

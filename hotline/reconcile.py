@@ -18,14 +18,15 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from flask import current_app
 from sqlalchemy import select, update
 
-from hotline import db, signals
+from hotline import db
 from hotline.calls import apply_status, reconcile_delay
 from hotline.clock import now
+from hotline.contracts import RecordingsListed, publish
 from hotline.gateway import GatewayError, get_gateway
 from hotline.models import FINAL_CALL_STATUSES, Call
+from hotline.voice import track_call_status
 
 log = logging.getLogger(__name__)
 BATCH = 100  # calls per run: two REST requests each at most; the next run takes the rest
@@ -62,8 +63,6 @@ def reconcile_calls() -> dict[str, int]:
 
 def reconcile_call(call: Call) -> str:
     """Ask Twilio about one call and apply what it says; commits. Returns what was found."""
-    from hotline.voice import track_call_status
-
     session = db.session()
     gateway = get_gateway()
     sid = call.sid
@@ -87,8 +86,7 @@ def reconcile_call(call: Call) -> str:
                  extra={"call_sid": sid})
         outcome = "end applied"
     recordings = gateway.call_recordings(sid)
-    results = signals.recordings_listed.send(current_app._get_current_object(), call_sid=sid, recordings=recordings)
-    found = sum(result or 0 for _, result in results)
+    found = sum(result or 0 for result in publish(RecordingsListed(sid, tuple(recordings))))
     processing = any(r.status == "processing" for r in recordings)
     call.reconcile_at = now() + reconcile_delay("ended") if processing else None
     session.commit()

@@ -23,11 +23,11 @@ from pathlib import Path
 import redis
 from flask import Flask, current_app, g, has_request_context
 from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 from hotline.circuit_breaker import CircuitBreaker
+from hotline.embedded_redis import ensure_running, stop_owned
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +38,11 @@ class RedisSkipped(RedisConnectionError):
 
 def embedded_redis_url(instance_dir: Path) -> str:
     """Start (or reuse) the embedded Redis for `instance_dir` and return its unix-socket URL."""
-    from hotline.embedded_redis import ensure_running
-
     return ensure_running(instance_dir)
 
 
 def stop_embedded_redis(instance_dir: Path) -> None:
     """Shut down the embedded Redis this process started for `instance_dir` (a throwaway simulation's)."""
-    from hotline.embedded_redis import stop_owned
-
     stop_owned(instance_dir)
 
 

@@ -45,7 +45,7 @@ class SandboxPlugin(Protocol):
 
 def installed() -> SandboxPlugin | None:
     try:
-        from sandbox import plugin
+        from sandbox import plugin  # local import: an optional install (the `sandbox` extra)
     except ModuleNotFoundError as exc:
         if exc.name not in ("sandbox", "sandbox.plugin"):
             raise  # the sandbox is there but something it needs is not: say that, not "not installed"

@@ -16,10 +16,13 @@ import threading
 import redis
 from flask import Flask
 from rq.cron import CronScheduler
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 from rq.scheduler import RQScheduler
 from rq.utils import now as rq_now
 
 from hotline.jobs import QUEUES, run_housekeeping
+from hotline.logging import quiet_housekeeping
 from hotline.redis_client import get_redis
 
 log = logging.getLogger(__name__)
@@ -45,9 +48,6 @@ class HousekeepingCron(CronScheduler):
         return enqueued
 
     def _still_waiting(self, job) -> bool:
-        from rq.exceptions import NoSuchJobError
-        from rq.job import Job
-
         last = job.get_job_ids(self.connection, 0, 0)
         if not last:
             return False
@@ -64,8 +64,6 @@ def scheduler_name(pid: int) -> str:
 
 def run_scheduler(app: Flask, stop: threading.Event | None = None, tick: int = TICK_SECONDS) -> None:
     """Run until SIGTERM/SIGINT (or `stop` is set)."""
-    from hotline.logging import quiet_housekeeping
-
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):

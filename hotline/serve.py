@@ -21,9 +21,15 @@ import sys
 import urllib.request
 
 import click
+import redis
+from rq import Worker
+from rq.scheduler import SCHEDULER_KEY_TEMPLATE
 
-from hotline import sandbox_plugin
+from hotline import create_app, embedded_redis, sandbox_plugin
 from hotline.areas import readiness_lines
+from hotline.gateway import get_gateway
+from hotline.migrate import upgrade
+from hotline.scheduler import scheduler_name
 from hotline.settings import Settings
 from hotline.supervisor import Child, Program, StartFailed, Supervisor
 from hotline.webhooks import CALLBACK_OVERRIDES
@@ -93,9 +99,6 @@ def _web_ready(host: str, port: int):
 
 def _worker_ready(redis_url: str):
     def ready(child: Child) -> bool:
-        import redis
-        from rq import Worker
-
         connection = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
         try:
             return any(w.pid == child.pid for w in Worker.all(connection=connection))
@@ -109,11 +112,6 @@ def _worker_ready(redis_url: str):
 
 def _scheduler_ready(redis_url: str):
     def ready(child: Child) -> bool:
-        import redis
-        from rq.scheduler import SCHEDULER_KEY_TEMPLATE
-
-        from hotline.scheduler import scheduler_name
-
         connection = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
         try:
             return bool(connection.exists(SCHEDULER_KEY_TEMPLATE % scheduler_name(child.pid)))
@@ -149,8 +147,6 @@ def serve(web_workers: int) -> int:
         should_stop = lambda: stopping["now"]  # noqa: E731
 
         if settings.uses_embedded_redis:
-            from hotline import embedded_redis
-
             redis_url = embedded_redis.url_for(settings.instance_dir)
             if embedded_redis.answers(redis_url):
                 raise StartFailed(f"an embedded Redis already answers on {redis_url}: is another `hotline serve` "
@@ -165,15 +161,10 @@ def serve(web_workers: int) -> int:
         else:
             redis_url = settings.redis_url
 
-        from hotline import create_app
-        from hotline.migrate import upgrade
-
         upgrade(settings.database_url)
         app = create_app(settings)
         sandbox_url = None
         if settings.is_sandbox and not settings.twilio_api_url:
-            from hotline.gateway import get_gateway
-
             with app.app_context():
                 sandbox_url = get_gateway().api_url or ""
                 env["TWILIO_API_URL"] = sandbox_url

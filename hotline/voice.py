@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import CallEnded, publish
 from hotline.calls import apply_status, ensure_call
 from hotline.conference_events import record_conference_event
 from hotline.clock import now
@@ -67,7 +68,7 @@ def announce_call_end(session: Session, call: Call) -> bool:
         return False
     sid = call.sid
     try:
-        signals.call_ended.send(current_app._get_current_object(), call_sid=sid, status=call.status)
+        publish(CallEnded(sid, call.status))
         session.execute(update(Call).where(Call.id == call.id).values(end_announced_at=now()))
         session.commit()
     except Exception:

@@ -10,7 +10,7 @@ import hmac
 import logging
 from typing import Callable, TypeVar
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import InterfaceError, OperationalError
 from twilio.request_validator import RequestValidator
@@ -49,8 +49,6 @@ def public_url_for(endpoint: str, **values: object) -> str:
 
     Works in RQ jobs too (no request): the path comes from the URL map, the host from the setting.
     """
-    from flask import has_request_context, url_for
-
     if has_request_context():
         path = url_for(endpoint, **values)
     else:

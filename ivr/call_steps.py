@@ -30,9 +30,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import CallRouted, publish_after_commit
 from hotline.calls import ensure_call
 from hotline.clock import now
+from hotline.jobs import enqueue
 from hotline.models import CALL_STATUS_RANK, Call, CallEvent
 from hotline.redis_client import get_redis
 from ivr import outcome
@@ -109,7 +111,7 @@ class CallSteps:
             self._events = []
         routed, self._routed = self._routed, []
         for payload in routed:
-            signals.send_after_commit(signals.call_routed, self.session, call_sid=self.sid, **payload)
+            publish_after_commit(CallRouted(call_sid=self.sid, **payload), self.session)
 
     def steps(self) -> list[dict[str, Any]]:
         self.write()
@@ -209,8 +211,6 @@ class BufferedCall:
         replies = pipe.execute()
         self._pending = []
         if leaving and replies[-1]:
-            from hotline.jobs import enqueue
-
             enqueue(settle_leaving_calls)
         return replies
 

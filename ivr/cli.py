@@ -8,6 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ivr.menu_check import check_menu
+from ivr.menu_loader import parse_menu
+from ivr.menu_store import DEFAULT_MENU_PATH
+
 ivr_cli = AppGroup("ivr", help="IVR menus.")
 
 
@@ -16,10 +20,6 @@ ivr_cli = AppGroup("ivr", help="IVR menus.")
 def check(file: Path | None) -> None:
     """Check FILE (default: the menu in use) for unreachable nodes, missing translations, duplicate
     keys, dead ends, unknown queues and cycles with no exit. Exit 1 when it has errors."""
-    from ivr.menu_check import check_menu
-    from ivr.menu_loader import parse_menu
-    from ivr.menu_store import DEFAULT_MENU_PATH
-
     path = file or current_app.config["HOTLINE_SETTINGS"].ivr_menu_path or DEFAULT_MENU_PATH
     try:
         text = path.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import re
 from flask import current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import signals
+from hotline.contracts import VoicemailLeft, publish_after_commit
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
 from ivr.handover import offer_voicemail, record_step
@@ -59,9 +59,9 @@ def voicemail_left():
                     priority=_priority())
         call.language = language
         call.write()
-        signals.send_after_commit(signals.voicemail_left, call_sid=call.sid, recording_sid=recording_sid,
-                                  language=language, category=request.args.get("category") or None,
-                                  priority=_priority())
+        publish_after_commit(VoicemailLeft(call_sid=call.sid, recording_sid=recording_sid, language=language,
+                                           category=request.args.get("category") or None, priority=_priority()),
+                             call.session)
     call.commit()
     response = VoiceResponse()
     say_all(response, phrase(tree, "voicemail_thanks", language))

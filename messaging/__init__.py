@@ -17,13 +17,19 @@ inbound.py + keywords.py (opt-out/opt-in keywords, replies to the conversation's
 """
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
 
+from hotline import contracts
 from hotline.areas import Area
+from hotline.jobs import periodic, worker_preload
 from messaging.areas import register
 from messaging.consent import is_opted_out, may_contact, opt_in, opt_out
-from messaging.outbox import UNSUBSCRIBED, send_sms
+from messaging.outbox import UNSUBSCRIBED, send_sms, sweep_outbox
 from messaging.pacing import outbound_bucket
+from messaging.service import MessagingService
+from messaging.webhooks import bp as sms_bp
 
 __all__ = ["send_sms", "register", "may_contact", "is_opted_out", "opt_in", "opt_out", "outbound_bucket",
            "UNSUBSCRIBED", "init_app"]
@@ -31,19 +37,11 @@ __all__ = ["send_sms", "register", "may_contact", "is_opted_out", "opt_in", "opt
 
 def preload_outbox(app: Flask) -> None:
     """Import what a delivery job needs once in the worker, not in every forked job."""
-    import importlib
-
     for module in ("hotline.gateway.twilio_gateway", "twilio.rest.api.v2010.account.message"):
         importlib.import_module(module)
 
 
 def init_app(app: Flask) -> None:
-    from hotline import contracts
-    from hotline.jobs import periodic, worker_preload
-    from messaging.outbox import sweep_outbox
-    from messaging.service import MessagingService
-    from messaging.webhooks import bp as sms_bp
-
     contracts.provide(app, contracts.Messaging, MessagingService())
     app.register_blueprint(sms_bp)
     periodic(app, "messaging-sweep-outbox", sweep_outbox, 60, "default")

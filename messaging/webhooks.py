@@ -1,11 +1,12 @@
 """SMS webhooks: POST /sms/incoming (replies, opt-outs) and POST /sms/status (delivery states)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from sqlalchemy import select
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import SmsReceived, publish
 from hotline.twiml import twiml_response
 from hotline.webhooks import twilio_webhook
 from messaging.inbound import handle_inbound
@@ -31,8 +32,7 @@ def incoming():
         session.commit()
         handle_inbound(session, message)
         session.commit()
-        signals.sms_received.send(current_app._get_current_object(), message_id=message.id,
-                                  from_number=message.from_number, body=message.body)
+        publish(SmsReceived(message_id=message.id, from_number=message.from_number, body=message.body))
     return twiml_response(MessagingResponse())
 
 

@@ -9,27 +9,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, g
 
+from hotline import contracts
 from hotline.areas import Area
 from hotline.pages import login_required
+from people import models  # noqa: F401
+from people.cli import users_cli
 from people.csrf import csrf_problem, csrf_token
-from people.guards import page_principal
+from people.guards import page_principal, session_principal_for_api
+from people.i18n import add_messages, page_language, translate
 from people.pages import PeoplePages, register_home_page
 from people.sessions import current_user
+from people.views import bp
 
 __all__ = ["init_app", "login_required", "current_user", "page_principal", "csrf_token", "csrf_problem",
            "register_home_page"]
 
 
 def init_app(app: Flask) -> None:
-    from hotline import contracts
-    from people import models  # noqa: F401
-    from people.cli import users_cli
-    from people.i18n import add_messages, page_language, translate
-    from people.guards import session_principal_for_api
-    from people.views import bp
-
     settings = app.config["HOTLINE_SETTINGS"]
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings.session_hours)
     app.config["SESSION_COOKIE_NAME"] = "hotline_session"
@@ -53,7 +51,6 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             response.headers.setdefault("Referrer-Policy", "same-origin")
-        from flask import g
 
         if g.get("_current_user") is not None and response.mimetype in ("text/html", "application/json"):
             response.headers["Cache-Control"] = "no-store"

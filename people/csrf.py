@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, session
 
+from people.responses import refuse
+
 F = TypeVar("F", bound=Callable)
 SESSION_KEY = "_csrf"
 FORM_FIELD = "csrf_token"
@@ -66,8 +68,6 @@ def csrf_protect(view: F) -> F:
     def checked(*args, **kwargs):
         problem = csrf_problem()
         if problem:
-            from people.responses import refuse
-
             return refuse(403, problem)
         return view(*args, **kwargs)
 

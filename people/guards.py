@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import g, redirect, request, session, url_for
 
+from hotline.api.auth import Principal
+from hotline.api.errors import abort_json
 from people.csrf import SAFE_METHODS, csrf_problem
 from people.responses import refuse, wants_json
 from people.sessions import current_user, set_principal
@@ -60,8 +62,6 @@ def session_principal_for_api() -> None:
         return None
     problem = csrf_problem()
     if problem:
-        from hotline.api.errors import abort_json
-
         abort_json(403, problem)
     g.user = user
     set_principal(user)
@@ -73,8 +73,6 @@ def page_principal(*roles: str):
 
     For pages that ask "who is this?" in one function instead of decorating every view.
     """
-    from hotline.api.auth import Principal
-
     user = current_user()
     if user is None or not user.has_role(*roles):
         return None

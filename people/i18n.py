@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 
 from people.models import LANGUAGES
+from people.sessions import current_user
 
 MESSAGES = {
     "zh-CN": {
@@ -40,8 +41,6 @@ def add_messages(app: Flask, catalog: dict[str, dict[str, str]]) -> None:
 
 
 def page_language() -> str:
-    from people.sessions import current_user
-
     user = current_user()
     if user is not None:
         return user.language

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import g, session
 
 from hotline import db
+from hotline.api.auth import Principal
 from people.csrf import renew_csrf_token
 from people.models import User
 from hotline.clock import now
@@ -51,6 +52,4 @@ def sign_out(user: User | None) -> None:
 
 def set_principal(user: User) -> None:
     """Let views written for the API (`g.principal`) serve signed-in users too."""
-    from hotline.api.auth import Principal
-
     g.principal = Principal(name=user.login, role=user.role, agent_id=user.agent_id)

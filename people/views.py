@@ -11,6 +11,7 @@ from hotline.pages import login_required
 from people.guards import safe_next
 from people.i18n import translate
 from people.models import User
+from people.responses import refuse
 from people.sessions import current_user, sign_in, sign_out
 from people.signin import begin_check, check_unknown_login, finish_check, rate_limited
 from people.users import UserError, find_user, set_language
@@ -96,8 +97,6 @@ def change_language():
     try:
         set_language(current_user(), request.form.get("language"))
     except UserError as exc:
-        from people.responses import refuse
-
         return refuse(422, str(exc))
     db.session().commit()
     return redirect(safe_next(request.form.get("next")) or url_for("auth.account"))

@@ -10,23 +10,24 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline import contracts
 from hotline.areas import Area
+from hotline.jobs import periodic
+from recordings.call_recordings import RecordingsOfCalls
+from recordings.recording_audio import RecordingAudioFiles
+from recordings.retention import purge_expired_recordings
+from recordings.sweeper import sweep_recordings
+from recordings.views import bp, recordings_listed
 
 PURGE_INTERVAL_SECONDS = 24 * 3600
 
 
 def init_app(app: Flask) -> None:
-    from hotline.jobs import periodic
-    from recordings.retention import purge_expired_recordings
-    from recordings.sweeper import sweep_recordings
-    from hotline import contracts, signals
-    from recordings.call_recordings import RecordingsOfCalls
-    from recordings.views import bp, recordings_listed
-
     contracts.provide(app, contracts.CallRecordings, RecordingsOfCalls())
+    contracts.provide(app, contracts.RecordingAudio, RecordingAudioFiles())
     app.register_blueprint(bp)
     # Recordings no callback reported, found by the reconciliation sweep (hotline.reconcile).
-    signals.recordings_listed.connect(recordings_listed, sender=app, weak=False)
+    contracts.subscribe(contracts.RecordingsListed, recordings_listed, app)
     periodic(app, "recordings-retention-purge", purge_expired_recordings, PURGE_INTERVAL_SECONDS)
     periodic(app, "recordings-sweep", sweep_recordings, app.config["HOTLINE_SETTINGS"].sweep_seconds)
 

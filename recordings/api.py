@@ -20,12 +20,12 @@ REVIEWER_ROLES = MEDIA_READERS  # the access policy's: qa and supervisors (admin
 bp = Blueprint("recordings", __name__)  # nested under /api by the app factory (hotline.areas)
 
 
-def recording_for_call(call_sid: str, recording_sid: str | None = None) -> Recording | None:
+def recording_for_call(call_sid: str, recording_sid: str | None = None, *, session=None) -> Recording | None:
     """The call's stored recording: the one asked for, else the agent leg (dual channel) recorded last."""
     query = select(Recording).where(Recording.call_sid == call_sid)
     if recording_sid:
         query = query.where(Recording.sid == recording_sid)
-    rows = db.session().scalars(query.order_by(Recording.created_at.desc(), Recording.id.desc())).all()
+    rows = (session or db.session()).scalars(query.order_by(Recording.created_at.desc(), Recording.id.desc())).all()
     rows.sort(key=lambda r: (r.status != "stored", r.source != "DialVerb"))
     return rows[0] if rows else None
 

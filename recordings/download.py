@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 from hotline import db
 from hotline.clock import now
 from hotline.gateway import GatewayError, get_gateway
-from hotline.signals import recording_completed
+from hotline.contracts import RecordingCompleted, RecordingFile, publish
+from hotline.jobs import enqueue
 from recordings.limits import max_download_bytes
 from recordings.models import Recording
 from recordings.storage import relative_path_for, resolve_inside, write_atomically
-from recordings.wavinfo import BadAudio, read_wav_info
+from hotline.wavinfo import BadAudio, read_wav_info
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,6 @@ def download_job_id(sid: str) -> str:
 
 def schedule_download(recording: Recording) -> None:
     """Enqueue the download now; a job already waiting, retrying or running under its id is kept."""
-    from hotline.jobs import enqueue
-
     enqueue(fetch_recording, recording.id, queue="default", job_id=download_job_id(recording.sid),
             retry=DOWNLOAD_RETRY, timeout=DOWNLOAD_TIMEOUT_SECONDS)
 
@@ -109,7 +108,7 @@ def fetch_recording(recording_id: int) -> str:
 
     if settings.delete_twilio_recordings:
         delete_at_twilio(recording)
-    recording_completed.send(current_app._get_current_object(), recording_id=recording.id)
+    publish(RecordingCompleted(recording.id))
     return "stored"
 
 
@@ -144,7 +143,7 @@ def mark_failed(recording: Recording, reason: str) -> None:
     log.error("recording %s failed: %s", recording.sid, reason)
 
 
-def stored_file(recording: Recording):
+def stored_file(recording: Recording | RecordingFile):
     """The absolute path of a stored recording, never outside RECORDINGS_DIR."""
     root = current_app.config["HOTLINE_SETTINGS"].recordings_dir
     return resolve_inside(root, recording.path or "")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.db import dialect_insert
 from hotline.clock import now
+from hotline.contracts import RecordingsListed
 from hotline.sids import is_call_sid, is_recording_sid
 from hotline.webhooks import twilio_callback
 from recordings.download import schedule_download
@@ -73,17 +74,17 @@ def note_recording(session, sid: str, call_sid: str, status: str, *, url: str = 
     return created
 
 
-def recordings_listed(app, call_sid: str, recordings, **_: object) -> int:
-    """Receiver of `recordings_listed` (the reconciliation sweep): keep what no callback reported.
+def recordings_listed(event: RecordingsListed) -> int:
+    """Handler of `RecordingsListed` (the reconciliation sweep): keep what no callback reported.
 
     Twilio's `processing` is a recording not finished yet (asked again later), `deleted` one we
     already took; the other statuses are what its callback would have said."""
     session = db.session()
     new = 0
-    for listed in recordings:
+    for listed in event.recordings:
         if listed.status not in RECORDING_STATUS_RANK or not is_recording_sid(listed.sid):
             continue
-        new += note_recording(session, listed.sid, call_sid, listed.status, error_code=listed.error_code or "",
+        new += note_recording(session, listed.sid, event.call_sid, listed.status, error_code=listed.error_code or "",
                               source=listed.source or "", duration=listed.duration,
                               channels=str(listed.channels) if listed.channels else None)
         session.commit()

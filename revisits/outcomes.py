@@ -9,7 +9,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from hotline import jobs
+from hotline import db, jobs
 from hotline.clock import now
 from hotline.contracts import TicketDesk, need
 from revisits.models import Revisit, RevisitAttempt
@@ -90,8 +90,6 @@ def reopen_ticket(session: Session, revisit: Revisit) -> None:
 
 
 def reopen_through_desk(revisit_id: int) -> None:
-    from hotline import db
-
     session = db.session()
     revisit = session.get(Revisit, revisit_id)
     by_sms = revisit.channel == "sms" or revisit.state == "sms_sent"

@@ -79,9 +79,9 @@ def _alarm_or_leave(revisit: Revisit) -> None:
 
 def set_alarm(revisit: Revisit, *, immediately: bool = False):
     """Enqueue the job for the revisit's next attempt at its due time (idempotent by job id)."""
-    # A loop in the domain, not in the layout: scheduling enqueues the dialer's job and the dialer
-    # schedules the next attempt (schedule_next_attempt, below). The one function-local import that
-    # closes it; listed in pyproject's acyclic contract.
+    # local import: a loop in the domain, not in the layout: scheduling enqueues the dialer's job and
+    # the dialer schedules the next attempt (schedule_next_attempt, below). This import closes it;
+    # listed in pyproject's acyclic contract.
     from revisits.dialer import run_revisit_attempt
 
     attempt = revisit.attempts + 1

@@ -3,30 +3,29 @@
 `init_app` loads and validates the queue rules (a bad file stops start-up with file:line: field;
 an edit later is picked up, a broken edit keeps the last good rules),
 registers the voice webhooks, the agents and service-level API, the supervisor page (a supervisor's
-home page after sign-in), the `hotline routing` and `hotline bench routing` commands, the call-ended
-receiver, the reservation sweep, and what other areas ask of routing (`hotline.contracts`:
+home page after sign-in), the `hotline routing` and `hotline bench routing` commands, the CallEnded
+handler, the reservation sweep, and what other areas ask of routing (`hotline.contracts`:
 AgentsOnShift for the IVR's night queue, AgentDesk for the desk).
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from hotline import contracts, jobs, signals
+from hotline import contracts, jobs
 from hotline.areas import Area
 from hotline.data_files import LiveFile
+from routing import supervisor
+from routing import conference_views, dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
+from routing.agent_work import AgentWorkQueries
+from routing.blueprint import bp
+from routing.cli import bench_cli, routing_cli
+from routing.desk_queries import AgentDeskQueries
+from routing.presence import OnShift, on_call_ended
 from routing.rules import RULES
+from routing.sweeps import sweep_routing
 
 
 def init_app(app: Flask) -> None:
-    from routing import supervisor
-    from routing.cli import bench_cli, routing_cli
-    from routing.agent_work import AgentWorkQueries
-    from routing.desk_queries import AgentDeskQueries
-    from routing.presence import OnShift, on_call_ended
-    from routing import conference_views, dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
-    from routing.blueprint import bp
-    from routing.sweeps import sweep_routing
-
     settings = app.config["HOTLINE_SETTINGS"]
     rules = LiveFile(RULES, settings.queue_rules_path)
     rules.current()  # a broken file at start-up stops start-up; later edits reload (last good kept)
@@ -37,7 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(supervisor.bp)
     contracts.need(contracts.Pages, app).register_home_page(app, "supervisor", "supervisor.page")
-    signals.call_ended.connect(on_call_ended, sender=app, weak=False)
+    contracts.subscribe(contracts.CallEnded, on_call_ended, app)
     jobs.periodic(app, "routing-sweep", sweep_routing, interval=15)
     app.cli.add_command(routing_cli)
     existing = app.cli.commands.get("bench")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import signals
+from hotline.contracts import ConversationOver, publish_after_commit
 from hotline.calls import ensure_call, record_event
 from hotline.models import CallEvent
 
@@ -34,5 +34,4 @@ def record_hang_up(session: Session, sid: str, agent_id: int, first: str) -> Non
     if any(data.get("agent_id") == agent_id for data in kept):
         return
     record_event(session, call, "hung_up_first", party=first, agent_id=agent_id)
-    signals.send_after_commit(signals.conversation_over, session, call_sid=sid, agent_id=agent_id,
-                              hung_up_first=first)
+    publish_after_commit(ConversationOver(call_sid=sid, agent_id=agent_id, hung_up_first=first), session)

@@ -14,7 +14,7 @@
 | `agent_freed`         | `reserve_for_agent`      | the agent `reserved`                          | pull or call back (job)  |
 
 Each step runs in the same order: the Lua script first (the live state every process shares, atomic),
-then the database rows in the caller's session, then what must follow the commit (jobs, signals:
+then the database rows in the caller's session, then what must follow the commit (jobs, events:
 `hotline.db.after_commit`). No function here commits: the webhook or job that calls it owns the
 transaction and commits, so a failure before the commit leaves no half-written record and starts
 no job. `agent_freed` after a commit runs in a transaction of its own (`free_after_commit`).
@@ -31,7 +31,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import db, jobs, signals
+from hotline import db, jobs
+from hotline.contracts import CallAnswered, publish_after_commit
 from hotline.calls import apply_status, ensure_call
 from hotline.clock import now
 from hotline.voice import announce_call_end
@@ -116,7 +117,7 @@ def answered(session: Session, res: Reservations, sid: str, agent_id: int, offer
             if offer is not None:
                 rang = (routed.answered_at - offer.offered_at).total_seconds()
                 routed.rings = max(1, int(-(-rang // ring_seconds)))
-        signals.send_after_commit(signals.call_answered, session, call_sid=sid, agent_id=agent_id)
+        publish_after_commit(CallAnswered(sid, agent_id), session)
     return True
 
 

@@ -22,10 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from hotline import signals
+from hotline.contracts import CallAnswered, MenuCalls, provided, publish_after_commit
 from hotline.calls import ensure_call, record_event
 from hotline.clock import now
-from hotline.contracts import MenuCalls, provided
 from hotline.logging import mask_phone
 from hotline.webhooks import callback_url, public_url_for
 from routing.models import Offer, RoutedCall
@@ -127,7 +126,7 @@ def answered_without_redis(session: Session, sid: str, agent_id: int, offer_id: 
         if routed is not None and routed.answered_at is None:
             routed.answered_at, routed.agent_id, routed.outcome = now(), agent_id, "answered"
         record_status(session, agent_id, "on_call", "answered", sid)
-        signals.send_after_commit(signals.call_answered, session, call_sid=sid, agent_id=agent_id)
+        publish_after_commit(CallAnswered(sid, agent_id), session)
     return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotline import db
+from hotline.contracts import CallEnded
 from hotline.redis_client import get_redis
 from routing.lifecycle import caller_left, conversation_ended
 from routing.models import Agent, Offer
@@ -39,9 +40,10 @@ def talking_agent(session, call_sid: str) -> int | None:
                                                         Offer.ended_at.is_(None))).first()
 
 
-def on_call_ended(app, call_sid: str, status: str, **_: object) -> None:
+def on_call_ended(event: CallEnded) -> None:
     """A lost Enqueue or Dial callback must not strand anyone: settle the caller's state here too.
     A receiver owns its transaction, as a job does (the call's end was committed before)."""
+    call_sid = event.call_sid
     session = db.session()
     res = get_reservations(session)
     call = res.call(call_sid)

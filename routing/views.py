@@ -1,6 +1,6 @@
 """Where the IVR hands a caller over (POST /voice/route?queue=<skill>&priority=<n>) and the
 webhooks of their wait in the queue. Each webhook owns its transaction: what it asks of
-`routing.lifecycle` is committed here, and the jobs and signals that follow run after that."""
+`routing.lifecycle` is committed here, and the jobs and events that follow run after that."""
 from __future__ import annotations
 
 import logging

@@ -3,27 +3,26 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline import contracts
 from hotline.areas import Area
 from hotline.data_files import LiveFile
+from hotline.jobs import periodic
+from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
+from tickets.cli import tickets_cli
+from tickets.desk_files import DeskCaseFiles
+from tickets.escalation import on_transcript_ready
+from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
+from tickets.revisit_desk import RevisitDesk
+from tickets.salutation import CustomerSalutations
 from tickets.sla_rules import SLA_RULES
 from tickets.sms_wording import TEMPLATES
+from tickets.status_lookup import TicketStatusLookup
+from tickets.sweep import sweep_sla
 
 SLA_SWEEP_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
-    from hotline import contracts, signals
-    from hotline.jobs import periodic
-    from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
-    from tickets.cli import tickets_cli
-    from tickets.desk_files import DeskCaseFiles
-    from tickets.escalation import on_transcript_ready
-    from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
-    from tickets.revisit_desk import RevisitDesk
-    from tickets.salutation import CustomerSalutations
-    from tickets.status_lookup import TicketStatusLookup
-    from tickets.sweep import sweep_sla
-
     # A broken templates file stops start-up here, not at the first customer's SMS; a broken
     # edit later keeps the last good wording.
     templates = LiveFile(TEMPLATES)
@@ -40,10 +39,10 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.TicketDesk, RevisitDesk())
     contracts.provide(app, contracts.CaseFiles, DeskCaseFiles())
     directory.listen()
-    signals.call_routed.connect(on_call_routed, sender=app, weak=False)
-    signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)
-    signals.call_answered.connect(on_call_answered, sender=app, weak=False)
-    signals.transcript_ready.connect(on_transcript_ready, sender=app, weak=False)
+    contracts.subscribe(contracts.CallRouted, on_call_routed, app)
+    contracts.subscribe(contracts.VoicemailLeft, on_voicemail_left, app)
+    contracts.subscribe(contracts.CallAnswered, on_call_answered, app)
+    contracts.subscribe(contracts.TranscriptReady, on_transcript_ready, app)
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     app.cli.add_command(tickets_cli)

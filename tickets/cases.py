@@ -2,7 +2,7 @@
 
 Every change writes a TicketEvent (who, when, what). Functions take the session and leave the
 commit to the caller (the view or job); what they announce is sent after that commit
-(`hotline.signals.send_after_commit`). How an
+(`hotline.contracts.publish_after_commit`). How an
 open ticket moves on (status, clocks, priority) is in `tickets.progress`.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import signals
+from hotline.contracts import TicketCreated, publish_after_commit
 from hotline.calendar import get_calendar
 from hotline.db import dialect_insert
 from hotline.clock import now
@@ -76,7 +76,7 @@ def open_ticket(session: Session, *, category: str, actor: str, customer: Custom
            assignee_id=assignee_id, response_due=response_due.isoformat(),
            resolution_due=resolution_due.isoformat())
     session.flush()
-    signals.send_after_commit(signals.ticket_created, session, ticket_id=ticket.id)
+    publish_after_commit(TicketCreated(ticket.id), session)
     if notify:
         queue_customer_sms(session, ticket, "callback" if callback_requested else "created", actor)
     return ticket

@@ -6,6 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
+from tickets.directory import rebuild
+from tickets.sms_wording import TemplateError, load_templates
+from tickets.sweep import sweep_sla
+
 tickets_cli = AppGroup("tickets", help="Tickets: SMS templates, the SLA sweep, the caller directory.")
 
 
@@ -13,8 +17,6 @@ tickets_cli = AppGroup("tickets", help="Tickets: SMS templates, the SLA sweep, t
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def check_templates(path: Path | None) -> None:
     """Validate an SMS templates file (default: the shipped tickets/sms_templates.yaml)."""
-    from tickets.sms_wording import TemplateError, load_templates
-
     try:
         templates = load_templates(path)
     except TemplateError as exc:
@@ -26,8 +28,6 @@ def check_templates(path: Path | None) -> None:
 @with_appcontext
 def sweep() -> None:
     """Flag at-risk and breached tickets now (the scheduler does this every minute)."""
-    from tickets.sweep import sweep_sla
-
     result = sweep_sla()
     click.echo(", ".join(f"{key} {value}" for key, value in result.items()))
 
@@ -36,6 +36,4 @@ def sweep() -> None:
 @with_appcontext
 def rebuild_directory() -> None:
     """Copy every customer's greeting facts to Redis now (the scheduler does it when missing)."""
-    from tickets.directory import rebuild
-
     click.echo(f"caller directory rebuilt: {rebuild()} customers")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from hotline import db
 from hotline.calendar import get_calendar
 from hotline.clock import now
+from hotline.contracts import TranscriptReady
 from hotline.models import Call
 from tickets import sla
 from tickets.errors import TicketInputError
@@ -81,9 +82,9 @@ def record_plan(session: Session, ticket: Ticket, text: str, actor: str) -> None
     record(session, ticket, actor, "plan", text=text, plan_sla=ticket.plan_sla)
 
 
-def on_transcript_ready(sender, call_sid: str, transcript_id: int | None = None,
-                        keywords: dict[str, list[str]] | None = None, **_: object) -> None:
-    """Escalation words heard in a call raise its ticket's tier (a receiver owns its transaction)."""
+def on_transcript_ready(event: TranscriptReady) -> None:
+    """Escalation words heard in a call raise its ticket's tier (a handler owns its transaction)."""
+    call_sid, keywords = event.call_sid, event.keywords
     rules = current_sla_rules()
     heard = [phrase for category in rules.raise_on_keywords for phrase in (keywords or {}).get(category, [])]
     if not heard:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from hotline import signals
+from hotline.contracts import TicketReopened, TicketResolved, publish_after_commit
 from hotline.calendar import get_calendar
 from hotline.clock import now
 from tickets import sla
@@ -80,9 +80,9 @@ def move_status(session: Session, ticket: Ticket, target: str, actor: str) -> No
         # A suggestion is answered with what was done with it; other cases with the revisit's promise.
         queue_customer_sms(session, ticket, "suggestion_done" if ticket.category == "suggestion" else "resolved",
                            actor)
-        signals.send_after_commit(signals.ticket_resolved, session, ticket_id=ticket.id)
+        publish_after_commit(TicketResolved(ticket.id), session)
     elif target == "reopened":
-        signals.send_after_commit(signals.ticket_reopened, session, ticket_id=ticket.id)
+        publish_after_commit(TicketReopened(ticket.id), session)
 
 
 def _settle_clocks(ticket: Ticket) -> None:

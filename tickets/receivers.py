@@ -1,4 +1,4 @@
-"""Calls becoming tickets: receivers of the IVR's and routing's signals.
+"""Calls becoming tickets: handlers of the IVR's and routing's events.
 
 A routed call opens a ticket of its category, or joins the caller's open ticket of that category
 from the last 7 days; a call about a given ticket number joins that ticket; an after-hours
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hotline import db
+from hotline.contracts import CallAnswered, CallRouted, VoicemailLeft
 from hotline.models import Call
 from tickets import cases, progress, sla
 from tickets.history import record
@@ -75,8 +76,8 @@ def _file_call(call_sid: str, category: str, priority: object, language: str | N
 
 
 def _commit_filing(session, what: str, call_sid: str, work) -> Ticket | None:
-    """Run `work` in a savepoint and commit: a receiver owns its transaction, as a job does (signals
-    are sent after the sender's commit). A failure undoes only the filing, and the savepoint's
+    """Run `work` in a savepoint and commit: a handler owns its transaction, as a job does (events
+    are published after the publisher's commit). A failure undoes only the filing, and the savepoint's
     rollback drops what the filing would have announced (hotline.db.after_commit)."""
     try:
         with session.begin_nested():
@@ -89,7 +90,7 @@ def _commit_filing(session, what: str, call_sid: str, work) -> Ticket | None:
         log.exception("could not file the %s on a ticket", what, extra={"call_sid": call_sid})
         return None
     try:
-        # What follows the filing (notices, ticket_created's receivers) runs in this commit and never
+        # What follows the filing (notices, TicketCreated's handlers) runs in this commit and never
         # raises from it: a failure there is logged and cannot turn the hand-over into an error.
         session.commit()
     except Exception:
@@ -99,8 +100,9 @@ def _commit_filing(session, what: str, call_sid: str, work) -> Ticket | None:
     return ticket
 
 
-def on_call_routed(sender, call_sid: str, category: str, priority: object = None, language: str | None = None,
-                   ticket_number: str | None = None, **_: object) -> None:
+def on_call_routed(event: CallRouted) -> None:
+    call_sid, category, priority = event.call_sid, event.category, event.priority
+    language, ticket_number = event.language, event.ticket_number
     session = db.session()
     ticket = _commit_filing(session, "call", call_sid,
                             lambda: _file_call(call_sid, category, priority, language, ticket_number))
@@ -135,11 +137,10 @@ def _file_voicemail(call_sid: str, recording_sid: str, language: str | None, cat
     return ticket
 
 
-def on_voicemail_left(sender, call_sid: str, recording_sid: str = "", language: str | None = None,
-                      category: str | None = None, priority: object = None, **_: object) -> None:
-    session = db.session()
-    _commit_filing(session, "voicemail", call_sid,
-                   lambda: _file_voicemail(call_sid, recording_sid, language, category, priority))
+def on_voicemail_left(event: VoicemailLeft) -> None:
+    _commit_filing(db.session(), "voicemail", event.call_sid,
+                   lambda: _file_voicemail(event.call_sid, event.recording_sid, event.language, event.category,
+                                           event.priority))
 
 
 def _record_answer(call_sid: str, agent_id: int | None) -> Ticket | None:
@@ -162,6 +163,6 @@ def _record_answer(call_sid: str, agent_id: int | None) -> Ticket | None:
     return ticket
 
 
-def on_call_answered(sender, call_sid: str, agent_id: int | None = None, **_: object) -> None:
+def on_call_answered(event: CallAnswered) -> None:
     """An agent picked up a call filed on a ticket: that is its first response, and theirs if unowned."""
-    _commit_filing(db.session(), "answer", call_sid, lambda: _record_answer(call_sid, agent_id))
+    _commit_filing(db.session(), "answer", event.call_sid, lambda: _record_answer(event.call_sid, event.agent_id))

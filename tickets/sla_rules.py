@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from flask import current_app
 import yaml
 
 from hotline.data_files import DataFile, LiveFile, Reader
@@ -107,8 +108,6 @@ def load_sla_rules(path: Path | None = None) -> SlaRules:
 
 def current_sla_rules() -> SlaRules:
     """The app's SLA rules, re-read when the file changes (the last good ones kept if an edit is broken)."""
-    from flask import current_app
-
     live = current_app.extensions.get("tickets.sla_rules")
     if live is None:
         live = current_app.extensions.setdefault(

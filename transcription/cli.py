@@ -9,6 +9,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from hotline.wavinfo import BadAudio
+from transcription.analytics import analyse
+from transcription.assessment import company_names, current_rules
+from transcription.engine import ModelMissing, load_model, model_path_for
+from transcription.pipeline import transcribe_audio
+from transcription.redaction import redact_turns
+
 
 def _clock(seconds: float) -> str:
     return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
@@ -21,13 +28,6 @@ def _clock(seconds: float) -> str:
 @with_appcontext
 def transcribe_command(file: Path, language: str | None, as_json: bool) -> None:
     """Transcribe a WAV file and print it, to check a model or a recording by hand."""
-    from recordings.wavinfo import BadAudio
-    from transcription.analytics import analyse
-    from transcription.engine import ModelMissing, load_model, model_path_for
-    from transcription.assessment import company_names, current_rules
-    from transcription.pipeline import transcribe_audio
-    from transcription.redaction import redact_turns
-
     settings = current_app.config["HOTLINE_SETTINGS"]
     language = language or settings.default_language
     try:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from hotline import db
 from hotline.jobs import HorseDeath
+from transcription.models import Transcript
 
 log = logging.getLogger(__name__)
 MAX_CRASHES = 2
@@ -37,8 +38,6 @@ STARTS_REASON = (f"decoding was started {MAX_STARTS} times and never finished (i
 
 def decoder_died(job: Job, death: HorseDeath) -> None:
     """`on_horse_death` hook: count a crash of the decoder's own against its transcript."""
-    from transcription.models import Transcript
-
     recording_id = job.args[0] if job.origin == "transcription" and job.args else None
     if not isinstance(recording_id, int) or death.killed_from_outside:
         return

@@ -13,6 +13,8 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+from transcription.model_install import installed_model
+
 log = logging.getLogger(__name__)
 CHUNK_FRAMES = 4000  # half a second at 8 kHz: Vosk endpointing sees pauses without per-call overhead
 _models: dict[str, object] = {}
@@ -34,8 +36,6 @@ class Word:
 def model_path_for(settings, language: str | None) -> Path:
     """VOSK_MODELS[language] first (the call's IVR language), then the model `hotline models install`
     put in VOSK_MODELS_DIR/<language>, then VOSK_MODEL_PATH (one model for every language)."""
-    from transcription.model_install import installed_model
-
     raw = settings.vosk_models.get(language or "")
     if not raw and language and (installed := installed_model(models_dir(settings), language)):
         return installed
@@ -63,7 +63,7 @@ def load_model(path: Path):
     if model is None:
         if key in _unloadable:
             raise ModelMissing(_unloadable[key])
-        import vosk
+        import vosk  # local import: the Kaldi library loads only where speech is decoded
 
         vosk.SetLogLevel(-1)
         log.info("loading Vosk model %s", key)
@@ -128,7 +128,7 @@ def split_channels(pcm: bytes, channels: int) -> list[bytes]:
 
 def decode_utterances(model, pcm: bytes, sample_rate: int) -> list[list[Word]]:
     """Decode mono PCM at its real rate; Vosk's endpointing splits it into utterances."""
-    import vosk
+    import vosk  # local import: the Kaldi library loads only where speech is decoded
 
     recognizer = vosk.KaldiRecognizer(model, float(sample_rate))
     recognizer.SetWords(True)

@@ -1,9 +1,10 @@
-"""Keeping who answered a call, which queue it came through and who hung up first, for QA (from signals)."""
+"""Keeping who answered a call, which queue it came through and who hung up first, for QA (from events)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from hotline import db
+from hotline.contracts import CallAnswered, CallRouted, ConversationOver
 from transcription.assessment import judge_hang_up
 from transcription.models import CallFacts
 
@@ -17,19 +18,19 @@ def _facts(call_sid: str) -> CallFacts:
     return facts
 
 
-def remember_agent(app, call_sid: str, agent_id: int | None = None, **_: object) -> None:
-    # Receivers run in the sender's session; the sender commits.
-    _facts(call_sid).agent_id = agent_id
+def remember_agent(event: CallAnswered) -> None:
+    # Handlers run in the publisher's session; the publisher commits.
+    _facts(event.call_sid).agent_id = event.agent_id
     db.session().flush()
 
 
-def remember_route(app, call_sid: str, category: str | None = None, language: str | None = None, **_: object) -> None:
-    facts = _facts(call_sid)
-    facts.queue, facts.language = category or facts.queue, language or facts.language
+def remember_route(event: CallRouted) -> None:
+    facts = _facts(event.call_sid)
+    facts.queue, facts.language = event.category or facts.queue, event.language or facts.language
     db.session().flush()
 
 
-def remember_hang_up(app, call_sid: str, hung_up_first: str | None = None, **_: object) -> None:
-    _facts(call_sid).hung_up_first = hung_up_first
+def remember_hang_up(event: ConversationOver) -> None:
+    _facts(event.call_sid).hung_up_first = event.hung_up_first
     db.session().flush()
-    judge_hang_up(call_sid, hung_up_first)  # a transcript analysed before the fact came is scored on it now
+    judge_hang_up(event.call_sid, event.hung_up_first)  # a transcript analysed before the fact came is scored on it now

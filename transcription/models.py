@@ -90,7 +90,7 @@ class Transcript(Base):
 
 
 class CallFacts(Base):
-    """Who answered, which queue a call came through and who hung up first, kept from signals for QA."""
+    """Who answered, which queue a call came through and who hung up first, kept from events for QA."""
 
     __tablename__ = "qa_call_facts"
 

@@ -8,7 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from transcription.engine import models_dir
 from transcription.model_catalog import OFFICIAL_MODELS
+from transcription.model_install import ModelInstallError, install_model
+from transcription.readiness import check_readiness, transcription_readiness
 
 models_cli = AppGroup("models", help="Vosk speech models for transcription.")
 
@@ -19,10 +22,6 @@ models_cli = AppGroup("models", help="Vosk speech models for transcription.")
               help="Install from this already downloaded .zip (one language) instead of downloading it.")
 def install(languages: tuple[str, ...], archive: Path | None) -> None:
     """Download the official Vosk model of each language, verify it and install it in VOSK_MODELS_DIR."""
-    from transcription.engine import models_dir
-    from transcription.model_install import ModelInstallError, install_model
-    from transcription.readiness import transcription_readiness
-
     settings = current_app.config["HOTLINE_SETTINGS"]
     if archive is not None and len(languages) != 1:
         raise click.UsageError("--archive installs one language at a time")
@@ -53,8 +52,6 @@ def install(languages: tuple[str, ...], archive: Path | None) -> None:
 @models_cli.command("status")
 def status() -> None:
     """Say whether transcription is ready, and the command that makes it ready; exit 1 when not."""
-    from transcription.readiness import check_readiness
-
     readiness = check_readiness(current_app.config["HOTLINE_SETTINGS"])
     click.echo(readiness.line)
     for language, reason in readiness.missing.items():

@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from hotline import csv_export, db
 from hotline.api.errors import ApiError
-from hotline.contracts import MEDIA_READERS, AccessPolicy, need
+from hotline.contracts import MEDIA_READERS, AccessPolicy, RecordingAudio, need
 from hotline.pages import login_required
-from recordings.api import recording_for_call, send_recording
 from transcription.api import REVIEW_ORDER, latest_transcript
 from transcription.models import CallFacts, Review
 from transcription.readiness import check_readiness
@@ -56,7 +55,7 @@ def call_page(call_sid: str):
     facts = db.session().scalars(select(CallFacts).where(CallFacts.call_sid == call_sid)).first()
     review = db.session().scalars(select(Review).where(Review.transcript_id == transcript.id,
                                                        Review.reviewer == g.principal.name)).first()
-    recording = recording_for_call(call_sid)
+    recording = need(RecordingAudio).recording_of_call(db.session(), call_sid)
     need(AccessPolicy).record_access(db.session(), "transcript", call_sid)
     db.session().commit()
     return render_template("qa/call.html", transcript=transcript, facts=facts, review=review,
@@ -68,7 +67,7 @@ def call_page(call_sid: str):
 @reviewer_page
 def call_audio(call_sid: str):
     try:
-        return send_recording(call_sid)
+        return need(RecordingAudio).audio_response(call_sid)
     except ApiError as exc:
         return jsonify(error=exc.message), exc.status
 

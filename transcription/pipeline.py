@@ -20,15 +20,13 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline import db
 from hotline.models import Call
-from hotline.signals import transcript_ready
-from recordings.download import stored_file
-from recordings.models import Recording
-from recordings.storage import UnsafePath
-from recordings.wavinfo import BadAudio, WavInfo, read_wav_info
+from hotline.contracts import AudioUnreadable, RecordingAudio, RecordingFile, TranscriptReady, need, publish
+from hotline.wavinfo import BadAudio, WavInfo, read_wav_info
 from transcription.analytics import keywords_heard
 from transcription.assessment import assess_transcript, current_rules
 from transcription.crashes import MAX_STARTS, STARTS_REASON
 from transcription.engine import ModelMissing, decode_utterances, load_model, model_path_for, split_channels
+from transcription.models import Transcript
 from transcription.turns import build_turns
 
 log = logging.getLogger(__name__)
@@ -43,9 +41,7 @@ def transcribe_audio(data: bytes, model, labels: list[str], language: str | None
     return build_turns(channels, labels, language), info
 
 
-def transcript_for(recording: Recording):
-    from transcription.models import Transcript
-
+def transcript_for(recording: RecordingFile):
     session = db.session()
     transcript = session.scalars(select(Transcript).where(Transcript.recording_id == recording.id)).first()
     if transcript is None:
@@ -64,7 +60,8 @@ def transcript_for(recording: Recording):
 
 def transcribe_recording(recording_id: int) -> str:
     session = db.session()
-    recording = session.get(Recording, recording_id)
+    audio = need(RecordingAudio)
+    recording = audio.recording(session, recording_id)
     if recording is None or recording.status != "stored":
         return "no stored recording"
     transcript = transcript_for(recording)
@@ -81,25 +78,20 @@ def transcribe_recording(recording_id: int) -> str:
     try:
         model_path = model_path_for(settings, transcript.language)
         model = load_model(model_path)
-        data = stored_file(recording).read_bytes()
+        data = audio.audio(recording)
         started = time.perf_counter()
         turns, info = transcribe_audio(data, model, current_rules()["channels"], transcript.language)
         transcript.decode_seconds = round(time.perf_counter() - started, 3)
-    except (ModelMissing, BadAudio) as exc:
+    except (ModelMissing, BadAudio, AudioUnreadable) as exc:
         return _fail(transcript, str(exc))
-    except UnsafePath:
-        return _fail(transcript, "the recording's stored path is outside RECORDINGS_DIR; it was not read")
-    except FileNotFoundError:
-        return _fail(transcript, f"the audio file is missing from RECORDINGS_DIR ({recording.path}); "
-                                 "it may have been purged or moved")
     transcript.model, transcript.audio_seconds = str(model_path), round(info.seconds, 3)
     assess_transcript(transcript, turns, info.seconds)
     transcript.status, transcript.failure_reason = "done", None
     session.commit()
     log.info("transcribed recording %s: %d turns, %.1f s audio in %.1f s", recording.sid, len(turns),
              info.seconds, transcript.decode_seconds)
-    transcript_ready.send(current_app._get_current_object(), call_sid=transcript.call_sid,
-                          transcript_id=transcript.id, keywords=keywords_heard(transcript.analysis))
+    publish(TranscriptReady(call_sid=transcript.call_sid, transcript_id=transcript.id,
+                            keywords=keywords_heard(transcript.analysis)))
     return "done"
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
+
 from transcription.engine import ModelMissing, model_path_for
 from transcription.model_catalog import OFFICIAL_MODELS
 
@@ -44,7 +46,5 @@ def transcription_readiness(settings=None) -> str:
     """One line: "transcription: ready (...)" or "transcription: not ready ...; run `...`".
     Without `settings`, the current app's."""
     if settings is None:
-        from flask import current_app
-
         settings = current_app.config["HOTLINE_SETTINGS"]
     return check_readiness(settings).line

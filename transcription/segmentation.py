@@ -27,7 +27,7 @@ _QUOTED_OR_WORD = re.compile(r'"([^"]*)"?|(\S+)')
 def _jieba():
     """jieba builds its dictionary (about a second, more under load) on first use: imported only when
     text is segmented, and loaded at start by web and RQ workers (`load_segmenter`)."""
-    import jieba
+    import jieba  # local import: deferred start-up cost (its dictionary), see above
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba

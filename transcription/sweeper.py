@@ -14,32 +14,34 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, select
 
 from hotline import db
 from hotline.clock import now
+from hotline.contracts import RecordingAudio, need
 from hotline.jobs import LIVE_STATUSES, job_status
-from recordings.models import Recording
 from transcription.models import Transcript
+from transcription.scheduling import TRANSCRIBE_TIMEOUT_SECONDS, schedule_transcription, transcription_job_id
 
 log = logging.getLogger(__name__)
 BATCH = 200
 
 
+def _settled(recording_id):
+    """A transcript no job needs to touch again: done or failed."""
+    return exists().where(Transcript.recording_id == recording_id, Transcript.status.not_in(("queued", "running")))
+
+
 def sweep_transcriptions() -> dict[str, int]:
-    from flask import current_app
-
-    from transcription import TRANSCRIBE_TIMEOUT_SECONDS, schedule_transcription, transcription_job_id
-
     lease = timedelta(seconds=TRANSCRIBE_TIMEOUT_SECONDS + 60)
     session = db.session()
+    # Recordings' query of stored recordings, less those this area has settled (NOT EXISTS on its
+    # own table), joined back to their queued or running transcript: one statement.
+    stored = need(RecordingAudio).stored_recording_ids(unless=_settled).limit(BATCH).subquery()
     due = session.execute(
-        select(Recording.id, Transcript.status, Transcript.updated_at < now() - lease)
-        .outerjoin(Transcript, Transcript.recording_id == Recording.id)
-        .where(Recording.status == "stored",
-               or_(Transcript.id.is_(None), Transcript.status.in_(("queued", "running"))))
-        .order_by(Recording.id).limit(BATCH)).all()
-    app = current_app._get_current_object()
+        select(stored.c.id, Transcript.status, Transcript.updated_at < now() - lease)
+        .outerjoin(Transcript, Transcript.recording_id == stored.c.id)
+        .order_by(stored.c.id)).all()
     enqueued = 0
     for recording_id, status, past_lease in due:
         # Past its lease a crashed job's retry, if RQ still holds one, is overdue: run it now.
@@ -50,7 +52,7 @@ def sweep_transcriptions() -> dict[str, int]:
             continue  # Redis lost the job, not the worker: it may still be decoding, until the lease ends
         # Otherwise nobody is decoding it: no transcript yet, a queued one whose job is gone, or a
         # running one whose job RQ holds as failed (its worker was killed: see `job_status`).
-        schedule_transcription(app, recording_id)
+        schedule_transcription(recording_id)
         enqueued += 1
     if enqueued:
         log.info("transcription sweep: %d transcription(s) enqueued again (of %d due)", enqueued, len(due))

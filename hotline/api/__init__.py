@@ -17,7 +17,9 @@ def init_app(app: Flask, area_apis: list[Blueprint]) -> None:
     The parent is made per app, so the same area blueprints nest again in the next app a test
     process builds, and no area adds routes to the plumbing's blueprint.
     """
-    from hotline.api import errors, openapi, tokens  # noqa: F401  (their views are on bp)
+    # local import: errors, openapi and tokens put their views on this package's `bp` (they import
+    # it), so at the top they would import a package not made yet.
+    from hotline.api import errors, openapi, tokens
 
     errors.init_app(app)
     api = Blueprint("api", __name__, url_prefix="/api")  # endpoints read api.<area>.<view>

@@ -6,9 +6,11 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
+from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from hotline.api_error import ApiError, abort_json
+from hotline.twiml import twiml_response
 
 __all__ = ["ApiError", "abort_json", "init_app", "json_body"]
 
@@ -48,9 +50,7 @@ def init_app(app: Flask) -> None:
             return jsonify(error="internal error; the operator can find it in the logs"), 500
         if request.path.startswith(("/voice", "/sms")):
             # Twilio plays its own error message on a 500; a short apology in TwiML is kinder.
-            from twilio.twiml.voice_response import VoiceResponse
 
-            from hotline.twiml import twiml_response
             response = VoiceResponse()
             if request.path.startswith("/voice"):
                 response.say("对不起，系统繁忙，请稍后再拨。 Sorry, we are having trouble. Please call again later.")

@@ -19,9 +19,11 @@ from pathlib import Path
 import click
 import requests
 
-from hotline import sandbox_plugin
+from hotline import db, sandbox_plugin
 from hotline.areas import readiness_lines
-from hotline.demo.people import DemoError
+from hotline.cli_app import create_app_for_cli
+from hotline.demo.people import DemoError, demo_token, ensure_agent, ensure_users
+from hotline.settings import Settings, SettingsError
 
 CALL_SCRIPT = Path(__file__).with_name("call.yaml")
 READY_SECONDS = 120  # a cold first start migrates a new database and loads everything
@@ -36,8 +38,6 @@ def demo(url: str | None, exit_after: bool) -> None:
     """Open the center, create an agent and people who sign in, play a call to the agent, print the pages."""
     # No app before the server: `hotline serve` owns the embedded Redis and refuses to share one that
     # another process started, so this command's app connects only once the server is up.
-    from hotline.cli_app import create_app_for_cli
-    from hotline.settings import Settings, SettingsError
 
     try:
         settings = Settings.from_env()
@@ -71,9 +71,6 @@ def demo(url: str | None, exit_after: bool) -> None:
 
 
 def _report(app, settings, base: str, open_always: bool) -> str:
-    from hotline import db
-    from hotline.demo.people import demo_token, ensure_agent, ensure_users
-
     with app.app_context():
         session = db.session()
         token = settings.admin_token or demo_token()

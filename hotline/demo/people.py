@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import requests
 
+from hotline.api.auth import mint_token
+
 DEMO_ADDRESS = "client:demo"
 DEMO_AGENT = {"name": "演示坐席 Demo", "address": DEMO_ADDRESS, "languages": ["zh-CN", "en-US"],
               "skills": {"inquiry": 4, "problem": 4, "complaint": 4, "urgent": 4, "aftersales": 4, "night": 4}}
@@ -74,7 +76,5 @@ def ensure_users(base_url: str, token: str, agent_id: int) -> list[SignIn]:
 def demo_token() -> str:
     """A new admin API token for the demo (HOTLINE_ADMIN_TOKEN is used instead when it is set); the
     caller commits."""
-    from hotline.api.auth import mint_token
-
     _, secret = mint_token("demo", "admin")
     return secret

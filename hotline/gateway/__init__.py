@@ -117,6 +117,8 @@ def init_app(app: Flask) -> None:
 def get_gateway() -> TelephonyGateway:
     gateway = current_app.extensions.get("hotline.gateway")
     if gateway is None:
+        # local import: twilio's REST client costs ~0.3 s to import; only a process that talks to
+        # Twilio pays it (the revisits worker preloads it)
         from hotline.gateway.twilio_gateway import TwilioGateway
 
         gateway = TwilioGateway.from_settings(current_app.config["HOTLINE_SETTINGS"],

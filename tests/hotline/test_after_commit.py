@@ -1,9 +1,10 @@
-"""The transaction rule: what follows a commit (signals, RQ jobs, Redis writes) follows it exactly
+"""The transaction rule: what follows a commit (events, RQ jobs, Redis writes) follows it exactly
 once, and never follows a rollback, including a savepoint's (hotline.db.after_commit)."""
 import pytest
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import TicketCreated, TicketResolved, publish_after_commit, subscribe, unsubscribe
 from hotline.jobs import get_queue
 from messaging.models import SmsMessage
 from hotline.redis_client import get_redis
@@ -16,10 +17,10 @@ PHONE = "+8613800138000"
 def _heard(app):
     heard: list[int] = []
 
-    def receiver(sender, ticket_id):
-        heard.append(ticket_id)
+    def receiver(event):
+        heard.append(event.ticket_id)
 
-    signals.ticket_created.connect(receiver, sender=app, weak=False)
+    subscribe(TicketCreated, receiver, app)
     return heard, receiver
 
 
@@ -28,7 +29,7 @@ def _open(session, phone=PHONE):
     return cases.open_ticket(session, category="problem", priority="normal", actor="agent:1", customer=customer)
 
 
-def test_a_rollback_sends_no_signal_enqueues_no_job_and_writes_nothing_to_redis(app):
+def test_a_rollback_publishes_no_event_enqueues_no_job_and_writes_nothing_to_redis(app):
     heard, receiver = _heard(app)
     try:
         with app.app_context():
@@ -41,7 +42,7 @@ def test_a_rollback_sends_no_signal_enqueues_no_job_and_writes_nothing_to_redis(
             assert not get_redis().exists(directory.KEY.format(phone=PHONE))
             assert session.scalars(select(Ticket)).all() == []
     finally:
-        signals.ticket_created.disconnect(receiver, sender=app)
+        unsubscribe(TicketCreated, receiver, app)
 
 
 def test_a_commit_runs_each_follow_up_once(app):
@@ -57,7 +58,7 @@ def test_a_commit_runs_each_follow_up_once(app):
             assert get_queue("outbound").job_ids == [f"sms-{message}"]
             assert get_redis().exists(directory.KEY.format(phone=PHONE))
     finally:
-        signals.ticket_created.disconnect(receiver, sender=app)
+        unsubscribe(TicketCreated, receiver, app)
 
 
 def test_a_rolled_back_savepoint_drops_only_its_own_follow_ups(app):
@@ -80,7 +81,7 @@ def test_a_rolled_back_savepoint_drops_only_its_own_follow_ups(app):
             assert not get_redis().exists(directory.KEY.format(phone=other))
             assert session.scalars(select(Ticket.id)).all() == [kept.id]
     finally:
-        signals.ticket_created.disconnect(receiver, sender=app)
+        unsubscribe(TicketCreated, receiver, app)
 
 
 def test_a_failing_follow_up_does_not_undo_the_commit_and_stops_the_rest_for_good(app):
@@ -123,7 +124,7 @@ def test_follow_ups_that_write_are_committed_and_their_own_follow_ups_run(app):
         with app.app_context():
             assert len(db.session().scalars(select(Ticket)).all()) == 2
     finally:
-        signals.ticket_created.disconnect(receiver, sender=app)
+        unsubscribe(TicketCreated, receiver, app)
 
 
 def test_closing_a_session_without_commit_drops_its_follow_ups(app):
@@ -133,3 +134,24 @@ def test_closing_a_session_without_commit_drops_its_follow_ups(app):
     with app.app_context():
         db.session().commit()
     assert ran == []
+
+
+def test_an_event_published_after_commit_is_dropped_by_a_rollback_or_its_savepoint_s(app):
+    """publish_after_commit on its own: nothing before the commit, nothing after a rollback, nothing
+    from a rolled-back savepoint, each kept event once."""
+    heard: list[int] = []
+    subscribe(TicketResolved, lambda event: heard.append(event.ticket_id), app)
+    with app.app_context():
+        session = db.session()
+        publish_after_commit(TicketResolved(1), session)
+        session.rollback()
+        session.commit()
+        assert heard == []
+        publish_after_commit(TicketResolved(2))  # the app context's session by default
+        nested = session.begin_nested()
+        publish_after_commit(TicketResolved(3), session)
+        nested.rollback()
+        assert heard == []
+        session.commit()
+        session.commit()
+        assert heard == [2]

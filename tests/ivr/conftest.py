@@ -2,13 +2,14 @@
 and a ticket book that answers status lookups from real TicketStatus records."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 import pytest
 
-from hotline import db, signals
-from hotline.contracts import TicketStatus, TicketStatusBook, provide
+from hotline import db
+from hotline.contracts import (CallRouted, TicketStatus, TicketStatusBook, VoicemailLeft, provide, subscribe,
+                               unsubscribe)
 from tests.support.callers import Caller
 
 DAYTIME = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Shanghai
@@ -80,17 +81,17 @@ class Announcements:
 def announced(app):
     heard = Announcements()
 
-    def on_routed(sender, **payload):
-        heard.routed.append(payload)
+    def on_routed(event):
+        heard.routed.append(asdict(event))
 
-    def on_voicemail(sender, **payload):
-        heard.voicemails.append(payload)
+    def on_voicemail(event):
+        heard.voicemails.append(asdict(event))
 
-    signals.call_routed.connect(on_routed, sender=app, weak=False)
-    signals.voicemail_left.connect(on_voicemail, sender=app, weak=False)
+    subscribe(CallRouted, on_routed, app)
+    subscribe(VoicemailLeft, on_voicemail, app)
     yield heard
-    signals.call_routed.disconnect(on_routed, sender=app)
-    signals.voicemail_left.disconnect(on_voicemail, sender=app)
+    unsubscribe(CallRouted, on_routed, app)
+    unsubscribe(VoicemailLeft, on_voicemail, app)
 
 
 def ivr_steps(app, sid: str) -> list[dict]:

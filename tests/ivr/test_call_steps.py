@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline import db
+from hotline.contracts import CallRouted, subscribe, unsubscribe
 from hotline.models import Call, CallEvent
 from ivr.call_steps import PENDING_KEY, sweep_buffered_steps
 from tests.support.twiml import Twiml
@@ -41,15 +42,13 @@ def test_menu_steps_wait_in_redis_until_the_call_ends(app, caller, twilio, clock
 def test_leaving_the_menu_writes_the_whole_path_before_routing_hears_of_it(app, caller, announced):
     seen: list[list[str]] = []
 
-    def on_routed(sender, call_sid, **_):
+    def on_routed(event):
         session = db.session()
-        call_id = session.scalar(select(Call.id).where(Call.sid == call_sid))
+        call_id = session.scalar(select(Call.id).where(Call.sid == event.call_sid))
         seen.append([d.get("node") for d in session.scalars(
             select(CallEvent.data).where(CallEvent.call_id == call_id, CallEvent.kind == "ivr"))])
 
-    from hotline import signals
-
-    signals.call_routed.connect(on_routed, sender=app, weak=False)
+    subscribe(CallRouted, on_routed, app)
     try:
         call = caller()
         call.dial()
@@ -57,7 +56,7 @@ def test_leaving_the_menu_writes_the_whole_path_before_routing_hears_of_it(app, 
         call.press("5")
         call.press("2")
     finally:
-        signals.call_routed.disconnect(on_routed, sender=app)
+        unsubscribe(CallRouted, on_routed, app)
     assert seen == [["language", "main", "aftersales"]]
 
 
@@ -140,7 +139,6 @@ def test_routing_settles_the_path_before_queueing_the_caller(app, caller, twilio
 def test_a_settle_that_dies_midway_is_finished_by_the_sweep_once(app, caller, twilio):
     """The settler dies after tickets committed (the row, the steps, the ticket) but before Redis
     forgot the steps: the sweep takes them again and writes nothing twice, files nothing twice."""
-    from hotline import signals
     from ivr.call_steps import settle
     from tickets.models import TicketCall
 
@@ -149,16 +147,16 @@ def test_a_settle_that_dies_midway_is_finished_by_the_sweep_once(app, caller, tw
     call.press("1")
     Twiml(twilio.post(call._action(), call.params(Digits="2")))
 
-    def dies(sender, **_):
+    def dies(event):
         raise RuntimeError("worker killed")
 
-    signals.call_routed.connect(dies, sender=app, weak=False)
+    subscribe(CallRouted, dies, app)
     try:
         with app.app_context():
             with pytest.raises(RuntimeError):
                 settle(call.sid)
     finally:
-        signals.call_routed.disconnect(dies, sender=app)
+        unsubscribe(CallRouted, dies, app)
     with app.app_context():
         assert sweep_buffered_steps(older_than=0) == 1
         assert sweep_buffered_steps(older_than=0) == 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import CallAnswered, publish
 from ivr.ticket_guesses import WRONG_GUESSES_ALLOWED
 from tests.ivr.conftest import OWNER, ivr_steps
 from tests.ivr.test_ticket_status import to_ticket_entry
@@ -105,7 +106,7 @@ def test_a_strangers_call_is_never_filed_on_the_ticket_nor_its_first_response(ap
         twiml = call.press(digits)
     assert twiml.redirect_query()["queue"] == "aftersales"
     with app.app_context():
-        signals.call_answered.send(app, call_sid=call.sid, agent_id=7)
+        publish(CallAnswered(call.sid, 7))
     ticket = api.get(f"/api/tickets/{number}").get_json()
     assert [c["call_sid"] for c in ticket["calls"]] == []
     assert ticket["first_response_at"] is None

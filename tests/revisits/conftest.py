@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import TicketResolved, publish
 from hotline.settings import Settings
 from revisits.models import Revisit
 
@@ -47,7 +48,7 @@ class Revisits:
 
     def announce_again(self, ticket_id: int) -> None:
         with self.app.app_context():
-            signals.ticket_resolved.send(self.app, ticket_id=ticket_id)
+            publish(TicketResolved(ticket_id))
 
     def ticket(self, ticket_id: int):
         from tickets.models import Ticket

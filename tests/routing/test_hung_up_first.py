@@ -37,13 +37,13 @@ def test_the_party_who_left_first_is_recorded_on_the_call_and_for_qa(center, sim
 
 
 def test_qa_search_and_the_call_page_show_who_hung_up_first(app, api):
-    from hotline.signals import call_answered, conversation_over
+    from hotline.contracts import CallAnswered, ConversationOver, publish
     from tests.support.factories import good_call_zh, make_transcript
 
     sid = "CA" + "5" * 32
     with app.test_request_context():
-        call_answered.send(app, call_sid=sid, agent_id=42)
-        conversation_over.send(app, call_sid=sid, agent_id=42, hung_up_first="agent")
+        publish(CallAnswered(sid, 42))
+        publish(ConversationOver(sid, 42, "agent"))
         db.session().commit()
     make_transcript(app, sid, good_call_zh())
     calls = api.get("/api/qa/search?agent=42").get_json()["calls"]

@@ -1,9 +1,10 @@
-"""routing.lifecycle: each step's jobs and signals follow the caller's commit, never a rollback."""
+"""routing.lifecycle: each step's jobs and events follow the caller's commit, never a rollback."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import CallAnswered, subscribe, unsubscribe
 from routing.lifecycle import agent_freed, answered, conversation_ended
 from routing.models import AgentEvent
 from routing.state import get_reservations, now_ts
@@ -45,10 +46,10 @@ def test_an_answer_and_a_conversation_s_end_announce_and_schedule_after_the_comm
     offer = int(query(doc.find("Dial").get("action"))["offer"])
     heard: list[str] = []
 
-    def receiver(sender, call_sid, agent_id):
-        heard.append(call_sid)
+    def receiver(event):
+        heard.append(event.call_sid)
 
-    signals.call_answered.connect(receiver, sender=app, weak=False)
+    subscribe(CallAnswered, receiver, app)
     try:
         with app.app_context():
             session = db.session()
@@ -61,6 +62,6 @@ def test_an_answer_and_a_conversation_s_end_announce_and_schedule_after_the_comm
         assert _jobs(app) == [f"routing-wrapup-{agent}-{sid}"]
         assert center.agent_status(agent) == "wrap_up"
     finally:
-        signals.call_answered.disconnect(receiver, sender=app)
+        unsubscribe(CallAnswered, receiver, app)
     assert twiml(center.post(doc.find("Dial").get("action"), sid, DialCallStatus="completed")).find("Hangup") \
         is not None  # the Dial's action, arriving after, changes nothing

@@ -30,10 +30,12 @@ def test_agent_address_kinds_become_the_right_nouns(center):
 
 
 def test_answered_offer_puts_agent_on_call_then_wrap_up(center, app):
-    from hotline import signals
+    from dataclasses import asdict
+
+    from hotline.contracts import CallAnswered, subscribe
 
     answered = []
-    signals.call_answered.connect(lambda sender, **kw: answered.append(kw), sender=app, weak=False)
+    subscribe(CallAnswered, lambda event: answered.append(asdict(event)), app)
     agent = center.agent("wang", {"inquiry": 3})
     sid, doc = center.enter("inquiry")
     client = doc.find("Dial/Client")

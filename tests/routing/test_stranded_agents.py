@@ -197,10 +197,11 @@ def test_a_conversation_whose_call_ended_with_every_callback_lost_is_ended_by_th
 
 def test_the_calls_end_ends_a_conversation_the_live_state_lost(center, simulator, app):
     """`/voice/status` (or the reconciliation) reports the call's end before the Dial's action."""
+    from hotline.contracts import CallEnded
     from routing.presence import on_call_ended
 
     alice, caller = _talking(center, simulator, app, talk_seconds=600)
     _lose_the_agents_call(app, alice, caller.sid)
     with app.app_context():
-        on_call_ended(app, caller.sid, "completed")
+        on_call_ended(CallEnded(caller.sid, "completed"))
     assert _recorded(app, alice) == "wrap_up" and _live(app, alice)["status"] == "wrap_up"

@@ -120,11 +120,13 @@ def test_callback_connects_agent_first_then_customer(center, app, api):
 
 
 def test_caller_who_hangs_up_in_queue_is_abandoned_once(center, app, twilio):
-    from hotline import signals
+    from dataclasses import asdict
+
+    from hotline.contracts import CallEnded, subscribe
     from routing.models import RoutedCall
 
     ended = []
-    signals.call_ended.connect(lambda sender, **kw: ended.append(kw), sender=app, weak=False)
+    subscribe(CallEnded, lambda event: ended.append(asdict(event)), app)
     center.agent("wang", {"inquiry": 3}, status="break")
     sid, doc = center.enter("inquiry")
     center.clock.advance(40)

@@ -36,7 +36,7 @@ class Caller:
 
     def settle(self) -> None:
         """What a worker does right after the caller leaves the menu: settle the path (in-process, so
-        that receivers connected by a test hear `call_routed` in this process)."""
+        that handlers a test subscribed hear `CallRouted` in this process)."""
         from hotline.jobs import run_burst
 
         run_burst(self.twilio.client.application, ("default",), in_process=True)
@@ -137,10 +137,8 @@ class Switchboard:
     def caller_through_ivr(self, sid: str, number: str, category: str = "inquiry", language: str = "zh-CN",
                            steps=(("language", "1"), ("main", "1"))):
         """The IVR's part: the call row, the caller's menu steps, and the hand-over to the queue."""
-        from flask import current_app
-
-        from hotline import signals
         from hotline.calls import ensure_call, record_event
+        from hotline.contracts import CallRouted, publish
 
         params = self.twilio.call_params(sid, From=number, CallStatus="in-progress")
         with self.app.test_request_context():
@@ -150,8 +148,7 @@ class Switchboard:
             for node, digit in steps:
                 record_event(session, call, "ivr", node=node, input=digit, via="dtmf", result="next")
             session.commit()
-            signals.call_routed.send(current_app._get_current_object(), call_sid=sid, category=category,
-                                     priority=None, language=language)
+            publish(CallRouted(call_sid=sid, category=category, priority=None, language=language))
         return params
 
     def route(self, sid: str, params: dict, queue: str = "inquiry") -> ET.Element:

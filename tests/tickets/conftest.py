@@ -1,4 +1,4 @@
-"""Helpers for ticket tests: calls that exist, signals sent the way the IVR and routing send them."""
+"""Helpers for ticket tests: calls that exist, events published the way the IVR and routing publish them."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,7 +6,8 @@ import dataclasses
 import pytest
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import CallAnswered, CallRouted, VoicemailLeft, publish
 from tests.support.factories import add_agent_row, add_call
 
 
@@ -16,7 +17,7 @@ def settings(settings):
 
 
 class Phone:
-    """Makes calls exist the way the IVR's webhook leaves them, and sends the signals it sends."""
+    """Makes calls exist the way the IVR's webhook leaves them, and publishes the events it publishes."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -33,12 +34,12 @@ class Phone:
     def routed(self, sid: str, category: str = "problem", priority: int = 3, language: str = "zh-CN",
                ticket_number: str | None = None) -> None:
         with self.app.app_context():
-            signals.call_routed.send(self.app, call_sid=sid, category=category, priority=priority,
-                                     language=language, ticket_number=ticket_number)
+            publish(CallRouted(call_sid=sid, category=category, priority=priority, language=language,
+                               ticket_number=ticket_number))
 
     def voicemail(self, sid: str, language: str = "zh-CN") -> None:
         with self.app.app_context():
-            signals.voicemail_left.send(self.app, call_sid=sid, recording_sid="RE" + sid[2:], language=language)
+            publish(VoicemailLeft(call_sid=sid, recording_sid="RE" + sid[2:], language=language))
 
     def offered(self, sid: str, agent_id: int, leg: str | None = None, skills: dict | None = None) -> None:
         """Routing rang `agent_id` for the caller `sid` (on the leg `leg`): the call is now the agent's too."""
@@ -53,7 +54,7 @@ class Phone:
 
     def answered(self, sid: str, agent_id: int) -> None:
         with self.app.app_context():
-            signals.call_answered.send(self.app, call_sid=sid, agent_id=agent_id)
+            publish(CallAnswered(sid, agent_id))
 
 
 @pytest.fixture

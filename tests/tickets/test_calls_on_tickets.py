@@ -121,20 +121,20 @@ def test_the_agent_screen_finds_the_ticket_of_a_ringing_call(app, api, phone):
 
 
 def test_simulated_calls_open_then_join_a_ticket(app, api, simulator, clock):
-    """Real webhooks from the simulator create the calls; the IVR's routing signal files them."""
-    from hotline import signals
+    """Real webhooks from the simulator create the calls; the IVR's routing event files them."""
+    from hotline.contracts import CallRouted, publish
 
     first = simulator.call(from_="+8613800138000", to="+861095555", hangup_after=5)
     simulator.run()
     with app.app_context():
-        signals.call_routed.send(app, call_sid=first.sid, category="problem", priority=3, language="zh-CN")
+        publish(CallRouted(call_sid=first.sid, category="problem", priority=3, language="zh-CN"))
     number = ticket_of_call(app, first.sid)
     assert number == "GD20261124001"
     clock.advance(hours=1)
     second = simulator.call(from_="+8613800138000", to="+861095555", hangup_after=5)
     simulator.run()
     with app.app_context():
-        signals.call_routed.send(app, call_sid=second.sid, category="problem", priority=3, language="zh-CN")
+        publish(CallRouted(call_sid=second.sid, category="problem", priority=3, language="zh-CN"))
     assert ticket_of_call(app, second.sid) == number
     calls = api.get(f"/api/tickets/{number}").get_json()["calls"]
     assert [c["call_sid"] for c in calls] == [first.sid, second.sid]
@@ -142,9 +142,9 @@ def test_simulated_calls_open_then_join_a_ticket(app, api, simulator, clock):
 
 
 def test_filing_keeps_the_senders_uncommitted_step(app, phone):
-    """The IVR sends call_routed before committing its own step: filing (in a savepoint) keeps it,
+    """The IVR publishes CallRouted before committing its own step: filing (in a savepoint) keeps it,
     and an unknown ticket number or queue priority still files the call as a new case."""
-    from hotline import signals
+    from hotline.contracts import CallRouted, publish
     from hotline.calls import record_event
     from hotline.models import Call, CallEvent
 
@@ -153,8 +153,8 @@ def test_filing_keeps_the_senders_uncommitted_step(app, phone):
         session = db.session()
         call = session.scalars(select(Call).where(Call.sid == sid)).one()
         record_event(session, call, "ivr_step", node="main")
-        signals.call_routed.send(app, call_sid=sid, category="problem", priority="not-a-number",
-                                 language="zh-CN", ticket_number="GD20991231001")
+        publish(CallRouted(call_sid=sid, category="problem", priority="not-a-number", language="zh-CN",
+                           ticket_number="GD20991231001"))
         session.commit()
     with app.app_context():
         kinds = db.session().scalars(select(CallEvent.kind).where(CallEvent.call_id == call.id)).all()

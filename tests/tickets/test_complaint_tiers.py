@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import TranscriptReady, publish
 from hotline.calendar import BusinessCalendar
 from hotline.data_files import DataError
 from hotline.jobs import enqueue, run_burst
@@ -191,8 +192,8 @@ def test_escalation_words_in_a_transcript_raise_the_tickets_tier(app, api, phone
     phone.routed(quiet, category="problem", language=language)
     with app.app_context():
         # As transcription's pipeline announces a finished transcript.
-        signals.transcript_ready.send(app, call_sid=sid, transcript_id=1, keywords=keywords)
-        signals.transcript_ready.send(app, call_sid=quiet, transcript_id=2, keywords={"refund": ["退款"]})
+        publish(TranscriptReady(call_sid=sid, transcript_id=1, keywords=keywords))
+        publish(TranscriptReady(call_sid=quiet, transcript_id=2, keywords={"refund": ["退款"]}))
     ticket = api.get(f"/api/tickets/{ticket_of_call(app, sid)}").get_json()
     assert ticket["tier"] == 2 and ticket["escalated_group"] == "complaints" and ticket["sla"]["plan"] == "pending"
     [event] = [e for e in ticket["events"] if e["kind"] == "escalated"]

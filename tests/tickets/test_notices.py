@@ -1,24 +1,25 @@
-"""Ticket signals are announced after commit (the notices themselves: tests/messaging/test_outbox.py)."""
+"""Ticket events are published after commit (the notices themselves: tests/messaging/test_outbox.py)."""
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import TicketCreated, TicketReopened, TicketResolved, subscribe
 from tickets.models import Ticket, TicketEvent
 
 
-def test_ticket_signals_are_sent_after_commit(app, api):
+def test_ticket_events_are_published_after_commit(app, api):
     heard = []
 
     def listen(name):
-        def receiver(sender, ticket_id):
+        def receiver(event):
             with app.app_context():
-                ticket = db.session().get(Ticket, ticket_id)  # visible: committed before the signal
+                ticket = db.session().get(Ticket, event.ticket_id)  # visible: committed before the event
                 heard.append((name, ticket.status))
         return receiver
 
     receivers = {name: listen(name) for name in ("created", "resolved", "reopened")}
-    signals.ticket_created.connect(receivers["created"], sender=app)
-    signals.ticket_resolved.connect(receivers["resolved"], sender=app)
-    signals.ticket_reopened.connect(receivers["reopened"], sender=app)
+    subscribe(TicketCreated, receivers["created"], app)
+    subscribe(TicketResolved, receivers["resolved"], app)
+    subscribe(TicketReopened, receivers["reopened"], app)
     number = api.post("/api/tickets", {"phone": "13800138000", "category": "problem", "assignee_id": 2,
                                        "notify": False}).get_json()["number"]
     for version, status in enumerate(("in_progress", "resolved", "reopened"), start=1):

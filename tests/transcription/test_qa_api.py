@@ -91,13 +91,13 @@ def test_search_by_phrase_agent_queue_date_and_finding(app, api):
     assert api.get("/api/qa/search?agent=bob", token=qa).status_code == 400
 
 
-def test_agent_and_queue_come_from_routing_signals(app, api):
+def test_agent_and_queue_come_from_routing_events(app, api):
     from hotline import db
-    from hotline.signals import call_answered, call_routed
+    from hotline.contracts import CallAnswered, CallRouted, publish
 
     with app.test_request_context():
-        call_routed.send(app, call_sid=COMPLAINT, category="complaint", priority=1, language="zh-CN")
-        call_answered.send(app, call_sid=COMPLAINT, agent_id=42)
+        publish(CallRouted(call_sid=COMPLAINT, category="complaint", priority=1, language="zh-CN"))
+        publish(CallAnswered(COMPLAINT, 42))
         db.session().commit()
     make_transcript(app, COMPLAINT, good_call_zh())
     calls = api.get("/api/qa/search?agent=42&queue=complaint").get_json()["calls"]

@@ -1,6 +1,6 @@
 """Nothing lost on a Redis flush or a crash: the database says which downloads and transcriptions
 are due, the sweepers re-enqueue them under their one job id each, and real workers finish them
-exactly once (rows, files, transcripts, signals, requests to Twilio)."""
+exactly once (rows, files, transcripts, events, requests to Twilio)."""
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -8,13 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import RecordingCompleted, TranscriptReady, subscribe
 from hotline.jobs import enqueue, get_queue, run_burst
 from hotline.redis_client import get_redis
 from recordings.download import fetch_recording
 from recordings.models import Recording
 from recordings.sweeper import sweep_recordings
-from transcription import TRANSCRIBE_TIMEOUT_SECONDS
+from transcription.scheduling import TRANSCRIBE_TIMEOUT_SECONDS
 from transcription.models import Transcript
 from transcription.sweeper import sweep_transcriptions
 from tests.recordings.speech import Line, build_call
@@ -53,15 +54,14 @@ def jobs_waiting(app) -> int:
 @pytest.mark.slow  # real workers and real Vosk
 def test_a_redis_flush_loses_no_download_and_no_transcription(app, twilio, media, short_call, clock, settings,
                                                              tmp_path):
-    sent = tmp_path / "signals.log"  # jobs run in forked workers: the signals they send are noted in a file
+    sent = tmp_path / "events.log"  # jobs run in forked workers: the events they publish are noted in a file
 
     def note(line: str) -> None:
         with sent.open("a") as log:
             log.write(line + "\n")
 
-    signals.recording_completed.connect(lambda _app, recording_id, **_: note(f"stored {recording_id}"),
-                                        sender=app, weak=False)
-    signals.transcript_ready.connect(lambda _app, call_sid, **_: note(f"ready {call_sid}"), sender=app, weak=False)
+    subscribe(RecordingCompleted, lambda event: note(f"stored {event.recording_id}"), app)
+    subscribe(TranscriptReady, lambda event: note(f"ready {event.call_sid}"), app)
     audio = short_call
     calls = {sid: "CA" + sid[2] * 32 for sid in (QUEUED, RETRYING, RUNNING, TRANSCRIBING)}
     for sid in calls:
@@ -160,7 +160,7 @@ def test_a_transcription_whose_worker_died_is_redone_after_its_lease(app, short_
 @pytest.mark.slow  # real Vosk
 def test_a_transcription_whose_job_died_is_redone_at_the_next_sweep_not_after_the_lease(app, short_call):
     """Its own job (same id) died: Redis holds it as failed, so nobody is decoding it, lease or not."""
-    from transcription import transcription_job_id
+    from transcription.scheduling import transcription_job_id
 
     recording_id = store_recording(app, short_call)
     with app.app_context():  # no retry: the crash leaves the transcript `running`, as a killed worker does

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hotline import db, signals
+from hotline import db
+from hotline.contracts import ConversationOver, publish
 from tests.support.factories import COMPANY, EN_SECONDS, ZH_SECONDS, good_call_en, good_call_zh, make_transcript, turn
 from transcription.analytics import analyse, with_hang_up
 from transcription.models import Transcript
@@ -127,7 +128,7 @@ def test_the_transcript_is_rescored_when_routing_says_who_hung_up_first(app):
     make_transcript(app, sid, good_call_zh(), agent_id=3, queue="inquiry")
     with app.app_context():
         assert db.session().scalars(select(Transcript.score).where(Transcript.call_sid == sid)).one() == 100.0
-        signals.conversation_over.send(app, call_sid=sid, agent_id=3, hung_up_first="agent")
+        publish(ConversationOver(sid, 3, "agent"), app)
         db.session().commit()
     with app.app_context():
         transcript = db.session().scalars(select(Transcript).where(Transcript.call_sid == sid)).one()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.jobs import enqueue, get_queue, job_status, run_burst
 from hotline.redis_client import get_redis
-from transcription import transcription_job_id
+from transcription.scheduling import transcription_job_id
 from transcription.models import Transcript
 from transcription.sweeper import sweep_transcriptions
 from tests.hotline.test_processes import ROOT, wait_for_file, worker_env

@@ -1,6 +1,7 @@
 """What a WAV file holds, read from its header: the truth about rate and channels, not the callback's.
 
-Pure: no Flask or database, so the transcription pipeline and the downloader share it.
+Pure: no Flask or database. Plumbing because two areas read headers: recordings checks a download,
+transcription decodes at the file's own rate (it gets the bytes through `RecordingAudio`).
 """
 from __future__ import annotations
 
