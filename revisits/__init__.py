@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     from hotline import contracts
     from hotline.jobs import periodic, worker_preload
     from revisits.agent_scores import AgentScores
+    from revisits.kpi_queries import RevisitKpiQueries
     from revisits.sms_replies import on_opt_out, on_reply
     from revisits.sweeper import sweep_revisits
     from revisits.texts import AREA as TEXTS_AREA, on_text_outcome
@@ -73,6 +74,7 @@ def init_app(app: Flask) -> None:
     contracts.need(contracts.Messaging, app).register(app, TEXTS_AREA, on_reply=on_reply, on_outcome=on_text_outcome,
                                                       on_opt_out=on_opt_out)
     contracts.provide(app, contracts.SurveyScores, AgentScores())
+    contracts.provide(app, contracts.RevisitKpis, RevisitKpiQueries())
     signals.ticket_resolved.connect(on_ticket_resolved, sender=app, weak=False)
     signals.ticket_reopened.connect(on_ticket_reopened, sender=app, weak=False)
     periodic(app, "revisits-sweep", sweep_revisits, settings.sweep_seconds, "default")

@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from routing.cli import bench_cli, routing_cli
     from routing.agent_work import AgentWorkQueries
     from routing.desk_queries import AgentDeskQueries
+    from routing.kpi_queries import CallKpiQueries, StaffingQueries
     from routing.presence import OnShift, on_call_ended
     from routing import dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
     from routing.blueprint import bp
@@ -34,6 +35,8 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.AgentsOnShift, OnShift())
     contracts.provide(app, contracts.AgentDesk, AgentDeskQueries())
     contracts.provide(app, contracts.AgentWork, AgentWorkQueries())
+    contracts.provide(app, contracts.CallKpis, CallKpiQueries())
+    contracts.provide(app, contracts.StaffingRecords, StaffingQueries())
     app.register_blueprint(bp)
     app.register_blueprint(supervisor.bp)
     contracts.need(contracts.Pages, app).register_home_page(app, "supervisor", "supervisor.page")

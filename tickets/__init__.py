@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     from tickets.cli import tickets_cli
     from tickets.desk_files import DeskCaseFiles
     from tickets.escalation import on_transcript_ready
+    from tickets.kpi_queries import TicketKpiQueries
     from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
     from tickets.revisit_desk import RevisitDesk
     from tickets.salutation import CustomerSalutations
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.Salutations, CustomerSalutations())
     contracts.provide(app, contracts.TicketDesk, RevisitDesk())
     contracts.provide(app, contracts.CaseFiles, DeskCaseFiles())
+    contracts.provide(app, contracts.TicketKpis, TicketKpiQueries())
     directory.listen()
     signals.call_routed.connect(on_call_routed, sender=app, weak=False)
     signals.voicemail_left.connect(on_voicemail_left, sender=app, weak=False)

@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     from transcription.cli import transcribe_command
     from transcription.crashes import decoder_died
     from transcription.facts import remember_agent, remember_hang_up, remember_route
+    from transcription.kpi_queries import QaKpiQueries
     from transcription.models_cli import models_cli
     from transcription.pages import bp as pages_bp
     from transcription.search_index import keep_search_vector_current
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
 
     keep_search_vector_current()
     contracts.provide(app, contracts.CallTranscripts, TranscriptsOfCalls())
+    contracts.provide(app, contracts.QaKpis, QaKpiQueries())
     app.register_blueprint(pages_bp)
     contracts.need(contracts.Pages, app).register_home_page(app, "qa", "qa.workspace")
     signals.recording_completed.connect(schedule_transcription, sender=app, weak=False)
