@@ -78,7 +78,7 @@ class StaffingQueries:
         if session.get_bind().dialect.name == "postgresql":
             slot = func.floor(extract("epoch", rc.entered_at) / HALF_HOUR)
         else:
-            slot = cast(func.strftime("%s", rc.entered_at), SqlInteger) / HALF_HOUR
+            slot = cast(func.strftime("%s", rc.entered_at), SqlInteger) // HALF_HOUR
         query = (select(rc.queue, slot.label("slot"), func.count())
                  .where(or_(*(and_(rc.entered_at >= a, rc.entered_at < b) for a, b in ranges)))
                  .group_by(rc.queue, slot))
