@@ -18,6 +18,13 @@ TARGETED = ("answer_rate", "abandon_rate", "short_abandon_rate", "service_level"
             "average_handle_time", "first_contact_resolution", "satisfaction", "complaint_rate",
             "revisit_closure", "revisit_solved", "qa_score", "qa_review_score", "sla_compliance")
 
+SECONDS = ("average_speed_of_answer", "average_handle_time")
+SCORES = ("qa_score", "qa_review_score")  # 0-100, as transcription scores
+
+
+def _bounds(name: str) -> tuple[float, float | None]:
+    return (0, None) if name in SECONDS else (0, 100) if name in SCORES else (0, 1)
+
 
 @dataclass(frozen=True)
 class Target:
@@ -65,7 +72,7 @@ def parse_targets(reader: Reader, root: yaml.Node | None) -> Targets | None:
             reader.fail(node, f"targets.{name}", "expected exactly one of at_least, at_most")
             continue
         side, value_node = next(iter(sides.items()))
-        value = reader.number(value_node, f"targets.{name}.{side}", 0, None)
+        value = reader.number(value_node, f"targets.{name}.{side}", *_bounds(name))
         if value is not None:
             targets[name] = Target(side, float(value))
     repeat = reader.integer(top["repeat_contact_days"], "repeat_contact_days", 1, 90) \
