@@ -9,20 +9,30 @@ from sqlalchemy import Select, case, func, null, select
 from sqlalchemy.orm import Session
 
 from hotline.contracts import KpiCounts, KpiScope
+from hotline.db import without_jit
 from hotline.sql_periods import local_periods
 
 
-def grouped(session: Session, instant: Any, scope: KpiScope, group_column: Any | None) -> tuple[Select, list[Any]]:
-    """A SELECT of (period, group) over the rows whose `instant` is in the scope's range, and the keys
-    to GROUP BY; add the counted columns (`counted`) and the area's filters, then `group_by(*keys)`.
+def grouped(session: Session, instant: Any, scope: KpiScope, *, queue: Any, agent: Any) -> tuple[Select, list[Any]]:
+    """A SELECT of (period, group) over the rows whose `instant` is in the scope's range, narrowed to
+    the scope's queue and agent, and the keys to GROUP BY: add the counted columns (`count_if`) and
+    the area's own filters, then `group_by(*keys)`.
 
-    `group_column` is the area's column for the scope's group (None for the center)."""
+    `queue` and `agent` are the area's columns for a queue and an agent id (a joined table's columns
+    are fine: join it with `join_from`, since on SQLite the periods' VALUES table comes first)."""
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        without_jit(session)  # a year of rows: compiling the plan cost more than running it
     if scope.by is None:
         query, keys = select(null().label("period")).where(instant >= scope.start, instant < scope.end), []
     else:
         periods = local_periods(instant, scope.start, scope.end, scope.by, scope.zone, dialect)
         query, keys = periods.query, [periods.key]
+    if scope.queue:
+        query = query.where(queue == scope.queue)
+    if scope.agent_id is not None:
+        query = query.where(agent == scope.agent_id)
+    group_column = {"queue": queue, "agent": agent}.get(scope.group)
     if group_column is None:
         return query.add_columns(null().label("grp")), keys
     return query.add_columns(group_column.label("grp")), [*keys, group_column]

@@ -21,16 +21,10 @@ class RevisitKpiQueries:
 
     def revisit_counts(self, session: Session, scope: KpiScope) -> list[KpiCounts]:
         r = Revisit
-        group = {"queue": r.category, "agent": r.agent_id}.get(scope.group)
-        surveys, keys = grouped(session, r.completed_at, scope, group)
+        surveys, keys = grouped(session, r.completed_at, scope, queue=r.category, agent=r.agent_id)
         surveys = surveys.add_columns(func.count(), func.count(r.score), count_if(r.score >= SATISFIED),
                                       func.count(r.solved), count_if(r.solved.is_(True))).where(r.state == "completed")
-        closure, closure_keys = grouped(session, r.resolved_at, scope, group)
+        closure, closure_keys = grouped(session, r.resolved_at, scope, queue=r.category, agent=r.agent_id)
         closure = closure.add_columns(count_if(r.state.in_(ENDED)), count_if(r.state == "completed"))
-        if scope.queue:
-            surveys, closure = surveys.where(r.category == scope.queue), closure.where(r.category == scope.queue)
-        if scope.agent_id is not None:
-            surveys = surveys.where(r.agent_id == scope.agent_id)
-            closure = closure.where(r.agent_id == scope.agent_id)
         return merged(counts(session.execute(surveys.group_by(*keys)), SURVEY_COUNTS),
                       counts(session.execute(closure.group_by(*closure_keys)), CLOSURE_COUNTS))

@@ -10,7 +10,6 @@ from sqlalchemy import Integer as SqlInteger
 from sqlalchemy.orm import Session
 
 from hotline.contracts import Arrivals, KpiCounts, KpiScope
-from hotline.db import without_jit
 from hotline.kpi_query import count_if, counts, grouped
 from routing.models import Agent, AgentEvent, RoutedCall
 from routing.service_level_query import seconds_between
@@ -42,11 +41,8 @@ class CallKpiQueries:
     """hotline.contracts.CallKpis."""
 
     def call_counts(self, session: Session, scope: KpiScope, threshold_seconds: float) -> list[KpiCounts]:
-        if session.get_bind().dialect.name == "postgresql":
-            without_jit(session)
         rc = RoutedCall
-        group = {"queue": rc.queue, "agent": rc.agent_id}.get(scope.group)
-        query, keys = grouped(session, rc.entered_at, scope, group)
+        query, keys = grouped(session, rc.entered_at, scope, queue=rc.queue, agent=rc.agent_id)
         wraps = wrap_ups(session, scope.start, scope.end)
         wait = seconds_between(session, rc.entered_at, rc.answered_at)
         gave_up = and_(rc.answered_at.is_(None), rc.abandoned_at.is_not(None))
@@ -60,10 +56,6 @@ class CallKpiQueries:
             count_if(talked), func.coalesce(func.sum(seconds_between(session, rc.answered_at, rc.ended_at)), 0),
             count_if(and_(talked, wraps.c.wrap.is_not(None))),
             func.coalesce(func.sum(wraps.c.wrap), 0))
-        if scope.queue:
-            query = query.where(rc.queue == scope.queue)
-        if scope.agent_id is not None:
-            query = query.where(rc.agent_id == scope.agent_id)
         return counts(session.execute(query.group_by(*keys)), CALL_COUNTS)
 
 

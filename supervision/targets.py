@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from hotline.data_files import DataFile, LiveFile, Reader
+from hotline.data_files import DataFile, Reader
 
 DEFAULT_TARGETS_PATH = Path(__file__).with_name("targets.yaml")
 SIDES = ("at_least", "at_most")

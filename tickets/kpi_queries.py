@@ -8,7 +8,6 @@ from sqlalchemy import and_, exists, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
 from hotline.contracts import KpiCounts, KpiScope
-from hotline.db import without_jit
 from hotline.kpi_query import count_if, counts, grouped
 from tickets.models import Ticket, TicketCall, TicketEvent
 from tickets.sla import PRIORITIES
@@ -43,11 +42,8 @@ class TicketKpiQueries:
     """hotline.contracts.TicketKpis."""
 
     def ticket_counts(self, session: Session, scope: KpiScope, repeat_days: int) -> list[KpiCounts]:
-        if session.get_bind().dialect.name == "postgresql":
-            without_jit(session)
         t = Ticket
-        group = {"queue": t.category, "agent": t.assignee_id}.get(scope.group)
-        query, keys = grouped(session, t.created_at, scope, group)
+        query, keys = grouped(session, t.created_at, scope, queue=t.category, agent=t.assignee_id)
         sla = []
         for priority in PRIORITIES:
             for clock in (t.response_sla, t.resolution_sla):
@@ -55,8 +51,4 @@ class TicketKpiQueries:
                 sla += [count_if(and_(mine, clock == "met")), count_if(and_(mine, clock.in_(DECIDED)))]
         query = query.add_columns(func.count(), count_if(t.category == "complaint"), count_if(t.channel == "phone"),
                                   count_if(first_contact_resolved(session, repeat_days)), *sla)
-        if scope.queue:
-            query = query.where(t.category == scope.queue)
-        if scope.agent_id is not None:
-            query = query.where(t.assignee_id == scope.agent_id)
         return counts(session.execute(query.group_by(*keys)), TICKET_COUNTS)

@@ -11,25 +11,17 @@ from hotline.kpi_query import counts, grouped, merged
 from transcription.models import CallFacts, Review, Transcript
 
 
-def _narrowed(query, scope: KpiScope):
-    if scope.queue:
-        query = query.where(CallFacts.queue == scope.queue)
-    if scope.agent_id is not None:
-        query = query.where(CallFacts.agent_id == scope.agent_id)
-    return query
-
-
 class QaKpiQueries:
     """hotline.contracts.QaKpis."""
 
     def qa_counts(self, session: Session, scope: KpiScope) -> list[KpiCounts]:
-        group = {"queue": CallFacts.queue, "agent": CallFacts.agent_id}.get(scope.group)
-        scored, keys = grouped(session, Transcript.created_at, scope, group)
-        scored = _narrowed(scored.join_from(Transcript, CallFacts, CallFacts.call_sid == Transcript.call_sid, isouter=True)
-                           .add_columns(func.count(Transcript.score), func.coalesce(func.sum(Transcript.score), 0))
-                           .where(Transcript.status == "done"), scope)
-        reviewed, review_keys = grouped(session, Review.created_at, scope, group)
-        reviewed = _narrowed(reviewed.join_from(Review, CallFacts, CallFacts.call_sid == Review.call_sid, isouter=True)
-                             .add_columns(func.count(), func.coalesce(func.sum(Review.score), 0)), scope)
+        facts = dict(queue=CallFacts.queue, agent=CallFacts.agent_id)
+        scored, keys = grouped(session, Transcript.created_at, scope, **facts)
+        scored = (scored.join_from(Transcript, CallFacts, CallFacts.call_sid == Transcript.call_sid, isouter=True)
+                  .add_columns(func.count(Transcript.score), func.coalesce(func.sum(Transcript.score), 0))
+                  .where(Transcript.status == "done"))
+        reviewed, review_keys = grouped(session, Review.created_at, scope, **facts)
+        reviewed = (reviewed.join_from(Review, CallFacts, CallFacts.call_sid == Review.call_sid, isouter=True)
+                    .add_columns(func.count(), func.coalesce(func.sum(Review.score), 0)))
         return merged(counts(session.execute(scored.group_by(*keys)), ("qa_scored", "qa_score_total")),
                       counts(session.execute(reviewed.group_by(*review_keys)), ("qa_reviewed", "qa_review_total")))
