@@ -124,3 +124,28 @@ def test_csv(api, center):
 def test_bad_queries_name_the_field(api, app, query, field):
     response = api.get(f"/api/metrics/kpis?{query}")
     assert response.status_code == 400 and response.get_json()["error"].startswith(field)
+
+
+def test_the_pack_costs_the_same_statements_whatever_the_rows(app, api, center):
+    """Counted in SQL: one statement per area's count and range, one row per group and period, however
+    many calls, tickets and revisits the period holds."""
+    from datetime import timedelta
+
+    from hotline import db
+    from routing.models import RoutedCall
+    from tests.conftest import StatementCount
+
+    query = DAY + "&by=day&group=agent"
+    with StatementCount() as before:
+        assert api.get(query).status_code == 200
+    with app.app_context():
+        session = db.session()
+        for i in range(200):
+            session.add(RoutedCall(call_sid=f"CX{i:032d}", queue="inquiry", language="zh-CN", priority=10,
+                                   entered_at=local(3, 8) + timedelta(seconds=i), agent_id=WANG,
+                                   answered_at=local(3, 8) + timedelta(seconds=i + 3)))
+        session.commit()
+    with StatementCount() as after:
+        rows = api.get(query).get_json()["rows"]
+    assert after.cost() == before.cost()
+    assert next(r for r in rows if (r["agent"] or {}).get("id") == WANG)["counts"]["offered"] == 202
