@@ -15,7 +15,7 @@ from routing.models import Agent, AgentEvent, RoutedCall
 from routing.service_level_query import seconds_between
 from routing.state import get_rules
 
-CALL_COUNTS = ("offered", "answered", "abandoned", "short_abandoned", "waiting", "answered_in_threshold",
+CALL_COUNTS = ("offered", "answered", "abandoned", "short_abandoned", "waiting", "overflowed", "answered_in_threshold",
                "wait_seconds", "talked", "talk_seconds", "wrapped", "wrap_seconds")
 # A wrap-up starts when the call ends and the call ended after the caller entered; an agent's next
 # status change (which ends it) comes within this long, or the wrap-up is not counted.
@@ -51,7 +51,8 @@ class CallKpiQueries:
         query = query.join_from(rc, wraps, wraps.c.call_sid == rc.call_sid, isouter=True).add_columns(
             func.count(), func.count(rc.answered_at), count_if(gave_up),
             count_if(and_(gave_up, seconds_between(session, rc.entered_at, rc.abandoned_at) <= threshold_seconds)),
-            count_if(and_(rc.answered_at.is_(None), rc.abandoned_at.is_(None))),
+            count_if(and_(rc.answered_at.is_(None), rc.abandoned_at.is_(None), rc.outcome == "waiting")),
+            count_if(rc.outcome == "overflow"),
             count_if(wait <= threshold_seconds), func.coalesce(func.sum(wait), 0),
             count_if(talked), func.coalesce(func.sum(seconds_between(session, rc.answered_at, rc.ended_at)), 0),
             count_if(and_(talked, wraps.c.wrap.is_not(None))),

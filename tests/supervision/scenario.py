@@ -25,6 +25,7 @@ CALLS = [
     ("CA04", "complaint", local(3, 10, 0), None, 4, None, 0, 0),  # a short abandon
     ("CA05", "complaint", local(3, 10, 5), None, 40, None, 0, 0),
     ("CA06", "complaint", local(3, 11, 50), None, None, None, 0, 0),  # still waiting at noon
+    ("CA09", "complaint", local(3, 11, 0), None, None, None, 0, 0),  # sent to the overflow number (Redis down)
     ("CA07", "inquiry", local(2, 23, 50), 30, None, WANG, 60, 10),  # the 2nd locally, 15:50 UTC
     ("CA08", "inquiry", local(2, 23, 55), None, 20, None, 0, 0),
 ]
@@ -37,7 +38,8 @@ def add_calls(session) -> None:
         answered = entered + timedelta(seconds=answer) if answer is not None else None
         ended = answered + timedelta(seconds=talk) if answered else None
         session.add(RoutedCall(call_sid=sid, queue=queue, language="zh-CN", priority=10, entered_at=entered,
-                               outcome="answered" if answered else ("abandoned" if hang_up else "waiting"),
+                               outcome="answered" if answered else "abandoned" if hang_up else
+                               "overflow" if sid == "CA09" else "waiting",
                                answered_at=answered, ended_at=ended, agent_id=agent,
                                abandoned_at=entered + timedelta(seconds=hang_up) if hang_up else None))
         if answered:

@@ -32,10 +32,11 @@ def test_the_center_on_the_3rd_against_the_2nd(api, center):
     assert [row["period"] for row in report["rows"]] == ["2026-12-03"]
     row = report["rows"][0]
     got = values(row)
-    # Calls: 6 entered on the 3rd (one still waiting), 3 answered (5 s, 15 s, 20 s), 2 gave up (4 s: short).
-    assert row["counts"]["offered"] == 6 and row["counts"]["waiting"] == 1
-    assert got["answer_rate"] == 0.6 and got["abandon_rate"] == 0.4 and got["short_abandon_rate"] == 0.2
-    assert got["service_level"] == 0.5  # 2 within 15 s of the 4 finished callers who stayed past 15 s
+    # Calls: 7 entered on the 3rd (one still waiting, one sent to the overflow number), 3 answered (5 s,
+    # 15 s, 20 s), 2 gave up (4 s: short).
+    assert row["counts"]["offered"] == 7 and row["counts"]["waiting"] == 1 and row["counts"]["overflowed"] == 1
+    assert got["answer_rate"] == 0.5 and got["abandon_rate"] == 0.3333 and got["short_abandon_rate"] == 0.1667
+    assert got["service_level"] == 0.4  # 2 within 15 s of the 5 finished callers who stayed past 15 s
     assert got["average_speed_of_answer"] == 13.3  # (5 + 15 + 20) / 3
     assert got["average_handle_time"] == 230.0  # (300 + 200 + 100 talk + 30 + 40 + 20 wrap-up) / 3
     # Tickets opened on the 3rd: 5, one complaint; of the 4 a call opened only 001 was resolved at the
@@ -54,7 +55,8 @@ def test_the_center_on_the_3rd_against_the_2nd(api, center):
     assert previous["first_contact_resolution"] == 1.0 and previous["complaint_rate"] == 0.0
     assert previous["revisit_closure"] == 1.0 and previous["satisfaction"] is None
     figures = row["figures"]
-    assert figures["answer_rate"]["trend"] == 0.1 and figures["average_handle_time"]["trend"] == 160.0
+    assert figures["answer_rate"]["trend"] == 0.0 and figures["average_handle_time"]["trend"] == 160.0
+    assert figures["service_level"]["trend"] == 0.4
     assert figures["satisfaction"]["trend"] is None
     # Targets from supervision/targets.yaml.
     assert figures["satisfaction"]["target"] == {"at_least": 0.9} and figures["satisfaction"]["meets"] is False
@@ -67,10 +69,11 @@ def test_without_by_the_day_is_compared_with_the_day_before(api, center):
     report = api.get(DAY).get_json()
     assert [row["period"] for row in report["rows"]] == [None]
     figures = report["rows"][0]["figures"]
-    assert figures["answer_rate"]["value"] == 0.6 and figures["answer_rate"]["previous"] == 0.5
+    assert figures["answer_rate"]["value"] == 0.5 and figures["answer_rate"]["previous"] == 0.5
+    assert figures["abandon_rate"]["value"] == 0.3333 and figures["abandon_rate"]["previous"] == 0.5
     # Two days at once: the 2nd and 3rd together.
     both = api.get("/api/metrics/kpis?from=2026-12-02&to=2026-12-03").get_json()["rows"][0]
-    assert both["counts"]["offered"] == 8 and both["figures"]["answer_rate"]["value"] == round(4 / 7, 4)
+    assert both["counts"]["offered"] == 9 and both["figures"]["answer_rate"]["value"] == 0.5  # 4 of 8
 
 
 def test_per_agent(api, center):
@@ -104,7 +107,7 @@ def test_by_week_and_month(api, center):
     week = api.get("/api/metrics/kpis?from=2026-12-03&to=2026-12-03&by=week").get_json()
     assert week["from"] == "2026-11-30"  # moved back to the week's Monday
     row = week["rows"][0]
-    assert row["period"] == "2026-W49" and row["counts"]["offered"] == 8
+    assert row["period"] == "2026-W49" and row["counts"]["offered"] == 9
     month = api.get("/api/metrics/kpis?from=2026-12-01&to=2026-12-31&by=month").get_json()
     assert [r["period"] for r in month["rows"]] == ["2026-12"] and month["rows"][0]["counts"]["opened"] == 7
 
