@@ -231,6 +231,7 @@ class Settings:
     queue_rules_path: Path | None
     reservation_ttl_seconds: int
     callback_offer_seconds: int
+    routing_conference: bool  # answered calls meet in a conference (routing/conference.py), not a direct Dial
 
     # Recordings and transcription
     recordings_dir: Path
@@ -368,6 +369,7 @@ class Settings:
             queue_rules_path=_path(env, "QUEUE_RULES_PATH", None),
             reservation_ttl_seconds=_int(env, "RESERVATION_TTL_SECONDS", 60, 5, 3600),
             callback_offer_seconds=_int(env, "CALLBACK_OFFER_SECONDS", 60, 10, 3600),
+            routing_conference=_bool(env, "ROUTING_CONFERENCE", False),
             recordings_dir=_path(env, "RECORDINGS_DIR", instance_dir / "recordings") or instance_dir / "recordings",
             vosk_model_path=_path(env, "VOSK_MODEL_PATH", None),
             vosk_models=_json_map(env, "VOSK_MODELS"),
@@ -417,8 +419,9 @@ class Settings:
 
     @classmethod
     def for_tests(cls, tmp_path: Path, **overrides: object) -> "Settings":
-        """Settings for a test: the environment's DATABASE_URL/REDIS_URL if set, else local files."""
-        env = {k: v for k, v in os.environ.items() if k in {"DATABASE_URL", "REDIS_URL"}}
+        """Settings for a test: the environment's DATABASE_URL/REDIS_URL if set, else local files (and
+        ROUTING_CONFERENCE, to run the suite with routed calls in conferences)."""
+        env = {k: v for k, v in os.environ.items() if k in {"DATABASE_URL", "REDIS_URL", "ROUTING_CONFERENCE"}}
         env.update({"HOTLINE_INSTANCE_DIR": str(tmp_path), "TELEPHONY": "sandbox",
                     "HOTLINE_ADMIN_TOKEN": "test-admin-token", "SECRET_KEY": "test-secret"})
         base = cls.from_env(env, dotenv=Path("/nonexistent"))

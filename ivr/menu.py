@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 LANGUAGES = ("zh-CN", "en-US")
-QUEUES = ("inquiry", "problem", "complaint", "urgent", "aftersales", "night")
+QUEUES = ("inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales", "night")
 KEYS = tuple("0123456789")
 ACTIONS = ("goto", "queue", "ticket_status", "voicemail", "info", "hangup")
 # Actions that take the caller somewhere other than another menu node.

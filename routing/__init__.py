@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     from routing.desk_queries import AgentDeskQueries
     from routing.kpi_queries import CallKpiQueries, StaffingQueries
     from routing.presence import OnShift, on_call_ended
-    from routing import dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
+    from routing import conference_views, dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
     from routing.blueprint import bp
     from routing.sweeps import sweep_routing
 
@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
 
 AREA = Area("routing",
             init_app,
-            api=("routing.api", "routing.service_level_api"),
+            api=("routing.api", "routing.service_level_api", "routing.control_api"),
             data_files=(RULES,),
             migrations=True,
             models="routing.models")

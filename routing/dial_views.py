@@ -21,13 +21,15 @@ from routing.offers import dial_outcome
 from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis, outage_answer
 from routing.state import get_reservations, now_ts, record_status
 
-QUEUE_NAMES = {"zh-CN": {"inquiry": "咨询", "problem": "故障报修", "complaint": "投诉", "urgent": "紧急",
-                         "aftersales": "售后回访", "night": "夜间"},
+QUEUE_NAMES = {"zh-CN": {"inquiry": "咨询", "problem": "故障报修", "complaint": "投诉", "suggestion": "意见建议",
+                         "urgent": "紧急", "aftersales": "售后回访", "night": "夜间"},
                "en-US": {"inquiry": "inquiry", "problem": "problem report", "complaint": "complaint",
-                         "urgent": "urgent", "aftersales": "after-sales", "night": "night shift"}}
+                         "suggestion": "suggestion", "urgent": "urgent", "aftersales": "after-sales",
+                         "night": "night shift"}}
 
 
-def _ids() -> tuple[str, int, int]:
+def offer_ids() -> tuple[str, int, int]:
+    """The call, agent and offer an offer's webhook URL names."""
     return request.args.get("call", ""), request.args.get("agent", 0, type=int), request.args.get("offer", 0, type=int)
 
 
@@ -35,7 +37,7 @@ def _ids() -> tuple[str, int, int]:
 @twilio_webhook
 def whisper():
     """Runs on the agent's leg when they pick up, before the caller is connected."""
-    sid, agent_id, offer_id = _ids()
+    sid, agent_id, offer_id = offer_ids()
     session = db.session()
     response = VoiceResponse()
     try:
@@ -47,20 +49,25 @@ def whisper():
     if not taken:
         response.hangup()  # the reservation is gone; never connect an agent to someone else's caller
         return twiml_response(response)
+    say_queue_to_agent(session, response, sid, agent_id)
+    return twiml_response(response)
+
+
+def say_queue_to_agent(session, response: VoiceResponse, sid: str, agent_id: int) -> None:
+    """The queue's name, in the agent's first language: what kind of call this is."""
     agent = session.get(Agent, agent_id)
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
     language = agent.languages[0] if agent and agent.languages else "zh-CN"
     if routed is not None:
         name = QUEUE_NAMES.get(language, QUEUE_NAMES["zh-CN"]).get(routed.queue, routed.queue)
         response.say(name, **say_kwargs(language))
-    return twiml_response(response)
 
 
 @bp.post("/route/dialed")
 @twilio_webhook
 def dialed():
     """The Dial's action: answered and over, or not answered (next agent at once), or caller gone."""
-    sid, agent_id, offer_id = _ids()
+    sid, agent_id, offer_id = offer_ids()
     callback = request.args.get("kind") == "callback"
     session = db.session()
     offer = session.get(Offer, offer_id)
@@ -125,7 +132,7 @@ def _dialed(session, res, offer: Offer, sid: str, agent_id: int, offer_id: int, 
 @bp.post("/route/callback/agent")
 @twilio_webhook
 def callback_agent():
-    sid, agent_id, offer_id = _ids()
+    sid, agent_id, offer_id = offer_ids()
     session = db.session()
     try:
         response = agent_leg_twiml(session, get_reservations(session), sid, agent_id, offer_id)
@@ -142,7 +149,7 @@ def callback_agent():
 @bp.post("/route/callback/status")
 @twilio_callback
 def callback_leg():
-    sid, agent_id, offer_id = _ids()
+    sid, agent_id, offer_id = offer_ids()
     if request.form.get("CallStatus") in {"no-answer", "busy", "failed", "canceled"}:
         session = db.session()
         try:

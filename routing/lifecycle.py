@@ -9,6 +9,7 @@
 | `missed`              | `release` (requeue)      | the offer missed, the agent `missed`          |                          |
 | `caller_left`         | `finish_call`            | abandoned, offers canceled, agent `available` | `agent_freed`            |
 | `conversation_ended`  | `release` to `wrap_up`   | offer and routed call ended, `wrap_up`        | the wrap-up job          |
+| `agent_left`          | `release` (requeue)      | the offer ended, `wrap_up` (conference mode)  | the wrap-up job          |
 | `wrap_up_over`        | `set_status` `available` | the agent `available`                         | `agent_freed`            |
 | `agent_freed`         | `reserve_for_agent`      | the agent `reserved`                          | pull or call back (job)  |
 
@@ -36,6 +37,8 @@ from hotline.clock import now
 from hotline.voice import announce_call_end
 from routing.matching import WaitingCall
 from routing.models import Agent, Offer, RoutedCall
+from routing.conference import (caller_joins_agent, conference_mode, hang_up_leg_after_commit,
+                                ring_reserved_agent)
 from routing.offers import enqueue_caller, offer_call
 from routing.reservations import Reservations
 from routing.state import get_rules, now_ts, record_status, restored_caller, talking_on
@@ -59,6 +62,8 @@ def offered(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     put them in the Twilio queue to wait."""
     call = res.waiting_call(sid) or restored_caller(session, res, sid)
     state = call.meta.get("state") if call else None
+    if state == "connected" and conference_mode() and call.meta.get("agent"):
+        return caller_joins_agent(session, sid, int(call.meta["agent"]))  # out of the queue, answered
     if state not in {"waiting", "reserved"}:
         response = VoiceResponse()
         if state != "connected":  # a retried request during the conversation changes nothing
@@ -69,7 +74,9 @@ def offered(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     agent_id = int(call.meta["agent"]) if state == "reserved" and call.meta.get("agent") else None
     if state == "waiting":
         agent_id = res.reserve_for_call(call, now_ts())
-    if agent_id is not None:
+    if agent_id is not None and conference_mode():
+        ring_reserved_agent(session, res, sid)  # the caller waits in the queue while the agent rings
+    elif agent_id is not None:
         return offer_call(session, sid, agent_id)
     return enqueue_caller(sid, call.queue)
 
@@ -142,6 +149,8 @@ def caller_left(session: Session, res: Reservations, sid: str) -> str | None:
         log.info("caller abandoned the %s queue", routed.queue, extra={"call_sid": sid})
     for offer in session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.result == "ringing")):
         offer.result, offer.ended_at = "canceled", now()
+        if offer.leg_sid and conference_mode():
+            hang_up_leg_after_commit(session, offer.leg_sid)
     if previous == "reserved" and agent:
         record_status(session, int(agent), "available", "caller_left", sid)
         free_after_commit(session, res, int(agent))
@@ -163,6 +172,24 @@ def conversation_ended(session: Session, res: Reservations, sid: str, agent_id: 
             and not _ended_where_live_state_lost_it(session, res, sid, agent_id, queue)):
         return
     start_wrap_up(session, agent_id, sid, queue)
+
+
+def agent_left(session: Session, res: Reservations, sid: str, agent_id: int) -> bool:
+    """Conference mode: the agent's leg left the conference while the caller stayed on the line
+    (the agent hung up first, or their leg dropped: Twilio reports both alike). The agent goes to
+    wrap-up; the caller goes back to the head of their line (their place by entry time), never to
+    silence. False if that conversation was already over (a retried callback)."""
+    offer = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.agent_id == agent_id)
+                            .order_by(Offer.id.desc())).first()
+    if offer is None or offer.answered_at is None or offer.ended_at is not None:
+        return False
+    offer.ended_at = now()
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
+    queue = routed.queue if routed else None
+    at = now_ts()
+    if res.release(agent_id, sid, "wrap_up", at, requeue=True, free_at=wrap_up_end(at, queue)):
+        start_wrap_up(session, agent_id, sid, queue)
+    return True
 
 
 def start_wrap_up(session: Session, agent_id: int, sid: str | None, queue: str | None) -> None:

@@ -32,16 +32,22 @@ def add_agent_noun(dial: Dial, address: str, whisper: str) -> None:
         dial.number(address, url=whisper)
 
 
-def offer_call(session: Session, sid: str, agent_id: int) -> VoiceResponse:
-    """TwiML that rings the reserved agent for at most three rings, recording both channels."""
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    agent = session.get(Agent, agent_id)
+def new_offer(session: Session, sid: str, agent_id: int) -> Offer:
+    """The offer's row (ringing), counted on the routed call; flushed, so its id can go in URLs."""
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
     offer = Offer(call_sid=sid, agent_id=agent_id, offered_at=now(), result="ringing")
     session.add(offer)
     routed.offers += 1
     record_status(session, agent_id, "reserved", "offered", sid)
     session.flush()
+    return offer
+
+
+def offer_call(session: Session, sid: str, agent_id: int) -> VoiceResponse:
+    """TwiML that rings the reserved agent for at most three rings, recording both channels."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    agent = session.get(Agent, agent_id)
+    offer = new_offer(session, sid, agent_id)
     response = VoiceResponse()
     dial = Dial(timeout=settings.ring_timeout_seconds,
                 action=public_url_for("routing.dialed", call=sid, agent=agent_id, offer=offer.id),

@@ -12,6 +12,7 @@ from hotline import db
 from hotline.gateway import GatewayError, get_gateway
 from hotline.twiml import say_kwargs
 from hotline.webhooks import public_url_for
+from routing.conference import conference_mode, ring_reserved_agent
 from routing.lifecycle import caller_left, reserved_for_caller
 from routing.models import RoutedCall
 from routing.presence import agents_on_shift
@@ -72,7 +73,16 @@ def wait_twiml(session: Session, res: Reservations, sid: str) -> VoiceResponse:
     if call.meta.get("state") == "waiting":
         # Each cycle re-checks: the caller's wait may have reached a wider escalation step.
         reserved_for_caller(session, res, call)
-    if res.call(sid).get("state") == "reserved":
+    state = res.call(sid).get("state")
+    if conference_mode():
+        # The agent is rung over REST while the caller listens on; answered, the caller comes out
+        # (normally redirected at once; this `<Leave>` is for a redirect that was lost).
+        if state == "reserved":
+            ring_reserved_agent(session, res, sid)
+        elif state == "connected":
+            response.leave()
+            return response
+    elif state == "reserved":
         if res.claim_handover(sid, "leave", now_ts()) is not None:
             response.leave()
             return response
@@ -113,9 +123,14 @@ def callback_due(res: Reservations, sid: str, entered: float) -> bool:
 
 
 def pull_from_queue(sid: str) -> bool:
-    """RQ job: an agent was reserved for this caller; take them out of the Twilio queue now."""
+    """RQ job: an agent was reserved for this caller; take them out of the Twilio queue now (in
+    conference mode: ring the agent now, the caller listening on)."""
     session = db.session()
     res = get_reservations(session)
+    if conference_mode():  # the caller stays in the queue while their agent is rung
+        rung = ring_reserved_agent(session, res, sid)
+        session.commit()
+        return rung is not None
     if res.claim_handover(sid, "redirect", now_ts()) is None:
         return False  # already leaving through the waitUrl, or no longer reserved
     try:

@@ -247,6 +247,16 @@ elseif op == 'claim_handover' then
   redis.call('ZADD', P .. 'expiry', now + tonumber(ARGV[5]), id)
   return id
 
+elseif op == 'claim_ring' then
+  -- sid, ttl: a conference call's agent is rung over REST while the caller waits in the queue;
+  -- whichever path comes first (the offer, the waitUrl, the freed agent's job) rings them, once.
+  local k = ckey(ARGV[3])
+  if redis.call('HGET', k, 'state') ~= 'reserved' or redis.call('HGET', k, 'handover') ~= '' then return false end
+  redis.call('HSET', k, 'handover', 'ring')
+  local id = redis.call('HGET', k, 'agent')
+  redis.call('ZADD', P .. 'expiry', now + tonumber(ARGV[4]), id)
+  return id
+
 elseif op == 'answer' then
   -- id, sid
   local id, sid = ARGV[3], ARGV[4]

@@ -175,6 +175,12 @@ class Reservations:
         agent_id = self._run("claim_handover", now, sid, who, self.ttl)
         return int(agent_id) if agent_id else None
 
+    def claim_ring(self, sid: str, now: float) -> int | None:
+        """Claim ringing the caller's reserved agent over REST (conference mode): the agent, the
+        first time for this reservation; None after that, or when nobody is reserved."""
+        agent_id = self._run("claim_ring", now, sid, self.ttl)
+        return int(agent_id) if agent_id else None
+
     def answer(self, agent_id: int, sid: str, now: float) -> int:
         """0: not this agent's call any more; 1: already answered; 2: now on the call."""
         return int(self._run("answer", now, agent_id, sid))

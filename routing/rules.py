@@ -5,14 +5,15 @@ strategy sees exactly where before a single caller is routed by the wrong rule.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import yaml
 
 from hotline.data_files import DataError, DataFile, Reader
+from hotline.twiml import LANGUAGES
 
 STRATEGIES = ("longest-idle", "round-robin", "fewest-calls")
-QUEUE_NAMES = ("inquiry", "problem", "complaint", "urgent", "aftersales", "night")
+QUEUE_NAMES = ("inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales", "night")
 DEFAULT_PATH = Path(__file__).with_name("queues.yaml")
 
 
@@ -35,6 +36,7 @@ class QueueRule:
     strategy: str
     wrap_up_seconds: int
     escalation: tuple[EscalationStep, ...] = ()
+    hold_music: dict[str, str] = field(default_factory=dict, hash=False)  # language -> audio URL (held callers)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def parse_rules(reader: Reader, root: yaml.Node | None) -> QueueRules | None:
     return QueueRules(queues=queues, vip_boost=vip_boost or 0) if len(queues) == len(QUEUE_NAMES) else None
 
 
-_QUEUE_FIELDS = ("skill", "min_level", "priority", "strategy", "wrap_up_seconds", "escalation")
+_QUEUE_FIELDS = ("skill", "min_level", "priority", "strategy", "wrap_up_seconds", "escalation", "hold_music")
 
 
 def _parse_queue(reader: Reader, name: str, node: yaml.Node, where: str) -> QueueRule | None:
@@ -112,11 +114,22 @@ def _parse_queue(reader: Reader, name: str, node: yaml.Node, where: str) -> Queu
                           if "fallback_min_level" in step else 1)
         if after is not None:
             steps.append(EscalationStep(after, step_level, fallback, fallback_level or 1))
+    music = _hold_music(reader, fields["hold_music"], f"{where}.hold_music") if "hold_music" in fields else {}
     if len(reader.problems) > before:
         return None
     assert skill is not None and strategy is not None and level is not None
     return QueueRule(name=name, skill=skill, min_level=level, priority=priority or 0, strategy=strategy,
-                     wrap_up_seconds=wrap_up or 0, escalation=tuple(steps))
+                     wrap_up_seconds=wrap_up or 0, escalation=tuple(steps), hold_music=music)
+
+
+def _hold_music(reader: Reader, node: yaml.Node, where: str) -> dict[str, str]:
+    """What a caller held in a conversation hears, per language: an audio URL Twilio can fetch
+    (`<Play>`); a language left out hears the shipped segment."""
+    music = reader.texts(node, where, LANGUAGES, required=())
+    for language, url in music.items():
+        if not url.startswith(("https://", "http://")):
+            reader.fail_at(reader.lines[f"{where}.{language}"], f"{where}.{language}", "expected an http(s) URL")
+    return music
 
 
 def _level(reader: Reader, node: yaml.Node | None, where: str) -> int | None:

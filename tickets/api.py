@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,7 +28,7 @@ from tickets.history import actor_name
 from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
 from tickets.presenters import ticket_dict
 from tickets.sla import PRIORITIES
-from tickets.transitions import STATUSES
+from tickets.transitions import OPEN_STATUSES, STATUSES
 from tickets.visibility import access
 
 bp = Blueprint("tickets", __name__)  # nested under /api by the app factory (hotline.areas)
@@ -182,6 +182,33 @@ def list_tickets():
                          offset=(page - 1) * per_page, count=keyset.count_arg())
     return jsonify(items=[ticket_dict(t) for t in found.rows], per_page=per_page,
                    **({} if cursor else {"page": page}), **found.links())
+
+
+# The morning's callback list (the manuals' night shift: 紧急情况优先处理): open tickets that owe the
+# caller a call back (a message left after hours, or asked for), urgent first, then normal, then
+# routine, oldest first in each; the partial index ix_tickets_callbacks finds the few such tickets.
+CALLBACK_RANKS = ("urgent", "normal", "routine")
+
+
+@bp.get("/callbacks")
+@require_role("supervisor", "agent")
+@operation("The callback list: open tickets owing a call back, urgent first, then oldest first", tags=["tickets"],
+           description="An agent sees those assigned to them or open in their queues. Pass `next` back as "
+                       "`after` until it is null.",
+           responses={200: "a page of tickets with `next`", 400: "a malformed cursor or limit (named)"},
+           query={"limit": {**schemas.LIMIT, "default": 50}, "after": keyset.CURSOR_SCHEMA})
+def callback_list():
+    query = select(Ticket).options(selectinload(Ticket.customer)).where(
+        Ticket.status.in_(sorted(OPEN_STATUSES)), Ticket.callback_requested.is_(True))
+    visible = visibility.ticket_clause(db.session(), access().current_viewer())
+    if visible is not None:
+        query = query.where(visible)
+    rank = case({name: n for n, name in enumerate(CALLBACK_RANKS)}, value=Ticket.priority, else_=len(CALLBACK_RANKS))
+    limit = query_int(request.args.get("limit"), "limit", 50, 1, 500)
+    page = keyset.fetch_ranked(db.session(), query, rank, CALLBACK_RANKS,
+                               lambda ticket: CALLBACK_RANKS.index(ticket.priority), (Ticket.created_at, Ticket.id),
+                               limit=limit, cursor=request.args.get("after"))
+    return jsonify(items=[ticket_dict(t) for t in page.rows], **page.links())
 
 
 @bp.get("/tickets/<number>")

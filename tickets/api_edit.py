@@ -1,6 +1,8 @@
 """Changing tickets over the API: PATCH with the version read, notes, moving a call to a ticket."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Blueprint, g, jsonify
 
 from hotline import db
@@ -154,6 +156,18 @@ def _require_own_ticket(ticket: Ticket, what: str) -> None:
         abort_json(403, f"ticket {ticket.number} is not assigned to you; a supervisor can {what} it")
 
 
+def _changed(ticket: Ticket, change: Callable[[], object]):
+    """Run a domain change on `ticket` and answer with the ticket: 422 naming the refused input (nothing
+    kept), 409 if someone else changed it at the same moment."""
+    try:
+        change()
+    except cases.TicketInputError as exc:
+        db.session().rollback()
+        abort_json(422, str(exc))
+    commit_or_conflict(ticket)
+    return jsonify(ticket_dict(ticket))
+
+
 @bp.post("/tickets/<number>/escalate")
 @require_role("supervisor", "agent")
 @operation("Escalate a ticket to a specialist group (tier 2, a plan clock; the supervisor is alerted)",
@@ -171,13 +185,8 @@ def escalate_ticket(number: str):
         abort_json(422, f"{unknown[0]}: not a field of an escalation")
     group = text(body.get("group"), "group", 40)
     reason = text(body.get("reason"), "reason", 500) or ""
-    try:
-        escalation.escalate(db.session(), ticket, actor_name(g.principal), group=group or None, reason=reason)
-    except cases.TicketInputError as exc:
-        db.session().rollback()
-        abort_json(422, str(exc))
-    commit_or_conflict(ticket)
-    return jsonify(ticket_dict(ticket))
+    return _changed(ticket, lambda: escalation.escalate(db.session(), ticket, actor_name(g.principal),
+                                                        group=group or None, reason=reason))
 
 
 @bp.post("/tickets/<number>/plan")
@@ -194,10 +203,4 @@ def record_plan(number: str):
     ticket = load_ticket(number)
     _require_own_ticket(ticket, "record a plan on")
     plan = text(body.get("text"), "text", 4000, required=True)
-    try:
-        escalation.record_plan(db.session(), ticket, plan, actor_name(g.principal))
-    except cases.TicketInputError as exc:
-        db.session().rollback()
-        abort_json(422, str(exc))
-    commit_or_conflict(ticket)
-    return jsonify(ticket_dict(ticket))
+    return _changed(ticket, lambda: escalation.record_plan(db.session(), ticket, plan, actor_name(g.principal)))

@@ -1,19 +1,24 @@
-"""GET /api/reports/tickets: counts by category, priority and status with SLA compliance (JSON or CSV)."""
+"""GET /api/reports/tickets: counts by category, priority and status with SLA compliance (JSON or CSV);
+GET /api/reports/suggestions: the month's suggestions and what was done with each."""
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy import func, select
 
-from hotline import db
-from hotline.api import schemas
+from hotline import csv_export, db
+from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
-from hotline.local_time import local_day
-from hotline.params import query_choice
+from hotline.local_time import day_start, iso_local, local_day
+from hotline.params import query_choice, query_int
 from tickets.api_input import query_day
+from tickets.models import Ticket
 from tickets.report_query import ticket_groups
 from tickets.reporting import PERIODS, build_report, report_csv
 
@@ -51,3 +56,53 @@ def tickets_report():
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     return jsonify(report)
+
+
+SUGGESTION_ORDER = keyset.Order("suggestions", (Ticket.created_at, Ticket.id))
+SUGGESTION_COLUMNS = ("number", "created_at", "language", "status", "suggestion", "what_we_did", "resolved_at")
+
+
+@bp.get("/reports/suggestions")
+@require_role("supervisor", "qa")
+@operation("The month's suggestions and what was done with each (意见建议及处理结果), oldest first",
+           tags=["reports"],
+           description="Query: month (YYYY-MM in the center's zone; default this month), format (json|csv: "
+                       "the whole month, streamed), and for JSON pages limit and after (keyset).",
+           responses={200: "a page of the month's suggestions with `next` and the month's counts "
+                           "(JSON), or every one of them (text/csv)",
+                      400: "a bad month, limit or cursor (named)"},
+           media=("application/json", "text/csv"),
+           query={"month": {"type": "string", "pattern": r"^[12]\d{3}-(0[1-9]|1[0-2])$"},
+                  "format": schemas.one_of(("json", "csv")), "limit": {**schemas.LIMIT, "default": 50},
+                  "after": keyset.CURSOR_SCHEMA})
+def suggestions_report():
+    zone = current_app.config["HOTLINE_SETTINGS"].timezone
+    first = _month(request.args.get("month"), local_day(now(), zone))
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    query = select(Ticket).where(Ticket.category == "suggestion", Ticket.created_at >= day_start(first, zone),
+                                 Ticket.created_at < day_start(following, zone))
+    month = first.strftime("%Y-%m")
+    if query_choice(request.args.get("format"), "format", ("json", "csv"), "json") == "csv":
+        rows = db.session().scalars(SUGGESTION_ORDER.sort(query).execution_options(yield_per=500))
+        return csv_export.attachment(csv_export.lines(
+            [SUGGESTION_COLUMNS, *(_suggestion_row(t, zone).values() for t in rows)]), f"suggestions-{month}.csv")
+    limit = query_int(request.args.get("limit"), "limit", 50, 1, 500)
+    page = keyset.fetch(db.session(), query, SUGGESTION_ORDER, limit=limit, cursor=request.args.get("after"))
+    counts = dict(db.session().execute(select(Ticket.status, func.count()).where(query.whereclause)
+                                       .group_by(Ticket.status)).all())
+    return jsonify(month=month, counts=counts, total=sum(counts.values()),
+                   suggestions=[_suggestion_row(t, zone) for t in page.rows], **page.links())
+
+
+def _month(raw: str | None, today: date) -> date:
+    if not raw:
+        return today.replace(day=1)
+    if not re.fullmatch(r"[12]\d{3}-(0[1-9]|1[0-2])", raw):
+        abort_json(400, f"month: expected YYYY-MM, got {raw[:20]!r}")
+    return datetime.strptime(raw, "%Y-%m").date()
+
+
+def _suggestion_row(ticket: Ticket, zone: str) -> dict[str, Any]:
+    return {"number": ticket.number, "created_at": iso_local(ticket.created_at, zone), "language": ticket.language,
+            "status": ticket.status, "suggestion": ticket.description or "",
+            "what_we_did": ticket.resolution_summary or "", "resolved_at": iso_local(ticket.resolved_at, zone)}

@@ -33,7 +33,7 @@ SAME_ISSUE_WINDOW = timedelta(days=7)
 # When nobody chose a priority: the manual's 紧急 for account security or outages, routine for
 # questions and follow-ups, normal for the rest.
 DEFAULT_PRIORITY = {"urgent": "urgent", "complaint": "normal", "problem": "normal",
-                    "inquiry": "routine", "aftersales": "routine"}
+                    "inquiry": "routine", "suggestion": "routine", "aftersales": "routine"}
 
 
 def _settings():

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hotline.clock import now
 from hotline.db import Base
 
-CATEGORIES = ("inquiry", "problem", "complaint", "urgent", "aftersales")
+CATEGORIES = ("inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales")
 
 # Partial index conditions (tickets_0004); they must match the queries' own conditions
 # (tickets.transitions.OPEN_STATUSES, tickets.sweep.WATCHED) for the planner to use them.
@@ -18,6 +18,7 @@ _OPEN = "status IN ('new', 'assigned', 'in_progress', 'reopened')"
 _RESPONSE_WATCHED = text(f"{_OPEN} AND response_sla IN ('pending', 'at_risk') AND first_response_at IS NULL")
 _RESOLUTION_WATCHED = text(f"{_OPEN} AND resolution_sla IN ('pending', 'at_risk')")
 _PLAN_WATCHED = text(f"{_OPEN} AND plan_sla IN ('pending', 'at_risk')")  # tickets_0005
+_CALLBACKS = text(f"{_OPEN} AND callback_requested IS true")  # tickets_0006
 
 
 class Customer(Base):
@@ -73,6 +74,8 @@ class Ticket(Base):
               postgresql_where=_RESOLUTION_WATCHED, sqlite_where=_RESOLUTION_WATCHED),
         Index("ix_tickets_plan_due_watched", "plan_due",
               postgresql_where=_PLAN_WATCHED, sqlite_where=_PLAN_WATCHED),
+        # The callback list (GET /api/callbacks): the few open tickets that owe a call back.
+        Index("ix_tickets_callbacks", "created_at", "id", postgresql_where=_CALLBACKS, sqlite_where=_CALLBACKS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,7 +21,8 @@ from tickets.models import Ticket
 from tickets.sms_wording import SmsTemplates, load_templates, short_summary, word  # noqa: F401
 
 log = logging.getLogger(__name__)
-CUSTOMER_PURPOSES = {"created": "ticket_created", "callback": "ticket_callback", "resolved": "ticket_resolved"}
+CUSTOMER_PURPOSES = {"created": "ticket_created", "callback": "ticket_callback", "resolved": "ticket_resolved",
+                     "suggestion_done": "ticket_resolved"}
 SUPERVISOR_PURPOSE = "sla_alert"
 
 
@@ -61,57 +62,49 @@ def queue_customer_sms(session, ticket: Ticket, template: str, actor: str = "sys
 
 
 def alert_supervisor(session, ticket: Ticket, clock: str, state: str) -> TextMessage | None:
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    if not settings.supervisor_phone:
-        log.warning("SLA %s on %s but SUPERVISOR_PHONE is not set", state, ticket.number)
-        return None
-    language = settings.default_language
     if clock == "plan":
         due = ticket.plan_due or now()  # the specialist group's clock is not paused by the customer
     else:
         reading = sla.SlaClock(ticket.priority, ticket.response_due, ticket.resolution_due,
                                paused_seconds=ticket.paused_seconds, paused_since=ticket.paused_since)
         due = reading.readings(now(), timedelta(0))[0 if clock == "response" else 1].due
-    body = templates().render(
-        "sla_alert", language, company=settings.company_name if language == "zh-CN" else settings.company_name_en,
-        number=ticket.number, category=word(language, f"category:{ticket.category}")
-        if ticket.category == "urgent" else word(language, ticket.category),
-        priority=word(language, ticket.priority), clock=word(language, clock), state=word(language, state),
-        due=written(due, language, settings.timezone))
-    return _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
+    return _text_supervisor(session, ticket, "sla_alert", f"SLA {state}",
+                            lambda language, zone: dict(priority=word(language, ticket.priority),
+                                                        clock=word(language, clock), state=word(language, state),
+                                                        due=written(due, language, zone)))
 
 
 def alert_escalation(session, ticket: Ticket, group: str, by: str, reason: str) -> TextMessage | None:
     """Tell the supervisor a ticket went to a specialist group, by whom and why, and when its plan is due."""
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    if not settings.supervisor_phone:
-        log.warning("%s escalated to %s but SUPERVISOR_PHONE is not set", ticket.number, group)
-        return None
-    language = settings.default_language
-    body = templates().render(
-        "escalated", language, company=settings.company_name if language == "zh-CN" else settings.company_name_en,
-        number=ticket.number, category=word(language, f"category:{ticket.category}")
-        if ticket.category == "urgent" else word(language, ticket.category),
-        priority=word(language, ticket.priority), group=group, by=by, reason=reason,
-        due=written(ticket.plan_due or now(), language, settings.timezone))
-    return _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
+    return _text_supervisor(session, ticket, "escalated", f"escalated to {group}",
+                            lambda language, zone: dict(priority=word(language, ticket.priority), group=group,
+                                                        by=by, reason=reason,
+                                                        due=written(ticket.plan_due or now(), language, zone)))
 
 
 def page_supervisor(session, ticket: Ticket) -> TextMessage | None:
     """An urgent message nobody could answer: the supervisor on call (SUPERVISOR_PHONE) is texted at once."""
+    message = _text_supervisor(session, ticket, "urgent_message", "urgent message",
+                               lambda language, zone: dict(at=written(ticket.created_at, language, zone)))
+    if message is not None:
+        record(session, ticket, "system", "supervisor_paged", reason="urgent message")
+    return message
+
+
+def _text_supervisor(session, ticket: Ticket, template: str, what: str, fields) -> TextMessage | None:
+    """One SMS about `ticket` to the supervisor on call (SUPERVISOR_PHONE), in the center's language:
+    the company, the ticket's number and category, and the template's own `fields(language, zone)`."""
     settings = current_app.config["HOTLINE_SETTINGS"]
     if not settings.supervisor_phone:
-        log.warning("urgent message on %s but SUPERVISOR_PHONE is not set: nobody paged", ticket.number)
+        log.warning("%s on %s but SUPERVISOR_PHONE is not set: nobody told", what, ticket.number)
         return None
     language = settings.default_language
     body = templates().render(
-        "urgent_message", language, company=settings.company_name if language == "zh-CN" else settings.company_name_en,
+        template, language, company=settings.company_name if language == "zh-CN" else settings.company_name_en,
         number=ticket.number, category=word(language, f"category:{ticket.category}")
         if ticket.category == "urgent" else word(language, ticket.category),
-        at=written(ticket.created_at, language, settings.timezone))
-    message = _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
-    record(session, ticket, "system", "supervisor_paged", reason="urgent message")
-    return message
+        **fields(language, settings.timezone))
+    return _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
 
 
 def _store(session, ticket: Ticket, to: str, body: str, purpose: str, actor: str) -> TextMessage | None:

@@ -53,6 +53,9 @@ def move_status(session: Session, ticket: Ticket, target: str, actor: str) -> No
     previous = ticket.status
     if target in {"assigned", "in_progress"} and ticket.assignee_id is None:
         raise TicketInputError("assignee_id", f"a ticket must have an assignee to be {target}")
+    if target == "resolved" and ticket.category == "suggestion" and not (ticket.resolution_summary or "").strip():
+        # The suggestion's author is told what was done with it (意见建议: 反馈处理结果).
+        raise TicketInputError("resolution_summary", "a suggestion is resolved with what was done with it")
     stamp = now()
     if target == "in_progress":
         mark_first_response(ticket)
@@ -74,7 +77,9 @@ def move_status(session: Session, ticket: Ticket, target: str, actor: str) -> No
     ticket.status = target
     record(session, ticket, actor, "status", previous=previous, status=target)
     if target == "resolved":
-        queue_customer_sms(session, ticket, "resolved", actor)
+        # A suggestion is answered with what was done with it; other cases with the revisit's promise.
+        queue_customer_sms(session, ticket, "suggestion_done" if ticket.category == "suggestion" else "resolved",
+                           actor)
         signals.send_after_commit(signals.ticket_resolved, session, ticket_id=ticket.id)
     elif target == "reopened":
         signals.send_after_commit(signals.ticket_reopened, session, ticket_id=ticket.id)

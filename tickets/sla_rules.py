@@ -17,7 +17,7 @@ DEFAULT_SLA_RULES_PATH = Path(__file__).with_name("sla_rules.yaml")
 LANGUAGES = ("zh-CN", "en-US")
 _HOURS = re.compile(r"(\d{1,4})\s*h")
 _DAYS = re.compile(r"(\d{1,3})\s+working\s+days?")
-CATEGORIES = ("inquiry", "problem", "complaint", "urgent", "aftersales")  # tickets.models.CATEGORIES
+CATEGORIES = ("inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales")  # tickets.models.CATEGORIES
 
 
 def _target(reader: Reader, node: yaml.Node | None, where: str) -> Target | None:

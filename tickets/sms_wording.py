@@ -19,6 +19,7 @@ TEMPLATE_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "created": (frozenset({"company", "number", "promised"}), frozenset({"number", "promised"})),
     "callback": (frozenset({"company", "number", "promised"}), frozenset({"number"})),
     "resolved": (frozenset({"company", "number", "summary"}), frozenset({"number"})),
+    "suggestion_done": (frozenset({"company", "number", "summary"}), frozenset({"number", "summary"})),
     "sla_alert": (frozenset({"company", "number", "category", "priority", "clock", "state", "due"}),
                   frozenset({"number", "state"})),
     "urgent_message": (frozenset({"company", "number", "category", "at"}), frozenset({"number"})),
@@ -27,6 +28,9 @@ TEMPLATE_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
+# Templates an operator's older copy may lack, and the template said in their place.
+FALLBACKS = {"suggestion_done": "resolved"}
+
 TemplateError = DataError  # the templates file is wrong: `file:line: field: problem`, one per line
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class SmsTemplates:
     texts: dict[tuple[str, str], str]
 
     def render(self, name: str, language: str, **values: str) -> str:
+        if (name, LANGUAGES[0]) not in self.texts and name in FALLBACKS:
+            name = FALLBACKS[name]
         text = self.texts.get((name, language)) or self.texts[(name, LANGUAGES[0])]
         return text.format(**values)
 
@@ -51,7 +57,7 @@ def parse_templates(reader: Reader, root: yaml.Node | None) -> SmsTemplates | No
         for language, text in reader.texts(node, name, LANGUAGES, allowed=allowed, must_mention=required).items():
             texts[(name, language)] = text
     for name in TEMPLATE_FIELDS:
-        if name not in top:
+        if name not in top and name not in FALLBACKS:
             reader.fail(root, name, "missing template")
     return SmsTemplates(texts)
 
@@ -67,10 +73,10 @@ def load_templates(path: Path | None = None) -> SmsTemplates:
 # Words the alert and the IVR use for our codes, per language.
 WORDS = {
     "zh-CN": {"urgent": "紧急", "normal": "一般", "routine": "常规", "inquiry": "咨询", "problem": "问题反馈",
-              "complaint": "投诉建议", "aftersales": "售后跟进", "response": "响应", "resolution": "处理",
+              "complaint": "投诉", "suggestion": "意见建议", "aftersales": "售后跟进", "response": "响应", "resolution": "处理",
               "at_risk": "即将超时", "breached": "已超时", "plan": "升级方案"},
     "en-US": {"urgent": "urgent", "normal": "normal", "routine": "routine", "inquiry": "inquiry",
-              "problem": "problem report", "complaint": "complaint", "aftersales": "after-sales",
+              "problem": "problem report", "complaint": "complaint", "suggestion": "suggestion", "aftersales": "after-sales",
               "response": "response", "resolution": "resolution", "at_risk": "about to pass",
               "breached": "passed", "plan": "escalation plan"},
 }

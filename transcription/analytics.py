@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from transcription.phrases import all_matches
-from transcription.script_checks import missed_text, phrases_for, script_step
+from transcription.script_checks import REQUIRED_STEPS, SCRIPT_ORDER, missed_text, phrases_for, script_step
 from transcription.talk import intersection, silences, speech_intervals, total, union, word_count
 
 def analyse(turns: list[dict[str, Any]], duration: float, language: str | None, rules: dict[str, Any],
-            company_names: tuple[str, ...] = ()) -> dict[str, Any]:
+            company_names: tuple[str, ...] = (), hung_up_first: str | None = None) -> dict[str, Any]:
+    """`hung_up_first` ("caller", "agent" or None when not known yet) scores the waits-for-caller step;
+    unknown, the step is left out of the score until `with_hang_up` is given it."""
     language = language if language in ("zh-CN", "en-US") else "zh-CN"
     turns = sorted(turns, key=lambda t: t["start"])
     duration = max(duration, max((t["end"] for t in turns), default=0.0))
@@ -55,16 +57,16 @@ def analyse(turns: list[dict[str, Any]], duration: float, language: str | None, 
                          "text": f"agent pace {wpm:.0f} words/min"})
 
     script = rules.get("script") or {}
-    compliance, earned, possible = {}, 0.0, 0.0
-    for step in ("greeting", "identity", "summary", "thanks"):
+    compliance = {}
+    for step in SCRIPT_ORDER:
+        if step not in script and step not in REQUIRED_STEPS:
+            continue
         section = script.get(step) or {}
-        passed, at, said = script_step(step, section, turns, duration, language, company_names)
-        weight = float(section.get("weight", 0))
-        possible += weight
-        earned += weight if passed else 0
-        compliance[step] = {"passed": passed, "at": at, "phrase": said}
-        findings.append({"kind": f"script_{step}", "at": at, "severity": "ok" if passed else "missed",
-                         "text": (f"“{said}”" if passed else missed_text(step, section))})
+        passed, at, said, missing = script_step(step, section, turns, duration, language, company_names,
+                                                hung_up_first)
+        compliance[step] = {"passed": passed, "at": at, "phrase": said, "missing": missing}
+        if passed is not None:
+            findings.append(_script_finding(step, section, compliance[step]))
 
     forbidden = rules.get("forbidden_phrases") or {}
     for at, phrase, turn in all_matches(turns, phrases_for(forbidden, language), language, forbidden.get("speaker")):
@@ -80,10 +82,47 @@ def analyse(turns: list[dict[str, Any]], duration: float, language: str | None, 
             if name not in categories:
                 categories.append(name)
 
-    score = (earned / possible * 100 if possible else 100.0) - deductions
     findings.sort(key=lambda f: (f["at"] if f["at"] is not None else duration, f["kind"]))
     return {"metrics": metrics, "compliance": compliance, "findings": findings, "categories": categories,
-            "score": round(max(0.0, min(100.0, score)), 1)}
+            "deductions": deductions, "score": _score(compliance, script, deductions)}
+
+
+def _script_finding(step: str, section: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    passed = result["passed"]
+    return {"kind": f"script_{step}", "at": result["at"], "severity": "ok" if passed else "missed",
+            "text": f"“{result['phrase']}”" if passed else missed_text(step, section, result.get("missing") or [])}
+
+
+def _score(compliance: dict[str, Any], script: dict[str, Any], deductions: float) -> float:
+    """The script steps' points earned over the points of the steps the call could be judged on (x100),
+    less the deductions for talk and forbidden phrases; 0-100."""
+    weights = {step: float((script.get(step) or {}).get("weight", 0)) for step, result in compliance.items()
+               if result["passed"] is not None}
+    possible = sum(weights.values())
+    earned = sum(weight for step, weight in weights.items() if compliance[step]["passed"])
+    score = (earned / possible * 100 if possible else 100.0) - deductions
+    return round(max(0.0, min(100.0, score)), 1)
+
+
+def with_hang_up(analysis: dict[str, Any], rules: dict[str, Any], hung_up_first: str) -> dict[str, Any]:
+    """The analysis of a call whose hang-up became known after it was analysed (the callbacks come in
+    any order): the waits-for-caller step judged and the score recomputed, nothing else re-run."""
+    script = rules.get("script") or {}
+    if "waits_for_caller" not in script or hung_up_first not in ("caller", "agent"):
+        return analysis
+    section = script["waits_for_caller"]
+    duration = (analysis.get("metrics") or {}).get("duration_seconds", 0.0)
+    passed, at, said, missing = script_step("waits_for_caller", section, [], duration, None, (), hung_up_first)
+    compliance = {**(analysis.get("compliance") or {}),
+                  "waits_for_caller": {"passed": passed, "at": at, "phrase": said, "missing": missing}}
+    findings = [f for f in analysis.get("findings") or [] if f.get("kind") != "script_waits_for_caller"]
+    findings.append(_script_finding("waits_for_caller", section, compliance["waits_for_caller"]))
+    findings.sort(key=lambda f: (f["at"] if f["at"] is not None else duration, f["kind"]))
+    deductions = analysis.get("deductions")
+    if deductions is None:  # analysed before deductions were kept: what the old score lost beyond the script
+        deductions = max(0.0, _score(analysis.get("compliance") or {}, script, 0.0) - float(analysis.get("score") or 0))
+    return {**analysis, "compliance": compliance, "findings": findings,
+            "score": _score(compliance, script, deductions)}
 
 
 def keywords_heard(analysis: dict[str, Any] | None) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotline import db
+from transcription.assessment import judge_hang_up
 from transcription.models import CallFacts
 
 
@@ -31,3 +32,4 @@ def remember_route(app, call_sid: str, category: str | None = None, language: st
 def remember_hang_up(app, call_sid: str, hung_up_first: str | None = None, **_: object) -> None:
     _facts(call_sid).hung_up_first = hung_up_first
     db.session().flush()
+    judge_hang_up(call_sid, hung_up_first)  # a transcript analysed before the fact came is scored on it now

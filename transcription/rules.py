@@ -8,10 +8,11 @@ from typing import Any
 import yaml
 
 from hotline.data_files import DataError, DataFile, Reader
+from transcription.script_checks import REQUIRED_STEPS, SCRIPT_ORDER
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("qa_rules.yaml")
 LANGUAGES = ("zh-CN", "en-US")
-SCRIPT_STEPS = ("greeting", "identity", "summary", "thanks")
+SCRIPT_STEPS = SCRIPT_ORDER  # required: REQUIRED_STEPS; the others may be left out (not scored)
 
 
 RulesError = DataError  # the QA rules or scorecard are wrong: `file:line: field: problem`, one per line
@@ -54,18 +55,25 @@ def parse_rules(reader: Reader, root: yaml.Node | None) -> QaRules | None:
     if not (isinstance(channels, list) and set(channels) <= {"agent", "caller"} and len(channels) == 2):
         reader.fail(top.get("channels"), "channels", "expected [caller, agent] or [agent, caller]")
     script = reader.mapping(top["script"], "script") if "script" in top else {}
+    for name in sorted(set(script or {}) - set(SCRIPT_STEPS)):
+        reader.fail(script[name], f"script.{name}", f"unknown step; the steps are {', '.join(SCRIPT_STEPS)}")
     for step in SCRIPT_STEPS:
         where = f"script.{step}"
-        fields = (reader.mapping(script[step], where, required=("phrases", "weight"))
+        # Who hung up first is a fact of the call, not words: that step has a weight and nothing to hear.
+        needs = ("weight",) if step == "waits_for_caller" else ("phrases", "weight")
+        fields = (reader.mapping(script[step], where, required=needs)
                   if script is not None and step in script else None)
         if fields is None:
-            if script is not None and step not in script:
+            if script is not None and step not in script and step in REQUIRED_STEPS:
                 reader.fail(top.get("script"), where, "missing; every script step needs phrases and a weight")
             continue
         if "phrases" in fields:
             _phrases(reader, fields["phrases"], f"{where}.phrases")
         if "weight" in fields:
             reader.number(fields["weight"], f"{where}.weight", 0, what="expected a number of points, 0 or more")
+        groups = reader.mapping(fields["must_also"], f"{where}.must_also") if "must_also" in fields else {}
+        for group, node in (groups or {}).items():
+            _phrases(reader, node, f"{where}.must_also.{group}")
     forbidden = reader.mapping(top["forbidden_phrases"], "forbidden_phrases") if "forbidden_phrases" in top else {}
     if forbidden is not None:
         _phrases(reader, forbidden.get("phrases"), "forbidden_phrases.phrases")
@@ -78,6 +86,10 @@ def parse_rules(reader: Reader, root: yaml.Node | None) -> QaRules | None:
     if sampling and "random_share" in sampling:
         reader.number(sampling["random_share"], "review_sampling.random_share", 0, 1,
                       what="expected a share between 0 and 1")
+    shares = (reader.mapping(sampling["category_shares"], "review_sampling.category_shares")
+              if sampling and "category_shares" in sampling else {})
+    for category, node in (shares or {}).items():
+        reader.number(node, f"review_sampling.category_shares.{category}", 0, 1, what="expected a share between 0 and 1")
     if sampling and "score_below" in sampling:
         reader.number(sampling["score_below"], "review_sampling.score_below", what="expected a score 0-100")
     redaction = reader.mapping(top["redaction"], "redaction") if "redaction" in top else {}

@@ -82,6 +82,14 @@ class TelephonyGateway(Protocol):
     def hangup_call(self, call_sid: str) -> None:
         """End a live call."""
 
+    def record_call(self, call_sid: str, *, status_callback: str) -> str:
+        """Record a live leg from now until it ends, in two channels (the leg itself, and what it
+        hears): a conference's own recording is one mixed channel. Returns the RecordingSid."""
+
+    def update_participant(self, conference_sid: str, call_sid: str, *, hold: bool | None = None,
+                           hold_url: str | None = None, muted: bool | None = None) -> None:
+        """Hold (with `hold_url`'s TwiML played to them) or resume, mute or unmute one participant."""
+
     def download_recording(self, recording_sid: str, *, max_bytes: int) -> bytes:
         """The WAV bytes of a recording, fetched by its sid from the configured API host (never from
         a URL a callback named); redirects only to Twilio's media hosts; more than `max_bytes` is

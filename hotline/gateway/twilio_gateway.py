@@ -115,6 +115,21 @@ class TwilioGateway:
     def hangup_call(self, call_sid) -> None:
         self._call("hang up call", self.client.calls(call_sid).update, status="completed")
 
+    def record_call(self, call_sid, *, status_callback) -> str:
+        recording = self._call("record call", self.client.calls(call_sid).recordings.create,
+                               recording_channels="dual", recording_status_callback=status_callback,
+                               recording_status_callback_event=["completed"],
+                               recording_status_callback_method="POST")
+        return recording.sid
+
+    def update_participant(self, conference_sid, call_sid, *, hold=None, hold_url=None, muted=None) -> None:
+        changes = {key: value for key, value in (("hold", hold), ("hold_url", hold_url), ("muted", muted))
+                   if value is not None}
+        if hold_url:
+            changes["hold_method"] = "POST"
+        self._call("update participant", self.client.conferences(conference_sid).participants(call_sid).update,
+                   **changes)
+
     def download_recording(self, recording_sid, *, max_bytes) -> bytes:
         if not is_recording_sid(recording_sid):
             raise MediaRefused(f"download recording: {recording_sid!r} is not a RecordingSid")

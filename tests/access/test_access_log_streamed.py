@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import access.api
 from tests.access.test_access_log import _add_entries
-from tests.hotline.streaming import assert_streamed, statements
+from tests.hotline.streaming import assert_streamed
+from tests.support.sql import statements
 
 
 def test_the_csv_is_read_in_keyset_batches_while_it_is_sent(app, api, clock, monkeypatch):
@@ -13,7 +14,7 @@ def test_the_csv_is_read_in_keyset_batches_while_it_is_sent(app, api, clock, mon
     with statements(app) as seen:
         chunks = assert_streamed(api.get("/api/access-log.csv?kind=recording", buffered=False))
     assert len(chunks) == 1 + 10
-    reads = [sql for sql, _ in seen if "FROM access_log" in sql]
+    reads = [sql for sql, *_ in seen if "FROM access_log" in sql]
     # 4 + 4 + 2 rows (a short batch is the last); every batch after the first starts after the last key.
     assert len(reads) == 3 and all("LIMIT" in sql for sql in reads)
     assert all("(access_log.at, access_log.id) >" in sql for sql in reads[1:])

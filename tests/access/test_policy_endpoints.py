@@ -33,11 +33,18 @@ TABLE = [
     ("GET", "/api/calls/<sid>/ticket", f"/api/calls/{CALL_B}/ticket", None, expect(ALL, agent_a=403, agent_none=403)),
     # The queue ticket's call is A's to find through the ticket (open in A's queue), never B's.
     ("GET", "/api/calls/<sid>/ticket", f"/api/calls/{CALL_Q}/ticket", None, expect(ALL, agent_b=403, agent_none=403)),
+    # Conversation controls: the agent on their own calls, a supervisor on any; a call with no
+    # conversation going on in a conference is 409 to those allowed.
+    *[("POST", f"/api/calls/<sid>/{action}", f"/api/calls/{CALL_A}/{action}", None,
+       expect(ALL, agent_a=409, agent_b=403, agent_none=403, qa=403, supervisor=409, admin=409))
+      for action in ("hold", "resume", "mute", "unmute")],
     # Tickets: assigned to the agent, or open in one of their queues.
     ("GET", "/api/tickets/<number>", "/api/tickets/{a}", None, expect(ALL, agent_b=403, agent_none=403)),
     ("GET", "/api/tickets/<number>", "/api/tickets/{b}", None, expect(ALL, agent_a=403, agent_none=403)),
     ("GET", "/api/tickets/<number>", "/api/tickets/{q}", None, expect(ALL, agent_b=403, agent_none=403)),
     ("GET", "/api/tickets", "/api/tickets", None, ALL),
+    # The callback list filters by the same policy as the ticket list (an agent: theirs and their queues').
+    ("GET", "/api/callbacks", "/api/callbacks", None, expect(ALL, qa=403)),
     # Assigning to someone else: refused to agents before the (unknown) call is even looked at.
     ("POST", "/api/tickets", "/api/tickets", {"phone": PHONE_B, "category": "inquiry", "assignee_id": AGENT_B,
                                               "call_sid": "CA" + "f" * 32},
@@ -78,6 +85,7 @@ TABLE = [
     # Reports and live state: aggregates for supervisors (and QA where it reviews).
     ("GET", "/api/reports/tickets", "/api/reports/tickets", None, REVIEWERS),
     ("GET", "/api/reports/satisfaction", "/api/reports/satisfaction", None, REVIEWERS),
+    ("GET", "/api/reports/suggestions", "/api/reports/suggestions", None, REVIEWERS),
     ("GET", "/api/revisits", "/api/revisits", None, REVIEWERS),
     ("GET", "/api/reports/ivr", "/api/reports/ivr", None, SUPERVISORS),
     ("GET", "/api/metrics/service-level", "/api/metrics/service-level", None, SUPERVISORS),

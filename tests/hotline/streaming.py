@@ -1,9 +1,7 @@
 """Checks that a download is streamed: sent a line at a time as it is made, not built whole first."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
+from tests.support.sql import Executed
 
 
 def assert_streamed(response) -> list[str]:
@@ -21,24 +19,8 @@ def assert_streamed(response) -> list[str]:
     return chunks
 
 
-@contextmanager
-def statements(app):
-    """(SQL, execution options) of every statement the app's engine runs inside the block."""
-    engine = app.extensions["hotline.db"].engine
-    seen: list[tuple[str, dict]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, dict(context.execution_options)))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def read_with_a_server_side_cursor(seen: list[tuple[str, dict]], table: str) -> bool:
+def read_with_a_server_side_cursor(seen: list[Executed], table: str) -> bool:
     """Whether a SELECT from `table` asked for its rows in batches (`yield_per`, which is a
     server-side cursor on PostgreSQL: `stream_results`)."""
     return any(sql.lstrip().upper().startswith("SELECT") and f"FROM {table}" in sql
-               and options.get("yield_per") and options.get("stream_results") for sql, options in seen)
+               and options.get("yield_per") and options.get("stream_results") for sql, _, options in seen)

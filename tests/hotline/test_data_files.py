@@ -121,7 +121,7 @@ def test_a_broken_file_at_start_up_is_refused_unless_there_is_a_shipped_default(
     with pytest.raises(DataError, match="missing queue"):
         LiveFile(RULES, path).current()
     served = LiveFile(RULES, path, fallback=RULES.default).current()
-    assert set(served.queues) == {"inquiry", "problem", "complaint", "urgent", "aftersales", "night"}
+    assert set(served.queues) == {"inquiry", "problem", "complaint", "suggestion", "urgent", "aftersales", "night"}
 
 
 def test_an_unchanged_file_costs_a_stat(tmp_path):

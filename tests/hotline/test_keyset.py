@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert, text
 
 from hotline import db
 from tests.support.factories import api_agent
+from tests.support.sql import explain, statements
 from tickets.models import Ticket
 
 BASE = {"category": "problem", "priority": "routine", "description": "", "status": "new", "channel": "api",
@@ -102,37 +102,21 @@ def test_page_and_after_together_are_refused(app, api, clock):
     assert response.status_code == 400 and response.get_json()["error"].startswith("page:")
 
 
-@contextmanager
-def counted_statements(app):
-    statements: list[tuple[str, object]] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.get_db().engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_the_last_page_costs_the_statements_the_first_does(app, api, clock, settings):
     add_tickets(app, clock, 40, "A")
     api.get("/api/tickets?per_page=4")  # warm the token's and the app's first-use look-ups
-    with counted_statements(app) as first:
+    with statements(app) as first:
         body = api.get("/api/tickets?per_page=4").get_json()
     cursor = None
     while body["next"]:
         cursor = body["next"]
         body = api.get(f"/api/tickets?per_page=4&after={cursor}").get_json()
-    with counted_statements(app) as last:
+    with statements(app) as last:
         assert len(api.get(f"/api/tickets?per_page=4&after={cursor}").get_json()["items"]) == 4
     assert len(last) == len(first)
-    assert not [s for s, _ in first + last if "count(" in s.lower()]
+    assert not [s for s, *_ in first + last if "count(" in s.lower()]
     if settings.database_url.startswith("postgresql"):  # SQLite's compiler writes OFFSET 0 after every LIMIT
-        assert not [s for s, _ in first + last if "offset" in s.lower()]
+        assert not [s for s, *_ in first + last if "offset" in s.lower()]
 
 
 def test_on_postgresql_the_last_page_walks_the_created_at_id_index_without_a_sort(app, api, clock, settings):
@@ -154,14 +138,11 @@ def test_on_postgresql_the_last_page_walks_the_created_at_id_index_without_a_sor
         session.commit()
         try:
             plans = {}
-            with counted_statements(app) as statements:
+            with statements(app) as seen:
                 api.get(f"/api/tickets?per_page=100&after={cursor}")
             # The very statement the endpoint ran, with its parameters, explained.
-            page_sql, values = next((s, p) for s, p in statements if "FROM tickets" in s and "ORDER BY" in s)
-            raw = session.connection().connection.driver_connection
-            with raw.cursor() as pg:
-                pg.execute("EXPLAIN " + page_sql, values)
-                plans["page"] = "\n".join(row[0] for row in pg.fetchall())
+            page_sql, values, _ = next(s for s in seen if "FROM tickets" in s.sql and "ORDER BY" in s.sql)
+            plans["page"] = explain(app, page_sql, values)
         finally:
             session.rollback()
             if made:

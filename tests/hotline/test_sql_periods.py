@@ -10,10 +10,11 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, func
+from sqlalchemy import func
 
 from hotline import db
 from hotline.sql_periods import PERIODS, local_periods, period_bounds, period_label
+from tests.support.sql import statements
 
 UTC = timezone.utc
 ZONES = ("Asia/Shanghai", "America/New_York", "Europe/Berlin")
@@ -59,14 +60,9 @@ def _counted(app, start: datetime, end: datetime, by: str, zone: str) -> tuple[d
         session = db.session()
         grouping = local_periods(Call.created_at, start, end, by, zone, session.get_bind().dialect.name)
         query = grouping.query.add_columns(func.count()).group_by(grouping.key)
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(session.get_bind(), "before_cursor_execute", listener)
-        try:
+        with statements(session.get_bind()) as seen:
             rows = session.execute(query).all()
-        finally:
-            event.remove(session.get_bind(), "before_cursor_execute", listener)
-    return {label: count for label, count in rows}, seen
+    return {label: count for label, count in rows}, [executed.sql for executed in seen]
 
 
 @pytest.mark.parametrize("zone", ZONES)

@@ -12,7 +12,7 @@ MAIN = load_menu(DEFAULT_MENU_PATH).nodes["main"]
 
 
 @pytest.mark.parametrize("speech,key", [
-    ("投诉", "3"), ("我想提个建议", "3"), ("人工服务", "0"), ("我要转人工", "0"), ("网络故障", "2"),
+    ("投诉", "3"), ("我想提个建议", "6"), ("I have a suggestion", "6"), ("人工服务", "0"), ("我要转人工", "0"), ("网络故障", "2"),
     ("查一下工单进度", "5"), ("complaint", "3"), ("Can I talk to a human?", "0"), ("there is an outage", "4"),
     ("one", "1"), ("按四", "4"),
 ])

@@ -29,7 +29,7 @@ def test_default_tree_loads_with_no_problem_at_all():
     tree = load_menu(DEFAULT_MENU_PATH)
     assert check_menu(tree) == []
     assert set(tree.nodes) == {"language", "main", "aftersales"}
-    assert [o.key for o in tree.nodes["main"].options] == ["1", "2", "3", "4", "5", "0"]
+    assert [o.key for o in tree.nodes["main"].options] == ["1", "2", "3", "4", "5", "6", "0"]
 
 
 BROKEN_FILES = [
@@ -44,7 +44,7 @@ BROKEN_FILES = [
      "unknown node 'after_sales'", "goto: after_sales", 0),
     ('        priority: 10\n', '        priority: urgent\n', "nodes.main.options[3].priority",
      "expected a whole number", "priority: urgent", 0),
-    ('      - key: "0"\n', '      - key: "*"\n', "nodes.main.options[5].key", "reserved", 'key: "*"', 0),
+    ('      - key: "0"\n', '      - key: "*"\n', "nodes.main.options[6].key", "reserved", 'key: "*"', 0),
     ('        ticket_status: {}\n', '        ticket_status: {}\n        goto: main\n', "nodes.aftersales.options[0]",
      "exactly one action", "words: {zh-CN: [查询", -1),
 ]

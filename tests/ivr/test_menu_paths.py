@@ -15,6 +15,7 @@ QUEUE_PATHS = [
     (["3"], "complaint", 4),
     (["4"], "urgent", 10),
     (["5", "2"], "aftersales", 3),
+    (["6"], "suggestion", 2),
     (["0"], "inquiry", 2),
 ]
 LANGUAGE_KEYS = {"zh-CN": "1", "en-US": "2"}

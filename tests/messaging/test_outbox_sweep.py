@@ -6,30 +6,24 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert, text
 
 import messaging
 from hotline import db
 from hotline.jobs import get_queue
 from messaging.models import SmsMessage
 from messaging.outbox import sweep_outbox
+from tests.support.sql import explain, statements
 
 
 @contextmanager
 def sweep_reads(app):
     """(SQL, parameters) of every SELECT of sms_messages run inside the block."""
-    engine = app.extensions["hotline.db"].engine
-    seen: list[tuple[str, object]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "FROM sms_messages" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with statements(app) as seen:
+        reads: list[tuple[str, object]] = []
+        yield reads
+    reads.extend((sql, parameters) for sql, parameters, _ in seen
+                 if sql.lstrip().upper().startswith("SELECT") and "FROM sms_messages" in sql)
 
 
 def store_pending(app, count: int) -> list[int]:
@@ -90,15 +84,7 @@ def test_on_postgresql_the_sweep_reads_the_partial_index_of_pending_messages(app
     with app.app_context(), sweep_reads(app) as reads:
         sweep_outbox(batch=2)
     assert len(reads) == 2
-    with app.app_context():
-        session = db.session()
-        raw = session.connection().connection.driver_connection
-        plans = []
-        for sql, parameters in reads:  # the very statements the sweep ran, with their parameters
-            with raw.cursor() as pg:
-                pg.execute("EXPLAIN " + sql, parameters)
-                plans.append("\n".join(row[0] for row in pg.fetchall()))
-        session.rollback()
+    plans = [explain(app, sql, parameters) for sql, parameters in reads]  # the very statements the sweep ran
     for plan in plans:
         assert "ix_sms_messages_pending_created_at_id" in plan and "Seq Scan" not in plan, plan
         assert "Sort" not in plan, plan  # the index gives the order

@@ -300,6 +300,10 @@ def test_a_caller_routed_while_redis_restarts_is_held_then_reaches_an_agent(app,
     ("/voice/route/callback?call={sid}", {"Digits": "1"}, "Leave"),  # no callback promised; out of line
     ("/voice/route/callback/agent?call={sid}&agent=1&offer=1", {}, "Hangup"),  # the agent hears why
     ("/voice/route/callback/status?call={sid}&agent=1&offer=1", {"CallStatus": "no-answer"}, 503),
+    # Conference mode's agent leg (routing/conference.py): an answer the database cannot place is let go;
+    # the agent leaving closes the conversation by the database and sends the caller to be routed again.
+    ("/voice/route/agent?call={sid}&agent=1&offer=1", {}, "Hangup"),
+    ("/voice/route/agent/left?call={sid}&agent=1&offer=1", {"CallStatus": "completed"}, "Hangup"),
 ])
 def test_the_other_routing_webhooks_answer_fast_without_redis(app, twilio, own_redis, path, form, expect):
     calls = TimedCalls(twilio)

@@ -2,31 +2,16 @@
 (tickets' Redis copy, `hotline.contracts.CallerDirectory`), not from the customers table."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from hotline import db
 from routing.models import RoutedCall
+from tests.support.sql import statements
 from tickets.directory import KEY, rebuild
 from tickets.models import Customer
 
 VIP, PLAIN = "+8613700000001", "+8613700000002"
-
-
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", before)
 
 
 def _customers(app, ready: bool = True) -> None:
@@ -46,10 +31,10 @@ def _routed(app, sid: str) -> RoutedCall:
 
 def test_a_vip_is_known_on_arrival_without_a_customers_query(center, app):
     _customers(app)
-    with statements() as seen:
+    with statements(Engine) as seen:
         vip, _ = center.enter("inquiry", from_number=VIP)
     plain, _ = center.enter("inquiry", from_number=PLAIN)
-    assert [s for s in seen if "customers" in s] == []
+    assert [s.sql for s in seen if "customers" in s.sql] == []
     assert _routed(app, vip).vip is True and _routed(app, plain).vip is False
     assert _routed(app, vip).priority > _routed(app, plain).priority
 
@@ -61,9 +46,9 @@ def test_an_entry_copied_before_it_held_vip_is_read_from_the_record(center, app)
     _customers(app)
     with app.app_context():
         get_redis().hdel(KEY.format(phone=VIP), "vip")
-    with statements() as seen:
+    with statements(Engine) as seen:
         vip, _ = center.enter("inquiry", from_number=VIP)
-    assert any("customers" in s for s in seen)
+    assert any("customers" in s.sql for s in seen)
     assert _routed(app, vip).vip is True
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from hotline import db
 from hotline.clock import now
+from tests.support.sql import explain, statements
 
 
 def _agents(app, count: int, first: int = 0) -> dict[int, str]:
@@ -54,14 +55,8 @@ def _rebuild(app) -> tuple[int, dict[int, dict[str, str]]]:
     with app.app_context():
         session = db.session()
         res = get_reservations(session)
-        engine = app.extensions["hotline.db"].engine
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements(app) as seen:
             rebuild(session, res)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         session.commit()
         return len(seen), res.agents(list(session.scalars(select(Agent.id))))
 
@@ -85,16 +80,6 @@ def test_a_rebuild_reads_the_same_statements_whatever_the_agents(app):
             assert get_reservations().call(sid).get("agent") == str(agent_id)
 
 
-def _explain(app, sql: str, parameters) -> str:
-    with app.app_context():
-        session = db.session()
-        with session.connection().connection.driver_connection.cursor() as pg:
-            pg.execute("EXPLAIN " + sql, parameters)
-            plan = "\n".join(row[0] for row in pg.fetchall())
-        session.rollback()
-    return plan
-
-
 def test_on_postgresql_the_open_offers_are_read_through_the_partial_index(app, settings):
     if not settings.database_url.startswith("postgresql"):
         pytest.skip("the plan is PostgreSQL's")
@@ -113,24 +98,17 @@ def test_on_postgresql_the_open_offers_are_read_through_the_partial_index(app, s
         session.execute(text("ANALYZE routing_offers"))
         session.commit()
 
-    engine = app.extensions["hotline.db"].engine
-    seen = []
-    listener = lambda conn, cursor, statement, parameters, *_: seen.append((statement, parameters))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        with app.app_context():
-            session = db.session()
-            offers = open_offers(session)
-            conversations = open_conversations(session)
-            session.rollback()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+    with statements(app) as seen, app.app_context():
+        session = db.session()
+        offers = open_offers(session)
+        conversations = open_conversations(session)
+        session.rollback()
 
     *on_call, (reserved, waiting) = talking.items()
     assert {agent_id: c.call_sid for agent_id, c in conversations.items()} == dict(on_call)
     assert offers == {**{(agent_id, "answered"): sid for agent_id, sid in on_call}, (reserved, "ringing"): waiting}
-    reads = [(sql, parameters) for sql, parameters in seen if "FROM routing_offers" in sql]
+    reads = [(sql, parameters) for sql, parameters, _ in seen if "FROM routing_offers" in sql]
     assert len(reads) == 2
     for sql, parameters in reads:
-        plan = _explain(app, sql, parameters)
+        plan = explain(app, sql, parameters)
         assert "ix_routing_offers_open" in plan and "Seq Scan on routing_offers" not in plan, plan

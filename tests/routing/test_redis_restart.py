@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hotline.redis_client import get_redis
 from routing.models import AgentEvent
 from routing.sweeps import sweep_routing
-from tests.routing.test_simulated_calls import _routed, connected_to
+from tests.routing.test_simulated_calls import connected_to
 from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs, in_wrap_up_with_a_caller_waiting
 
 
@@ -46,7 +46,7 @@ def test_a_waiting_caller_the_live_line_lost_is_put_back_not_hung_up(center, sim
     simulator.run(until=simulator.now + 60)
     assert "put back" not in second.timeline_text()  # the caller hears nothing of it
     assert connected_to(second) == ["client:alice"], second.timeline_text()
-    assert _routed(app, second.sid).outcome == "answered"
+    assert center.routed(second.sid).outcome == "answered"
 
 
 def test_a_caller_the_database_has_left_is_not_put_back(center, simulator, app):
@@ -54,7 +54,7 @@ def test_a_caller_the_database_has_left_is_not_put_back(center, simulator, app):
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=30)
     simulator.run()
     assert caller.status == "completed"
-    assert _routed(app, caller.sid).outcome == "abandoned"
+    assert center.routed(caller.sid).outcome == "abandoned"
     with app.app_context():
         from hotline import db
         from routing.state import get_reservations, restored_caller
@@ -120,7 +120,7 @@ def test_an_offer_ringing_through_a_rebuild_is_answered(center, simulator, app):
 
     simulator.run()
     assert connected_to(caller) == ["client:alice"]
-    assert _routed(app, caller.sid).outcome == "answered"
+    assert center.routed(caller.sid).outcome == "answered"
 
 
 def _half_rebuilt(app, agent_id: int) -> None:
@@ -152,7 +152,7 @@ def test_an_answer_in_the_middle_of_a_rebuild_is_connected_not_hung_up(center, s
 
     simulator.run()
     assert connected_to(caller) == ["client:alice"], caller.timeline_text()
-    assert _routed(app, caller.sid).outcome == "answered"
+    assert center.routed(caller.sid).outcome == "answered"
     assert center.agent_status(alice) in ("wrap_up", "available")
 
 

@@ -9,23 +9,6 @@ from hotline.jobs import run_burst
 from sandbox import press
 
 
-def _routed(app, sid):
-    from hotline import db
-    from routing.models import RoutedCall
-
-    with app.app_context():
-        return db.session().scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
-
-
-def _offers(app, sid):
-    from hotline import db
-    from routing.models import Offer
-
-    with app.app_context():
-        return [(o.agent_id, o.result) for o in db.session().scalars(select(Offer).where(Offer.call_sid == sid)
-                                                                     .order_by(Offer.id))]
-
-
 def connected_to(leg) -> list[str]:
     """The addresses this leg was bridged with, in order, from its timeline."""
     return re.findall(r"connected with \w+ \((.+?)\)", leg.timeline_text())
@@ -39,7 +22,7 @@ def test_first_agent_answers(center, simulator, app):
     assert simulator.errors == []
     assert caller.status == "completed"
     assert connected_to(caller) == ["client:alice"]
-    routed = _routed(app, caller.sid)
+    routed = center.routed(caller.sid)
     assert (routed.outcome, routed.agent_id, routed.rings) == ("answered", alice, 2)
     assert (routed.answered_at - routed.entered_at).total_seconds() <= 15
     assert center.agent_status(alice) == "wrap_up"
@@ -54,7 +37,7 @@ def test_first_does_not_answer_and_the_second_does(center, simulator, app):
     simulator.run()
     assert simulator.errors == []
     assert connected_to(caller) == ["client:bob"]
-    assert _offers(app, caller.sid) == [(alice, "missed"), (bob, "answered")]
+    assert center.offers(caller.sid) == [(alice, "missed"), (bob, "answered")]
     alice_leg = next(leg for leg in simulator.calls if leg.to == "client:alice")
     assert alice_leg.status == "no-answer" and alice_leg.duration <= 15  # never more than three rings
     assert center.agent_status(alice) == "missed"
@@ -72,7 +55,7 @@ def test_nobody_free_then_someone_frees_up(center, simulator, app, api):
     assert simulator.errors == []
     assert connected_to(caller) == ["client:alice"]
     assert [r for r in simulator.sandbox.state.redirects if caller.sid in str(r)]  # pulled out at once
-    routed = _routed(app, caller.sid)
+    routed = center.routed(caller.sid)
     assert routed.outcome == "answered" and routed.agent_id == alice
 
 
@@ -83,7 +66,7 @@ def test_callback_keeps_the_place_in_line(center, simulator, app, api):
     simulator.run(until=200)
     assert caller.status == "completed"
     assert any("回电" in text for text in caller.said)
-    routed = _routed(app, caller.sid)
+    routed = center.routed(caller.sid)
     assert routed.outcome == "waiting" and routed.callback_number == "+8613811112222"
     api.patch(f"/api/agents/{alice}", {"status": "available"})
     run_burst(app, ("default",))  # the callback job calls the agent first
@@ -92,7 +75,7 @@ def test_callback_keeps_the_place_in_line(center, simulator, app, api):
     agent_leg = next(leg for leg in simulator.calls if leg.direction == "outbound-api")
     assert agent_leg.to == "client:alice"
     assert len(connected_to(agent_leg)) == 1  # the customer, called back once the agent was on
-    assert _routed(app, caller.sid).outcome == "answered"
+    assert center.routed(caller.sid).outcome == "answered"
 
 
 def test_caller_hangs_up_in_the_queue(center, simulator, app):
@@ -100,7 +83,7 @@ def test_caller_hangs_up_in_the_queue(center, simulator, app):
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=45)
     simulator.run()
     assert simulator.errors == []
-    routed = _routed(app, caller.sid)
+    routed = center.routed(caller.sid)
     assert routed.outcome == "abandoned"
     assert 44 <= (routed.abandoned_at - routed.entered_at).total_seconds() <= 46
     with app.app_context():
@@ -115,7 +98,7 @@ def test_escalation_to_a_lower_level_after_its_wait(center, simulator, app):
     simulator.run()
     assert simulator.errors == []
     assert connected_to(caller) == ["client:lin"]
-    routed = _routed(app, caller.sid)
+    routed = center.routed(caller.sid)
     waited = (routed.answered_at - routed.entered_at).total_seconds()
     assert 30 <= waited <= 50  # not before the 30 s step; soon after it (one wait cycle)
     assert routed.agent_id == junior
@@ -163,6 +146,6 @@ def test_callback_calls_the_agent_first_then_the_customer(center, simulator, app
     assert any("回电客户" in text for text in agent_leg.said)
     customer_leg = next(leg for leg in simulator.calls if leg.to == "+8613811112222")
     assert customer_leg.status == "completed" and connected_to(agent_leg) == ["+86*******2222"]  # timelines mask numbers
-    routed = _routed(app, sid)
+    routed = center.routed(sid)
     assert (routed.outcome, routed.agent_id) == ("answered", alice)
     assert center.agent_status(alice) == "wrap_up"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from hotline import db
 from hotline.redis_client import get_redis
 from routing.sweeps import sweep_routing
-from tests.routing.test_simulated_calls import _routed, connected_to
+from tests.routing.test_simulated_calls import connected_to
 
 
 def _sweep(app) -> dict:
@@ -173,7 +173,7 @@ def test_the_sweep_leaves_a_true_conversation_alone(center, simulator, app, cloc
         events = db.session().scalars(select(AgentEvent.status).where(AgentEvent.agent_id == alice)
                                       .order_by(AgentEvent.id)).all()
     assert events[-1] == "on_call" and events.count("on_call") == 1
-    assert _routed(app, caller.sid).outcome == "answered"
+    assert center.routed(caller.sid).outcome == "answered"
 
 
 def test_a_conversation_whose_call_ended_with_every_callback_lost_is_ended_by_the_sweep(center, simulator, app, clock):
@@ -192,7 +192,7 @@ def test_a_conversation_whose_call_ended_with_every_callback_lost_is_ended_by_th
     clock.advance(11)
     assert _sweep(app)["conversations_ended"] == 1
     assert _recorded(app, alice) == "wrap_up" and _live(app, alice)["status"] == "wrap_up"
-    assert _routed(app, caller.sid).ended_at is not None
+    assert center.routed(caller.sid).ended_at is not None
 
 
 def test_the_calls_end_ends_a_conversation_the_live_state_lost(center, simulator, app):

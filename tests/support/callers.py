@@ -92,6 +92,25 @@ class Switchboard:
     def agent_status(self, agent_id: int) -> str:
         return self.api.get(f"/api/agents/{agent_id}").get_json()["status"]
 
+    def routed(self, sid: str):
+        """The caller's routed call row (queue, outcome, agent, rings, times), read now."""
+        from sqlalchemy import select
+
+        from routing.models import RoutedCall
+
+        with self.app.app_context():
+            return db.session().scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
+
+    def offers(self, sid: str) -> list[tuple[int, str]]:
+        """(agent, result) of every offer of the call, in order."""
+        from sqlalchemy import select
+
+        from routing.models import Offer
+
+        with self.app.app_context():
+            return [(o.agent_id, o.result) for o in db.session().scalars(select(Offer).where(Offer.call_sid == sid)
+                                                                         .order_by(Offer.id))]
+
     def customer(self, phone: str, surname: str, title: str, name: str, language: str = "zh-CN") -> None:
         add_customer(self.app, phone, surname=surname, title=title, name=name, language=language)
 

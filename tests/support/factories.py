@@ -115,22 +115,24 @@ EN_SECONDS = 28.0
 
 def good_call_zh():
     return [
-        turn("agent", 1.0, "您好 这里是 热线服务中心 客户服务 我是 客服 小王 很高兴 为您服务"),
+        turn("agent", 1.0, "您好 这里是 热线服务中心 客户服务 我是 客服 小王 很高兴 为您服务 请问 有什么可以帮您"),
         turn("caller", 6.0, "我 要 投诉 你们 的 服务 我 想 退款"),
         turn("agent", 11.0, "为了 保证 为您 精准 服务 能否 麻烦 告知 您的姓名 或 客户编号"),
         turn("caller", 16.0, "我 叫 李明"),
-        turn("agent", 20.0, "本次您反馈的 问题 已 为您 提交 工单"),
+        turn("agent", 17.5, "您是说 要 把 钱 退回 对吗"),
+        turn("agent", 20.0, "本次您反馈的 问题 已 为您 提交 工单 请问 还有其他问题吗"),
         turn("agent", 25.0, "感谢您的来电 祝您生活愉快"),
     ]
 
 
 def good_call_en():
     return [
-        turn("agent", 0.5, "Hello this is Hotline Service Center how can I help", "en-US"),
+        turn("agent", 0.5, "Hello Hotline Service Center I'm Li how can I help", "en-US"),
         turn("caller", 5.0, "I want to cancel my order and get a refund", "en-US"),
         turn("agent", 10.0, "Could you tell me your name or customer number", "en-US"),
         turn("caller", 14.0, "It is Jane Smith", "en-US"),
-        turn("agent", 17.0, "To summarize your order is cancelled and the refund is on its way", "en-US"),
+        turn("agent", 15.8, "So you're saying you want to cancel", "en-US"),
+        turn("agent", 17.0, "To summarize your order is cancelled and the refund is on its way anything else", "en-US"),
         turn("agent", 23.0, "Thank you for calling have a nice day", "en-US"),
     ]
 
@@ -152,9 +154,10 @@ def make_transcript(app, call_sid: str, turns, language: str = "zh-CN", seconds:
         transcript = Transcript(recording_id=row.id, call_sid=call_sid, language=language, status="done",
                                 turns=[], text="", redactions=[], categories="", flags="", audio_seconds=seconds,
                                 created_at=now())
+        if agent_id or queue:  # known before the transcript, as routing's events come first
+            session.add(CallFacts(call_sid=call_sid, agent_id=agent_id, queue=queue, language=language))
+            session.flush()
         assess_transcript(transcript, turns, seconds)
         session.add(transcript)
-        if agent_id or queue:
-            session.add(CallFacts(call_sid=call_sid, agent_id=agent_id, queue=queue, language=language))
         session.commit()
         return transcript.id

@@ -63,7 +63,7 @@ def test_the_rules_file_sets_the_clocks_and_reports_every_problem(tmp_path):
         f"{path}:2: priorities.normal.response: expected a clock like 24h or 3 working days (more than 0), got 'soon'",
         f"{path}:3: priorities.vip: unknown priority (known: urgent, normal, routine)",
         f"{path}:5: categories.complaint.response: expected a clock like 24h or 3 working days (more than 0), got '0h'",
-        f"{path}:6: categories.praise: unknown category (known: inquiry, problem, complaint, urgent, aftersales)",
+        f"{path}:6: categories.praise: unknown category (known: inquiry, problem, complaint, suggestion, urgent, aftersales)",
         f"{path}:8: escalation.default_group: no such group 'nobody' (groups: complaints)",
     ]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, text, update
+from sqlalchemy import text, update
 
 from hotline import db
 from tests.hotline.test_keyset import _cursor
 from tests.support.factories import good_call_zh, make_transcript
+from tests.support.sql import explain, statements
 from transcription.models import Transcript
 
 # (reason, minutes after the first call): the queue's order is by reason, then oldest first.
@@ -76,18 +77,12 @@ def test_counts_exact_or_estimated_and_foreign_cursors(api, waiting):
 
 
 def test_a_page_is_one_statement(app, api, waiting):
-    engine = app.extensions["hotline.db"].engine
     counts = []
     url = "/api/qa/queue?limit=2"
     while url:
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements(app) as seen:
             body = api.get(url).get_json()
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        counts.append(len([s for s in seen if "FROM transcripts" in s]))
+        counts.append(len([s for s, *_ in seen if "FROM transcripts" in s]))
         url = body["next_url"]
     # The waiting calls found by ids, sorted by reason and read in one statement, on every page.
     assert counts == [1] * 5
@@ -110,20 +105,9 @@ def test_on_postgresql_a_page_walks_the_queue_rank_index_without_a_sort(app, api
                 f"FROM (SELECT * FROM {table} ORDER BY id LIMIT 1) t, generate_series(1, 20000) g"))
         session.execute(text("ANALYZE transcripts"))
         session.commit()
-    engine = app.extensions["hotline.db"].engine
-    seen = []
-    listener = lambda conn, cursor, statement, parameters, *_: seen.append((statement, parameters))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with statements(app) as seen:
         first = api.get("/api/qa/queue?limit=50").get_json()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert len(first["calls"]) == 50 and first["calls"][0]["call_sid"] == waiting[0]  # the one escalation
-    sql, parameters = next((s, p) for s, p in seen if "FROM transcripts" in s)
-    with app.app_context():
-        session = db.session()
-        with session.connection().connection.driver_connection.cursor() as pg:
-            pg.execute("EXPLAIN " + sql, parameters)
-            plan = "\n".join(row[0] for row in pg.fetchall())
-        session.rollback()
+    sql, parameters, _ = next(s for s in seen if "FROM transcripts" in s.sql)
+    plan = explain(app, sql, parameters)
     assert "ix_transcripts_queue_rank" in plan and "Sort" not in plan and "Seq Scan on transcripts" not in plan, plan

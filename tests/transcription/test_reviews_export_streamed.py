@@ -4,7 +4,8 @@ import csv
 import io
 
 from tests.conftest import sign_in
-from tests.hotline.streaming import assert_streamed, read_with_a_server_side_cursor, statements
+from tests.hotline.streaming import assert_streamed, read_with_a_server_side_cursor
+from tests.support.sql import statements
 from tests.support.factories import good_call_zh, make_transcript
 
 CALLS = ["CA" + str(d) * 32 for d in range(1, 6)]
@@ -24,7 +25,7 @@ def test_the_api_export_streams_from_a_server_side_cursor(app, api):
     with statements(app) as seen:
         response = api.get("/api/qa/reviews?format=csv", token=qa, buffered=False)
         chunks = assert_streamed(response)
-    assert read_with_a_server_side_cursor(seen, "qa_reviews"), [s for s, _ in seen]
+    assert read_with_a_server_side_cursor(seen, "qa_reviews"), [s.sql for s in seen]
     rows = list(csv.DictReader(io.StringIO("".join(chunks))))
     # Newest change first, as the JSON list; the transcript's automatic score joined in.
     assert [r["call_sid"] for r in rows] == CALLS[::-1]

@@ -6,10 +6,11 @@ six was a bitmap scan of all its matches and a sort of them)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from hotline import db
 from tests.support.factories import make_transcript, turn
+from tests.support.sql import explain, statements
 
 
 def _sid(n: int) -> str:
@@ -37,25 +38,16 @@ def _pages(api, **params) -> tuple[list[list[str]], list[int]]:
     token = api.mint("qa")
     pages, reads, after = [], [], None
     while True:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(_engine(api), "before_cursor_execute", listener)
-        try:
+        with statements(api.client.application) as seen:
             response = api.get("/api/qa/search", query_string={**params, **({"after": after} if after else {})},
                                token=token)
-        finally:
-            event.remove(_engine(api), "before_cursor_execute", listener)
         assert response.status_code == 200, response.get_json()
         body = response.get_json()
         pages.append([c["call_sid"] for c in body["calls"]])
-        reads.append(len([s for s in statements if "transcripts" in s and "sqlite_master" not in s]))
+        reads.append(len([s for s, *_ in seen if "transcripts" in s and "sqlite_master" not in s]))
         after = body.get("next")
         if not after:
             return pages, reads
-
-
-def _engine(api):
-    return api.client.application.extensions["hotline.db"].engine
 
 
 SEARCHES = [dict(q="退款", limit=2), dict(q="退款", limit=2, sort="newest"), dict(q="投诉", limit=1, sort="newest"),
@@ -140,24 +132,13 @@ def test_on_postgresql_a_common_word_walks_the_index_and_a_rare_one_falls_back(a
         session.execute(text("ANALYZE transcripts"))
         session.commit()
 
-    engine = app.extensions["hotline.db"].engine
-    seen = []
-    listener = lambda conn, cursor, statement, parameters, *_: seen.append((statement, parameters))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with statements(app) as seen:
         common = api.get("/api/qa/search?q=退款", token=api.mint("qa")).get_json()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert len(common["calls"]) == 100 and common["next"]
-    walk = [(sql, parameters) for sql, parameters in seen if "walked" in sql]
-    assert len(walk) == 1 and not [sql for sql, _ in seen if "transcripts.status = " in sql and "LIMIT" in sql
+    walk = [(sql, parameters) for sql, parameters, _ in seen if "walked" in sql]
+    assert len(walk) == 1 and not [sql for sql, *_ in seen if "transcripts.status = " in sql and "LIMIT" in sql
                                    and "walked" not in sql and "ts_rank_cd" not in sql]  # no word-index read
-    with app.app_context():
-        session = db.session()
-        with session.connection().connection.driver_connection.cursor() as pg:
-            pg.execute("EXPLAIN " + walk[0][0], walk[0][1])
-            plan = "\n".join(row[0] for row in pg.fetchall())
-        session.rollback()
+    plan = explain(app, *walk[0])
     assert "Index Scan Backward using ix_transcripts_done_newest" in plan and "Sort" not in plan, plan
 
     rare = api.get("/api/qa/search?q=律师", token=api.mint("qa")).get_json()

@@ -1,0 +1,111 @@
+"""Agent controls on a conversation in a conference (`routing.conference`): hold and resume the
+caller, mute and unmute the agent (issue 16, item 3).
+
+The state a control checks is the call's own history: `hold_started` / `hold_ended` (with the
+`seconds` on hold) and `muted` / `unmuted`, written once Twilio accepted the change, so a second
+hold is refused whatever order Twilio's conference callbacks arrive in (those are recorded too, as
+`conference` events). Nothing here commits: the API view does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.calls import record_event
+from hotline.clock import as_utc, now
+from hotline.gateway import GatewayError, get_gateway
+from hotline.models import Call, CallEvent
+from hotline.webhooks import public_url_for
+from routing.models import Offer, RoutedCall
+
+# action -> (the flag it changes, its new value, the event that records it)
+CONTROLS = {"hold": ("hold", True, "hold_started"), "resume": ("hold", False, "hold_ended"),
+            "mute": ("muted", True, "muted"), "unmute": ("muted", False, "unmuted")}
+FLAG_EVENTS = {"hold_started": ("hold", True), "hold_ended": ("hold", False),
+               "muted": ("muted", True), "unmuted": ("muted", False)}
+
+
+class ControlRefused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Conversation:
+    call: Call
+    offer: Offer
+    conference_sid: str
+
+
+def is_agents_call(session: Session, sid: str, agent_id: int | None) -> bool:
+    """The agent was offered this call (an agent acts on their own calls only)."""
+    return agent_id is not None and session.scalar(
+        select(Offer.id).where(Offer.call_sid == sid, Offer.agent_id == agent_id).limit(1)) is not None
+
+
+def live_conversation(session: Session, sid: str) -> Conversation:
+    """The call's conversation now going on in its conference, or ControlRefused (409)."""
+    call = session.scalars(select(Call).where(Call.sid == sid)).first()
+    if call is None:
+        raise ControlRefused(404, f"no call with CallSid {sid}")
+    offer = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.answered_at.is_not(None),
+                                                Offer.ended_at.is_(None)).order_by(Offer.id.desc())).first()
+    if offer is None:
+        raise ControlRefused(409, f"call {sid} has no conversation going on")
+    joins = session.scalars(select(CallEvent.data).where(CallEvent.call_id == call.id, CallEvent.kind == "conference")
+                            .order_by(CallEvent.id.desc())).all()
+    conference_sid = next((data.get("conference_sid") for data in joins
+                           if data.get("event") == "participant-join" and data.get("call_sid") == sid), None)
+    if conference_sid is None:
+        raise ControlRefused(409, f"call {sid} is not in a conference (yet)")
+    return Conversation(call, offer, conference_sid)
+
+
+def flags(session: Session, call: Call) -> dict[str, object]:
+    """hold, muted, and since when the caller is on hold, from the call's control events."""
+    state: dict[str, object] = {"hold": False, "muted": False, "held_since": None}
+    for kind, at in session.execute(select(CallEvent.kind, CallEvent.at).where(
+            CallEvent.call_id == call.id, CallEvent.kind.in_(tuple(FLAG_EVENTS))).order_by(CallEvent.id)):
+        flag, value = FLAG_EVENTS[kind]
+        state[flag] = value
+        if flag == "hold":
+            state["held_since"] = as_utc(at) if value else None
+    return state
+
+
+def apply_control(session: Session, sid: str, action: str, actor: str) -> dict[str, object]:
+    """Hold or resume the caller, mute or unmute the agent, through Twilio's Participants resource;
+    recorded in the call's events. ControlRefused: 409 when the call's state does not allow it."""
+    conversation = live_conversation(session, sid)
+    flag, value, kind = CONTROLS[action]
+    state = flags(session, conversation.call)
+    if state[flag] == value:
+        raise ControlRefused(409, f"call {sid} is already {'on hold' if flag == 'hold' else 'muted'}" if value
+                             else f"call {sid} is not {'on hold' if flag == 'hold' else 'muted'}")
+    try:
+        if flag == "hold":
+            get_gateway().update_participant(conversation.conference_sid, sid, hold=value,
+                                             hold_url=_hold_url(session, conversation.call) if value else None)
+        else:
+            if not conversation.offer.leg_sid:
+                raise ControlRefused(409, f"call {sid}: the agent's leg is not known")
+            get_gateway().update_participant(conversation.conference_sid, conversation.offer.leg_sid, muted=value)
+    except GatewayError as exc:
+        if exc.retryable:
+            raise ControlRefused(503, f"Twilio did not take the change: {exc}") from exc
+        raise ControlRefused(409, f"call {sid}: the participant is no longer in the conference") from exc
+    data: dict[str, object] = {"by": actor, "agent_id": conversation.offer.agent_id}
+    if kind == "hold_ended" and state["held_since"] is not None:
+        data["seconds"] = round((now() - state["held_since"]).total_seconds(), 1)
+    record_event(session, conversation.call, kind, **data)
+    state[flag] = value
+    return {"sid": sid, "hold": state["hold"], "muted": state["muted"]}
+
+
+def _hold_url(session: Session, call: Call) -> str:
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == call.sid)).first()
+    language = routed.language if routed else (call.language or "zh-CN")
+    return public_url_for("routing.on_hold", queue=routed.queue if routed else "inquiry", lang=language)
