@@ -343,6 +343,21 @@ def report_cases(fx: Fixture) -> list[Case]:
     ]
 
 
+def kpi_cases(fx: Fixture) -> list[Case]:
+    """The supervisor's center (issue 18): a month's KPI pack with a year of data, median < 500 ms."""
+    month = f"from={fx.month[0]}&to={fx.month[1]}"
+    return [
+        Case("KPI pack, a month", lambda c: c.get("admin", f"/api/metrics/kpis?{month}"), 500),
+        Case("KPI pack, a month by day per queue", lambda c: c.get("admin", f"/api/metrics/kpis?{month}&by=day"
+                                                                             "&group=queue"), 500),
+        Case("KPI pack, a month per agent (CSV)", lambda c: c.get("admin", f"/api/metrics/kpis?{month}&group=agent"
+                                                                            "&format=csv"), 500),
+        Case("KPI pack, 12 months by month", lambda c: c.get(
+            "admin", f"/api/metrics/kpis?from={fx.year[0]}&to={fx.year[1]}&by=month"), slow=True),
+        Case("staffing plan, a week from tomorrow", lambda c: c.get("admin", "/api/staffing?days=7")),
+    ]
+
+
 def webhook_cases(fx: Fixture) -> list[Case]:
     def arrival(client: Client) -> Any:
         sid = "CA" + uuid.uuid4().hex
@@ -362,7 +377,7 @@ def job_cases(fx: Fixture) -> list[Case]:
 
 
 CASE_BLOCKS: list[Callable[[Fixture], list[Case]]] = [
-    desk_cases, ticket_cases, qa_cases, report_cases, webhook_cases, job_cases]
+    desk_cases, ticket_cases, qa_cases, report_cases, kpi_cases, webhook_cases, job_cases]
 # The case whose peak memory is read (issue 14: a 12-month export streams with < 50 MiB growth).
 RSS_CASE = "ticket export CSV, 12 months"
 

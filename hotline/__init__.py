@@ -2,7 +2,7 @@
 
 `create_app(settings=None, clock=None)` builds the Flask app: shared plumbing from this package,
 the API with each area's API blueprints nested under /api, then each area of `AREAS` (people,
-messaging, tickets, IVR, routing, recordings, transcription, revisits, desk, access) through its own
+messaging, tickets, IVR, routing, recordings, transcription, revisits, desk, access, supervision) through its own
 `init_app(app)`, which registers its blueprints, signal receivers, periodic jobs and CLI commands.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hotline.settings import Settings
 
 # The one list of areas, in set-up order; each declares itself as `AREA = Area(...)` in its
 # __init__ (hotline/areas.py). Adding an area: its name here, and "<name>*" in pyproject's include.
-AREAS = ("people", "messaging", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access")
+AREAS = ("people", "messaging", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access", "supervision")
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:

@@ -44,6 +44,11 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | CallRecordings | recordings | tickets (a ticket's calls and their audio) |
 | RecordingAudio | recordings | transcription (stored recordings, their bytes, the QA page's audio) |
 | CallTranscripts | transcription | tickets (the state of each recording's transcript) |
+| CallKpis | routing | supervision (offered, answered, abandoned, waits, handle times) |
+| TicketKpis | tickets | supervision (first-contact resolution, complaints, SLA compliance) |
+| RevisitKpis | revisits | supervision (satisfaction, revisit closure) |
+| QaKpis | transcription | supervision (QA scores) |
+| StaffingRecords | routing | supervision (arrivals per half hour, agents signed in) |
 
 Pages are guarded with `hotline.pages.login_required(*roles)`, which asks `Pages` per request.
 """
@@ -542,6 +547,91 @@ class Messaging(Protocol):
 
     def outbound_bucket(self, connection: Any, channel: str, rate: float) -> Any:
         """The fleet-wide token bucket of `channel` ("sms", "calls"): `.take()` waits for a slot."""
+
+
+# --- KPIs (asked by supervision) ----------------------------------------------------------------
+# Each area counts its own figures in SQL and hands back counts, never rates: the supervisor's
+# center adds them across groups and periods and divides once (docs/supervision.md).
+
+KPI_GROUPS = ("center", "queue", "agent")
+
+
+@dataclass(frozen=True)
+class KpiScope:
+    """Which rows a KPI query counts and how it groups them.
+
+    start, end: [start, end) in aware UTC. by: None (the whole range, one row per group) or a
+    local period of `zone` (day | week | month, grouped by `hotline.sql_periods.local_periods`).
+    group: center (one row), queue (an area's queue: routing's queue, a ticket's or revisit's
+    category, the queue of a transcribed call) or agent (routing's agent id). queue, agent_id:
+    filters.
+    """
+
+    start: datetime
+    end: datetime
+    zone: str
+    by: str | None = None
+    group: str = "center"
+    queue: str | None = None
+    agent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class KpiCounts:
+    """One group's counts: `period` the local period's label (None when the scope has no `by`),
+    `key` the queue name or agent id (None for the center, or rows that have none, such as calls
+    abandoned before any agent), `counts` named sums (what each name counts: docs/supervision.md)."""
+
+    period: str | None
+    key: str | int | None
+    counts: dict[str, float]
+
+
+@runtime_checkable
+class CallKpis(Protocol):
+    def call_counts(self, session: Any, scope: KpiScope, threshold_seconds: float) -> list[KpiCounts]:
+        """Callers who entered a queue in the scope (offered, answered, abandoned, short abandons,
+        answered within `threshold_seconds`, waits, talk and wrap-up seconds)."""
+
+
+@runtime_checkable
+class TicketKpis(Protocol):
+    def ticket_counts(self, session: Any, scope: KpiScope, repeat_days: int) -> list[KpiCounts]:
+        """Tickets opened in the scope: first-contact resolution (no repeat on the same problem
+        within `repeat_days`), complaints, SLA clocks per priority."""
+
+
+@runtime_checkable
+class RevisitKpis(Protocol):
+    def revisit_counts(self, session: Any, scope: KpiScope) -> list[KpiCounts]:
+        """Satisfaction of revisits completed in the scope, closure of resolutions in it."""
+
+
+@runtime_checkable
+class QaKpis(Protocol):
+    def qa_counts(self, session: Any, scope: KpiScope) -> list[KpiCounts]:
+        """Automatic QA scores of calls transcribed in the scope, reviewers' scores given in it."""
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """Callers who entered `queue` in the half hour starting at `slot` (aware UTC)."""
+
+    queue: str
+    slot: datetime
+    calls: int
+
+
+@runtime_checkable
+class StaffingRecords(Protocol):
+    def arrivals(self, session: Any, ranges: list[tuple[datetime, datetime]], queue: str | None = None) -> list[Arrivals]:
+        """Callers per queue and UTC half hour entering within any of `ranges` (one query)."""
+
+    def queue_names(self) -> list[str]:
+        """The queues of the queue rules."""
+
+    def signed_in(self, session: Any) -> dict[str, int]:
+        """Per queue, the agents signed in now (any status but offline) who have its skill."""
 
 
 # --- events -----------------------------------------------------------------------------------

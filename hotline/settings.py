@@ -247,6 +247,7 @@ class Settings:
     sla_rules_path: Path | None
     sla_warning_minutes: int
     supervisor_phone: str
+    kpi_targets_path: Path | None  # supervision's targets and staffing allowances
     default_country_code: str
 
     # Revisits and outbound pacing (the buckets are messaging's)
@@ -380,6 +381,7 @@ class Settings:
             sla_rules_path=_path(env, "SLA_RULES_PATH", None),
             sla_warning_minutes=_int(env, "SLA_WARNING_MINUTES", 30, 1, 24 * 60),
             supervisor_phone=_e164(env, "SUPERVISOR_PHONE"),
+            kpi_targets_path=_path(env, "KPI_TARGETS_PATH", None),
             default_country_code=_country_code(env, "DEFAULT_COUNTRY_CODE", "86"),
             calling_hours=_hours(env, "CALLING_HOURS", "09:00-20:00"),
             revisit_attempts=_int(env, "REVISIT_ATTEMPTS", 3, 1, 10),

@@ -21,6 +21,7 @@ from hotline.contracts import TicketDesk, TicketReopened, TicketResolved, need
 from hotline.jobs import periodic, worker_preload
 from hotline.settings import SettingsError
 from revisits.agent_scores import AgentScores
+from revisits.kpi_queries import RevisitKpiQueries
 from revisits.models import Revisit
 from revisits.schedule import schedule_revisit
 from revisits.scripts import SCRIPTS
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
     contracts.need(contracts.Messaging, app).register(app, TEXTS_AREA, on_reply=on_reply, on_outcome=on_text_outcome,
                                                       on_opt_out=on_opt_out)
     contracts.provide(app, contracts.SurveyScores, AgentScores())
+    contracts.provide(app, contracts.RevisitKpis, RevisitKpiQueries())
     contracts.subscribe(contracts.TicketResolved, on_ticket_resolved, app)
     contracts.subscribe(contracts.TicketReopened, on_ticket_reopened, app)
     periodic(app, "revisits-sweep", sweep_revisits, settings.sweep_seconds, "default")

@@ -26,6 +26,7 @@ class Revisit(Base):
     __table_args__ = (
         UniqueConstraint("ticket_id", "round", name="uq_revisits_ticket_id_round"),
         Index("ix_revisits_state_due_at", "state", "due_at"),
+        Index("ix_revisits_resolved_at", "resolved_at"),  # the KPI pack's closure of a period (revisits_0002)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

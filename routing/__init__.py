@@ -20,6 +20,7 @@ from routing.agent_work import AgentWorkQueries
 from routing.blueprint import bp
 from routing.cli import bench_cli, routing_cli
 from routing.desk_queries import AgentDeskQueries
+from routing.kpi_queries import CallKpiQueries, StaffingQueries
 from routing.presence import OnShift, on_call_ended
 from routing.rules import RULES
 from routing.sweeps import sweep_routing
@@ -33,6 +34,8 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.AgentsOnShift, OnShift())
     contracts.provide(app, contracts.AgentDesk, AgentDeskQueries())
     contracts.provide(app, contracts.AgentWork, AgentWorkQueries())
+    contracts.provide(app, contracts.CallKpis, CallKpiQueries())
+    contracts.provide(app, contracts.StaffingRecords, StaffingQueries())
     app.register_blueprint(bp)
     app.register_blueprint(supervisor.bp)
     contracts.need(contracts.Pages, app).register_home_page(app, "supervisor", "supervisor.page")

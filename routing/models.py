@@ -39,7 +39,10 @@ class AgentEvent(Base):
     """Every status change of an agent, appended, never edited."""
 
     __tablename__ = "agent_events"
-    __table_args__ = (Index("ix_agent_events_agent_id_at", "agent_id", "at"),)
+    __table_args__ = (
+        Index("ix_agent_events_agent_id_at", "agent_id", "at"),
+        Index("ix_agent_events_at", "at"),  # the KPI pack's wrap-ups of a period (routing_0004)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))

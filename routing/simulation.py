@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 from hotline.settings import DEFAULT_RING_TIMEOUT_SECONDS
-from routing import erlang
+from hotline import erlang
 from routing.matching import AgentView, WaitingCall, call_priority
 from routing.memory_reservations import MemoryReservations
 from routing.rules import QueueRules

@@ -11,6 +11,7 @@ from tickets import directory, models  # noqa: F401  (tables; the API views arri
 from tickets.cli import tickets_cli
 from tickets.desk_files import DeskCaseFiles
 from tickets.escalation import on_transcript_ready
+from tickets.kpi_queries import TicketKpiQueries
 from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
 from tickets.revisit_desk import RevisitDesk
 from tickets.salutation import CustomerSalutations
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.Salutations, CustomerSalutations())
     contracts.provide(app, contracts.TicketDesk, RevisitDesk())
     contracts.provide(app, contracts.CaseFiles, DeskCaseFiles())
+    contracts.provide(app, contracts.TicketKpis, TicketKpiQueries())
     directory.listen()
     contracts.subscribe(contracts.CallRouted, on_call_routed, app)
     contracts.subscribe(contracts.VoicemailLeft, on_voicemail_left, app)

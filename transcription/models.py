@@ -107,7 +107,10 @@ class Review(Base):
     """A reviewer's scorecard for one call; saving again updates it."""
 
     __tablename__ = "qa_reviews"
-    __table_args__ = (UniqueConstraint("transcript_id", "reviewer", name="uq_qa_reviews_transcript_reviewer"),)
+    __table_args__ = (
+        UniqueConstraint("transcript_id", "reviewer", name="uq_qa_reviews_transcript_reviewer"),
+        Index("ix_qa_reviews_created_at", "created_at"),  # the KPI pack's scores of a period (transcription_0007)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"), index=True)

@@ -89,6 +89,10 @@ TABLE = [
     ("GET", "/api/revisits", "/api/revisits", None, REVIEWERS),
     ("GET", "/api/reports/ivr", "/api/reports/ivr", None, SUPERVISORS),
     ("GET", "/api/metrics/service-level", "/api/metrics/service-level", None, SUPERVISORS),
+    # The supervisor's center: the KPI pack (JSON and CSV) and the staffing plan.
+    ("GET", "/api/metrics/kpis", "/api/metrics/kpis", None, SUPERVISORS),
+    ("GET", "/api/metrics/kpis", "/api/metrics/kpis?format=csv&group=agent", None, SUPERVISORS),
+    ("GET", "/api/staffing", "/api/staffing", None, SUPERVISORS),
     # Agents: their own record; the list for supervisors.
     ("GET", "/api/agents", "/api/agents", None, SUPERVISORS),
     ("POST", "/api/agents", "/api/agents", {"name": ""}, expect(SUPERVISORS, supervisor=422, admin=422)),

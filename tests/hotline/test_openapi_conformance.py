@@ -31,8 +31,8 @@ POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 CROSS_FIELD_RULES = [
     *({"include-path": path, "include-method": "GET",
        "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE_STATUSES, "400"]}}}
-      for path in ("/api/metrics/service-level", "/api/reports/ivr", "/api/reports/satisfaction",
-                   "/api/reports/tickets")),  # from after to; a report longer than 366 days
+      for path in ("/api/metrics/service-level", "/api/metrics/kpis", "/api/reports/ivr",
+                   "/api/reports/satisfaction", "/api/reports/tickets")),  # from after to; a report longer than 366 days
     {"include-path": "/api/tickets", "include-method": "POST",  # call_sid names no call we know
      "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE_STATUSES, "422"]}}},
 ]

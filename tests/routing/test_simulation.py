@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from routing import erlang
+from hotline import erlang
 from routing.rules import load_rules
 from routing.sim_report import mixed_center, single_skill
 from routing.simulation import erlang_prediction, simulate
