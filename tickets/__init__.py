@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     from tickets.cli import tickets_cli
     from tickets.desk_files import DeskCaseFiles
     from tickets.escalation import on_transcript_ready
+    from tickets.page_voice import bp as page_voice_bp
     from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
     from tickets.revisit_desk import RevisitDesk
     from tickets.salutation import CustomerSalutations
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
     signals.transcript_ready.connect(on_transcript_ready, sender=app, weak=False)
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
+    app.register_blueprint(page_voice_bp)  # the urgent page's call (Twilio's webhooks, not /api)
     app.cli.add_command(tickets_cli)
 
 
