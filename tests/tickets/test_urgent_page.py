@@ -180,3 +180,27 @@ def test_the_next_step_after_an_attempt():
     assert paging.after_attempt(6, False, 6, 5, at).action == "give_up"
     assert paging.after_attempt(6, True, 6, 5, at).action == "stop"
     assert paging.outcome_of("completed") == "not_acknowledged" and paging.outcome_of("busy") == "busy"
+
+
+@pytest.mark.slow  # the live simulator in real time
+def test_over_real_http_the_live_simulator_acknowledges_the_page(app, live_server, settings):
+    """The same page with every webhook a real HTTP request to a served app (the live simulator)."""
+    import time
+
+    from sandbox.simulator.live import LiveSimulator
+
+    sandbox = app.extensions["hotline.sandbox"]
+    live = LiveSimulator(sandbox, settings, live_server.url, speed=20)
+    try:
+        live.sim.customer(SUPERVISOR, answer="human", inputs=[press("1")])
+        ticket = _urgent_message(app)
+        run_burst(app, ("outbound",))
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not _events(app, ticket, "page_attempt_ended"):
+            time.sleep(0.1)
+    finally:
+        live.stop()
+    [ack] = _events(app, ticket, "page_acknowledged")
+    assert ack.data["attempt"] == 1
+    [call] = [c for c in sandbox.calls if c["to"] == SUPERVISOR]
+    assert any(paging.spelled(ticket.number) in text for text in live.sim.find(call["sid"]).said)
