@@ -32,12 +32,13 @@ def _company(language: str) -> str:
     return settings.company_name if language == "zh-CN" else settings.company_name_en
 
 
-def _said(entry: str) -> VoiceResponse:
+def _said(entry: str, response: VoiceResponse | None = None):
+    """`entry` said in the center's language, then goodbye (after what `response` holds already)."""
     language = current_app.config["HOTLINE_SETTINGS"].default_language
-    response = VoiceResponse()
+    response = VoiceResponse() if response is None else response
     response.say(paging.prompt(language, entry), **say_kwargs(language))
     response.hangup()
-    return response
+    return twiml_response(response)
 
 
 @bp.post("/answer")
@@ -59,9 +60,7 @@ def answer():
                              action=public_url_for("tickets_page.ack", ticket=ticket_id, attempt=attempt))
     for _ in range(REPEATS):
         gather.say(text, **say_kwargs(language))
-    response.say(paging.prompt(language, "not_acknowledged"), **say_kwargs(language))
-    response.hangup()
-    return twiml_response(response)
+    return _said("not_acknowledged", response)  # silence: the status callback schedules the next attempt
 
 
 @bp.post("/ack")
@@ -69,11 +68,11 @@ def answer():
 def ack():
     ticket_id, attempt = _target()
     if request.form.get("Digits") != paging.ACK_KEY:
-        return twiml_response(_said("not_acknowledged"))
+        return _said("not_acknowledged")
     session = db.session()
     page_calls.acknowledge(session, ticket_id, attempt)
     session.commit()
-    return twiml_response(_said("thanks"))
+    return _said("thanks")
 
 
 @bp.post("/status")
