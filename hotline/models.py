@@ -32,6 +32,8 @@ class Call(Base):
         # A caller's calls newest first: the screen pop's last contacts and the customer lookup.
         Index("ix_calls_from_number_created_at", "from_number", "created_at"),
         Index("ix_calls_to_number_created_at", "to_number", "created_at"),
+        # The calls received in a period (the night-shift log, GET /api/reports/night; hotline_0005).
+        Index("ix_calls_direction_created_at", "direction", "created_at"),
         # The reconciliation sweep's due calls, earliest first (hotline.reconcile; hotline_0004).
         Index("ix_calls_reconcile_at", "reconcile_at", "id", postgresql_where=text("reconcile_at IS NOT NULL"),
               sqlite_where=text("reconcile_at IS NOT NULL")),

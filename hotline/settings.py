@@ -258,6 +258,9 @@ class Settings:
     outbound_sms_per_second: float
 
     # People signing in to the pages (desk, supervisor, QA)
+    # The urgent page's call to the supervisor on call (tickets/page_calls.py), until a key press acknowledges it
+    page_retry_minutes: int = 5
+    page_max_attempts: int = 6
     signin_max_attempts: int = 5
     signin_lock_minutes: int = 15
     session_hours: int = 12
@@ -388,6 +391,8 @@ class Settings:
             revisit_retry_minutes=_int(env, "REVISIT_RETRY_MINUTES", 30, 1, 1440),
             outbound_calls_per_second=_float(env, "OUTBOUND_CALLS_PER_SECOND", 1.0, 0.01),
             outbound_sms_per_second=_float(env, "OUTBOUND_SMS_PER_SECOND", 1.0, 0.01),
+            page_retry_minutes=_int(env, "PAGE_RETRY_MINUTES", 5, 1, 120),
+            page_max_attempts=_int(env, "PAGE_MAX_ATTEMPTS", 6, 1, 30),
             signin_max_attempts=_int(env, "SIGNIN_MAX_ATTEMPTS", 5, 1, 100),
             signin_lock_minutes=_int(env, "SIGNIN_LOCK_MINUTES", 15, 1, 24 * 60),
             session_hours=_int(env, "SESSION_HOURS", 12, 1, 7 * 24),

@@ -11,6 +11,7 @@ from tickets import directory, models  # noqa: F401  (tables; the API views arri
 from tickets.cli import tickets_cli
 from tickets.desk_files import DeskCaseFiles
 from tickets.escalation import on_transcript_ready
+from tickets.page_voice import bp as page_voice_bp
 from tickets.kpi_queries import TicketKpiQueries
 from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
 from tickets.revisit_desk import RevisitDesk
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     contracts.subscribe(contracts.TranscriptReady, on_transcript_ready, app)
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
+    app.register_blueprint(page_voice_bp)  # the urgent page's call (Twilio's webhooks, not /api)
     app.cli.add_command(tickets_cli)
 
 

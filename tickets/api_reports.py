@@ -1,5 +1,6 @@
 """GET /api/reports/tickets: counts by category, priority and status with SLA compliance (JSON or CSV);
-GET /api/reports/suggestions: the month's suggestions and what was done with each."""
+GET /api/reports/suggestions: the month's suggestions and what was done with each;
+GET /api/reports/night: the night-shift log (tickets/night_log.py)."""
 from __future__ import annotations
 
 import re
@@ -14,9 +15,12 @@ from hotline.api import keyset, schemas
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
+from hotline.calendar import get_calendar
+from hotline.contracts import AgentDesk, need
 from hotline.clock import now
 from hotline.local_time import day_start, iso_local, local_day
 from hotline.params import query_choice, query_int
+from tickets import night_log
 from tickets.api_input import query_day
 from tickets.models import Ticket
 from tickets.report_query import ticket_groups
@@ -106,3 +110,32 @@ def _suggestion_row(ticket: Ticket, zone: str) -> dict[str, Any]:
     return {"number": ticket.number, "created_at": iso_local(ticket.created_at, zone), "language": ticket.language,
             "status": ticket.status, "suggestion": ticket.description or "",
             "what_we_did": ticket.resolution_summary or "", "resolved_at": iso_local(ticket.resolved_at, zone)}
+
+
+@bp.get("/reports/night")
+@require_role("supervisor", "qa")
+@operation("The night-shift log: calls, messages left and urgent cases while the center was closed (夜班汇报)",
+           tags=["reports"],
+           description="Query: date (the local day whose opening ends the night; default the last night that "
+                       "has ended), format (json|csv). The night runs from the last closing before that "
+                       "opening (the business calendar's), so a weekend or holiday is one long night.",
+           responses={200: "the log (JSON, or text/csv with format=csv)",
+                      400: "a bad date or format (named)",
+                      404: "the center does not open on that day, or no night ended within 60 days"},
+           media=("application/json", "text/csv"),
+           query={"date": schemas.DAY, "format": schemas.one_of(("json", "csv"))})
+def night_report():
+    zone = current_app.config["HOTLINE_SETTINGS"].timezone
+    calendar = get_calendar()
+    day = query_day(request.args.get("date"), "date")
+    fmt = query_choice(request.args.get("format"), "format", ("json", "csv"), "json")
+    night = night_log.night_ending(calendar, day) if day else night_log.last_night(calendar, now())
+    if night is None:
+        abort_json(404, f"date: the center does not open on {day.isoformat()}" if day
+                   else "no night has ended within the last 60 days")
+    session = db.session()
+    names = {agent_id: name for agent_id, name, _ in need(AgentDesk).agent_names(session)}
+    report = night_log.build(session, night, zone, names)
+    if fmt == "csv":
+        return csv_export.attachment(csv_export.lines(night_log.csv_rows(report)), f"night-{report['date']}.csv")
+    return jsonify(report)

@@ -17,6 +17,7 @@ from hotline.contracts import Messaging, TextMessage, need
 from hotline.local_time import known_zone, written
 from tickets import sla
 from tickets.history import record
+from tickets.page_calls import start_paging
 from tickets.models import Ticket
 from tickets.sms_wording import SmsTemplates, load_templates, short_summary, word  # noqa: F401
 
@@ -83,11 +84,13 @@ def alert_escalation(session, ticket: Ticket, group: str, by: str, reason: str) 
 
 
 def page_supervisor(session, ticket: Ticket) -> TextMessage | None:
-    """An urgent message nobody could answer: the supervisor on call (SUPERVISOR_PHONE) is texted at once."""
+    """An urgent message nobody could answer: the supervisor on call (SUPERVISOR_PHONE) is texted at once,
+    then called until a key press acknowledges it (tickets/page_calls.py)."""
     message = _text_supervisor(session, ticket, "urgent_message", "urgent message",
                                lambda language, zone: dict(at=written(ticket.created_at, language, zone)))
     if message is not None:
         record(session, ticket, "system", "supervisor_paged", reason="urgent message")
+        start_paging(session, ticket)
     return message
 
 

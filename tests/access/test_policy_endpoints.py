@@ -86,6 +86,7 @@ TABLE = [
     ("GET", "/api/reports/tickets", "/api/reports/tickets", None, REVIEWERS),
     ("GET", "/api/reports/satisfaction", "/api/reports/satisfaction", None, REVIEWERS),
     ("GET", "/api/reports/suggestions", "/api/reports/suggestions", None, REVIEWERS),
+    ("GET", "/api/reports/night", "/api/reports/night", None, REVIEWERS),
     ("GET", "/api/revisits", "/api/revisits", None, REVIEWERS),
     ("GET", "/api/reports/ivr", "/api/reports/ivr", None, SUPERVISORS),
     ("GET", "/api/metrics/service-level", "/api/metrics/service-level", None, SUPERVISORS),
