@@ -36,7 +36,10 @@ def test_turn_times_fall_where_each_speaker_spoke(decoded):
     turns, _, spoken = decoded
     for turn in turns:
         mine = [s for s in spoken if s.speaker == turn["speaker"]]
-        assert any(s.start - 0.5 <= turn["start"] and turn["end"] <= s.end + 0.5 for s in mine), (turn, mine)
+        # A turn starts where one of its speaker's lines starts and ends where one of them (that line or a
+        # later one: Vosk's endpointing sometimes keeps one utterance over a 2.5 s pause) ends.
+        assert any(s.start - 0.5 <= turn["start"] <= s.end for s in mine), (turn, mine)
+        assert any(s.start <= turn["end"] <= s.end + 0.5 and s.end >= turn["start"] for s in mine), (turn, mine)
     first_agent = min(t["start"] for t in turns if t["speaker"] == "agent")
     first_caller = min(t["start"] for t in turns if t["speaker"] == "caller")
     assert first_agent < 1.5 and 3.0 < first_caller < 4.5
