@@ -8,12 +8,14 @@ every test starts with empty tables and an empty Redis database.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
 
 from hotline import create_app
 from hotline.clock import FrozenClock
@@ -199,21 +201,49 @@ def api(client, settings) -> ApiClient:
     return ApiClient(client, settings.admin_token)
 
 
+class _InFlight:
+    """Counts the requests the live server is still answering, so a test's end can wait for them: a page's
+    last poll still writing when the next test empties the tables deadlocks PostgreSQL's TRUNCATE."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.count += 1
+        try:
+            # Buffered so the count covers the whole response, a streamed export's rows included.
+            body = self.app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                getattr(body, "close", lambda: None)()
+        finally:
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
 class LiveServer:
     """The test app served over real HTTP on a free loopback port, in a thread."""
 
     def __init__(self, app) -> None:
-        from werkzeug.serving import make_server
-
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.in_flight = _InFlight(app)
+        self.server = make_server("127.0.0.1", 0, self.in_flight, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        import threading
-
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def stop(self) -> None:
         self.server.shutdown()
+        self.server.server_close()
+        assert self.in_flight.wait_idle(timeout=15), "the live server was still answering a request"
 
 
 @pytest.fixture
