@@ -11,6 +11,7 @@ from flask import Flask
 
 from hotline.clock import Clock
 from hotline.settings import Settings
+from hotline.web_preload import web_preload
 
 # The one list of areas, in set-up order; each declares itself as `AREA = Area(...)` in its
 # __init__ (hotline/areas.py). Adding an area: its name here, and "<name>*" in pyproject's include.
@@ -21,10 +22,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     # local import: every module of the plumbing imports this package first; importing the app's
     # modules at its top would load the whole plumbing for `import hotline.clock`, and those that
     # read AREAS or create_app (hotline.areas, hotline.jobs) would find the package half made.
-    from hotline import api, db, gateway, health, local_time, metrics, redis_client, request_guard, voice, webhooks
+    from hotline import api, db, gateway, health, local_time, metrics, phone, redis_client, request_guard, voice, webhooks
     from hotline.areas import areas
     from hotline.cli import register_commands
-    from hotline.jobs import periodic
+    from hotline.jobs import periodic, worker_preload
     from hotline.logging import configure_logging
     from hotline.reconcile import reconcile_calls
     from hotline.secret_key import instance_secret_key
@@ -62,5 +63,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     periodic(app, "hotline-replay-call-ends", voice.replay_call_ends, interval=60)
     periodic(app, "hotline-reconcile-calls", reconcile_calls, interval=settings.sweep_seconds)
     register_commands(app)
-
+    for preload in (web_preload, worker_preload):
+        preload(app, lambda app: phone.warm(settings.default_country_code))
     return app

@@ -56,3 +56,15 @@ def try_normalise(raw: str | None, default_country: str = "86") -> str | None:
         return normalise_phone(raw, default_country)
     except InvalidPhone:
         return None
+
+
+def warm(default_country: str = "86") -> None:
+    """Compile the country's patterns now and keep them: libphonenumber compiles a pattern on its first
+    use and then relies on `re`'s cache of 512, which the rest of the app churns through, so a
+    worker's first lookup (and any after an eviction) paid 10 ms or more to compile them again."""
+    phonenumbers.enable_pattern_cache()
+    region = _region(default_country.lstrip("+"))
+    for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is not None:
+            phonenumbers.is_valid_number(example)

@@ -25,3 +25,21 @@ def test_default_country_applies_to_domestic_numbers():
 def test_malformed_numbers_are_refused(raw):
     with pytest.raises(InvalidPhone):
         normalise_phone(raw)
+
+
+def test_a_warmed_country_never_compiles_its_patterns_again(monkeypatch):
+    """A web or RQ worker warms the default country at start (hotline.phone.warm): its first lookup,
+    and any after the app's other regular expressions pushed the patterns out of `re`'s cache of
+    512, must not pay to compile them again."""
+    import re
+
+    from hotline.phone import warm
+
+    warm("86")
+    re.purge()  # what the rest of the app's expressions do to `re`'s own cache over time
+    compiled = []
+    real = re.compile
+    monkeypatch.setattr(re, "compile", lambda pattern, *args: compiled.append(pattern) or real(pattern, *args))
+    assert normalise_phone("13800138000") == "+8613800138000"
+    assert normalise_phone("010-6552 9988") == "+861065529988"
+    assert compiled == []
