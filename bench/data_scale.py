@@ -104,9 +104,9 @@ GENERATE = [
                    ELSE '{}'::json END
        FROM calls c CROSS JOIN generate_series(1, 10) e""",
     """INSERT INTO routed_calls (call_sid, queue, language, priority, vip, entered_at, outcome, offers, rings,
-                                 agent_id, answered_at, ended_at)
+                                 agent_id, answered_at, ended_at, wrap_seconds)
        SELECT sid, (ARRAY['inquiry', 'complaint'])[1 + id % 2], 'zh-CN', 5, false, created_at + interval '10 s',
-              'answered', 1, 2, 1 + id % :agents, answered_at, ended_at
+              'answered', 1, 2, 1 + id % :agents, answered_at, ended_at, 20 + id % 60
        FROM calls WHERE direction = 'inbound'""",
     """INSERT INTO routing_offers (call_sid, agent_id, offered_at, answered_at, ended_at, result)
        SELECT sid, 1 + id % :agents, created_at + interval '12 s',

@@ -1,6 +1,6 @@
 """What supervision asks of routing (hotline.contracts.CallKpis, StaffingRecords): callers' counts,
 waits and handle times per period and group, arrivals per half hour, agents signed in. All counted
-in SQL over `ix_routed_calls_entered_at` (and `ix_agent_events_at` for wrap-ups, routing_0004)."""
+in SQL over `ix_routed_calls_entered_at`, one row per call (wrap-ups included: `wrap_seconds`, routing_0005)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -11,30 +11,14 @@ from sqlalchemy.orm import Session
 
 from hotline.contracts import Arrivals, KpiCounts, KpiScope
 from hotline.kpi_query import count_if, counts, grouped
-from routing.models import Agent, AgentEvent, RoutedCall
+from routing.models import Agent, RoutedCall
 from routing.service_level_query import seconds_between
 from routing.state import get_rules
 
 CALL_COUNTS = ("offered", "answered", "abandoned", "short_abandoned", "waiting", "overflowed", "answered_in_threshold",
                "wait_seconds", "talked", "talk_seconds", "wrapped", "wrap_seconds")
-# A wrap-up starts when the call ends and the call ended after the caller entered; an agent's next
-# status change (which ends it) comes within this long, or the wrap-up is not counted.
-WRAP_UP_HORIZON = timedelta(days=1)
 HALF_HOUR = 1800
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def wrap_ups(session: Session, start: datetime, end: datetime):
-    """Seconds of after-call work per CallSid: from the agent's `wrap_up` event to their next status
-    change, over the events in [start, end + horizon) (a window over each agent's events)."""
-    ev = AgentEvent
-    following = func.lead(ev.at).over(partition_by=ev.agent_id, order_by=(ev.at, ev.id))
-    events = (select(ev.call_sid, ev.status, ev.at, following.label("until"))
-              .where(ev.at >= start, ev.at < end + WRAP_UP_HORIZON).subquery("events"))
-    seconds = seconds_between(session, events.c.at, events.c.until)
-    return (select(events.c.call_sid, func.sum(seconds).label("wrap"))
-            .where(events.c.status == "wrap_up", events.c.call_sid.is_not(None), events.c.until.is_not(None))
-            .group_by(events.c.call_sid).subquery("wraps"))
 
 
 class CallKpiQueries:
@@ -43,20 +27,18 @@ class CallKpiQueries:
     def call_counts(self, session: Session, scope: KpiScope, threshold_seconds: float) -> list[KpiCounts]:
         rc = RoutedCall
         query, keys = grouped(session, rc.entered_at, scope, queue=rc.queue, agent=rc.agent_id)
-        wraps = wrap_ups(session, scope.start, scope.end)
         wait = seconds_between(session, rc.entered_at, rc.answered_at)
         gave_up = and_(rc.answered_at.is_(None), rc.abandoned_at.is_not(None))
         talked = and_(rc.answered_at.is_not(None), rc.ended_at.is_not(None))
-        # join_from: on SQLite the period grouping's FROM comes first (hotline.sql_periods).
-        query = query.join_from(rc, wraps, wraps.c.call_sid == rc.call_sid, isouter=True).add_columns(
+        query = query.add_columns(
             func.count(), func.count(rc.answered_at), count_if(gave_up),
             count_if(and_(gave_up, seconds_between(session, rc.entered_at, rc.abandoned_at) <= threshold_seconds)),
             count_if(and_(rc.answered_at.is_(None), rc.abandoned_at.is_(None), rc.outcome == "waiting")),
             count_if(rc.outcome == "overflow"),
             count_if(wait <= threshold_seconds), func.coalesce(func.sum(wait), 0),
             count_if(talked), func.coalesce(func.sum(seconds_between(session, rc.answered_at, rc.ended_at)), 0),
-            count_if(and_(talked, wraps.c.wrap.is_not(None))),
-            func.coalesce(func.sum(wraps.c.wrap), 0))
+            count_if(and_(talked, rc.wrap_seconds.is_not(None))),
+            func.coalesce(func.sum(rc.wrap_seconds), 0))
         return counts(session.execute(query.group_by(*keys)), CALL_COUNTS)
 
 

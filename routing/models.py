@@ -72,6 +72,9 @@ class RoutedCall(Base):
     answered_at: Mapped[datetime | None]
     abandoned_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    # After-call work on this call, summed when the agent leaves each wrap-up (routing.state), so the
+    # KPI pack's handle time reads one row per call instead of a period's status history (routing_0005).
+    wrap_seconds: Mapped[float | None]
     callback_requested_at: Mapped[datetime | None]
     callback_number: Mapped[str | None] = mapped_column(String(64))
 

@@ -15,7 +15,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hotline import db
@@ -138,10 +138,24 @@ def record_status(session: Session, agent_id: int, status: str, reason: str, cal
         return
     if previous is None:
         previous = agent.status
+    if agent.status == "wrap_up":
+        _wrap_up_over(session, agent)
     agent.status = status
     agent.status_since = now()
     session.add(AgentEvent(agent_id=agent_id, status=status, previous=previous, reason=reason,
                            call_sid=call_sid, at=now()))
+
+
+def _wrap_up_over(session: Session, agent: Agent) -> None:
+    """Add the wrap-up ending now (begun at the agent's `status_since`) to its call's `wrap_seconds`."""
+    sid = session.scalar(select(AgentEvent.call_sid).where(AgentEvent.agent_id == agent.id,
+                                                           AgentEvent.status == "wrap_up")
+                         .order_by(AgentEvent.at.desc(), AgentEvent.id.desc()).limit(1))
+    if sid is None:
+        return
+    seconds = max(0.0, (now() - agent.status_since).total_seconds())
+    session.execute(update(RoutedCall).where(RoutedCall.call_sid == sid)
+                    .values(wrap_seconds=func.coalesce(RoutedCall.wrap_seconds, 0) + seconds))
 
 
 def talking_on(session: Session, agent_id: int) -> str | None:

@@ -2,36 +2,12 @@
 stay, and rows written before the outbox learn which area sent them."""
 from __future__ import annotations
 
-import os
-import uuid
-
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from hotline.migrate import alembic_config, model_drift
-
-
-def scratch_database(tmp_path) -> tuple[str, callable]:
-    """A database of its own: a schema in the test PostgreSQL database, or a SQLite file."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        return f"sqlite:///{tmp_path / 'before.sqlite3'}", lambda: None
-    from hotline.settings import Settings
-
-    url = Settings.from_env({"DATABASE_URL": url}).database_url
-    schema = f"before_messaging_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-
-    def drop() -> None:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
-
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}", drop
+from tests.support.sql import scratch_database
 
 
 def test_a_database_from_before_messaging_upgrades_and_keeps_its_rows(tmp_path):

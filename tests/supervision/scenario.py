@@ -41,6 +41,7 @@ def add_calls(session) -> None:
                                outcome="answered" if answered else "abandoned" if hang_up else
                                "overflow" if sid == "CA09" else "waiting",
                                answered_at=answered, ended_at=ended, agent_id=agent,
+                               wrap_seconds=wrap if answered else None,
                                abandoned_at=entered + timedelta(seconds=hang_up) if hang_up else None))
         if answered:
             session.add(AgentEvent(agent_id=agent, at=answered, status="on_call", previous="reserved",

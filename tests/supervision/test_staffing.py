@@ -53,7 +53,7 @@ def history(app, clock):
                     agent = agents[n % 5].id
                     session.add(RoutedCall(call_sid=sid, queue="inquiry", language="zh-CN", priority=10,
                                            entered_at=entered, answered_at=answered, ended_at=ended,
-                                           outcome="answered", agent_id=agent))
+                                           outcome="answered", agent_id=agent, wrap_seconds=WRAP))
                     session.add(AgentEvent(agent_id=agent, at=ended, status="wrap_up", reason="ended", call_sid=sid))
                     session.add(AgentEvent(agent_id=agent, at=ended + timedelta(seconds=WRAP), status="available",
                                            reason="wrap-up over"))

@@ -1,13 +1,17 @@
 """What a test asks of the database's own view of its queries: every statement run inside a block, and
-PostgreSQL's plan for one of them (the index tests: a read must keep using its index as data grows)."""
+PostgreSQL's plan for one of them (the index tests: a read must keep using its index as data grows);
+and a scratch database for the migration tests (a schema made before some revision, then upgraded)."""
 from __future__ import annotations
 
+import os
+import uuid
 from contextlib import contextmanager
 from typing import Any, Iterator, NamedTuple
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 
 from hotline import db
+from hotline.settings import Settings
 
 
 class Executed(NamedTuple):
@@ -42,3 +46,23 @@ def explain(app, sql: str, parameters) -> str:
             plan = "\n".join(row[0] for row in pg.fetchall())
         session.rollback()
     return plan
+
+
+def scratch_database(tmp_path) -> tuple[str, callable]:
+    """A database of its own: a schema in the test PostgreSQL database, or a SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{tmp_path / 'before.sqlite3'}", lambda: None
+    url = Settings.from_env({"DATABASE_URL": url}).database_url
+    schema = f"scratch_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}", drop
