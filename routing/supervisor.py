@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, cast, extract, func, select
+from sqlalchemy import and_, cast, extract, func, literal, select
 from sqlalchemy import Integer as SqlInteger
 from sqlalchemy.orm import Session
 
 from hotline.clock import now
 from hotline.contracts import FloorAgent, FloorNow, HalfHourCounts, WaitingCaller
+from hotline.db import UTCDateTime
 from hotline.kpi_query import count_if
 from routing.kpi_queries import EPOCH, HALF_HOUR
 from routing.models import Agent, AgentEvent, Offer, RoutedCall
@@ -99,11 +100,13 @@ class CallFloorQueries:
         following = func.lead(ev.at).over(partition_by=ev.agent_id, order_by=(ev.at, ev.id))
         events = (select(ev.agent_id, ev.status, ev.at, following.label("until"))
                   .where(ev.at >= start - STATUS_LOOKBACK, ev.at < end).subquery("events"))
-        since = _clip(session, events.c.at, start, highest=True)
-        until = _clip(session, func.coalesce(events.c.until, end), end, highest=False)
+        # Typed bounds: UTCDateTime turns them to UTC, as SQLite's rows are (an untyped one keeps its offset).
+        start_at, end_at = literal(start, UTCDateTime()), literal(end, UTCDateTime())
+        since = _clip(session, events.c.at, start_at, highest=True)
+        until = _clip(session, func.coalesce(events.c.until, end_at), end_at, highest=False)
         spent = seconds_between(session, since, until)
         query = (select(events.c.agent_id, events.c.status, func.sum(spent))
-                 .where(func.coalesce(events.c.until, end) > start)
+                 .where(func.coalesce(events.c.until, end_at) > start_at)
                  .group_by(events.c.agent_id, events.c.status))
         found: dict[int, dict[str, float]] = {}
         for agent_id, status, seconds in session.execute(query):
