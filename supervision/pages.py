@@ -3,20 +3,27 @@ the monthly scorecard, the staffing plan and the agents, under one navigation ba
 `add_nav_link`). Each page speaks the signed-in user's language and shows times in the center's zone."""
 from __future__ import annotations
 
+import json
+import logging
 from datetime import date, timedelta
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
+from redis.exceptions import RedisError
 
 from hotline import csv_export, db, local_time
 from hotline.api.errors import abort_json
 from hotline.clock import now
 from hotline.contracts import Pages, need
 from hotline.pages import login_required
+from hotline.redis_client import get_redis
 from hotline.params import query_day
 from supervision import reports
 from supervision.live import queue_label, snapshot
 from supervision.staffing_plan import staffing_plan
 from supervision.targets import current_targets
+
+log = logging.getLogger(__name__)
+LIVE_CACHE = "hotline:supervision:live:{language}"
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -55,7 +62,21 @@ def page():
 @bp.get("/live.json")
 @login_required("supervisor")
 def live():
-    return jsonify(live_data())
+    # Every viewer of one language sees the same figures: one worker computes them, the others (and
+    # the next polls within `cache_ms`) read its copy, so the server's cost stays flat as viewers grow.
+    language = need(Pages).page_language()
+    key, ttl = LIVE_CACHE.format(language=language), current_targets().live.cache_ms
+    try:
+        redis = get_redis()
+        body = redis.get(key) if ttl else None
+        if body is None:
+            body = json.dumps(live_data(), ensure_ascii=False, separators=(",", ":")).encode()
+            if ttl:
+                redis.set(key, body, px=ttl)
+    except RedisError:  # the routing state is in Redis too; say so rather than show an empty floor
+        log.warning("Redis unavailable; the live page cannot be read", exc_info=True)
+        abort_json(503, "the live figures are unavailable (Redis)")
+    return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 
 def _day_arg(name: str, default: date) -> date:

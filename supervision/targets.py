@@ -51,6 +51,7 @@ class Live:
     poll_seconds: int = 3
     long_wait_seconds: int = 60
     alert_min_offered: int = 5
+    cache_ms: int = 1000
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,13 @@ def parse_targets(reader: Reader, root: yaml.Node | None) -> Targets | None:
             default_handle_seconds=reader.number(plan["default_handle_seconds"], "staffing.default_handle_seconds",
                                                  1, 7200) if "default_handle_seconds" in plan else 240.0)
     live = Live()
-    board = reader.mapping(top["live"], "live", known=("poll_seconds", "long_wait_seconds", "alert_min_offered")) \
+    board = reader.mapping(top["live"], "live", known=("poll_seconds", "long_wait_seconds", "alert_min_offered",
+                                                        "cache_ms")) \
         if "live" in top else {}
     if board:
         live = Live(*(reader.integer(board[name], f"live.{name}", low, high) if name in board else default
                       for name, low, high, default in (("poll_seconds", 1, 300, 3), ("long_wait_seconds", 1, 3600, 60),
-                                                       ("alert_min_offered", 0, 10000, 5))))
+                                                       ("alert_min_offered", 0, 10000, 5), ("cache_ms", 0, 60000, 1000))))
     if reader.problems:
         return None
     return Targets(targets, repeat, staffing, live)
