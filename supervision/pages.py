@@ -23,7 +23,7 @@ from supervision.staffing_plan import staffing_plan
 from supervision.targets import current_targets
 
 log = logging.getLogger(__name__)
-LIVE_CACHE = "hotline:supervision:live:{language}"
+LIVE_CACHE = "hotline:supervision:live:{language}:{slice}"
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -65,7 +65,9 @@ def live():
     # Every viewer of one language sees the same figures: one worker computes them, the others (and
     # the next polls within `cache_ms`) read its copy, so the server's cost stays flat as viewers grow.
     language = need(Pages).page_language()
-    key, ttl = LIVE_CACHE.format(language=language), current_targets().live.cache_ms
+    ttl = current_targets().live.cache_ms
+    # Keyed by the app clock's slice too, so a clock that jumps (tests' FrozenClock) never reads an old one.
+    key = LIVE_CACHE.format(language=language, slice=int(now().timestamp() * 1000) // max(ttl, 1))
     try:
         redis = get_redis()
         body = redis.get(key) if ttl else None
