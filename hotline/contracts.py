@@ -703,7 +703,8 @@ class CallFloor(Protocol):
     def floor_now(self, session: Any) -> FloorNow:
         """Every caller waiting in a queue now and every agent with their live status."""
 
-    def half_hours(self, session: Any, start: datetime, end: datetime, threshold_seconds: float) -> list[HalfHourCounts]:
+    def half_hours(self, session: Any, start: datetime, end: datetime,
+                   threshold_seconds: float) -> list[HalfHourCounts]:
         """Per queue and UTC half hour, callers entering in [start, end) (one grouped query)."""
 
     def status_seconds(self, session: Any, start: datetime, end: datetime) -> dict[int, dict[str, float]]:

@@ -128,7 +128,8 @@ def compose(floor: Floor, *, at: datetime, day_start: datetime, zone: str, targe
 
     in_menu = [{"sid": c.get("sid"), "from": c.get("from") or "",  # masked by the IVR
                 "arrived": _menu_time(c.get("arrived_at"), zone),
-                "language": c.get("language"), "language_label": _label(t, "sup.lang", c.get("language")), "steps": c.get("steps", 0),
+                "language": c.get("language"), "language_label": _label(t, "sup.lang", c.get("language")),
+                "steps": c.get("steps", 0),
                 "last_step": " ".join(str(p) for p in ((c.get("last_step") or {}).get("node"),
                                                       (c.get("last_step") or {}).get("result")) if p)}
                for c in floor.in_menu]

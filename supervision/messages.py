@@ -6,7 +6,7 @@ MESSAGES = {
     "zh-CN": {
         "nav.live": "实时监控", "nav.daily": "日报", "nav.weekly": "周报", "nav.scorecard": "月度考核",
         "nav.staffing": "排班计划", "nav.agents": "坐席",
-        "live.title": "实时监控", "live.as_of": "更新于", "live.waiting": "排队来电", "live.longest": "最长等待",
+        "live.title": "实时监控", "live.time": "时间", "live.as_of": "更新于", "live.waiting": "排队来电", "live.longest": "最长等待",
         "live.agents": "坐席状态", "live.sl_today": "今日服务水平", "live.target": "目标 {target}",
         "live.chart": "今日各半小时来电", "live.offered": "呼入", "live.answered": "接通", "live.abandoned": "放弃",
         "live.sl": "服务水平 %", "live.sl_target": "服务水平目标 %", "live.queues": "队列",
@@ -51,7 +51,7 @@ MESSAGES = {
     "en-US": {
         "nav.live": "Live", "nav.daily": "Daily", "nav.weekly": "Weekly", "nav.scorecard": "Scorecard",
         "nav.staffing": "Staffing", "nav.agents": "Agents",
-        "live.title": "Live floor", "live.as_of": "Updated", "live.waiting": "Calls waiting",
+        "live.title": "Live floor", "live.time": "Time", "live.as_of": "Updated", "live.waiting": "Calls waiting",
         "live.longest": "Longest wait", "live.agents": "Agents by state", "live.sl_today": "Service level today",
         "live.target": "target {target}", "live.chart": "Today by half hour", "live.offered": "Offered",
         "live.answered": "Answered", "live.abandoned": "Abandoned", "live.sl": "Service level %",

@@ -105,8 +105,10 @@ def parse_targets(reader: Reader, root: yaml.Node | None) -> Targets | None:
         if "live" in top else {}
     if board:
         live = Live(*(reader.integer(board[name], f"live.{name}", low, high) if name in board else default
-                      for name, low, high, default in (("poll_seconds", 1, 300, 3), ("long_wait_seconds", 1, 3600, 60),
-                                                       ("alert_min_offered", 0, 10000, 5), ("cache_ms", 0, 60000, 1000))))
+                      for name, low, high, default in (("poll_seconds", 1, 300, 3),
+                                                       ("long_wait_seconds", 1, 3600, 60),
+                                                       ("alert_min_offered", 0, 10000, 5),
+                                                       ("cache_ms", 0, 60000, 1000))))
     if reader.problems:
         return None
     return Targets(targets, repeat, staffing, live)

@@ -2,6 +2,13 @@
 // are the call center's (the page's data-zone), never the browser's.
 window.hotlineCharts = (function () {
   function inZone(zone) { return ts => uPlot.tzDate(new Date(ts * 1e3), zone); }
+  // 24-hour clock times of the center ("08:30"), on the axis and in the legend, in either language.
+  function clock(zone) {
+    const two = n => String(n).padStart(2, "0");
+    return ts => { const d = uPlot.tzDate(new Date(ts * 1e3), zone); return two(d.getHours()) + ":" + two(d.getMinutes()); };
+  }
+  function timeAxis(zone) { const at = clock(zone); return { values: (u, splits) => splits.map(at) }; }
+  function timeSeries(label, zone) { const at = clock(zone); return { label, value: (u, v) => v == null ? "--" : at(v) }; }
   function width(el) { return Math.max(320, el.clientWidth || 800); }
   function bars(size) { return uPlot.paths.bars({ size: [size, 60] }); }
 
@@ -11,9 +18,9 @@ window.hotlineCharts = (function () {
     const opts = {
       width: width(el), height: 260, tzDate: inZone(zone),
       scales: { x: { time: true }, calls: { range: (u, lo, hi) => [0, Math.max(4, hi + 1)] }, pct: { range: [0, 100] } },
-      axes: [{}, { scale: "calls" }, { scale: "pct", side: 1, grid: { show: false }, values: (u, v) => v.map(x => x + "%") }],
+      axes: [timeAxis(zone), { scale: "calls" }, { scale: "pct", side: 1, grid: { show: false }, values: (u, v) => v.map(x => x + "%") }],
       series: [
-        {},
+        timeSeries(texts.time, zone),
         { label: texts.offered, scale: "calls", stroke: "#0b6bcb", fill: "rgba(11,107,203,.25)", paths: bars(0.8), points: { show: false } },
         { label: texts.answered, scale: "calls", stroke: "#137a3a", fill: "rgba(19,122,58,.45)", paths: bars(0.5), points: { show: false } },
         { label: texts.abandoned, scale: "calls", stroke: "#b42318", fill: "rgba(180,35,24,.6)", paths: bars(0.25), points: { show: false } },
@@ -35,9 +42,9 @@ window.hotlineCharts = (function () {
     const opts = {
       width: width(el), height: 240, tzDate: inZone(zone),
       scales: { x: { time: true }, calls: {}, agents: { range: (u, lo, hi) => [0, Math.max(2, hi + 1)] } },
-      axes: [{}, { scale: "calls" }, { scale: "agents", side: 1, grid: { show: false } }],
+      axes: [timeAxis(zone), { scale: "calls" }, { scale: "agents", side: 1, grid: { show: false } }],
       series: [
-        {},
+        timeSeries(texts.time, zone),
         { label: texts.forecast, scale: "calls", stroke: "#0b6bcb", fill: "rgba(11,107,203,.25)", paths: bars(0.7), points: { show: false } },
         { label: texts.needed, scale: "agents", stroke: "#137a3a", width: 2, paths: uPlot.paths.stepped({ align: 1 }) },
         { label: texts.scheduled, scale: "agents", stroke: "#6941c6", width: 2, dash: [5, 3], paths: uPlot.paths.stepped({ align: 1 }) },

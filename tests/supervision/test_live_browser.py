@@ -74,6 +74,8 @@ def test_the_days_chart_is_drawn_with_data(center, people, live_server, page, cl
     assert (offered, abandoned) == (3, 3) and target > 0
     assert painted_pixels(page) > 500
     expect(page.locator("#day-chart .u-legend")).to_contain_text("放弃")  # the chart's own legend, in Chinese
+    expect(page.locator("#day-chart .u-axis").first).to_contain_text("00:00")  # the center's 24-hour clock
+    expect(page.locator("#day-chart")).not_to_contain_text(re.compile(r"\d(am|pm)"))
     # Off target: every caller gave up; the tile is coloured and an alert names the queue.
     expect(page.get_by_test_id("tile-sl")).to_have_class(re.compile(r"\boff\b"))
     expect(page.locator("#alert-list .alert[data-kind=service_level]")).to_have_count(0)  # under 5 offered
@@ -104,6 +106,10 @@ def test_the_language_switch_and_one_navigation(center, people, live_server, pag
         nav.get_by_role("link", name=link, exact=True).click()
         expect(page.locator("h1")).to_contain_text(heading)
         expect(nav.locator("a.active")).to_have_text(link)
+        if link == "Staffing":  # the plan charted per queue by uPlot, a canvas each
+            expect(page.get_by_test_id("staffing-chart-inquiry").locator("canvas")).to_have_count(1)
+            expect(page.get_by_test_id("staffing-chart-inquiry").locator(".u-legend")).to_contain_text(
+                "Agents needed")
     expect(page.locator(f'#agent-list tr[data-agent="{wang}"] .name')).to_have_text("王芳")
     expect(page.get_by_test_id("agent-list")).not_to_contain_text(f"#{wang}")
     nav.get_by_role("link", name="QA", exact=True).click()
