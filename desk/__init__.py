@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     pages.add_messages(app, MESSAGES)
     app.register_blueprint(bp)
     pages.register_home_page(app, "agent", "desk.my_desk")
-    pages.register_home_page(app, "supervisor", "desk.my_desk")
+    # A supervisor lands on the live page (supervision), which links back to the agents and their desks.
     app.cli.add_command(desk_cli)
 
 

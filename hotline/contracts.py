@@ -35,11 +35,11 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | CaseFiles | tickets | desk (screen pop, the agent's day) |
 | AgentsOnShift | routing | ivr (the night queue) |
 | AgentDesk | routing | desk (presence, the agent's day) |
-| MenuCalls | ivr | routing (settle, take a message, live data), access (a call still in the menu) |
+| MenuCalls | ivr | routing (settle, take a message), supervision (calls in the menu, the IVR choice of waiting callers), access (a call still in the menu) |
 | SurveyScores | revisits | desk (the agent's day) |
 | AccessPolicy | access | tickets, recordings, transcription (who sees what; the access log) |
 | AgentWork | routing | access (the calls an agent was offered, the queues they serve) |
-| Pages | people | desk, routing, transcription (sign-in on pages, landing pages, page texts) |
+| Pages | people | desk, supervision, transcription (sign-in on pages, landing pages, page texts, the supervisors' navigation) |
 | Messaging | messaging | tickets (notices), revisits (surveys, consent, the calls bucket) |
 | CallRecordings | recordings | tickets (a ticket's calls and their audio) |
 | RecordingAudio | recordings | transcription (stored recordings, their bytes, the QA page's audio) |
@@ -49,6 +49,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | RevisitKpis | revisits | supervision (satisfaction, revisit closure) |
 | QaKpis | transcription | supervision (QA scores) |
 | StaffingRecords | routing | supervision (arrivals per half hour, agents signed in) |
+| CallFloor | routing | supervision (the live page: callers waiting, agents' states, the day by half hour; the scorecard's status time and missed offers) |
 
 Pages are guarded with `hotline.pages.login_required(*roles)`, which asks `Pages` per request.
 """
@@ -327,6 +328,9 @@ class MenuCalls(Protocol):
     def calls_in_menu(self) -> list[dict]:
         """Every call in the menu now (the supervisor's live data)."""
 
+    def choices(self, session: Any, call_sids: list[str]) -> dict[str, str]:
+        """The need each call chose in the menu (its category), for the calls that chose one."""
+
 
 # --- revisits ---------------------------------------------------------------------------------
 
@@ -428,6 +432,11 @@ class Pages(Protocol):
 
     def page_language(self) -> str:
         """The language this request's page speaks (the user's, the browser's, the default)."""
+
+    def add_nav_link(self, app: Flask, endpoint: str, label_key: str, roles: tuple[str, ...],
+                     order: int = 100) -> None:
+        """A link of the navigation bar every page shows to users of `roles` (admins see all), by
+        `order` then as added; `label_key` a page text (add_messages)."""
 
 
 # --- recordings, transcription ------------------------------------------------------------------
@@ -632,6 +641,80 @@ class StaffingRecords(Protocol):
 
     def signed_in(self, session: Any) -> dict[str, int]:
         """Per queue, the agents signed in now (any status but offline) who have its skill."""
+
+
+@dataclass(frozen=True)
+class WaitingCaller:
+    """A caller in a queue's line now: `entered_at` aware UTC, `priority` as routing ranks it."""
+
+    sid: str
+    queue: str
+    language: str
+    priority: int
+    entered_at: datetime
+
+
+@dataclass(frozen=True)
+class FloorAgent:
+    """An agent as the floor sees them now: live `status` since `since` (aware UTC, None if never
+    changed), and the CallSid they hold (reserved, on a call or wrapping up) with its queue."""
+
+    id: int
+    name: str
+    status: str
+    since: datetime | None
+    skills: dict[str, int]
+    languages: tuple[str, ...]
+    call_sid: str | None = None
+    call_queue: str | None = None
+
+
+@dataclass(frozen=True)
+class HalfHourCounts:
+    """Callers who entered `queue` in the half hour starting at `slot` (aware UTC) and how it went."""
+
+    queue: str
+    slot: datetime
+    offered: int
+    answered: int
+    abandoned: int
+    short_abandoned: int
+    answered_in_threshold: int
+    waiting: int  # neither answered nor given up yet
+
+    def counts(self) -> dict[str, float]:
+        """As CallKpis names them (docs/supervision.md), for the KPI pack's figures."""
+        return {"offered": self.offered, "answered": self.answered, "abandoned": self.abandoned,
+                "short_abandoned": self.short_abandoned, "answered_in_threshold": self.answered_in_threshold,
+                "waiting": self.waiting}
+
+
+@dataclass(frozen=True)
+class FloorNow:
+    """The live line and the agents, read together (a supervisor's poll: a fixed few Redis round
+    trips whatever the agents and callers)."""
+
+    callers: list[WaitingCaller]  # the longest waiting first
+    agents: list[FloorAgent]  # by name
+
+
+@runtime_checkable
+class CallFloor(Protocol):
+    def floor_now(self, session: Any) -> FloorNow:
+        """Every caller waiting in a queue now and every agent with their live status."""
+
+    def half_hours(self, session: Any, start: datetime, end: datetime,
+                   threshold_seconds: float) -> list[HalfHourCounts]:
+        """Per queue and UTC half hour, callers entering in [start, end) (one grouped query)."""
+
+    def status_seconds(self, session: Any, start: datetime, end: datetime) -> dict[int, dict[str, float]]:
+        """Per agent, seconds spent in each status within [start, end) (from the status history)."""
+
+    def missed_offers(self, session: Any, start: datetime, end: datetime) -> dict[int, int]:
+        """Per agent, offers made in [start, end) that rang out."""
+
+    def queue_skills(self) -> dict[str, str]:
+        """Each queue of the queue rules and the skill it needs, in the rules' order."""
 
 
 # --- events -----------------------------------------------------------------------------------

@@ -5,12 +5,15 @@ import logging
 
 from flask import current_app
 from redis.exceptions import RedisError
+from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.models import Call
 from ivr import live_calls
 from ivr.call_steps import settle
 from ivr.handover import offer_voicemail
 from ivr.menu_store import get_menu
+from ivr.models import IvrCall
 
 log = logging.getLogger(__name__)
 
@@ -36,3 +39,11 @@ class MenuCallsAdapter:
 
     def calls_in_menu(self) -> list[dict]:
         return live_calls.calls_in_menu()
+
+    def choices(self, session, call_sids: list[str]) -> dict[str, str]:
+        """The category each call chose on its way to a queue (settled rows; one query by CallSid)."""
+        if not call_sids:
+            return {}
+        query = (select(Call.sid, IvrCall.category).join(IvrCall, IvrCall.call_id == Call.id)
+                 .where(Call.sid.in_(call_sids), IvrCall.category.is_not(None)))
+        return {sid: category for sid, category in session.execute(query)}

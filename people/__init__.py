@@ -19,7 +19,7 @@ from people.cli import users_cli
 from people.csrf import csrf_problem, csrf_token
 from people.guards import page_principal, session_principal_for_api
 from people.i18n import add_messages, page_language, translate
-from people.pages import PeoplePages, register_home_page
+from people.pages import PeoplePages, nav_links, register_home_page
 from people.sessions import current_user
 from people.views import bp
 
@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
     app.before_request(session_principal_for_api)
     app.cli.add_command(users_cli)
     add_messages(app, {})
-    app.jinja_env.globals.update(csrf_token=csrf_token, t=translate, page_language=page_language)
+    app.jinja_env.globals.update(csrf_token=csrf_token, t=translate, page_language=page_language,
+                                 nav_links=nav_links)
 
     @app.context_processor
     def _signed_in_user():

@@ -2,10 +2,10 @@
 
 `init_app` loads and validates the queue rules (a bad file stops start-up with file:line: field;
 an edit later is picked up, a broken edit keeps the last good rules),
-registers the voice webhooks, the agents and service-level API, the supervisor page (a supervisor's
-home page after sign-in), the `hotline routing` and `hotline bench routing` commands, the CallEnded
+registers the voice webhooks, the agents and service-level API, the `hotline routing` and `hotline bench routing` commands, the CallEnded
 handler, the reservation sweep, and what other areas ask of routing (`hotline.contracts`:
-AgentsOnShift for the IVR's night queue, AgentDesk for the desk).
+AgentsOnShift for the IVR's night queue, AgentDesk for the desk, CallFloor for the supervisor's
+live page, which is supervision's).
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from flask import Flask
 from hotline import contracts, jobs
 from hotline.areas import Area
 from hotline.data_files import LiveFile
-from routing import supervisor
 from routing import conference_views, dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
 from routing.agent_work import AgentWorkQueries
 from routing.blueprint import bp
@@ -23,6 +22,7 @@ from routing.desk_queries import AgentDeskQueries
 from routing.kpi_queries import CallKpiQueries, StaffingQueries
 from routing.presence import OnShift, on_call_ended
 from routing.rules import RULES
+from routing.supervisor import CallFloorQueries
 from routing.sweeps import sweep_routing
 
 
@@ -36,9 +36,8 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.AgentWork, AgentWorkQueries())
     contracts.provide(app, contracts.CallKpis, CallKpiQueries())
     contracts.provide(app, contracts.StaffingRecords, StaffingQueries())
+    contracts.provide(app, contracts.CallFloor, CallFloorQueries())
     app.register_blueprint(bp)
-    app.register_blueprint(supervisor.bp)
-    contracts.need(contracts.Pages, app).register_home_page(app, "supervisor", "supervisor.page")
     contracts.subscribe(contracts.CallEnded, on_call_ended, app)
     jobs.periodic(app, "routing-sweep", sweep_routing, interval=15)
     app.cli.add_command(routing_cli)

@@ -64,6 +64,12 @@ FIGURES: tuple[Figure, ...] = (
       for priority in PRIORITIES for clock in ("response", "resolution")),
 )
 FIGURE_NAMES = tuple(f.name for f in FIGURES)
+_BY_NAME = {f.name: f for f in FIGURES}
+
+
+def figure_value(name: str, counts: Counts) -> float | None:
+    """One figure of `counts`, as the pack defines it (the live page's service level is the pack's)."""
+    return _BY_NAME[name].value(counts)
 
 
 def figures(counts: Counts, previous: Counts | None, targets: Targets) -> dict[str, dict]:

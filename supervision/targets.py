@@ -47,10 +47,19 @@ class Staffing:
 
 
 @dataclass(frozen=True)
+class Live:
+    poll_seconds: int = 3
+    long_wait_seconds: int = 60
+    alert_min_offered: int = 5
+    cache_ms: int = 1000
+
+
+@dataclass(frozen=True)
 class Targets:
     targets: dict[str, Target] = field(default_factory=dict)
     repeat_contact_days: int = 7
     staffing: Staffing = Staffing()
+    live: Live = Live()
 
     def of(self, figure: str) -> Target | None:
         return self.targets.get("sla_compliance" if figure.startswith("sla_") else figure)
@@ -59,7 +68,7 @@ class Targets:
 def parse_targets(reader: Reader, root: yaml.Node | None) -> Targets | None:
     if root is None:
         return Targets()
-    top = reader.mapping(root, "", known=("targets", "repeat_contact_days", "staffing"),
+    top = reader.mapping(root, "", known=("targets", "repeat_contact_days", "staffing", "live"),
                          what="expected a mapping at the top")
     if top is None:
         return None
@@ -90,9 +99,19 @@ def parse_targets(reader: Reader, root: yaml.Node | None) -> Targets | None:
             if "abandon_allowance" in plan else 0.0,
             default_handle_seconds=reader.number(plan["default_handle_seconds"], "staffing.default_handle_seconds",
                                                  1, 7200) if "default_handle_seconds" in plan else 240.0)
+    live = Live()
+    board = reader.mapping(top["live"], "live", known=("poll_seconds", "long_wait_seconds", "alert_min_offered",
+                                                        "cache_ms")) \
+        if "live" in top else {}
+    if board:
+        live = Live(*(reader.integer(board[name], f"live.{name}", low, high) if name in board else default
+                      for name, low, high, default in (("poll_seconds", 1, 300, 3),
+                                                       ("long_wait_seconds", 1, 3600, 60),
+                                                       ("alert_min_offered", 0, 10000, 5),
+                                                       ("cache_ms", 0, 60000, 1000))))
     if reader.problems:
         return None
-    return Targets(targets, repeat, staffing)
+    return Targets(targets, repeat, staffing, live)
 
 
 TARGETS: DataFile[Targets] = DataFile("KPI targets", DEFAULT_TARGETS_PATH, parse_targets, setting="kpi_targets_path")

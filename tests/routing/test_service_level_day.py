@@ -39,8 +39,8 @@ def test_the_first_hours_of_a_shanghai_day_count_as_today(center, api, client, p
     people.add("lead", role="supervisor")
     sign_in(client, "lead")
     live = client.get("/supervisor/live.json").get_json()
-    assert (live["today"]["offered"], live["today"]["answered"]) == (5, 4)
-    assert live["as_of_local"] == "2026-11-24 09:30:00"  # the center's clock, not UTC's 01:30
+    assert (live["tiles"]["offered"], live["tiles"]["answered"]) == (5, 4)
+    assert live["as_of"] == "2026-11-24 09:30:00"  # the center's clock, not UTC's 01:30
     assert "2026-11-24 09:30:00" in client.get("/supervisor").get_data(as_text=True)
     center.clock.advance(hours=15)  # 00:30 the next Shanghai day: a new day begins empty
-    assert client.get("/supervisor/live.json").get_json()["today"]["offered"] == 0
+    assert client.get("/supervisor/live.json").get_json()["tiles"]["offered"] == 0
