@@ -529,6 +529,9 @@ class LiveSpeech(Protocol):
     def load_model(self, path: Any) -> Any:
         """The loaded Vosk model at `path`, once per process."""
 
+    def recogniser(self, model: Any, sample_rate: int) -> Any:
+        """A new Vosk recogniser of `model` with word times (vosk.KaldiRecognizer)."""
+
     def assist_rules(self, language: str | None) -> AssistRules:
         """The QA rules file's phrases in `language` (read through its LiveFile: edits apply)."""
 

@@ -37,7 +37,7 @@ from live import messages, transcript_store
 from live.assist import CallAssist, Notice
 from live.messages import TRACKS, BadMessage, Media, Start, Stop
 from live.phrases import Phrase
-from live.recognisers import BYTES_PER_SECOND, TrackRecogniser
+from live.recognisers import RATE, TrackRecogniser
 from live.sequencing import StreamSequence, TrackSequencer
 
 log = logging.getLogger(__name__)
@@ -207,9 +207,9 @@ class LiveStream:
         model = await loop.run_in_executor(self.service.io, self.service.model_for, self.language)
         speech_rules = await self.service._io(lambda: need(LiveSpeech).assist_rules(self.language))
         self.assist = CallAssist(speech_rules, self._heard, self._redact)
+        speech = need(LiveSpeech, self.service.app)
         for track in start.tracks:
-            speaker = TRACKS[track]
-            self.recognisers[track] = TrackRecogniser(model, speaker, self.language)
+            self.recognisers[track] = TrackRecogniser(speech.recogniser(model, RATE), TRACKS[track], self.language)
             self.sequencers[track] = TrackSequencer()
             self.pending[track] = []
             self.queues[track] = asyncio.Queue()

@@ -35,11 +35,9 @@ class TrackRecogniser:
     own ordered queue), while different tracks decode in parallel threads: Kaldi releases the GIL in
     AcceptWaveform."""
 
-    def __init__(self, model, speaker: str, language: str | None) -> None:
-        import vosk  # local import: the Kaldi library loads only where speech is decoded
-
-        self._recogniser = vosk.KaldiRecognizer(model, float(RATE))
-        self._recogniser.SetWords(True)
+    def __init__(self, recogniser, speaker: str, language: str | None) -> None:
+        """`recogniser`: a new Vosk recogniser at RATE with word times (`LiveSpeech.recogniser`)."""
+        self._recogniser = recogniser
         _count(+1)
         self.assembler = PhraseAssembler(speaker, language)
         self.heard = 0.0           # seconds of this track decoded

@@ -22,6 +22,9 @@ class LiveSpeechRules:
     def load_model(self, path: Any) -> Any:
         return engine.load_model(Path(path))
 
+    def recogniser(self, model: Any, sample_rate: int) -> Any:
+        return engine.new_recognizer(model, sample_rate)
+
     def assist_rules(self, language: str | None) -> AssistRules:
         rules = current_rules().data
         language = language or "zh-CN"

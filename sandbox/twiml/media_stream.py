@@ -47,7 +47,7 @@ class MediaStream:
         """The handshake only (in the engine's step, while the call is certainly live)."""
         try:
             self._socket = connect(self.url, additional_headers={"X-Twilio-Signature": self.signature},
-                                   open_timeout=10, close_timeout=5)
+                                   open_timeout=10, close_timeout=5, legacy=True)
         except InvalidStatus as exc:
             self.error = f"handshake refused: HTTP {exc.response.status_code}"
         except (OSError, WebSocketException) as exc:
