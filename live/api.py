@@ -23,24 +23,26 @@ from hotline.redis_client import get_redis
 from live import transcript_store
 
 bp = Blueprint("live", __name__)  # nested under /api by the app factory
-READERS = ("agent", "supervisor", "qa")
+READERS = ("agent", "supervisor")  # agents their own calls (the access policy), supervisors any
 BLOCK_MS = 250          # under the Redis client's read timeout, so a wait is never taken for an outage
 WAIT_DEFAULT, WAIT_MAX = 25, 300
 
 
 def _visible_call(call_sid: str) -> None:
     session = db.session()
-    known = session.scalar(select(Call.id).where(Call.sid == call_sid)) is not None
+    if session.scalar(select(Call.id).where(Call.sid == call_sid)) is None:
+        abort_json(404, f"no call {call_sid}")
     policy = need(AccessPolicy)
-    if not known or not policy.may_read_call_sid(session, policy.current_viewer(), call_sid):
-        abort_json(404, f"no call {call_sid} you may read")
+    if not policy.may_read_call_sid(session, policy.current_viewer(), call_sid):
+        abort_json(403, "agents read the live transcripts of their own calls only")
     session.commit()  # the request's transaction ends before a long stream
 
 
 @bp.get("/calls/<call_sid>/live")
 @require_role(*READERS)
 @operation("The call's live transcript so far: final phrases, each speaker's current partial, assist notices",
-           tags=["live"], responses={200: "phrases (speaker, start, end, text, final), notices, ended", 404: "no such call"},
+           tags=["live"], responses={200: "phrases (speaker, start, end, text, final), notices, ended", 403: "another agent's call",
+                      404: "no such call"},
            description="Times are seconds from the stream's start. Card and ID numbers are already redacted. "
                        "`ended` is true once the stream stopped; `counts` then says what the media service received.")
 def live_transcript(call_sid: str):
@@ -53,7 +55,8 @@ def live_transcript(call_sid: str):
 @require_role(*READERS)
 @operation("The call's live transcript as server-sent events", tags=["live"], media=("text/event-stream",),
            query={"wait": {"type": "integer", "minimum": 0, "maximum": WAIT_MAX}},
-           responses={200: "events: phrase, notice, end (each `id` is the Redis stream entry)", 404: "no such call"},
+           responses={200: "events: phrase, notice, end (each `id` is the Redis stream entry)",
+                      403: "another agent's call", 404: "no such call"},
            description="Every entry so far, then new ones as they come. The response ends after the stream's "
                        f"`end` event or `wait` seconds (default {WAIT_DEFAULT}) without one; a client reconnects "
                        "with Last-Event-ID (EventSource does) and continues after it.")

@@ -204,7 +204,10 @@ class LiveStream:
             raise StreamClosed("start names another call than the one signed for")
         self.stream_sid = start.stream_sid
         loop = asyncio.get_running_loop()
-        model = await loop.run_in_executor(self.service.io, self.service.model_for, self.language)
+        try:
+            model = await loop.run_in_executor(self.service.io, self.service.model_for, self.language)
+        except Exception as exc:  # no model for the language, or a damaged one: this stream only
+            raise StreamClosed(f"no speech model: {exc}") from None
         speech_rules = await self.service._io(lambda: need(LiveSpeech).assist_rules(self.language))
         self.assist = CallAssist(speech_rules, self._heard, self._redact)
         speech = need(LiveSpeech, self.service.app)

@@ -29,7 +29,8 @@ def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL", "TWILIO_API_URL",
                         "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEPHONY", "PUBLIC_BASE_URL"}}
-    env.update(HOTLINE_INSTANCE_DIR=str(tmp_path), PORT=str(port), PYTHONPATH=str(ROOT), LOG_LEVEL="warning")
+    env.update(HOTLINE_INSTANCE_DIR=str(tmp_path), PORT=str(port), PYTHONPATH=str(ROOT), LOG_LEVEL="warning",
+               MEDIA_PORT=str(free_port()))
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         serve = subprocess.Popen([sys.executable, "-m", "hotline.cli", "serve", "--workers", "1"], cwd=ROOT, env=env,
