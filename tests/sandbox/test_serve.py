@@ -65,8 +65,8 @@ def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
             assert time.monotonic() < deadline and serve.poll() is None, log.read_text()
             time.sleep(0.2)
         children = [pid for pid in children_of(serve.pid) if b"redis-server" not in command_line(pid)]
-        assert len(children) == 4, children  # web, two workers, scheduler (and the embedded Redis, left out)
-        for child in children:  # web, workers and scheduler all use that one sandbox
+        assert len(children) == 5, children  # web, two workers, scheduler, media (the embedded Redis left out)
+        for child in children:  # web, workers, scheduler and media all use that one sandbox
             environ = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
             assert f"TWILIO_API_URL={printed.group(1)}".encode() in environ
         client = Client(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, http_client=RebasedHttpClient(printed.group(1)))
