@@ -39,6 +39,7 @@ class MediaStream:
         self.sent = 0           # media frames sent
         self.error = ""         # why the stream failed (refused handshake, closed by the app)
         self.close_code: int | None = None
+        self.began: float | None = None  # time.time() of the first frame's moment (audio second 0)
         self._socket = None
         self._thread: threading.Thread | None = None
         self._sequence = 0
@@ -88,6 +89,7 @@ class MediaStream:
                 "tracks": sorted(self.tracks), "customParameters": self.parameters,
                 "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": RATE, "channels": 1}}))
             began = time.monotonic()
+            self.began = time.time()
             for track, chunk, timestamp, payload in self.frames():
                 if self.speed:
                     ahead = began + timestamp / 1000 / self.speed - time.monotonic()
