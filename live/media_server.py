@@ -143,8 +143,10 @@ class MediaService:
             reason = "connection dropped"
             log.info("media stream dropped before stop", extra={"call_sid": call_sid})
         finally:
-            self.open_streams -= 1
-            await stream.end(reason)
+            try:
+                await stream.end(reason)
+            finally:
+                self.open_streams -= 1  # after the end is written: 0 means every stream is fully closed
 
     async def serve(self, host: str, port: int, reuse_port: bool = False):
         return await serve(self.handle, host, port, process_request=self.check_handshake,

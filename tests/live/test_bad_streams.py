@@ -107,10 +107,10 @@ def test_garbage_closes_that_stream_with_a_logged_reason(app, settings, calls, m
             for _ in range(100):
                 socket.recv(timeout=60)
         assert socket.close_code == 1008 and reason in socket.close_reason
-    view = wait_until(lambda: ended(app), 30) or ended(app)
+    view = wait_until(lambda: ended(app), 120) or ended(app)
     assert reason in _end_reason(app)
     assert any(reason in r.getMessage() for r in caplog.records if r.name == "live.media_server")
-    wait_until(lambda: recognisers.alive() == 0, 10)
+    wait_until(lambda: recognisers.alive() == 0, 60)
 
 
 def _end_reason(app):
@@ -128,9 +128,9 @@ def test_a_stream_that_never_sends_stop_times_out(app, settings, calls, media_se
             socket.recv(timeout=30)
         assert socket.close_code == 1001
     assert 2.5 < time.monotonic() - began < 15  # LIVE_STREAM_IDLE_SECONDS is 3 in these tests
-    wait_until(lambda: ended(app), 30)
+    wait_until(lambda: ended(app), 120)
     assert _end_reason(app).startswith("no frame for 3 s")
-    wait_until(lambda: recognisers.alive() == 0, 10)
+    wait_until(lambda: recognisers.alive() == 0, 60)
 
 
 def test_frames_out_of_order_or_missing_are_put_in_order_and_counted(app, settings, calls, media_service):
@@ -141,7 +141,7 @@ def test_frames_out_of_order_or_missing_are_put_in_order_and_counted(app, settin
             socket.send(media(n, "inbound", chunk))
             n += 2  # every other sequence number lost on the way
         socket.send(message("stop", n, stop={"callSid": LIVE}))
-    view = wait_until(lambda: ended(app), 30) or ended(app)
+    view = wait_until(lambda: ended(app), 120) or ended(app)
     counts = view["counts"]
     assert counts["tracks"]["caller"] == {"frames": 18, "reordered": 1, "missing": 1, "late": 0, "duplicates": 0}
     assert counts["messages_missing"] == 18 and counts["messages_out_of_order"] == 0
@@ -170,7 +170,7 @@ def test_recognisers_never_leak_over_many_streams_opened_and_dropped(app, settin
         if round_ % 4 == 0:
             socket.send("garbage")
         socket.close()  # dropped without a stop
-    wait_until(lambda: media_service.service.open_streams == 0 and recognisers.alive() == 0, 60)
+    wait_until(lambda: media_service.service.open_streams == 0 and recognisers.alive() == 0, 120)
     with app.app_context():
         entries = transcript_store.read_call(get_redis(), LIVE)
     assert sum(1 for _, e in entries if e["type"] == "end") == 40
