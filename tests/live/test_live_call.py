@@ -45,4 +45,3 @@ def test_a_streamed_call_is_transcribed_live_by_speaker_and_the_escalation_alert
     alerts = api.get("/api/alerts", token=api.mint("supervisor")).get_json()["alerts"]
     assert [(a["call_sid"], a["kind"]) for a in alerts] == [(call.sid, "escalation")]
     assert recognisers.alive() == 0
-    print(live)
