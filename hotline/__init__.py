@@ -15,7 +15,7 @@ from hotline.web_preload import web_preload
 
 # The one list of areas, in set-up order; each declares itself as `AREA = Area(...)` in its
 # __init__ (hotline/areas.py). Adding an area: its name here, and "<name>*" in pyproject's include.
-AREAS = ("people", "messaging", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access", "supervision")
+AREAS = ("people", "messaging", "tickets", "ivr", "routing", "recordings", "transcription", "revisits", "desk", "access", "supervision", "live")
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:

@@ -44,6 +44,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | CallRecordings | recordings | tickets (a ticket's calls and their audio) |
 | RecordingAudio | recordings | transcription (stored recordings, their bytes, the QA page's audio) |
 | CallTranscripts | transcription | tickets (the state of each recording's transcript) |
+| LiveSpeech | transcription | live (models, assist phrases, redaction for live transcripts) |
 | CallKpis | routing | supervision (offered, answered, abandoned, waits, handle times) |
 | TicketKpis | tickets | supervision (first-contact resolution, complaints, SLA compliance) |
 | RevisitKpis | revisits | supervision (satisfaction, revisit closure) |
@@ -513,6 +514,41 @@ class TranscriptCard:
 class CallTranscripts(Protocol):
     def transcripts_of(self, session: Any, call_sids: list[str]) -> list[TranscriptCard]:
         """The transcripts of these calls' recordings (one query)."""
+
+
+@dataclass(frozen=True)
+class AssistRules:
+    """What live agent assist listens for in one language, from the QA rules file: phrases per
+    keyword category (complaint, escalation...), the greeting's phrases and its window."""
+
+    keywords: dict[str, tuple[str, ...]]
+    greeting: tuple[str, ...]
+    greeting_seconds: float
+
+
+@runtime_checkable
+class LiveSpeech(Protocol):
+    """What the live media service (live/) needs of transcription: the same models, phrase matching
+    and redaction the recordings' transcripts use, so a call's live words and its QA agree."""
+
+    def model_path(self, language: str | None) -> Any:
+        """The Vosk model directory of `language` (VOSK_MODELS, installed models, VOSK_MODEL_PATH);
+        raises an error naming the setting to fix when there is none."""
+
+    def load_model(self, path: Any) -> Any:
+        """The loaded Vosk model at `path`, once per process."""
+
+    def recogniser(self, model: Any, sample_rate: int) -> Any:
+        """A new Vosk recogniser of `model` with word times (vosk.KaldiRecognizer)."""
+
+    def assist_rules(self, language: str | None) -> AssistRules:
+        """The QA rules file's phrases in `language` (read through its LiveFile: edits apply)."""
+
+    def heard(self, turn: dict[str, Any], phrases: tuple[str, ...], language: str | None) -> str | None:
+        """The first of `phrases` said in `turn` ({speaker, start, end, text, words}), or None."""
+
+    def redact(self, turn: dict[str, Any], language: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """`turn` with spoken card, ID and phone numbers replaced by their labels, and what was found."""
 
 
 # --- messaging --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
     worker-default         RQ worker for `default` and `outbound` (downloads, tickets, revisits)
     worker-transcription   RQ worker for `transcription` (Vosk), so a long decode delays nothing else
     scheduler              periodic jobs and delayed jobs
+    media                  `hotline media`: Twilio Media Streams into live transcripts (MEDIA_HOST:MEDIA_PORT)
 
 Start-up either finishes, with every child ready, and ends with the framed webhook URLs and token,
 or stops everything and exits 1 with one line naming what failed. Afterwards a child that dies is
@@ -97,6 +98,19 @@ def _web_ready(host: str, port: int):
     return ready
 
 
+def _port_ready(host: str, port: int):
+    host = "127.0.0.1" if host in ("0.0.0.0", "") else ("::1" if host == "::" else host)
+
+    def ready(child: Child) -> bool:
+        try:
+            socket.create_connection((host, port), timeout=2).close()
+            return True
+        except OSError:
+            return False
+
+    return ready
+
+
 def _worker_ready(redis_url: str):
     def ready(child: Child) -> bool:
         connection = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
@@ -175,6 +189,9 @@ def serve(web_workers: int) -> int:
             stale_metrics.unlink()
         env["PROMETHEUS_MULTIPROC_DIR"] = str(multiproc)
 
+        if settings.is_sandbox and not settings.live_media_url:
+            # The sandbox's calls stream to this machine's media service (docs/live.md).
+            env["LIVE_MEDIA_URL"] = f"ws://127.0.0.1:{settings.media_port}/media"
         fd = listener.fileno()
         grace = settings.worker_grace_seconds + 10
         supervisor.start(
@@ -187,6 +204,8 @@ def serve(web_workers: int) -> int:
                     env=env, ready=_worker_ready(redis_url), stop_timeout=grace),
             Program("scheduler", [python, "-m", "hotline.cli", "scheduler"], env=env,
                     ready=_scheduler_ready(redis_url)),
+            Program("media", [python, "-m", "hotline.cli", "media"], env=env,
+                    ready=_port_ready(settings.media_host, settings.media_port)),
             should_stop=should_stop)
         stopping["started"] = True
         if stopping["now"]:

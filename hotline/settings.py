@@ -286,6 +286,14 @@ class Settings:
     # Speech models `hotline models install` fetches (transcription/model_install.py)
     vosk_models_dir: Path | None = None  # None: instance_dir / "models"
     vosk_models_url: str = "https://alphacephei.com/vosk/models"
+    # Live transcription (live/, docs/live.md): the wss:// URL Twilio streams a call's audio to (its
+    # path ends in /media; empty: no live streams), where `hotline media` listens, and its limits.
+    live_media_url: str = ""
+    media_host: str = "127.0.0.1"
+    media_port: int = 5080
+    media_decode_threads: int = 0      # 0: one per core
+    live_stream_idle_seconds: float = 10.0  # a stream silent this long (no frame, no stop) is closed
+    live_transcript_hours: int = 24    # a live transcript stays in Redis this long after its last phrase
     demo: bool = False  # HOTLINE_DEMO: the center is open at every hour (hotline demo)
 
     # Recording downloads: only from Twilio's API host or these media hosts, never larger than this
@@ -411,6 +419,12 @@ class Settings:
             vosk_models_dir=_path(env, "VOSK_MODELS_DIR", instance_dir / "models"),
             vosk_models_url=_url(env, "VOSK_MODELS_URL", "https://alphacephei.com/vosk/models", ("http", "https"))
             .rstrip("/"),
+            live_media_url=_url(env, "LIVE_MEDIA_URL", "", ("ws", "wss")),
+            media_host=_str(env, "MEDIA_HOST", "127.0.0.1"),
+            media_port=_int(env, "MEDIA_PORT", 5080, 1, 65535),
+            media_decode_threads=_int(env, "MEDIA_DECODE_THREADS", 0, 0, 256),
+            live_stream_idle_seconds=_float(env, "LIVE_STREAM_IDLE_SECONDS", 10.0, 0.1),
+            live_transcript_hours=_int(env, "LIVE_TRANSCRIPT_HOURS", 24, 1, 24 * 30),
             demo=_bool(env, "HOTLINE_DEMO", False),
             max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1024 * 1024, 1024, 1024 ** 3),
             twilio_media_hosts=_hosts(env, "TWILIO_MEDIA_HOSTS", "media.twiliocdn.com"),

@@ -23,6 +23,7 @@ from transcription.crashes import decoder_died
 from transcription.engine import models_dir, preload_models
 from transcription.facts import remember_agent, remember_hang_up, remember_route
 from transcription.kpi_queries import QaKpiQueries
+from transcription.live_speech import LiveSpeechRules
 from transcription.model_catalog import OFFICIAL_MODELS
 from transcription.model_install import installed_model
 from transcription.models_cli import models_cli
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     keep_search_vector_current()
     contracts.provide(app, contracts.CallTranscripts, TranscriptsOfCalls())
     contracts.provide(app, contracts.QaKpis, QaKpiQueries())
+    contracts.provide(app, contracts.LiveSpeech, LiveSpeechRules())
     app.register_blueprint(pages_bp)
     pages = contracts.need(contracts.Pages, app)
     pages.register_home_page(app, "qa", "qa.workspace")

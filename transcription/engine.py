@@ -126,12 +126,18 @@ def split_channels(pcm: bytes, channels: int) -> list[bytes]:
     return [samples[i::channels].tobytes() for i in range(channels)]
 
 
-def decode_utterances(model, pcm: bytes, sample_rate: int) -> list[list[Word]]:
-    """Decode mono PCM at its real rate; Vosk's endpointing splits it into utterances."""
+def new_recognizer(model, sample_rate: int):
+    """A Vosk recogniser with word times (the recordings' decoder and the live media service's)."""
     import vosk  # local import: the Kaldi library loads only where speech is decoded
 
     recognizer = vosk.KaldiRecognizer(model, float(sample_rate))
     recognizer.SetWords(True)
+    return recognizer
+
+
+def decode_utterances(model, pcm: bytes, sample_rate: int) -> list[list[Word]]:
+    """Decode mono PCM at its real rate; Vosk's endpointing splits it into utterances."""
+    recognizer = new_recognizer(model, sample_rate)
     utterances: list[list[Word]] = []
     step = CHUNK_FRAMES * 2
     for offset in range(0, len(pcm), step):

@@ -86,6 +86,9 @@ class TelephonyGateway(Protocol):
         """Record a live leg from now until it ends, in two channels (the leg itself, and what it
         hears): a conference's own recording is one mixed channel. Returns the RecordingSid."""
 
+    def start_stream(self, call_sid: str, url: str, *, track: str = "both_tracks") -> str:
+        """Fork a live call's audio to the WebSocket at `url` (a Media Stream); returns the StreamSid."""
+
     def update_participant(self, conference_sid: str, call_sid: str, *, hold: bool | None = None,
                            hold_url: str | None = None, muted: bool | None = None) -> None:
         """Hold (with `hold_url`'s TwiML played to them) or resume, mute or unmute one participant."""

@@ -122,6 +122,10 @@ class TwilioGateway:
                                recording_status_callback_method="POST")
         return recording.sid
 
+    def start_stream(self, call_sid, url, *, track="both_tracks") -> str:
+        stream = self._call("start stream", self.client.calls(call_sid).streams.create, url=url, track=track)
+        return stream.sid
+
     def update_participant(self, conference_sid, call_sid, *, hold=None, hold_url=None, muted=None) -> None:
         changes = {key: value for key, value in (("hold", hold), ("hold_url", hold_url), ("muted", muted))
                    if value is not None}

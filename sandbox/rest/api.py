@@ -166,6 +166,32 @@ def start_call_recording(account: str, sid: str):
                     "uri": f"/2010-04-01/Accounts/{account}/Calls/{sid}/Recordings/{options['sid']}.json"}), 201
 
 
+@bp.post(f"{API}/Calls/<sid>/Streams.json")
+def start_call_stream(account: str, sid: str):
+    """A Media Stream of a live call (`Url` wss://, `Track`, `Name`, `Parameter1.Name`/`.Value`...): the
+    simulator connects to `Url` with Twilio's signature and sends the call's audio."""
+    sandbox = state()
+    call = sandbox.find_call(sid)
+    if call is None:
+        return error(404, 20404, f"The requested resource {request.path} was not found")
+    form = request.form
+    url, track = form.get("Url", ""), form.get("Track", "inbound_track")
+    if not url.startswith(("wss://", "ws://")):
+        return error(400, 21220, "Url must be a wss:// (or ws://) URL")
+    if track not in ("inbound_track", "outbound_track", "both_tracks"):
+        return error(400, 21220, f"Invalid Track {track!r}")
+    if call.get("status") in ("completed", "canceled", "failed", "busy", "no-answer") or sandbox.listener is None:
+        return error(400, 21220, "Call is not in-progress. Cannot start a stream.")
+    parameters = {form[f"Parameter{n}.Name"]: form.get(f"Parameter{n}.Value", "")
+                  for n in range(1, 100) if form.get(f"Parameter{n}.Name")}
+    options = {"sid": new_sid("MZ"), "call_sid": sid, "url": url, "track": track, "name": form.get("Name"),
+               "parameters": parameters}
+    sandbox.listener.on_stream_started(options)
+    return jsonify({"sid": options["sid"], "account_sid": account, "call_sid": sid, "name": options["name"],
+                    "status": "in-progress", "date_updated": rfc2822(),
+                    "uri": f"/2010-04-01/Accounts/{account}/Calls/{sid}/Streams/{options['sid']}.json"}), 201
+
+
 @bp.post(f"{API}/Calls/<sid>/Recordings/<recording>.json")
 def update_call_recording(account: str, sid: str, recording: str):
     """`Status=stopped` ends a recording started over REST (the sandbox does not pause)."""

@@ -65,6 +65,10 @@ class Simulator:
         self.timeline: list[TimelineEntry] = []
         self.requests: list[WebhookRequest] = []
         self.errors: list[str] = []
+        self.streams: list = []  # MediaStreams the app started (sandbox/twiml/media_stream.py)
+        # How fast streams send audio: "engine" (real time x the engine's speed, or as fast as the
+        # socket takes it on a virtual clock), or a number (1.0 real time), or None (as fast as possible).
+        self.stream_speed: Any = "engine"
         self.queues: dict[str, SimQueue] = {}
         self.conferences = Conferences(self)
         self.agents: dict[str, AgentScript] = {}

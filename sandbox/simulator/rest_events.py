@@ -12,7 +12,10 @@ from sandbox.engine.interrupts import RestUpdate
 from sandbox.engine.sids import new_sid
 from sandbox.rest.state import SandboxError
 from sandbox.twiml.conference import JoinOptions
+from sandbox.engine import Sleep
+from sandbox.twiml.audio import AGENT_TONE, CALLER_TONE, channel
 from sandbox.twiml.legs import FINAL, SimCall
+from sandbox.twiml.media_stream import MediaStream
 from sandbox.twiml.scripts import AgentScript
 
 
@@ -139,6 +142,39 @@ class RestEvents:
             if changes.get("Status") == "completed":
                 self.sim.conferences.end(conference, "conference-ended-via-api")
         self.sim.engine.post(apply)
+
+    # Media Streams of a call leg (Calls/<sid>/Streams.json)
+    def on_stream_started(self, options: dict[str, Any]) -> None:
+        self.sim.engine.spawn(self._stream(options), f"stream {options['sid']}")
+
+    def _stream(self, options: dict[str, Any]):
+        """Connect at once (the call is live now) and send both parties' audio in a thread: the caller's
+        file on `inbound`, the party they talk with on `outbound`, from when the two are connected."""
+        leg = self.sim._by_sid.get(options["call_sid"])
+        for _ in range(50):  # the REST request can come a moment before the bridge is made
+            if leg is None or leg.heard is not None or leg.status in FINAL:
+                break
+            yield Sleep(0.1)
+        if leg is None or leg.status in FINAL:
+            return
+        other = leg.heard
+        seconds = min(float((other.talk_seconds if other is not None else None) or 60), 600.0)
+        audio = {"inbound": channel(seconds, leg.audio, CALLER_TONE),
+                 "outbound": channel(seconds, other.audio if other is not None else None, AGENT_TONE)}
+        tracks = {"inbound_track": ("inbound",), "outbound_track": ("outbound",)}.get(options["track"],
+                                                                                      ("inbound", "outbound"))
+        engine = self.sim.engine
+        speed = self.sim.stream_speed if self.sim.stream_speed != "engine" else \
+            (engine.speed if engine.realtime else None)
+        stream = MediaStream(options["url"], self.sim.sandbox.state.auth_token, self.sim.account_sid, leg.sid,
+                             {t: audio[t] for t in tracks}, speed=speed, parameters=options["parameters"])
+        stream.sid = options["sid"]
+        self.sim.streams.append(stream)
+        if stream.connect():
+            leg.log(f"media stream {stream.sid} connected to {options['url']} ({', '.join(tracks)})")
+            stream.start()
+        else:
+            leg.log(f"media stream {stream.sid}: {stream.error}")
 
     # Recordings of a call leg (Calls/<sid>/Recordings.json)
     def on_recording_started(self, options: dict[str, Any]) -> None:

@@ -79,6 +79,12 @@ TABLE = [
     ("GET", "/api/calls/<call_sid>/recording", f"/api/calls/{CALL_A}/recording", None, REVIEWERS),
     ("GET", "/api/calls/<call_sid>/transcript", f"/api/calls/{CALL_A}/transcript", None, REVIEWERS),
     ("GET", "/api/qa/queue", "/api/qa/queue", None, REVIEWERS),
+    # Live transcripts: the agent's own calls, any call for supervisors; alerts for supervisors.
+    ("GET", "/api/calls/<call_sid>/live", f"/api/calls/{CALL_A}/live", None,
+     expect(ALL, agent_b=403, agent_none=403, qa=403)),
+    ("GET", "/api/calls/<call_sid>/live/events", f"/api/calls/{CALL_A}/live/events?wait=0", None,
+     expect(ALL, agent_b=403, agent_none=403, qa=403)),
+    ("GET", "/api/alerts", "/api/alerts", None, SUPERVISORS),
     ("GET", "/api/qa/search", "/api/qa/search?q=refund", None, REVIEWERS),
     ("GET", "/api/qa/reviews", "/api/qa/reviews", None, REVIEWERS),
     ("POST", "/api/qa/reviews", "/api/qa/reviews", {}, expect(REVIEWERS, qa=422, supervisor=422, admin=422)),

@@ -25,7 +25,7 @@ NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL", "TWI
 def serve_env(instance: Path, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env.update(HOTLINE_INSTANCE_DIR=str(instance), PORT=str(port), PYTHONPATH=str(ROOT), LOG_LEVEL="warning",
-               WORKER_GRACE_SECONDS="2", **extra)
+               WORKER_GRACE_SECONDS="2", MEDIA_PORT=str(free_port()), **extra)
     return env
 
 
@@ -130,7 +130,7 @@ def test_serve_restarts_what_dies_and_a_kill_9_of_it_leaves_nothing(tmp_path):
     try:
         banner = wait_for(log, r"hotline is serving on \S+ \((.*)\)\n", serve)
         pids = {name: int(pid) for name, pid in re.findall(r"([\w-]+) pid (\d+)", banner.group(1))}
-        assert set(pids) == {"redis", "web", "worker-default", "worker-transcription", "scheduler"}
+        assert set(pids) == {"redis", "web", "worker-default", "worker-transcription", "scheduler", "media"}
         # The webhook URLs and the token come right after, framed.
         after = log.read_text()[banner.end():].splitlines()
         assert after[0].startswith("+--") and after[1].startswith("| Paste these")

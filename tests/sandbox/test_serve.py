@@ -29,7 +29,8 @@ def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "HOTLINE_EMBEDDED_REDIS_URL", "TWILIO_API_URL",
                         "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEPHONY", "PUBLIC_BASE_URL"}}
-    env.update(HOTLINE_INSTANCE_DIR=str(tmp_path), PORT=str(port), PYTHONPATH=str(ROOT), LOG_LEVEL="warning")
+    env.update(HOTLINE_INSTANCE_DIR=str(tmp_path), PORT=str(port), PYTHONPATH=str(ROOT), LOG_LEVEL="warning",
+               MEDIA_PORT=str(free_port()))
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         serve = subprocess.Popen([sys.executable, "-m", "hotline.cli", "serve", "--workers", "1"], cwd=ROOT, env=env,
@@ -64,8 +65,8 @@ def test_serve_starts_answers_readyz_and_a_signed_call(tmp_path):
             assert time.monotonic() < deadline and serve.poll() is None, log.read_text()
             time.sleep(0.2)
         children = [pid for pid in children_of(serve.pid) if b"redis-server" not in command_line(pid)]
-        assert len(children) == 4, children  # web, two workers, scheduler (and the embedded Redis, left out)
-        for child in children:  # web, workers and scheduler all use that one sandbox
+        assert len(children) == 5, children  # web, two workers, scheduler, media (the embedded Redis left out)
+        for child in children:  # web, workers, scheduler and media all use that one sandbox
             environ = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
             assert f"TWILIO_API_URL={printed.group(1)}".encode() in environ
         client = Client(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, http_client=RebasedHttpClient(printed.group(1)))

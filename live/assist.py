@@ -1,0 +1,78 @@
+"""Agent assist: rules that fire on a live call's final phrases. Pure (no sockets, no Redis).
+
+- the caller says an escalation or complaint phrase (the QA rules file's `keywords`: 12315, 媒体,
+  律师, 投诉...) -> a supervisor alert with the call, and the desk's upset-caller script suggested;
+- a card, ID or phone number spoken -> the phrase is redacted before anyone reads it (the QA rules
+  file's `redaction`), and the desk warns;
+- the agent's greeting not heard in the greeting window (15 s) -> a reminder to the agent.
+Phrase matching and redaction are transcription's (`LiveSpeech`), handed in, so live and QA agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from hotline.contracts import AssistRules
+from live.phrases import Phrase
+
+ALERT_CATEGORIES = ("escalation", "complaint")  # in this order: an escalation outranks a complaint
+UPSET_CALLER_SCRIPT = "upset_caller"              # desk/scripts.yaml's situation
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a rule decided: `kind` escalation | complaint (an alert), redacted, greeting_missing."""
+
+    kind: str
+    at: float
+    speaker: str = ""
+    phrase: str = ""
+    suggestion: str = ""
+
+    @property
+    def alerts_supervisor(self) -> bool:
+        return self.kind in ALERT_CATEGORIES
+
+
+Heard = Callable[[dict, tuple[str, ...]], "str | None"]
+Redact = Callable[[dict], "tuple[dict, list[dict]]"]
+
+
+class CallAssist:
+    """One call's rules; each category alerts once per call (a caller repeating 投诉 is one alert)."""
+
+    def __init__(self, rules: AssistRules, heard: Heard, redact: Redact) -> None:
+        self.rules = rules
+        self.heard = heard
+        self.redact = redact
+        self.greeted = False
+        self.reminded = False
+        self.alerted: set[str] = set()
+
+    def on_final(self, phrase: Phrase) -> tuple[Phrase, list[Notice]]:
+        """The phrase as it may be shown (redacted) and what it set off."""
+        notices: list[Notice] = []
+        turn, found = self.redact(phrase.as_turn())
+        if found:
+            phrase = replace(phrase, text=turn["text"], words=tuple(turn.get("words") or ()))
+            notices.append(Notice("redacted", phrase.start, phrase.speaker,
+                                  ", ".join(sorted({f["kind"] for f in found}))))
+        if phrase.speaker == "caller":
+            for category in ALERT_CATEGORIES:
+                phrases = self.rules.keywords.get(category) or ()
+                if category in self.alerted or not phrases:
+                    continue
+                said = self.heard(phrase.as_turn(), phrases)
+                if said:
+                    self.alerted.add(category)
+                    notices.append(Notice(category, phrase.start, phrase.speaker, said, UPSET_CALLER_SCRIPT))
+        elif phrase.speaker == "agent" and not self.greeted and phrase.start <= self.rules.greeting_seconds:
+            self.greeted = bool(self.rules.greeting and self.heard(phrase.as_turn(), self.rules.greeting))
+        return phrase, notices
+
+    def on_time(self, agent_heard_until: float) -> list[Notice]:
+        """A reminder once the greeting window passed without the greeting."""
+        if self.greeted or self.reminded or agent_heard_until < self.rules.greeting_seconds:
+            return []
+        self.reminded = True
+        return [Notice("greeting_missing", round(self.rules.greeting_seconds, 2), "agent")]

@@ -1,0 +1,47 @@
+"""A simulated call streams both sides to the media service: the caller's escalation word is in the
+live transcript, raises the supervisor's alert and suggests the upset-caller script."""
+import pytest
+
+from hotline.redis_client import get_redis
+from live import recognisers, transcript_store
+from sandbox import press
+from tests.support.processes import wait_until
+
+pytestmark = pytest.mark.slow  # real Vosk, real WebSockets
+
+
+def _ended(app, sid):
+    with app.app_context():
+        view = transcript_store.transcript_view(transcript_store.read_call(get_redis(), sid))
+    return view if view["ended"] else None
+
+
+def test_a_streamed_call_is_transcribed_live_by_speaker_and_the_escalation_alerts(
+        app, simulator, api, media_service, live_call_audio):
+    folder, spoken = live_call_audio
+    agent = api.post("/api/agents", {"name": "alice", "address": "client:alice", "skills": {"complaint": 5},
+                                     "languages": ["zh-CN"], "status": "available"})
+    assert agent.status_code == 201, agent.get_json()
+    talk = spoken[-1].end + 1.0
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=talk, audio=str(folder / "live.wav-agent.wav"))
+    call = simulator.call(inputs=[press("1"), press("3")], hangup_after=600, audio=str(folder / "live.wav-caller.wav"))
+    simulator.run()
+    assert simulator.errors == [], simulator.timeline_text()
+    [stream] = simulator.streams
+    stream.join(60)
+    assert stream.error == "" and stream.sent > 0, stream.error
+    view = {}
+    wait_until(lambda: view.update(_ended(app, call.sid) or {}) or view, 60)
+
+    live = api.get(f"/api/calls/{call.sid}/live").get_json()
+    assert live["ended"] and live["counts"]["tracks"]["caller"]["missing"] == 0
+    finals = [p for p in live["phrases"] if p["final"]]
+    assert {p["speaker"] for p in finals} == {"caller", "agent"}
+    [said] = [p for p in finals if "언론" in p["text"]]
+    assert said["speaker"] == "caller" and 3.0 < said["start"] < 5.5
+    notices = {n["kind"]: n for n in live["notices"]}
+    assert notices["escalation"]["suggestion"] == "upset_caller" and notices["escalation"]["phrase"] == "언론"
+
+    alerts = api.get("/api/alerts", token=api.mint("supervisor")).get_json()["alerts"]
+    assert [(a["call_sid"], a["kind"]) for a in alerts] == [(call.sid, "escalation")]
+    assert recognisers.alive() == 0
