@@ -52,7 +52,18 @@ def screen_pop(session: Session, call_sid: str, default_language: str,
         "ticket": _ticket_card(session, ticket, with_notes=True) if ticket else None,
         "open_tickets": [_ticket_card(session, t) for t in _open_tickets(session, customer, ticket)],
         "last_contacts": last_contacts(session, call),
+        "transfer": transferred_from(session, call),
     }
+
+
+def transferred_from(session: Session, call: Call) -> dict[str, Any] | None:
+    """The latest transfer of the call: who handed it on, and their note for the receiving agent."""
+    event = session.scalars(select(CallEvent).where(CallEvent.call_id == call.id, CallEvent.kind == "transfer")
+                            .order_by(CallEvent.id.desc()).limit(1)).first()
+    if event is None:
+        return None
+    return {"at": event.at.isoformat(), "by": event.data.get("by"), "from_agent_id": event.data.get("agent_id"),
+            "mode": event.data.get("mode"), "note": event.data.get("note")}
 
 
 def ivr_path(session: Session, call: Call) -> list[dict[str, Any]]:
