@@ -292,3 +292,55 @@ def test_two_transfers_of_the_same_call_at_once_one_wins(center, simulator, app,
     assert len(rung) == 1  # only the winner's colleague was dialed
     statuses = {center.agent_status(ids["bob"]), center.agent_status(ids["carol"])}
     assert "available" in statuses
+
+
+def test_a_supervisor_listens_whispers_barges_and_leaves(center, simulator, app, api):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=200)
+    boss = center.agent("boss", {"inquiry": 5}, status="offline")
+    simulator.agent("client:boss", answer_after_rings=1, talk_seconds=None)
+    supervisor = api.mint("supervisor", name="boss", agent_id=boss)
+    agent = api.mint("agent", agent_id=alice)
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}, token=agent).status_code == 403
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "spy"}, token=supervisor).status_code == 422
+    assert api.delete(f"/api/calls/{caller.sid}/monitor", token=supervisor).status_code == 409  # not monitored
+    listen = api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}, token=supervisor)
+    assert listen.status_code == 200 and listen.get_json()["monitor"]["mode"] == "listen"
+    assert simulator.run_until(lambda: "client:boss" in _in_room(simulator, caller.sid), limit=20)
+    simulator.run(until=simulator.now + 1)
+    boss_in = _participant(simulator, caller.sid, "client:boss")
+    assert boss_in.muted and boss_in.coach is None
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}, token=supervisor).status_code == 409
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "whisper"}, token=supervisor).status_code == 200
+    simulator.run(until=simulator.now + 1)
+    alice_leg = _participant(simulator, caller.sid, "client:alice").call.sid
+    assert not boss_in.muted and boss_in.coach == alice_leg  # only alice hears
+    body = api.get(f"/api/calls/{caller.sid}").get_json()
+    assert body["control"]["monitor"]["mode"] == "whisper" and body["control"]["monitor"]["by"] == "boss"
+    assert {"supervisor", "agent", "caller"} <= {leg["role"] for leg in body["legs"]}
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "barge"}, token=supervisor).status_code == 200
+    simulator.run(until=simulator.now + 1)
+    assert not boss_in.muted and boss_in.coach is None  # everyone hears
+    assert api.delete(f"/api/calls/{caller.sid}/monitor", token=supervisor).get_json()["monitor"] is None
+    simulator.run(until=simulator.now + 2)
+    assert _in_room(simulator, caller.sid) == {"caller", "client:alice"}
+    assert api.get(f"/api/calls/{caller.sid}").get_json()["control"]["monitor"] is None
+    simulator.run()
+    assert simulator.errors == []
+    used = _events(app, caller.sid, "monitor_started", "monitor_changed", "monitor_ended")
+    assert [(k, d["mode"], d["by"]) for k, d in used] == [
+        ("monitor_started", "listen", "boss"), ("monitor_changed", "whisper", "boss"),
+        ("monitor_changed", "barge", "boss"), ("monitor_ended", "barge", "boss")]
+    assert caller.status == "completed" and center.routed(caller.sid).outcome == "answered"
+
+
+def test_monitoring_needs_an_address_and_ends_with_the_supervisors_leg(center, simulator, app, api):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=200)
+    simulator.agent("sip:boss@pbx.example.com", answer_after_rings=1, talk_seconds=10)
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}).status_code == 422  # admin: no record
+    assert api.post(f"/api/calls/{caller.sid}/monitor",
+                    {"mode": "listen", "address": "sip:boss@pbx.example.com"}).status_code == 200
+    simulator.run(until=simulator.now + 20)
+    assert api.get(f"/api/calls/{caller.sid}").get_json()["control"]["monitor"] is None
+    assert [d["by"] for _, d in _events(app, caller.sid, "monitor_ended")] == ["hung up"]
+    simulator.run()
+    assert simulator.errors == []
