@@ -344,3 +344,25 @@ def test_monitoring_needs_an_address_and_ends_with_the_supervisors_leg(center, s
     assert [d["by"] for _, d in _events(app, caller.sid, "monitor_ended")] == ["hung up"]
     simulator.run()
     assert simulator.errors == []
+
+
+def test_a_simulator_script_holds_transfers_to_complaint_and_a_supervisor_whispers(center, simulator, app, api):
+    from pathlib import Path
+
+    from sandbox.simulator.script_file import load_script
+
+    alice = center.agent("alice", {"inquiry": 4})
+    bob = center.agent("bob", {"complaint": 4})
+    [caller] = simulator.load(load_script(Path(__file__).parents[2] / "sandbox/examples/transfer.yaml"))
+    simulator.run()
+    assert simulator.errors == []
+    assert caller.status == "completed"
+    assert any("desk: transfer" in entry.text for entry in simulator.timeline)
+    kinds = [k for k, _ in _events(app, caller.sid, "hold_started", "hold_ended", "transfer", "monitor_started")]
+    assert kinds == ["hold_started", "hold_ended", "transfer", "monitor_started"]
+    [(_, ended)] = _events(app, caller.sid, "hold_ended")
+    assert 19 <= ended["seconds"] <= 22
+    [(_, whisper)] = _events(app, caller.sid, "monitor_started")
+    assert whisper["mode"] == "whisper"
+    assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
+    assert [s["agent_id"] for s in api.get(f"/api/calls/{caller.sid}").get_json()["segments"]] == [alice, bob]
