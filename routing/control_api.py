@@ -136,9 +136,14 @@ for _how in ("complete", "cancel", "conference"):
                        "Each start, switch and end is an event of the call (who, when, which mode).")
 def start_monitor(sid: str):
     session = db.session()
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = {} if body is None else body
+    if not isinstance(body, dict):
+        abort_json(422, "a JSON object is required")
     principal = g.principal
     address = body.get("address")
+    if address is not None and not isinstance(address, str):
+        abort_json(422, "address: must be text")
     if not address and principal.agent_id is not None:
         agent = session.get(Agent, principal.agent_id)
         address = agent.address if agent else None
