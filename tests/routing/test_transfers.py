@@ -366,3 +366,58 @@ def test_a_simulator_script_holds_transfers_to_complaint_and_a_supervisor_whispe
     assert whisper["mode"] == "whisper"
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
     assert [s["agent_id"] for s in api.get(f"/api/calls/{caller.sid}").get_json()["segments"]] == [alice, bob]
+
+
+def test_done_when_answered_held_warm_transferred_whispered_and_the_caller_hangs_up_first(
+        center, simulator, app, api):
+    """Issue 16's scenario: one call, one ticket, two agent segments, a dual-channel recording, every
+    step in the call's events, and the service level counts it once."""
+    from sandbox import press
+    from tickets.models import Customer
+    from hotline import db
+
+    with app.app_context():
+        db.session().add(Customer(phone="+8613800138000", surname="王", title="ms", language="zh-CN"))
+        db.session().commit()
+    alice = center.agent("alice", {"problem": 5})
+    bob = center.agent("bob", {"complaint": 4})
+    boss = center.agent("boss", {"problem": 5}, status="offline")
+    for name in ("alice", "bob", "boss"):
+        simulator.agent(f"client:{name}", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(from_="+8613800138000", inputs=[press("2")], hangup_after=150)
+    assert simulator.run_until(lambda: _in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=90)
+    simulator.run(until=simulator.now + 5)
+    own = api.mint("agent", agent_id=alice)
+    assert api.post(f"/api/calls/{caller.sid}/hold", token=own).status_code == 200
+    simulator.run(until=simulator.now + 10)
+    assert api.post(f"/api/calls/{caller.sid}/resume", token=own).status_code == 200
+    simulator.run(until=simulator.now + 5)
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "mode": "warm", "note": "要投诉"},
+                    token=own).status_code == 200
+    assert simulator.run_until(lambda: "client:bob" in _in_room(simulator, caller.sid), limit=20)
+    simulator.run(until=simulator.now + 5)  # alice and bob talk, the caller on hold
+    assert api.post(f"/api/calls/{caller.sid}/transfer/complete", token=own).status_code == 200
+    simulator.run(until=simulator.now + 5)
+    supervisor = api.mint("supervisor", name="boss", agent_id=boss)
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "whisper"}, token=supervisor).status_code == 200
+    assert simulator.run_until(lambda: "client:boss" in _in_room(simulator, caller.sid), limit=20)
+    bob_leg = _participant(simulator, caller.sid, "client:bob").call.sid
+    assert _participant(simulator, caller.sid, "client:boss").coach == bob_leg
+    simulator.run()
+    assert simulator.errors == []
+    assert caller.status == "completed"
+
+    body = api.get(f"/api/calls/{caller.sid}").get_json()
+    assert [(s["agent_id"], s["to"] is not None) for s in body["segments"]] == [(alice, True), (bob, True)]
+    kinds = [e["kind"] for e in body["events"]]
+    for step in ("hold_started", "hold_ended", "transfer", "transfer_connected", "transfer_completed",
+                 "monitor_started", "monitor_ended", "hung_up_first"):
+        assert step in kinds, step
+    assert [e["data"] for e in body["events"] if e["kind"] == "hung_up_first"] == [{"party": "caller",
+                                                                                     "agent_id": bob}]
+    ticket = api.get(f"/api/calls/{caller.sid}/ticket").get_json()
+    assert ticket["category"] == "problem" and [c["call_sid"] for c in ticket["calls"]] == [caller.sid]
+    [recording] = caller.recordings
+    assert recording.channels == 2
+    report = api.get("/api/metrics/service-level").get_json()
+    assert (report["offered"], report["answered"]) == (1, 1)
