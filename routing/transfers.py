@@ -188,8 +188,8 @@ def _cold(session: Session, res: Reservations, conversation: Conversation, trans
 
 def _redirect_after_commit(session: Session, sid: str, url: str) -> None:
     """Out of the conference (the caller's leaving ends it: the agent's leg is released), to `url`.
-    A lost redirect leaves the caller in the conference, alone: the agent's leg's end puts them back
-    in line (`routing.conference_views`)."""
+    A lost redirect leaves the caller in the conference, already back in line in the live state: the
+    next agent's answer redirects them into their conference (`routing.conference.bring_caller`)."""
     db.after_commit(try_rest, sid, "redirect the caller to the transfer", get_gateway().redirect_call, sid, url,
                     session=session)
 
