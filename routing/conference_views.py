@@ -22,7 +22,7 @@ from routing.lifecycle import agent_left, answered, call_over, caller_left, miss
 from routing.models import Offer, RoutedCall
 from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis
 from routing.state import get_reservations, get_rules
-from routing.transfers import TRANSFER_WORDS
+from routing.transfers import TRANSFER_WORDS, transferring_agent_left
 
 log = logging.getLogger(__name__)
 UNANSWERED = {"no-answer", "busy", "failed", "canceled"}
@@ -121,9 +121,11 @@ def agent_gone(sid: str, agent_id: int) -> None:
     if offer is None or offer.answered_at is None or offer.ended_at is not None:
         return  # not a conversation going on (a retry, or the caller's end already recorded)
     try:
-        left = agent_left(session, get_reservations(session), sid, agent_id)
+        res = get_reservations(session)
+        left = agent_left(session, res, sid, agent_id)
         if left is not None:
             record_hang_up(session, sid, agent_id, "agent")
+            transferring_agent_left(session, res, sid, agent_id, stays=not left)
         if left:
             db.after_commit(_back_to_line, session, sid, session=session)
     except RedisError:

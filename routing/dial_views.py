@@ -8,11 +8,11 @@ from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import db
+from hotline.calls import ensure_call
 from hotline.clock import now
 from hotline.twiml import say_kwargs, twiml_response
 from hotline.webhooks import twilio_callback, twilio_webhook
 from routing.blueprint import bp
-from hotline.calls import ensure_call
 from routing.callbacks import agent_leg_twiml, agent_leg_unanswered
 from routing.conference import conference_mode
 from routing.hangups import hung_up_first, record_hang_up

@@ -282,13 +282,14 @@ def release_colleague(session: Session, res: Reservations, offer: Offer, result:
             free_after_commit(session, res, offer.agent_id)
 
 
-def caller_gone_from_transfer(session: Session, res: Reservations, sid: str) -> None:
-    """The caller hung up during a consult: the colleague still ringing stops (their leg hung up,
-    free again); one who answered was ended with the conversation."""
+def caller_gone_from_transfer(session: Session, res: Reservations, sid: str, status: str = "caller-left") -> None:
+    """The caller hung up during a consult (or went back in line, their agent gone): the colleague
+    still ringing stops (their leg hung up, free again); one who answered was ended with the
+    conversation."""
     transfer = open_transfer(session, sid)
     if transfer is None:
         return
-    transfer.status, transfer.ended_at = "caller-left", now()
+    transfer.status, transfer.ended_at = status, now()
     offer = session.get(Offer, transfer.offer_id) if transfer.offer_id else None
     if offer is not None and offer.answered_at is None:
         release_colleague(session, res, offer, "canceled")
@@ -337,3 +338,18 @@ def _resume_after_consult(session: Session, sid: str) -> None:
 
 def _event(session: Session, sid: str, kind: str, **data: Any) -> None:
     record_event(session, ensure_call(session, sid, {}, apply_call_status=False), kind, **data)
+
+
+def transferring_agent_left(session: Session, res: Reservations, sid: str, agent_id: int, stays: bool) -> None:
+    """The consulting agent's leg left mid-consult. The colleague on the line (`stays`) has the caller
+    now: as if completed, the caller resumed. Otherwise (still ringing) the consult is off: the
+    caller went back in line."""
+    transfer = open_transfer(session, sid)
+    if transfer is None or transfer.from_agent_id != agent_id:
+        return
+    if not stays:
+        caller_gone_from_transfer(session, res, sid, "canceled")
+        return
+    transfer.status, transfer.ended_at = "completed", now()
+    _event(session, sid, "transfer_completed", transfer=transfer.id, by="agent left", agent_id=agent_id)
+    _resume_after_consult(session, sid)

@@ -421,3 +421,23 @@ def test_done_when_answered_held_warm_transferred_whispered_and_the_caller_hangs
     assert recording.channels == 2
     report = api.get("/api/metrics/service-level").get_json()
     assert (report["offered"], report["answered"]) == (1, 1)
+
+
+def test_the_first_agent_dropping_during_a_consult_leaves_the_caller_with_the_colleague(center, simulator, app,
+                                                                                        api):
+    alice = center.agent("alice", {"inquiry": 4})
+    bob = center.agent("bob", {"complaint": 4})
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=25)  # alice's browser drops
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=120)
+    assert simulator.run_until(lambda: _in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "mode": "warm"}).status_code == 200
+    assert simulator.run_until(lambda: "client:bob" in _in_room(simulator, caller.sid), limit=20)
+    assert simulator.run_until(lambda: "client:alice" not in _in_room(simulator, caller.sid), limit=40)
+    simulator.run(until=simulator.now + 2)
+    assert _in_room(simulator, caller.sid) == {"caller", "client:bob"} and caller.queue is None
+    assert not _participant(simulator, caller.sid, "caller").hold  # resumed with bob, never left held
+    assert [t["status"] for t in api.get(f"/api/calls/{caller.sid}").get_json()["transfers"]] == ["completed"]
+    simulator.run()
+    assert simulator.errors == []
+    assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
