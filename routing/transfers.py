@@ -53,6 +53,8 @@ LOCK_MILLISECONDS = 20_000
 OPEN = ("consulting", "connected")  # a warm transfer not yet completed, canceled or three-way
 TRANSFER_WORDS = {"zh-CN": "正在为您转接，请稍候。", "en-US": "Transferring you now. Please hold."}
 TARGETS = ("queue", "agent_id", "number", "department")
+FINISHED_EVENTS = {"complete": "transfer_completed", "cancel": "transfer_canceled",
+                   "conference": "transfer_conferenced"}
 
 
 @contextmanager
@@ -262,8 +264,7 @@ def finish_transfer(session: Session, res: Reservations, sid: str, how: str, act
             transfer.status = "three-way"
         transfer.ended_at = now()
         hold_caller(session, conversation, False, actor)
-        record_event(session, conversation.call, f"transfer_{'conference' if how == 'conference' else how}d"
-                     if how != "cancel" else "transfer_canceled", transfer=transfer.id, by=actor,
+        record_event(session, conversation.call, FINISHED_EVENTS[how], transfer=transfer.id, by=actor,
                      agent_id=first.agent_id)
         return transfer
 
