@@ -18,7 +18,7 @@ from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import as_utc
-from hotline.contracts import MenuCalls, provided
+from hotline.contracts import CallConversation, MenuCalls, provided
 from hotline.models import Call
 
 bp = Blueprint("calls", __name__)  # nested under /api by the app factory (hotline.areas)
@@ -29,7 +29,9 @@ bp = Blueprint("calls", __name__)  # nested under /api by the app factory (hotli
 @operation("A call with its event history", tags=["calls"],
            responses={200: "the call", 403: "an agent asking for a call they were not offered", 404: "no such call"},
            description="A call still in the IVR menu is shown too, with its steps so far (`in_menu`: true); "
-                       "they are read from the IVR's buffer until the call is settled into the database.")
+                       "they are read from the IVR's buffer until the call is settled into the database. "
+                       "A routed call also has `legs`, `segments` (agent, from, to), `transfers` and `control` "
+                       "(hold, held_since, muted, monitor).")
 def get_call(sid: str):
     session = db.session()
     call = session.scalars(select(Call).where(Call.sid == sid).options(selectinload(Call.events))).first()
@@ -43,6 +45,10 @@ def get_call(sid: str):
     if buffered is not None and call is not None:
         body["events"] = _merged(body["events"], buffered["events"])
     body["in_menu"] = buffered is not None
+    routing = provided(CallConversation)
+    conversation = routing.conversation(session, sid) if routing is not None and call is not None else None
+    if conversation is not None:
+        body.update(conversation)  # legs, segments, transfers, control (hold, muted, monitor)
     return jsonify(body)
 
 

@@ -37,6 +37,7 @@ def screen_pop(session: Session, call_sid: str, default_language: str,
         entry = presence.queue_entry(session, call_sid) if presence.routing_ready() else None
     queue, entered, answered = entry if entry else (None, None, None)
     ticket = _ticket_of_call(session, call_sid)
+    path, handed = ivr_path_and_transfer(session, call)
     return {
         "sid": call.sid,
         "number": mask_number(call.from_number),
@@ -45,22 +46,31 @@ def screen_pop(session: Session, call_sid: str, default_language: str,
         "customer": {"name": customer.name,
                      "addressed": _addressed(language, customer),
                      "customer_number": customer.customer_number, "vip": customer.vip} if customer else None,
-        "ivr_path": ivr_path(session, call),
+        "ivr_path": path,
         "queue": queue,
         "waited_seconds": seconds_between(entered, answered or now()) if entered else None,
         "answered_at": _iso(call.answered_at),
         "ticket": _ticket_card(session, ticket, with_notes=True) if ticket else None,
         "open_tickets": [_ticket_card(session, t) for t in _open_tickets(session, customer, ticket)],
         "last_contacts": last_contacts(session, call),
+        "transfer": handed,
     }
 
 
-def ivr_path(session: Session, call: Call) -> list[dict[str, Any]]:
-    """The caller's steps through the menu, as the IVR recorded them."""
-    events = session.scalars(select(CallEvent).where(CallEvent.call_id == call.id, CallEvent.kind == "ivr")
+def ivr_path_and_transfer(session: Session, call: Call) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The caller's steps through the menu, as the IVR recorded them, and the call's latest transfer
+    (who handed it on, and their note for the receiving agent): one read of the call's events."""
+    events = session.scalars(select(CallEvent).where(CallEvent.call_id == call.id,
+                                                     CallEvent.kind.in_(("ivr", "transfer")))
                              .order_by(CallEvent.id)).all()
-    return [{"at": e.at.isoformat(), "node": e.data.get("node"), "input": e.data.get("input") or None,
-             "via": e.data.get("via") or None, "result": e.data.get("result") or None} for e in events]
+    path = [{"at": e.at.isoformat(), "node": e.data.get("node"), "input": e.data.get("input") or None,
+             "via": e.data.get("via") or None, "result": e.data.get("result") or None}
+            for e in events if e.kind == "ivr"]
+    transfer = next((e for e in reversed(events) if e.kind == "transfer"), None)
+    handed = None if transfer is None else {
+        "at": transfer.at.isoformat(), "by": transfer.data.get("by"), "from_agent_id": transfer.data.get("agent_id"),
+        "mode": transfer.data.get("mode"), "note": transfer.data.get("note")}
+    return path, handed
 
 
 def last_contacts(session: Session, call: Call, limit: int = 5) -> list[dict[str, Any]]:

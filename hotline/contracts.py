@@ -405,6 +405,13 @@ class AgentWork(Protocol):
         """The queues whose skill the agent has at any level."""
 
 
+@runtime_checkable
+class CallConversation(Protocol):
+    def conversation(self, session: Any, call_sid: str) -> dict[str, Any] | None:
+        """A routed call's legs, agent segments (agent, from, to), transfers and its hold, mute and
+        monitoring state now (conference mode), for GET /api/calls/<sid>; None if never routed."""
+
+
 # --- people -----------------------------------------------------------------------------------
 
 @runtime_checkable

@@ -14,10 +14,11 @@ from flask import Flask
 from hotline import contracts, jobs
 from hotline.areas import Area
 from hotline.data_files import LiveFile
-from routing import conference_views, dial_views, views  # noqa: F401  (their webhooks fill the blueprint)
+from routing import conference_views, dial_views, transfer_views, views  # noqa: F401  (their webhooks fill the blueprint)
 from routing.agent_work import AgentWorkQueries
 from routing.blueprint import bp
 from routing.cli import bench_cli, routing_cli
+from routing.conversation_view import ConversationView
 from routing.desk_queries import AgentDeskQueries
 from routing.kpi_queries import CallKpiQueries, StaffingQueries
 from routing.presence import OnShift, on_call_ended
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.AgentsOnShift, OnShift())
     contracts.provide(app, contracts.AgentDesk, AgentDeskQueries())
     contracts.provide(app, contracts.AgentWork, AgentWorkQueries())
+    contracts.provide(app, contracts.CallConversation, ConversationView())
     contracts.provide(app, contracts.CallKpis, CallKpiQueries())
     contracts.provide(app, contracts.StaffingRecords, StaffingQueries())
     contracts.provide(app, contracts.CallFloor, CallFloorQueries())

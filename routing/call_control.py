@@ -8,7 +8,9 @@ hold is refused whatever order Twilio's conference callbacks arrive in (those ar
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,27 +87,54 @@ def apply_control(session: Session, sid: str, action: str, actor: str) -> dict[s
     if state[flag] == value:
         raise ControlRefused(409, f"call {sid} is already {'on hold' if flag == 'hold' else 'muted'}" if value
                              else f"call {sid} is not {'on hold' if flag == 'hold' else 'muted'}")
-    try:
-        if flag == "hold":
-            get_gateway().update_participant(conversation.conference_sid, sid, hold=value,
-                                             hold_url=_hold_url(session, conversation.call) if value else None)
-        else:
-            if not conversation.offer.leg_sid:
-                raise ControlRefused(409, f"call {sid}: the agent's leg is not known")
+    if flag == "hold":
+        hold_caller(session, conversation, value, actor, state)
+    else:
+        if not conversation.offer.leg_sid:
+            raise ControlRefused(409, f"call {sid}: the agent's leg is not known")
+        with refused_by_twilio(sid):
             get_gateway().update_participant(conversation.conference_sid, conversation.offer.leg_sid, muted=value)
-    except GatewayError as exc:
-        if exc.retryable:
-            raise ControlRefused(503, f"Twilio did not take the change: {exc}") from exc
-        raise ControlRefused(409, f"call {sid}: the participant is no longer in the conference") from exc
-    data: dict[str, object] = {"by": actor, "agent_id": conversation.offer.agent_id}
-    if kind == "hold_ended" and state["held_since"] is not None:
-        data["seconds"] = round((now() - state["held_since"]).total_seconds(), 1)
-    record_event(session, conversation.call, kind, **data)
+        record_event(session, conversation.call, kind, by=actor, agent_id=conversation.offer.agent_id)
     state[flag] = value
     return {"sid": sid, "hold": state["hold"], "muted": state["muted"]}
 
 
-def _hold_url(session: Session, call: Call) -> str:
-    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == call.sid)).first()
-    language = routed.language if routed else (call.language or "zh-CN")
-    return public_url_for("routing.on_hold", queue=routed.queue if routed else "inquiry", lang=language)
+@contextmanager
+def refused_by_twilio(sid: str) -> Iterator[None]:
+    """A REST change Twilio refused: 503 if trying again may work, else 409 (the participant left)."""
+    try:
+        yield
+    except GatewayError as exc:
+        if exc.retryable:
+            raise ControlRefused(503, f"Twilio did not take the change: {exc}") from exc
+        raise ControlRefused(409, f"call {sid}: the participant is no longer in the conference") from exc
+
+
+def hold_caller(session: Session, conversation: Conversation, held: bool, actor: str,
+                state: dict[str, object] | None = None, transfer: bool = False) -> bool:
+    """Hold or resume the caller and record it (`hold_ended` with the seconds on hold); False if they
+    were so already. `transfer`: the hold music first says the caller is being transferred."""
+    state = state if state is not None else flags(session, conversation.call)
+    if state["hold"] == held:
+        return False
+    sid = conversation.call.sid
+    with refused_by_twilio(sid):
+        get_gateway().update_participant(conversation.conference_sid, sid, hold=held,
+                                         hold_url=hold_url(session, conversation.call, transfer) if held else None)
+    data: dict[str, object] = {"by": actor, "agent_id": conversation.offer.agent_id}
+    if not held and state["held_since"] is not None:
+        data["seconds"] = round((now() - state["held_since"]).total_seconds(), 1)
+    record_event(session, conversation.call, "hold_started" if held else "hold_ended", **data)
+    return True
+
+
+def caller_language(session: Session, sid: str, fallback: str | None = None) -> tuple[str, str]:
+    """The caller's language and queue, by their routed call."""
+    routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
+    return (routed.language if routed else (fallback or "zh-CN")), (routed.queue if routed else "inquiry")
+
+
+def hold_url(session: Session, call: Call, transfer: bool = False) -> str:
+    language, queue = caller_language(session, call.sid, call.language)
+    extra = {"transfer": 1} if transfer else {}
+    return public_url_for("routing.on_hold", queue=queue, lang=language, **extra)

@@ -129,19 +129,19 @@ def _bring_caller(sid: str, agent_id: int, offer_id: int, record: bool) -> None:
     only: the recording runs until the caller's call ends, whatever agents come and go)."""
     gateway = get_gateway()
     # A lost redirect: the waitUrl's next request finds the caller connected and lets them out (`<Leave>`).
-    _try(sid, "redirect the caller into the conference", gateway.redirect_call, sid,
+    try_rest(sid, "redirect the caller into the conference", gateway.redirect_call, sid,
          public_url_for("routing.caller_joins", **_ids(sid, agent_id, offer_id)))
     if record:
-        _try(sid, "start the caller's recording", gateway.record_call, sid,
+        try_rest(sid, "start the caller's recording", gateway.record_call, sid,
              status_callback=callback_url("recordings.status_callback"))
 
 
 def hang_up_leg_after_commit(session: Session, leg_sid: str) -> None:
     """An agent still ringing for a caller who is gone stops ringing (a leg already over: nothing)."""
-    db.after_commit(_try, leg_sid, "hang up the agent's leg", get_gateway().hangup_call, leg_sid, session=session)
+    db.after_commit(try_rest, leg_sid, "hang up the agent's leg", get_gateway().hangup_call, leg_sid, session=session)
 
 
-def _try(sid: str, what: str, request, *args, **kwargs) -> None:
+def try_rest(sid: str, what: str, request, *args, **kwargs) -> None:
     """A REST request after the commit: its failure is logged, never raised into the webhook's
     answer (the follow-up must not fail the caller's request; each names what covers for it)."""
     try:

@@ -22,6 +22,7 @@ from routing.lifecycle import agent_left, answered, call_over, caller_left, miss
 from routing.models import Offer, RoutedCall
 from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis
 from routing.state import get_reservations, get_rules
+from routing.transfers import TRANSFER_WORDS, transferring_agent_left
 
 log = logging.getLogger(__name__)
 UNANSWERED = {"no-answer", "busy", "failed", "canceled"}
@@ -67,7 +68,7 @@ def agent_left_conference():
     conference (their own Dial action records that): the agent's leg hangs up."""
     sid, agent_id, _offer_id = offer_ids()
     if request.form.get("CallStatus") == "completed":
-        _agent_gone(sid, agent_id)
+        agent_gone(sid, agent_id)
     response = VoiceResponse()
     response.hangup()
     return twiml_response(response)
@@ -97,12 +98,12 @@ def agent_leg_status():
             return "routing state unavailable; not recorded, retry\n", 503
         session.commit()
     elif status == "completed" and offer.answered_at is not None and offer.ended_at is None \
-            and _caller_still_on(sid):  # in order: a REST GET only when the conversation looks unfinished
-        _agent_gone(sid, agent_id)
+            and caller_still_on(sid):  # in order: a REST GET only when the conversation looks unfinished
+        agent_gone(sid, agent_id)
     return "", 204
 
 
-def _caller_still_on(sid: str) -> bool:
+def caller_still_on(sid: str) -> bool:
     """The agent's leg ended without its Dial action (lost) or before it: only a caller Twilio still
     has live was left by their agent; one who hung up has their own Dial action coming, which records
     the end (callbacks race: this may arrive first)."""
@@ -113,15 +114,19 @@ def _caller_still_on(sid: str) -> bool:
     return state is not None and state.status == "in-progress"
 
 
-def _agent_gone(sid: str, agent_id: int) -> None:
+def agent_gone(sid: str, agent_id: int) -> None:
     session = db.session()
     offer = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.agent_id == agent_id)
                             .order_by(Offer.id.desc())).first()
     if offer is None or offer.answered_at is None or offer.ended_at is not None:
         return  # not a conversation going on (a retry, or the caller's end already recorded)
     try:
-        if agent_left(session, get_reservations(session), sid, agent_id):
+        res = get_reservations(session)
+        left = agent_left(session, res, sid, agent_id)
+        if left is not None:
             record_hang_up(session, sid, agent_id, "agent")
+            transferring_agent_left(session, res, sid, agent_id, stays=not left)
+        if left:
             db.after_commit(_back_to_line, session, sid, session=session)
     except RedisError:
         session.rollback()
@@ -144,6 +149,8 @@ def on_hold():
     language = language if language in HOLD_WORDS else "zh-CN"
     rule = get_rules().get(request.args.get("queue", ""))
     response = VoiceResponse()
+    if request.args.get("transfer"):
+        response.say(TRANSFER_WORDS[language], **say_kwargs(language))
     response.say(HOLD_WORDS[language], **say_kwargs(language))
     response.play((rule.hold_music.get(language) if rule else None) or public_url_for("routing.hold_music"))
     return twiml_response(response)

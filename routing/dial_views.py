@@ -8,11 +8,13 @@ from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import db
+from hotline.calls import ensure_call
 from hotline.clock import now
 from hotline.twiml import say_kwargs, twiml_response
 from hotline.webhooks import twilio_callback, twilio_webhook
 from routing.blueprint import bp
 from routing.callbacks import agent_leg_twiml, agent_leg_unanswered
+from routing.conference import conference_mode
 from routing.hangups import hung_up_first, record_hang_up
 from routing.lifecycle import (answered, call_over, caller_left, conversation_ended, free_after_commit, missed,
                                offered)
@@ -20,6 +22,7 @@ from routing.models import Agent, Offer, RoutedCall
 from routing.offers import dial_outcome
 from routing.outage import answered_without_redis, caller_gone, conversation_over_without_redis, outage_answer
 from routing.state import get_reservations, now_ts, record_status
+from routing.transfers import caller_gone_from_transfer
 
 QUEUE_NAMES = {"zh-CN": {"inquiry": "咨询", "problem": "故障报修", "complaint": "投诉", "suggestion": "意见建议",
                          "urgent": "紧急", "aftersales": "售后回访", "night": "夜间"},
@@ -97,6 +100,8 @@ def dialed():
 def _dialed(session, res, offer: Offer, sid: str, agent_id: int, offer_id: int, outcome: str,
             callback: bool) -> VoiceResponse:
     response = VoiceResponse()
+    if outcome == "answered" and not callback and conference_mode():
+        return _conference_over(session, res, offer, sid, agent_id, offer_id)
     if offer.ended_at is not None or offer.result in {"missed", "canceled"}:
         # A retried callback: answer as before, changing nothing.
         if outcome == "missed" and not callback:
@@ -127,6 +132,26 @@ def _dialed(session, res, offer: Offer, sid: str, agent_id: int, offer_id: int, 
     missed(session, res, sid, agent_id, offer, request.form.get("DialCallStatus", "no-answer"))
     session.commit()  # the miss is on record before the next offer is tried
     return offered(session, res, sid)
+
+
+def _conference_over(session, res, offer: Offer, sid: str, agent_id: int, offer_id: int) -> VoiceResponse:
+    """The caller's conference Dial ended (conference mode): every agent still with the caller
+    (after a transfer or in a three-way call, not only the one the Dial's URL names) is done, a
+    consult still ringing is called off, and the call is over. A retry finds nothing open."""
+    response = VoiceResponse()
+    response.hangup()
+    if offer.answered_at is None and offer.ended_at is None:
+        answered(session, res, sid, agent_id, offer_id)
+    party = hung_up_first(request.form.get("CallStatus", ""))
+    still_on = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.answered_at.is_not(None),
+                                                   Offer.ended_at.is_(None)).order_by(Offer.id)).all()
+    for conversation in still_on:
+        conversation_ended(session, res, sid, conversation.agent_id)
+        record_hang_up(session, sid, conversation.agent_id, party)
+    caller_gone_from_transfer(session, res, sid)
+    if still_on or not ensure_call(session, sid, {}, apply_call_status=False).is_final:
+        call_over(session, sid)
+    return response
 
 
 @bp.post("/route/callback/agent")

@@ -1,6 +1,6 @@
 """What supervision asks of routing (hotline.contracts.CallKpis, StaffingRecords): callers' counts,
 waits and handle times per period and group, arrivals per half hour, agents signed in. All counted
-in SQL over `ix_routed_calls_entered_at`, one row per call (wrap-ups included: `wrap_seconds`, routing_0005)."""
+in SQL over `ix_routed_calls_entered_at`, one row per call (wrap-ups included: `wrap_seconds`, routing_0006)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

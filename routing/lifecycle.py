@@ -42,6 +42,7 @@ from routing.conference import (caller_joins_agent, conference_mode, hang_up_leg
                                 ring_reserved_agent)
 from routing.offers import enqueue_caller, offer_call
 from routing.reservations import Reservations
+from routing.segments import start_segment
 from routing.state import get_rules, now_ts, record_status, restored_caller, talking_on
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ def answered(session: Session, res: Reservations, sid: str, agent_id: int, offer
     if offer is not None and offer.answered_at is None:
         offer.answered_at = now()
         offer.result = "answered"
+        start_segment(session, offer)
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
     if result == 2:
         record_status(session, agent_id, "on_call", "answered", sid)
@@ -175,22 +177,27 @@ def conversation_ended(session: Session, res: Reservations, sid: str, agent_id: 
     start_wrap_up(session, agent_id, sid, queue)
 
 
-def agent_left(session: Session, res: Reservations, sid: str, agent_id: int) -> bool:
+def agent_left(session: Session, res: Reservations, sid: str, agent_id: int) -> bool | None:
     """Conference mode: the agent's leg left the conference while the caller stayed on the line
     (the agent hung up first, or their leg dropped: Twilio reports both alike). The agent goes to
     wrap-up; the caller goes back to the head of their line (their place by entry time), never to
-    silence. False if that conversation was already over (a retried callback)."""
+    silence: True. False when another agent is still with the caller (a three-way call), who keeps
+    them. None if that conversation was already over (a retried callback)."""
     offer = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.agent_id == agent_id)
                             .order_by(Offer.id.desc())).first()
     if offer is None or offer.answered_at is None or offer.ended_at is not None:
-        return False
+        return None
     offer.ended_at = now()
+    others = session.scalar(select(Offer.id).where(Offer.call_sid == sid, Offer.agent_id != agent_id,
+                                                   Offer.answered_at.is_not(None), Offer.ended_at.is_(None))
+                            .limit(1)) is not None
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
     queue = routed.queue if routed else None
     at = now_ts()
-    if res.release(agent_id, sid, "wrap_up", at, requeue=True, free_at=wrap_up_end(at, queue)):
+    if res.release(agent_id, sid, "wrap_up", at, requeue=not others, free_at=wrap_up_end(at, queue),
+                   keep_caller=others):
         start_wrap_up(session, agent_id, sid, queue)
-    return True
+    return not others
 
 
 def start_wrap_up(session: Session, agent_id: int, sid: str | None, queue: str | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.clock import now
@@ -73,7 +73,7 @@ class RoutedCall(Base):
     abandoned_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     # After-call work on this call, summed when the agent leaves each wrap-up (routing.state), so the
-    # KPI pack's handle time reads one row per call instead of a period's status history (routing_0005).
+    # KPI pack's handle time reads one row per call instead of a period's status history (routing_0006).
     wrap_seconds: Mapped[float | None]
     callback_requested_at: Mapped[datetime | None]
     callback_number: Mapped[str | None] = mapped_column(String(64))
@@ -101,3 +101,48 @@ class Offer(Base):
     ended_at: Mapped[datetime | None]
     result: Mapped[str] = mapped_column(String(20), default="ringing")  # answered, missed, canceled, expired
     leg_sid: Mapped[str | None] = mapped_column(String(64))
+
+
+class Transfer(Base):
+    """An agent handing a call on: cold (the agent leaves at once) or warm (the caller held while the
+    agent consults the colleague, then completed, canceled or made three-way)."""
+
+    __tablename__ = "routing_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    mode: Mapped[str] = mapped_column(String(10))  # cold, warm
+    target_kind: Mapped[str] = mapped_column(String(20))  # queue, agent, number, department
+    target: Mapped[str] = mapped_column(String(255))
+    from_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    to_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("routing_offers.id", ondelete="SET NULL"))
+    leg_sid: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    # consulting, connected (the colleague talks with the agent), completed, canceled, three-way,
+    # no-answer, caller-left, queued (cold), dialing (cold, to a number), failed
+    status: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    ended_at: Mapped[datetime | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "mode": self.mode, "target_kind": self.target_kind, "target": self.target,
+                "from_agent_id": self.from_agent_id, "to_agent_id": self.to_agent_id, "status": self.status,
+                "note": self.note, "by": self.by, "created_at": self.created_at.isoformat(),
+                "ended_at": self.ended_at.isoformat() if self.ended_at else None}
+
+
+class CallSegment(Base):
+    """One agent's part of a call: the answered offer that began it (its answer and end are the
+    segment's from and to), and the transfer that brought the call to them, if any. A call counts
+    once in the service level (its routed call); its segments are how many agents it took."""
+
+    __tablename__ = "routing_call_segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("routing_offers.id", ondelete="CASCADE"), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("routing_transfers.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(default=now)

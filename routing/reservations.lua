@@ -308,10 +308,34 @@ elseif op == 'release' then
   local state = redis.call('HGET', ckey(sid), 'state')
   if ARGV[6] == '1' and state and state ~= 'done' then
     wait_call(sid)
+  elseif ARGV[6] == '2' then
+    -- one agent of several leaves (a transfer, a three-way call): the caller stays where they are
   elseif state then
     redis.call('HSET', ckey(sid), 'state', 'done')
     redis.call('EXPIRE', ckey(sid), 86400)
   end
+  return 1
+
+elseif op == 'reserve_agent' then
+  -- id, sid, ttl: a transfer to a named agent; the caller (back in line) is reserved for that agent
+  -- only, if they are free now
+  sweep()
+  local id, sid, ttl = ARGV[3], ARGV[4], tonumber(ARGV[5])
+  if redis.call('HGET', ckey(sid), 'state') ~= 'waiting' then return 0 end
+  if redis.call('HGET', akey(id), 'status') ~= 'available' then return 0 end
+  reserve(id, sid, ttl)
+  return 1
+
+elseif op == 'reserve_colleague' then
+  -- id, sid, ttl: a consult; the colleague is reserved for a call that stays with its agent, so the
+  -- caller's own state is left alone (the reservation expires like any other if nobody answers)
+  sweep()
+  local id, sid, ttl = ARGV[3], ARGV[4], tonumber(ARGV[5])
+  if redis.call('HGET', akey(id), 'status') ~= 'available' then return 0 end
+  local seq = redis.call('INCR', P .. 'seq')
+  set_agent_status(id, 'reserved')
+  redis.call('HSET', akey(id), 'call', sid, 'rr', seq)
+  redis.call('ZADD', P .. 'expiry', now + ttl, id)
   return 1
 
 elseif op == 'finish_call' then

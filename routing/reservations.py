@@ -186,12 +186,22 @@ class Reservations:
         return int(self._run("answer", now, agent_id, sid))
 
     def release(self, agent_id: int, sid: str, status: str, now: float, requeue: bool = False,
-                free_at: float | None = None) -> bool:
-        """End the agent's part in this call: `status` next, the caller back in line if `requeue`.
+                free_at: float | None = None, keep_caller: bool = False) -> bool:
+        """End the agent's part in this call: `status` next, the caller back in line if `requeue`,
+        left where they are if `keep_caller` (another agent stays with them: a transfer).
         A wrap-up given `free_at` ends by itself at the first routing operation after that time, so
         the next caller never waits on the wrap-up's job (a worker busy, restarting or killed)."""
-        return bool(self._run("release", now, agent_id, sid, status, "1" if requeue else "0",
+        caller = "2" if keep_caller else "1" if requeue else "0"
+        return bool(self._run("release", now, agent_id, sid, status, caller,
                               self._scores_when_free(agent_id, status, now, free_at), _when(free_at)))
+
+    def reserve_agent(self, agent_id: int, sid: str, now: float) -> bool:
+        """A cold transfer to a named agent: reserve them for the waiting caller if they are free."""
+        return bool(self._run("reserve_agent", now, agent_id, sid, self.ttl))
+
+    def reserve_colleague(self, agent_id: int, sid: str, now: float) -> bool:
+        """A consult: reserve a free colleague for a call that stays with its agent meanwhile."""
+        return bool(self._run("reserve_colleague", now, agent_id, sid, self.ttl))
 
     def finish_call(self, sid: str, now: float) -> str | None:
         """The caller is gone; returns the state they were in (None if unknown)."""

@@ -88,6 +88,9 @@
     $("pop-language").textContent = call.language === "en-US" ? "English" : "中文";
     $("pop-queue").textContent = call.queue ? t(`cat.${call.queue}`) : "–";
     $("pop-wait").textContent = seconds(call.waited_seconds);
+    const handed = call.transfer;  // the agent who transferred the call, and their note for this one
+    $("pop-transfer").hidden = !handed;
+    $("pop-transfer").textContent = handed ? t("pop.transfer", {by: handed.by || "", note: handed.note || "–"}) : "";
     const outcome = (result) => result && result.startsWith("queue:") ? t(`cat.${result.slice(6)}`) : result;
     fill($("pop-ivr"), call.ivr_path, (step) =>
       el("li", [step.node, step.input ? `“${step.input}”` : "", step.result ? `→ ${outcome(step.result)}` : ""]

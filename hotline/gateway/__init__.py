@@ -90,8 +90,20 @@ class TelephonyGateway(Protocol):
         """Fork a live call's audio to the WebSocket at `url` (a Media Stream); returns the StreamSid."""
 
     def update_participant(self, conference_sid: str, call_sid: str, *, hold: bool | None = None,
-                           hold_url: str | None = None, muted: bool | None = None) -> None:
-        """Hold (with `hold_url`'s TwiML played to them) or resume, mute or unmute one participant."""
+                           hold_url: str | None = None, muted: bool | None = None,
+                           coaching: bool | None = None, call_sid_to_coach: str | None = None) -> None:
+        """Hold (with `hold_url`'s TwiML played to them) or resume, mute or unmute one participant;
+        make them a coach only `call_sid_to_coach` hears, or heard by everyone again."""
+
+    def add_participant(self, conference_sid: str, to: str, *, label: str, status_callback: str | None = None,
+                        timeout: int = 60, muted: bool = False, coach: str | None = None,
+                        end_conference_on_exit: bool = False) -> str:
+        """Dial `to` into a conference (Participants resource); returns the new leg's CallSid. Its
+        `status_callback` gets `answered` (as `in-progress`) and the final status."""
+
+    def remove_participant(self, conference_sid: str, call_sid: str) -> None:
+        """Take a participant out of a conference: a leg the resource dialed hangs up; a leg that
+        joined by `<Dial>` goes on with the TwiML after its Dial (its action)."""
 
     def download_recording(self, recording_sid: str, *, max_bytes: int) -> bytes:
         """The WAV bytes of a recording, fetched by its sid from the configured API host (never from

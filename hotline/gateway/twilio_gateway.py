@@ -126,13 +126,33 @@ class TwilioGateway:
         stream = self._call("start stream", self.client.calls(call_sid).streams.create, url=url, track=track)
         return stream.sid
 
-    def update_participant(self, conference_sid, call_sid, *, hold=None, hold_url=None, muted=None) -> None:
-        changes = {key: value for key, value in (("hold", hold), ("hold_url", hold_url), ("muted", muted))
+    def update_participant(self, conference_sid, call_sid, *, hold=None, hold_url=None, muted=None,
+                           coaching=None, call_sid_to_coach=None) -> None:
+        changes = {key: value for key, value in (("hold", hold), ("hold_url", hold_url), ("muted", muted),
+                                                 ("coaching", coaching), ("call_sid_to_coach", call_sid_to_coach))
                    if value is not None}
         if hold_url:
             changes["hold_method"] = "POST"
         self._call("update participant", self.client.conferences(conference_sid).participants(call_sid).update,
                    **changes)
+
+    def add_participant(self, conference_sid, to, *, label, status_callback=None, timeout=60, muted=False,
+                        coach=None, end_conference_on_exit=False) -> str:
+        kwargs = {"from_": self.from_number, "to": dialable(to), "label": label, "timeout": timeout,
+                  "muted": muted, "beep": "false", "start_conference_on_enter": True,
+                  "end_conference_on_exit": end_conference_on_exit}
+        if status_callback:
+            kwargs.update(status_callback=status_callback, status_callback_method="POST",
+                          status_callback_event=["answered", "completed"])
+        if coach:
+            kwargs.update(coaching=True, call_sid_to_coach=coach)
+        participant = self._call("add participant", self.client.conferences(conference_sid).participants.create,
+                                 **kwargs)
+        log.info("added %s to a conference", mask_phone(to), extra={"call_sid": participant.call_sid})
+        return participant.call_sid
+
+    def remove_participant(self, conference_sid, call_sid) -> None:
+        self._call("remove participant", self.client.conferences(conference_sid).participants(call_sid).delete)
 
     def download_recording(self, recording_sid, *, max_bytes) -> bytes:
         if not is_recording_sid(recording_sid):

@@ -6,8 +6,8 @@ from typing import Any
 
 import yaml
 
-from sandbox.twiml.scripts import (ANSWERS, BEHAVIOURS, AgentScript, CallScript, CustomerScript, HangUp, Input,
-                                     Press, Script, Silence, Speak, Speech)
+from sandbox.twiml.scripts import (ANSWERS, BEHAVIOURS, DESK_ACTIONS, AgentScript, CallScript, CustomerScript,
+                                     DeskAction, HangUp, Input, Press, Script, Silence, Speak, Speech)
 
 
 class ScriptError(ValueError):
@@ -47,16 +47,28 @@ def _fields(data: Any, where: str, allowed: set[str]) -> dict[str, Any]:
     return data
 
 
+def action_from(data: Any, where: str) -> DeskAction:
+    """`{do: transfer, after: 20, queue: complaint}`: the rest of the fields are the request's body."""
+    data = _fields(data, where, {"do", "after", "seconds", "queue", "agent_id", "number", "department", "mode",
+                                 "note", "address"})
+    if data.get("do") not in DESK_ACTIONS:
+        raise ScriptError(f"{where}.do: must be one of {', '.join(DESK_ACTIONS)}, got {data.get('do')!r}")
+    body = {k: v for k, v in data.items() if k not in ("do", "after", "seconds")}
+    return DeskAction(do=data["do"], after=float(data.get("after", 0)), body=body,
+                      seconds=float(data["seconds"]) if data.get("seconds") is not None else None)
+
+
 def agent_from(data: Any, where: str) -> AgentScript:
     data = _fields(data or {}, where, {"behaviour", "behavior", "answer_after_rings", "answer_after", "talk_seconds",
-                                       "audio", "inputs"})
+                                       "audio", "inputs", "actions"})
     behaviour = data.get("behaviour", data.get("behavior", "answer"))
     if behaviour not in BEHAVIOURS:
         raise ScriptError(f"{where}.behaviour: must be one of {', '.join(BEHAVIOURS)}, got {behaviour!r}")
     return AgentScript(behaviour=behaviour, answer_after_rings=int(data.get("answer_after_rings", 1)),
                        answer_after=data.get("answer_after"), talk_seconds=data.get("talk_seconds", 30.0),
                        audio=data.get("audio"),
-                       inputs=[parse_input(i, f"{where}.inputs[{n}]") for n, i in enumerate(data.get("inputs", []))])
+                       inputs=[parse_input(i, f"{where}.inputs[{n}]") for n, i in enumerate(data.get("inputs", []))],
+                       actions=[action_from(a, f"{where}.actions[{n}]") for n, a in enumerate(data.get("actions", []))])
 
 
 def customer_from(data: Any, where: str) -> CustomerScript:

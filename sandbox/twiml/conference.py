@@ -14,6 +14,7 @@ Audio is not mixed: `muted`, `coach` and `beep` are kept, reported and logged; a
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import format_datetime
@@ -22,6 +23,7 @@ from sandbox.engine import Future, Sleep, Wait
 from sandbox.engine.interrupts import CallerHangup, ConferenceChange
 from sandbox.engine.sids import new_sid
 from sandbox.twiml.document import HANGUP, LEAVE, Next, flag, resolve
+from sandbox.twiml.scripts import DESK_ACTIONS
 
 IDLE_MUSIC_SECONDS = 5.0  # music TwiML that takes no time is not re-requested in a tight loop
 DEFAULT_EVENTS = ("start", "end")
@@ -171,6 +173,7 @@ class Conferences:
                  + ("" if options.start_on_enter else " (startConferenceOnEnter=false)"))
         self._beep(conference, "joins", participant)
         self.emit(conference, "join", participant)
+        self._schedule_desk_actions(call, conference)
         if conference.status == "init" and len(conference.participants) >= 2 and \
                 any(p.options.start_on_enter for p in conference.participants):
             conference.status = conference.record["status"] = "in-progress"
@@ -182,6 +185,30 @@ class Conferences:
         elif conference.status == "in-progress":
             self._talking(participant)
         return participant
+
+    def _schedule_desk_actions(self, call, conference: SimConference) -> None:
+        """An agent's scripted desk actions, timed from their first join (a leg joins once)."""
+        script = self.sim.agents.get(call.to) if call.role == "agent" else None
+        if script is None or not script.actions or call.desk_actions_started:
+            return
+        call.desk_actions_started = True
+        for action in script.actions:
+            self.sim.engine.at(self.sim.engine.now + action.after,
+                               lambda action=action: self._desk_action(call, conference, action.do, action.body))
+            if action.do == "hold" and action.seconds is not None:
+                self.sim.engine.at(self.sim.engine.now + action.after + action.seconds,
+                                   lambda: self._desk_action(call, conference, "resume", {}))
+
+    def _desk_action(self, call, conference: SimConference, do: str, body: dict) -> None:
+        caller = next((p.call for p in conference.participants if p.call.role == "caller"), None)
+        if caller is None:
+            call.log(f"desk: {do} skipped, no caller in the conference")
+            return
+        method, action = DESK_ACTIONS[do]
+        status, text = self.sim.transport.api(method, f"/api/calls/{caller.sid}/{action}", body, self.sim.engine.now)
+        call.log(f"desk: {do} {json.dumps(body, ensure_ascii=False) if body else ''}-> {status or text}")
+        if not 200 <= status < 300:
+            self.sim.errors.append(f"desk action {do} on {caller.sid}: {status} {text[:200]}")
 
     def leave(self, participant: Participant, reason: str) -> None:
         """`participant` is out (hung up, removed); an endConferenceOnExit participant ends it for all."""

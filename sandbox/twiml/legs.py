@@ -56,6 +56,7 @@ class SimCall:
         self.bridged_with: "SimCall | None" = None
         self.bridge = None
         self.conference = None  # the conference Participant while in one
+        self.desk_actions_started = False  # an agent's scripted desk actions, once
         self.heard: "SimCall | None" = None  # the last party this leg talked with (bridge or conference)
         self.leg_recordings: list[dict[str, Any]] = []  # recordings started over REST, until the leg ends
         self.answered_by: str | None = None

@@ -67,6 +67,25 @@ def record(seconds: float, audio: str | None = None, digits: str = "") -> Speech
 
 
 BEHAVIOURS = ("answer", "no-answer", "busy", "failed")
+# What an agent (or the supervisor watching them) does on the desk during a conversation in a
+# conference: each is the app's call-control API, sent `after` seconds from the agent joining.
+DESK_ACTIONS = {"hold": ("POST", "hold"), "resume": ("POST", "resume"), "mute": ("POST", "mute"),
+                "unmute": ("POST", "unmute"), "transfer": ("POST", "transfer"),
+                "complete": ("POST", "transfer/complete"), "cancel": ("POST", "transfer/cancel"),
+                "three-way": ("POST", "transfer/conference"), "monitor": ("POST", "monitor"),
+                "stop-monitor": ("DELETE", "monitor")}
+
+
+@dataclass
+class DeskAction:
+    """`do` one of DESK_ACTIONS `after` seconds into the agent's conversation, with a JSON `body`
+    (transfer: queue / agent_id / number, mode, note; monitor: mode, address). `hold` with
+    `seconds` resumes that much later."""
+
+    do: str
+    after: float = 0.0
+    body: dict = field(default_factory=dict)
+    seconds: float | None = None
 
 
 @dataclass
@@ -79,6 +98,7 @@ class AgentScript:
     talk_seconds: float | None = 30.0
     audio: str | None = None
     inputs: list[Input] = field(default_factory=list)
+    actions: list[DeskAction] = field(default_factory=list)
 
     def answer_delay(self, ring_seconds: float) -> float:
         return self.answer_after if self.answer_after is not None else self.answer_after_rings * ring_seconds

@@ -65,6 +65,10 @@ class Transport:
     def deliver(self, request: WebhookRequest, virtual_now: float) -> None:
         raise NotImplementedError
 
+    def api(self, method: str, path: str, body: dict, virtual_now: float) -> tuple[int, str]:
+        """A scripted desk action: the app's own API (not Twilio's side), as an operator would use it."""
+        return 0, "desk actions need the in-process app (hotline simulate without --url)"
+
 
 class InProcessTransport(Transport):
     """Drives the Flask app through its test client, with the app's FrozenClock at virtual time."""
@@ -104,6 +108,14 @@ class InProcessTransport(Transport):
         request.status = response.status_code
         request.content_type = response.mimetype or ""
         request.body = response.get_data(as_text=True)
+
+
+    def api(self, method: str, path: str, body: dict, virtual_now: float) -> tuple[int, str]:
+        self.sync_clock(virtual_now)
+        token = self.app.config["HOTLINE_SETTINGS"].admin_token
+        response = self.client.open(path, method=method, json=body or None,
+                                    headers={"Authorization": f"Bearer {token}"} if token else {})
+        return response.status_code, response.get_data(as_text=True)
 
 
 class HttpTransport(Transport):

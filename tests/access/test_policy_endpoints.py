@@ -38,6 +38,17 @@ TABLE = [
     *[("POST", f"/api/calls/<sid>/{action}", f"/api/calls/{CALL_A}/{action}", None,
        expect(ALL, agent_a=409, agent_b=403, agent_none=403, qa=403, supervisor=409, admin=409))
       for action in ("hold", "resume", "mute", "unmute")],
+    # Transfers: the same people; an empty body names no target (422), a warm step with none under way 409.
+    ("POST", "/api/calls/<sid>/transfer", f"/api/calls/{CALL_A}/transfer", {},
+     expect(ALL, agent_a=422, agent_b=403, agent_none=403, qa=403, supervisor=422, admin=422)),
+    *[("POST", f"/api/calls/<sid>/transfer/{step}", f"/api/calls/{CALL_A}/transfer/{step}", None,
+       expect(ALL, agent_a=409, agent_b=403, agent_none=403, qa=403, supervisor=409, admin=409))
+      for step in ("complete", "cancel", "conference")],
+    # Monitoring: supervisors only.
+    ("POST", "/api/calls/<sid>/monitor", f"/api/calls/{CALL_A}/monitor", {}, expect(SUPERVISORS, supervisor=422,
+                                                                                    admin=422)),
+    ("DELETE", "/api/calls/<sid>/monitor", f"/api/calls/{CALL_A}/monitor", None,
+     expect(SUPERVISORS, supervisor=409, admin=409)),
     # Tickets: assigned to the agent, or open in one of their queues.
     ("GET", "/api/tickets/<number>", "/api/tickets/{a}", None, expect(ALL, agent_b=403, agent_none=403)),
     ("GET", "/api/tickets/<number>", "/api/tickets/{b}", None, expect(ALL, agent_a=403, agent_none=403)),

@@ -61,7 +61,7 @@ def test_the_migration_fills_in_the_calls_recorded_before_it(tmp_path):
     try:
         config = alembic_config(url)
         command.upgrade(config, "heads")
-        command.downgrade(config, "routing_0004")
+        command.downgrade(config, "routing_0005")
         engine = create_engine(url)
         t0 = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
         with engine.begin() as connection:

@@ -1,14 +1,14 @@
 """routed_calls.wrap_seconds: each call's after-call work, kept on the call
 
-Revision ID: routing_0005
-Revises: routing_0004
+Revision ID: routing_0006
+Revises: routing_0005
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "routing_0005"
-down_revision = "routing_0004"
+revision = "routing_0006"
+down_revision = "routing_0005"
 branch_labels = None
 depends_on = None
 
