@@ -245,6 +245,7 @@ class Settings:
     # Tickets
     sla_pause_waiting_customer: bool
     sla_rules_path: Path | None
+    departments_path: Path | None  # tickets/departments.yaml: who owns handed-over work
     sla_warning_minutes: int
     supervisor_phone: str
     kpi_targets_path: Path | None  # supervision's targets and staffing allowances
@@ -382,6 +383,7 @@ class Settings:
             qa_rules_path=_path(env, "QA_RULES_PATH", None),
             sla_pause_waiting_customer=_bool(env, "SLA_PAUSE_WAITING_CUSTOMER", True),
             sla_rules_path=_path(env, "SLA_RULES_PATH", None),
+            departments_path=_path(env, "DEPARTMENTS_PATH", None),
             sla_warning_minutes=_int(env, "SLA_WARNING_MINUTES", 30, 1, 24 * 60),
             supervisor_phone=_e164(env, "SUPERVISOR_PHONE"),
             kpi_targets_path=_path(env, "KPI_TARGETS_PATH", None),

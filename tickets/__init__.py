@@ -9,6 +9,7 @@ from hotline.data_files import LiveFile
 from hotline.jobs import periodic
 from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
 from tickets.cli import tickets_cli
+from tickets.departments import DEPARTMENTS, DepartmentBook
 from tickets.desk_files import DeskCaseFiles
 from tickets.escalation import on_transcript_ready
 from tickets.page_voice import bp as page_voice_bp
@@ -34,6 +35,9 @@ def init_app(app: Flask) -> None:
     rules = LiveFile(SLA_RULES, SLA_RULES.path(app.config["HOTLINE_SETTINGS"]))
     rules.current()
     app.extensions["tickets.sla_rules"] = rules
+    departments = LiveFile(DEPARTMENTS, DEPARTMENTS.path(app.config["HOTLINE_SETTINGS"]))
+    departments.current()
+    app.extensions["tickets.departments"] = departments
     # What other areas ask of tickets (hotline.contracts); tickets writes every adapter.
     contracts.provide(app, contracts.TicketStatusBook, TicketStatusLookup())
     contracts.provide(app, contracts.CallerDirectory, directory.Directory())  # from Redis, see tickets.directory
@@ -41,6 +45,7 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.TicketDesk, RevisitDesk())
     contracts.provide(app, contracts.CaseFiles, DeskCaseFiles())
     contracts.provide(app, contracts.TicketKpis, TicketKpiQueries())
+    contracts.provide(app, contracts.Departments, DepartmentBook())
     directory.listen()
     contracts.subscribe(contracts.CallRouted, on_call_routed, app)
     contracts.subscribe(contracts.VoicemailLeft, on_voicemail_left, app)
@@ -55,6 +60,6 @@ def init_app(app: Flask) -> None:
 AREA = Area("tickets",
             init_app,
             api=("tickets.api", "tickets.api_customers", "tickets.api_edit", "tickets.api_reports"),
-            data_files=(TEMPLATES, SLA_RULES),
+            data_files=(TEMPLATES, SLA_RULES, DEPARTMENTS),
             migrations=True,
             models="tickets.models")
