@@ -24,7 +24,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | TicketCreated | tickets | (none in the areas; tests) |
 | TicketResolved, TicketReopened | tickets | revisits (schedule, cancel) |
 | VoicemailLeft | ivr | tickets (a callback ticket) |
-| SmsReceived | messaging | (none in the areas) |
+| SmsReceived | messaging | tickets (a department's reply naming its ticket) |
 
 | contract | provided by | asked by |
 | --- | --- | --- |

@@ -12,6 +12,7 @@ from tickets.cli import tickets_cli
 from tickets.departments import DEPARTMENTS, DepartmentBook
 from tickets.desk_files import DeskCaseFiles
 from tickets.escalation import on_transcript_ready
+from tickets.handoff import on_sms_received
 from tickets.page_voice import bp as page_voice_bp
 from tickets.kpi_queries import TicketKpiQueries
 from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     contracts.subscribe(contracts.VoicemailLeft, on_voicemail_left, app)
     contracts.subscribe(contracts.CallAnswered, on_call_answered, app)
     contracts.subscribe(contracts.TranscriptReady, on_transcript_ready, app)
+    contracts.subscribe(contracts.SmsReceived, on_sms_received, app)  # a department's reply by SMS
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     app.register_blueprint(page_voice_bp)  # the urgent page's call (Twilio's webhooks, not /api)
@@ -59,7 +61,8 @@ def init_app(app: Flask) -> None:
 
 AREA = Area("tickets",
             init_app,
-            api=("tickets.api", "tickets.api_customers", "tickets.api_edit", "tickets.api_reports"),
+            api=("tickets.api", "tickets.api_customers", "tickets.api_edit", "tickets.api_reports",
+                 "tickets.api_departments"),
             data_files=(TEMPLATES, SLA_RULES, DEPARTMENTS),
             migrations=True,
             models="tickets.models")

@@ -15,7 +15,7 @@ from tickets.presenters import ticket_dict
 from tickets.transitions import OPEN_STATUSES
 
 CARD_FIELDS = ("number", "version", "status", "category", "priority", "department", "assignee_id", "description",
-               "resolution_summary", "sla", "created_at", "tier", "escalated_group")
+               "resolution_summary", "sla", "created_at", "tier", "escalated_group", "handoff")
 
 
 class DeskCaseFiles:

@@ -19,6 +19,8 @@ _RESPONSE_WATCHED = text(f"{_OPEN} AND response_sla IN ('pending', 'at_risk') AN
 _RESOLUTION_WATCHED = text(f"{_OPEN} AND resolution_sla IN ('pending', 'at_risk')")
 _PLAN_WATCHED = text(f"{_OPEN} AND plan_sla IN ('pending', 'at_risk')")  # tickets_0005
 _CALLBACKS = text(f"{_OPEN} AND callback_requested IS true")  # tickets_0006
+_HANDOFF_WATCHED = text(f"{_OPEN} AND handoff_sla IN ('pending', 'at_risk')")  # tickets_0007
+_REPLY_WATCHED = text(f"{_OPEN} AND reply_sla IN ('pending', 'at_risk')")  # tickets_0007
 
 
 class Customer(Base):
@@ -76,6 +78,11 @@ class Ticket(Base):
               postgresql_where=_PLAN_WATCHED, sqlite_where=_PLAN_WATCHED),
         # The callback list (GET /api/callbacks): the few open tickets that owe a call back.
         Index("ix_tickets_callbacks", "created_at", "id", postgresql_where=_CALLBACKS, sqlite_where=_CALLBACKS),
+        # The SLA sweep's departments' clocks (tickets.handoff): the few tickets handed over and due.
+        Index("ix_tickets_handoff_due_watched", "handoff_due",
+              postgresql_where=_HANDOFF_WATCHED, sqlite_where=_HANDOFF_WATCHED),
+        Index("ix_tickets_reply_due_watched", "reply_due",
+              postgresql_where=_REPLY_WATCHED, sqlite_where=_REPLY_WATCHED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +90,9 @@ class Ticket(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     category: Mapped[str] = mapped_column(String(20))
     priority: Mapped[str] = mapped_column(String(10))
-    department: Mapped[str | None] = mapped_column(String(60))
+    department: Mapped[str | None] = mapped_column(String(60))  # a key of tickets/departments.yaml
+    # What the field held before departments were a file (tickets_0007), when it named no department.
+    department_note: Mapped[str | None] = mapped_column(String(60))
     assignee_id: Mapped[int | None]
     description: Mapped[str] = mapped_column(Text, default="")
     resolution_summary: Mapped[str | None] = mapped_column(Text)
@@ -110,6 +119,15 @@ class Ticket(Base):
     plan_due: Mapped[datetime | None]
     plan_at: Mapped[datetime | None]
     plan_sla: Mapped[str | None] = mapped_column(String(10))
+    # Handed to a department (tickets.handoff): it takes the ticket in hand by handoff_due and replies
+    # by reply_due; the *_sla columns are None until the ticket is handed over.
+    handed_off_at: Mapped[datetime | None]
+    handoff_due: Mapped[datetime | None]
+    handoff_sla: Mapped[str | None] = mapped_column(String(10))
+    department_ack_at: Mapped[datetime | None]
+    reply_due: Mapped[datetime | None]
+    reply_sla: Mapped[str | None] = mapped_column(String(10))
+    department_reply_at: Mapped[datetime | None]
     created_by: Mapped[str] = mapped_column(String(60), default="system")
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)

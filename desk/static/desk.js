@@ -111,6 +111,10 @@
     $("ticket-tier").textContent = ticket.tier > 1 ? t("ticket.tier2", {due: when(ticket.sla.plan_due)}) : "";
     $("ticket-escalate").hidden = ticket.tier > 1;
     $("ticket-escalate-reason").hidden = ticket.tier > 1;
+    const handoff = ticket.handoff, department = departmentName(ticket.department);
+    $("ticket-handoff-state").textContent = !handoff ? ""
+      : handoff.replied_at ? t("ticket.department_replied", {department, at: when(handoff.replied_at)})
+      : t("ticket.with_department", {department, due: when(handoff.reply_due)});
     fill($("ticket-notes"), ticket.notes || [], (n) => el("li", `${when(n.at)} ${n.actor}: ${n.text}`));
     const otherTicket = form.dataset.number !== ticket.number;
     if (otherTicket || !formTicket || !formDirty) {
@@ -187,6 +191,31 @@
     await poll();
   }
 
+  function departmentName(key) {
+    const option = key && $("ticket-form").department.querySelector(`option[value="${CSS.escape(key)}"]`);
+    return option ? option.dataset.name : (key || "");
+  }
+
+  // Hands the ticket to the department chosen (tickets' POST /api/tickets/<n>/handoff): tickets texts
+  // the department and the customer, and its clocks show on the next poll.
+  async function handOffTicket() {
+    const form = $("ticket-form"), number = form.dataset.number, key = form.department.value;
+    if (!number) return;
+    $("ticket-message").textContent = "";
+    if (!key) { $("ticket-message").textContent = t("desk.error", {e: t("ticket.department")}); return; }
+    try {
+      const ticket = await hotline.fetchJSON(`/api/tickets/${encodeURIComponent(number)}/handoff`,
+                                             {method: "POST", body: {department: key}});
+      formDirty = false; formTicket = null;
+      $("ticket-message").textContent = t("ticket.handed_off", {department: departmentName(key),
+                                                                due: when(ticket.handoff.reply_due)});
+    } catch (e) {
+      $("ticket-message").textContent = t("desk.error", {e: e.message});
+    }
+    etag = null;
+    await poll();
+  }
+
   // Saves the note box to ticket `number` on its own (no other field); the box is emptied at once so
   // the next poll does not save it twice, and refilled if the save fails so nothing typed is lost.
   let keeping = null;
@@ -237,6 +266,7 @@
   });
   $("ticket-form").addEventListener("submit", saveTicket);
   $("ticket-escalate").addEventListener("click", escalateTicket);
+  $("ticket-handoff").addEventListener("click", handOffTicket);
   $("ticket-form").addEventListener("input", () => { formDirty = true; });
   setInterval(poll, POLL_MS);
   setInterval(tick, 1000);

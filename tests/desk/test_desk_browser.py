@@ -51,7 +51,7 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
     assert number.startswith("GD")
 
     page.get_by_test_id("ticket-priority").select_option("normal")
-    page.get_by_test_id("ticket-department").fill("网络部")
+    page.get_by_test_id("ticket-department").select_option("technical")
     page.get_by_test_id("ticket-note").fill("客户宽带断线，已指导重启光猫，恢复正常。")
     page.get_by_test_id("ticket-resolve").check()
     page.get_by_test_id("ticket-summary").fill("重启光猫后恢复")
@@ -183,14 +183,14 @@ def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, p
     simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
     assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
     expect(page.get_by_test_id("phase")).to_have_text("通话中")
-    page.get_by_test_id("ticket-department").fill("网络部")
+    page.get_by_test_id("ticket-department").select_option("technical")
     page.get_by_test_id("ticket-note").fill("光猫指示灯红色")
     number = page.get_by_test_id("ticket-number").inner_text()
     current = api.get(f"/api/tickets/{number}").get_json()
-    assert api.patch(f"/api/tickets/{number}", {"version": current["version"], "department": "客服部"}).status_code == 200
+    assert api.patch(f"/api/tickets/{number}", {"version": current["version"], "department": "operations"}).status_code == 200
     page.get_by_test_id("ticket-save").click()
     expect(page.get_by_test_id("ticket-message")).to_have_text("工单已被他人修改，已重新加载，请再次保存。")
-    expect(page.get_by_test_id("ticket-department")).to_have_value("客服部")
+    expect(page.get_by_test_id("ticket-department")).to_have_value("operations")
     expect(page.get_by_test_id("ticket-note")).to_have_value("光猫指示灯红色")
     page.get_by_test_id("ticket-save").click()
     expect(page.get_by_test_id("ticket-message")).to_have_text("已保存")
@@ -218,6 +218,28 @@ def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, pag
     assert ticket["tier"] == 2 and ticket["escalated_group"] == "complaints"
     [event] = [e for e in ticket["events"] if e["kind"] == "escalated"]
     assert event["data"]["reason"] == "客户表示要找媒体"
+
+
+def test_an_agent_hands_the_callers_problem_to_a_department_from_the_desk(live_server, page, people, switchboard,
+                                                                         simulator, client, api):
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    sign_in_page(page, live_server.url, "wang.fang")
+    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
+    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    expect(page.get_by_test_id("ticket-handoff-state")).to_have_text("")
+    page.get_by_test_id("ticket-department").select_option("logistics")
+    page.get_by_test_id("ticket-handoff").click()
+    expect(page.get_by_test_id("ticket-message")).to_contain_text("已转交物流部，回复截止")
+    expect(page.get_by_test_id("ticket-handoff-state")).to_contain_text("已转交物流部（回复截止")
+    number = page.get_by_test_id("ticket-number").inner_text()
+    ticket = api.get(f"/api/tickets/{number}").get_json()
+    assert ticket["department"] == "logistics" and ticket["handoff"]["reply"] == "pending"
+    api.post(f"/api/tickets/{number}/department-reply", {"text": "已重新发货"})
+    expect(page.get_by_test_id("ticket-handoff-state")).to_contain_text("物流部已回复")
 
 
 @pytest.mark.parametrize("ended_by", ["done", "elsewhere"])
