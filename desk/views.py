@@ -59,7 +59,7 @@ def render_desk(agent_id: int):
         return _not_yours()
     language = need(Pages).page_language()
     texts = {k: v for k, v in need(Pages).messages(language).items()
-             if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day"}}
+             if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day", "cust"}}
     own = g.user.agent_id == agent_id
     agent = presence.agent_presence(db.session(), agent_id) if presence.routing_ready() else None
     return render_template("desk/desk.html", agent_id=agent_id, own=own, texts=texts,

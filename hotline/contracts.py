@@ -231,6 +231,8 @@ class CustomerCard:
     language: str | None
     customer_number: str | None
     vip: bool
+    contact_time: str | None = None  # when they like to be called
+    identity_confirmed: bool = False
 
 
 @runtime_checkable

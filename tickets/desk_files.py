@@ -26,7 +26,7 @@ class DeskCaseFiles:
         if found is None:
             return None
         return CustomerCard(found.id, found.name, found.title, found.surname, found.language, found.customer_number,
-                            bool(found.vip))
+                            bool(found.vip), found.contact_time, found.identity_confirmed_at is not None)
 
     def ticket_of_call(self, session: Session, call_sid: str) -> Ticket | None:
         link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()

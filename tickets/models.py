@@ -27,18 +27,45 @@ class Customer(Base):
     """A caller we know. Greeted by title and surname only ("王女士", "Ms Wang"), never more."""
 
     __tablename__ = "customers"
+    __table_args__ = (Index("ux_customers_customer_number", "customer_number", unique=True),)  # tickets_0008
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(32), unique=True)  # E.164
     name: Mapped[str | None] = mapped_column(String(120))
     surname: Mapped[str | None] = mapped_column(String(60))
     title: Mapped[str | None] = mapped_column(String(10))  # "mr" | "ms"
-    customer_number: Mapped[str | None] = mapped_column(String(40))
+    customer_number: Mapped[str | None] = mapped_column(String(40))  # C + yyyymm + sequence (tickets.customer_file)
     language: Mapped[str | None] = mapped_column(String(10))  # zh-CN | en-US
     timezone: Mapped[str | None] = mapped_column(String(40))
     vip: Mapped[bool] = mapped_column(default=False)
+    contact_time: Mapped[str | None] = mapped_column(String(60))  # when they like to be called: "09:00-12:00", "工作日晚上"
+    identity_confirmed_at: Mapped[datetime | None]  # an agent confirmed who the caller is (核实身份)
+    identity_confirmed_by: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+
+class CustomerCounter(Base):
+    """The last customer number handed out in one local month; bumped atomically per new number."""
+
+    __tablename__ = "customer_counters"
+
+    month: Mapped[str] = mapped_column(String(6), primary_key=True)  # yyyymm
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class CustomerEvent(Base):
+    """One change to a customer's file (who, when, each field before and after); only ever appended
+    (the manuals: 不得篡改客户信息)."""
+
+    __tablename__ = "customer_events"
+    __table_args__ = (Index("ix_customer_events_customer_id_id", "customer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=now)
+    actor: Mapped[str] = mapped_column(String(60))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # field -> [before, after]
 
 
 class TicketCounter(Base):

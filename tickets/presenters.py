@@ -18,7 +18,10 @@ def customer_dict(customer: Customer | None) -> dict[str, Any] | None:
         return None
     return {"id": customer.id, "phone": customer.phone, "name": customer.name, "surname": customer.surname,
             "title": customer.title, "customer_number": customer.customer_number,
-            "language": customer.language, "timezone": customer.timezone, "vip": customer.vip}
+            "language": customer.language, "timezone": customer.timezone, "vip": customer.vip,
+            "contact_time": customer.contact_time, "identity_confirmed": customer.identity_confirmed_at is not None,
+            "identity_confirmed_at": _iso(customer.identity_confirmed_at),
+            "identity_confirmed_by": customer.identity_confirmed_by}
 
 
 def ticket_dict(ticket: Ticket, *, with_customer: bool = True) -> dict[str, Any]:

@@ -220,6 +220,31 @@ def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, pag
     assert event["data"]["reason"] == "客户表示要找媒体"
 
 
+def test_an_agent_records_who_the_caller_is_from_the_desk(live_server, page, people, switchboard, simulator,
+                                                          client, api):
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    sign_in_page(page, live_server.url, "wang.fang")
+    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
+    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    expect(page.get_by_test_id("pop-customer")).to_contain_text(re.compile(r"C\d{9}"))
+    page.get_by_test_id("customer-surname").fill("王")
+    page.get_by_test_id("customer-title").select_option("ms")
+    page.get_by_test_id("customer-contact-time").fill("工作日 09:00-12:00")
+    page.get_by_test_id("customer-identity").check()
+    page.get_by_test_id("customer-save").click()
+    expect(page.get_by_test_id("customer-message")).to_have_text("客户资料已保存")
+    expect(page.get_by_test_id("pop-customer")).to_contain_text("王女士")
+    customer = api.get("/api/customers/+8613800138000").get_json()["customer"]
+    assert (customer["surname"], customer["title"], customer["contact_time"]) == ("王", "ms", "工作日 09:00-12:00")
+    assert customer["identity_confirmed"] and customer["identity_confirmed_by"] == f"agent:{agent}"
+    [change] = api.get("/api/customers/+8613800138000/history").get_json()["history"]
+    assert change["changes"]["title"] == {"before": None, "after": "ms"}
+
+
 def test_an_agent_hands_the_callers_problem_to_a_department_from_the_desk(live_server, page, people, switchboard,
                                                                          simulator, client, api):
     agent = switchboard.agent("wang", status="available")
