@@ -219,6 +219,11 @@ class TicketDesk(Protocol):
     def reopen_unsolved(self, ticket_id: int, *, note: str) -> None:
         """Reopen with raised priority and an event on the ticket; commits nothing (the caller's job does)."""
 
+    def record_revisit(self, ticket_id: int, *, score: int | None, solved: bool | None, words: str = "",
+                       channel: str) -> None:
+        """The revisit's answer kept on the ticket (score, solved, the customer's own words); satisfied
+        (4-5) and solved closes a resolved ticket. Commits nothing."""
+
 
 @dataclass(frozen=True)
 class CustomerCard:
