@@ -197,8 +197,9 @@ def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, p
     expect(page.get_by_test_id("ticket-notes")).to_contain_text("光猫指示灯红色")
 
 
-def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, page, people, switchboard,
-                                                                 simulator, client, api):
+def on_a_call(live_server, page, people, switchboard, simulator, client) -> int:
+    """Agent wang.fang signed in on the desk, in a live call from +8613800138000 (a problem report);
+    a supervisor signed in on `client`. Returns the agent's id."""
     agent = switchboard.agent("wang", status="available")
     people.add("wang.fang", agent_id=agent)
     people.add("watcher", role="supervisor")
@@ -207,6 +208,12 @@ def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, pag
     simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
     simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
     assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    return agent
+
+
+def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, page, people, switchboard,
+                                                                 simulator, client, api):
+    on_a_call(live_server, page, people, switchboard, simulator, client)
     expect(page.get_by_test_id("ticket-tier")).to_have_text("")
     page.get_by_test_id("ticket-escalate-reason").fill("客户表示要找媒体")
     page.get_by_test_id("ticket-escalate").click()
@@ -222,14 +229,7 @@ def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, pag
 
 def test_an_agent_records_who_the_caller_is_from_the_desk(live_server, page, people, switchboard, simulator,
                                                           client, api):
-    agent = switchboard.agent("wang", status="available")
-    people.add("wang.fang", agent_id=agent)
-    people.add("watcher", role="supervisor")
-    sign_in(client, "watcher")
-    sign_in_page(page, live_server.url, "wang.fang")
-    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
-    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
-    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    agent = on_a_call(live_server, page, people, switchboard, simulator, client)
     expect(page.get_by_test_id("pop-customer")).to_contain_text(re.compile(r"C\d{9}"))
     page.get_by_test_id("customer-surname").fill("王")
     page.get_by_test_id("customer-title").select_option("ms")
@@ -247,14 +247,7 @@ def test_an_agent_records_who_the_caller_is_from_the_desk(live_server, page, peo
 
 def test_an_agent_hands_the_callers_problem_to_a_department_from_the_desk(live_server, page, people, switchboard,
                                                                          simulator, client, api):
-    agent = switchboard.agent("wang", status="available")
-    people.add("wang.fang", agent_id=agent)
-    people.add("watcher", role="supervisor")
-    sign_in(client, "watcher")
-    sign_in_page(page, live_server.url, "wang.fang")
-    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
-    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
-    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    on_a_call(live_server, page, people, switchboard, simulator, client)
     expect(page.get_by_test_id("ticket-handoff-state")).to_have_text("")
     page.get_by_test_id("ticket-department").select_option("logistics")
     page.get_by_test_id("ticket-handoff").click()

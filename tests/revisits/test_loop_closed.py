@@ -2,22 +2,9 @@
 the ticket; satisfied and solved closes it; a reply matching no open survey is kept, not dropped."""
 import pytest
 
-from revisits.texts import queue_text, text_of
-from revisits.states import move
-from hotline import db
+from revisits.texts import text_of
 from tests.messaging import sms
 from tests.revisits.conftest import CUSTOMER
-
-
-@pytest.fixture
-def surveyed(app, revisits):
-    revisit = revisits.resolve()
-    with app.app_context():
-        session = db.session()
-        assert queue_text(session, revisit, "sms_survey") is not None
-        assert move(session, revisit.id, ("scheduled",), "sms_sent", attempts=4, message_sid="SM" + "9" * 32,
-                    claimed_at=revisit.resolved_at)
-    return revisit
 
 
 def feedback(revisits, ticket_id):

@@ -7,26 +7,13 @@ from sqlalchemy import select
 from hotline import db
 from hotline.jobs import get_queue
 from messaging.models import SmsMessage
-from revisits.states import move
-from revisits.texts import purpose_of, queue_text
+from revisits.texts import purpose_of
 from tests.messaging import sms
 from tests.revisits.conftest import CUSTOMER
 
 
 def text(twilio, body, from_=CUSTOMER):
     return sms.text(twilio, body, from_)
-
-
-@pytest.fixture
-def surveyed(app, revisits):
-    """A revisit whose three calls went unanswered and whose SMS survey was sent (stored in messaging's outbox)."""
-    revisit = revisits.resolve()
-    with app.app_context():
-        session = db.session()
-        assert queue_text(session, revisit, "sms_survey") is not None
-        assert move(session, revisit.id, ("scheduled",), "sms_sent", attempts=4, message_sid="SM" + "9" * 32,
-                    claimed_at=revisit.resolved_at)
-    return revisit
 
 
 def follow_up(app, revisit, entry):
