@@ -13,7 +13,7 @@ from desk.screen import may_open_desk
 from desk.state import desk_state
 from hotline import db
 from hotline.clock import now
-from hotline.contracts import Pages, need
+from hotline.contracts import Departments, Pages, need, provided
 from hotline.pages import login_required
 
 bp = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates", static_folder="static",
@@ -59,13 +59,20 @@ def render_desk(agent_id: int):
         return _not_yours()
     language = need(Pages).page_language()
     texts = {k: v for k, v in need(Pages).messages(language).items()
-             if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day"}}
+             if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day", "cust"}}
     own = g.user.agent_id == agent_id
     agent = presence.agent_presence(db.session(), agent_id) if presence.routing_ready() else None
     return render_template("desk/desk.html", agent_id=agent_id, own=own, texts=texts,
                            agent_name=agent.name if agent else str(agent_id),
                            poll_ms=int(current_app.config["HOTLINE_SETTINGS"].desk_poll_seconds * 1000),
-                           categories=list(_choices("cat", MESSAGES)), priorities=list(_choices("prio", MESSAGES)))
+                           categories=list(_choices("cat", MESSAGES)), priorities=list(_choices("prio", MESSAGES)),
+                           departments=_departments(language))
+
+
+def _departments(language: str) -> list[tuple[str, str]]:
+    """(key, name) of each department a ticket can be handed to; none when tickets is not in the app."""
+    book = provided(Departments)
+    return [(d.key, d.name(language)) for d in book.all()] if book is not None else []
 
 
 def _not_yours():

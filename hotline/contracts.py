@@ -24,7 +24,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | TicketCreated | tickets | (none in the areas; tests) |
 | TicketResolved, TicketReopened | tickets | revisits (schedule, cancel) |
 | VoicemailLeft | ivr | tickets (a callback ticket) |
-| SmsReceived | messaging | (none in the areas) |
+| SmsReceived | messaging | tickets (a department's reply naming its ticket) |
 
 | contract | provided by | asked by |
 | --- | --- | --- |
@@ -33,6 +33,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | Salutations | tickets | desk (screen pop), ivr (greeting) |
 | TicketDesk | tickets | revisits (resolved tickets, reopening) |
 | CaseFiles | tickets | desk (screen pop, the agent's day) |
+| Departments | tickets | routing (transfer a call to a department's phone), desk (hand a ticket over) |
 | AgentsOnShift | routing | ivr (the night queue) |
 | AgentDesk | routing | desk (presence, the agent's day) |
 | MenuCalls | ivr | routing (settle, take a message), supervision (calls in the menu, the IVR choice of waiting callers), access (a call still in the menu) |
@@ -220,6 +221,11 @@ class TicketDesk(Protocol):
     def reopen_unsolved(self, ticket_id: int, *, note: str) -> None:
         """Reopen with raised priority and an event on the ticket; commits nothing (the caller's job does)."""
 
+    def record_revisit(self, ticket_id: int, *, score: int | None, solved: bool | None, words: str = "",
+                       channel: str) -> None:
+        """The revisit's answer kept on the ticket (score, solved, the customer's own words); satisfied
+        (4-5) and solved closes a resolved ticket. Commits nothing."""
+
 
 @dataclass(frozen=True)
 class CustomerCard:
@@ -232,6 +238,8 @@ class CustomerCard:
     language: str | None
     customer_number: str | None
     vip: bool
+    contact_time: str | None = None  # when they like to be called
+    identity_confirmed: bool = False
 
 
 @runtime_checkable
@@ -255,6 +263,35 @@ class CaseFiles(Protocol):
 
     def tickets_resolved(self, session: Any, actor: str, since: datetime) -> int:
         """How many times `actor` ("agent:<id>") resolved a ticket since `since`."""
+
+
+@dataclass(frozen=True)
+class Department:
+    """A business department that owns work the hotline hands over (tickets/departments.yaml)."""
+
+    key: str  # "technical", "after-sales": a ticket's `department`
+    name_zh: str  # 技术部
+    name_en: str  # Technical
+    phone: str  # E.164: where a call is transferred to
+    sms: str  # E.164: where hand-off notices go; SMS replies from it are recorded on the ticket
+    email: str | None = None
+    handoff_hours: int = 24  # the hotline passes a request on within this long (24小时内同步至业务部门)
+    reply_hours: int = 48  # the department replies within this long of the hand-off (48小时内回复)
+
+    def name(self, language: str | None) -> str:
+        """The department's name in `language` (zh-CN unless en-US)."""
+        return self.name_en if language == "en-US" else self.name_zh
+
+
+@runtime_checkable
+class Departments(Protocol):
+    """The departments file as the running app sees it (re-read when edited)."""
+
+    def all(self) -> list[Department]:
+        """Every department, in the file's order."""
+
+    def get(self, key: str | None) -> Department | None:
+        """The department with this key, or None."""
 
 
 # --- routing ----------------------------------------------------------------------------------

@@ -245,6 +245,8 @@ class Settings:
     # Tickets
     sla_pause_waiting_customer: bool
     sla_rules_path: Path | None
+    departments_path: Path | None  # tickets/departments.yaml: who owns handed-over work
+    department_reminder_hours: int  # a department is reminded this long before its deadline
     sla_warning_minutes: int
     supervisor_phone: str
     kpi_targets_path: Path | None  # supervision's targets and staffing allowances
@@ -390,6 +392,8 @@ class Settings:
             qa_rules_path=_path(env, "QA_RULES_PATH", None),
             sla_pause_waiting_customer=_bool(env, "SLA_PAUSE_WAITING_CUSTOMER", True),
             sla_rules_path=_path(env, "SLA_RULES_PATH", None),
+            departments_path=_path(env, "DEPARTMENTS_PATH", None),
+            department_reminder_hours=_int(env, "DEPARTMENT_REMINDER_HOURS", 4, 1, 47),
             sla_warning_minutes=_int(env, "SLA_WARNING_MINUTES", 30, 1, 24 * 60),
             supervisor_phone=_e164(env, "SUPERVISOR_PHONE"),
             kpi_targets_path=_path(env, "KPI_TARGETS_PATH", None),

@@ -98,10 +98,25 @@ def reopen_through_desk(revisit_id: int) -> None:
     session.commit()
 
 
-def record_score(session: Session, revisit: Revisit, score: int, channel: str, from_states=("answered",)) -> bool:
+def record_score(session: Session, revisit: Revisit, score: int, channel: str, from_states=("answered",),
+                 words: str = "") -> bool:
     done = move(session, revisit.id, from_states, "completed", score=score, channel=channel, completed_at=now())
     session.refresh(revisit)
+    if done:
+        tell_ticket(session, revisit, score=score, words=words, channel=channel)
     return done
+
+
+def tell_ticket(session: Session, revisit: Revisit, *, score: int | None, words: str, channel: str) -> None:
+    """Keep the answer (and the customer's own words) on the ticket; satisfied and solved closes it.
+    The revisit's own state is committed already: a failure here is logged, never lost silently."""
+    try:
+        need(TicketDesk).record_revisit(revisit.ticket_id, score=score, solved=revisit.solved, words=words,
+                                        channel=channel)
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("the revisit's answer could not be kept on its ticket", extra={"revisit": revisit.id})
 
 
 def record_transfer(session: Session, revisit: Revisit) -> None:

@@ -1,6 +1,7 @@
 """Understanding what a customer texts back: pure parsing, no Flask or database.
 
-Accepted: a score 1-5 in ASCII or full-width digits or Chinese numerals (一..五), "yes/no" and
+Accepted: a score 1-5 in ASCII or full-width digits or Chinese numerals (一..五), the manuals' levels
+满意 (4) / 一般 (3) / 不满意 (2) with 非常 for 5 and 1 (satisfied / neutral / dissatisfied), "yes/no" and
 是/否 (and the usual variants) for "was it solved". The opt-out and opt-in keywords
 (`hotline.sms_keywords`) are handled by messaging before a reply reaches revisits; they parse as such here
 too, so a keyword is never read as an answer.
@@ -17,6 +18,10 @@ NO_WORDS = frozenset({"NO", "N", "NOTSOLVED", "UNSOLVED", "否", "不", "没", "
 NOT_SOLVED_PHRASES = ("未解决", "没解决", "没有解决", "还没", "NOT SOLVED")
 SOLVED_PHRASES = ("已解决", "解决了", "已经解决")
 CHINESE_SCORES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+# The manuals' three levels (满意/一般/不满意) and their 1-5 places; longest first, as 不满意 holds 满意.
+LEVEL_SCORES = (("非常不满意", 1), ("非常满意", 5), ("不满意", 2), ("满意", 4), ("一般", 3),
+                ("VERY DISSATISFIED", 1), ("VERY SATISFIED", 5), ("DISSATISFIED", 2), ("UNSATISFIED", 2),
+                ("NOT SATISFIED", 2), ("SATISFIED", 4), ("NEUTRAL", 3))
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ def _score_in(cleaned: str) -> int | None:
     stripped = cleaned.replace("分", "").replace("星", "").strip()
     if len(numerals) == 1 and len(stripped) == 1:
         return numerals.pop()
-    return None
+    return next((score for word, score in LEVEL_SCORES if word in cleaned), None)
 
 
 def _solved_in(cleaned: str, score: int | None) -> bool | None:

@@ -31,9 +31,15 @@ def on_reply(session: Session, reply: TextMessage, replying_to: TextMessage) -> 
     revisit = session.scalars(select(Revisit).where(Revisit.phone == from_number, Revisit.state == "sms_sent")
                               .order_by(Revisit.claimed_at.desc(), Revisit.id.desc())).first()
     if revisit is None:
-        log.info("SMS from %s matches no open survey", mask_phone(from_number))
+        # Not lost: the words go on the ticket of the number's latest revisit (messaging keeps the message).
+        latest = session.scalars(select(Revisit).where(Revisit.phone == from_number)
+                                 .order_by(Revisit.id.desc())).first()
+        log.info("SMS from %s matches no open survey%s", mask_phone(from_number),
+                 "; kept on its last revisit's ticket" if latest else "")
+        if latest is not None:
+            outcomes.tell_ticket(session, latest, score=None, words=reply.body, channel="sms")
         return
-    answer_survey(session, revisit, parse_reply(reply.body))
+    answer_survey(session, revisit, parse_reply(reply.body), reply.body)
 
 
 def on_opt_out(session: Session, phone: str, source: str) -> None:
@@ -42,11 +48,11 @@ def on_opt_out(session: Session, phone: str, source: str) -> None:
                     .values(state="opted_out", updated_at=now()))
 
 
-def answer_survey(session, revisit: Revisit, reply) -> None:
+def answer_survey(session, revisit: Revisit, reply, words: str = "") -> None:
     if reply.solved is not None:
         outcomes.record_solved(session, revisit, reply.solved, from_states=("sms_sent",))
     if reply.score is not None:
-        outcomes.record_score(session, revisit, reply.score, "sms", from_states=("sms_sent",))
+        outcomes.record_score(session, revisit, reply.score, "sms", from_states=("sms_sent",), words=words)
         queue_text(session, revisit, "sms_reopened" if revisit.solved is False else "sms_thanks")
     elif revisit.solved is False:
         move(session, revisit.id, ("sms_sent",), "completed", channel="sms", completed_at=now())

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from hotline.clock import now
+from hotline.local_time import local_day
 from hotline.contracts import SMS_UNSUBSCRIBED, Messaging, TextMessage, need
 from revisits.models import Revisit, RevisitAttempt
 from revisits.scripts import line
@@ -20,12 +21,33 @@ AREA = "revisits"
 SURVEY = "sms_survey"
 
 
+# The problem as the revisit names it (关于[日期]处理的[问题]), per ticket category and language.
+PROBLEMS = {
+    "zh-CN": {"inquiry": "咨询", "problem": "问题", "complaint": "投诉", "suggestion": "建议", "urgent": "紧急事务",
+              "aftersales": "售后问题"},
+    "en-US": {"inquiry": "inquiry", "problem": "problem", "complaint": "complaint", "suggestion": "suggestion",
+              "urgent": "urgent matter", "aftersales": "after-sales request"},
+}
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def handled_on(revisit: Revisit) -> str:
+    """The day the ticket was resolved, in the customer's zone and language: "11月24日" / "24 November"."""
+    day = local_day(revisit.resolved_at, revisit.timezone or current_app.config["HOTLINE_SETTINGS"].timezone)
+    return f"{day.day} {MONTHS[day.month - 1]}" if revisit.language == "en-US" else f"{day.month}月{day.day}日"
+
+
 def survey_values(revisit: Revisit) -> dict[str, str]:
     settings = current_app.config["HOTLINE_SETTINGS"]
     zh = revisit.language == "zh-CN"
     salutation = (revisit.salutation_zh or "") if zh else (f"{revisit.salutation_en}, " if revisit.salutation_en else "")
+    problems = PROBLEMS["zh-CN" if zh else "en-US"]
     return {"company": settings.company_name if zh else settings.company_name_en, "salutation": salutation,
-            "ticket": revisit.ticket_number}
+            "ticket": revisit.ticket_number, "date": handled_on(revisit),
+            "problem": problems.get(revisit.category, problems["problem"])}
 
 
 def text_of(revisit: Revisit, entry: str) -> str:

@@ -9,8 +9,10 @@ from hotline.data_files import LiveFile
 from hotline.jobs import periodic
 from tickets import directory, models  # noqa: F401  (tables; the API views arrive with hotline.api)
 from tickets.cli import tickets_cli
+from tickets.departments import DEPARTMENTS, DepartmentBook
 from tickets.desk_files import DeskCaseFiles
 from tickets.escalation import on_transcript_ready
+from tickets.handoff import on_sms_received
 from tickets.page_voice import bp as page_voice_bp
 from tickets.kpi_queries import TicketKpiQueries
 from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
@@ -34,6 +36,9 @@ def init_app(app: Flask) -> None:
     rules = LiveFile(SLA_RULES, SLA_RULES.path(app.config["HOTLINE_SETTINGS"]))
     rules.current()
     app.extensions["tickets.sla_rules"] = rules
+    departments = LiveFile(DEPARTMENTS, DEPARTMENTS.path(app.config["HOTLINE_SETTINGS"]))
+    departments.current()
+    app.extensions["tickets.departments"] = departments
     # What other areas ask of tickets (hotline.contracts); tickets writes every adapter.
     contracts.provide(app, contracts.TicketStatusBook, TicketStatusLookup())
     contracts.provide(app, contracts.CallerDirectory, directory.Directory())  # from Redis, see tickets.directory
@@ -41,11 +46,13 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.TicketDesk, RevisitDesk())
     contracts.provide(app, contracts.CaseFiles, DeskCaseFiles())
     contracts.provide(app, contracts.TicketKpis, TicketKpiQueries())
+    contracts.provide(app, contracts.Departments, DepartmentBook())
     directory.listen()
     contracts.subscribe(contracts.CallRouted, on_call_routed, app)
     contracts.subscribe(contracts.VoicemailLeft, on_voicemail_left, app)
     contracts.subscribe(contracts.CallAnswered, on_call_answered, app)
     contracts.subscribe(contracts.TranscriptReady, on_transcript_ready, app)
+    contracts.subscribe(contracts.SmsReceived, on_sms_received, app)  # a department's reply by SMS
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     app.register_blueprint(page_voice_bp)  # the urgent page's call (Twilio's webhooks, not /api)
@@ -54,7 +61,8 @@ def init_app(app: Flask) -> None:
 
 AREA = Area("tickets",
             init_app,
-            api=("tickets.api", "tickets.api_customers", "tickets.api_edit", "tickets.api_reports"),
-            data_files=(TEMPLATES, SLA_RULES),
+            api=("tickets.api", "tickets.api_customers", "tickets.api_edit", "tickets.api_reports",
+                 "tickets.api_departments"),
+            data_files=(TEMPLATES, SLA_RULES, DEPARTMENTS),
             migrations=True,
             models="tickets.models")

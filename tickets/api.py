@@ -21,7 +21,7 @@ from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from hotline.models import Call
 from tickets import cases, visibility
-from tickets.api_input import (LANGUAGES, boolean, choice, day_start, integer, phone_field, query_bool,
+from tickets.api_input import (LANGUAGES, boolean, choice, day_start, department_field, integer, phone_field, query_bool,
                                query_day, query_int, text)
 from tickets.call_media import calls_with_media
 from tickets.history import actor_name
@@ -102,7 +102,7 @@ def create_ticket():
     priority = choice(body.get("priority"), "priority", PRIORITIES)
     language = choice(body.get("language"), "language", LANGUAGES)
     description = text(body.get("description"), "description", 4000) or ""
-    department = text(body.get("department"), "department", 60)
+    department = department_field(body.get("department"))
     assignee_id = integer(body.get("assignee_id"), "assignee_id")
     notify = boolean(body.get("notify"), "notify")
     call_sid = text(body.get("call_sid"), "call_sid", 64)

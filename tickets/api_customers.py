@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, g, jsonify
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from hotline import db
 from hotline.api import schemas
@@ -15,7 +16,8 @@ from hotline.models import Call
 from tickets.api_input import LANGUAGES, boolean, choice, phone_field, text
 from tickets.models import Customer, Ticket, TicketCall
 from tickets.presenters import customer_dict
-from tickets import visibility
+from tickets import customer_file, visibility
+from tickets.history import actor_name
 from tickets.transitions import OPEN_STATUSES
 from tickets.visibility import access
 
@@ -24,8 +26,15 @@ bp = Blueprint("customers", __name__)  # nested under /api by the app factory (h
 HISTORY_LIMIT = 100
 
 
-def _customer(raw_phone: str) -> Customer:
-    phone = phone_field(raw_phone)
+def _customer(raw: str) -> Customer:
+    """The customer by phone number, or by customer number (what the desk shows of a caller)."""
+    if customer_file.looks_like_customer_number(raw.strip().upper()):
+        number = raw.strip().upper()
+        customer = db.session().scalars(select(Customer).where(Customer.customer_number == number)).first()
+        if customer is None:
+            abort_json(404, f"no customer numbered {number}")
+        return customer
+    phone = phone_field(raw)
     customer = db.session().scalars(select(Customer).where(Customer.phone == phone)).first()
     if customer is None:
         abort_json(404, f"no customer with phone {phone}")
@@ -77,28 +86,53 @@ def get_customer(phone: str):
     return jsonify(customer=customer_dict(customer), tickets=tickets_out, calls=calls_out)
 
 
-@bp.patch("/customers/<phone>")
-@require_role("supervisor")
-@operation("Change a customer's VIP flag, language, time zone or how we address them", tags=["customers"],
-           request={"type": "object", "properties": {
-               "vip": schemas.boolean(null=True), "language": schemas.one_of(LANGUAGES),
-               "name": schemas.text(Customer.name, blank=True, null=True),
-               "surname": schemas.text(Customer.surname, blank=True, null=True),
-               "title": schemas.one_of(("mr", "ms"), null=True),
-               "customer_number": schemas.text(Customer.customer_number, blank=True, null=True),
-               "timezone": {"type": ["string", "null"], "format": "iana-timezone", "maxLength": 40}}},
-           responses={200: "the customer", 404: "unknown number", 422: "a field is invalid (named)"},
-           path={"phone": schemas.PHONE})
+CUSTOMER_REF = {"type": "string", "maxLength": 40,
+                "description": "the customer's phone number (any common form) or customer number (C202611001)"}
+PATCH_SCHEMA = {"type": "object", "additionalProperties": False, "properties": {
+    "vip": schemas.boolean(null=True), "language": schemas.one_of(LANGUAGES),
+    "name": schemas.text(Customer.name, blank=True, null=True),
+    "surname": schemas.text(Customer.surname, blank=True, null=True),
+    "title": schemas.one_of(customer_file.TITLES, null=True),
+    "contact_time": schemas.text(Customer.contact_time, blank=True, null=True),
+    "identity_confirmed": schemas.boolean(),
+    "customer_number": {"type": ["string", "null"], "pattern": customer_file.NUMBER_PATTERN.pattern},
+    "timezone": {"type": ["string", "null"], "format": "iana-timezone", "maxLength": 40}}}
 
+
+@bp.patch("/customers/<phone>")
+@require_role("supervisor", "agent")
+@operation("Record how to address a customer and when to call them; mark their identity confirmed",
+           tags=["customers"], request=PATCH_SCHEMA,
+           description="Agents (for the customers of their tickets and calls) change name, surname, title "
+                       "(mr 先生 / ms 女士), language, contact_time and identity_confirmed; a supervisor also "
+                       "vip, timezone and customer_number. Every change is kept in the customer's history.",
+           responses={200: "the customer", 403: "an agent changing a customer not theirs, or a supervisor's field",
+                      404: "unknown number", 409: "that customer number belongs to another customer",
+                      422: "a field is invalid (named)"},
+           path={"phone": CUSTOMER_REF})
 def update_customer(phone: str):
     body = json_body()
     customer = _customer(phone)
+    session = db.session()
+    viewer = access().current_viewer()
+    unknown = sorted(set(body) - set(PATCH_SCHEMA["properties"]))
+    if unknown:
+        abort_json(422, f"{unknown[0]}: not a field of a customer")
+    if not viewer.sees_all:
+        if not visibility.may_read_customer(session, viewer, customer):
+            abort_json(403, "this customer is on none of your tickets or calls")
+        refused = sorted(set(body) - set(customer_file.AGENT_FIELDS))
+        if refused:
+            abort_json(403, f"{refused[0]}: a supervisor changes this")
+    values = {}
     if "vip" in body:
-        customer.vip = bool(boolean(body["vip"], "vip"))
+        values["vip"] = bool(boolean(body["vip"], "vip"))
     if "language" in body:
-        customer.language = choice(body["language"], "language", LANGUAGES, required=True)
+        values["language"] = choice(body["language"], "language", LANGUAGES, required=True)
     if "title" in body:
-        customer.title = choice(body["title"], "title", ("mr", "ms"))
+        values["title"] = choice(body["title"], "title", customer_file.TITLES)
+    if "identity_confirmed" in body:
+        values["identity_confirmed"] = bool(boolean(body["identity_confirmed"], "identity_confirmed"))
     if "timezone" in body:
         zone = text(body["timezone"], "timezone", column=Customer.timezone)
         if zone:
@@ -106,9 +140,40 @@ def update_customer(phone: str):
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError):
                 abort_json(422, f"timezone: unknown time zone {zone!r} (use an IANA name like America/New_York)")
-        customer.timezone = zone or None
-    for field in ("name", "surname", "customer_number"):
+        values["timezone"] = zone or None
+    for field in ("name", "surname", "contact_time"):
         if field in body:
-            setattr(customer, field, text(body[field], field, column=getattr(Customer, field)))
-    db.session().commit()
+            values[field] = text(body[field], field, column=getattr(Customer, field)) or None
+    if "customer_number" in body:
+        number = text(body["customer_number"], "customer_number", column=Customer.customer_number) or None
+        if number is not None and not customer_file.looks_like_customer_number(number):
+            abort_json(422, f"customer_number: expected C + yyyymm + sequence like C202611001, got {number!r}")
+        values["customer_number"] = number
+    actor = actor_name(g.principal)
+    customer_file.change(session, customer, values, actor)
+    if "customer_number" not in values:
+        customer_file.ensure_number(session, customer, current_app.config["HOTLINE_SETTINGS"].timezone, actor)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        abort_json(409, "customer_number: that number belongs to another customer")
     return jsonify(customer_dict(customer))
+
+
+@bp.get("/customers/<phone>/history")
+@require_role("supervisor", "agent", "qa")
+@operation("Every change to a customer's file: who, when, each field before and after (newest first)",
+           tags=["customers"],
+           responses={200: "the customer's number and its changes", 403: "an agent asking for a customer not theirs",
+                      404: "unknown number", 422: "malformed phone"},
+           path={"phone": CUSTOMER_REF})
+def customer_history(phone: str):
+    customer = _customer(phone)
+    session = db.session()
+    if not visibility.may_read_customer(session, access().current_viewer(), customer):
+        abort_json(403, "this customer is on none of your tickets or calls")
+    changes = customer_file.history(session, customer)
+    access().record_access(session, "customer", customer.phone)
+    session.commit()
+    return jsonify(customer_number=customer.customer_number, history=changes)

@@ -12,7 +12,7 @@ from hotline.api.errors import abort_json, json_body
 from hotline.api.openapi import operation
 from tickets import cases, escalation, progress
 from tickets.api import commit_or_conflict, load_ticket, require_own_call, visible_calls_with_media
-from tickets.api_input import boolean, choice, integer, text
+from tickets.api_input import boolean, choice, department_field, integer, text
 from tickets.history import actor_name, record
 from tickets.models import CATEGORIES, Ticket
 from tickets.presenters import ticket_dict
@@ -56,7 +56,7 @@ def update_ticket(number: str):
     changes = {}
     for field, limit in (("description", 4000), ("department", 60), ("resolution_summary", 500)):
         if field in body:
-            value = text(body[field], field, limit)
+            value = department_field(body[field]) if field == "department" else text(body[field], field, limit)
             if value != getattr(ticket, field):
                 changes[field] = [getattr(ticket, field), value]
                 setattr(ticket, field, value)
@@ -147,7 +147,7 @@ ESCALATE_SCHEMA = {"type": "object", "additionalProperties": False, "properties"
     "group": schemas.text(max_length=40), "reason": schemas.text(max_length=500, blank=True)}}
 
 
-def _require_own_ticket(ticket: Ticket, what: str) -> None:
+def require_own_ticket(ticket: Ticket, what: str) -> None:
     """A supervisor acts on any ticket; an agent only on one assigned to them."""
     viewer = access().current_viewer()
     if viewer.sees_all:
@@ -156,7 +156,7 @@ def _require_own_ticket(ticket: Ticket, what: str) -> None:
         abort_json(403, f"ticket {ticket.number} is not assigned to you; a supervisor can {what} it")
 
 
-def _changed(ticket: Ticket, change: Callable[[], object]):
+def changed(ticket: Ticket, change: Callable[[], object]):
     """Run a domain change on `ticket` and answer with the ticket: 422 naming the refused input (nothing
     kept), 409 if someone else changed it at the same moment."""
     try:
@@ -179,13 +179,13 @@ def _changed(ticket: Ticket, change: Callable[[], object]):
 def escalate_ticket(number: str):
     body = json_body()
     ticket = load_ticket(number)
-    _require_own_ticket(ticket, "escalate")
+    require_own_ticket(ticket, "escalate")
     unknown = sorted(set(body) - set(ESCALATE_SCHEMA["properties"]))
     if unknown:
         abort_json(422, f"{unknown[0]}: not a field of an escalation")
     group = text(body.get("group"), "group", 40)
     reason = text(body.get("reason"), "reason", 500) or ""
-    return _changed(ticket, lambda: escalation.escalate(db.session(), ticket, actor_name(g.principal),
+    return changed(ticket, lambda: escalation.escalate(db.session(), ticket, actor_name(g.principal),
                                                         group=group or None, reason=reason))
 
 
@@ -201,6 +201,6 @@ def escalate_ticket(number: str):
 def record_plan(number: str):
     body = json_body()
     ticket = load_ticket(number)
-    _require_own_ticket(ticket, "record a plan on")
+    require_own_ticket(ticket, "record a plan on")
     plan = text(body.get("text"), "text", 4000, required=True)
-    return _changed(ticket, lambda: escalation.record_plan(db.session(), ticket, plan, actor_name(g.principal)))
+    return changed(ticket, lambda: escalation.record_plan(db.session(), ticket, plan, actor_name(g.principal)))

@@ -19,6 +19,7 @@ from hotline.db import dialect_insert
 from hotline.clock import now
 from tickets import directory, sla
 from tickets.errors import TicketInputError
+from tickets.customer_file import allocate_customer_number
 from tickets.history import record
 from tickets.models import CATEGORIES, Customer, Ticket, TicketCall
 from tickets.notices import queue_customer_sms
@@ -42,9 +43,17 @@ def _settings():
 
 def customer_for_phone(session: Session, phone: str, language: str | None = None) -> Customer:
     """The customer with this E.164 number, created on first contact (safe against a racing call)."""
+    customer = session.scalars(select(Customer).where(Customer.phone == phone)).first()
+    if customer is not None:
+        directory.note(session, customer)
+        return customer
     stamp = now()
-    session.execute(dialect_insert(session, Customer).values(phone=phone, language=language, vip=False, created_at=stamp,
-                                            updated_at=stamp).on_conflict_do_nothing(index_elements=["phone"]))
+    # A racing call that files the same new number first keeps its customer number; this one's is
+    # then unused (a gap in the month's sequence, never a repeat).
+    number = allocate_customer_number(session, stamp, _settings().timezone)
+    session.execute(dialect_insert(session, Customer).values(
+        phone=phone, language=language, vip=False, customer_number=number, created_at=stamp,
+        updated_at=stamp).on_conflict_do_nothing(index_elements=["phone"]))
     customer = session.scalars(select(Customer).where(Customer.phone == phone)).one()
     directory.note(session, customer)  # the insert above is invisible to the ORM's change tracking
     return customer

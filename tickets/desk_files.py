@@ -15,7 +15,7 @@ from tickets.presenters import ticket_dict
 from tickets.transitions import OPEN_STATUSES
 
 CARD_FIELDS = ("number", "version", "status", "category", "priority", "department", "assignee_id", "description",
-               "resolution_summary", "sla", "created_at", "tier", "escalated_group")
+               "resolution_summary", "sla", "created_at", "tier", "escalated_group", "handoff")
 
 
 class DeskCaseFiles:
@@ -26,7 +26,7 @@ class DeskCaseFiles:
         if found is None:
             return None
         return CustomerCard(found.id, found.name, found.title, found.surname, found.language, found.customer_number,
-                            bool(found.vip))
+                            bool(found.vip), found.contact_time, found.identity_confirmed_at is not None)
 
     def ticket_of_call(self, session: Session, call_sid: str) -> Ticket | None:
         link = session.scalars(select(TicketCall).where(TicketCall.call_sid == call_sid)).first()

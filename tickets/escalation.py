@@ -25,7 +25,7 @@ from tickets import sla
 from tickets.errors import TicketInputError
 from tickets.history import record
 from tickets.models import Ticket, TicketCall
-from tickets.notices import alert_escalation
+from tickets.notices import alert_escalation, queue_customer_sms
 from tickets.sla_rules import current_sla_rules
 from tickets.transitions import OPEN_STATUSES
 
@@ -80,6 +80,8 @@ def record_plan(session: Session, ticket: Ticket, text: str, actor: str) -> None
         ticket.plan_sla != "breached" else "missed"
     ticket.updated_at = stamp
     record(session, ticket, actor, "plan", text=text, plan_sla=ticket.plan_sla)
+    # 期间如有进展会主动联系您: the customer hears the plan is ready.
+    queue_customer_sms(session, ticket, "progress_plan", actor, summary=text)
 
 
 def on_transcript_ready(event: TranscriptReady) -> None:

@@ -19,24 +19,53 @@ _RESPONSE_WATCHED = text(f"{_OPEN} AND response_sla IN ('pending', 'at_risk') AN
 _RESOLUTION_WATCHED = text(f"{_OPEN} AND resolution_sla IN ('pending', 'at_risk')")
 _PLAN_WATCHED = text(f"{_OPEN} AND plan_sla IN ('pending', 'at_risk')")  # tickets_0005
 _CALLBACKS = text(f"{_OPEN} AND callback_requested IS true")  # tickets_0006
+_HANDOFF_WATCHED = text(f"{_OPEN} AND handoff_sla IN ('pending', 'at_risk')")  # tickets_0007
+_REPLY_WATCHED = text(f"{_OPEN} AND reply_sla IN ('pending', 'at_risk')")  # tickets_0007
 
 
 class Customer(Base):
     """A caller we know. Greeted by title and surname only ("王女士", "Ms Wang"), never more."""
 
     __tablename__ = "customers"
+    __table_args__ = (Index("ux_customers_customer_number", "customer_number", unique=True),)  # tickets_0008
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(32), unique=True)  # E.164
     name: Mapped[str | None] = mapped_column(String(120))
     surname: Mapped[str | None] = mapped_column(String(60))
     title: Mapped[str | None] = mapped_column(String(10))  # "mr" | "ms"
-    customer_number: Mapped[str | None] = mapped_column(String(40))
+    customer_number: Mapped[str | None] = mapped_column(String(40))  # C + yyyymm + sequence (tickets.customer_file)
     language: Mapped[str | None] = mapped_column(String(10))  # zh-CN | en-US
     timezone: Mapped[str | None] = mapped_column(String(40))
     vip: Mapped[bool] = mapped_column(default=False)
+    contact_time: Mapped[str | None] = mapped_column(String(60))  # when they like to be called: "09:00-12:00", "工作日晚上"
+    identity_confirmed_at: Mapped[datetime | None]  # an agent confirmed who the caller is (核实身份)
+    identity_confirmed_by: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+
+class CustomerCounter(Base):
+    """The last customer number handed out in one local month; bumped atomically per new number."""
+
+    __tablename__ = "customer_counters"
+
+    month: Mapped[str] = mapped_column(String(6), primary_key=True)  # yyyymm
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class CustomerEvent(Base):
+    """One change to a customer's file (who, when, each field before and after); only ever appended
+    (the manuals: 不得篡改客户信息)."""
+
+    __tablename__ = "customer_events"
+    __table_args__ = (Index("ix_customer_events_customer_id_id", "customer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=now)
+    actor: Mapped[str] = mapped_column(String(60))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # field -> [before, after]
 
 
 class TicketCounter(Base):
@@ -76,6 +105,11 @@ class Ticket(Base):
               postgresql_where=_PLAN_WATCHED, sqlite_where=_PLAN_WATCHED),
         # The callback list (GET /api/callbacks): the few open tickets that owe a call back.
         Index("ix_tickets_callbacks", "created_at", "id", postgresql_where=_CALLBACKS, sqlite_where=_CALLBACKS),
+        # The SLA sweep's departments' clocks (tickets.handoff): the few tickets handed over and due.
+        Index("ix_tickets_handoff_due_watched", "handoff_due",
+              postgresql_where=_HANDOFF_WATCHED, sqlite_where=_HANDOFF_WATCHED),
+        Index("ix_tickets_reply_due_watched", "reply_due",
+              postgresql_where=_REPLY_WATCHED, sqlite_where=_REPLY_WATCHED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +117,9 @@ class Ticket(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     category: Mapped[str] = mapped_column(String(20))
     priority: Mapped[str] = mapped_column(String(10))
-    department: Mapped[str | None] = mapped_column(String(60))
+    department: Mapped[str | None] = mapped_column(String(60))  # a key of tickets/departments.yaml
+    # What the field held before departments were a file (tickets_0007), when it named no department.
+    department_note: Mapped[str | None] = mapped_column(String(60))
     assignee_id: Mapped[int | None]
     description: Mapped[str] = mapped_column(Text, default="")
     resolution_summary: Mapped[str | None] = mapped_column(Text)
@@ -110,6 +146,15 @@ class Ticket(Base):
     plan_due: Mapped[datetime | None]
     plan_at: Mapped[datetime | None]
     plan_sla: Mapped[str | None] = mapped_column(String(10))
+    # Handed to a department (tickets.handoff): it takes the ticket in hand by handoff_due and replies
+    # by reply_due; the *_sla columns are None until the ticket is handed over.
+    handed_off_at: Mapped[datetime | None]
+    handoff_due: Mapped[datetime | None]
+    handoff_sla: Mapped[str | None] = mapped_column(String(10))
+    department_ack_at: Mapped[datetime | None]
+    reply_due: Mapped[datetime | None]
+    reply_sla: Mapped[str | None] = mapped_column(String(10))
+    department_reply_at: Mapped[datetime | None]
     created_by: Mapped[str] = mapped_column(String(60), default="system")
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)

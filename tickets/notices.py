@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 
 from hotline.clock import now
-from hotline.contracts import Messaging, TextMessage, need
+from hotline.contracts import Department, Messaging, TextMessage, need
 from hotline.local_time import known_zone, written
 from tickets import sla
 from tickets.history import record
@@ -23,8 +23,12 @@ from tickets.sms_wording import SmsTemplates, load_templates, short_summary, wor
 
 log = logging.getLogger(__name__)
 CUSTOMER_PURPOSES = {"created": "ticket_created", "callback": "ticket_callback", "resolved": "ticket_resolved",
-                     "suggestion_done": "ticket_resolved"}
+                     "suggestion_done": "ticket_resolved", "progress_department": "ticket_progress",
+                     "progress_plan": "ticket_progress"}
 SUPERVISOR_PURPOSE = "sla_alert"
+DEPARTMENT_PURPOSE = "department_notice"
+# Staff are texted whatever the do-not-contact list says: it is the customers' list.
+STAFF_PURPOSES = frozenset({SUPERVISOR_PURPOSE, DEPARTMENT_PURPOSE})
 
 
 def templates() -> SmsTemplates:
@@ -41,30 +45,36 @@ def _zone_of(ticket: Ticket, default: str) -> str:
     return default
 
 
-def customer_text(ticket: Ticket, template: str) -> str:
+def customer_text(ticket: Ticket, template: str, *, department: Department | None = None,
+                  summary: str | None = None) -> str:
     settings = current_app.config["HOTLINE_SETTINGS"]
     language = ticket.language
     promised = sla.promised_at(ticket.priority, ticket.response_due, ticket.resolution_due)
     company = settings.company_name if language == "zh-CN" else settings.company_name_en
     return templates().render(template, language, company=company, number=ticket.number,
                               promised=written(promised, language, _zone_of(ticket, settings.timezone)),
-                              summary=short_summary(ticket.resolution_summary, language))
+                              summary=short_summary(summary or ticket.resolution_summary, language),
+                              department=department.name(language) if department is not None else "")
 
 
-def queue_customer_sms(session, ticket: Ticket, template: str, actor: str = "system") -> TextMessage | None:
+def queue_customer_sms(session, ticket: Ticket, template: str, actor: str = "system", *,
+                       department: Department | None = None, summary: str | None = None) -> TextMessage | None:
     """Store the notice and have it delivered after commit; None when the customer may not be texted."""
     if ticket.customer is None:
         return None
     purpose = CUSTOMER_PURPOSES[template]
-    message = _store(session, ticket, ticket.customer.phone, customer_text(ticket, template), purpose, actor)
+    text = customer_text(ticket, template, department=department, summary=summary)
+    message = _store(session, ticket, ticket.customer.phone, text, purpose, actor)
     if message is None:
         record(session, ticket, actor, "sms_suppressed", purpose=purpose, reason="do_not_contact")
     return message
 
 
 def alert_supervisor(session, ticket: Ticket, clock: str, state: str) -> TextMessage | None:
-    if clock == "plan":
-        due = ticket.plan_due or now()  # the specialist group's clock is not paused by the customer
+    # The specialist group's and the departments' clocks are not paused by the customer.
+    fixed = {"plan": ticket.plan_due, "handoff": ticket.handoff_due, "reply": ticket.reply_due}
+    if clock in fixed:
+        due = fixed[clock] or now()
     else:
         reading = sla.SlaClock(ticket.priority, ticket.response_due, ticket.resolution_due,
                                paused_seconds=ticket.paused_seconds, paused_since=ticket.paused_since)
@@ -110,9 +120,31 @@ def _text_supervisor(session, ticket: Ticket, template: str, what: str, fields) 
     return _store(session, ticket, settings.supervisor_phone, body, SUPERVISOR_PURPOSE, "system")
 
 
+def notify_department(session, ticket: Ticket, department: Department, template: str, *,
+                      clock: str = "reply", state: str = "") -> TextMessage | None:
+    """Text the department about `ticket` in the center's language (and record the e-mail for its
+    address: the hotline has no mail transport, so the e-mail is kept on the ticket as queued)."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    language = settings.default_language
+    zone = settings.timezone
+    due = (ticket.handoff_due if clock == "handoff" else ticket.reply_due) or now()
+    body = templates().render(
+        template, language, company=settings.company_name if language == "zh-CN" else settings.company_name_en,
+        number=ticket.number, category=word(language, ticket.category), department=department.name(language),
+        summary=short_summary(ticket.description, language), clock=word(language, clock),
+        state=word(language, state), due=written(due, language, zone),
+        handoff_due=written(ticket.handoff_due or now(), language, zone))
+    message = _store(session, ticket, department.sms, body, DEPARTMENT_PURPOSE, "system")
+    if department.email:
+        record(session, ticket, "system", "email_queued", to=department.email, purpose=template, body=body)
+        log.info("%s for %s: e-mail to %s kept on the ticket (no mail transport)", template, ticket.number,
+                 department.key)
+    return message
+
+
 def _store(session, ticket: Ticket, to: str, body: str, purpose: str, actor: str) -> TextMessage | None:
     message = need(Messaging).send_sms(purpose, to, body, area="tickets", session=session,
-                                       check_consent=purpose != SUPERVISOR_PURPOSE)
+                                       check_consent=purpose not in STAFF_PURPOSES)
     if message is not None:
         record(session, ticket, actor, "sms_queued", purpose=purpose, message_id=message.id)
     return message

@@ -18,7 +18,10 @@ def customer_dict(customer: Customer | None) -> dict[str, Any] | None:
         return None
     return {"id": customer.id, "phone": customer.phone, "name": customer.name, "surname": customer.surname,
             "title": customer.title, "customer_number": customer.customer_number,
-            "language": customer.language, "timezone": customer.timezone, "vip": customer.vip}
+            "language": customer.language, "timezone": customer.timezone, "vip": customer.vip,
+            "contact_time": customer.contact_time, "identity_confirmed": customer.identity_confirmed_at is not None,
+            "identity_confirmed_at": _iso(customer.identity_confirmed_at),
+            "identity_confirmed_by": customer.identity_confirmed_by}
 
 
 def ticket_dict(ticket: Ticket, *, with_customer: bool = True) -> dict[str, Any]:
@@ -41,6 +44,12 @@ def ticket_dict(ticket: Ticket, *, with_customer: bool = True) -> dict[str, Any]
             "breached": ticket.breached,
             "plan_due": _iso(ticket.plan_due), "plan": ticket.plan_sla,
         },
+        "department_note": ticket.department_note,
+        "handoff": None if ticket.handoff_sla is None else {
+            "handed_off_at": _iso(ticket.handed_off_at), "handoff_due": _iso(ticket.handoff_due),
+            "handoff": ticket.handoff_sla, "taken_at": _iso(ticket.department_ack_at),
+            "reply_due": _iso(ticket.reply_due), "reply": ticket.reply_sla,
+            "replied_at": _iso(ticket.department_reply_at)},
         "tier": ticket.tier or 1, "escalated_group": ticket.escalated_group,
         "escalated_at": _iso(ticket.escalated_at), "plan_at": _iso(ticket.plan_at),
         "first_response_at": _iso(ticket.first_response_at), "resolved_at": _iso(ticket.resolved_at),

@@ -15,6 +15,9 @@ from tickets.models import Ticket
 from tickets.salutation import salutation
 
 ACTOR = "system:revisit"
+SATISFIED = 4  # 4 满意 and 5 非常满意 on the manuals' scale
+# The manuals' three levels (满意/一般/不满意) beside the 1-5 score.
+SATISFACTION = {5: "satisfied", 4: "satisfied", 3: "neutral", 2: "dissatisfied", 1: "dissatisfied"}
 
 
 class RevisitDesk:
@@ -31,6 +34,21 @@ class RevisitDesk:
             category=ticket.category, agent_id=ticket.assignee_id, resolved_at=ticket.resolved_at or now(),
             salutation_zh=salutation(customer.title, customer.surname, "zh-CN"),
             salutation_en=salutation(customer.title, customer.surname, "en-US"))
+
+    def record_revisit(self, ticket_id: int, *, score: int | None, solved: bool | None, words: str = "",
+                       channel: str) -> None:
+        session = db.session()
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            return
+        data = {"score": score, "solved": solved, "channel": channel,
+                "satisfaction": SATISFACTION.get(score) if score is not None else None}
+        if words:
+            data["words"] = words[:1000]
+        record(session, ticket, ACTOR, "revisit_feedback", **data)
+        # 满意且已解决: the loop is closed (the manuals' 回访闭环).
+        if solved and score is not None and score >= SATISFIED and ticket.status == "resolved":
+            cases.move_status(session, ticket, "closed", ACTOR)
 
     def reopen_unsolved(self, ticket_id: int, *, note: str) -> None:
         session = db.session()

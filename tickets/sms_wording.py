@@ -25,6 +25,12 @@ TEMPLATE_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "urgent_message": (frozenset({"company", "number", "category", "at"}), frozenset({"number"})),
     "escalated": (frozenset({"company", "number", "category", "priority", "group", "by", "reason", "due"}),
                   frozenset({"number", "group"})),
+    "department_notice": (frozenset({"company", "number", "category", "department", "summary", "due", "handoff_due"}),
+                          frozenset({"number", "due"})),
+    "department_reminder": (frozenset({"company", "number", "category", "department", "clock", "state", "due"}),
+                            frozenset({"number", "state"})),
+    "progress_department": (frozenset({"company", "number", "department"}), frozenset({"number"})),
+    "progress_plan": (frozenset({"company", "number", "summary"}), frozenset({"number"})),
 }
 
 
@@ -74,11 +80,13 @@ def load_templates(path: Path | None = None) -> SmsTemplates:
 WORDS = {
     "zh-CN": {"urgent": "紧急", "normal": "一般", "routine": "常规", "inquiry": "咨询", "problem": "问题反馈",
               "complaint": "投诉", "suggestion": "意见建议", "aftersales": "售后跟进", "response": "响应", "resolution": "处理",
-              "at_risk": "即将超时", "breached": "已超时", "plan": "升级方案"},
+              "at_risk": "即将超时", "breached": "已超时", "plan": "升级方案", "handoff": "部门受理",
+              "reply": "部门回复"},
     "en-US": {"urgent": "urgent", "normal": "normal", "routine": "routine", "inquiry": "inquiry",
               "problem": "problem report", "complaint": "complaint", "suggestion": "suggestion", "aftersales": "after-sales",
               "response": "response", "resolution": "resolution", "at_risk": "about to pass",
-              "breached": "passed", "plan": "escalation plan"},
+              "breached": "passed", "plan": "escalation plan", "handoff": "department hand-off",
+              "reply": "department reply"},
 }
 # The category "urgent" reads as account security or outage, not the priority.
 WORDS["zh-CN"]["category:urgent"] = "紧急事务"

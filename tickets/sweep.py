@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hotline import db
 from hotline.clock import now
-from tickets import progress, sla
+from tickets import handoff, progress, sla
 from tickets.history import record
 from tickets.models import Ticket
 from tickets.notices import alert_supervisor
@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 WATCHED = ("pending", "at_risk")
 
 
-def assess_ticket(session, ticket: Ticket, stamp: datetime, warn_before: timedelta) -> list[str]:
+def assess_ticket(session, ticket: Ticket, stamp: datetime, warn_before: timedelta,
+                  department_remind_before: timedelta | None = None) -> list[str]:
     """Apply what the clocks say now; returns the flags raised ("response:breached"...)."""
     raised = []
     readings = progress.clock_of(ticket).readings(stamp, warn_before)
@@ -52,19 +53,25 @@ def assess_ticket(session, ticket: Ticket, stamp: datetime, warn_before: timedel
                 ticket.breached = True
             alert_supervisor(session, ticket, "plan", reading.state)
             raised.append(f"plan:{reading.state}")
+    if department_remind_before is not None and ticket.handoff_sla is not None:
+        raised += handoff.assess_department(session, ticket, stamp, department_remind_before)
     return raised
 
 
-def due_candidates(horizon: datetime) -> Select:
-    """Ids of open tickets with a watched clock due by `horizon`. Its conditions match the partial
-    indexes ix_tickets_response_due_watched / ix_tickets_resolution_due_watched (tickets_0004), so the
+def due_candidates(horizon: datetime, department_horizon: datetime | None = None) -> Select:
+    """Ids of open tickets with a watched clock due by `horizon` (a department's clocks: by
+    `department_horizon`, its reminders come earlier). Its conditions match the partial indexes
+    ix_tickets_response_due_watched / ix_tickets_resolution_due_watched (tickets_0004), so the
     sweep reads the few tickets due soon, not every open one (the plan clock: ix_tickets_plan_due_watched,
-    tickets_0005)."""
+    tickets_0005; the departments' ix_tickets_handoff_due_watched / ix_tickets_reply_due_watched, tickets_0007)."""
+    department_horizon = department_horizon or horizon
     return select(Ticket.id).where(
         Ticket.status.in_(sorted(OPEN_STATUSES)),
         or_(Ticket.response_sla.in_(WATCHED) & Ticket.first_response_at.is_(None) & (Ticket.response_due <= horizon),
             Ticket.resolution_sla.in_(WATCHED) & (Ticket.resolution_due <= horizon),
-            Ticket.plan_sla.in_(WATCHED) & (Ticket.plan_due <= horizon))).order_by(Ticket.id)
+            Ticket.plan_sla.in_(WATCHED) & (Ticket.plan_due <= horizon),
+            Ticket.handoff_sla.in_(WATCHED) & (Ticket.handoff_due <= department_horizon),
+            Ticket.reply_sla.in_(WATCHED) & (Ticket.reply_due <= department_horizon))).order_by(Ticket.id)
 
 
 def sweep_sla() -> dict[str, int]:
@@ -74,14 +81,15 @@ def sweep_sla() -> dict[str, int]:
     warn_before = timedelta(minutes=settings.sla_warning_minutes)
     stamp = now()
     horizon = stamp + warn_before  # pauses only push due times later, so nothing beyond can be at risk
-    candidates = session.scalars(due_candidates(horizon)).all()
+    remind_before = timedelta(hours=settings.department_reminder_hours)
+    candidates = session.scalars(due_candidates(horizon, stamp + remind_before)).all()
     flagged = 0
     for ticket_id in candidates:
         ticket = session.get(Ticket, ticket_id, populate_existing=True)
         if ticket is None:
             continue
         try:
-            raised = assess_ticket(session, ticket, stamp, warn_before)
+            raised = assess_ticket(session, ticket, stamp, warn_before, remind_before)
             session.commit()
         except StaleDataError:
             # An agent changed it meanwhile; the next sweep looks again.

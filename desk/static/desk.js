@@ -85,6 +85,7 @@
     const c = call.customer;
     $("pop-customer").textContent = c ? [c.name, c.addressed && c.addressed !== c.name ? `(${c.addressed})` : "",
       c.customer_number || "", c.vip ? t("pop.vip") : ""].filter(Boolean).join(" ") : t("pop.unknown");
+    renderCustomer(c);
     $("pop-language").textContent = call.language === "en-US" ? "English" : "中文";
     $("pop-queue").textContent = call.queue ? t(`cat.${call.queue}`) : "–";
     $("pop-wait").textContent = seconds(call.waited_seconds);
@@ -114,6 +115,10 @@
     $("ticket-tier").textContent = ticket.tier > 1 ? t("ticket.tier2", {due: when(ticket.sla.plan_due)}) : "";
     $("ticket-escalate").hidden = ticket.tier > 1;
     $("ticket-escalate-reason").hidden = ticket.tier > 1;
+    const handoff = ticket.handoff, department = departmentName(ticket.department);
+    $("ticket-handoff-state").textContent = !handoff ? ""
+      : handoff.replied_at ? t("ticket.department_replied", {department, at: when(handoff.replied_at)})
+      : t("ticket.with_department", {department, due: when(handoff.reply_due)});
     fill($("ticket-notes"), ticket.notes || [], (n) => el("li", `${when(n.at)} ${n.actor}: ${n.text}`));
     const otherTicket = form.dataset.number !== ticket.number;
     if (otherTicket || !formTicket || !formDirty) {
@@ -190,6 +195,64 @@
     await poll();
   }
 
+  // The caller's file as the agent records it (tickets' PATCH /api/customers/<customer number>); never
+  // refilled while the agent is typing in it.
+  let customerDirty = false;
+  function renderCustomer(c) {
+    const form = $("customer-form");
+    form.hidden = !(c && c.customer_number);
+    if (!c || !c.customer_number || (customerDirty && form.dataset.number === c.customer_number)) return;
+    form.dataset.number = c.customer_number;
+    form.surname.value = c.surname || "";
+    form.title.value = c.title || "";
+    form.language.value = c.language || "zh-CN";
+    form.contact_time.value = c.contact_time || "";
+    form.identity_confirmed.checked = !!c.identity_confirmed;
+    form.querySelectorAll("input, select, button").forEach((i) => { i.disabled = !own; });
+  }
+
+  async function saveCustomer(event) {
+    event.preventDefault();
+    const form = $("customer-form"), number = form.dataset.number;
+    if (!number) return;
+    try {
+      await hotline.fetchJSON(`/api/customers/${encodeURIComponent(number)}`, {method: "PATCH", body: {
+        surname: form.surname.value.trim() || null, title: form.title.value || null, language: form.language.value,
+        contact_time: form.contact_time.value.trim() || null, identity_confirmed: form.identity_confirmed.checked}});
+      customerDirty = false;
+      $("customer-message").textContent = t("cust.saved");
+    } catch (e) {
+      $("customer-message").textContent = t("desk.error", {e: e.message});
+    }
+    etag = null;
+    await poll();
+  }
+
+  function departmentName(key) {
+    const option = key && $("ticket-form").department.querySelector(`option[value="${CSS.escape(key)}"]`);
+    return option ? option.dataset.name : (key || "");
+  }
+
+  // Hands the ticket to the department chosen (tickets' POST /api/tickets/<n>/handoff): tickets texts
+  // the department and the customer, and its clocks show on the next poll.
+  async function handOffTicket() {
+    const form = $("ticket-form"), number = form.dataset.number, key = form.department.value;
+    if (!number) return;
+    $("ticket-message").textContent = "";
+    if (!key) { $("ticket-message").textContent = t("desk.error", {e: t("ticket.department")}); return; }
+    try {
+      const ticket = await hotline.fetchJSON(`/api/tickets/${encodeURIComponent(number)}/handoff`,
+                                             {method: "POST", body: {department: key}});
+      formDirty = false; formTicket = null;
+      $("ticket-message").textContent = t("ticket.handed_off", {department: departmentName(key),
+                                                                due: when(ticket.handoff.reply_due)});
+    } catch (e) {
+      $("ticket-message").textContent = t("desk.error", {e: e.message});
+    }
+    etag = null;
+    await poll();
+  }
+
   // Saves the note box to ticket `number` on its own (no other field); the box is emptied at once so
   // the next poll does not save it twice, and refilled if the save fails so nothing typed is lost.
   let keeping = null;
@@ -240,6 +303,9 @@
   });
   $("ticket-form").addEventListener("submit", saveTicket);
   $("ticket-escalate").addEventListener("click", escalateTicket);
+  $("ticket-handoff").addEventListener("click", handOffTicket);
+  $("customer-form").addEventListener("submit", saveCustomer);
+  $("customer-form").addEventListener("input", () => { customerDirty = true; });
   $("ticket-form").addEventListener("input", () => { formDirty = true; });
   setInterval(poll, POLL_MS);
   setInterval(tick, 1000);

@@ -84,8 +84,19 @@ TABLE = [
     ("GET", "/api/customers/<phone>", f"/api/customers/{PHONE_A}", None, expect(ALL, agent_b=403, agent_none=403)),
     ("GET", "/api/customers/<phone>", f"/api/customers/{PHONE_B}", None, expect(ALL, agent_a=403, agent_none=403)),
     ("GET", "/api/customers/<phone>", f"/api/customers/{PHONE_Q}", None, expect(ALL, agent_b=403, agent_none=403)),
+    # Agents record how to address their own customers; vip, time zone and renumbering stay a supervisor's.
     ("PATCH", "/api/customers/<phone>", f"/api/customers/{PHONE_A}", {"language": "nonsense"},
-     expect(SUPERVISORS, supervisor=422, admin=422)),
+     expect(ALL, agent_a=422, agent_b=403, agent_none=403, qa=403, supervisor=422, admin=422)),
+    ("PATCH", "/api/customers/<phone>", f"/api/customers/{PHONE_A}", {"vip": "nonsense"},
+     expect(ALL, agent_a=403, agent_b=403, agent_none=403, qa=403, supervisor=422, admin=422)),
+    ("GET", "/api/customers/<phone>/history", f"/api/customers/{PHONE_A}/history", None,
+     expect(ALL, agent_b=403, agent_none=403)),
+    # Departments: the list for everyone; handing over and the reply like escalating.
+    ("GET", "/api/departments", "/api/departments", None, ALL),
+    ("POST", "/api/tickets/<number>/handoff", "/api/tickets/{b}/handoff", {"department": "no-such-department"},
+     expect(ALL, agent_a=403, agent_b=422, agent_none=403, qa=403, supervisor=422, admin=422)),
+    ("POST", "/api/tickets/<number>/department-reply", "/api/tickets/{b}/department-reply", {"text": ""},
+     expect(ALL, agent_a=403, agent_b=422, agent_none=403, qa=403, supervisor=422, admin=422)),
     # Recordings and transcripts: QA material.
     ("GET", "/api/calls/<call_sid>/recording", f"/api/calls/{CALL_A}/recording", None, REVIEWERS),
     ("GET", "/api/calls/<call_sid>/transcript", f"/api/calls/{CALL_A}/transcript", None, REVIEWERS),
@@ -104,6 +115,7 @@ TABLE = [
     ("GET", "/api/reports/satisfaction", "/api/reports/satisfaction", None, REVIEWERS),
     ("GET", "/api/reports/suggestions", "/api/reports/suggestions", None, REVIEWERS),
     ("GET", "/api/reports/night", "/api/reports/night", None, REVIEWERS),
+    ("GET", "/api/reports/frequent-problems", "/api/reports/frequent-problems", None, REVIEWERS),
     ("GET", "/api/revisits", "/api/revisits", None, REVIEWERS),
     ("GET", "/api/reports/ivr", "/api/reports/ivr", None, SUPERVISORS),
     ("GET", "/api/metrics/service-level", "/api/metrics/service-level", None, SUPERVISORS),

@@ -51,7 +51,7 @@ def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, swit
     assert number.startswith("GD")
 
     page.get_by_test_id("ticket-priority").select_option("normal")
-    page.get_by_test_id("ticket-department").fill("网络部")
+    page.get_by_test_id("ticket-department").select_option("technical")
     page.get_by_test_id("ticket-note").fill("客户宽带断线，已指导重启光猫，恢复正常。")
     page.get_by_test_id("ticket-resolve").check()
     page.get_by_test_id("ticket-summary").fill("重启光猫后恢复")
@@ -183,22 +183,23 @@ def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, p
     simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
     assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
     expect(page.get_by_test_id("phase")).to_have_text("通话中")
-    page.get_by_test_id("ticket-department").fill("网络部")
+    page.get_by_test_id("ticket-department").select_option("technical")
     page.get_by_test_id("ticket-note").fill("光猫指示灯红色")
     number = page.get_by_test_id("ticket-number").inner_text()
     current = api.get(f"/api/tickets/{number}").get_json()
-    assert api.patch(f"/api/tickets/{number}", {"version": current["version"], "department": "客服部"}).status_code == 200
+    assert api.patch(f"/api/tickets/{number}", {"version": current["version"], "department": "operations"}).status_code == 200
     page.get_by_test_id("ticket-save").click()
     expect(page.get_by_test_id("ticket-message")).to_have_text("工单已被他人修改，已重新加载，请再次保存。")
-    expect(page.get_by_test_id("ticket-department")).to_have_value("客服部")
+    expect(page.get_by_test_id("ticket-department")).to_have_value("operations")
     expect(page.get_by_test_id("ticket-note")).to_have_value("光猫指示灯红色")
     page.get_by_test_id("ticket-save").click()
     expect(page.get_by_test_id("ticket-message")).to_have_text("已保存")
     expect(page.get_by_test_id("ticket-notes")).to_contain_text("光猫指示灯红色")
 
 
-def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, page, people, switchboard,
-                                                                 simulator, client, api):
+def on_a_call(live_server, page, people, switchboard, simulator, client) -> int:
+    """Agent wang.fang signed in on the desk, in a live call from +8613800138000 (a problem report);
+    a supervisor signed in on `client`. Returns the agent's id."""
     agent = switchboard.agent("wang", status="available")
     people.add("wang.fang", agent_id=agent)
     people.add("watcher", role="supervisor")
@@ -207,6 +208,12 @@ def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, pag
     simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
     simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
     assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    return agent
+
+
+def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, page, people, switchboard,
+                                                                 simulator, client, api):
+    on_a_call(live_server, page, people, switchboard, simulator, client)
     expect(page.get_by_test_id("ticket-tier")).to_have_text("")
     page.get_by_test_id("ticket-escalate-reason").fill("客户表示要找媒体")
     page.get_by_test_id("ticket-escalate").click()
@@ -218,6 +225,39 @@ def test_an_agent_escalates_the_callers_complaint_from_the_desk(live_server, pag
     assert ticket["tier"] == 2 and ticket["escalated_group"] == "complaints"
     [event] = [e for e in ticket["events"] if e["kind"] == "escalated"]
     assert event["data"]["reason"] == "客户表示要找媒体"
+
+
+def test_an_agent_records_who_the_caller_is_from_the_desk(live_server, page, people, switchboard, simulator,
+                                                          client, api):
+    agent = on_a_call(live_server, page, people, switchboard, simulator, client)
+    expect(page.get_by_test_id("pop-customer")).to_contain_text(re.compile(r"C\d{9}"))
+    page.get_by_test_id("customer-surname").fill("王")
+    page.get_by_test_id("customer-title").select_option("ms")
+    page.get_by_test_id("customer-contact-time").fill("工作日 09:00-12:00")
+    page.get_by_test_id("customer-identity").check()
+    page.get_by_test_id("customer-save").click()
+    expect(page.get_by_test_id("customer-message")).to_have_text("客户资料已保存")
+    expect(page.get_by_test_id("pop-customer")).to_contain_text("王女士")
+    customer = api.get("/api/customers/+8613800138000").get_json()["customer"]
+    assert (customer["surname"], customer["title"], customer["contact_time"]) == ("王", "ms", "工作日 09:00-12:00")
+    assert customer["identity_confirmed"] and customer["identity_confirmed_by"] == f"agent:{agent}"
+    [change] = api.get("/api/customers/+8613800138000/history").get_json()["history"]
+    assert change["changes"]["title"] == {"before": None, "after": "ms"}
+
+
+def test_an_agent_hands_the_callers_problem_to_a_department_from_the_desk(live_server, page, people, switchboard,
+                                                                         simulator, client, api):
+    on_a_call(live_server, page, people, switchboard, simulator, client)
+    expect(page.get_by_test_id("ticket-handoff-state")).to_have_text("")
+    page.get_by_test_id("ticket-department").select_option("logistics")
+    page.get_by_test_id("ticket-handoff").click()
+    expect(page.get_by_test_id("ticket-message")).to_contain_text("已转交物流部，回复截止")
+    expect(page.get_by_test_id("ticket-handoff-state")).to_contain_text("已转交物流部（回复截止")
+    number = page.get_by_test_id("ticket-number").inner_text()
+    ticket = api.get(f"/api/tickets/{number}").get_json()
+    assert ticket["department"] == "logistics" and ticket["handoff"]["reply"] == "pending"
+    api.post(f"/api/tickets/{number}/department-reply", {"text": "已重新发货"})
+    expect(page.get_by_test_id("ticket-handoff-state")).to_contain_text("物流部已回复")
 
 
 @pytest.mark.parametrize("ended_by", ["done", "elsewhere"])

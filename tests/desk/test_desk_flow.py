@@ -37,7 +37,7 @@ def test_a_call_from_offer_to_wrap_up(people, client, switchboard, clock):
 
     ticket = live["call"]["ticket"]
     moved = client.patch(f"/api/tickets/{number}", json={"version": ticket["version"], "status": "in_progress",
-                                                          "department": "网络部"}, headers=csrf)
+                                                          "department": "technical"}, headers=csrf)
     assert moved.status_code == 200, moved.get_json()
     resolved = client.patch(f"/api/tickets/{number}", json={"version": moved.get_json()["version"],
                                                              "status": "resolved"}, headers=csrf)

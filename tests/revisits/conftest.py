@@ -8,6 +8,8 @@ from hotline import db
 from hotline.contracts import TicketResolved, publish
 from hotline.settings import Settings
 from revisits.models import Revisit
+from revisits.states import move
+from revisits.texts import queue_text
 
 CUSTOMER = "+8613800138001"
 
@@ -86,3 +88,15 @@ class Revisits:
 @pytest.fixture
 def revisits(app, clock) -> Revisits:
     return Revisits(app, clock)
+
+
+@pytest.fixture
+def surveyed(app, revisits):
+    """A revisit whose three calls went unanswered and whose SMS survey was sent (stored in messaging's outbox)."""
+    revisit = revisits.resolve()
+    with app.app_context():
+        session = db.session()
+        assert queue_text(session, revisit, "sms_survey") is not None
+        assert move(session, revisit.id, ("scheduled",), "sms_sent", attempts=4, message_sid="SM" + "9" * 32,
+                    claimed_at=revisit.resolved_at)
+    return revisit

@@ -65,7 +65,7 @@ def test_answered_and_satisfied(revisiting, revisits):
     assert leg.status == "completed" and leg.answered_by == "human"
     assert any(after.ticket_number in text for text in leg.said)
     assert any("感谢您的反馈" in text for text in leg.said)
-    assert revisits.ticket(after.ticket_id).status == "resolved"
+    assert revisits.ticket(after.ticket_id).status == "closed"  # satisfied and solved closes the loop
 
 
 def test_answered_and_not_solved_reopens_the_ticket(revisiting, revisits):
@@ -111,7 +111,7 @@ def test_machine_three_times_then_the_sms_survey(revisiting, revisits, settings)
     gaps = [b.placed_at - a.placed_at for a, b in zip(after.attempt_log, after.attempt_log[1:3])]
     assert all(gap >= timedelta(minutes=settings.revisit_retry_minutes) for gap in gaps)
     [survey] = revisiting.texts_to()
-    assert after.state == "sms_sent" and after.ticket_number in survey["body"] and "回复1-5" in survey["body"]
+    assert after.state == "sms_sent" and after.ticket_number in survey["body"] and "1-5分" in survey["body"] and "满意" in survey["body"]
     revisiting.sim.sms(CUSTOMER, "5")
     revisiting.sim.run()
     run_burst(revisiting.app, ("outbound",))
@@ -134,7 +134,10 @@ def test_sms_replies_in_each_accepted_form(app, revisiting, revisits, reply, sol
     run_burst(app, ("outbound",))
     after = revisits.get(revisit.id)
     assert (after.state, after.solved, after.score) == ("completed", solved, score)
-    assert revisits.ticket(after.ticket_id).status == ("reopened" if solved is False else "resolved")
+    # Satisfied (4-5) and solved closes the ticket; a score alone, or a lesser one, leaves it resolved.
+    closes = solved is True and score is not None and score >= 4
+    assert revisits.ticket(after.ticket_id).status == ("reopened" if solved is False else
+                                                       "closed" if closes else "resolved")
     assert len(revisiting.texts_to()) == 2  # the survey and one answer (thanks or "someone will contact you")
 
 

@@ -38,7 +38,15 @@ def test_opt_in_keywords(text):
     assert parse_reply(text).opt_in
 
 
-@pytest.mark.parametrize("text", ["", "hello", "0", "7", "12", "3 or 4", "一般", "不错", "stop calling me at work"])
+@pytest.mark.parametrize("text", ["", "hello", "0", "7", "12", "3 or 4", "一直", "不错", "stop calling me at work"])
 def test_unclear_replies_are_not_guessed(text):
     reply = parse_reply(text)
     assert reply.score is None and reply.solved is None and not reply.opt_out
+
+
+@pytest.mark.parametrize("text, score", [("满意", 4), ("一般", 3), ("不满意", 2), ("非常满意", 5), ("非常不满意", 1),
+                                         ("satisfied", 4), ("Neutral", 3), ("not satisfied", 2),
+                                         ("dissatisfied", 2), ("very satisfied", 5), ("很一般吧", 3)])
+def test_the_manuals_three_levels_are_scores(text, score):
+    """满意/一般/不满意 (and 非常 at either end) as the manuals' scale offers them, beside 1-5."""
+    assert parse_reply(text).score == score

@@ -7,26 +7,13 @@ from sqlalchemy import select
 from hotline import db
 from hotline.jobs import get_queue
 from messaging.models import SmsMessage
-from revisits.states import move
-from revisits.texts import purpose_of, queue_text
+from revisits.texts import purpose_of
 from tests.messaging import sms
 from tests.revisits.conftest import CUSTOMER
 
 
 def text(twilio, body, from_=CUSTOMER):
     return sms.text(twilio, body, from_)
-
-
-@pytest.fixture
-def surveyed(app, revisits):
-    """A revisit whose three calls went unanswered and whose SMS survey was sent (stored in messaging's outbox)."""
-    revisit = revisits.resolve()
-    with app.app_context():
-        session = db.session()
-        assert queue_text(session, revisit, "sms_survey") is not None
-        assert move(session, revisit.id, ("scheduled",), "sms_sent", attempts=4, message_sid="SM" + "9" * 32,
-                    claimed_at=revisit.resolved_at)
-    return revisit
 
 
 def follow_up(app, revisit, entry):
@@ -41,6 +28,7 @@ def follow_up(app, revisit, entry):
 
 @pytest.mark.parametrize("body, solved, score", [
     ("5", None, 5), ("５", None, 5), ("五", None, 5), ("4分", None, 4), ("是，5分", True, 5), ("yes 4", True, 4),
+    ("一般", None, 3), ("已解决，满意", True, 4), ("不满意", None, 2), ("非常满意", None, 5), ("yes, satisfied", True, 4),
 ])
 def test_a_score_in_any_form_completes_the_survey(app, twilio, surveyed, revisits, body, solved, score):
     text(twilio, body)
@@ -61,7 +49,7 @@ def test_not_solved_reopens_the_ticket(app, twilio, surveyed, revisits, body):
 
 
 @pytest.mark.parametrize("body, entry", [("是", "sms_ask_score"), ("yes", "sms_ask_score"),
-                                         ("hello?", "sms_clarify"), ("一般", "sms_clarify")])
+                                         ("hello?", "sms_clarify"), ("一直在等", "sms_clarify")])
 def test_one_question_back_then_the_answer(app, twilio, surveyed, revisits, body, entry):
     text(twilio, body)
     revisit = revisits.get(surveyed.id)

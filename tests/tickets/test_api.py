@@ -50,7 +50,7 @@ def test_stale_version_is_409_and_changes_nothing(api):
     first = api.patch(f"/api/tickets/{number}", {"version": 1, "assignee_id": 7})
     assert first.status_code == 200 and first.get_json()["status"] == "assigned"
     assert first.get_json()["version"] == 2
-    stale = api.patch(f"/api/tickets/{number}", {"version": 1, "department": "网络部"})
+    stale = api.patch(f"/api/tickets/{number}", {"version": 1, "department": "technical"})
     assert stale.status_code == 409
     assert stale.get_json()["error"].startswith("version:") and stale.get_json()["current_version"] == 2
     assert api.get(f"/api/tickets/{number}").get_json()["department"] is None
@@ -174,15 +174,15 @@ def test_two_writers_with_the_same_version_never_both_win(app, api):
         first, second = database.sessionmaker(), database.sessionmaker()
         mine = first.scalars(select(Ticket).where(Ticket.number == number)).one()
         theirs = second.scalars(select(Ticket).where(Ticket.number == number)).one()
-        mine.department = "网络部"
+        mine.department = "technical"
         first.commit()
-        theirs.department = "客服部"
+        theirs.department = "operations"
         with pytest.raises(StaleDataError):
             second.commit()
         second.rollback()
         first.close()
         second.close()
-    assert api.get(f"/api/tickets/{number}").get_json()["department"] == "网络部"
+    assert api.get(f"/api/tickets/{number}").get_json()["department"] == "technical"
 
 
 def test_handing_over_a_worked_ticket_assigns_it_to_the_next_agent(api):
