@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from redis.exceptions import RedisError
 
-from hotline import db
+from hotline import contracts, db
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
@@ -97,7 +97,7 @@ def transfer(sid: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort_json(422, "a JSON object is required")
-    departments = None  # the departments' data file is not on main yet (issue 16, item 4)
+    departments = contracts.provided(contracts.Departments)  # tickets' departments file: their phone lines
     return _answer(session, lambda: {"sid": sid, "transfer": start_transfer(
         session, get_reservations(session), sid, body, principal.name, agent_id, departments).to_dict()})
 

@@ -244,6 +244,21 @@ def test_a_cold_transfer_to_an_outside_number(center, simulator, app, api):
     assert (transfer["status"], transfer["target_kind"]) == ("completed", "number")
 
 
+def test_a_cold_transfer_to_a_department_dials_its_line_from_the_departments_file(center, simulator, app, api):
+    """The manuals' 无法解答及时转接相关部门: a department named by its key (tickets/departments.yaml)."""
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=300)
+    simulator.customer("+862160000102", answer="human", answer_after_rings=1, hangup_after=20)
+    unknown = api.post(f"/api/calls/{caller.sid}/transfer", {"department": "astrology"})
+    assert unknown.status_code == 422 and "astrology" in unknown.get_json()["error"]
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"department": "billing"}).status_code == 200
+    simulator.run()
+    assert simulator.errors == []
+    billing = next(leg for leg in simulator.calls if leg.to == "+862160000102")
+    assert billing.status == "completed" and any("正在为您转接" in text for text in caller.said)
+    [transfer] = api.get(f"/api/calls/{caller.sid}").get_json()["transfers"]
+    assert (transfer["status"], transfer["target_kind"]) == ("completed", "department")
+
+
 def test_an_outside_number_that_does_not_answer_puts_the_caller_back_in_line(center, simulator, app, api):
     alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=300)
     simulator.customer("+861088886666", answer="no-answer")
