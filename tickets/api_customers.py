@@ -86,7 +86,7 @@ def get_customer(phone: str):
     return jsonify(customer=customer_dict(customer), tickets=tickets_out, calls=calls_out)
 
 
-CUSTOMER_REF = {"type": "string", "maxLength": 40,
+CUSTOMER_REF = {"anyOf": [schemas.PHONE, {"type": "string", "pattern": customer_file.NUMBER_PATTERN.pattern}],
                 "description": "the customer's phone number (any common form) or customer number (C202611001)"}
 PATCH_SCHEMA = {"type": "object", "additionalProperties": False, "properties": {
     "vip": schemas.boolean(null=True), "language": schemas.one_of(LANGUAGES),
@@ -132,7 +132,9 @@ def update_customer(phone: str):
     if "title" in body:
         values["title"] = choice(body["title"], "title", customer_file.TITLES)
     if "identity_confirmed" in body:
-        values["identity_confirmed"] = bool(boolean(body["identity_confirmed"], "identity_confirmed"))
+        if body["identity_confirmed"] is None:  # a mark is set or cleared, never left unknown
+            abort_json(422, "identity_confirmed: must be true or false")
+        values["identity_confirmed"] = boolean(body["identity_confirmed"], "identity_confirmed")
     if "timezone" in body:
         zone = text(body["timezone"], "timezone", column=Customer.timezone)
         if zone:
@@ -145,7 +147,9 @@ def update_customer(phone: str):
         if field in body:
             values[field] = text(body[field], field, column=getattr(Customer, field)) or None
     if "customer_number" in body:
-        number = text(body["customer_number"], "customer_number", column=Customer.customer_number) or None
+        # null clears the number; a blank string is not a number (the document says so)
+        number = None if body["customer_number"] is None else \
+            text(body["customer_number"], "customer_number", column=Customer.customer_number)
         if number is not None and not customer_file.looks_like_customer_number(number):
             abort_json(422, f"customer_number: expected C + yyyymm + sequence like C202611001, got {number!r}")
         values["customer_number"] = number

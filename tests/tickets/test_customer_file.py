@@ -85,6 +85,8 @@ def test_an_agent_records_who_the_caller_is_and_every_change_is_kept(app, api, c
         "name": f"{surname} 一" if language == "zh-CN" else f"John {surname}", "surname": surname, "title": title,
         "language": language, "contact_time": "工作日 09:00-12:00", "identity_confirmed": True}, token=agent)
     assert changed.status_code == 200, changed.get_json()
+    unknown = api.patch("/api/customers/13800138000", {"identity_confirmed": None}, token=agent)
+    assert unknown.status_code == 422 and "identity_confirmed" in unknown.get_json()["error"]
     body = changed.get_json()
     assert body["title"] == title and body["contact_time"] == "工作日 09:00-12:00"
     assert body["identity_confirmed"] and body["identity_confirmed_by"] == "agent:7"
