@@ -146,8 +146,24 @@
     $("ticket-message").textContent = "";
     try {
       let ticket = base;
-      const patch = async (body) => {
-        ticket = await hotline.fetchJSON(url, {method: "PATCH", body: Object.assign({version: ticket.version}, body)});
+      const patch = async (body, tries = 3) => {
+        try {
+          ticket = await hotline.fetchJSON(url, {method: "PATCH", body: Object.assign({version: ticket.version}, body)});
+        } catch (e) {
+          if (e.status !== 409 || tries <= 1) throw e;
+          // Someone saved first: routing marking the answer, a supervisor, another tab. The agent's change
+          // still applies if every field it sets is as the agent saw it, or already what the agent wants.
+          const current = await hotline.fetchJSON(url), rebased = {};
+          for (const [field, wanted] of Object.entries(body)) {
+            const now = current[field] ?? null;
+            if (now === wanted) continue;
+            if (now !== (ticket[field] ?? null) && field !== "resolution_summary") throw e;
+            rebased[field] = wanted;
+          }
+          ticket = current;
+          if (body.status !== undefined && rebased.status === undefined) delete rebased.resolution_summary;
+          if (Object.keys(rebased).length) await patch(rebased, tries - 1);
+        }
       };
       const changes = {};
       for (const field of ["category", "priority", "department"]) {
@@ -169,7 +185,7 @@
       $("ticket-message").textContent = t("ticket.saved");
     } catch (e) {
       // The form is refilled from the ticket as it now is; the note typed stays for the next save.
-      const conflict = /version/.test(e.message);
+      const conflict = e.status === 409;
       formDirty = false; formTicket = null;
       $("ticket-message").textContent = conflict ? t("ticket.conflict") : t("desk.error", {e: e.message});
     }

@@ -12,6 +12,8 @@ hotline.fetchJSON = async (url, options = {}) => {
   const response = await fetch(url, Object.assign({credentials: "same-origin"}, options, {headers}));
   if (response.status === 401) { window.location = "/signin?next=" + encodeURIComponent(location.pathname); }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) { throw new Error(data.error || response.statusText); }
+  if (!response.ok) {
+    throw Object.assign(new Error(data.error || response.statusText), {status: response.status, data});
+  }
   return data;
 };

@@ -197,6 +197,35 @@ def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, p
     expect(page.get_by_test_id("ticket-notes")).to_contain_text("光猫指示灯红色")
 
 
+def test_a_change_to_other_fields_meanwhile_does_not_stop_the_agents_save(live_server, page, people, switchboard,
+                                                                          simulator, client, api):
+    # Routing marks the answer on the ticket (first response, owner, status) while the agent may already be
+    # typing: a save that touches other fields than the ones changed meanwhile goes through.
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    sign_in_page(page, live_server.url, "wang.fang")
+    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
+    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
+    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    expect(page.get_by_test_id("phase")).to_have_text("通话中")
+    page.get_by_test_id("ticket-department").select_option("technical")
+    page.get_by_test_id("ticket-note").fill("光猫指示灯红色")
+    page.get_by_test_id("ticket-resolve").check()
+    page.get_by_test_id("ticket-summary").fill("重启后恢复")
+    number = page.get_by_test_id("ticket-number").inner_text()
+    current = api.get(f"/api/tickets/{number}").get_json()
+    assert api.patch(f"/api/tickets/{number}", {"version": current["version"], "priority": "urgent"}).status_code == 200
+    page.get_by_test_id("ticket-save").click()
+    expect(page.get_by_test_id("ticket-message")).to_have_text("已保存")
+    expect(page.get_by_test_id("ticket-status")).to_have_text("已解决")
+    saved = api.get(f"/api/tickets/{number}").get_json()
+    assert (saved["priority"], saved["department"], saved["status"]) == ("urgent", "technical", "resolved")
+    assert saved["resolution_summary"] == "重启后恢复"
+    expect(page.get_by_test_id("ticket-notes")).to_contain_text("光猫指示灯红色")
+
+
 def on_a_call(live_server, page, people, switchboard, simulator, client) -> int:
     """Agent wang.fang signed in on the desk, in a live call from +8613800138000 (a problem report);
     a supervisor signed in on `client`. Returns the agent's id."""

@@ -2,6 +2,7 @@
 live transcript, raises the supervisor's alert and suggests the upset-caller script."""
 import pytest
 
+from hotline.jobs import get_queue, run_burst
 from hotline.redis_client import get_redis
 from live import recognisers, transcript_store
 from sandbox import press
@@ -25,6 +26,12 @@ def test_a_streamed_call_is_transcribed_live_by_speaker_and_the_escalation_alert
     talk = spoken[-1].end + 1.0
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=talk, audio=str(folder / "live.wav-agent.wav"))
     call = simulator.call(inputs=[press("1"), press("3")], hangup_after=600, audio=str(folder / "live.wav-caller.wav"))
+    # The answer's webhook only enqueues the stream's start: Twilio's REST round trip is a worker's.
+    with app.app_context():
+        queued = lambda: [j for j in get_queue().job_ids if j.startswith("live-stream-")]  # noqa: E731
+        assert simulator.run_until(queued, limit=120)
+    assert simulator.streams == []
+    run_burst(app, ("default",), in_process=True)
     simulator.run()
     assert simulator.errors == [], simulator.timeline_text()
     [stream] = simulator.streams
