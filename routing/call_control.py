@@ -68,9 +68,15 @@ def live_conversation(session: Session, sid: str) -> Conversation:
 
 def flags(session: Session, call: Call) -> dict[str, object]:
     """hold, muted, and since when the caller is on hold, from the call's control events."""
+    return flags_of(session, call.id)
+
+
+def flags_of(session: Session, call_id) -> dict[str, object]:
+    """`flags` by the call's id, or by a scalar subquery giving it (the desk's poll, which has only
+    the CallSid, reads them in one statement)."""
     state: dict[str, object] = {"hold": False, "muted": False, "held_since": None}
     for kind, at in session.execute(select(CallEvent.kind, CallEvent.at).where(
-            CallEvent.call_id == call.id, CallEvent.kind.in_(tuple(FLAG_EVENTS))).order_by(CallEvent.id)):
+            CallEvent.call_id == call_id, CallEvent.kind.in_(tuple(FLAG_EVENTS))).order_by(CallEvent.id)):
         flag, value = FLAG_EVENTS[kind]
         state[flag] = value
         if flag == "hold":
