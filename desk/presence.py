@@ -43,6 +43,7 @@ def agent_names(session: Session) -> list[tuple[int, str, str]]:
     return need(AgentDesk).agent_names(session)
 
 
-def call_control(session: Session, call_sid: str) -> CallControl | None:
-    """Hold, mute and the warm transfer under way; None when calls do not meet in conferences."""
-    return need(AgentDesk).call_control(session, call_sid)
+def call_control(session: Session, call_sid: str, agent_id: int) -> CallControl | None:
+    """The caller's hold, the agent's mute and the warm transfer under way; None when calls do not
+    meet in conferences."""
+    return need(AgentDesk).call_control(session, call_sid, agent_id)

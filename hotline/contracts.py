@@ -334,7 +334,7 @@ class CallControl:
 
     hold: bool
     held_since: datetime | None
-    muted: bool
+    muted: bool  # this agent's microphone
     # {"id", "mode", "status" (consulting, connected), "target_kind", "from_agent_id", "to_agent_id"}
     transfer: dict[str, Any] | None = None
 
@@ -358,9 +358,9 @@ class AgentDesk(Protocol):
     def agent_names(self, session: Any) -> list[tuple[int, str, str]]:
         """(id, name, status) of every agent, by name (a supervisor choosing whose desk to open)."""
 
-    def call_control(self, session: Any, call_sid: str) -> CallControl | None:
-        """The hold, mute and open warm transfer state of a call in a conference; None when calls
-        do not meet in conferences (ROUTING_CONFERENCE off), so the desk shows no controls."""
+    def call_control(self, session: Any, call_sid: str, agent_id: int) -> CallControl | None:
+        """The caller's hold, `agent_id`'s mute and the open warm transfer of a call in a conference;
+        None when calls do not meet in conferences (ROUTING_CONFERENCE off): no controls to show."""
 
 
 # --- ivr --------------------------------------------------------------------------------------

@@ -66,11 +66,11 @@ class AgentDeskQueries:
     def agent_names(self, session: Session) -> list[tuple[int, str, str]]:
         return [(a.id, a.name, a.status) for a in session.scalars(select(Agent).order_by(Agent.name))]
 
-    def call_control(self, session: Session, call_sid: str) -> CallControl | None:
+    def call_control(self, session: Session, call_sid: str, agent_id: int) -> CallControl | None:
         """Two indexed reads (the call's control events, its open transfer), only in conference mode."""
         if not current_app.config["HOTLINE_SETTINGS"].routing_conference:
             return None
-        state = flags_of(session, select(Call.id).where(Call.sid == call_sid).scalar_subquery())
+        state = flags_of(session, select(Call.id).where(Call.sid == call_sid).scalar_subquery(), agent_id)
         transfer = open_transfer(session, call_sid)
         return CallControl(bool(state["hold"]), state["held_since"], bool(state["muted"]),  # type: ignore[arg-type]
                            None if transfer is None else {

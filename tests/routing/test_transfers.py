@@ -456,3 +456,23 @@ def test_the_first_agent_dropping_during_a_consult_leaves_the_caller_with_the_co
     simulator.run()
     assert simulator.errors == []
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
+
+
+def test_muting_during_a_consult_mutes_the_agent_who_pressed_it(center, simulator, app, api):
+    """Both agents are on the line while a warm transfer is connected: each one's mute is their own leg."""
+    alice, ids, caller = _answered_by_alice(center, simulator, bob={"inquiry": 4})
+    bob = ids["bob"]
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    as_alice, as_bob = api.mint("agent", agent_id=alice), api.mint("agent", agent_id=bob)
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "mode": "warm"},
+                    token=as_alice).status_code == 200
+    assert simulator.run_until(lambda: "client:bob" in _in_room(simulator, caller.sid), limit=20)
+    simulator.run(until=simulator.now + 1)
+    assert api.post(f"/api/calls/{caller.sid}/mute", token=as_alice).status_code == 200
+    simulator.run(until=simulator.now + 1)
+    assert _participant(simulator, caller.sid, "client:alice").muted
+    assert not _participant(simulator, caller.sid, "client:bob").muted
+    assert [d["agent_id"] for _, d in _events(app, caller.sid, "muted")] == [alice]
+    assert api.post(f"/api/calls/{caller.sid}/transfer/complete", token=as_bob).status_code == 200
+    simulator.run()
+    assert simulator.errors == []
