@@ -6,7 +6,7 @@ window.hotline = window.hotline || {};
 hotline.deskControls = (root, {t, own, agentId, refresh, serverNow}) => {
   const $ = (id) => root.querySelector(`[data-testid="${id}"]`);
   const box = $("call-controls"), form = $("transfer-form");
-  let sid = null, control = null, busy = false;
+  let sid = null, control = null, busy = false, shownFor = null;
 
   const clock = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   // 409 and 503 say what happened in the agent's words; the server's own text is English.
@@ -63,12 +63,15 @@ hotline.deskControls = (root, {t, own, agentId, refresh, serverNow}) => {
   }
 
   function render(call, state) {
-    const newCall = (call && call.sid) !== sid;
     sid = call ? call.sid : null;
     control = state;
     box.hidden = !control;
     if (!control) return;
-    if (newCall) { $("ctl-error").textContent = ""; $("ctl-message").textContent = ""; fillTargets(); }
+    if (shownFor !== sid) {  // the controls appear for this call (it rang first, without them)
+      shownFor = sid;
+      $("ctl-error").textContent = ""; $("ctl-message").textContent = "";
+      fillTargets();
+    }
     const transfer = control.transfer;
     for (const [button, show] of [["ctl-hold", !control.hold], ["ctl-resume", control.hold],
                                   ["ctl-mute", !control.muted], ["ctl-unmute", control.muted]]) {

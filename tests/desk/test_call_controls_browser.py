@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hotline.conference_events import conference_name
-from tests.conftest import sign_in_page
+from tests.conftest import sign_in, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -139,5 +139,41 @@ def test_hold_mute_and_a_warm_transfer_from_the_desk(live_server, page, browser,
                                   "transfer_connected", "transfer_completed")]
     assert kinds == ["hold_started", "hold_ended", "muted", "unmuted", "hold_started", "transfer",
                      "transfer_connected", "hold_ended", "transfer_completed"]
+    simulator.run()
+    assert simulator.errors == []
+
+
+def test_a_cold_transfer_to_a_queue_in_english(live_server, page, browser, people, switchboard, simulator, client):
+    alice = switchboard.agent("alice", {"inquiry": 3}, status="available")
+    bob = switchboard.agent("bob", {"complaint": 3}, status="available")
+    people.add("jack", agent_id=alice)
+    people.add("watcher", role="supervisor")
+    sign_in(client, "watcher")
+    sign_in_page(page, live_server.url, "jack")
+    page.get_by_test_id("language").select_option("en-US")
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=300)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    simulator.run(until=simulator.now + 3)
+
+    expect(page.get_by_test_id("ctl-hold")).to_have_text("Hold")
+    expect(page.get_by_test_id("ctl-target-kind")).to_have_value("queue")
+    page.get_by_test_id("ctl-target").select_option("complaint")
+    expect(page.get_by_test_id("ctl-target")).to_contain_text("Complaint")
+    page.get_by_test_id("ctl-target-kind").select_option("department")
+    expect(page.get_by_test_id("ctl-target")).to_contain_text("Technical")  # tickets/departments.yaml
+    page.get_by_test_id("ctl-target-kind").select_option("queue")
+    page.get_by_test_id("ctl-target").select_option("complaint")
+    page.get_by_test_id("ctl-note").fill("Wants compensation for three days offline")
+    page.get_by_test_id("ctl-transfer").click()
+    expect(page.get_by_test_id("phase")).to_have_text("Wrap-up")  # a cold transfer: alice's part is over
+    expect(page.get_by_test_id("call-controls")).to_be_hidden()
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:bob"}, limit=60)
+    simulator.run(until=simulator.now + 1)
+    pop = client.get(f"/desk/agents/{bob}/state").get_json()
+    assert pop["phase"] == "live" and pop["call"]["sid"] == caller.sid
+    assert pop["call"]["transfer"]["note"] == "Wants compensation for three days offline"
+    assert pop["control"]["transfer"] is None  # a cold transfer is over once it is made
     simulator.run()
     assert simulator.errors == []
