@@ -37,8 +37,8 @@ from hotline.gateway import get_gateway
 from hotline.logging import mask_phone
 from hotline.phone import InvalidPhone, normalise_phone
 from hotline.webhooks import callback_url, public_url_for
-from routing.call_control import (ControlRefused, Conversation, agents_conversation, caller_language, hold_caller,
-                                  live_conversation, refused_by_twilio)
+from routing.call_control import (ControlRefused, Conversation, agents_conversation, hold_caller, live_conversation,
+                                  refused_by_twilio)
 from routing.conference import try_rest
 from routing.lifecycle import answered, free_after_commit, start_wrap_up, wrap_up_end
 from routing.matching import WaitingCall

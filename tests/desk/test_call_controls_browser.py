@@ -9,10 +9,8 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
-
-from hotline.conference_events import conference_name
 from tests.conftest import sign_in, sign_in_page
+from tests.support.conference import call_events, in_room, participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,27 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture
 def settings(settings):
     return dataclasses.replace(settings, routing_conference=True)
-
-
-def in_room(simulator, sid) -> set[str]:
-    room = simulator.conferences.live(conference_name(sid))
-    return {p.call.to if p.call.sid != sid else "caller" for p in room.participants} if room else set()
-
-
-def participant(simulator, sid, who):
-    room = simulator.conferences.live(conference_name(sid))
-    return next(p for p in room.participants if (p.call.sid == sid if who == "caller" else p.call.to == who))
-
-
-def events(app, sid, *kinds):
-    from hotline import db
-    from hotline.models import Call, CallEvent
-
-    with app.app_context():
-        session = db.session()
-        call = session.scalars(select(Call).where(Call.sid == sid)).one()
-        return [(e.kind, e.data) for e in session.scalars(select(CallEvent).where(
-            CallEvent.call_id == call.id, CallEvent.kind.in_(kinds)).order_by(CallEvent.id))]
 
 
 def test_hold_mute_and_a_warm_transfer_from_the_desk(live_server, page, browser, people, switchboard, simulator,
@@ -66,7 +43,7 @@ def test_hold_mute_and_a_warm_transfer_from_the_desk(live_server, page, browser,
     expect(error).to_have_text("电话系统暂时未接受该操作，请稍后重试。")
     simulator.run(until=simulator.now + 1)
     assert not participant(simulator, caller.sid, "caller").hold
-    assert events(app, caller.sid, "hold_started") == []
+    assert call_events(app, caller.sid, "hold_started") == []
 
     page.get_by_test_id("ctl-hold").click()
     expect(message).to_have_text("客户已保持。")
@@ -79,7 +56,7 @@ def test_hold_mute_and_a_warm_transfer_from_the_desk(live_server, page, browser,
     expect(page.get_by_test_id("ctl-held")).to_be_hidden()
     simulator.run(until=simulator.now + 1)
     assert not participant(simulator, caller.sid, "caller").hold
-    [(_, resumed)] = events(app, caller.sid, "hold_ended")
+    [(_, resumed)] = call_events(app, caller.sid, "hold_ended")
     assert 30 <= resumed["seconds"] <= 40 and resumed["by"] == "li.na"
 
     page.get_by_test_id("ctl-mute").click()
@@ -135,7 +112,7 @@ def test_hold_mute_and_a_warm_transfer_from_the_desk(live_server, page, browser,
         expect(bob_page.get_by_test_id("transfer-form")).to_be_visible()
     finally:
         bob_context.close()
-    kinds = [k for k, _ in events(app, caller.sid, "hold_started", "hold_ended", "muted", "unmuted", "transfer",
+    kinds = [k for k, _ in call_events(app, caller.sid, "hold_started", "hold_ended", "muted", "unmuted", "transfer",
                                   "transfer_connected", "transfer_completed")]
     assert kinds == ["hold_started", "hold_ended", "muted", "unmuted", "hold_started", "transfer",
                      "transfer_connected", "hold_ended", "transfer_completed"]

@@ -2,6 +2,7 @@
 statements, each reading a bounded number of rows (issue 14, item 7)."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from hotline import db
@@ -67,8 +68,6 @@ def test_the_desk_poll_does_not_grow_with_history(people, client, switchboard, c
 def test_the_call_controls_cost_two_reads_a_poll_and_only_in_conference_mode(people, client, switchboard, app):
     """Hold, mute and the open transfer (issue 16) are read only while the agent talks and calls meet in
     conferences: one read of the call's control events, one of its open transfer."""
-    import dataclasses
-
     agent = switchboard.agent("wang", status="available")
     people.add("wang.fang", agent_id=agent)
     params = switchboard.caller_through_ivr(SID, NUMBER)

@@ -1,4 +1,5 @@
 """Pure rules of the desk: masking, addressing the caller, who may open a desk, the day's figures."""
+import importlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -58,8 +59,6 @@ def test_the_day_starts_at_local_midnight():
 @pytest.mark.parametrize("catalog", ["desk.messages", "supervision.messages"])
 def test_every_page_text_is_in_both_languages(catalog):
     """The desk's and the live page's labels (the call controls' and monitoring's among them)."""
-    import importlib
-
     messages = importlib.import_module(catalog).MESSAGES
     assert set(messages["zh-CN"]) == set(messages["en-US"])
     assert all(text.strip() for language in messages.values() for text in language.values())

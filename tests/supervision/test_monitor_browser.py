@@ -7,10 +7,8 @@ import dataclasses
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
-
-from hotline.conference_events import conference_name
 from tests.conftest import sign_in_page
+from tests.support.conference import call_events, in_room, participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,27 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture
 def settings(settings):
     return dataclasses.replace(settings, routing_conference=True)
-
-
-def in_room(simulator, sid) -> set[str]:
-    room = simulator.conferences.live(conference_name(sid))
-    return {p.call.to if p.call.sid != sid else "caller" for p in room.participants} if room else set()
-
-
-def participant(simulator, sid, who):
-    room = simulator.conferences.live(conference_name(sid))
-    return next(p for p in room.participants if (p.call.sid == sid if who == "caller" else p.call.to == who))
-
-
-def monitor_events(app, sid):
-    from hotline import db
-    from hotline.models import Call, CallEvent
-
-    with app.app_context():
-        session = db.session()
-        call = session.scalars(select(Call).where(Call.sid == sid)).one()
-        return [(e.kind, e.data["mode"], e.data["by"]) for e in session.scalars(select(CallEvent).where(
-            CallEvent.call_id == call.id, CallEvent.kind.like("monitor_%")).order_by(CallEvent.id))]
 
 
 def test_a_supervisor_listens_then_whispers_then_leaves(center, people, simulator, live_server, page, app):
@@ -83,7 +60,8 @@ def test_a_supervisor_listens_then_whispers_then_leaves(center, people, simulato
     expect(row.locator(".monitor-leave")).to_have_count(0)
     simulator.run(until=simulator.now + 2)
     assert in_room(simulator, caller.sid) == {"caller", "client:alice"}
-    assert monitor_events(app, caller.sid) == [("monitor_started", "listen", "zhao.lead"),
+    used = call_events(app, caller.sid, "monitor_started", "monitor_changed", "monitor_ended")
+    assert [(kind, data["mode"], data["by"]) for kind, data in used] == [("monitor_started", "listen", "zhao.lead"),
                                                ("monitor_changed", "whisper", "zhao.lead"),
                                                ("monitor_ended", "whisper", "zhao.lead")]
     simulator.run()
