@@ -11,10 +11,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from hotline.contracts import AgentDesk, AgentPresence, HandledCall, QueueEntry, need, provided
+from hotline.contracts import AgentDesk, AgentPresence, CallControl, HandledCall, QueueEntry, need, provided
 
-__all__ = ["AgentPresence", "QueueEntry", "agent_names", "agent_presence", "handled_calls", "missed_offers",
-           "queue_entry", "routing_ready"]
+__all__ = ["AgentPresence", "CallControl", "QueueEntry", "agent_names", "agent_presence", "call_control",
+           "handled_calls", "missed_offers", "queue_entry", "routing_ready"]
 
 
 def routing_ready() -> bool:
@@ -41,3 +41,9 @@ def missed_offers(session: Session, agent_id: int, since: datetime) -> int:
 def agent_names(session: Session) -> list[tuple[int, str, str]]:
     """(id, name, status) of every agent, for a supervisor choosing whose desk to look at."""
     return need(AgentDesk).agent_names(session)
+
+
+def call_control(session: Session, call_sid: str, agent_id: int) -> CallControl | None:
+    """The caller's hold, the agent's mute and the warm transfer under way; None when calls do not
+    meet in conferences."""
+    return need(AgentDesk).call_control(session, call_sid, agent_id)

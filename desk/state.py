@@ -36,10 +36,19 @@ def desk_state(session: Session, agent_id: int, page_language: str, agent_label:
         "phase": phase,
         "wrap_up_until": agent.wrap_up_until.isoformat() if agent and agent.wrap_up_until else None,
         "call": call,
+        "control": _control(session, call["sid"], agent_id) if call and phase == "live" else None,
         "scripts": store.current().for_call(language, _script_values(call, language, agent_label)),
         "suggested_script": suggested_situation(phase, ticket["category"] if ticket else None),
         "my_day": my_day(session, agent_id, now(), settings.timezone).to_dict(),
     }
+
+
+def _control(session: Session, call_sid: str, agent_id: int) -> dict[str, Any] | None:
+    """The call controls' state, read only while the agent talks (two indexed reads; none in Dial mode)."""
+    control = presence.call_control(session, call_sid, agent_id)
+    return None if control is None else {
+        "hold": control.hold, "held_since": control.held_since.isoformat() if control.held_since else None,
+        "muted": control.muted, "transfer": control.transfer}
 
 
 def _script_values(call: dict | None, language: str, agent_label: str) -> dict[str, str]:

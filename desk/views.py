@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from desk import presence
 from desk.messages import MESSAGES
@@ -54,12 +54,25 @@ def agent_state(agent_id: int):
     return response
 
 
+@bp.get("/agents/<int:agent_id>/colleagues")
+@login_required("agent", "supervisor")
+def colleagues(agent_id: int):
+    """Colleagues free to take a transfer now (read when the agent opens the transfer form, not each
+    poll); routing refuses one who was taken meanwhile."""
+    if not may_open_desk(g.user.role, g.user.agent_id, agent_id):
+        return _not_yours()
+    free = [{"id": i, "name": name} for i, name, status in presence.agent_names(db.session())
+            if status == "available" and i != agent_id] if presence.routing_ready() else []
+    return jsonify(agents=free)
+
+
 def render_desk(agent_id: int):
     if not may_open_desk(g.user.role, g.user.agent_id, agent_id):
         return _not_yours()
     language = need(Pages).page_language()
     texts = {k: v for k, v in need(Pages).messages(language).items()
-             if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day", "cust"}}
+             if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day", "cust",
+                                      "ctl"}}
     own = g.user.agent_id == agent_id
     agent = presence.agent_presence(db.session(), agent_id) if presence.routing_ready() else None
     return render_template("desk/desk.html", agent_id=agent_id, own=own, texts=texts,

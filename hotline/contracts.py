@@ -327,6 +327,18 @@ class HandledCall:
     wrap_up_ended_at: datetime | None
 
 
+@dataclass(frozen=True)
+class CallControl:
+    """What an agent's call controls show (conference mode): the caller on hold since when, the
+    agent muted, and the warm transfer under way, if any."""
+
+    hold: bool
+    held_since: datetime | None
+    muted: bool  # this agent's microphone
+    # {"id", "mode", "status" (consulting, connected), "target_kind", "from_agent_id", "to_agent_id"}
+    transfer: dict[str, Any] | None = None
+
+
 @runtime_checkable
 class AgentDesk(Protocol):
     """What the desk reads of routing (read only: the page changes a status through routing's API)."""
@@ -345,6 +357,10 @@ class AgentDesk(Protocol):
 
     def agent_names(self, session: Any) -> list[tuple[int, str, str]]:
         """(id, name, status) of every agent, by name (a supervisor choosing whose desk to open)."""
+
+    def call_control(self, session: Any, call_sid: str, agent_id: int) -> CallControl | None:
+        """The caller's hold, `agent_id`'s mute and the open warm transfer of a call in a conference;
+        None when calls do not meet in conferences (ROUTING_CONFERENCE off): no controls to show."""
 
 
 # --- ivr --------------------------------------------------------------------------------------

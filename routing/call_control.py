@@ -66,24 +66,49 @@ def live_conversation(session: Session, sid: str) -> Conversation:
     return Conversation(call, offer, conference_sid)
 
 
-def flags(session: Session, call: Call) -> dict[str, object]:
+def agents_conversation(session: Session, sid: str, actor_agent: int | None) -> Conversation:
+    """The conversation, as the acting agent's part of it (a supervisor: the latest agent's). While a
+    warm transfer is connected both agents are on the line, and the latest is the colleague."""
+    conversation = live_conversation(session, sid)
+    if actor_agent is not None and conversation.offer.agent_id != actor_agent:
+        own = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.agent_id == actor_agent,
+                                                  Offer.answered_at.is_not(None), Offer.ended_at.is_(None))).first()
+        if own is None:
+            raise ControlRefused(409, f"call {sid}: you are no longer on this call")
+        conversation = Conversation(conversation.call, own, conversation.conference_sid)
+    return conversation
+
+
+def flags(session: Session, call: Call, agent_id: int | None = None) -> dict[str, object]:
     """hold, muted, and since when the caller is on hold, from the call's control events."""
+    return flags_of(session, call.id, agent_id)
+
+
+def flags_of(session: Session, call_id, agent_id: int | None = None) -> dict[str, object]:
+    """`flags` by the call's id, or by a scalar subquery giving it (the desk's poll, which has only
+    the CallSid, reads them in one statement). The caller's hold is the call's; `muted` is the
+    microphone of `agent_id` (each agent on the line has their own), of whoever was last changed
+    when None."""
     state: dict[str, object] = {"hold": False, "muted": False, "held_since": None}
-    for kind, at in session.execute(select(CallEvent.kind, CallEvent.at).where(
-            CallEvent.call_id == call.id, CallEvent.kind.in_(tuple(FLAG_EVENTS))).order_by(CallEvent.id)):
+    for kind, at, data in session.execute(select(CallEvent.kind, CallEvent.at, CallEvent.data).where(
+            CallEvent.call_id == call_id, CallEvent.kind.in_(tuple(FLAG_EVENTS))).order_by(CallEvent.id)):
         flag, value = FLAG_EVENTS[kind]
+        if flag == "muted" and agent_id is not None and (data or {}).get("agent_id") != agent_id:
+            continue
         state[flag] = value
         if flag == "hold":
             state["held_since"] = as_utc(at) if value else None
     return state
 
 
-def apply_control(session: Session, sid: str, action: str, actor: str) -> dict[str, object]:
-    """Hold or resume the caller, mute or unmute the agent, through Twilio's Participants resource;
-    recorded in the call's events. ControlRefused: 409 when the call's state does not allow it."""
-    conversation = live_conversation(session, sid)
+def apply_control(session: Session, sid: str, action: str, actor: str,
+                  actor_agent: int | None = None) -> dict[str, object]:
+    """Hold or resume the caller, mute or unmute the agent (`actor_agent`, or the latest agent for a
+    supervisor), through Twilio's Participants resource; recorded in the call's events.
+    ControlRefused: 409 when the call's state does not allow it."""
+    conversation = agents_conversation(session, sid, actor_agent)
     flag, value, kind = CONTROLS[action]
-    state = flags(session, conversation.call)
+    state = flags(session, conversation.call, conversation.offer.agent_id)
     if state[flag] == value:
         raise ControlRefused(409, f"call {sid} is already {'on hold' if flag == 'hold' else 'muted'}" if value
                              else f"call {sid} is not {'on hold' if flag == 'hold' else 'muted'}")

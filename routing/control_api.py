@@ -37,7 +37,8 @@ def _control_view(action: str):
         if principal.role == "agent" and not is_agents_call(session, sid, principal.agent_id):
             abort_json(403, f"call {sid} is not one of your calls")
         try:
-            state = apply_control(session, sid, action, actor=principal.name)
+            state = apply_control(session, sid, action, actor=principal.name,
+                                  actor_agent=principal.agent_id if principal.role == "agent" else None)
         except ControlRefused as refused:
             session.rollback()
             abort_json(refused.status, str(refused))

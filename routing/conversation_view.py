@@ -33,7 +33,8 @@ class ConversationView:
         monitor = monitor_state(session, call)
         if monitor is not None:
             legs.append({"sid": monitor["leg_sid"], "role": "supervisor", "mode": monitor["mode"]})
-        state = flags(session, call)
+        talking = [leg["agent_id"] for leg in legs if leg["role"] == "agent" and leg["on"]]
+        state = flags(session, call, talking[-1] if talking else None)  # `muted`: the latest agent's
         return {"legs": legs, "segments": segments_of(session, call_sid),
                 "transfers": [t.to_dict() for t in transfers],
                 "control": {"hold": state["hold"], "held_since": state["held_since"].isoformat()

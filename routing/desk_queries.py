@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hotline.contracts import AgentPresence, HandledCall, QueueEntry
+from hotline.contracts import AgentPresence, CallControl, HandledCall, QueueEntry
+from hotline.models import Call
+from routing.call_control import flags_of
 from routing.models import Agent, AgentEvent, Offer, RoutedCall
 from routing.state import get_rules
+from routing.transfers import open_transfer
 
 DEFAULT_WRAP_UP_SECONDS = 30
 
@@ -61,6 +65,18 @@ class AgentDeskQueries:
 
     def agent_names(self, session: Session) -> list[tuple[int, str, str]]:
         return [(a.id, a.name, a.status) for a in session.scalars(select(Agent).order_by(Agent.name))]
+
+    def call_control(self, session: Session, call_sid: str, agent_id: int) -> CallControl | None:
+        """Two indexed reads (the call's control events, its open transfer), only in conference mode."""
+        if not current_app.config["HOTLINE_SETTINGS"].routing_conference:
+            return None
+        state = flags_of(session, select(Call.id).where(Call.sid == call_sid).scalar_subquery(), agent_id)
+        transfer = open_transfer(session, call_sid)
+        return CallControl(bool(state["hold"]), state["held_since"], bool(state["muted"]),  # type: ignore[arg-type]
+                           None if transfer is None else {
+                               "id": transfer.id, "mode": transfer.mode, "status": transfer.status,
+                               "target_kind": transfer.target_kind, "from_agent_id": transfer.from_agent_id,
+                               "to_agent_id": transfer.to_agent_id})
 
 
 def wrap_up_seconds(queue: str | None) -> int:

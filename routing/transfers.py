@@ -37,7 +37,7 @@ from hotline.gateway import get_gateway
 from hotline.logging import mask_phone
 from hotline.phone import InvalidPhone, normalise_phone
 from hotline.webhooks import callback_url, public_url_for
-from routing.call_control import (ControlRefused, Conversation, caller_language, hold_caller, live_conversation,
+from routing.call_control import (ControlRefused, Conversation, agents_conversation, hold_caller, live_conversation,
                                   refused_by_twilio)
 from routing.conference import try_rest
 from routing.lifecycle import answered, free_after_commit, start_wrap_up, wrap_up_end
@@ -113,7 +113,7 @@ def start_transfer(session: Session, res: Reservations, sid: str, body: dict[str
     if note is not None and not isinstance(note, str):
         raise ControlRefused(422, "note: must be text")
     with transfer_lock(res, sid):
-        conversation = _agents_conversation(session, sid, actor_agent)
+        conversation = agents_conversation(session, sid, actor_agent)
         if open_transfer(session, sid) is not None:
             raise ControlRefused(409, f"call {sid}: a transfer is already under way")
         if kind == "agent" and int(target) == conversation.offer.agent_id:
@@ -142,18 +142,6 @@ def start_transfer(session: Session, res: Reservations, sid: str, body: dict[str
 
 def _shown(kind: str, target: str) -> str:
     return mask_phone(target) if kind in ("number", "department") else target
-
-
-def _agents_conversation(session: Session, sid: str, actor_agent: int | None) -> Conversation:
-    """The conversation, as the acting agent's part of it (a supervisor: the latest agent's)."""
-    conversation = live_conversation(session, sid)
-    if actor_agent is not None and conversation.offer.agent_id != actor_agent:
-        own = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.agent_id == actor_agent,
-                                                  Offer.answered_at.is_not(None), Offer.ended_at.is_(None))).first()
-        if own is None:
-            raise ControlRefused(409, f"call {sid}: you are no longer on this call")
-        conversation = Conversation(conversation.call, own, conversation.conference_sid)
-    return conversation
 
 
 def _end_part(session: Session, res: Reservations, offer: Offer, queue: str | None, keep_caller: bool) -> None:

@@ -56,7 +56,8 @@ def live_data() -> dict:
 @bp.get("")
 @login_required("supervisor")
 def page():
-    return render_template("supervision/live.html", data=live_data())
+    return render_template("supervision/live.html", data=live_data(),
+                           monitoring=_settings().routing_conference)  # only a conference can be joined
 
 
 @bp.get("/live.json")

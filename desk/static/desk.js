@@ -1,6 +1,7 @@
 // The agent desk: polls the desk state (ETag, so an unchanged desk costs a 304), renders it, and
 // sends changes through the areas' APIs with the session and CSRF header (hotline.fetchJSON):
-// routing's PATCH /api/agents/<id> for status, tickets' PATCH /api/tickets/<n> and notes.
+// routing's PATCH /api/agents/<id> for status, tickets' PATCH /api/tickets/<n> and notes; the call
+// controls (desk_controls.js) routing's /api/calls/<sid>/... .
 (() => {
   const root = document.getElementById("desk");
   const POLL_MS = Number(root.dataset.pollMs) || 2000;
@@ -30,6 +31,9 @@
   const when = (iso) => iso ? new Date(iso).toLocaleString(document.documentElement.lang, {
     timeZone: root.dataset.timezone || undefined, month: "2-digit", day: "2-digit", hour: "2-digit",
     minute: "2-digit", hourCycle: "h23"}) : "–";
+  const controls = hotline.deskControls(root, {t, own, agentId: Number(root.dataset.agentId),
+                                              serverNow: () => Date.now() + serverOffset,
+                                              refresh: async () => { etag = null; await poll(); }});
   const showError = (e) => { $("desk-error").textContent = e ? t("desk.error", {e: e.message || e}) : ""; };
 
   async function poll() {
@@ -63,6 +67,7 @@
     $("wrap-up").hidden = state.phase !== "wrap_up";
     $("wrap-done").disabled = !own;
     renderCall(state.call);
+    controls.render(state.call, state.control);
     renderScripts();
     const day = state.my_day;
     $("day-answered").textContent = day.calls_answered;
@@ -299,6 +304,7 @@
   }
 
   function tick() {
+    controls.tick();
     if (!state || state.phase !== "wrap_up" || !state.wrap_up_until) return;
     const left = Math.max(0, Math.round((new Date(state.wrap_up_until).getTime() - (Date.now() + serverOffset)) / 1000));
     $("wrap-left").textContent = t("desk.wrap_left", {s: left});

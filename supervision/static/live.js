@@ -49,11 +49,14 @@
     }));
   }
 
+  // monitor.js (conference mode only) adds each agent's monitoring cell.
+  const monitor = window.hotlineMonitor || null;
   function agents(list) {
     document.querySelector("#agents tbody").replaceChildren(...list.map(a => el("tr", { "data-agent": a.id },
       td(a.name, "name"), el("td", { class: "status" }, el("span", { class: "dot state-" + a.status }), el("span", { class: "status-label" }, a.status_label)),
-      td(a.in_state, "in-state"), td(a.call ? a.call.queue_label : "", "call"))));
+      td(a.in_state, "in-state"), td(a.call ? a.call.queue_label : "", "call"), ...(monitor ? [monitor.cell(a)] : []))));
   }
+  if (monitor) monitor.onChange(() => agents(data.agents));
 
   function inMenu(list) {
     const body = document.querySelector("#in-menu tbody");

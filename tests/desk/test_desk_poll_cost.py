@@ -2,6 +2,7 @@
 statements, each reading a bounded number of rows (issue 14, item 7)."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from hotline import db
@@ -62,3 +63,21 @@ def test_the_desk_poll_does_not_grow_with_history(people, client, switchboard, c
 
     assert small == large
     assert small[0] <= 16, f"{small[0]} statements per poll"
+
+
+def test_the_call_controls_cost_two_reads_a_poll_and_only_in_conference_mode(people, client, switchboard, app):
+    """Hold, mute and the open transfer (issue 16) are read only while the agent talks and calls meet in
+    conferences: one read of the call's control events, one of its open transfer."""
+    agent = switchboard.agent("wang", status="available")
+    people.add("wang.fang", agent_id=agent)
+    params = switchboard.caller_through_ivr(SID, NUMBER)
+    switchboard.answer(switchboard.route(SID, params).find("Dial"), params)
+    sign_in(client, "wang.fang")
+    url = f"/desk/agents/{agent}/state"
+    plain = poll_cost(client, url)
+    assert client.get(url).get_json()["control"] is None  # Dial mode: no controls
+    app.config["HOTLINE_SETTINGS"] = dataclasses.replace(app.config["HOTLINE_SETTINGS"], routing_conference=True)
+    with_controls = poll_cost(client, url)
+    assert client.get(url).get_json()["control"] == {"hold": False, "held_since": None, "muted": False,
+                                                      "transfer": None}
+    assert with_controls[0] == plain[0] + 2, (plain, with_controls)

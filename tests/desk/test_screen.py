@@ -1,4 +1,5 @@
 """Pure rules of the desk: masking, addressing the caller, who may open a desk, the day's figures."""
+import importlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -53,3 +54,11 @@ def test_the_day_starts_at_local_midnight():
     # 01:30 UTC is 09:30 in Shanghai: the day began at 16:00 UTC the evening before.
     assert start_of_day(datetime(2026, 11, 24, 1, 30, tzinfo=timezone.utc), "Asia/Shanghai") == \
         datetime(2026, 11, 23, 16, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("catalog", ["desk.messages", "supervision.messages"])
+def test_every_page_text_is_in_both_languages(catalog):
+    """The desk's and the live page's labels (the call controls' and monitoring's among them)."""
+    messages = importlib.import_module(catalog).MESSAGES
+    assert set(messages["zh-CN"]) == set(messages["en-US"])
+    assert all(text.strip() for language in messages.values() for text in language.values())

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from hotline.conference_events import conference_name
 from hotline.jobs import run_burst
+from tests.support.conference import in_room
 
 
 INQUIRY_MUSIC = "https://music.example.com/inquiry-zh.mp3"
@@ -39,16 +40,11 @@ def _events(app, sid, kind):
                                                  .order_by(CallEvent.id))]
 
 
-def _legs_in(simulator, sid) -> set[str]:
-    room = simulator.conferences.live(conference_name(sid))
-    return {p.call.to if p.call.sid != sid else "caller" for p in room.participants} if room else set()
-
-
 def test_an_answered_caller_meets_the_agent_in_a_conference_recorded_from_the_callers_leg(center, simulator, app):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=2, talk_seconds=None)
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=90)
-    assert simulator.run_until(lambda: _legs_in(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
     assert caller.queue is None  # out of the Twilio queue, into the conference
     agent_leg = next(leg for leg in simulator.calls if leg.to == "client:alice")
     assert agent_leg.direction == "outbound-api"  # rung over REST, not by the caller's Dial
@@ -107,7 +103,7 @@ def test_the_agents_leg_dropping_puts_the_caller_back_at_the_head_of_the_line(ce
     assert center.agent_status(alice) == "wrap_up"
     api.patch(f"/api/agents/{bob}", {"status": "available"})
     run_burst(app, ("default",))  # bob is rung for the caller at the head of the line
-    assert simulator.run_until(lambda: _legs_in(simulator, first.sid) == {"caller", "client:bob"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, first.sid) == {"caller", "client:bob"}, limit=30)
     assert later.queue == "hotline-inquiry"
     assert center.offers(first.sid) == [(alice, "answered"), (bob, "answered")]
     routed = center.routed(first.sid)
@@ -137,7 +133,7 @@ def test_hold_resume_mute_and_unmute_through_the_api(center, simulator, app, api
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=120)
     simulator.run(until=2)
     assert api.post(f"/api/calls/{caller.sid}/hold").status_code == 409  # the agent still rings
-    assert simulator.run_until(lambda: _legs_in(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
     simulator.run(until=simulator.now + 2)
     own = api.mint("agent", agent_id=alice)
     other = api.mint("agent", agent_id=bob)
@@ -174,7 +170,7 @@ def test_a_lost_redirect_into_the_conference_is_made_good_by_the_next_wait_reque
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=60)
     simulator.sandbox.fail_next(status=500, code=20500, path_contains=f"Calls/{caller.sid}.json")
-    assert simulator.run_until(lambda: _legs_in(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
     assert not [r for r in simulator.sandbox.state.redirects if caller.sid in str(r)]  # the redirect failed
     left = [r for r in simulator.requests if "/voice/route/left" in r.url]  # the Enqueue's action
     assert [r.params["QueueResult"] for r in left] == ["leave"]  # the waitUrl let the caller out
@@ -186,7 +182,7 @@ def test_the_agent_legs_end_without_its_dial_action_still_puts_the_caller_back(c
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=120)
-    assert simulator.run_until(lambda: _legs_in(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
     from hotline import db
     from routing.models import Offer
 

@@ -6,11 +6,10 @@ import dataclasses
 import threading
 
 import pytest
-from sqlalchemy import select
 
-from hotline.conference_events import conference_name
 from hotline.jobs import run_burst
 from tests.conftest import sign_in
+from tests.support.conference import call_events, in_room, participant
 
 
 @pytest.fixture
@@ -18,33 +17,12 @@ def settings(settings):
     return dataclasses.replace(settings, routing_conference=True)
 
 
-def _events(app, sid, *kinds):
-    from hotline import db
-    from hotline.models import Call, CallEvent
-
-    with app.app_context():
-        session = db.session()
-        call = session.scalars(select(Call).where(Call.sid == sid)).one()
-        return [(e.kind, e.data) for e in session.scalars(select(CallEvent).where(
-            CallEvent.call_id == call.id, CallEvent.kind.in_(kinds)).order_by(CallEvent.id))]
-
-
-def _in_room(simulator, sid) -> set[str]:
-    room = simulator.conferences.live(conference_name(sid))
-    return {p.call.to if p.call.sid != sid else "caller" for p in room.participants} if room else set()
-
-
-def _participant(simulator, sid, to):
-    room = simulator.conferences.live(conference_name(sid))
-    return next(p for p in room.participants if (p.call.sid == sid if to == "caller" else p.call.to == to))
-
-
 def _answered_by_alice(center, simulator, hangup_after=300, **agents):
     alice = center.agent("alice", {"inquiry": 4, "complaint": 4})
     ids = {name: center.agent(name, skills) for name, skills in agents.items()}
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=hangup_after)
-    assert simulator.run_until(lambda: _in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
     simulator.run(until=simulator.now + 3)
     return alice, ids, caller
 
@@ -60,10 +38,10 @@ def test_a_warm_transfer_holds_the_caller_while_the_agent_consults_then_complete
     assert answer.status_code == 200, answer.get_json()
     assert answer.get_json()["transfer"]["status"] == "consulting"
     simulator.run(until=simulator.now + 2)
-    assert _participant(simulator, caller.sid, "caller").hold  # held while alice consults
+    assert participant(simulator, caller.sid, "caller").hold  # held while alice consults
     assert any("正在为您转接" in text for text in caller.said)  # "transferring you", in the caller's language
     assert api.post(f"/api/calls/{caller.sid}/transfer/complete", token=own).status_code == 409  # bob still rings
-    assert simulator.run_until(lambda: "client:bob" in _in_room(simulator, caller.sid), limit=20)
+    assert simulator.run_until(lambda: "client:bob" in in_room(simulator, caller.sid), limit=20)
     simulator.run(until=simulator.now + 1)
     assert center.agent_status(bob) == "on_call"
     # bob's desk pops the call, with alice's note
@@ -75,8 +53,8 @@ def test_a_warm_transfer_holds_the_caller_while_the_agent_consults_then_complete
     done = api.post(f"/api/calls/{caller.sid}/transfer/complete", token=own)
     assert done.status_code == 200 and done.get_json()["transfer"]["status"] == "completed"
     simulator.run(until=simulator.now + 3)
-    assert _in_room(simulator, caller.sid) == {"caller", "client:bob"}
-    assert not _participant(simulator, caller.sid, "caller").hold
+    assert in_room(simulator, caller.sid) == {"caller", "client:bob"}
+    assert not participant(simulator, caller.sid, "caller").hold
     assert center.agent_status(alice) == "wrap_up"
     simulator.run()
     assert simulator.errors == []
@@ -87,7 +65,7 @@ def test_a_warm_transfer_holds_the_caller_while_the_agent_consults_then_complete
     body = api.get(f"/api/calls/{caller.sid}").get_json()
     assert [(s["agent_id"], s["to"] is not None) for s in body["segments"]] == [(alice, True), (bob, True)]
     assert body["segments"][1]["transfer_id"] == body["transfers"][0]["id"]
-    kinds = [k for k, _ in _events(app, caller.sid, "transfer", "transfer_connected", "transfer_completed",
+    kinds = [k for k, _ in call_events(app, caller.sid, "transfer", "transfer_connected", "transfer_completed",
                                    "hold_started", "hold_ended", "hung_up_first")]
     assert kinds == ["hold_started", "transfer", "transfer_connected", "hold_ended", "transfer_completed",
                      "hung_up_first"]
@@ -99,12 +77,12 @@ def test_a_warm_transfer_canceled_resumes_the_caller_with_the_agent(center, simu
     bob = ids["bob"]
     simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
     assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "mode": "warm"}).status_code == 200
-    assert simulator.run_until(lambda: "client:bob" in _in_room(simulator, caller.sid), limit=20)
+    assert simulator.run_until(lambda: "client:bob" in in_room(simulator, caller.sid), limit=20)
     canceled = api.post(f"/api/calls/{caller.sid}/transfer/cancel")
     assert canceled.status_code == 200 and canceled.get_json()["transfer"]["status"] == "canceled"
     simulator.run(until=simulator.now + 3)
-    assert _in_room(simulator, caller.sid) == {"caller", "client:alice"}
-    assert not _participant(simulator, caller.sid, "caller").hold
+    assert in_room(simulator, caller.sid) == {"caller", "client:alice"}
+    assert not participant(simulator, caller.sid, "caller").hold
     assert center.agent_status(bob) == "available"
     assert api.post(f"/api/calls/{caller.sid}/transfer/cancel").status_code == 409  # nothing under way
     simulator.run()
@@ -119,20 +97,20 @@ def test_a_warm_transfer_made_three_way_keeps_the_caller_when_one_agent_leaves(c
     bob = ids["bob"]
     simulator.agent("client:bob", answer_after_rings=1, talk_seconds=30)  # bob leaves the three-way after 30 s
     assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "mode": "warm"}).status_code == 200
-    assert simulator.run_until(lambda: "client:bob" in _in_room(simulator, caller.sid), limit=20)
+    assert simulator.run_until(lambda: "client:bob" in in_room(simulator, caller.sid), limit=20)
     three = api.post(f"/api/calls/{caller.sid}/transfer/conference")
     assert three.status_code == 200 and three.get_json()["transfer"]["status"] == "three-way"
     simulator.run(until=simulator.now + 2)
-    assert _in_room(simulator, caller.sid) == {"caller", "client:alice", "client:bob"}
-    assert not _participant(simulator, caller.sid, "caller").hold
+    assert in_room(simulator, caller.sid) == {"caller", "client:alice", "client:bob"}
+    assert not participant(simulator, caller.sid, "caller").hold
     simulator.run(until=simulator.now + 40)
     # bob left: the caller stays with alice, not back in line
-    assert _in_room(simulator, caller.sid) == {"caller", "client:alice"} and caller.queue is None
+    assert in_room(simulator, caller.sid) == {"caller", "client:alice"} and caller.queue is None
     assert center.agent_status(bob) == "wrap_up" and center.agent_status(alice) == "on_call"
     simulator.run()
     assert simulator.errors == []
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
-    firsts = [d for _, d in _events(app, caller.sid, "hung_up_first")]
+    firsts = [d for _, d in call_events(app, caller.sid, "hung_up_first")]
     assert {"party": "agent", "agent_id": bob} in firsts and {"party": "caller", "agent_id": alice} in firsts
 
 
@@ -144,12 +122,12 @@ def test_a_colleague_who_does_not_answer_brings_the_caller_back_to_the_first_age
     simulator.run(until=simulator.now + 20)
     bob_leg = next(leg for leg in simulator.calls if leg.to == "client:bob")
     assert bob_leg.status == "no-answer" and bob_leg.duration <= 15  # three rings
-    assert _in_room(simulator, caller.sid) == {"caller", "client:alice"}
-    assert not _participant(simulator, caller.sid, "caller").hold  # back with alice, never dropped
+    assert in_room(simulator, caller.sid) == {"caller", "client:alice"}
+    assert not participant(simulator, caller.sid, "caller").hold  # back with alice, never dropped
     assert caller.status == "in-progress"
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "missed")]
     assert center.agent_status(bob) == "missed" and center.agent_status(alice) == "on_call"
-    [(_, failed)] = _events(app, caller.sid, "transfer_failed")
+    [(_, failed)] = call_events(app, caller.sid, "transfer_failed")
     assert failed["reason"] == "no-answer"
     # a second try is allowed once the first is over
     assert api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint"}).status_code == 200
@@ -178,7 +156,7 @@ def test_the_caller_hanging_up_during_a_consult_ends_cleanly(center, simulator, 
     assert bob_leg.status == "completed"  # bob had answered: the conference's end released his leg
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
     assert center.agent_status(bob) == "wrap_up"
-    assert [d for _, d in _events(app, caller.sid, "hung_up_first")] == [
+    assert [d for _, d in call_events(app, caller.sid, "hung_up_first")] == [
         {"party": "caller", "agent_id": alice}, {"party": "caller", "agent_id": bob}]
 
 
@@ -204,7 +182,7 @@ def test_a_cold_transfer_to_a_queue_with_nobody_free_queues_the_caller_first(cen
     assert center.agent_status(alice) == "wrap_up"
     api.patch(f"/api/agents/{carol}", {"status": "available"})
     run_burst(app, ("default",))
-    assert simulator.run_until(lambda: _in_room(simulator, caller.sid) == {"caller", "client:carol"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:carol"}, limit=30)
     assert waiting.queue == "hotline-complaint"  # the transferred caller went first
     simulator.run(until=simulator.now + 5)
     assert simulator.errors == []
@@ -222,7 +200,7 @@ def test_a_cold_transfer_to_a_named_agent(center, simulator, app, api):
     assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": 999}).status_code == 422
     assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "queue": "inquiry"}).status_code == 422
     assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob}).status_code == 200
-    assert simulator.run_until(lambda: _in_room(simulator, caller.sid) == {"caller", "client:bob"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:bob"}, limit=30)
     simulator.run(until=simulator.now + 2)
     assert simulator.errors == []
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]  # dave, free and better, not rung
@@ -266,7 +244,7 @@ def test_an_outside_number_that_does_not_answer_puts_the_caller_back_in_line(cen
     simulator.run(until=simulator.now + 45)
     # back in line, first to be served: alice, out of her wrap-up, has them again
     assert caller.status == "in-progress"
-    assert caller.queue == "hotline-inquiry" or _in_room(simulator, caller.sid) == {"caller", "client:alice"}
+    assert caller.queue == "hotline-inquiry" or in_room(simulator, caller.sid) == {"caller", "client:alice"}
     assert [t["status"] for t in api.get(f"/api/calls/{caller.sid}").get_json()["transfers"]] == ["no-answer"]
     assert simulator.errors == []
 
@@ -320,14 +298,14 @@ def test_a_supervisor_listens_whispers_barges_and_leaves(center, simulator, app,
     assert api.delete(f"/api/calls/{caller.sid}/monitor", token=supervisor).status_code == 409  # not monitored
     listen = api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}, token=supervisor)
     assert listen.status_code == 200 and listen.get_json()["monitor"]["mode"] == "listen"
-    assert simulator.run_until(lambda: "client:boss" in _in_room(simulator, caller.sid), limit=20)
+    assert simulator.run_until(lambda: "client:boss" in in_room(simulator, caller.sid), limit=20)
     simulator.run(until=simulator.now + 1)
-    boss_in = _participant(simulator, caller.sid, "client:boss")
+    boss_in = participant(simulator, caller.sid, "client:boss")
     assert boss_in.muted and boss_in.coach is None
     assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}, token=supervisor).status_code == 409
     assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "whisper"}, token=supervisor).status_code == 200
     simulator.run(until=simulator.now + 1)
-    alice_leg = _participant(simulator, caller.sid, "client:alice").call.sid
+    alice_leg = participant(simulator, caller.sid, "client:alice").call.sid
     assert not boss_in.muted and boss_in.coach == alice_leg  # only alice hears
     body = api.get(f"/api/calls/{caller.sid}").get_json()
     assert body["control"]["monitor"]["mode"] == "whisper" and body["control"]["monitor"]["by"] == "boss"
@@ -337,11 +315,11 @@ def test_a_supervisor_listens_whispers_barges_and_leaves(center, simulator, app,
     assert not boss_in.muted and boss_in.coach is None  # everyone hears
     assert api.delete(f"/api/calls/{caller.sid}/monitor", token=supervisor).get_json()["monitor"] is None
     simulator.run(until=simulator.now + 2)
-    assert _in_room(simulator, caller.sid) == {"caller", "client:alice"}
+    assert in_room(simulator, caller.sid) == {"caller", "client:alice"}
     assert api.get(f"/api/calls/{caller.sid}").get_json()["control"]["monitor"] is None
     simulator.run()
     assert simulator.errors == []
-    used = _events(app, caller.sid, "monitor_started", "monitor_changed", "monitor_ended")
+    used = call_events(app, caller.sid, "monitor_started", "monitor_changed", "monitor_ended")
     assert [(k, d["mode"], d["by"]) for k, d in used] == [
         ("monitor_started", "listen", "boss"), ("monitor_changed", "whisper", "boss"),
         ("monitor_changed", "barge", "boss"), ("monitor_ended", "barge", "boss")]
@@ -356,7 +334,7 @@ def test_monitoring_needs_an_address_and_ends_with_the_supervisors_leg(center, s
                     {"mode": "listen", "address": "sip:boss@pbx.example.com"}).status_code == 200
     simulator.run(until=simulator.now + 20)
     assert api.get(f"/api/calls/{caller.sid}").get_json()["control"]["monitor"] is None
-    assert [d["by"] for _, d in _events(app, caller.sid, "monitor_ended")] == ["hung up"]
+    assert [d["by"] for _, d in call_events(app, caller.sid, "monitor_ended")] == ["hung up"]
     simulator.run()
     assert simulator.errors == []
 
@@ -373,11 +351,11 @@ def test_a_simulator_script_holds_transfers_to_complaint_and_a_supervisor_whispe
     assert simulator.errors == []
     assert caller.status == "completed"
     assert any("desk: transfer" in entry.text for entry in simulator.timeline)
-    kinds = [k for k, _ in _events(app, caller.sid, "hold_started", "hold_ended", "transfer", "monitor_started")]
+    kinds = [k for k, _ in call_events(app, caller.sid, "hold_started", "hold_ended", "transfer", "monitor_started")]
     assert kinds == ["hold_started", "hold_ended", "transfer", "monitor_started"]
-    [(_, ended)] = _events(app, caller.sid, "hold_ended")
+    [(_, ended)] = call_events(app, caller.sid, "hold_ended")
     assert 19 <= ended["seconds"] <= 22
-    [(_, whisper)] = _events(app, caller.sid, "monitor_started")
+    [(_, whisper)] = call_events(app, caller.sid, "monitor_started")
     assert whisper["mode"] == "whisper"
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
     assert [s["agent_id"] for s in api.get(f"/api/calls/{caller.sid}").get_json()["segments"]] == [alice, bob]
@@ -400,7 +378,7 @@ def test_done_when_answered_held_warm_transferred_whispered_and_the_caller_hangs
     for name in ("alice", "bob", "boss"):
         simulator.agent(f"client:{name}", answer_after_rings=1, talk_seconds=None)
     caller = simulator.call(from_="+8613800138000", inputs=[press("2")], hangup_after=150)
-    assert simulator.run_until(lambda: _in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=90)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=90)
     simulator.run(until=simulator.now + 5)
     own = api.mint("agent", agent_id=alice)
     assert api.post(f"/api/calls/{caller.sid}/hold", token=own).status_code == 200
@@ -409,15 +387,15 @@ def test_done_when_answered_held_warm_transferred_whispered_and_the_caller_hangs
     simulator.run(until=simulator.now + 5)
     assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "mode": "warm", "note": "要投诉"},
                     token=own).status_code == 200
-    assert simulator.run_until(lambda: "client:bob" in _in_room(simulator, caller.sid), limit=20)
+    assert simulator.run_until(lambda: "client:bob" in in_room(simulator, caller.sid), limit=20)
     simulator.run(until=simulator.now + 5)  # alice and bob talk, the caller on hold
     assert api.post(f"/api/calls/{caller.sid}/transfer/complete", token=own).status_code == 200
     simulator.run(until=simulator.now + 5)
     supervisor = api.mint("supervisor", name="boss", agent_id=boss)
     assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "whisper"}, token=supervisor).status_code == 200
-    assert simulator.run_until(lambda: "client:boss" in _in_room(simulator, caller.sid), limit=20)
-    bob_leg = _participant(simulator, caller.sid, "client:bob").call.sid
-    assert _participant(simulator, caller.sid, "client:boss").coach == bob_leg
+    assert simulator.run_until(lambda: "client:boss" in in_room(simulator, caller.sid), limit=20)
+    bob_leg = participant(simulator, caller.sid, "client:bob").call.sid
+    assert participant(simulator, caller.sid, "client:boss").coach == bob_leg
     simulator.run()
     assert simulator.errors == []
     assert caller.status == "completed"
@@ -445,14 +423,34 @@ def test_the_first_agent_dropping_during_a_consult_leaves_the_caller_with_the_co
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=25)  # alice's browser drops
     simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=120)
-    assert simulator.run_until(lambda: _in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
     assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "mode": "warm"}).status_code == 200
-    assert simulator.run_until(lambda: "client:bob" in _in_room(simulator, caller.sid), limit=20)
-    assert simulator.run_until(lambda: "client:alice" not in _in_room(simulator, caller.sid), limit=40)
+    assert simulator.run_until(lambda: "client:bob" in in_room(simulator, caller.sid), limit=20)
+    assert simulator.run_until(lambda: "client:alice" not in in_room(simulator, caller.sid), limit=40)
     simulator.run(until=simulator.now + 2)
-    assert _in_room(simulator, caller.sid) == {"caller", "client:bob"} and caller.queue is None
-    assert not _participant(simulator, caller.sid, "caller").hold  # resumed with bob, never left held
+    assert in_room(simulator, caller.sid) == {"caller", "client:bob"} and caller.queue is None
+    assert not participant(simulator, caller.sid, "caller").hold  # resumed with bob, never left held
     assert [t["status"] for t in api.get(f"/api/calls/{caller.sid}").get_json()["transfers"]] == ["completed"]
     simulator.run()
     assert simulator.errors == []
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
+
+
+def test_muting_during_a_consult_mutes_the_agent_who_pressed_it(center, simulator, app, api):
+    """Both agents are on the line while a warm transfer is connected: each one's mute is their own leg."""
+    alice, ids, caller = _answered_by_alice(center, simulator, bob={"inquiry": 4})
+    bob = ids["bob"]
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    as_alice, as_bob = api.mint("agent", agent_id=alice), api.mint("agent", agent_id=bob)
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"agent_id": bob, "mode": "warm"},
+                    token=as_alice).status_code == 200
+    assert simulator.run_until(lambda: "client:bob" in in_room(simulator, caller.sid), limit=20)
+    simulator.run(until=simulator.now + 1)
+    assert api.post(f"/api/calls/{caller.sid}/mute", token=as_alice).status_code == 200
+    simulator.run(until=simulator.now + 1)
+    assert participant(simulator, caller.sid, "client:alice").muted
+    assert not participant(simulator, caller.sid, "client:bob").muted
+    assert [d["agent_id"] for _, d in call_events(app, caller.sid, "muted")] == [alice]
+    assert api.post(f"/api/calls/{caller.sid}/transfer/complete", token=as_bob).status_code == 200
+    simulator.run()
+    assert simulator.errors == []
