@@ -1,5 +1,6 @@
 """The live transcript's page parts: one script (static/transcript.js) that the desk and the
-supervisor's page both use to follow a call's server-sent events, with its texts (page_texts.py).
+supervisor's page both use to follow a call's server-sent events, with its style sheet and texts
+(page_texts.py).
 
 A page includes them with `{% if live_transcript is defined %}{{ live_transcript() }}{% endif %}`
 in its head: a Jinja global, so pages need no import of this area and work without it."""
@@ -17,14 +18,16 @@ bp = Blueprint("live_pages", __name__, static_folder="static", static_url_path="
 
 
 def live_transcript() -> Markup:
-    """The script and its texts in the reader's language (script tags for a page's head)."""
+    """The style sheet, the script and its texts in the reader's language (tags for a page's head)."""
     pages = need(Pages)
     texts = {k: v for k, v in pages.messages(pages.page_language()).items() if k.startswith("assist.")}
     # json.dumps escapes no "<": a text holding "</script>" must not end the tag.
     data = json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c")
+    css = url_for("live_pages.static", filename="transcript.css")
     src = url_for("live_pages.static", filename="transcript.js")
-    return Markup(f'<script id="live-transcript-texts" type="application/json">{data}</script>\n'
-                  f'<script src="{src}" defer></script>')
+    return Markup(f'<link rel="stylesheet" href="{css}">\n'
+                  f'<script id="live-transcript-texts" type="application/json">{data}</script>\n'
+                  f'<script src="{src}"></script>')  # before the pages' own scripts, deferred or not
 
 
 def init_pages(app: Flask) -> None:

@@ -108,7 +108,7 @@ def compose(floor: Floor, *, at: datetime, day_start: datetime, zone: str, targe
                "in_state_seconds": None if a.since is None else round((at - a.since).total_seconds()),
                "in_state": duration(None if a.since is None else (at - a.since).total_seconds()),
                "since": local_time.on_page(a.since, zone, seconds=True),
-               "call": None if not a.call_sid else {"queue": a.call_queue,
+               "call": None if not a.call_sid else {"sid": a.call_sid, "queue": a.call_queue,
                                                     "queue_label": queue_label(t, a.call_queue)}}
               for a in floor.agents]
 
