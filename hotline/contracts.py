@@ -40,12 +40,12 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | SurveyScores | revisits | desk (the agent's day) |
 | AccessPolicy | access | tickets, recordings, transcription (who sees what; the access log) |
 | AgentWork | routing | access (the calls an agent was offered, the queues they serve) |
-| Pages | people | desk, supervision, transcription (sign-in on pages, landing pages, page texts, the supervisors' navigation) |
+| Pages | people | desk, supervision, transcription, live (sign-in on pages, landing pages, page texts, the supervisors' navigation) |
 | Messaging | messaging | tickets (notices), revisits (surveys, consent, the calls bucket) |
 | CallRecordings | recordings | tickets (a ticket's calls and their audio) |
 | RecordingAudio | recordings | transcription (stored recordings, their bytes, the QA page's audio) |
 | CallTranscripts | transcription | tickets (the state of each recording's transcript) |
-| LiveSpeech | transcription | live (models, assist phrases, redaction for live transcripts) |
+| LiveSpeech | transcription | live (models, assist phrases, spoken numbers and redaction for live transcripts) |
 | CallKpis | routing | supervision (offered, answered, abandoned, waits, handle times) |
 | TicketKpis | tickets | supervision (first-contact resolution, complaints, SLA compliance) |
 | RevisitKpis | revisits | supervision (satisfaction, revisit closure) |
