@@ -55,7 +55,8 @@
     document.querySelector("#agents tbody").replaceChildren(...list.map(a => el("tr", { "data-agent": a.id },
       td(a.name, "name"), el("td", { class: "status" }, el("span", { class: "dot state-" + a.status }), el("span", { class: "status-label" }, a.status_label)),
       td(a.in_state, "in-state"),
-      el("td", { class: "call" }, a.call ? a.call.queue_label : "", a.call && live ? transcriptButton(a.call.sid) : ""))));
+      el("td", {}, el("span", { class: "call" }, a.call ? a.call.queue_label : ""), " ",
+        a.call && live ? transcriptButton(a.call.sid) : ""))));
   }
 
   // --- live calls: alerts and a transcript panel -------------------------------------------------
