@@ -2,8 +2,7 @@
 
     PYTHONPATH=. python bench/live_events.py [--requests 300] [--entries 2000] [--viewers 40]
 
-Builds a throwaway app (SQLite and the embedded Redis under a temp folder, or an EMPTY DATABASE_URL/
-REDIS_URL), a call whose transcript already has `--entries` entries, signs a supervisor in and times,
+Builds a throwaway app (bench/throwaway.py), a call whose transcript already has `--entries` entries, signs a supervisor in and times,
 in-process (the server's own time: sign-in check, the call's row, the access policy, one XREAD), the
 requests the pages make: EventSource with `wait=0`, reconnecting a second after each response
 (`retry: 1000`) with Last-Event-ID. Cases: nothing new since the last one (a quiet call), one new
@@ -14,10 +13,8 @@ default `wait` (25 s) would hold a sync worker for the whole 25 s instead.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,11 +24,6 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 SID = "CA" + "7" * 32
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
@@ -39,32 +31,26 @@ def main() -> None:
     parser.add_argument("--viewers", type=int, default=40)
     args = parser.parse_args()
 
-    from hotline import create_app, db
-    from hotline.clock import FrozenClock
-    from hotline.migrate import upgrade
+    from bench.throwaway import percentile, throwaway_app
+    from hotline import db
     from hotline.models import Call
     from hotline.redis_client import get_redis
-    from hotline.settings import Settings
     from live import transcript_store
     from people.users import create_user
+    from tests.conftest import PASSWORD, sign_in
 
-    folder = Path(tempfile.mkdtemp(prefix="live-events-bench-"))
-    settings = Settings.for_tests(folder)
-    upgrade(settings.database_url)
-    app = create_app(settings, clock=FrozenClock())
-    client = app.test_client()
+    bench = throwaway_app("live-events-bench-")
+    app, client = bench.app, bench.client
     phrase = {"type": "phrase", "speaker": "caller", "index": 0, "start": 1.0, "end": 2.0, "final": True,
               "text": "我家的宽带从昨天晚上开始就一直断线"}
     with app.app_context():
         db.session().add(Call(sid=SID, from_number="+8613800138000", to_number="+864001234567", status="in-progress"))
-        create_user(db.session(), login="lead", name="赵班长", password="bench password 1", role="supervisor")
+        create_user(db.session(), login="lead", name="赵班长", password=PASSWORD, role="supervisor")
         db.session().commit()
         for start in range(0, args.entries, 500):
             transcript_store.append(get_redis(), SID, [phrase] * min(500, args.entries - start), 3600)
         last = transcript_store.read_call(get_redis(), SID)[-1][0]
-    page = client.get("/signin").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/signin", data={"login": "lead", "password": "bench password 1", "csrf_token": token})
+    sign_in(client, "lead")
     url = f"/api/calls/{SID}/live/events?wait=0"
 
     def timed(after: str | None, new: int = 0) -> tuple[list[float], list[float], int]:
@@ -85,8 +71,7 @@ def main() -> None:
                 after = body.decode().rsplit("id: ", 1)[1].split("\n", 1)[0]
         return wall, cpu, size
 
-    backend = "PostgreSQL" if settings.database_url.startswith("postgresql") else "SQLite"
-    print(f"live transcript events (wait=0), {args.requests} requests a case, {backend}, in-process, "
+    print(f"live transcript events (wait=0), {args.requests} requests a case, {bench.backend}, in-process, "
           f"a transcript of {args.entries} entries")
     quiet = None
     for name, after, new in (("nothing new", last, 0), ("one new phrase", last, 1), ("opened mid-call", None, 0)):
