@@ -40,12 +40,12 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | SurveyScores | revisits | desk (the agent's day) |
 | AccessPolicy | access | tickets, recordings, transcription (who sees what; the access log) |
 | AgentWork | routing | access (the calls an agent was offered, the queues they serve) |
-| Pages | people | desk, supervision, transcription (sign-in on pages, landing pages, page texts, the supervisors' navigation) |
+| Pages | people | desk, supervision, transcription, live (sign-in on pages, landing pages, page texts, the supervisors' navigation) |
 | Messaging | messaging | tickets (notices), revisits (surveys, consent, the calls bucket) |
 | CallRecordings | recordings | tickets (a ticket's calls and their audio) |
 | RecordingAudio | recordings | transcription (stored recordings, their bytes, the QA page's audio) |
 | CallTranscripts | transcription | tickets (the state of each recording's transcript) |
-| LiveSpeech | transcription | live (models, assist phrases, redaction for live transcripts) |
+| LiveSpeech | transcription | live (models, assist phrases, spoken numbers and redaction for live transcripts) |
 | CallKpis | routing | supervision (offered, answered, abandoned, waits, handle times) |
 | TicketKpis | tickets | supervision (first-contact resolution, complaints, SLA compliance) |
 | RevisitKpis | revisits | supervision (satisfaction, revisit closure) |
@@ -58,7 +58,7 @@ Pages are guarded with `hotline.pages.login_required(*roles)`, which asks `Pages
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Callable, Protocol, TypeVar, runtime_checkable
 
 from flask import Flask, current_app
@@ -116,6 +116,32 @@ def _members(contract: type) -> list[str]:
 # --- tickets ----------------------------------------------------------------------------------
 
 TICKET_PREFIX = "GD"
+
+
+def ticket_number_from_digits(digits: str) -> str | None:
+    """The full ticket number for what a caller typed ("20261124007" -> "GD20261124007").
+
+    A GD number is yyyymmdd + a sequence of at least one digit, so anything shorter than nine
+    digits (or with other characters) cannot be one and is refused without a lookup.
+    """
+    digits = digits.strip()
+    if len(digits) < 9 or not digits.isdigit():
+        return None
+    return TICKET_PREFIX + digits
+
+
+def ticket_number_spoken(digits: str) -> str | None:
+    """The ticket number in digits heard in speech, or None. Stricter than typed digits, since card,
+    ID and phone numbers are as long as one: a date of this century (no card or ID number begins
+    with 20, no mobile number is a date) and a daily sequence of three to six digits."""
+    number = ticket_number_from_digits(digits)
+    if number is None or not 11 <= len(digits) <= 14 or not digits.startswith("20"):
+        return None
+    try:
+        date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return number
 
 
 @dataclass(frozen=True)
@@ -609,6 +635,10 @@ class LiveSpeech(Protocol):
 
     def redact(self, turn: dict[str, Any], language: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """`turn` with spoken card, ID and phone numbers replaced by their labels, and what was found."""
+
+    def numbers(self, turn: dict[str, Any], language: str | None) -> list[str]:
+        """Each run of number words said in `turn`, written as digits ("二零二六 幺幺" -> "202611"), read
+        before redaction hides them (a ticket number spoken is looked for here)."""
 
 
 # --- messaging --------------------------------------------------------------------------------

@@ -9,21 +9,9 @@ cannot type.
 """
 from __future__ import annotations
 
-from hotline.contracts import TICKET_PREFIX, TicketStatus, TicketStatusBook, provided
+from hotline.contracts import TicketStatus, TicketStatusBook, provided, ticket_number_from_digits
 
 __all__ = ["TicketStatus", "get_ticket_status_provider", "look_up_ticket", "ticket_number_from_digits"]
-
-
-def ticket_number_from_digits(digits: str) -> str | None:
-    """The full ticket number for what a caller typed ("20261124007" -> "GD20261124007").
-
-    A GD number is yyyymmdd + a sequence of at least one digit, so anything shorter than nine
-    digits (or with other characters) cannot be one and is refused without a lookup.
-    """
-    digits = digits.strip()
-    if len(digits) < 9 or not digits.isdigit():
-        return None
-    return TICKET_PREFIX + digits
 
 
 def get_ticket_status_provider() -> TicketStatusBook | None:

@@ -4,7 +4,8 @@ When an agent answers (`CallAnswered`), the call's Media Stream is started (live
 the media service, its own process (`hotline media`, live/media_server.py), which transcribes both
 tracks live into Redis streams, redacts spoken numbers and fires agent assist (live/assist.py).
 The API reads them: GET /api/calls/<sid>/live (the phrases so far), /live/events (server-sent
-events) and GET /api/alerts (supervisors). Models, phrases and redaction are transcription's
+events) and GET /api/alerts (supervisors); the desk and the supervisor's page follow a call with
+live/static/transcript.js (live/pages.py). Models, phrases and redaction are transcription's
 (`LiveSpeech`).
 """
 from __future__ import annotations
@@ -14,12 +15,14 @@ from flask import Flask
 from hotline import contracts
 from hotline.areas import Area
 from live.media_cli import media_command
+from live.pages import init_pages
 from live.streams import start_live_stream
 
 
 def init_app(app: Flask) -> None:
     contracts.subscribe(contracts.CallAnswered, start_live_stream, app)
     app.cli.add_command(media_command)
+    init_pages(app)
 
 
 AREA = Area("live", init_app, api=("live.api",))

@@ -26,6 +26,7 @@ bp = Blueprint("live", __name__)  # nested under /api by the app factory
 READERS = ("agent", "supervisor")  # agents their own calls (the access policy), supervisors any
 BLOCK_MS = 250          # under the Redis client's read timeout, so a wait is never taken for an outage
 WAIT_DEFAULT, WAIT_MAX = 25, 300
+RECONNECT_MS = 1000     # EventSource's wait before it asks again, after a response that ended without `end`
 
 
 def _visible_call(call_sid: str) -> None:
@@ -59,7 +60,9 @@ def live_transcript(call_sid: str):
                       403: "another agent's call", 404: "no such call"},
            description="Every entry so far, then new ones as they come. The response ends after the stream's "
                        f"`end` event or `wait` seconds (default {WAIT_DEFAULT}) without one; a client reconnects "
-                       "with Last-Event-ID (EventSource does) and continues after it.")
+                       f"with Last-Event-ID (EventSource does, {RECONNECT_MS} ms later: the stream's `retry`) and "
+                       "continues after it. `wait=0` reads what is there and ends at once (the pages use it: "
+                       "a web worker is never held while the call is quiet).")
 def live_events(call_sid: str):
     wait = query_int(request.args.get("wait"), "wait", WAIT_DEFAULT, minimum=0, maximum=WAIT_MAX)
     _visible_call(call_sid)
@@ -70,8 +73,12 @@ def live_events(call_sid: str):
 
     def events():
         position, deadline = after, time.monotonic() + wait
+        yield f"retry: {RECONNECT_MS}\n\n"
         while True:
-            entries = transcript_store.wait_for_call(client, call_sid, position, BLOCK_MS)
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            # wait=0 (the pages): what is new, without blocking, so a viewer never holds a sync worker.
+            block = min(BLOCK_MS, left_ms) if left_ms > 0 else None
+            entries = transcript_store.wait_for_call(client, call_sid, position, block)
             for entry_id, entry in entries:
                 position = entry_id
                 yield f"id: {entry_id}\nevent: {entry.get('type', 'phrase')}\ndata: {json.dumps(entry, ensure_ascii=False)}\n\n"

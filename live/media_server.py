@@ -34,7 +34,7 @@ from hotline.redis_client import get_redis
 from hotline.sids import is_call_sid
 from hotline.webhooks import signature_is_valid
 from live import messages, transcript_store
-from live.assist import CallAssist, Notice
+from live.assist import CallAssist
 from live.messages import TRACKS, BadMessage, Media, Start, Stop
 from live.phrases import Phrase
 from live.recognisers import RATE, TrackRecogniser
@@ -211,7 +211,7 @@ class LiveStream:
         except Exception as exc:  # no model for the language, or a damaged one: this stream only
             raise StreamClosed(f"no speech model: {exc}") from None
         speech_rules = await self.service._io(lambda: need(LiveSpeech).assist_rules(self.language))
-        self.assist = CallAssist(speech_rules, self._heard, self._redact)
+        self.assist = CallAssist(speech_rules, self._heard, self._redact, self._numbers)
         speech = need(LiveSpeech, self.service.app)
         for track in start.tracks:
             self.recognisers[track] = TrackRecogniser(speech.recogniser(model, RATE), TRACKS[track], self.language)
@@ -264,6 +264,9 @@ class LiveStream:
     def _redact(self, turn: dict):
         return need(LiveSpeech).redact(turn, self.language)
 
+    def _numbers(self, turn: dict) -> list[str]:
+        return need(LiveSpeech).numbers(turn, self.language)
+
     async def _store(self, phrases: list[Phrase], track: str | None, extra: list[dict] = ()) -> None:
         agent = self.recognisers.get("outbound")
         heard_until = agent.heard if agent is not None else None
@@ -275,34 +278,12 @@ class LiveStream:
 
     def _store_now(self, phrases: list[Phrase], agent_heard_until: float | None, extra: list[dict]) -> None:
         entries, alerts = [], []
-        now = clock.now().isoformat()
-        for phrase in phrases:
-            notices: list[Notice] = []
-            if self.assist is not None:
-                if phrase.final:
-                    phrase, notices = self.assist.on_final(phrase)
-                else:
-                    phrase = self._redacted_partial(phrase)
-            entries.append({"type": "phrase", **{k: v for k, v in phrase.to_dict().items() if k != "words"}})
-            for notice in notices:
-                entries.append({"type": "notice", **asdict(notice)})
-                if notice.alerts_supervisor:
-                    alerts.append({"call_sid": self.call_sid, "kind": notice.kind, "phrase": notice.phrase,
-                                   "at": notice.at, "text": phrase.text, "raised_at": now})
-        if self.assist is not None and agent_heard_until is not None:
-            entries.extend({"type": "notice", **asdict(n)} for n in self.assist.on_time(agent_heard_until))
+        if self.assist is not None:  # None before `start`: no track is decoded then, only an end written
+            entries, alerts = self.assist.stream_entries(self.call_sid, phrases, agent_heard_until,
+                                                         clock.now().isoformat())
         entries.extend(extra)
         keep = self.service.settings.live_transcript_hours * 3600
         transcript_store.append(get_redis(), self.call_sid, entries, keep, alerts)
-
-    def _redacted_partial(self, phrase: Phrase) -> Phrase:
-        """Partials are redacted too: a card number must not show while it is being read out."""
-        turn = phrase.as_turn()
-        turn["words"] = [{"w": w, "start": phrase.start, "end": phrase.end, "conf": 1.0} for w in phrase.text.split()]
-        redacted, found = self._redact(turn)
-        if not found:
-            return phrase
-        return Phrase(phrase.speaker, phrase.index, phrase.start, phrase.end, redacted["text"], False)
 
     async def end(self, reason: str) -> None:
         """Decode what is left (a stop) or drop it (any other end); close every recogniser; count."""

@@ -54,8 +54,8 @@ def read_call(client: redis.Redis, call_sid: str, after: str = "-", count: int =
     return _decode(client.xrange(call_key(call_sid), start, "+", count=count))
 
 
-def wait_for_call(client: redis.Redis, call_sid: str, after: str, block_ms: int):
-    """Entries after `after` ("0" from the start), waiting up to `block_ms` for the first."""
+def wait_for_call(client: redis.Redis, call_sid: str, after: str, block_ms: int | None):
+    """Entries after `after` ("0" from the start), waiting up to `block_ms` for the first (None: not at all)."""
     reply = client.xread({call_key(call_sid): after}, block=block_ms, count=500)
     return _decode(reply[0][1]) if reply else []
 

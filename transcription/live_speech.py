@@ -11,7 +11,7 @@ from hotline.contracts import AssistRules
 from transcription import engine
 from transcription.assessment import current_rules
 from transcription.phrases import first_match
-from transcription.redaction import redact_turn
+from transcription.redaction import redact_turn, spoken_numbers
 from transcription.script_checks import phrases_for
 
 
@@ -40,3 +40,6 @@ class LiveSpeechRules:
 
     def redact(self, turn: dict[str, Any], language: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         return redact_turn(turn, current_rules().data.get("redaction") or {}, language)
+
+    def numbers(self, turn: dict[str, Any], language: str | None) -> list[str]:
+        return spoken_numbers(turn)

@@ -14,6 +14,9 @@ from transcription.turns import joiner
 
 DIGIT_CHARS = set("0123456789零〇一二三四五六七八九幺两")
 DIGIT_WORDS = {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "x"}
+DIGIT_VALUES = {**{c: str(n) for n, c in enumerate("0123456789")}, **{c: str(n) for n, c in enumerate("零一二三四五六七八九")},
+                "〇": "0", "幺": "1", "两": "2", "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3",
+                "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "x": "X"}
 
 
 def digits_in(word: str) -> int:
@@ -29,6 +32,33 @@ def digits_in(word: str) -> int:
     if token[:-1] and token[-1] == "x" and all(ch in DIGIT_CHARS for ch in token[:-1]):
         return len(token)
     return 0
+
+
+def spoken_digits(word: str) -> str:
+    """The digits a number word speaks, written ("一三八" -> "138", "six" -> "6"); "" for other words."""
+    if not digits_in(word):
+        return ""
+    token = word.strip().lower().replace("-", "")
+    return DIGIT_VALUES[token] if token in DIGIT_VALUES else "".join(DIGIT_VALUES[ch] for ch in token)
+
+
+def _number_runs(words: list[dict[str, Any]]):
+    """(first, past the last, digits) of each run of consecutive number words."""
+    i = 0
+    while i < len(words):
+        j, count = i, 0
+        while j < len(words) and digits_in(words[j]["w"]):
+            count += digits_in(words[j]["w"])
+            j += 1
+        if j > i:
+            yield i, j, count
+        i = max(j, i + 1)
+
+
+def spoken_numbers(turn: dict[str, Any]) -> list[str]:
+    """Each run of number words in `turn`, written as digits ("幺三八 零零" -> "13800")."""
+    words = turn.get("words") or []
+    return ["".join(spoken_digits(w["w"]) for w in words[i:j]) for i, j, _ in _number_runs(words)]
 
 
 def _label(rule: dict[str, Any], language: str | None) -> str:
@@ -55,24 +85,20 @@ def redact_turn(turn: dict[str, Any], config: dict[str, Any], language: str | No
     rules = config.get("rules") or []
     min_digits = int(config.get("min_digits", 6))
     words, out, found = turn.get("words") or [], [], []
-    i = 0
-    while i < len(words):
-        j, count = i, 0
-        while j < len(words) and digits_in(words[j]["w"]):
-            count += digits_in(words[j]["w"])
-            j += 1
-        if j > i and count >= min_digits:
-            context = joiner(language).join(w["w"] for w in words[max(0, i - 6):i])
-            rule = classify(count, context, rules)
-            name = rule["name"] if rule else "number"
-            label = _label(rule, language) if rule else "[number]"
-            out.append({"w": label, "start": words[i]["start"], "end": words[j - 1]["end"],
-                        "conf": min(w["conf"] for w in words[i:j]), "redacted": name})
-            found.append({"kind": name, "at": words[i]["start"], "digits": count, "speaker": turn["speaker"]})
-            i = j
-        else:
-            out.extend(words[i:max(j, i + 1)])
-            i = max(j, i + 1)
+    done = 0
+    for i, j, count in _number_runs(words):
+        if count < min_digits:
+            continue
+        out.extend(words[done:i])
+        context = joiner(language).join(w["w"] for w in words[max(0, i - 6):i])
+        rule = classify(count, context, rules)
+        name = rule["name"] if rule else "number"
+        label = _label(rule, language) if rule else "[number]"
+        out.append({"w": label, "start": words[i]["start"], "end": words[j - 1]["end"],
+                    "conf": min(w["conf"] for w in words[i:j]), "redacted": name})
+        found.append({"kind": name, "at": words[i]["start"], "digits": count, "speaker": turn["speaker"]})
+        done = j
+    out.extend(words[done:])
     redacted = copy.deepcopy(turn)
     if found:
         redacted["words"] = out

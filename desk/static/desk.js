@@ -2,6 +2,8 @@
 // sends changes through the areas' APIs with the session and CSRF header (hotline.fetchJSON):
 // routing's PATCH /api/agents/<id> for status, tickets' PATCH /api/tickets/<n> and notes; the call
 // controls (desk_controls.js) routing's /api/calls/<sid>/... .
+// The call's live transcript and agent assist come apart from the poll, as server-sent events
+// (live/static/transcript.js, when the live area is installed): see followLive.
 (() => {
   const root = document.getElementById("desk");
   const POLL_MS = Number(root.dataset.pollMs) || 2000;
@@ -68,6 +70,7 @@
     $("wrap-done").disabled = !own;
     renderCall(state.call);
     controls.render(state.call, state.control);
+    followLive(state.call);
     renderScripts();
     const day = state.my_day;
     $("day-answered").textContent = day.calls_answered;
@@ -105,7 +108,7 @@
       el("li", `${tk.number} · ${t("cat." + tk.category)} · ${t("tstatus." + tk.status)} · ${tk.description || ""}`));
     fill($("pop-contacts"), call.last_contacts, (contact) =>
       el("li", `${when(contact.at)} · ${seconds(contact.duration_seconds)} · ${contact.ticket || ""}`));
-    renderTicket(call.ticket);
+    renderTicket(spoken && spoken.sid === call.sid ? spoken.ticket : call.ticket);
   }
 
   function renderTicket(ticket) {
@@ -194,8 +197,7 @@
       formDirty = false; formTicket = null;
       $("ticket-message").textContent = conflict ? t("ticket.conflict") : t("desk.error", {e: e.message});
     }
-    etag = null;
-    await poll();
+    await reload();
   }
 
   // Hands the ticket to the specialist group (tickets' POST /api/tickets/<n>/escalate); the supervisor
@@ -212,8 +214,7 @@
     } catch (e) {
       $("ticket-message").textContent = t("desk.error", {e: e.message});
     }
-    etag = null;
-    await poll();
+    await reload();
   }
 
   // The caller's file as the agent records it (tickets' PATCH /api/customers/<customer number>); never
@@ -245,8 +246,7 @@
     } catch (e) {
       $("customer-message").textContent = t("desk.error", {e: e.message});
     }
-    etag = null;
-    await poll();
+    await reload();
   }
 
   function departmentName(key) {
@@ -270,8 +270,7 @@
     } catch (e) {
       $("ticket-message").textContent = t("desk.error", {e: e.message});
     }
-    etag = null;
-    await poll();
+    await reload();
   }
 
   // Saves the note box to ticket `number` on its own (no other field); the box is emptied at once so
@@ -289,9 +288,70 @@
     return keeping;
   }
 
+  // After a change the agent made: the desk state at once (no 304), and the ticket the caller named.
+  async function reload() {
+    etag = null;
+    if (spoken) await openSpokenTicket(spoken.sid, spoken.ticket.number, null);
+    await poll();
+  }
+
+  // --- the live call: transcript by speaker, assist notices (live/assist.py), a ticket said aloud ---
+  let live = null, liveSuggestion = null, spoken = null;
+
+  function followLive(call) {
+    const sid = call && ["live", "wrap_up"].includes(state.phase) ? call.sid : null;
+    if (live && live.sid === sid) return;
+    if (live) live.close();
+    live = null;
+    if (!call || (spoken && spoken.sid !== call.sid)) spoken = null;
+    if (!sid) {
+      if (!call) { liveSuggestion = null; $("live").hidden = true; $("live-notices").replaceChildren(); }
+      return;
+    }
+    if (!window.hotlineLive) return;
+    $("live-notices").replaceChildren();
+    liveSuggestion = null;
+    live = hotlineLive.follow(sid, $("live-transcript"), {
+      onEntry: () => { $("live").hidden = false; },
+      onNotice: (notice) => onNotice(sid, notice),
+    });
+  }
+
+  function showNotice(kind, text) {
+    $("live-notices").prepend(el("li", text, {"data-kind": kind, class: `notice notice-${kind}`}));
+  }
+
+  function onNotice(sid, notice) {
+    if (notice.kind === "ticket_number") { openSpokenTicket(sid, notice.phrase, notice); return; }
+    showNotice(notice.kind, hotlineLive.noticeText(notice));
+    if (notice.suggestion) {
+      liveSuggestion = notice.suggestion;  // the agent's own choice of tab gives way to it once
+      if (state) { state._chosenByAgent = false; renderScripts(); }
+    }
+  }
+
+  // Opens the ticket the caller (or agent) said in the ticket panel (tickets' GET /api/tickets/<n>);
+  // `notice` null: the same ticket read again after a save.
+  async function openSpokenTicket(sid, number, notice) {
+    const values = notice && {speaker: hotlineLive.t(`assist.${notice.speaker}`), phrase: number};
+    try {
+      const ticket = await hotline.fetchJSON(`/api/tickets/${encodeURIComponent(number)}`);
+      const notes = ticket.events.filter((e) => e.kind === "note").reverse().slice(0, 5)
+        .map((e) => ({at: e.at, actor: e.actor, text: (e.data || {}).text || ""}));
+      spoken = {sid, ticket: Object.assign(ticket, {notes})};
+      if (notice) showNotice("ticket_number", hotlineLive.t("assist.ticket_number", values));
+      if (state && state.call && state.call.sid === sid) renderTicket(spoken.ticket);
+    } catch (e) {
+      if (!notice) { spoken = null; return; }
+      const key = e.status === 404 ? "assist.ticket_missing" : e.status === 403 ? "assist.ticket_refused" : null;
+      showNotice("ticket_number", key ? hotlineLive.t(key, values) : t("desk.error", {e: e.message}));
+    }
+  }
+
   function renderScripts() {
     const names = state.scripts.map((s) => s.name);
-    if (!names.includes(chosenScript) || !state._chosenByAgent) chosenScript = state.suggested_script;
+    const suggested = state.phase === "live" && names.includes(liveSuggestion) ? liveSuggestion : state.suggested_script;
+    if (!names.includes(chosenScript) || !state._chosenByAgent) chosenScript = suggested;
     const tabs = state.scripts.map((s) => {
       const tab = el("button", s.label, {type: "button", role: "tab", "data-script": s.name,
                                          class: s.name === chosenScript ? "tab active" : "tab secondary"});
@@ -314,8 +374,7 @@
     showError(null);
     try { await hotline.fetchJSON(root.dataset.statusUrl, {method: "PATCH", body: {status}}); }
     catch (e) { showError(e); }
-    etag = null;
-    await poll();
+    await reload();
   }
 
   root.querySelectorAll("[data-status]").forEach((b) => b.addEventListener("click", () => setStatus(b.dataset.status)));

@@ -1,5 +1,7 @@
 // The live page: draws the figures of GET /supervisor/live.json and asks again every poll_seconds.
 // Every text comes from the server in the reader's language; every time is the center's.
+// With the live area installed (window.hotlineLive, live/static/transcript.js): the calls' alerts
+// (GET /api/alerts, with each poll) and any call's live transcript in a panel, as server-sent events.
 (function () {
   const script = document.getElementById("live-script");
   const texts = JSON.parse(document.getElementById("live-texts").textContent);
@@ -54,7 +56,50 @@
   function agents(list) {
     document.querySelector("#agents tbody").replaceChildren(...list.map(a => el("tr", { "data-agent": a.id },
       td(a.name, "name"), el("td", { class: "status" }, el("span", { class: "dot state-" + a.status }), el("span", { class: "status-label" }, a.status_label)),
-      td(a.in_state, "in-state"), td(a.call ? a.call.queue_label : "", "call"), ...(monitor ? [monitor.cell(a)] : []))));
+      td(a.in_state, "in-state"),
+      el("td", {}, el("span", { class: "call" }, a.call ? a.call.queue_label : ""), " ",
+        a.call && live ? transcriptButton(a.call.sid) : ""),
+      ...(monitor ? [monitor.cell(a)] : []))));
+  }
+
+  // --- live calls: alerts and a transcript panel -------------------------------------------------
+  const live = window.hotlineLive;
+  let following = null;
+
+  function transcriptButton(sid) {
+    const button = el("button", { type: "button", class: "secondary small open-transcript", "data-sid": sid }, live.t("assist.open"));
+    button.setAttribute("data-testid", "open-transcript");
+    button.addEventListener("click", () => openTranscript(sid));
+    return button;
+  }
+
+  function openTranscript(sid) {
+    const panel = document.getElementById("transcript-panel"), $ = (id) => panel.querySelector(`[data-testid="${id}"]`);
+    if (following) following.close();
+    panel.hidden = false;
+    panel.dataset.sid = sid;
+    $("transcript-call").textContent = live.t("assist.call", { sid });
+    $("transcript-ended").hidden = true;
+    $("transcript-notices").replaceChildren();
+    following = live.follow(sid, $("transcript-lines"), {
+      onNotice: (n) => $("transcript-notices").append(el("li", { class: "notice notice-" + n.kind, "data-kind": n.kind },
+        n.kind === "ticket_number" ? live.t("assist.ticket_number", { speaker: live.t("assist." + n.speaker), phrase: n.phrase })
+                                   : live.noticeText(n))),
+      onEnd: () => { $("transcript-ended").hidden = false; },
+    });
+    panel.scrollIntoView({ block: "nearest" });
+  }
+
+  function callAlerts(list) {
+    document.getElementById("call-alert-list").replaceChildren(...(list.length ? list.map(a =>
+      el("li", { class: "alert", "data-kind": a.kind, "data-sid": a.call_sid }, live.alertText(a) + " ", transcriptButton(a.call_sid)))
+      : [el("li", { class: "muted" }, live.t("assist.no_alerts"))]));
+  }
+
+  async function pollAlerts() {
+    if (!live) return;
+    const fresh = await hotline.fetchJSON("/api/alerts?limit=20").catch(() => null);
+    if (fresh) callAlerts(fresh.alerts);
   }
   if (monitor) monitor.onChange(() => agents(data.agents));
 
@@ -76,12 +121,21 @@
   }
 
   async function poll() {
+    pollAlerts();
     const fresh = await hotline.fetchJSON(script.dataset.url).catch(() => null);
     document.getElementById("stale").hidden = !!fresh;
     if (fresh) { data = fresh; draw(); }
     setTimeout(poll, (data.poll_seconds || 3) * 1000);
   }
 
+  if (live) {
+    document.querySelector('[data-testid="transcript-close"]').addEventListener("click", () => {
+      if (following) following.close();
+      following = null;
+      document.getElementById("transcript-panel").hidden = true;
+    });
+  }
   draw();
+  pollAlerts();
   setTimeout(poll, (data.poll_seconds || 3) * 1000);
 })();

@@ -12,7 +12,7 @@ def assist(app):
     with app.app_context():
         speech = need(LiveSpeech)
         yield CallAssist(speech.assist_rules("zh-CN"), lambda turn, phrases: speech.heard(turn, phrases, "zh-CN"),
-                         lambda turn: speech.redact(turn, "zh-CN"))
+                         lambda turn: speech.redact(turn, "zh-CN"), lambda turn: speech.numbers(turn, "zh-CN"))
 
 
 def said(speaker, text, start=1.0, index=0):
@@ -60,3 +60,31 @@ def test_no_greeting_in_fifteen_seconds_reminds_the_agent_once(assist):
 def test_a_greeting_after_the_window_does_not_count(assist):
     assist.on_final(said("agent", "您好", start=16.0))
     assert not assist.greeted
+
+
+@pytest.mark.parametrize("text, number", [("我 的 工单 号 是 二零二六 幺幺 二四 零零七", "GD20261124007"),
+                                          ("工单 20261124 007", "GD20261124007"),
+                                          ("two zero two six one one two four zero one two", "GD20261124012")])
+def test_a_spoken_ticket_number_asks_the_desk_to_open_it_once(assist, text, number):
+    _, notices = assist.on_final(said("caller", text))
+    assert [(n.kind, n.phrase, n.speaker) for n in notices if n.kind != "redacted"] == [("ticket_number", number, "caller")]
+    # The agent reading it back is the same ticket: the desk has it open already.
+    _, again = assist.on_final(said("agent", text, start=5.0))
+    assert [n.kind for n in again if n.kind == "ticket_number"] == []
+
+
+@pytest.mark.parametrize("text", ["我 的 手机 是 13800138000", "二零二六 幺三 二四 零零七", "20261124",
+                                  "卡号 6222 0202 0000 1234 567", "身份证 110101 19900307 123X"])
+def test_a_phone_number_an_impossible_date_or_a_bare_date_is_no_ticket_number(assist, text):
+    assert all(n.kind != "ticket_number" for n in assist.on_final(said("caller", text))[1])
+
+
+def test_stream_entries_redact_partials_and_alert_once_with_the_shown_text(assist):
+    partial = Phrase("caller", 0, 1.0, 2.0, "卡号 6222 0202 0000 1234 567", False)
+    final = said("caller", "我 要 投诉 卡号 6222 0202 0000 1234 567", index=0)
+    entries, alerts = assist.stream_entries("CA1", [partial, final], None, "2026-12-03T10:00:00+00:00")
+    assert [e["type"] for e in entries] == ["phrase", "phrase", "notice", "notice"]
+    assert all("6222" not in e.get("text", "") for e in entries)
+    assert {e["kind"] for e in entries if e["type"] == "notice"} == {"redacted", "complaint"}
+    [alert] = alerts
+    assert alert["call_sid"] == "CA1" and alert["kind"] == "complaint" and "[卡号]" in alert["text"]

@@ -40,6 +40,7 @@ def test_events_stream_every_entry_then_end_and_resume_after_the_last_one_seen(a
     write(app, phrase("agent", 0, 0.5, "您好", True), phrase("caller", 0, 3.0, "喂", True))
     first = client.get(f"/api/calls/{SID}/live/events?wait=0", headers={"Authorization": f"Bearer {api.token}"})
     assert first.status_code == 200 and first.mimetype == "text/event-stream"
+    assert first.get_data(as_text=True).startswith("retry: 1000\n\n")  # EventSource comes back a second later
     events = [block for block in first.get_data(as_text=True).split("\n\n") if block.startswith("id:")]
     assert len(events) == 2 and "event: phrase" in events[0] and "您好" in events[0]
     last_id = events[-1].split("\n")[0].removeprefix("id: ")
