@@ -12,7 +12,6 @@ import argparse
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,30 +19,19 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)  # bench/revisits.py must not shadow the revisits package
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--polls", type=int, default=300)
     args = parser.parse_args()
 
-    from hotline import create_app, db
+    from bench.throwaway import percentile, throwaway_app
+    from hotline import db
     from people.users import create_user
-    from hotline.clock import FrozenClock
-    from hotline.migrate import upgrade
-    from hotline.settings import Settings
     from sandbox import press
     from sandbox.simulator import Simulator
 
-    folder = Path(tempfile.mkdtemp(prefix="desk-bench-"))
-    settings = Settings.for_tests(folder)
-    upgrade(settings.database_url)
-    app = create_app(settings, clock=FrozenClock())
-    client = app.test_client()
-    admin = {"Authorization": f"Bearer {settings.admin_token}"}
+    bench = throwaway_app("desk-bench-")
+    app, client, admin = bench.app, bench.client, bench.admin
     agent = client.post("/api/agents", headers=admin, json={
         "name": "wang", "address": "client:wang", "skills": {"inquiry": 3}, "languages": ["zh-CN"],
         "status": "available"}).get_json()["id"]
@@ -73,7 +61,7 @@ def main() -> None:
     etag = client.get(url).headers["ETag"]
     unchanged = timed({"If-None-Match": etag}, 304)
     size = len(client.get(url).data)
-    backend = "PostgreSQL" if settings.database_url.startswith("postgresql") else "SQLite"
+    backend = bench.backend
     print(f"desk state during a live call, {args.polls} polls each, {backend}, in-process:")
     for label, values in (("full (200)", full), ("unchanged (304)", unchanged)):
         print(f"  {label:16} p50 {statistics.median(values):6.1f} ms   p99 {percentile(values, 0.99):6.1f} ms")

@@ -16,18 +16,12 @@ import argparse
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)  # bench/revisits.py must not shadow the revisits package
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def add_the_day(app, calls: int, agents: list[int]) -> None:
@@ -62,19 +56,13 @@ def main() -> None:
     parser.add_argument("--viewers", type=int, default=50)
     args = parser.parse_args()
 
-    from hotline import create_app, db
-    from hotline.clock import FrozenClock
-    from hotline.migrate import upgrade
-    from hotline.settings import Settings
+    from bench.throwaway import percentile, throwaway_app
+    from hotline import db
     from people.users import create_user
     from supervision.targets import current_targets
 
-    folder = Path(tempfile.mkdtemp(prefix="live-bench-"))
-    settings = Settings.for_tests(folder)
-    upgrade(settings.database_url)
-    app = create_app(settings, clock=FrozenClock())
-    client = app.test_client()
-    admin = {"Authorization": f"Bearer {settings.admin_token}"}
+    bench = throwaway_app("live-bench-")
+    app, client, settings, admin = bench.app, bench.client, bench.settings, bench.admin
     agents = []
     for n in range(args.agents):
         agents.append(client.post("/api/agents", headers=admin, json={
@@ -123,7 +111,7 @@ def main() -> None:
     wall, cpu = timed(True)
     shared_wall, _ = timed(False)
     size = len(client.get("/supervisor/live.json").data)
-    backend = "PostgreSQL" if settings.database_url.startswith("postgresql") else "SQLite"
+    backend = bench.backend
     rate = args.viewers / poll_seconds
     print(f"live supervisor poll, {args.polls} polls, {backend}, in-process: {args.agents} agents, "
           f"{args.waiting} waiting, {args.calls} calls today, {size} bytes")

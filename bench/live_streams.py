@@ -39,7 +39,7 @@ from live import transcript_store  # noqa: E402
 from live.media_cli import ServiceThread  # noqa: E402
 from live.media_server import stream_url  # noqa: E402
 from sandbox.twiml.media_stream import MediaStream  # noqa: E402
-from tests.recordings.speech import MODEL_PATH, Line, build_call  # noqa: E402
+from tests.recordings.speech import MODEL_PATH, build_call, conversation  # noqa: E402
 from tests.support.processes import free_port  # noqa: E402
 
 PHRASES = {
@@ -47,16 +47,6 @@ PHRASES = {
               "확인해 드리겠습니다 잠시만 기다려 주세요", "처리해 드렸습니다 감사합니다"],
     "caller": ["환불을 받고 싶어요", "언론에 제보하겠습니다", "네 알겠습니다", "언제 받을 수 있나요"],
 }
-
-
-def script(seconds: float) -> list[Line]:
-    lines, at, turn = [], 0.5, 0
-    while at < seconds - 5:
-        speaker = "agent" if turn % 2 == 0 else "caller"
-        lines.append(Line(speaker, at, PHRASES[speaker][turn // 2 % 4]))
-        at += 4.5
-        turn += 1
-    return lines
 
 
 def samples(path: Path) -> array:
@@ -130,7 +120,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="live-bench-"))
-    build_call(script(args.seconds), folder, "bench.wav")
+    build_call(conversation(args.seconds, PHRASES), folder, "bench.wav")
     tracks = {"inbound": samples(folder / "bench.wav-caller.wav"), "outbound": samples(folder / "bench.wav-agent.wav")}
     vosk.SetLogLevel(-1)
     model = vosk.Model(str(MODEL_PATH))

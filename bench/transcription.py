@@ -25,23 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.recordings.speech import MODEL_PATH, Line, build_call  # noqa: E402
+from tests.recordings.speech import MODEL_PATH, build_call, conversation  # noqa: E402
 
 PHRASES = {
     "agent": ["안녕하세요 고객 센터입니다 무엇을 도와드릴까요", "주문 번호를 알려 주시겠어요",
               "확인해 드리겠습니다 잠시만 기다려 주세요", "처리해 드렸습니다 감사합니다"],
     "caller": ["환불을 받고 싶어요", "주문이 아직 도착하지 않았어요", "네 알겠습니다", "언제 받을 수 있나요"],
 }
-
-
-def script(seconds: float) -> list[Line]:
-    lines, at, turn = [], 0.5, 0
-    while at < seconds - 5:
-        speaker = "agent" if turn % 2 == 0 else "caller"
-        lines.append(Line(speaker, at, PHRASES[speaker][turn // 2 % 4]))
-        at += 4.5
-        turn += 1
-    return lines
 
 
 def bare_decode(model, data: bytes) -> float:
@@ -164,10 +154,10 @@ def main() -> None:
     from transcription.engine import load_model
 
     folder = Path(tempfile.mkdtemp(prefix="bench-audio-"))
-    long_call, _ = build_call(script(args.minutes * 60), folder / "long", "long.wav", tail=3.0)
+    long_call, _ = build_call(conversation(args.minutes * 60, PHRASES), folder / "long", "long.wav", tail=3.0)
     data = long_call.read_bytes()
     seconds = (len(data) - 44) / 4 / 8000
-    short_call, _ = build_call(script(args.job_seconds), folder / "short", "short.wav", tail=3.0)
+    short_call, _ = build_call(conversation(args.job_seconds, PHRASES), folder / "short", "short.wav", tail=3.0)
     short = short_call.read_bytes()
     short_seconds = (len(short) - 44) / 4 / 8000
     model = load_model(Path(os.environ.get("VOSK_MODEL_PATH", MODEL_PATH)))

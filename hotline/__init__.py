@@ -65,4 +65,5 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     register_commands(app)
     for preload in (web_preload, worker_preload):
         preload(app, lambda app: phone.warm(settings.default_country_code))
+        preload(app, db.warm)
     return app

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.calls import record_event
@@ -124,6 +124,8 @@ def hold_caller(session: Session, conversation: Conversation, held: bool, actor:
     data: dict[str, object] = {"by": actor, "agent_id": conversation.offer.agent_id}
     if not held and state["held_since"] is not None:
         data["seconds"] = round((now() - state["held_since"]).total_seconds(), 1)
+        session.execute(update(RoutedCall).where(RoutedCall.call_sid == sid)
+                        .values(hold_seconds=func.coalesce(RoutedCall.hold_seconds, 0) + data["seconds"]))
     record_event(session, conversation.call, "hold_started" if held else "hold_ended", **data)
     return True
 

@@ -16,7 +16,7 @@ from routing.service_level_query import seconds_between
 from routing.state import get_rules
 
 CALL_COUNTS = ("offered", "answered", "abandoned", "short_abandoned", "waiting", "overflowed", "answered_in_threshold",
-               "wait_seconds", "talked", "talk_seconds", "wrapped", "wrap_seconds")
+               "wait_seconds", "talked", "talk_seconds", "wrapped", "wrap_seconds", "hold_seconds")
 HALF_HOUR = 1800
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -38,7 +38,7 @@ class CallKpiQueries:
             count_if(wait <= threshold_seconds), func.coalesce(func.sum(wait), 0),
             count_if(talked), func.coalesce(func.sum(seconds_between(session, rc.answered_at, rc.ended_at)), 0),
             count_if(and_(talked, rc.wrap_seconds.is_not(None))),
-            func.coalesce(func.sum(rc.wrap_seconds), 0))
+            func.coalesce(func.sum(rc.wrap_seconds), 0), func.coalesce(func.sum(rc.hold_seconds), 0))
         return counts(session.execute(query.group_by(*keys)), CALL_COUNTS)
 
 

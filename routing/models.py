@@ -75,6 +75,9 @@ class RoutedCall(Base):
     # After-call work on this call, summed when the agent leaves each wrap-up (routing.state), so the
     # KPI pack's handle time reads one row per call instead of a period's status history (routing_0006).
     wrap_seconds: Mapped[float | None]
+    # Time the caller spent on hold (conference mode), summed at each resume (routing.call_control): the
+    # KPI pack's average hold time, and talk net of hold, read it here (routing_0007).
+    hold_seconds: Mapped[float | None]
     callback_requested_at: Mapped[datetime | None]
     callback_number: Mapped[str | None] = mapped_column(String(64))
 

@@ -51,8 +51,11 @@ FIGURES: tuple[Figure, ...] = (
     Figure("service_level", lambda c: _get(c, "answered_in_threshold"),
            lambda c: _finished(c) - _get(c, "short_abandoned"), "ratio"),
     _ratio("average_speed_of_answer", "wait_seconds", "answered", "seconds"),
+    # Talk runs from answer to hang-up, so it holds the time on hold: handle time is talk + hold + wrap-up
+    # without counting hold twice, and hold is also its own figure.
     Figure("average_handle_time", lambda c: _get(c, "talk_seconds") + _get(c, "wrap_seconds"),
            lambda c: _get(c, "talked"), "seconds"),
+    _ratio("average_hold_time", "hold_seconds", "talked", "seconds"),
     _ratio("first_contact_resolution", "first_contact_resolved", "phone_tickets"),
     _ratio("complaint_rate", "complaints", "opened"),
     _ratio("satisfaction", "satisfied", "scored"),

@@ -19,7 +19,7 @@ from supervision.targets import Targets
 
 # The figures a summary shows, in the order the manuals list them.
 SUMMARY = ("answer_rate", "abandon_rate", "service_level", "average_speed_of_answer", "average_handle_time",
-           "first_contact_resolution", "satisfaction", "complaint_rate", "revisit_closure", "qa_score")
+           "average_hold_time", "first_contact_resolution", "satisfaction", "complaint_rate", "revisit_closure", "qa_score")
 # Signed in: any status but offline. Ready: taking or handling calls (the adherence's top).
 READY = ("available", "reserved", "on_call", "wrap_up")
 # The manuals' four headings and the scorecard's columns under each (docs/supervision.md).

@@ -16,10 +16,10 @@ SIDES = ("at_least", "at_most")
 # Every figure the pack computes that may carry a target (supervision.kpis.FIGURES adds per-priority
 # SLA figures, which all take `sla_compliance`).
 TARGETED = ("answer_rate", "abandon_rate", "short_abandon_rate", "service_level", "average_speed_of_answer",
-            "average_handle_time", "first_contact_resolution", "satisfaction", "complaint_rate",
+            "average_handle_time", "average_hold_time", "first_contact_resolution", "satisfaction", "complaint_rate",
             "revisit_closure", "revisit_solved", "qa_score", "qa_review_score", "sla_compliance")
 
-SECONDS = ("average_speed_of_answer", "average_handle_time")
+SECONDS = ("average_speed_of_answer", "average_handle_time", "average_hold_time")
 SCORES = ("qa_score", "qa_review_score")  # 0-100, as transcription scores
 
 

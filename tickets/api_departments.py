@@ -10,14 +10,13 @@ from flask import Blueprint, current_app, g, jsonify, request
 from hotline import csv_export, db
 from hotline.api import schemas
 from hotline.api.auth import require_role
-from hotline.api.errors import abort_json, json_body
+from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
 from hotline.clock import now
 from hotline.local_time import local_day
 from hotline.params import query_choice
 from tickets import frequent_problems, handoff
-from tickets.api import load_ticket
-from tickets.api_edit import NUMBER, changed, require_own_ticket
+from tickets.api_edit import NUMBER, changed, own_ticket_request
 from tickets.api_input import boolean, text
 from tickets.departments import DepartmentBook
 from tickets.history import actor_name
@@ -50,10 +49,7 @@ def list_departments():
                       409: "changed by someone else at the same moment",
                       422: "an unknown department, or a ticket no longer open"}, path=NUMBER)
 def hand_off_ticket(number: str):
-    body = json_body()
-    ticket = load_ticket(number)
-    require_own_ticket(ticket, "hand over")
-    _refuse_unknown(body, HANDOFF_SCHEMA, "a hand-off")
+    body, ticket = own_ticket_request(number, HANDOFF_SCHEMA, "hand over", "a hand-off")
     key = text(body.get("department"), "department", 40, required=True)
     note = text(body.get("note"), "note", 500) or ""
     return changed(ticket, lambda: handoff.hand_off(db.session(), ticket, key, actor_name(g.principal), note=note))
@@ -69,10 +65,7 @@ def hand_off_ticket(number: str):
                       409: "changed by someone else at the same moment",
                       422: "no text, or a ticket not handed to a department"}, path=NUMBER)
 def department_reply(number: str):
-    body = json_body()
-    ticket = load_ticket(number)
-    require_own_ticket(ticket, "record a department's reply on")
-    _refuse_unknown(body, REPLY_SCHEMA, "a department's reply")
+    body, ticket = own_ticket_request(number, REPLY_SCHEMA, "record a department's reply on", "a department's reply")
     reply = text(body.get("text"), "text", 4000, required=True)
     final = boolean(body.get("final"), "final")
     return changed(ticket, lambda: handoff.record_reply(db.session(), ticket, reply, actor_name(g.principal),
@@ -111,9 +104,3 @@ def _week(raw: str | None, today: date) -> date:
         return date.fromisocalendar(int(found.group(1)), int(found.group(2)), 1)
     except ValueError:
         abort_json(400, f"week: {raw} has no such week")
-
-
-def _refuse_unknown(body: dict, schema: dict, what: str) -> None:
-    unknown = sorted(set(body) - set(schema["properties"]))
-    if unknown:
-        abort_json(422, f"{unknown[0]}: not a field of {what}")

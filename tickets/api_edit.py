@@ -147,6 +147,10 @@ ESCALATE_SCHEMA = {"type": "object", "additionalProperties": False, "properties"
     "group": schemas.text(max_length=40), "reason": schemas.text(max_length=500, blank=True)}}
 
 
+PLAN_SCHEMA = {"type": "object", "required": ["text"], "additionalProperties": False,
+               "properties": {"text": schemas.text(max_length=4000)}}
+
+
 def require_own_ticket(ticket: Ticket, what: str) -> None:
     """A supervisor acts on any ticket; an agent only on one assigned to them."""
     viewer = access().current_viewer()
@@ -154,6 +158,19 @@ def require_own_ticket(ticket: Ticket, what: str) -> None:
         return
     if not viewer.is_agent or ticket.assignee_id != viewer.agent_id:
         abort_json(403, f"ticket {ticket.number} is not assigned to you; a supervisor can {what} it")
+
+
+def own_ticket_request(number: str, schema: dict, verb: str, what: str) -> tuple[dict, Ticket]:
+    """The JSON body and the ticket of an action on one ticket: 404 if there is none, 403 for an agent's
+    action on a ticket not assigned to them (`verb`: "escalate"), 422 naming a field the action does not
+    take (`what`: "an escalation")."""
+    body = json_body()
+    ticket = load_ticket(number)
+    require_own_ticket(ticket, verb)
+    unknown = sorted(set(body) - set(schema["properties"]))
+    if unknown:
+        abort_json(422, f"{unknown[0]}: not a field of {what}")
+    return body, ticket
 
 
 def changed(ticket: Ticket, change: Callable[[], object]):
@@ -177,12 +194,7 @@ def changed(ticket: Ticket, change: Callable[[], object]):
                       409: "changed by someone else at the same moment",
                       422: "an unknown group, or a ticket no longer open"}, path=NUMBER)
 def escalate_ticket(number: str):
-    body = json_body()
-    ticket = load_ticket(number)
-    require_own_ticket(ticket, "escalate")
-    unknown = sorted(set(body) - set(ESCALATE_SCHEMA["properties"]))
-    if unknown:
-        abort_json(422, f"{unknown[0]}: not a field of an escalation")
+    body, ticket = own_ticket_request(number, ESCALATE_SCHEMA, "escalate", "an escalation")
     group = text(body.get("group"), "group", 40)
     reason = text(body.get("reason"), "reason", 500) or ""
     return changed(ticket, lambda: escalation.escalate(db.session(), ticket, actor_name(g.principal),
@@ -192,15 +204,12 @@ def escalate_ticket(number: str):
 @bp.post("/tickets/<number>/plan")
 @require_role("supervisor", "agent")
 @operation("Record the specialist group's plan for an escalated ticket (stops the plan clock)",
-           tags=["tickets"], request={"type": "object", "required": ["text"], "additionalProperties": False,
-                                      "properties": {"text": schemas.text(max_length=4000)}},
+           tags=["tickets"], request=PLAN_SCHEMA,
            responses={200: "the ticket with its plan clock met or missed",
                       403: "an agent recording a plan on a ticket not assigned to them", 404: "no such ticket",
                       409: "changed by someone else at the same moment",
                       422: "no text, a ticket not escalated, or one that has its plan"}, path=NUMBER)
 def record_plan(number: str):
-    body = json_body()
-    ticket = load_ticket(number)
-    require_own_ticket(ticket, "record a plan on")
+    body, ticket = own_ticket_request(number, PLAN_SCHEMA, "record a plan on", "a plan")
     plan = text(body.get("text"), "text", 4000, required=True)
     return changed(ticket, lambda: escalation.record_plan(db.session(), ticket, plan, actor_name(g.principal)))

@@ -174,14 +174,7 @@ def test_a_user_without_an_agent_record_is_told_so(live_server, page, people):
 
 def test_a_ticket_changed_meanwhile_is_reloaded_and_the_note_kept(live_server, page, people, switchboard,
                                                                    simulator, client, api):
-    agent = switchboard.agent("wang", status="available")
-    people.add("wang.fang", agent_id=agent)
-    people.add("watcher", role="supervisor")
-    sign_in(client, "watcher")
-    sign_in_page(page, live_server.url, "wang.fang")
-    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
-    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
-    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    on_a_call(live_server, page, people, switchboard, simulator, client)
     expect(page.get_by_test_id("phase")).to_have_text("通话中")
     page.get_by_test_id("ticket-department").select_option("technical")
     page.get_by_test_id("ticket-note").fill("光猫指示灯红色")
@@ -201,14 +194,7 @@ def test_a_change_to_other_fields_meanwhile_does_not_stop_the_agents_save(live_s
                                                                           simulator, client, api):
     # Routing marks the answer on the ticket (first response, owner, status) while the agent may already be
     # typing: a save that touches other fields than the ones changed meanwhile goes through.
-    agent = switchboard.agent("wang", status="available")
-    people.add("wang.fang", agent_id=agent)
-    people.add("watcher", role="supervisor")
-    sign_in(client, "watcher")
-    sign_in_page(page, live_server.url, "wang.fang")
-    simulator.agent("client:wang", answer_after_rings=1, talk_seconds=60)
-    simulator.call(from_="+8613800138000", inputs=[press("1"), press("2")])
-    assert simulator.run_until(lambda: desk_phase(client, agent) == "live", limit=120)
+    on_a_call(live_server, page, people, switchboard, simulator, client)
     expect(page.get_by_test_id("phase")).to_have_text("通话中")
     page.get_by_test_id("ticket-department").select_option("technical")
     page.get_by_test_id("ticket-note").fill("光猫指示灯红色")

@@ -50,6 +50,19 @@ def say(text: str, out: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
+def conversation(seconds: float, phrases: dict[str, list[str]], every: float = 4.5) -> list[Line]:
+    """Agent and caller taking turns every `every` seconds for `seconds` (the benchmarks' long calls),
+    each saying their `phrases` in a cycle; the last 5 seconds stay silent."""
+    lines, at, turn = [], 0.5, 0
+    while at < seconds - 5:
+        speaker = "agent" if turn % 2 == 0 else "caller"
+        said = phrases[speaker]
+        lines.append(Line(speaker, at, said[turn // 2 % len(said)]))
+        at += every
+        turn += 1
+    return lines
+
+
 def build_call(lines: list[Line], folder: Path, name: str = "call.wav", tail: float = 1.0) -> tuple[Path, list[Spoken]]:
     """A two-channel 8 kHz WAV with each line at its start time on its speaker's channel."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -164,6 +164,7 @@ def test_hold_resume_mute_and_unmute_through_the_api(center, simulator, app, api
     [ended] = _events(app, caller.sid, "hold_ended")
     # The app's clock is the simulator's as of its last webhook (API requests do not set it).
     assert on_hold >= 20 and on_hold <= ended["seconds"] <= on_hold + 3 and ended["agent_id"] == alice
+    assert center.routed(caller.sid).hold_seconds == ended["seconds"]  # the KPI pack's hold time
     assert [e["event"] for e in _events(app, caller.sid, "conference")].count("participant-hold") == 1
     assert api.post(f"/api/calls/{caller.sid}/hold").status_code == 409  # the conversation is over
 

@@ -30,6 +30,8 @@ CALLS = [
     ("CA08", "inquiry", local(2, 23, 55), None, 20, None, 0, 0),
 ]
 
+HOLDS = {"CA01": 45.0, "CA03": 15.0}  # seconds the caller spent on hold (part of the talk time)
+
 
 def add_calls(session) -> None:
     from routing.models import AgentEvent, RoutedCall
@@ -41,7 +43,7 @@ def add_calls(session) -> None:
                                outcome="answered" if answered else "abandoned" if hang_up else
                                "overflow" if sid == "CA09" else "waiting",
                                answered_at=answered, ended_at=ended, agent_id=agent,
-                               wrap_seconds=wrap if answered else None,
+                               wrap_seconds=wrap if answered else None, hold_seconds=HOLDS.get(sid),
                                abandoned_at=entered + timedelta(seconds=hang_up) if hang_up else None))
         if answered:
             session.add(AgentEvent(agent_id=agent, at=answered, status="on_call", previous="reserved",

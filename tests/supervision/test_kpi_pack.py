@@ -39,6 +39,7 @@ def test_the_center_on_the_3rd_against_the_2nd(api, center):
     assert got["service_level"] == 0.4  # 2 within 15 s of the 5 finished callers who stayed past 15 s
     assert got["average_speed_of_answer"] == 13.3  # (5 + 15 + 20) / 3
     assert got["average_handle_time"] == 230.0  # (300 + 200 + 100 talk + 30 + 40 + 20 wrap-up) / 3
+    assert got["average_hold_time"] == 20.0  # (45 + 15 on hold, inside the talk) / 3
     # Tickets opened on the 3rd: 5, one complaint; of the 4 a call opened only 001 was resolved at the
     # first contact (002 reopened, 003 two calls and a repeat, 005 a repeat six days later).
     assert got["complaint_rate"] == 0.2 and got["first_contact_resolution"] == 0.25
@@ -52,6 +53,7 @@ def test_the_center_on_the_3rd_against_the_2nd(api, center):
     previous = {name: figure["previous"] for name, figure in row["figures"].items()}
     assert previous["answer_rate"] == 0.5 and previous["service_level"] == 0.0
     assert previous["average_speed_of_answer"] == 30.0 and previous["average_handle_time"] == 70.0
+    assert previous["average_hold_time"] == 0.0
     assert previous["first_contact_resolution"] == 1.0 and previous["complaint_rate"] == 0.0
     assert previous["revisit_closure"] == 1.0 and previous["satisfaction"] is None
     figures = row["figures"]
