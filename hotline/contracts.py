@@ -46,6 +46,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | RecordingAudio | recordings | transcription (stored recordings, their bytes, the QA page's audio) |
 | CallTranscripts | transcription | tickets (the state of each recording's transcript) |
 | LiveSpeech | transcription | live (models, assist phrases, spoken numbers and redaction for live transcripts) |
+| LiveTranscripts | live | transcription (a call its stream covered is not decoded again) |
 | CallKpis | routing | supervision (offered, answered, abandoned, waits, handle times) |
 | TicketKpis | tickets | supervision (first-contact resolution, complaints, SLA compliance) |
 | RevisitKpis | revisits | supervision (satisfaction, revisit closure) |
@@ -640,6 +641,22 @@ class LiveSpeech(Protocol):
         """Each run of number words said in `turn`, written as digits ("二零二六 幺幺" -> "202611"), read
         before redaction hides them (a ticket number spoken is looked for here)."""
 
+
+
+@dataclass(frozen=True)
+class LiveCoverage:
+    """A call's live transcript, from a stream that ended with Twilio's `stop` and lost no frame."""
+    turns: tuple[dict[str, Any], ...]  # the final phrases as transcription's turns (redacted live)
+    seconds: float  # audio streamed per track: what the stream covered of the call
+
+
+@runtime_checkable
+class LiveTranscripts(Protocol):
+    """What transcription asks of live: whether a call's stream already transcribed it, so the
+    recording is not decoded a second time."""
+
+    def covering(self, call_sid: str) -> LiveCoverage | None:
+        """The call's live transcript if its stream ended cleanly with both tracks whole; else None."""
 
 # --- messaging --------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from flask import Flask
 
 from hotline import contracts
 from hotline.areas import Area
+from live.coverage import LiveTranscriptsFromRedis
 from live.media_cli import media_command
 from live.pages import init_pages
 from live.streams import start_live_stream
@@ -21,6 +22,7 @@ from live.streams import start_live_stream
 
 def init_app(app: Flask) -> None:
     contracts.subscribe(contracts.CallAnswered, start_live_stream, app)
+    contracts.provide(app, contracts.LiveTranscripts, LiveTranscriptsFromRedis())
     app.cli.add_command(media_command)
     init_pages(app)
 

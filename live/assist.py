@@ -100,7 +100,7 @@ class CallAssist:
     def stream_entries(self, call_sid: str, phrases: list[Phrase], agent_heard_until: float | None,
                        raised_at: str) -> tuple[list[dict], list[dict]]:
         """(the call's stream entries, the supervisors' alerts) for `phrases` as they are written:
-        each phrase (redacted, without its words) followed by the notices it set off."""
+        each phrase (redacted; a partial without its words) followed by the notices it set off."""
         entries, alerts = [], []
         for phrase in phrases:
             notices: list[Notice] = []
@@ -108,7 +108,9 @@ class CallAssist:
                 phrase, notices = self.on_final(phrase)
             else:
                 phrase = self.on_partial(phrase)
-            entries.append({"type": "phrase", **{k: v for k, v in phrase.to_dict().items() if k != "words"}})
+            # A final keeps its (redacted) words: they become the call's QA transcript (live/coverage.py).
+            entries.append({"type": "phrase", **{k: v for k, v in phrase.to_dict().items()
+                                                 if k != "words" or phrase.final}})
             for notice in notices:
                 entries.append({"type": "notice", **asdict(notice)})
                 if notice.alerts_supervisor:

@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline import db
 from hotline.models import Call
-from hotline.contracts import AudioUnreadable, RecordingAudio, RecordingFile, TranscriptReady, need, publish
+from hotline.contracts import (AudioUnreadable, LiveCoverage, LiveTranscripts, RecordingAudio, RecordingFile,
+                               TranscriptReady, need, provided, publish)
 from hotline.wavinfo import BadAudio, WavInfo, read_wav_info
 from transcription.analytics import keywords_heard
 from transcription.assessment import assess_transcript, current_rules
@@ -30,6 +31,12 @@ from transcription.models import Transcript
 from transcription.turns import build_turns
 
 log = logging.getLogger(__name__)
+
+LIVE_MODEL = "live stream"  # the transcript's `model` when the call's live transcript was kept
+# Twilio starts the stream a moment after the answer (an RQ job, then a REST request) and the recording
+# at the answer: a stream that began later than this missed too much of the greeting to stand for the
+# call, and one that stopped early (a transfer) misses its end; both are decoded from the recording.
+LIVE_SLACK_SECONDS = 1.5
 
 
 def transcribe_audio(data: bytes, model, labels: list[str], language: str | None) -> tuple[list[dict], WavInfo]:
@@ -76,12 +83,18 @@ def transcribe_recording(recording_id: int) -> str:
     session.commit()
     settings = current_app.config["HOTLINE_SETTINGS"]
     try:
-        model_path = model_path_for(settings, transcript.language)
-        model = load_model(model_path)
         data = audio.audio(recording)
-        started = time.perf_counter()
-        turns, info = transcribe_audio(data, model, current_rules()["channels"], transcript.language)
-        transcript.decode_seconds = round(time.perf_counter() - started, 3)
+        live = _live_transcript(transcript.call_sid, read_wav_info(data))
+        if live is not None:
+            info, model_path = read_wav_info(data), LIVE_MODEL
+            turns = _on_recording_time(live, info.seconds)
+            transcript.decode_seconds = 0.0
+        else:
+            model_path = model_path_for(settings, transcript.language)
+            model = load_model(model_path)
+            started = time.perf_counter()
+            turns, info = transcribe_audio(data, model, current_rules()["channels"], transcript.language)
+            transcript.decode_seconds = round(time.perf_counter() - started, 3)
     except (ModelMissing, BadAudio, AudioUnreadable) as exc:
         return _fail(transcript, str(exc))
     transcript.model, transcript.audio_seconds = str(model_path), round(info.seconds, 3)
@@ -93,6 +106,27 @@ def transcribe_recording(recording_id: int) -> str:
     publish(TranscriptReady(call_sid=transcript.call_sid, transcript_id=transcript.id,
                             keywords=keywords_heard(transcript.analysis)))
     return "done"
+
+
+def _live_transcript(call_sid: str, info: WavInfo) -> LiveCoverage | None:
+    """The call's live transcript (live/, when present) if its stream covered the recording: within
+    LIVE_SLACK_SECONDS of its length, so a stream started late or ended early (a transfer) is not
+    taken for the whole call. A mono recording is a voicemail: never streamed."""
+    live = provided(LiveTranscripts)
+    if live is None or info.channels < 2:
+        return None
+    coverage = live.covering(call_sid)
+    if coverage is None or coverage.seconds < info.seconds - LIVE_SLACK_SECONDS:
+        return None
+    return coverage
+
+
+def _on_recording_time(live: LiveCoverage, recording_seconds: float) -> list[dict]:
+    """The live turns moved to the recording's clock: the stream began the missing seconds after it."""
+    lag = max(0.0, round(recording_seconds - live.seconds, 2))
+    return [{**turn, "start": round(turn["start"] + lag, 2), "end": round(turn["end"] + lag, 2),
+             "words": [{**w, "start": round(w["start"] + lag, 2), "end": round(w["end"] + lag, 2)}
+                       for w in turn["words"]]} for turn in live.turns]
 
 
 def _fail(transcript, reason: str) -> str:

@@ -2,10 +2,14 @@
 live transcript, raises the supervisor's alert and suggests the upset-caller script."""
 import pytest
 
+from sqlalchemy import select
+
+from hotline import db
 from hotline.jobs import get_queue, run_burst
 from hotline.redis_client import get_redis
 from live import recognisers, transcript_store
 from sandbox import press
+from transcription.models import Transcript
 from tests.support.processes import wait_until
 
 pytestmark = pytest.mark.slow  # real Vosk, real WebSockets
@@ -52,3 +56,15 @@ def test_a_streamed_call_is_transcribed_live_by_speaker_and_the_escalation_alert
     alerts = api.get("/api/alerts", token=api.mint("supervisor")).get_json()["alerts"]
     assert [(a["call_sid"], a["kind"]) for a in alerts] == [(call.sid, "escalation")]
     assert recognisers.alive() == 0
+
+    # One transcript per call: the stream covered the call, so its final phrases are the QA transcript
+    # and the recording is not decoded again.
+    run_burst(app, ("default",), in_process=True)  # the recording's download
+    run_burst(app, ("transcription",))
+    with app.app_context():
+        [transcript] = db.session().scalars(select(Transcript)).all()
+    assert transcript.status == "done", transcript.failure_reason
+    assert transcript.model == "live stream" and transcript.decode_seconds == 0
+    caller_said = " ".join(t["text"] for t in transcript.turns if t["speaker"] == "caller")
+    assert "언론" in caller_said and {t["speaker"] for t in transcript.turns} == {"caller", "agent"}
+    assert transcript.analysis["metrics"]["agent_talk_seconds"] > 1

@@ -60,8 +60,8 @@ def real_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def start_worker(app, *args: str) -> subprocess.Popen:
-    """`hotline worker -q outbound ARGS` in a process of its own, on the test's database, Redis and sandbox."""
+def start_hotline(app, *args: str, **env_extra: str) -> subprocess.Popen:
+    """`hotline ARGS` in a process of its own, on the test's database, Redis and sandbox."""
     from sandbox.rest.server import ensure_sandbox
 
     settings = app.config["HOTLINE_SETTINGS"]
@@ -70,6 +70,10 @@ def start_worker(app, *args: str) -> subprocess.Popen:
                PUBLIC_BASE_URL=settings.public_base_url, HOTLINE_ADMIN_TOKEN=settings.admin_token,
                OUTBOUND_CALLS_PER_SECOND=str(settings.outbound_calls_per_second),
                OUTBOUND_SMS_PER_SECOND=str(settings.outbound_sms_per_second), LOG_LEVEL="warning",
-               PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "-q", "outbound", *args], env=env,
-                            cwd=ROOT, start_new_session=True)
+               PYTHONPATH=str(ROOT), **env_extra)
+    return subprocess.Popen([sys.executable, "-m", "hotline.cli", *args], env=env, cwd=ROOT, start_new_session=True)
+
+
+def start_worker(app, *args: str) -> subprocess.Popen:
+    """`hotline worker -q outbound ARGS` in a process of its own, on the test's database, Redis and sandbox."""
+    return start_hotline(app, "worker", "-q", "outbound", *args)

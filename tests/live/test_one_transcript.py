@@ -1,0 +1,91 @@
+"""One transcript per call: a stream that covered the call gives the QA transcript its words; a stream
+with gaps, cut short or started late leaves the recording to be decoded as before (the whole flow
+through a simulated call: test_live_call.py)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from hotline import db
+from hotline.redis_client import get_redis
+from hotline.wavinfo import read_wav_info
+from live import transcript_store
+from live.coverage import coverage
+from tests.support.factories import store_recording
+from transcription.models import Transcript
+from transcription.pipeline import transcribe_recording
+
+CALL = "CA" + "7" * 32
+
+
+def phrase(speaker: str, index: int, start: float, text: str) -> dict:
+    words = [{"w": w, "start": start + 0.5 * n, "end": start + 0.5 * n + 0.4, "conf": 0.9}
+             for n, w in enumerate(text.split())]
+    return {"type": "phrase", "speaker": speaker, "index": index, "start": start, "end": words[-1]["end"],
+            "text": text, "final": True, "words": words}
+
+
+def end(seconds: float, reason: str = "stopped", **track_counts) -> dict:
+    frames = int(round(seconds / 0.02))
+    tracks = {name: {"frames": frames, "reordered": 0, "missing": 0, "late": 0, "duplicates": 0, **track_counts}
+              for name in ("caller", "agent")}
+    return {"type": "end", "reason": reason, "stream_sid": "MZ" + "1" * 32, "counts": {"tracks": tracks}}
+
+
+SAID = [phrase("agent", 0, 0.5, "안녕하세요 고객 센터입니다"), phrase("caller", 0, 3.5, "환불 받고 싶어요"),
+        {"type": "phrase", "speaker": "caller", "index": 1, "start": 6.0, "end": 6.4, "text": "네", "final": False}]
+
+
+def entries(*items: dict) -> list[tuple[str, dict]]:
+    return [(f"{n}-0", item) for n, item in enumerate(items, start=1)]
+
+
+def test_a_clean_stream_gives_its_final_phrases_as_turns_in_time_order():
+    found = coverage(entries(SAID[1], SAID[0], SAID[2], end(9.6)))
+    assert found is not None and found.seconds == 9.6
+    assert [(t["speaker"], t["text"]) for t in found.turns] == [("agent", "안녕하세요 고객 센터입니다"),
+                                                                 ("caller", "환불 받고 싶어요")]
+    assert [w["w"] for w in found.turns[0]["words"]] == ["안녕하세요", "고객", "센터입니다"]
+    assert found.turns[0]["confidence"] == 0.9
+
+
+@pytest.mark.parametrize("last", [
+    None,  # the stream has not ended (or its end was never written)
+    end(9.6, reason="connection dropped"),
+    end(9.6, reason="no frame for 10 s"),
+    end(9.6, missing=3),
+    end(9.6, late=1),
+], ids=["no end", "dropped", "timed out", "frames missing", "frames late"])
+def test_a_stream_that_did_not_cover_the_call_is_not_used(last):
+    assert coverage(entries(*SAID, *([last] if last else []))) is None
+
+
+def test_one_track_only_is_not_the_call():
+    one = end(9.6)
+    del one["counts"]["tracks"]["agent"]
+    assert coverage(entries(*SAID, one)) is None
+
+
+def _transcribe(app, live_call_audio, stream_seconds_short: float) -> Transcript:
+    folder, _ = live_call_audio
+    data = (folder / "live.wav").read_bytes()
+    seconds = read_wav_info(data).seconds
+    recording_id = store_recording(app, data, CALL)
+    with app.app_context():
+        transcript_store.append(get_redis(), CALL, [*SAID, end(seconds - stream_seconds_short)], 3600)
+        assert transcribe_recording(recording_id) == "done"
+        return db.session().scalars(select(Transcript)).one()
+
+
+def test_a_stream_started_a_moment_late_is_kept_on_the_recordings_clock(app, live_call_audio):
+    transcript = _transcribe(app, live_call_audio, stream_seconds_short=1.0)
+    assert transcript.model == "live stream" and transcript.decode_seconds == 0
+    assert [(t["speaker"], t["start"]) for t in transcript.turns] == [("agent", 1.5), ("caller", 4.5)]
+    assert transcript.turns[0]["words"][0]["start"] == 1.5
+
+
+@pytest.mark.slow  # real Vosk
+def test_a_stream_that_missed_the_start_leaves_the_recording_to_be_decoded(app, live_call_audio):
+    transcript = _transcribe(app, live_call_audio, stream_seconds_short=4.0)
+    assert transcript.model.endswith("model") and transcript.decode_seconds > 0
+    assert "언론" in transcript.text  # what the recording says, not the stream's (here invented) words
