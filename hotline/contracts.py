@@ -208,6 +208,7 @@ class ResolvedTicket:
     resolved_at: datetime
     salutation_zh: str | None = None  # "王女士"
     salutation_en: str | None = None  # "Ms Wang"
+    contact_time: str | None = None  # the customer file's preferred contact time, as typed ("09:00-12:00")
 
 
 @runtime_checkable
@@ -225,6 +226,10 @@ class TicketDesk(Protocol):
                        channel: str) -> None:
         """The revisit's answer kept on the ticket (score, solved, the customer's own words); satisfied
         (4-5) and solved closes a resolved ticket. Commits nothing."""
+
+    def record_revisit_rescheduled(self, ticket_id: int, *, due_at: datetime, channel: str) -> None:
+        """The customer said now is not a good time: the revisit's next attempt (`channel` call or sms,
+        at `due_at`) kept on the ticket. Commits nothing."""
 
 
 @dataclass(frozen=True)
