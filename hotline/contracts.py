@@ -16,7 +16,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | --- | --- | --- |
 | CallRouted | ivr (the caller left the menu for a queue) | tickets (file the call), transcription (QA facts) |
 | CallAnswered | routing | tickets (first response), transcription (QA facts) |
-| CallEnded | hotline.voice (a final status) | routing (free the line, abandonment, wrap-up), ivr (settle the menu's steps) |
+| CallEnded | hotline.voice (a final status) | routing (free the line, abandonment, wrap-up), ivr (settle the menu's steps), tickets (the "we will contact you" notice, once the call's outcome is known) |
 | ConversationOver | routing (who hung up first) | transcription (QA facts) |
 | RecordingsListed | hotline.reconcile | recordings (store what no callback reported; returns how many) |
 | RecordingCompleted | recordings (stored) | transcription (transcribe) |
@@ -35,7 +35,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | CaseFiles | tickets | desk (screen pop, the agent's day) |
 | Departments | tickets | routing (transfer a call to a department's phone), desk (hand a ticket over) |
 | AgentsOnShift | routing | ivr (the night queue) |
-| AgentDesk | routing | desk (presence, the agent's day) |
+| AgentDesk | routing | desk (presence, the agent's day), tickets (is the agent still on or wrapping up the call) |
 | MenuCalls | ivr | routing (settle, take a message), supervision (calls in the menu, the IVR choice of waiting callers), access (a call still in the menu) |
 | SurveyScores | revisits | desk (the agent's day) |
 | AccessPolicy | access | tickets, recordings, transcription (who sees what; the access log) |
