@@ -16,7 +16,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | --- | --- | --- |
 | CallRouted | ivr (the caller left the menu for a queue) | tickets (file the call), transcription (QA facts) |
 | CallAnswered | routing | tickets (first response), transcription (QA facts) |
-| CallEnded | hotline.voice (a final status) | routing (free the line, abandonment, wrap-up), ivr (settle the menu's steps) |
+| CallEnded | hotline.voice (a final status) | routing (free the line, abandonment, wrap-up), ivr (settle the menu's steps), tickets (the "we will contact you" notice, once the call's outcome is known) |
 | ConversationOver | routing (who hung up first) | transcription (QA facts) |
 | RecordingsListed | hotline.reconcile | recordings (store what no callback reported; returns how many) |
 | RecordingCompleted | recordings (stored) | transcription (transcribe) |
@@ -35,7 +35,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | CaseFiles | tickets | desk (screen pop, the agent's day) |
 | Departments | tickets | routing (transfer a call to a department's phone), desk (hand a ticket over) |
 | AgentsOnShift | routing | ivr (the night queue) |
-| AgentDesk | routing | desk (presence, the agent's day) |
+| AgentDesk | routing | desk (presence, the agent's day), tickets (is the agent still on or wrapping up the call) |
 | MenuCalls | ivr | routing (settle, take a message), supervision (calls in the menu, the IVR choice of waiting callers), access (a call still in the menu) |
 | SurveyScores | revisits | desk (the agent's day) |
 | AccessPolicy | access | tickets, recordings, transcription (who sees what; the access log) |
@@ -235,6 +235,7 @@ class ResolvedTicket:
     resolved_at: datetime
     salutation_zh: str | None = None  # "王女士"
     salutation_en: str | None = None  # "Ms Wang"
+    contact_time: str | None = None  # the customer file's preferred contact time, as typed ("09:00-12:00")
 
 
 @runtime_checkable
@@ -252,6 +253,10 @@ class TicketDesk(Protocol):
                        channel: str) -> None:
         """The revisit's answer kept on the ticket (score, solved, the customer's own words); satisfied
         (4-5) and solved closes a resolved ticket. Commits nothing."""
+
+    def record_revisit_rescheduled(self, ticket_id: int, *, due_at: datetime, channel: str) -> None:
+        """The customer said now is not a good time: the revisit's next attempt (`channel` call or sms,
+        at `due_at`) kept on the ticket. Commits nothing."""
 
 
 @dataclass(frozen=True)

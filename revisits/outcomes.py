@@ -12,14 +12,19 @@ from sqlalchemy.orm import Session
 from hotline import db, jobs
 from hotline.clock import now
 from hotline.contracts import TicketDesk, need
+from revisits.contact_time import read_contact_time
 from revisits.models import Revisit, RevisitAttempt
-from revisits.schedule import schedule_next_attempt
+from revisits.schedule import calling_hours, schedule_next_attempt, set_alarm
 from revisits.states import move
+from revisits.window import next_calling_time, reschedule_time
 
 log = logging.getLogger(__name__)
 MACHINE_ANSWERS = frozenset({"machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax"})
 NO_CONVERSATION = frozenset({"busy", "no-answer", "failed", "canceled"})
 CALL_STATES = ("calling", "answered", "machine")
+NOT_CONVENIENT = "not-convenient"
+# A customer who says "not now" a third time gets the SMS survey instead, to answer when it suits.
+MAX_RESCHEDULES = 2
 
 
 def revisit_for_call(session: Session, revisit_id: int | None, attempt: int | None, call_sid: str) -> Revisit | None:
@@ -68,6 +73,42 @@ def record_call_end(session: Session, revisit: Revisit, status: str) -> None:
     elif revisit.state == "calling":
         schedule_next_attempt(session, revisit, attempt, status if status in NO_CONVERSATION else "no-answer",
                               ("calling",))
+
+
+def reschedule_inconvenient(session: Session, revisit: Revisit) -> str | None:
+    """现在不方便: end this attempt and plan the next one later, in the customer's preferred contact time
+    when the window holds one. Returns "call" or "sms" (what comes next), or None when the revisit had
+    moved on already (a repeated request). The next call does not use up one of the planned calls."""
+    moment = now()
+    attempt = revisit.attempts
+    earlier = sum(1 for a in revisit.attempt_log if a.outcome == NOT_CONVENIENT and a.attempt != attempt)
+    hours = calling_hours(revisit.timezone)
+    due = None
+    if earlier < MAX_RESCHEDULES:
+        ticket = need(TicketDesk).resolved_ticket(revisit.ticket_id)
+        due = reschedule_time(moment, revisit.deadline_at, hours,
+                              read_contact_time(ticket.contact_time if ticket is not None else None))
+    channel, planned_calls = ("call", revisit.call_attempts + 1) if due is not None else ("sms", attempt)
+    if due is None:  # no later calling time, or asked often enough: the SMS survey, now
+        due = next_calling_time(moment, revisit.deadline_at, hours) or moment
+    if not move(session, revisit.id, ("answered",), "scheduled", attempt=attempt, commit=False,
+                where=(Revisit.solved.is_(None), Revisit.score.is_(None)), due_at=due, last_outcome=NOT_CONVENIENT,
+                call_attempts=planned_calls, claimed_at=None):
+        session.rollback()
+        return None
+    row = _attempt_row(revisit, attempt)
+    if row is not None:
+        row.outcome = NOT_CONVENIENT
+    session.commit()
+    session.refresh(revisit)
+    set_alarm(revisit)
+    try:
+        need(TicketDesk).record_revisit_rescheduled(revisit.ticket_id, due_at=due, channel=channel)
+        session.commit()
+    except Exception:  # the reschedule stands; the ticket's note of it is logged as lost
+        session.rollback()
+        log.exception("the revisit's new time could not be kept on its ticket", extra={"revisit": revisit.id})
+    return channel
 
 
 def record_solved(session: Session, revisit: Revisit, solved: bool, from_states=("answered",)) -> None:

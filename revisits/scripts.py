@@ -13,8 +13,8 @@ from hotline.data_files import DataError, DataFile, LiveFile, Reader
 
 SCRIPTS_PATH = Path(__file__).with_name("scripts.yaml")
 LANGUAGES = ("zh-CN", "en-US")
-PLACEHOLDERS = frozenset({"company", "salutation", "ticket", "date", "problem"})
-ENTRIES = ("greeting", "ask_solved", "ask_score", "reopened", "invalid_key", "no_input", "transfer", "thanks",
+PLACEHOLDERS = frozenset({"company", "salutation", "ticket", "date", "problem", "when"})
+ENTRIES = ("greeting", "ask_convenient", "rescheduled_call", "rescheduled_sms", "ask_solved", "ask_score", "reopened", "invalid_key", "no_input", "transfer", "thanks",
            "goodbye_no_answer", "sms_survey", "sms_clarify", "sms_ask_score", "sms_reopened", "sms_thanks",
            "sms_opted_out", "sms_opted_in")
 
@@ -58,6 +58,6 @@ def line(language: str, entry: str, **values: str) -> str:
     """The `entry` in `language` (zh-CN when unknown) with its placeholders filled."""
     scripts = _live.current()
     table = scripts.get(language) or scripts["zh-CN"]
-    filled = {"company": "", "salutation": "", "ticket": "", "date": "", "problem": ""}
+    filled = dict.fromkeys(PLACEHOLDERS, "")
     filled.update(values)
     return table[entry].format(**filled)

@@ -1,16 +1,18 @@
-"""The revisit call's TwiML: POST /revisits/voice/{answer,solved,score,status}?revisit=<id>&attempt=<n>.
+"""The revisit call's TwiML: POST /revisits/voice/{answer,convenient,solved,score,status}?revisit=<id>&attempt=<n>.
 
 The call's whole state is the revisit row and the query string, so any web process can serve
-any step. A wrong key or silence asks again; after three wrong keys a person is put through to
+any step. The customer is first asked whether now is a good time (现在方便吗); "not now" ends the
+call with the time of the next one. A wrong key or silence asks again; after three wrong keys a person is put through to
 an agent rather than hung up on; after three silences the call ends with a goodbye.
 """
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import db
 from hotline.calls import ensure_call, record_event
+from hotline.local_time import spoken
 from hotline.models import FINAL_CALL_STATUSES
 from hotline.twiml import say_kwargs, twiml_response
 from hotline.voice import track_call_status
@@ -67,7 +69,7 @@ def answer():
         response.hangup()  # a machine or fax: no message; the retry or the SMS reaches the person
         return twiml_response(response)
     _say(response, revisit, "greeting")
-    return twiml_response(_ask(response, revisit, "solved", ("ask_solved",), 0))
+    return twiml_response(_ask(response, revisit, "convenient", ("ask_convenient",), 0))
 
 
 def _retry_or_goodbye(session, revisit, step: str, entries: tuple[str, ...], tries: int, problem: str):
@@ -106,6 +108,36 @@ def _read_key(step: str, prompts: tuple[str, ...], valid: str):
     if len(digits) != 1 or digits not in valid:
         return session, revisit, None, _retry_or_goodbye(session, revisit, step, prompts, tries + 1, "invalid_key")
     return session, revisit, digits, None
+
+
+@bp.post("/voice/convenient")
+@twilio_webhook
+def convenient():
+    session, revisit, digits, answer = _read_key("convenient", ("ask_convenient",), "12")
+    if answer is not None:
+        if revisit is not None and revisit.state == "scheduled" and revisit.last_outcome == outcomes.NOT_CONVENIENT:
+            # Twilio repeating the request after this call's reschedule hears the same goodbye.
+            return _rescheduled(revisit, "call" if revisit.attempts < revisit.call_attempts else "sms")
+        return answer
+    if digits == "1":
+        return twiml_response(_ask(VoiceResponse(), revisit, "solved", ("ask_solved",), 0))
+    next_channel = outcomes.reschedule_inconvenient(session, revisit)
+    session.refresh(revisit)
+    return _rescheduled(revisit, next_channel or "call")
+
+
+def _rescheduled(revisit, next_channel: str):
+    """Goodbye, with when we call again (or that a text will come instead)."""
+    response = VoiceResponse()
+    if next_channel == "call":
+        zone = revisit.timezone or current_app.config["HOTLINE_SETTINGS"].timezone
+        when = spoken(revisit.due_at, revisit.language, zone)
+        response.say(line(revisit.language, "rescheduled_call", **survey_values(revisit), when=when),
+                     **say_kwargs(revisit.language))
+    else:
+        _say(response, revisit, "rescheduled_sms")
+    response.hangup()
+    return twiml_response(response)
 
 
 @bp.post("/voice/solved")

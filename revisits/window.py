@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from revisits.contact_time import WEEKENDS, WORKDAYS, PreferredTime
+
 REVISIT_WINDOW = timedelta(hours=24)
+# "Not a good time now" (现在不方便): the customer is called again no sooner than this. Long enough
+# not to ring them in the same meeting, short enough to fit the 24 hours most days.
+RESCHEDULE_DELAY = timedelta(hours=2)
 # A customer told "it is fixed" needs a little time to see that it is; calling the same minute
 # would ask about something they have not tried yet.
 SETTLE_TIME = timedelta(hours=1)
@@ -74,3 +79,42 @@ def first_revisit_time(resolved_at: datetime, hours: CallingHours) -> tuple[date
 def retry_time(now: datetime, deadline: datetime, hours: CallingHours, retry_minutes: int) -> datetime | None:
     """When to call again after an unanswered call: `retry_minutes` later, or the next calling time."""
     return next_calling_time(now + timedelta(minutes=retry_minutes), deadline, hours)
+
+
+def _preferred_day(day: date, preferred: PreferredTime, hours: CallingHours) -> bool:
+    if preferred.days == WORKDAYS:
+        return day.weekday() < 5 and day not in hours.holidays
+    if preferred.days == WEEKENDS:
+        return day.weekday() >= 5
+    return day not in hours.holidays
+
+
+def preferred_calling_time(earliest: datetime, deadline: datetime, hours: CallingHours,
+                           preferred: PreferredTime) -> datetime | None:
+    """The first moment at or after `earliest` and before `deadline` that is inside both calling hours
+    and the customer's preferred time; None when the window holds none."""
+    zone = ZoneInfo(hours.timezone)
+    day = earliest.astimezone(zone).date() - timedelta(days=1)
+    while day <= deadline.astimezone(zone).date():
+        if _preferred_day(day, preferred, hours):
+            calling_start, calling_end = hours.span_on(day)
+            midnight = calling_start - timedelta(minutes=hours.start_minute)
+            for start_minute, end_minute in preferred.spans:
+                start = max(calling_start, midnight + timedelta(minutes=start_minute), earliest)
+                if start < min(calling_end, midnight + timedelta(minutes=end_minute), deadline):
+                    return start.astimezone(timezone.utc)
+        day += timedelta(days=1)
+    return None
+
+
+def reschedule_time(now: datetime, deadline: datetime, hours: CallingHours,
+                    preferred: PreferredTime | None) -> datetime | None:
+    """When to call a customer who said now is not a good time: `RESCHEDULE_DELAY` later at the
+    earliest, in their preferred time when the window has one, else the next calling time; None when
+    the 24 hours hold no later calling time."""
+    earliest = now + RESCHEDULE_DELAY
+    if preferred is not None:
+        found = preferred_calling_time(earliest, deadline, hours, preferred)
+        if found is not None:
+            return found
+    return next_calling_time(earliest, deadline, hours)

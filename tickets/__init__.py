@@ -12,6 +12,7 @@ from tickets.cli import tickets_cli
 from tickets.departments import DEPARTMENTS, DepartmentBook
 from tickets.desk_files import DeskCaseFiles
 from tickets.escalation import on_transcript_ready
+from tickets.follow_up import on_call_ended, sweep_follow_up_notices
 from tickets.handoff import on_sms_received
 from tickets.page_voice import bp as page_voice_bp
 from tickets.kpi_queries import TicketKpiQueries
@@ -51,10 +52,12 @@ def init_app(app: Flask) -> None:
     contracts.subscribe(contracts.CallRouted, on_call_routed, app)
     contracts.subscribe(contracts.VoicemailLeft, on_voicemail_left, app)
     contracts.subscribe(contracts.CallAnswered, on_call_answered, app)
+    contracts.subscribe(contracts.CallEnded, on_call_ended, app)  # the "we will contact you" decision
     contracts.subscribe(contracts.TranscriptReady, on_transcript_ready, app)
     contracts.subscribe(contracts.SmsReceived, on_sms_received, app)  # a department's reply by SMS
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
+    periodic(app, "tickets.follow_up_sweep", sweep_follow_up_notices, 60, "default")
     app.register_blueprint(page_voice_bp)  # the urgent page's call (Twilio's webhooks, not /api)
     app.cli.add_command(tickets_cli)
 

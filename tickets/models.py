@@ -21,6 +21,7 @@ _PLAN_WATCHED = text(f"{_OPEN} AND plan_sla IN ('pending', 'at_risk')")  # ticke
 _CALLBACKS = text(f"{_OPEN} AND callback_requested IS true")  # tickets_0006
 _HANDOFF_WATCHED = text(f"{_OPEN} AND handoff_sla IN ('pending', 'at_risk')")  # tickets_0007
 _REPLY_WATCHED = text(f"{_OPEN} AND reply_sla IN ('pending', 'at_risk')")  # tickets_0007
+_FOLLOW_UP_PENDING = text("follow_up_notice = 'pending'")  # tickets_0009_loop
 
 
 class Customer(Base):
@@ -110,6 +111,9 @@ class Ticket(Base):
               postgresql_where=_HANDOFF_WATCHED, sqlite_where=_HANDOFF_WATCHED),
         Index("ix_tickets_reply_due_watched", "reply_due",
               postgresql_where=_REPLY_WATCHED, sqlite_where=_REPLY_WATCHED),
+        # The sweep's routed calls still waiting for the "we will contact you" decision (tickets.follow_up).
+        Index("ix_tickets_follow_up_pending", "created_at",
+              postgresql_where=_FOLLOW_UP_PENDING, sqlite_where=_FOLLOW_UP_PENDING),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +159,10 @@ class Ticket(Base):
     reply_due: Mapped[datetime | None]
     reply_sla: Mapped[str | None] = mapped_column(String(10))
     department_reply_at: Mapped[datetime | None]
+    # "We will contact you by ..." (the `created` SMS) for a ticket a routed call opened: `pending`
+    # until the call's outcome is known, then `sent` or `not_needed` (solved on the call); None for
+    # tickets that were texted on opening or never are (tickets.follow_up).
+    follow_up_notice: Mapped[str | None] = mapped_column(String(12))
     created_by: Mapped[str] = mapped_column(String(60), default="system")
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)

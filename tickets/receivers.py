@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline import db
 from hotline.contracts import CallAnswered, CallRouted, VoicemailLeft
-from hotline.models import Call
-from tickets import cases, progress, sla
+from hotline.models import FINAL_CALL_STATUSES, Call
+from tickets import cases, follow_up, progress, sla
 from tickets.history import record
 from tickets.models import CATEGORIES, Ticket, TicketCall
 from tickets.notices import page_supervisor
@@ -69,9 +69,17 @@ def _file_call(call_sid: str, category: str, priority: object, language: str | N
     if ticket is not None:
         cases.attach_call(session, ticket, call_sid, "same_issue", "caller")
         return ticket
+    # The "we will contact you" notice waits for the call's outcome (tickets.follow_up): an inquiry
+    # answered on the spot needs none.
     ticket = cases.open_ticket(session, category=category, priority=ticket_priority(category, priority),
-                               actor="caller", customer=customer, channel="phone", language=language)
+                               actor="caller", customer=customer, channel="phone", language=language, notify=False)
     cases.attach_call(session, ticket, call_sid, "new_ticket", "caller")
+    follow_up.await_outcome(ticket)
+    call = session.scalars(select(Call).where(Call.sid == call_sid)).first()
+    if call is not None and call.status in FINAL_CALL_STATUSES:
+        # Filed after the call ended (its CallEnded came first): nothing else will ask for the decision.
+        session.flush()
+        db.after_commit(follow_up.enqueue_decision, ticket.id, call_sid, session=session)
     return ticket
 
 

@@ -6,6 +6,8 @@ it and why, its resolution clock restarts, and ticket_reopened is announced afte
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from hotline import db
 from hotline.clock import now
 from hotline.contracts import ResolvedTicket
@@ -33,7 +35,7 @@ class RevisitDesk:
             language=ticket.language or customer.language or "zh-CN", timezone=customer.timezone,
             category=ticket.category, agent_id=ticket.assignee_id, resolved_at=ticket.resolved_at or now(),
             salutation_zh=salutation(customer.title, customer.surname, "zh-CN"),
-            salutation_en=salutation(customer.title, customer.surname, "en-US"))
+            salutation_en=salutation(customer.title, customer.surname, "en-US"), contact_time=customer.contact_time)
 
     def record_revisit(self, ticket_id: int, *, score: int | None, solved: bool | None, words: str = "",
                        channel: str) -> None:
@@ -49,6 +51,12 @@ class RevisitDesk:
         # 满意且已解决: the loop is closed (the manuals' 回访闭环).
         if solved and score is not None and score >= SATISFIED and ticket.status == "resolved":
             cases.move_status(session, ticket, "closed", ACTOR)
+
+    def record_revisit_rescheduled(self, ticket_id: int, *, due_at: datetime, channel: str) -> None:
+        session = db.session()
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is not None:  # 现在不方便: the revisit comes back later, and the ticket says when
+            record(session, ticket, ACTOR, "revisit_rescheduled", due_at=due_at.isoformat(), channel=channel)
 
     def reopen_unsolved(self, ticket_id: int, *, note: str) -> None:
         session = db.session()

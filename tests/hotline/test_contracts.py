@@ -34,7 +34,7 @@ def test_a_contract_no_area_provides_is_a_clear_error():
 
 
 def test_an_adapter_missing_a_method_is_refused_at_start_up():
-    with pytest.raises(TypeError, match="does not provide TicketDesk: missing record_revisit, reopen_unsolved"):
+    with pytest.raises(TypeError, match="does not provide TicketDesk: missing record_revisit, record_revisit_rescheduled, reopen_unsolved"):
         provide(Flask("bare"), TicketDesk, SimpleNamespace(resolved_ticket=lambda ticket_id: None))
 
 

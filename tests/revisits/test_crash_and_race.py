@@ -56,7 +56,7 @@ def test_a_worker_killed_mid_job_still_revisits_exactly_once(app, clock, revisit
     clock.advance(minutes=2)
     revisits.sweep()
     sim = Simulator(app)
-    sim.customer(CUSTOMER, answer="human", inputs=[press("1"), press("4")])
+    sim.customer(CUSTOMER, answer="human", inputs=[press("1"), press("1"), press("4")])
     run_burst(app, ("outbound",))
     sim.run()
     run_burst(app, ("outbound",))

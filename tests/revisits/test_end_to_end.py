@@ -55,7 +55,7 @@ def revisiting(app, clock, revisits):
 
 def test_answered_and_satisfied(revisiting, revisits):
     revisit = revisits.resolve()
-    revisiting.sim.customer(CUSTOMER, answer="human", inputs=[press("1"), press("5")])
+    revisiting.sim.customer(CUSTOMER, answer="human", inputs=[press("1"), press("1"), press("5")])
     revisiting.make_due_attempts(revisit.id)
     after = revisits.get(revisit.id)
     assert (after.state, after.solved, after.score, after.channel, after.attempts) == ("completed", True, 5, "call", 1)
@@ -70,7 +70,7 @@ def test_answered_and_satisfied(revisiting, revisits):
 
 def test_answered_and_not_solved_reopens_the_ticket(revisiting, revisits):
     revisit = revisits.resolve(category="complaint")
-    revisiting.sim.customer(CUSTOMER, answer="human", inputs=[press("2"), press("1")])
+    revisiting.sim.customer(CUSTOMER, answer="human", inputs=[press("1"), press("2"), press("1")])
     revisiting.make_due_attempts(revisit.id)
     after = revisits.get(revisit.id)
     assert (after.state, after.solved, after.score, after.reopened) == ("completed", False, 1, True)
@@ -83,7 +83,7 @@ def test_answered_and_not_solved_reopens_the_ticket(revisiting, revisits):
 
 def test_an_english_customer_is_asked_in_english(revisiting, revisits):
     revisit = revisits.resolve(phone="+12125550123", language="en-US", timezone="Asia/Shanghai")
-    revisiting.sim.customer("+12125550123", answer="human", inputs=[press("1"), press("4")])
+    revisiting.sim.customer("+12125550123", answer="human", inputs=[press("1"), press("1"), press("4")])
     revisiting.make_due_attempts(revisit.id)
     leg = revisiting.sim.find(revisiting.calls_to("+12125550123")[0]["sid"])
     assert any("Was your issue solved?" in text for text in leg.said)
@@ -92,7 +92,7 @@ def test_an_english_customer_is_asked_in_english(revisiting, revisits):
 
 def test_a_wrong_key_is_asked_again_on_the_phone(revisiting, revisits):
     revisit = revisits.resolve()
-    revisiting.sim.customer(CUSTOMER, answer="human", inputs=[press("7"), press("1"), press("9"), press("3")])
+    revisiting.sim.customer(CUSTOMER, answer="human", inputs=[press("1"), press("7"), press("1"), press("9"), press("3")])
     revisiting.make_due_attempts(revisit.id)
     after = revisits.get(revisit.id)
     assert (after.solved, after.score) == (True, 3)
@@ -195,7 +195,7 @@ def test_calling_hours_boundaries_in_two_time_zones(app, clock, revisits, zone, 
 
 def test_twilio_429_is_retried_with_backoff_and_dials_once(app, revisiting, revisits):
     revisit = revisits.resolve()
-    revisiting.sim.customer(CUSTOMER, answer="human", inputs=[press("1"), press("5")])
+    revisiting.sim.customer(CUSTOMER, answer="human", inputs=[press("1"), press("1"), press("5")])
     revisiting.sim.sandbox.fail_next(status=429, code=20429, count=1, path_contains="Calls")
     revisiting.make_due_attempts(revisit.id)
     after = revisits.get(revisit.id)

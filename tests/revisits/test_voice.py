@@ -26,10 +26,17 @@ def answer(twilio, revisit, answered_by="human"):
     return twiml(twilio.post(f"/revisits/voice/answer?revisit={revisit.id}&attempt=1", params(AnsweredBy=answered_by)))
 
 
+def now_is_fine(twilio, revisit):
+    """Answer, and press 1 to "is now a good time?": the survey's first question comes next."""
+    doc = answer(twilio, revisit)
+    return twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="1")))
+
+
 def test_a_person_hears_the_ticket_and_the_solved_question_in_chinese(twilio, calling, revisits):
     doc = answer(twilio, calling)
     said = " ".join(s.text for s in doc.iter("Say"))
-    assert "王女士您好" in said and calling.ticket_number in said and "已解决请按1" in said
+    assert "王女士您好" in said and calling.ticket_number in said and "现在方便吗" in said
+    assert "已解决请按1" not in said  # the survey waits for "now is fine"
     gather = doc.find("Gather")
     assert gather.get("numDigits") == "1"
     assert parse_qs(urlsplit(gather.get("action")).query)["revisit"] == [str(calling.id)]
@@ -43,11 +50,13 @@ def test_an_english_customer_hears_english(twilio, revisits):
     doc = answer(twilio, revisit)
     say = doc.find(".//Say")
     assert say.get("language") == "en-US" and "Ms Wang" in say.text
+    assert "Is now a good time?" in doc.find(".//Gather/Say").text
+    doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="1")))
     assert "Was your issue solved?" in doc.find(".//Gather/Say").text
 
 
 def test_solved_then_satisfied_completes_the_revisit(twilio, calling, revisits):
-    doc = answer(twilio, calling)
+    doc = now_is_fine(twilio, calling)
     action = path_and_query(doc.find("Gather").get("action"))
     doc = twiml(twilio.post(action, params(Digits="1")))
     assert "请为本次服务打分" in doc.find(".//Gather/Say").text
@@ -59,7 +68,7 @@ def test_solved_then_satisfied_completes_the_revisit(twilio, calling, revisits):
 
 
 def test_not_solved_reopens_the_ticket_once_and_still_asks_the_score(twilio, calling, revisits):
-    doc = answer(twilio, calling)
+    doc = now_is_fine(twilio, calling)
     action = path_and_query(doc.find("Gather").get("action"))
     doc = twiml(twilio.post(action, params(Digits="2")))
     assert "工作人员会尽快与您联系" in doc.find("Say").text
@@ -74,7 +83,7 @@ def test_not_solved_reopens_the_ticket_once_and_still_asks_the_score(twilio, cal
 
 @pytest.mark.parametrize("digits", ["9", "*", "3"])
 def test_a_wrong_key_is_asked_again_never_hung_up(twilio, calling, revisits, digits):
-    doc = answer(twilio, calling)
+    doc = now_is_fine(twilio, calling)
     doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits=digits)))
     assert doc.find("Hangup") is None
     assert "输入有误" in doc.find("Say").text and doc.find("Gather") is not None
@@ -82,7 +91,7 @@ def test_a_wrong_key_is_asked_again_never_hung_up(twilio, calling, revisits, dig
 
 
 def test_silence_asks_again_then_says_goodbye_after_three_tries(twilio, calling):
-    doc = answer(twilio, calling)
+    doc = now_is_fine(twilio, calling)
     for _ in range(3):
         redirect = path_and_query(doc.find("Redirect").text)
         doc = twiml(twilio.post(redirect, params()))
@@ -92,7 +101,7 @@ def test_silence_asks_again_then_says_goodbye_after_three_tries(twilio, calling)
 
 
 def test_zero_connects_to_an_agent_through_routing(twilio, calling, revisits):
-    doc = answer(twilio, calling)
+    doc = now_is_fine(twilio, calling)
     doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="0")))
     redirect = urlsplit(doc.find("Redirect").text)
     assert redirect.path == "/voice/route" and parse_qs(redirect.query)["queue"] == ["aftersales"]
@@ -135,7 +144,7 @@ def test_a_stale_attempt_is_hung_up_politely(twilio, calling):
 
 
 def test_three_wrong_keys_put_the_customer_through_to_an_agent(twilio, calling, revisits):
-    doc = answer(twilio, calling)
+    doc = now_is_fine(twilio, calling)
     for _ in range(3):
         doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="8")))
         assert doc.find("Hangup") is None
