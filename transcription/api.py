@@ -5,7 +5,7 @@ KEEP_UNREDACTED_TRANSCRIPTS kept one.
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from hotline import csv_export, db
@@ -18,6 +18,7 @@ from hotline.params import query_bool, query_choice, query_day, query_int, query
 from transcription.models import Review, Transcript
 from transcription.scorecard import ANSWERS, questions
 from transcription.reviews import ReviewRejected, current_scorecard, reviews_csv, save_review
+from transcription.scheduling import schedule_decoding
 from transcription.search import BadQuery, review_queue_page, search_page, summary
 
 QUEUE_LIMIT = 200  # a page of the review queue by default, as the QA workspace shows
@@ -49,6 +50,21 @@ def get_transcript(call_sid: str):
     need(AccessPolicy).record_access(db.session(), "transcript", call_sid, detail="unredacted" if unredacted else None)
     db.session().commit()
     return jsonify(transcript.to_dict(unredacted=unredacted))
+
+
+@bp.post("/calls/<call_sid>/transcript/decode")
+@require_role(*REVIEWERS)
+@operation("Decode the call's recording again (its transcript came from the live stream, or is doubted)",
+           tags=["qa"], responses={202: "queued: the transcript is replaced when the job is done",
+                                   404: "no transcript", 409: "the transcript is being made now"})
+def decode_again(call_sid: str):
+    transcript = latest_transcript(call_sid)
+    if transcript is None:
+        abort_json(404, f"no transcript for call {call_sid}")
+    if transcript.status in {"queued", "running"}:
+        abort_json(409, f"the transcript of call {call_sid} is {transcript.status}")
+    schedule_decoding(transcript.recording_id)
+    return jsonify({"call_sid": call_sid, "recording_id": transcript.recording_id, "queued": True}), 202
 
 
 @bp.get("/qa/queue")

@@ -23,3 +23,9 @@ def schedule_transcription(recording_id: int) -> None:
     # killed mid-decode leaves its job abandoned, and the sweep enqueues it again.
     enqueue(transcribe_recording, recording_id, queue="transcription", job_id=transcription_job_id(recording_id),
             retry=Retry(max=1, interval=5), timeout=TRANSCRIBE_TIMEOUT_SECONDS)
+
+
+def schedule_decoding(recording_id: int) -> None:
+    """Decode the recording again even though its transcript is done (a reviewer doubts the live words)."""
+    enqueue(transcribe_recording, recording_id, True, queue="transcription", job_id=f"decode-{recording_id}",
+            retry=Retry(max=1, interval=5), timeout=TRANSCRIBE_TIMEOUT_SECONDS)

@@ -89,3 +89,21 @@ def test_a_stream_that_missed_the_start_leaves_the_recording_to_be_decoded(app, 
     transcript = _transcribe(app, live_call_audio, stream_seconds_short=4.0)
     assert transcript.model.endswith("model") and transcript.decode_seconds > 0
     assert "언론" in transcript.text  # what the recording says, not the stream's (here invented) words
+
+
+@pytest.mark.slow  # real Vosk
+def test_a_reviewer_can_have_a_live_transcript_decoded_from_the_recording(app, api, live_call_audio):
+    from hotline.jobs import run_burst
+
+    transcript = _transcribe(app, live_call_audio, stream_seconds_short=0.0)
+    assert transcript.model == "live stream"
+    qa = api.mint("qa")
+    queued = api.post(f"/api/calls/{CALL}/transcript/decode", token=qa)
+    assert queued.status_code == 202, queued.get_json()
+    assert api.post(f"/api/calls/{'CA' + '8' * 32}/transcript/decode", token=qa).status_code == 404
+    assert api.post(f"/api/calls/{CALL}/transcript/decode", token=api.mint("agent", agent_id=1)).status_code == 403
+    run_burst(app, ("transcription",))
+    with app.app_context():
+        again = db.session().scalars(select(Transcript)).one()
+    assert again.status == "done" and again.model.endswith("model") and again.decode_seconds > 0
+    assert "언론" in again.text and "환불" not in again.text  # the recording's words replace the stream's
