@@ -100,6 +100,8 @@ TABLE = [
     # Recordings and transcripts: QA material.
     ("GET", "/api/calls/<call_sid>/recording", f"/api/calls/{CALL_A}/recording", None, REVIEWERS),
     ("GET", "/api/calls/<call_sid>/transcript", f"/api/calls/{CALL_A}/transcript", None, REVIEWERS),
+    ("POST", "/api/calls/<call_sid>/transcript/decode", f"/api/calls/{CALL_A}/transcript/decode", None,
+     expect(REVIEWERS, qa=202, supervisor=202, admin=202)),
     ("GET", "/api/qa/queue", "/api/qa/queue", None, REVIEWERS),
     # Live transcripts: the agent's own calls, any call for supervisors; alerts for supervisors.
     ("GET", "/api/calls/<call_sid>/live", f"/api/calls/{CALL_A}/live", None,
