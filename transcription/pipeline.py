@@ -86,9 +86,10 @@ def transcribe_recording(recording_id: int, decode: bool = False) -> str:
     settings = current_app.config["HOTLINE_SETTINGS"]
     try:
         data = audio.audio(recording)
-        live = None if decode else _live_transcript(transcript.call_sid, read_wav_info(data))
+        header = read_wav_info(data)
+        live = None if decode else _live_transcript(transcript.call_sid, header)
         if live is not None:
-            info, model_path = read_wav_info(data), LIVE_MODEL
+            info, model_path = header, LIVE_MODEL
             turns = _on_recording_time(live, info.seconds)
             transcript.decode_seconds = 0.0
         else:
