@@ -32,6 +32,9 @@ from hotline.redis_client import get_redis
 
 log = logging.getLogger(__name__)
 QUEUES = ("default", "transcription", "outbound")
+# Twilio 429s, a refusing SMTP server, network errors: the same attempt again, backing off to 10 minutes,
+# about 14 minutes in all before the job fails and its sweep or failure handler takes over.
+NETWORK_RETRY = Retry(max=5, interval=[5, 15, 60, 180, 600])
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,6 @@ from messaging.pacing import outbound_bucket
 
 log = logging.getLogger(__name__)
 UNSUBSCRIBED = SMS_UNSUBSCRIBED  # Twilio: the recipient texted STOP to our number
-RETRY = jobs.Retry(max=5, interval=[5, 15, 60, 180, 600])
 # Forward order of an outbound message's states; a late `sent` must not undo `delivered`.
 STATUS_RANK = {"pending": -1, "accepted": 0, "queued": 0, "sending": 1, "sent": 2, "delivered": 3,
                "undelivered": 3, "failed": 3, "received": 3, "read": 4}
@@ -75,7 +74,7 @@ def job_id(message_id: int) -> str:
 
 def enqueue_delivery(message_id: int) -> None:
     try:
-        jobs.enqueue(deliver, message_id, queue="outbound", job_id=job_id(message_id), retry=RETRY)
+        jobs.enqueue(deliver, message_id, queue="outbound", job_id=job_id(message_id), retry=jobs.NETWORK_RETRY)
     except RedisError:
         # The message is committed as a pending row; sweep_outbox enqueues it once Redis is back.
         # The change that stored it stands.

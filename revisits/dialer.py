@@ -102,7 +102,7 @@ def _place_call(session, revisit: Revisit, attempt: int) -> str:
     except GatewayError as exc:
         if exc.retryable:
             _release(session, revisit, attempt, "call")
-            raise  # RQ retries with backoff (schedule.RETRY)
+            raise  # RQ retries with backoff (hotline.jobs.NETWORK_RETRY)
         log.warning("revisit call to %s refused: %s", mask_phone(revisit.phone), exc)
         schedule_next_attempt(session, revisit, attempt, "failed", ("calling",))
         return "failed"

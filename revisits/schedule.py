@@ -10,7 +10,6 @@ from datetime import datetime
 
 from flask import current_app
 from redis.exceptions import RedisError
-from rq import Retry
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,7 +23,6 @@ from revisits.states import move
 from revisits.window import CallingHours, first_revisit_time, next_calling_time, retry_time
 
 log = logging.getLogger(__name__)
-RETRY = Retry(max=5, interval=[5, 15, 60, 180, 600])  # Twilio 429/20429 and network errors
 
 
 def calling_hours(timezone: str) -> CallingHours:
@@ -87,7 +85,7 @@ def set_alarm(revisit: Revisit, *, immediately: bool = False):
     attempt = revisit.attempts + 1
     at = None if immediately or revisit.due_at is None or revisit.due_at <= now() else revisit.due_at
     return jobs.enqueue(run_revisit_attempt, revisit.id, attempt, queue="outbound", job_id=job_id(revisit, attempt),
-                        at=at, retry=RETRY, timeout=600)
+                        at=at, retry=jobs.NETWORK_RETRY, timeout=600)
 
 
 def schedule_next_attempt(session: Session, revisit: Revisit, attempt: int, outcome: str,

@@ -14,7 +14,6 @@ import logging
 from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
-from rq import Retry
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,7 +35,6 @@ RECHECK = timedelta(seconds=30)  # an agent still on the call: look again this m
 MAX_WAIT = timedelta(minutes=10)
 MAX_CHECKS = 40
 SWEEP_AFTER = timedelta(minutes=10)  # a pending decision this old lost its job (Redis flushed): enqueue again
-RETRY = Retry(max=5, interval=[5, 15, 60, 180, 600])
 
 
 def job_id(ticket_id: int, check: int) -> str:
@@ -61,7 +59,7 @@ def on_call_ended(event: CallEnded) -> None:
 def enqueue_decision(ticket_id: int, call_sid: str, check: int = 0, at: datetime | None = None) -> None:
     try:
         jobs.enqueue(decide_follow_up_notice, ticket_id, call_sid, check, job_id=job_id(ticket_id, check), at=at,
-                     retry=RETRY)
+                     retry=jobs.NETWORK_RETRY)
     except RedisError:
         log.warning("follow-up notice of ticket %s not enqueued (Redis unavailable); the sweep will", ticket_id)
 

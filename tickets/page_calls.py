@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from rq import Retry
 from sqlalchemy import select
 
 from hotline import db, jobs
@@ -26,7 +25,6 @@ from tickets.history import record
 from tickets.models import Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
-RETRY = Retry(max=5, interval=[5, 15, 60, 180, 600])  # Twilio 429 and network errors: the same attempt again
 RING_SECONDS = 30
 
 
@@ -38,7 +36,7 @@ def start_paging(session, ticket: Ticket) -> None:
 
 def _enqueue(ticket_id: int, attempt: int, at) -> None:
     jobs.enqueue(run_page_attempt, ticket_id, attempt, queue="outbound", job_id=f"tickets-page-{ticket_id}-{attempt}",
-                 at=at, retry=RETRY, timeout=300)
+                 at=at, retry=jobs.NETWORK_RETRY, timeout=300)
 
 
 def _locked(session, ticket_id: int) -> Ticket | None:
