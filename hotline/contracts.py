@@ -309,6 +309,7 @@ class Department:
     email: str | None = None
     handoff_hours: int = 24  # the hotline passes a request on within this long (24小时内同步至业务部门)
     reply_hours: int = 48  # the department replies within this long of the hand-off (48小时内回复)
+    language: str | None = None  # its e-mail's language (zh-CN, en-US); None: the center's
 
     def name(self, language: str | None) -> str:
         """The department's name in `language` (zh-CN unless en-US)."""

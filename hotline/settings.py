@@ -297,6 +297,15 @@ class Settings:
     live_stream_idle_seconds: float = 10.0  # a stream silent this long (no frame, no stop) is closed
     live_transcript_hours: int = 24    # a live transcript stays in Redis this long after its last phrase
     demo: bool = False  # HOTLINE_DEMO: the center is open at every hour (hotline demo)
+    # E-mail to departments (tickets/department_mail.py, hotline/mail.py); no SMTP_HOST: none is sent,
+    # and each ticket says so (the text is kept on the ticket).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "starttls"  # starttls (port 587), ssl (port 465) or none (a relay on the local network)
+    smtp_from: str = ""
+    smtp_timeout_seconds: float = 10.0
 
     # Recording downloads: only from Twilio's API host or these media hosts, never larger than this
     twilio_media_hosts: tuple[str, ...] = ("media.twiliocdn.com",)
@@ -336,6 +345,12 @@ class Settings:
         account_sid = _str(env, "TWILIO_ACCOUNT_SID")
         if account_sid and not (account_sid.startswith("AC") and len(account_sid) == 34):
             raise SettingsError("TWILIO_ACCOUNT_SID: expected 34 characters starting with AC")
+        smtp_host = _str(env, "SMTP_HOST")
+        smtp_tls = _choice(env, "SMTP_TLS", "starttls", ("starttls", "ssl", "none"))
+        smtp_from = _str(env, "SMTP_FROM")
+        if smtp_host and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", smtp_from):
+            raise SettingsError(f"SMTP_FROM: an address like hotline@example.com is required with SMTP_HOST, "
+                                f"got {smtp_from!r}")
         telephony = _choice(env, "TELEPHONY", "twilio" if account_sid else "sandbox", ("twilio", "sandbox"))
         auth_token = _str(env, "TWILIO_AUTH_TOKEN")
         if telephony == "twilio":
@@ -430,6 +445,13 @@ class Settings:
             live_stream_idle_seconds=_float(env, "LIVE_STREAM_IDLE_SECONDS", 10.0, 0.1),
             live_transcript_hours=_int(env, "LIVE_TRANSCRIPT_HOURS", 24, 1, 24 * 30),
             demo=_bool(env, "HOTLINE_DEMO", False),
+            smtp_host=smtp_host,
+            smtp_port=_int(env, "SMTP_PORT", 465 if smtp_tls == "ssl" else 587, 1, 65535),
+            smtp_user=_str(env, "SMTP_USER"),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_tls=smtp_tls,
+            smtp_from=smtp_from,
+            smtp_timeout_seconds=_float(env, "SMTP_TIMEOUT_SECONDS", 10.0, 0.1),
             max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1024 * 1024, 1024, 1024 ** 3),
             twilio_media_hosts=_hosts(env, "TWILIO_MEDIA_HOSTS", "media.twiliocdn.com"),
             recording_max_mb=_int(env, "RECORDING_MAX_MB", 480, 1, 4096),

@@ -19,7 +19,7 @@ from hotline.phone import try_normalise
 
 DEFAULT_DEPARTMENTS_PATH = Path(__file__).with_name("departments.yaml")
 LANGUAGES = ("zh-CN", "en-US")
-FIELDS = ("key", "name", "phone", "sms", "email", "handoff_hours", "reply_hours")
+FIELDS = ("key", "name", "phone", "sms", "email", "language", "handoff_hours", "reply_hours")
 HANDOFF_HOURS = 24  # 24小时内同步至业务部门
 REPLY_HOURS = 48  # 业务部门48小时内回复
 _KEY = re.compile(r"[a-z][a-z0-9-]{0,39}")
@@ -54,6 +54,9 @@ def _department(reader: Reader, node: yaml.Node, where: str) -> Department | Non
         if email is not None and not _EMAIL.fullmatch(email):
             reader.fail(fields["email"], f"{where}.email", f"not an e-mail address: {email!r}")
             email = None
+    language = reader.text(fields["language"], f"{where}.language") if "language" in fields else None
+    if language is not None and language not in LANGUAGES:
+        reader.fail(fields["language"], f"{where}.language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
     handoff = reader.integer(fields["handoff_hours"], f"{where}.handoff_hours", 1, 24 * 30) \
         if "handoff_hours" in fields else HANDOFF_HOURS
     reply = reader.integer(fields["reply_hours"], f"{where}.reply_hours", 1, 24 * 60) \
@@ -61,7 +64,8 @@ def _department(reader: Reader, node: yaml.Node, where: str) -> Department | Non
     if None in (key, phone, sms, handoff, reply) or len(names) != len(LANGUAGES):
         return None
     return Department(key=key, name_zh=names["zh-CN"], name_en=names["en-US"], phone=phone, sms=sms,
-                      email=email, handoff_hours=handoff, reply_hours=reply)
+                      email=email, handoff_hours=handoff, reply_hours=reply,
+                      language=language if language in LANGUAGES else None)
 
 
 def parse_departments(reader: Reader, root: yaml.Node | None) -> tuple[Department, ...] | None:

@@ -15,7 +15,9 @@ from flask import current_app
 from hotline.clock import now
 from hotline.contracts import Department, Messaging, TextMessage, need
 from hotline.local_time import known_zone, written
+from hotline.webhooks import public_url_for
 from tickets import sla
+from tickets.department_mail import queue_department_email
 from tickets.history import record
 from tickets.page_calls import start_paging
 from tickets.models import Ticket
@@ -122,24 +124,34 @@ def _text_supervisor(session, ticket: Ticket, template: str, what: str, fields) 
 
 def notify_department(session, ticket: Ticket, department: Department, template: str, *,
                       clock: str = "reply", state: str = "") -> TextMessage | None:
-    """Text the department about `ticket` in the center's language (and record the e-mail for its
-    address: the hotline has no mail transport, so the e-mail is kept on the ticket as queued)."""
+    """Text the department about `ticket` in the center's language, and e-mail it (when it has an
+    address) in its own language with the deadlines and a link (tickets/department_mail.py)."""
     settings = current_app.config["HOTLINE_SETTINGS"]
     language = settings.default_language
+    values = _department_values(ticket, department, language, clock, state)
+    message = _store(session, ticket, department.sms, templates().render(template, language, **values),
+                     DEPARTMENT_PURPOSE, "system")
+    if department.email:
+        language = department.language or language
+        values = _department_values(ticket, department, language, clock, state)
+        queue_department_email(session, ticket, department, template, language,
+                               templates().render(template, language, **values), values)
+    return message
+
+
+def _department_values(ticket: Ticket, department: Department, language: str, clock: str,
+                       state: str) -> dict[str, str]:
+    """A department notice's fields, worded in `language`."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
     zone = settings.timezone
     due = (ticket.handoff_due if clock == "handoff" else ticket.reply_due) or now()
-    body = templates().render(
-        template, language, company=settings.company_name if language == "zh-CN" else settings.company_name_en,
-        number=ticket.number, category=word(language, ticket.category), department=department.name(language),
-        summary=short_summary(ticket.description, language), clock=word(language, clock),
-        state=word(language, state), due=written(due, language, zone),
-        handoff_due=written(ticket.handoff_due or now(), language, zone))
-    message = _store(session, ticket, department.sms, body, DEPARTMENT_PURPOSE, "system")
-    if department.email:
-        record(session, ticket, "system", "email_queued", to=department.email, purpose=template, body=body)
-        log.info("%s for %s: e-mail to %s kept on the ticket (no mail transport)", template, ticket.number,
-                 department.key)
-    return message
+    return dict(company=settings.company_name if language == "zh-CN" else settings.company_name_en,
+                number=ticket.number, category=word(language, ticket.category),
+                department=department.name(language), summary=short_summary(ticket.description, language),
+                clock=word(language, clock), state=word(language, state), due=written(due, language, zone),
+                handoff_due=written(ticket.handoff_due or now(), language, zone),
+                reply_due=written(ticket.reply_due or now(), language, zone),
+                link=public_url_for("api.tickets.get_ticket", number=ticket.number))
 
 
 def _store(session, ticket: Ticket, to: str, body: str, purpose: str, actor: str) -> TextMessage | None:

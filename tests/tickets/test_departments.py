@@ -129,7 +129,7 @@ def test_a_handed_over_ticket_gets_both_clocks_and_the_department_and_customer_a
     assert progress.to_number == "+8613800138000" and "已转交技术部处理" in progress.body
     events = {e["kind"]: e for e in api.get(f"/api/tickets/{number}").get_json()["events"]}
     assert events["handed_off"]["data"]["note"] == "线路问题"
-    # No mail transport: the e-mail is kept on the ticket as queued, addressed to the department.
+    # The e-mail is kept on the ticket as queued (sent by a job: tests/tickets/test_department_mail.py).
     assert events["email_queued"]["data"]["to"] == "tech@example.com"
     # Handing it to the same department again changes nothing and tells nobody twice.
     again = api.post(f"/api/tickets/{number}/handoff", {"department": "technical"}).get_json()
