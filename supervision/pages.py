@@ -19,6 +19,7 @@ from hotline.redis_client import get_redis
 from hotline.params import query_day
 from supervision import reports
 from supervision.live import queue_label, snapshot
+from supervision.messages import MESSAGES
 from supervision.staffing_plan import staffing_plan
 from supervision.targets import current_targets
 
@@ -53,10 +54,18 @@ def live_data() -> dict:
                     threshold_seconds=settings.ring_timeout_seconds, t=need(Pages).translate)
 
 
+def night_texts() -> dict[str, str]:
+    """The night-shift hand-over panel's texts (static/night_log.js), with the categories' names."""
+    pages = need(Pages)
+    language = pages.page_language()
+    keys = [k for k in MESSAGES[language] if k.startswith(("night.", "sup.queue."))]
+    return {key: pages.translate(key) for key in keys}
+
+
 @bp.get("")
 @login_required("supervisor")
 def page():
-    return render_template("supervision/live.html", data=live_data(),
+    return render_template("supervision/live.html", data=live_data(), night_texts=night_texts(),
                            monitoring=_settings().routing_conference)  # only a conference can be joined
 
 

@@ -14,6 +14,7 @@ from tickets.desk_files import DeskCaseFiles
 from tickets.escalation import on_transcript_ready
 from tickets.follow_up import on_call_ended, sweep_follow_up_notices
 from tickets.handoff import on_sms_received
+from tickets.night_handover import store_last_night
 from tickets.page_voice import bp as page_voice_bp
 from tickets.kpi_queries import TicketKpiQueries
 from tickets.receivers import on_call_answered, on_call_routed, on_voicemail_left
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
     periodic(app, "tickets.sla_sweep", sweep_sla, SLA_SWEEP_SECONDS, "default")
     periodic(app, "tickets.directory", directory.keep_fresh, 60, "default")
     periodic(app, "tickets.follow_up_sweep", sweep_follow_up_notices, 60, "default")
+    periodic(app, "tickets.night_log", store_last_night, 60, "default")  # kept within a minute of opening
     app.register_blueprint(page_voice_bp)  # the urgent page's call (Twilio's webhooks, not /api)
     app.cli.add_command(tickets_cli)
 

@@ -1,13 +1,15 @@
 """GET /api/reports/tickets: counts by category, priority and status with SLA compliance (JSON or CSV);
 GET /api/reports/suggestions: the month's suggestions and what was done with each;
-GET /api/reports/night: the night-shift log (tickets/night_log.py)."""
+GET /api/reports/night: the night-shift log (tickets/night_log.py);
+GET /api/reports/night/handover, POST /api/reports/night/<day>/acknowledge: the stored log the day's
+first supervisor acknowledges (tickets/night_handover.py)."""
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import func, select
 
 from hotline import csv_export, db
@@ -20,9 +22,9 @@ from hotline.contracts import AgentDesk, need
 from hotline.clock import now
 from hotline.local_time import day_start, iso_local, local_day
 from hotline.params import query_choice, query_int
-from tickets import night_log
+from tickets import night_handover, night_log
 from tickets.api_input import query_day
-from tickets.models import Ticket
+from tickets.models import NightLog, Ticket
 from tickets.report_query import ticket_groups
 from tickets.reporting import PERIODS, build_report, report_csv
 
@@ -139,3 +141,42 @@ def night_report():
     if fmt == "csv":
         return csv_export.attachment(csv_export.lines(night_log.csv_rows(report)), f"night-{report['date']}.csv")
     return jsonify(report)
+
+
+@bp.get("/reports/night/handover")
+@require_role("supervisor", "qa")
+@operation("The stored night-shift log handed to the day's supervisors, and who acknowledged it (交接班)",
+           tags=["reports"],
+           description="The log of the last night that has ended, as it stood when the center opened (stored "
+                       "then, or by this request if nobody had yet): urgent cases, messages left, calls; with "
+                       "acknowledged, acknowledged_by and acknowledged_at. `log` is null if the center has not "
+                       "opened within 60 days.",
+           responses={200: "{log: the stored log or null}"})
+def night_handover_view():
+    session = db.session()
+    stored = night_handover.handover(session, now())
+    body = {"log": night_handover.handover_dict(stored, _zone()) if stored is not None else None}
+    session.commit()
+    return jsonify(body)
+
+
+@bp.post("/reports/night/<day>/acknowledge")
+@require_role("supervisor")
+@operation("Acknowledge the stored night-shift log of a day: who read it and when is kept", tags=["reports"],
+           description="The first acknowledgement stands; a later one changes nothing and answers the first "
+                       "(acknowledged_now: false).",
+           responses={200: "the log, acknowledged", 400: "a bad date", 404: "no stored log for that day"},
+           path={"day": schemas.DAY})
+def acknowledge_night_log(day: str):
+    session = db.session()
+    stored = session.scalars(select(NightLog).where(NightLog.day == query_day(day, "day"))).first()
+    if stored is None:
+        abort_json(404, f"day: no night-shift log is stored for {day}")
+    now_acknowledged = night_handover.acknowledge(session, stored, g.principal.name)
+    body = {**night_handover.handover_dict(stored, _zone()), "acknowledged_now": now_acknowledged}
+    session.commit()
+    return jsonify(body)
+
+
+def _zone() -> str:
+    return current_app.config["HOTLINE_SETTINGS"].timezone

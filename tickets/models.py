@@ -213,3 +213,19 @@ class TicketCall(Base):
     reason: Mapped[str] = mapped_column(String(20))  # new_ticket | same_issue | status_call | moved | voicemail
 
     ticket: Mapped[Ticket] = relationship(back_populates="calls")
+
+
+class NightLog(Base):
+    """The night-shift log as it was when the night ended (tickets.night_handover), kept for the day's
+    first supervisor to acknowledge: who and when, for every later supervisor to see."""
+
+    __tablename__ = "night_logs"  # tickets_0010
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)  # the local day whose opening ended the night
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)  # tickets.night_log.build's log
+    produced_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))  # the supervisor's name

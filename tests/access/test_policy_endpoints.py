@@ -117,6 +117,10 @@ TABLE = [
     ("GET", "/api/reports/satisfaction", "/api/reports/satisfaction", None, REVIEWERS),
     ("GET", "/api/reports/suggestions", "/api/reports/suggestions", None, REVIEWERS),
     ("GET", "/api/reports/night", "/api/reports/night", None, REVIEWERS),
+    ("GET", "/api/reports/night/handover", "/api/reports/night/handover", None, REVIEWERS),
+    # Acknowledging the night's hand-over: supervisors (no log stored for that day here: 404).
+    ("POST", "/api/reports/night/<day>/acknowledge", "/api/reports/night/2020-01-01/acknowledge", None,
+     expect(SUPERVISORS, supervisor=404, admin=404)),
     ("GET", "/api/reports/frequent-problems", "/api/reports/frequent-problems", None, REVIEWERS),
     ("GET", "/api/revisits", "/api/revisits", None, REVIEWERS),
     ("GET", "/api/reports/ivr", "/api/reports/ivr", None, SUPERVISORS),

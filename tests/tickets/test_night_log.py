@@ -139,3 +139,93 @@ def test_the_night_window_follows_the_calendar():
     never = BusinessCalendar(business_hours={})
     assert night_ending(never, date(2027, 1, 4)) is None and last_night(never, at(2027, 1, 4, 12, 0)) is None
     assert last_night(calendar, at(2027, 1, 4, 9, 0)).end == at(2027, 1, 4, 9, 0) - timedelta(0)
+
+
+# --- the log handed to the day's first supervisor (tickets/night_handover.py) -------------------
+
+def _store_as_the_scheduler_does(app) -> None:
+    from hotline.jobs import enqueue, run_burst
+    from tickets.night_handover import store_last_night
+
+    with app.app_context():
+        enqueue(store_last_night, queue="default")
+    run_burst(app, ("default",))
+
+
+def _stored(app) -> list:
+    from sqlalchemy import select
+
+    from hotline import db
+    from tickets.models import NightLog
+
+    with app.app_context():
+        rows = list(db.session().scalars(select(NightLog).order_by(NightLog.day)))
+        db.session().expunge_all()
+        return rows
+
+
+def test_the_night_log_is_kept_at_opening_and_the_first_supervisor_acknowledges_it(app, api, night, clock):
+    urgent = night.call(at(2026, 11, 30, 22, 0), "1", "4", message=True)  # Monday night, urgent
+    night.call(at(2026, 11, 30, 23, 0), "1", "2", message=True)  # a problem left as a message
+    clock.set(at(2026, 12, 1, 8, 29))  # Tuesday before opening: this night has not ended
+    _store_as_the_scheduler_does(app)
+    assert [log.day.isoformat() for log in _stored(app)] == ["2026-11-30"]  # the weekend's, the last ended
+    clock.set(at(2026, 12, 1, 8, 30, 30))  # half a minute after opening
+    _store_as_the_scheduler_does(app)
+    [log] = [log for log in _stored(app) if log.day.isoformat() == "2026-12-01"]
+    assert log.produced_at == at(2026, 12, 1, 8, 30, 30) and log.acknowledged_at is None
+    number = _ticket_of(api, urgent)["number"]
+    assert [t["number"] for t in log.report["urgent"]["tickets"]] == [number]
+
+    # During the day the urgent ticket is taken: the log keeps the night as it was handed over.
+    clock.set(at(2026, 12, 1, 9, 0))
+    alice = api.post("/api/agents", {"name": "alice", "address": "client:alice", "languages": ["zh-CN"],
+                                     "skills": {"urgent": 5}, "status": "offline"}).get_json()["id"]
+    version = api.get(f"/api/tickets/{number}").get_json()["version"]
+    taken = api.patch(f"/api/tickets/{number}", {"version": version, "assignee_id": alice}).get_json()
+    assert taken["status"] == "assigned"
+    zhao, qian, qa = api.mint("supervisor", "zhao"), api.mint("supervisor", "qian"), api.mint("qa", "sun")
+    first = api.get("/api/reports/night/handover", token=zhao).get_json()["log"]
+    assert (first["date"], first["acknowledged"], first["acknowledged_by"]) == ("2026-12-01", False, "")
+    assert (first["urgent"]["tickets"][0]["status"], first["urgent"]["tickets"][0]["assignee"]) == ("new", None)
+    assert first["messages"]["total"] == 2
+    assert first["calls"]["total"] == 2 and first["produced_at"] == "2026-12-01T08:30:30+08:00"
+    assert api.post("/api/reports/night/2026-12-01/acknowledge", token=qa).status_code == 403
+
+    clock.set(at(2026, 12, 1, 9, 5))
+    acked = api.post("/api/reports/night/2026-12-01/acknowledge", token=zhao).get_json()
+    assert (acked["acknowledged"], acked["acknowledged_by"], acked["acknowledged_at"], acked["acknowledged_now"]) == \
+        (True, "zhao", "2026-12-01T09:05:00+08:00", True)
+    # A second supervisor sees who acknowledged it and when; acknowledging again changes nothing.
+    clock.set(at(2026, 12, 1, 10, 0))
+    later = api.get("/api/reports/night/handover", token=qian).get_json()["log"]
+    assert (later["acknowledged"], later["acknowledged_by"], later["acknowledged_at"]) == \
+        (True, "zhao", "2026-12-01T09:05:00+08:00")
+    again = api.post("/api/reports/night/2026-12-01/acknowledge", token=qian).get_json()
+    assert (again["acknowledged_by"], again["acknowledged_now"]) == ("zhao", False)
+    assert len([log for log in _stored(app) if log.day.isoformat() == "2026-12-01"]) == 1
+    assert api.post("/api/reports/night/2026-11-29/acknowledge", token=qian).status_code == 404
+    assert api.post("/api/reports/night/2026-13-01/acknowledge", token=qian).status_code == 400
+
+
+def test_a_quiet_night_is_handed_over_too_stored_by_the_first_page_that_asks(app, api, night, clock):
+    night.call(at(2026, 12, 1, 12, 0), "1", "1")  # Tuesday daytime only
+    clock.set(at(2026, 12, 2, 8, 45))  # Wednesday after opening; the scheduler has not run
+    answer = api.get("/api/reports/night/handover").get_json()["log"]
+    assert (answer["date"], answer["from"], answer["to"]) == ("2026-12-02", "2026-12-01T20:00:00+08:00",
+                                                              "2026-12-02T08:30:00+08:00")
+    assert answer["calls"] == {"total": 0, "by_status": {}}
+    assert answer["urgent"] == {"total": 0, "tickets": []} and answer["messages"]["total"] == 0
+    assert [log.day.isoformat() for log in _stored(app)] == ["2026-12-02"]
+    _store_as_the_scheduler_does(app)  # the scheduler's turn: it is kept already
+    assert len(_stored(app)) == 1
+
+
+def test_a_center_that_never_opens_has_nothing_to_hand_over(app, api, settings, tmp_path):
+    path = tmp_path / "closed.yaml"
+    path.write_text('business_hours: {}\nnight_shift: "00:00-24:00"\nholidays: []\nworkdays: []\n', encoding="utf-8")
+    app.config["HOTLINE_SETTINGS"] = dataclasses.replace(settings, calendar_path=path)
+    app.extensions.pop("hotline.calendar", None)
+    assert api.get("/api/reports/night/handover").get_json() == {"log": None}
+    _store_as_the_scheduler_does(app)
+    assert _stored(app) == []
