@@ -20,7 +20,7 @@ publisher calls `publish(event)` or, for a change not committed yet, `publish_af
 | ConversationOver | routing (who hung up first) | transcription (QA facts) |
 | RecordingsListed | hotline.reconcile | recordings (store what no callback reported; returns how many) |
 | RecordingCompleted | recordings (stored) | transcription (transcribe) |
-| TranscriptReady | transcription | tickets (escalation words raise the tier) |
+| TranscriptReady | transcription | tickets (escalation words raise the tier), revisits (a revisit call's spoken words onto its ticket) |
 | TicketCreated | tickets | (none in the areas; tests) |
 | TicketResolved, TicketReopened | tickets | revisits (schedule, cancel) |
 | VoicemailLeft | ivr | tickets (a callback ticket) |
@@ -938,6 +938,7 @@ class TranscriptReady:
     call_sid: str
     transcript_id: int | None
     keywords: dict[str, list[str]] = field(default_factory=dict)
+    text: str = ""  # the words said, turn after turn without speakers, redacted as the transcript is kept
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from revisits.models import Revisit
 from revisits.schedule import schedule_revisit
 from revisits.scripts import SCRIPTS
 from revisits.sms_replies import on_opt_out, on_reply
+from revisits.spoken_words import on_transcript_ready
 from revisits.sweeper import sweep_revisits
 from revisits.texts import AREA as TEXTS_AREA, on_text_outcome
 from revisits.voice import bp as voice_bp
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     contracts.provide(app, contracts.RevisitKpis, RevisitKpiQueries())
     contracts.subscribe(contracts.TicketResolved, on_ticket_resolved, app)
     contracts.subscribe(contracts.TicketReopened, on_ticket_reopened, app)
+    contracts.subscribe(contracts.TranscriptReady, on_transcript_ready, app)
     periodic(app, "revisits-sweep", sweep_revisits, settings.sweep_seconds, "default")
     worker_preload(app, preload_outbound)
 

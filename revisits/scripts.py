@@ -15,6 +15,7 @@ SCRIPTS_PATH = Path(__file__).with_name("scripts.yaml")
 LANGUAGES = ("zh-CN", "en-US")
 PLACEHOLDERS = frozenset({"company", "salutation", "ticket", "date", "problem", "when"})
 ENTRIES = ("greeting", "ask_convenient", "rescheduled_call", "rescheduled_sms", "ask_solved", "ask_score", "reopened", "invalid_key", "no_input", "transfer", "thanks",
+           "ask_words", "words_thanks",
            "goodbye_no_answer", "sms_survey", "sms_clarify", "sms_ask_score", "sms_reopened", "sms_thanks",
            "sms_opted_out", "sms_opted_in")
 

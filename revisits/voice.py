@@ -1,4 +1,4 @@
-"""The revisit call's TwiML: POST /revisits/voice/{answer,convenient,solved,score,status}?revisit=<id>&attempt=<n>.
+"""The revisit call's TwiML: POST /revisits/voice/{answer,convenient,solved,score,words,status}?revisit=<id>&attempt=<n>.
 
 The call's whole state is the revisit row and the query string, so any web process can serve
 any step. The customer is first asked whether now is a good time (现在方便吗); "not now" ends the
@@ -16,7 +16,7 @@ from hotline.local_time import spoken
 from hotline.models import FINAL_CALL_STATUSES
 from hotline.twiml import say_kwargs, twiml_response
 from hotline.voice import track_call_status
-from hotline.webhooks import public_url_for, twilio_webhook
+from hotline.webhooks import callback_url, public_url_for, twilio_webhook
 from revisits import outcomes
 from revisits.texts import survey_values
 from revisits.scripts import line
@@ -24,6 +24,7 @@ from revisits.scripts import line
 bp = Blueprint("revisits", __name__, url_prefix="/revisits")
 MAX_TRIES = 3
 AGENT_QUEUE = "aftersales"  # 售后跟进类: follow-ups go to the after-sales skill
+WORDS_MAX_SECONDS = 60  # the customer's free words after the score
 
 
 def _revisit():
@@ -160,8 +161,32 @@ def score():
     if answer is not None:
         return answer
     outcomes.record_score(session, revisit, int(digits), "call")
+    # The customer's own words (记录客户意见): recorded, then transcribed like every recording; the
+    # text reaches the ticket when its transcript is ready (revisits/spoken_words.py). Nothing said:
+    # Twilio skips the action and the thanks below end the call.
     response = VoiceResponse()
+    _say(response, revisit, "ask_words")
+    response.record(action=public_url_for("revisits.words", revisit=revisit.id, attempt=revisit.attempts),
+                    method="POST", max_length=WORDS_MAX_SECONDS, timeout=5, finish_on_key="#", play_beep=True,
+                    recording_status_callback=callback_url("recordings.status_callback"),
+                    recording_status_callback_method="POST")
     _say(response, revisit, "thanks")
+    response.hangup()
+    return twiml_response(response)
+
+
+@bp.post("/voice/words")
+@twilio_webhook
+def words():
+    session, revisit = _revisit()
+    if revisit is None:
+        return _stale()
+    call = ensure_call(session, request.form["CallSid"], request.form)
+    record_event(session, call, "revisit_words_recorded", revisit=revisit.id,
+                 recording_sid=request.form.get("RecordingSid", ""))
+    session.commit()
+    response = VoiceResponse()
+    _say(response, revisit, "words_thanks")
     response.hangup()
     return twiml_response(response)
 

@@ -107,7 +107,8 @@ def transcribe_recording(recording_id: int, decode: bool = False) -> str:
     log.info("transcribed recording %s: %d turns, %.1f s audio in %.1f s", recording.sid, len(turns),
              info.seconds, transcript.decode_seconds)
     publish(TranscriptReady(call_sid=transcript.call_sid, transcript_id=transcript.id,
-                            keywords=keywords_heard(transcript.analysis)))
+                            keywords=keywords_heard(transcript.analysis),
+                            text=" ".join(turn["text"] for turn in transcript.turns or [] if turn.get("text"))))
     return "done"
 
 

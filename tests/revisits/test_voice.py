@@ -61,7 +61,12 @@ def test_solved_then_satisfied_completes_the_revisit(twilio, calling, revisits):
     doc = twiml(twilio.post(action, params(Digits="1")))
     assert "请为本次服务打分" in doc.find(".//Gather/Say").text
     doc = twiml(twilio.post(path_and_query(doc.find("Gather").get("action")), params(Digits="5")))
-    assert "感谢您的反馈" in doc.find("Say").text and doc.find("Hangup") is not None
+    # The customer's own words are asked for and recorded; nothing said, the thanks end the call.
+    assert [child.tag for child in doc] == ["Say", "Record", "Say", "Hangup"]
+    assert "其他意见或建议" in doc[0].text and "感谢您的反馈" in doc[2].text
+    record = doc.find("Record")
+    assert "/revisits/voice/words" in record.get("action") and record.get("finishOnKey") == "#"
+    assert "/recordings/" in record.get("recordingStatusCallback")
     revisit = revisits.get(calling.id)
     assert (revisit.state, revisit.solved, revisit.score, revisit.channel) == ("completed", True, 5, "call")
     assert revisits.ticket(calling.ticket_id).status == "closed"  # satisfied and solved closes the loop
