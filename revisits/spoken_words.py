@@ -25,11 +25,16 @@ def on_transcript_ready(event: TranscriptReady) -> None:
     if not words:
         return
     session = db.session()
-    revisit = session.scalars(select(Revisit).join(RevisitAttempt)
-                              .where(RevisitAttempt.sid == event.call_sid, RevisitAttempt.channel == "call")).first()
+    try:
+        revisit = session.scalars(select(Revisit).join(RevisitAttempt).where(
+            RevisitAttempt.sid == event.call_sid, RevisitAttempt.channel == "call")).first()
+    except Exception:  # a handler must not fail the transcription that announced the words
+        session.rollback()
+        log.exception("could not look up the revisit of a transcribed call", extra={"call_sid": event.call_sid})
+        return
     if revisit is None:
         session.rollback()
         return  # not a revisit's call
     log.info("the revisit's spoken words are transcribed; kept on ticket %s", revisit.ticket_number,
              extra={"call_sid": event.call_sid})
-    outcomes.tell_ticket(session, revisit, score=None, words=words, channel="call")
+    outcomes.tell_ticket(session, revisit, score=None, words=words, channel="call")  # logs its own failure
