@@ -49,6 +49,14 @@ def _ask(response: VoiceResponse, revisit, step: str, entries: tuple[str, ...], 
     return response
 
 
+def _note_on_call(session, revisit, kind: str, **data) -> None:
+    """Keep a step of the revisit on its call's history (in the revisit's language), committed now."""
+    call = ensure_call(session, request.form["CallSid"], request.form)
+    call.language = revisit.language
+    record_event(session, call, kind, revisit=revisit.id, **data)
+    session.commit()
+
+
 def _stale() -> object:
     response = VoiceResponse()
     response.hangup()
@@ -61,10 +69,7 @@ def answer():
     session, revisit = _revisit()
     if revisit is None:
         return _stale()
-    call = ensure_call(session, request.form["CallSid"], request.form)
-    call.language = revisit.language
-    record_event(session, call, "revisit_answered", revisit=revisit.id, answered_by=request.form.get("AnsweredBy"))
-    session.commit()
+    _note_on_call(session, revisit, "revisit_answered", answered_by=request.form.get("AnsweredBy"))
     response = VoiceResponse()
     if not outcomes.record_answer(session, revisit, request.form.get("AnsweredBy", "")):
         response.hangup()  # a machine or fax: no message; the retry or the SMS reaches the person
@@ -181,10 +186,7 @@ def words():
     session, revisit = _revisit()
     if revisit is None:
         return _stale()
-    call = ensure_call(session, request.form["CallSid"], request.form)
-    record_event(session, call, "revisit_words_recorded", revisit=revisit.id,
-                 recording_sid=request.form.get("RecordingSid", ""))
-    session.commit()
+    _note_on_call(session, revisit, "revisit_words_recorded", recording_sid=request.form.get("RecordingSid", ""))
     response = VoiceResponse()
     _say(response, revisit, "words_thanks")
     response.hangup()
