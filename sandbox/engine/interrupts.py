@@ -34,3 +34,12 @@ class Dequeued(Exception):
 class ConferenceChange(Exception):
     """Something changed for a conference participant (the conference started, hold, unhold, removal):
     the music they hear stops and they look again at where they stand."""
+
+
+class SoftphonePickUp(Exception):
+    """The agent's softphone (the desk, in sandbox mode) answered (`outcome` "answered") or declined
+    ("busy") the leg ringing it."""
+
+    def __init__(self, outcome: str = "answered") -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
