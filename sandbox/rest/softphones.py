@@ -6,7 +6,8 @@ and say a line on an agent's own leg, as Twilio's Voice SDK does in the browser 
 
 HTTP Basic auth with the account SID and auth token, so a browser never reaches it: hotline's
 `POST /api/softphone/<action>` calls it for the signed-in agent's own `client:` address. 409 when
-nothing is ringing (answer, decline) or no call is going on (hangup, say) for the address.
+nothing is ringing (answer, decline) or no call is going on (hangup, say) for the address, or no
+simulator plays the sandbox's calls.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def softphone_action(address: str, action: str):
     if not authorized():
         return error(401, 20003, "Authenticate")
     if sandbox.listener is None:
-        return error(404, 20404, "no simulator plays this sandbox's calls")
+        return error(409, 21220, "no simulator plays this sandbox's calls (hotline serve runs one)")
     body = request.get_json(silent=True) or {}
     try:
         return jsonify(sandbox.listener.on_softphone(address, action, str(body.get("text", ""))))
