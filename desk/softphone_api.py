@@ -30,6 +30,13 @@ IDENTITY = {"type": "object", "properties": {"identity": {
     "type": "string", "description": "optional; must be the signed-in agent's own identity"}}}
 
 
+def missing_settings(settings) -> list[str]:
+    """The settings a Twilio softphone still needs (none: tokens can be minted)."""
+    return [name for name, value in (("TWILIO_API_KEY_SID", settings.twilio_api_key_sid),
+                                     ("TWILIO_API_KEY_SECRET", settings.twilio_api_key_secret),
+                                     ("TWILIO_TWIML_APP_SID", settings.twilio_twiml_app_sid)) if not value]
+
+
 def own_identity() -> str:
     """The signed-in agent's client identity; 403 for someone with no agent record (or naming
     another identity), 409 for an agent routing rings on a phone number or SIP address."""
@@ -57,9 +64,7 @@ def own_identity() -> str:
 def token():
     identity = own_identity()
     settings = current_app.config["HOTLINE_SETTINGS"]
-    missing = [name for name, value in (("TWILIO_API_KEY_SID", settings.twilio_api_key_sid),
-                                        ("TWILIO_API_KEY_SECRET", settings.twilio_api_key_secret),
-                                        ("TWILIO_TWIML_APP_SID", settings.twilio_twiml_app_sid)) if not value]
+    missing = missing_settings(settings)
     if settings.is_sandbox or missing:
         abort_json(503, "no Twilio softphone here: " + ("sandbox mode drives the sandbox instead "
                    "(POST /api/softphone/answer ...)" if settings.is_sandbox else f"set {', '.join(missing)}"),
