@@ -34,7 +34,7 @@ class Softphones:
             return {"address": address, "call_sid": leg.sid, "action": action}
         leg = self._leg(address, lambda c: c.answered_at is not None, "no call is going on for")
         if action == "hangup":
-            self.sim.engine.post(lambda: self.sim.legs.hang_up(leg, "hangs up in the desk's softphone"))
+            self.sim.engine.post(lambda: self._hang_up(leg))
         elif action == "say":
             if not text.strip():
                 raise SandboxError(400, 21201, "say: the text is empty")
@@ -60,8 +60,17 @@ class Softphones:
 
     @staticmethod
     def _pick_up(leg, outcome: str) -> None:
-        if leg.softphone_ringing and leg.process is not None and leg.process.alive:
-            leg.process.interrupt(SoftphonePickUp(outcome))
+        # A REST-placed or Participants leg rings in its own process; a <Dial>'s leg in the caller's.
+        process = leg.process if leg.process is not None else (leg.parent.process if leg.parent else None)
+        if leg.softphone_ringing and process is not None and process.alive:
+            process.interrupt(SoftphonePickUp(outcome, leg))
+
+    def _hang_up(self, leg) -> None:
+        if leg.process is not None:
+            self.sim.legs.hang_up(leg, "hangs up in the desk's softphone")
+        elif leg.bridge is not None and leg.alive:  # a <Dial>'s leg, bridged with the caller
+            leg.log("hangs up in the desk's softphone")
+            leg.bridge.finish(leg)
 
     @staticmethod
     def _say(leg, text: str) -> None:

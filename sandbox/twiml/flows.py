@@ -137,8 +137,7 @@ class Legs(CallProgress):
                     yield Sleep(until - self.sim.engine.now)
                     return result
                 except SoftphonePickUp as pick:
-                    leg.log("answered in the desk's softphone" if pick.outcome == "answered"
-                            else "declined in the desk's softphone")
+                    leg.log(pick.note)
                     return pick.outcome
                 except RestUpdate as update:
                     if update.hangup:

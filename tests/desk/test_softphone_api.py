@@ -88,3 +88,23 @@ def test_a_scripted_agent_keeps_its_script(people, client, switchboard, simulato
 def test_the_sandbox_softphone_is_for_agents_in_sandbox_mode(people, client, app, switchboard):
     csrf = signed_in(client, people, "reviewer", role="qa")
     assert client.post("/api/softphone/answer", json={}, headers=csrf).status_code == 403
+
+
+def test_the_sandbox_softphone_answers_a_direct_dial_too(people, client, switchboard, simulator, app):
+    """Dial mode (ROUTING_CONFERENCE off): the agent's leg rings inside the caller's <Dial>."""
+    app.config["HOTLINE_SETTINGS"] = dataclasses.replace(app.config["HOTLINE_SETTINGS"], routing_conference=False)
+    alice = switchboard.agent("alice", status="available")
+    csrf = signed_in(client, people, "li.na", agent_id=alice)
+    client.post("/api/softphone/register", json={}, headers=csrf)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=600)
+    simulator.run(until=simulator.now + 5)
+    leg = next(c for c in simulator.calls if c.to == "client:alice")
+    assert leg.status == "ringing" and leg.direction == "outbound-dial"
+    assert client.post("/api/softphone/answer", json={}, headers=csrf).status_code == 200
+    assert simulator.run_until(lambda: caller.bridged_with is leg, limit=10)
+    assert switchboard.agent_status(alice) == "on_call"
+    assert client.post("/api/softphone/hangup", json={}, headers=csrf).status_code == 200
+    simulator.run(until=simulator.now + 2)
+    assert leg.status == "completed" and switchboard.routed(caller.sid).answered_at is not None
+    simulator.run()
+    assert simulator.errors == []
