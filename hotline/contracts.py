@@ -653,9 +653,11 @@ class LiveSpeech(Protocol):
 
 @dataclass(frozen=True)
 class LiveCoverage:
-    """A call's live transcript, from a stream that ended with Twilio's `stop` and lost no frame."""
+    """A call's live transcript, from a stream that ended with Twilio's `stop` with both tracks."""
     turns: tuple[dict[str, Any], ...]  # the final phrases as transcription's turns (redacted live)
     seconds: float  # audio streamed per track: what the stream covered of the call
+    # (start, end) seconds, on the stream's clock, where either track lost frames (heard as silence)
+    gaps: tuple[tuple[float, float], ...] = ()
 
 
 @runtime_checkable
@@ -664,7 +666,8 @@ class LiveTranscripts(Protocol):
     recording is not decoded a second time."""
 
     def covering(self, call_sid: str) -> LiveCoverage | None:
-        """The call's live transcript if its stream ended cleanly with both tracks whole; else None."""
+        """The call's live transcript if its stream ended cleanly with both tracks, with where frames
+        were lost; else None."""
 
 # --- messaging --------------------------------------------------------------------------------
 

@@ -64,8 +64,9 @@ class CallAssist:
                 self.tickets_heard.add(number)
                 notices.append(Notice("ticket_number", phrase.start, phrase.speaker, number))
         turn, found = self.redact(phrase.as_turn())
-        if found:
+        if turn["words"] != list(phrase.words):  # a number redacted, or a ticket number written as quoted
             phrase = replace(phrase, text=turn["text"], words=tuple(turn.get("words") or ()))
+        if found:
             notices.append(Notice("redacted", phrase.start, phrase.speaker,
                                   ", ".join(sorted({f["kind"] for f in found}))))
         if phrase.speaker == "caller":

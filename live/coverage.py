@@ -2,8 +2,10 @@
 
 When the stream heard the whole conversation, decoding the recording again after hang-up would spend
 a core for as long again to get the same words; transcription asks here first. A stream is trusted
-only if it ended with Twilio's `stop` (not a dropped connection or a timeout), both tracks were
-streamed and no frame was missing or dropped late; transcription also compares its seconds with the
+only if it ended with Twilio's `stop` (not a dropped connection or a timeout) and both tracks were
+streamed. Frames lost on the way were heard as silence: where, is said as the stream's gaps, and
+transcription decodes the recording there only. A stream from before gaps were recorded, with frames
+missing, cannot say where and is not used. Transcription also compares its seconds with the
 recording's, so a stream started late or stopped early (a transfer) is decoded as before.
 """
 from __future__ import annotations
@@ -16,8 +18,7 @@ from hotline.contracts import LiveCoverage
 from hotline.redis_client import get_redis
 from live import transcript_store
 from live.messages import TRACKS
-
-FRAME_SECONDS = 0.02  # Twilio's media frames: 20 ms of 8 kHz μ-law
+from live.sequencing import FRAME_SECONDS
 
 
 class LiveTranscriptsFromRedis:
@@ -35,15 +36,18 @@ def coverage(entries: list[tuple[str, dict[str, Any]]]) -> LiveCoverage | None:
     if end is None or end.get("reason") != "stopped":
         return None
     tracks = (end.get("counts") or {}).get("tracks") or {}
-    if set(tracks) != set(TRACKS.values()) or any(t.get("missing") or t.get("late") for t in tracks.values()):
+    if set(tracks) != set(TRACKS.values()) or any(t.get("missing") and "gaps" not in t for t in tracks.values()):
         return None
     finals: dict[tuple[str, int], dict[str, Any]] = {}
     for _id, entry in entries:
         if entry.get("type") == "phrase" and entry.get("final"):
             finals[(entry["speaker"], entry["index"])] = entry
     turns = sorted((_turn(p) for p in finals.values()), key=lambda t: (t["start"], t["speaker"]))
-    seconds = min(t.get("frames", 0) for t in tracks.values()) * FRAME_SECONDS
-    return LiveCoverage(tuple(turns), round(seconds, 2))
+    # What the recogniser heard: the frames received and the silence put in for those lost (a late
+    # frame, given up already, was dropped and is inside a gap).
+    seconds = min(t.get("frames", 0) + t.get("missing", 0) for t in tracks.values()) * FRAME_SECONDS
+    gaps = sorted(tuple(gap) for t in tracks.values() for gap in t.get("gaps") or ())  # both tracks' (may overlap)
+    return LiveCoverage(tuple(turns), round(seconds, 2), tuple(gaps))
 
 
 def _turn(phrase: dict[str, Any]) -> dict[str, Any]:

@@ -9,11 +9,12 @@ dropped. Everything is counted for the stream's statistics.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hotline.mulaw import SILENCE
 
 FRAME_BYTES = 160  # 20 ms of 8 kHz μ-law, Twilio's frame
+FRAME_SECONDS = 0.02
 
 
 @dataclass
@@ -23,6 +24,17 @@ class TrackCounts:
     missing: int = 0       # never arrived in time: heard as silence
     late: int = 0          # arrived after being given up for missing: dropped
     duplicates: int = 0
+    # [start, end] seconds of the track heard as silence for missing frames, so the recording can
+    # be decoded there and nowhere else (transcription/gap_fill.py)
+    gaps: list[list[float]] = field(default_factory=list)
+
+    def give_up(self, chunk: int) -> None:
+        self.missing += 1
+        start, end = round((chunk - 1) * FRAME_SECONDS, 2), round(chunk * FRAME_SECONDS, 2)
+        if self.gaps and self.gaps[-1][1] == start:
+            self.gaps[-1][1] = end
+        else:
+            self.gaps.append([start, end])
 
 
 class TrackSequencer:
@@ -63,7 +75,7 @@ class TrackSequencer:
             if self.next_chunk in self.held:
                 out.append(self.held.pop(self.next_chunk))
             elif final or self.highest - self.next_chunk >= self.window:
-                self.counts.missing += 1
+                self.counts.give_up(self.next_chunk)
                 self.given_up.add(self.next_chunk)
                 out.append(bytes([SILENCE]) * FRAME_BYTES)
             else:

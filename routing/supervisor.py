@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, cast, extract, func, literal, select
+from sqlalchemy import and_, cast, extract, func, literal, select, union_all
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from hotline.clock import now
 from hotline.contracts import FloorAgent, FloorNow, HalfHourCounts, WaitingCaller
@@ -19,9 +19,6 @@ from routing.reservations import PREFIX
 from routing.service_level_query import seconds_between
 from routing.state import get_reservations, get_rules
 
-# The status an agent is in when a period starts is the one of their last change before it; a
-# change further back than this is not looked for (an agent signs in or out at least once a day).
-STATUS_LOOKBACK = timedelta(days=1)
 # The statuses in which an agent holds a call (the Redis hash's `call` is the last one otherwise).
 HOLDING = ("reserved", "on_call", "wrap_up")
 
@@ -96,10 +93,17 @@ class CallFloorQueries:
 
     def status_seconds(self, session: Session, start: datetime, end: datetime) -> dict[int, dict[str, float]]:
         end = min(end, now())
-        ev = AgentEvent
-        following = func.lead(ev.at).over(partition_by=ev.agent_id, order_by=(ev.at, ev.id))
-        events = (select(ev.agent_id, ev.status, ev.at, following.label("until"))
-                  .where(ev.at >= start - STATUS_LOOKBACK, ev.at < end).subquery("events"))
+        ev, earlier = AgentEvent, aliased(AgentEvent)
+        # The status an agent is in when the period starts is that of their last change before it,
+        # however long ago (an agent on leave for a week): one indexed lookup per agent
+        # (ix_agent_events_agent_id_at), not a scan of the history.
+        last_before = (select(earlier.id).where(earlier.agent_id == Agent.id, earlier.at < start)
+                       .order_by(earlier.at.desc(), earlier.id.desc()).limit(1).correlate(Agent).scalar_subquery())
+        changes = union_all(
+            select(ev.agent_id, ev.status, ev.at, ev.id).where(ev.at >= start, ev.at < end),
+            select(ev.agent_id, ev.status, ev.at, ev.id).where(ev.id.in_(select(last_before).select_from(Agent)))).subquery("changes")
+        following = func.lead(changes.c.at).over(partition_by=changes.c.agent_id, order_by=(changes.c.at, changes.c.id))
+        events = select(changes.c.agent_id, changes.c.status, changes.c.at, following.label("until")).subquery("events")
         # Typed bounds: UTCDateTime turns them to UTC, as SQLite's rows are (an untyped one keeps its offset).
         start_at, end_at = literal(start, UTCDateTime()), literal(end, UTCDateTime())
         since = _clip(session, events.c.at, start_at, highest=True)

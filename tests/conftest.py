@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
@@ -22,6 +23,11 @@ from hotline.clock import FrozenClock
 from hotline.migrate import upgrade
 from hotline.settings import Settings
 from tests.support.factories import PASSWORD, People  # noqa: F401  (PASSWORD: imported from here by tests)
+
+# Properties are about results, not speed: on a shared machine (CI beside other work, xdist workers
+# beside Chromium) drawing an example can stall for seconds, which is no finding.
+hypothesis_settings.register_profile("hotline", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("hotline")
 
 
 def pytest_configure(config) -> None:

@@ -71,8 +71,9 @@ def get_customer(phone: str):
         tickets_out = [{"number": t.number, "status": t.status, "category": t.category, "priority": t.priority,
                         "assignee_id": t.assignee_id, "description": t.description,
                         "created_at": t.created_at.isoformat()} for t in tickets]
-    filed = {link.call_sid: link.ticket.number for link in session.scalars(
-        select(TicketCall).join(Ticket).where(Ticket.customer_id == customer.id))}
+    # Columns, not links: a link's ticket beyond the 100 loaded above would be one more query each.
+    filed = dict(session.execute(select(TicketCall.call_sid, Ticket.number).join(Ticket)
+                                 .where(Ticket.customer_id == customer.id)).all())
     calls_query = select(Call).where(or_(Call.from_number == customer.phone, Call.to_number == customer.phone,
                                          Call.sid.in_(list(filed)))).where(Call.parent_sid.is_(None))
     own_calls = access().call_clause(viewer)  # other agents' call ids are theirs to see, not this agent's

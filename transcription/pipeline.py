@@ -23,6 +23,7 @@ from hotline.models import Call
 from hotline.contracts import (AudioUnreadable, LiveCoverage, LiveTranscripts, RecordingAudio, RecordingFile,
                                TranscriptReady, need, provided, publish)
 from hotline.wavinfo import BadAudio, WavInfo, read_wav_info
+from transcription import gap_fill
 from transcription.analytics import keywords_heard
 from transcription.assessment import assess_transcript, current_rules
 from transcription.crashes import MAX_STARTS, STARTS_REASON
@@ -39,13 +40,19 @@ LIVE_MODEL = "live stream"  # the transcript's `model` when the call's live tran
 LIVE_SLACK_SECONDS = 1.5
 
 
-def transcribe_audio(data: bytes, model, labels: list[str], language: str | None) -> tuple[list[dict], WavInfo]:
-    """Decode each channel separately at the file's own sample rate (read from its header)."""
+def transcribe_audio(data: bytes, model, labels: list[str], language: str | None,
+                     window: tuple[float, float] | None = None) -> tuple[list[dict], WavInfo]:
+    """Decode each channel separately at the file's own sample rate (read from its header); only the
+    `window` (start, end seconds) if given, its turns on the recording's clock."""
     info = read_wav_info(data)
     with wave.open(io.BytesIO(data)) as wav:  # the data chunk, wherever other chunks put it
-        pcm = wav.readframes(info.frames)
+        first, last = (0, info.frames) if window is None else (int(window[0] * info.sample_rate),
+                                                                min(info.frames, int(window[1] * info.sample_rate)))
+        wav.setpos(first)
+        pcm = wav.readframes(max(0, last - first))
     channels = [decode_utterances(model, mono, info.sample_rate) for mono in split_channels(pcm, info.channels)]
-    return build_turns(channels, labels, language), info
+    turns = build_turns(channels, labels, language)
+    return (turns if window is None else gap_fill.shifted(turns, window[0])), info
 
 
 def transcript_for(recording: RecordingFile):
@@ -92,6 +99,11 @@ def transcribe_recording(recording_id: int, decode: bool = False) -> str:
             info, model_path = header, LIVE_MODEL
             turns = _on_recording_time(live, info.seconds)
             transcript.decode_seconds = 0.0
+            if live.gaps:
+                model_path = model_path_for(settings, transcript.language)
+                turns, transcript.decode_seconds = _fill_gaps(data, turns, live, info, load_model(model_path),
+                                                              transcript.language)
+                model_path = f"{LIVE_MODEL}, gaps from {model_path}"
         else:
             model_path = model_path_for(settings, transcript.language)
             model = load_model(model_path)
@@ -124,12 +136,27 @@ def _live_transcript(call_sid: str, info: WavInfo) -> LiveCoverage | None:
     return coverage
 
 
+def _lag(live: LiveCoverage, recording_seconds: float) -> float:
+    """How much later than the recording the stream began (it ends at hang-up with it)."""
+    return max(0.0, round(recording_seconds - live.seconds, 2))
+
+
 def _on_recording_time(live: LiveCoverage, recording_seconds: float) -> list[dict]:
     """The live turns moved to the recording's clock: the stream began the missing seconds after it."""
-    lag = max(0.0, round(recording_seconds - live.seconds, 2))
-    return [{**turn, "start": round(turn["start"] + lag, 2), "end": round(turn["end"] + lag, 2),
-             "words": [{**w, "start": round(w["start"] + lag, 2), "end": round(w["end"] + lag, 2)}
-                       for w in turn["words"]]} for turn in live.turns]
+    return gap_fill.shifted(list(live.turns), _lag(live, recording_seconds))
+
+
+def _fill_gaps(data: bytes, turns: list[dict], live: LiveCoverage, info: WavInfo, model,
+               language: str | None) -> tuple[list[dict], float]:
+    """The live turns with the recording decoded where the stream lost frames; the seconds spent."""
+    lag = _lag(live, info.seconds)
+    windows = gap_fill.decode_windows(turns, [(a + lag, b + lag) for a, b in live.gaps], info.seconds)
+    started = time.perf_counter()
+    decoded = [transcribe_audio(data, model, current_rules()["channels"], language, window)[0] for window in windows]
+    spent = round(time.perf_counter() - started, 3)
+    log.info("live transcript completed from the recording in %d window(s), %.1f s of %.1f s audio",
+             len(windows), sum(b - a for a, b in windows), info.seconds)
+    return gap_fill.fill(turns, windows, decoded), spent
 
 
 def _fail(transcript, reason: str) -> str:

@@ -4,12 +4,18 @@ A run of consecutive number words ("一三八 零零一三" / "one three eight" 
 in digits and classified by the rules in qa_rules.yaml (context said just before it, then length).
 The run becomes one word carrying the label, with the run's start and end, so the player still
 seeks to where the number was said.
+
+A run that is a ticket number (GD + a date of this century + a daily sequence, as
+`hotline.contracts.ticket_number_spoken` reads it) is not personal data: it becomes one word written
+as the caller would quote it ("GD20261124007"), so the transcript, its search and the live desk show
+which case was meant. No card, ID or mobile number has that form.
 """
 from __future__ import annotations
 
 import copy
 from typing import Any
 
+from hotline.contracts import ticket_number_spoken
 from transcription.turns import joiner
 
 DIGIT_CHARS = set("0123456789零〇一二三四五六七八九幺两")
@@ -90,6 +96,12 @@ def redact_turn(turn: dict[str, Any], config: dict[str, Any], language: str | No
         if count < min_digits:
             continue
         out.extend(words[done:i])
+        done = j
+        ticket = ticket_number_spoken("".join(spoken_digits(w["w"]) for w in words[i:j]))
+        if ticket:
+            out.append({"w": ticket, "start": words[i]["start"], "end": words[j - 1]["end"],
+                        "conf": min(w["conf"] for w in words[i:j]), "ticket": ticket})
+            continue
         context = joiner(language).join(w["w"] for w in words[max(0, i - 6):i])
         rule = classify(count, context, rules)
         name = rule["name"] if rule else "number"
@@ -97,10 +109,9 @@ def redact_turn(turn: dict[str, Any], config: dict[str, Any], language: str | No
         out.append({"w": label, "start": words[i]["start"], "end": words[j - 1]["end"],
                     "conf": min(w["conf"] for w in words[i:j]), "redacted": name})
         found.append({"kind": name, "at": words[i]["start"], "digits": count, "speaker": turn["speaker"]})
-        done = j
     out.extend(words[done:])
     redacted = copy.deepcopy(turn)
-    if found:
+    if done:
         redacted["words"] = out
         redacted["text"] = joiner(language).join(w["w"] for w in out)
     return redacted, found

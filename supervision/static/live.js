@@ -92,7 +92,8 @@
 
   function callAlerts(list) {
     document.getElementById("call-alert-list").replaceChildren(...(list.length ? list.map(a =>
-      el("li", { class: "alert", "data-kind": a.kind, "data-sid": a.call_sid }, live.alertText(a) + " ", transcriptButton(a.call_sid)))
+      el("li", { class: "alert", "data-kind": a.kind, "data-sid": a.call_sid }, live.alertText(a) + " ", transcriptButton(a.call_sid),
+        ...(monitor ? monitor.quick(a.call_sid, () => openTranscript(a.call_sid)) : [])))
       : [el("li", { class: "muted" }, live.t("assist.no_alerts"))]));
   }
 

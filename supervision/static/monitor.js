@@ -72,5 +72,15 @@ window.hotlineMonitor = (function () {
     return td;
   }
 
-  return { cell, onChange(fn) { changed = fn; } };
+  // An alert's one click: listen to (or coach the agent on) the call it names, `then` opening its
+  // transcript beside; the agent's row shows the monitoring as for any other.
+  function quick(sid, then) {
+    return ["listen", "whisper"].map(mode => {
+      const b = button(texts[mode], "secondary small alert-" + mode, () => { then(); act(sid, mode); }, false);
+      b.setAttribute("data-testid", "alert-" + mode);
+      return b;
+    });
+  }
+
+  return { cell, quick, onChange(fn) { changed = fn; } };
 })();

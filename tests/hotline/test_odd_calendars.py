@@ -6,7 +6,7 @@ import logging
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from hotline.calendar import BusinessCalendar, load_calendar
 from tickets.sla import PRIORITIES, due_times
@@ -66,7 +66,7 @@ def calendars(draw) -> BusinessCalendar:
                             night_shift=draw(st.none() | hours), holidays=holidays, workdays=workdays)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(calendar=calendars(),
        moment=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31),
                            timezones=st.just(timezone.utc)),

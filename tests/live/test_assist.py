@@ -66,8 +66,11 @@ def test_a_greeting_after_the_window_does_not_count(assist):
                                           ("工单 20261124 007", "GD20261124007"),
                                           ("two zero two six one one two four zero one two", "GD20261124012")])
 def test_a_spoken_ticket_number_asks_the_desk_to_open_it_once(assist, text, number):
-    _, notices = assist.on_final(said("caller", text))
-    assert [(n.kind, n.phrase, n.speaker) for n in notices if n.kind != "redacted"] == [("ticket_number", number, "caller")]
+    shown, notices = assist.on_final(said("caller", text))
+    assert [(n.kind, n.phrase, n.speaker) for n in notices] == [("ticket_number", number, "caller")]
+    # Shown as the caller would quote it, never as a redacted phone number.
+    assert number in shown.text and "[" not in shown.text
+    assert [w["ticket"] for w in shown.words if "ticket" in w] == [number]
     # The agent reading it back is the same ticket: the desk has it open already.
     _, again = assist.on_final(said("agent", text, start=5.0))
     assert [n.kind for n in again if n.kind == "ticket_number"] == []

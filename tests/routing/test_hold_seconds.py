@@ -5,20 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from hotline.migrate import alembic_config
-from tests.support.sql import scratch_database
+from tests.support.sql import database_before
 
 
 def test_the_migration_sums_each_calls_hold_events(tmp_path):
-    url, drop = scratch_database(tmp_path)
-    try:
-        config = alembic_config(url)
-        command.upgrade(config, "heads")
-        command.downgrade(config, "routing_0006")
-        engine = create_engine(url)
+    with database_before(tmp_path, "routing_0006") as (engine, upgrade):
         t0 = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
         with engine.begin() as connection:
             for n, sid in enumerate(("CA1", "CA2", "CA3"), start=1):
@@ -36,10 +29,7 @@ def test_the_migration_sums_each_calls_hold_events(tmp_path):
             for call_id, kind, data in events:
                 connection.execute(text("INSERT INTO call_events (call_id, at, kind, data) VALUES (:c, :t, :k, :d)"),
                                    {"c": call_id, "t": t0, "k": kind, "d": json.dumps(data)})
-        command.upgrade(config, "heads")
+        upgrade()
         with engine.begin() as connection:
             rows = connection.execute(text("SELECT call_sid, hold_seconds FROM routed_calls ORDER BY call_sid")).all()
         assert [(sid, seconds) for sid, seconds in rows] == [("CA1", 42.5), ("CA2", None), ("CA3", None)]
-        engine.dispose()
-    finally:
-        drop()

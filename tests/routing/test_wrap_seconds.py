@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from alembic import command
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from hotline import db
-from hotline.migrate import alembic_config
 from routing.models import AgentEvent, RoutedCall
 from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs, _sweep
-from tests.support.sql import scratch_database
+from tests.support.sql import database_before
 
 
 def wrap_seconds(app) -> list[float | None]:
@@ -57,12 +55,7 @@ def test_a_wrap_up_ended_by_the_sweep_is_counted_once(center, simulator, app, cl
 
 
 def test_the_migration_fills_in_the_calls_recorded_before_it(tmp_path):
-    url, drop = scratch_database(tmp_path)
-    try:
-        config = alembic_config(url)
-        command.upgrade(config, "heads")
-        command.downgrade(config, "routing_0005")
-        engine = create_engine(url)
+    with database_before(tmp_path, "routing_0005") as (engine, upgrade):
         t0 = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
         with engine.begin() as connection:
             connection.execute(text("INSERT INTO agents (id, name, address, skills, languages, status, status_since, "
@@ -81,11 +74,8 @@ def test_the_migration_fills_in_the_calls_recorded_before_it(tmp_path):
                 connection.execute(text("INSERT INTO agent_events (agent_id, at, status, reason, call_sid) "
                                         "VALUES (1, :at, :status, 'test', :sid)"),
                                    {"at": t0 + timedelta(seconds=seconds), "status": status, "sid": sid})
-        command.upgrade(config, "heads")
+        upgrade()
         with engine.begin() as connection:
             rows = connection.execute(text("SELECT call_sid, wrap_seconds FROM routed_calls ORDER BY call_sid")).all()
         assert [(sid, None if s is None else round(s, 3)) for sid, s in rows] == [
             ("CA1", 25.0), ("CA2", 15.0), ("CA3", None)]
-        engine.dispose()
-    finally:
-        drop()

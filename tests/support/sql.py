@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import contextmanager
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from sqlalchemy import create_engine, event, text
 
@@ -66,3 +66,25 @@ def scratch_database(tmp_path) -> tuple[str, callable]:
 
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}options=-csearch_path%3D{schema}", drop
+
+
+@contextmanager
+def database_before(tmp_path, revision: str) -> Iterator[tuple[Any, Callable[[], None]]]:
+    """A scratch database whose schema stops at `revision` (every head, then down to it), to write the
+    rows a later migration must carry over: yields (engine, upgrade), upgrade() running the rest."""
+    from alembic import command
+
+    from hotline.migrate import alembic_config
+
+    url, drop = scratch_database(tmp_path)
+    engine = None
+    try:
+        config = alembic_config(url)
+        command.upgrade(config, "heads")
+        command.downgrade(config, revision)
+        engine = create_engine(url)
+        yield engine, lambda: command.upgrade(config, "heads")
+    finally:
+        if engine is not None:
+            engine.dispose()
+        drop()

@@ -154,6 +154,29 @@ def test_customer_history_and_vip(api, phone):
     assert api.get("/api/customers/abc").get_json()["error"].startswith("phone:")
 
 
+def test_a_customer_with_many_tickets_is_read_in_the_same_statements_as_one_with_one(app, api, phone):
+    from tests.support.sql import statements
+
+    def lookup_statements():
+        with statements(app) as seen:
+            body = api.get("/api/customers/13800138000").get_json()
+        return len(seen), body
+
+    def file_one():
+        number = open_ticket(api, notify=False)["number"]
+        sid = phone.call("+8613800138000")
+        api.post(f"/api/tickets/{number}/calls", {"call_sid": sid})
+
+    file_one()
+    few, _ = lookup_statements()
+    for _ in range(104):  # more than the 100 tickets the answer carries: their calls still say which
+        file_one()
+    many, body = lookup_statements()
+    assert many == few
+    assert len(body["tickets"]) == len(body["calls"]) == 100
+    assert all(call["ticket"] for call in body["calls"])
+
+
 def test_every_endpoint_is_documented(api):
     paths = api.get("/api/openapi.json").get_json()["paths"]
     for path in ("/api/tickets", "/api/tickets/{number}", "/api/tickets/{number}/notes",

@@ -1,5 +1,7 @@
 import dataclasses
 
+import pytest
+
 from hotline import create_app
 from transcription.redaction import digits_in, redact_turns
 from transcription.rules import load_rules
@@ -34,6 +36,26 @@ def test_an_id_number_and_a_phone_number():
     assert text == "my phone is [phone number]" and kinds == ["phone_number"]
     text, kinds, _ = redacted_text("电话 13800138000")
     assert text == "电话[电话号码]" and kinds == ["phone_number"]
+
+
+@pytest.mark.parametrize("text, language, shown, number_words", [
+    ("我 的 工单 号码 是 二零二六 幺幺 二四 零零七", "zh-CN", "我的工单号码是GD20261124007", 4),
+    ("ticket two zero two six one one two four zero one two", "en-US", "ticket GD20261124012", 11)])
+def test_a_ticket_number_is_written_as_quoted_not_redacted(text, language, shown, number_words):
+    # 号码 is a phone number's context word, and 11 digits a phone number's length: the date and the
+    # sequence are what tell a ticket number apart.
+    redacted, kinds, result = redacted_text(text, language)
+    assert redacted == shown and kinds == []
+    spoken = turn("caller", 3.0, text, language)["words"][-number_words:]
+    number = shown.split()[-1][-13:]
+    # One word spanning the spoken run, so the player still seeks to where the number was said.
+    assert result["words"][-1] == {"w": number, "start": spoken[0]["start"], "end": spoken[-1]["end"],
+                                   "conf": 0.9, "ticket": number}
+
+
+@pytest.mark.parametrize("text", ["手机 二零二六 幺三 二四 零零七", "电话 13800138000"])
+def test_a_number_that_only_looks_like_a_ticket_is_still_redacted(text):
+    assert redacted_text(text)[1] == ["phone_number"]
 
 
 def test_short_numbers_stay():
