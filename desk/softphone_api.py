@@ -21,6 +21,7 @@ from hotline import db, sandbox_plugin
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
+from hotline.clock import now
 
 bp = Blueprint("softphone", __name__)  # nested under /api by the app factory (hotline.areas)
 
@@ -58,7 +59,8 @@ def own_identity() -> str:
 @operation("An access token for the agent's own softphone (Twilio Voice SDK)", tags=["desk"], request=IDENTITY,
            responses={200: "`token` (a JWT with a VoiceGrant: incoming allowed, outgoing through the TwiML "
                            "app), `identity`, `address` (client:<identity>), `ttl` seconds",
-                      403: "not an agent, or another agent's identity", 409: "the agent is not rung at a client: address",
+                      403: "not an agent, or another agent's identity",
+                      409: "the agent is not rung at a client: address",
                       503: "Twilio softphones are not configured here (sandbox mode, or no API key / TwiML app)"},
            description="Minted for the signed-in agent only; the desk asks again before it expires.")
 def token():
@@ -72,8 +74,10 @@ def token():
     from twilio.jwt.access_token import AccessToken  # local import: only a desk on Twilio mints tokens
     from twilio.jwt.access_token.grants import VoiceGrant
 
+    issued = int(now().timestamp())  # the center's clock, not the library's own time.time()
     jwt = AccessToken(settings.twilio_account_sid, settings.twilio_api_key_sid, settings.twilio_api_key_secret,
-                      identity=identity, ttl=settings.softphone_token_ttl_seconds)
+                      identity=identity, nbf=issued, ttl=settings.softphone_token_ttl_seconds,
+                      valid_until=issued + settings.softphone_token_ttl_seconds)
     jwt.add_grant(VoiceGrant(outgoing_application_sid=settings.twilio_twiml_app_sid, incoming_allow=True))
     return jsonify(token=jwt.to_jwt(), identity=identity, address=CLIENT + identity,
                    ttl=settings.softphone_token_ttl_seconds)
