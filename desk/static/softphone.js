@@ -36,8 +36,10 @@ hotline.softphone = (root, {t, own, serverNow}) => {
       try { device.updateToken((await send("token")).token); } catch (e) { fail(e); }
     });
     device.on("error", (e) => fail(e));
-    await device.register();
-    say("sp.ready_twilio", {identity: grant.identity});
+    try {
+      await device.register();
+      say("sp.ready_twilio", {identity: grant.identity});
+    } catch (e) { fail(e); }
   }
 
   // --- Sandbox: the same buttons drive the agent's leg in the sandbox ---

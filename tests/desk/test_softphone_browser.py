@@ -1,9 +1,9 @@
-"""The desk's softphone in headless Chromium, sandbox mode, a simulated call in conference mode: the
+"""The desk's softphone in headless Chromium. Sandbox mode, a simulated call in conference mode: the
 offered call rings in the page and is answered there, a line said into it, held, and transferred to
 a colleague who answers in their own desk's softphone and sees the screen pop with the note; the
 colleague's browser then drops mid-call and the caller is not dropped. And the talk and hold timers
 survive a reload, read from the server's times. What the simulated call did is checked, not only the
-pages."""
+pages. On Twilio (unreachable here): the vendored Voice SDK runs with a token for the agent."""
 from __future__ import annotations
 
 import dataclasses
@@ -139,3 +139,25 @@ def test_talk_and_hold_timers_survive_a_reload(live_server, page, people, switch
     expect(page.get_by_test_id("sp-talk")).to_have_text(re.compile(r"^通话 0:5\d$"))
     simulator.run()
     assert simulator.errors == []
+
+
+def test_on_twilio_the_desk_runs_the_vendored_voice_sdk_with_its_own_token(live_server, page, people, switchboard,
+                                                                             app):
+    """No Twilio here: the SDK is loaded from hotline, handed a token for the agent's own identity, and
+    its failure to reach Twilio is said on the desk (which keeps working without it)."""
+    app.config["HOTLINE_SETTINGS"] = dataclasses.replace(
+        app.config["HOTLINE_SETTINGS"], telephony="twilio", twilio_api_key_sid="SK" + "2" * 32,
+        twilio_api_key_secret="key-secret-for-tests-0123456789abcdef", twilio_twiml_app_sid="AP" + "3" * 32)
+    alice = switchboard.agent("alice", status="available")
+    people.add("li.na", agent_id=alice)
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    with page.expect_response("**/api/softphone/token") as minted:
+        sign_in_page(page, live_server.url, "li.na")
+    assert minted.value.status == 200 and minted.value.json()["identity"] == "alice"
+    assert any(url.endswith("/desk/static/vendor/twilio-voice/twilio.min.js") for url in scripts)
+    assert all(url.startswith(live_server.url) for url in scripts)  # nothing from a CDN
+    assert page.evaluate("Twilio.Device.version") == "2.18.5"
+    # The SDK's own error (e.g. "ConnectionError (31005)"): it cannot reach Twilio from here.
+    expect(page.get_by_test_id("sp-error")).to_have_text(re.compile(r"^操作失败：\w*Error"))
+    expect(page.get_by_test_id("status")).to_have_text("空闲")
