@@ -82,7 +82,8 @@ hotline.softphone = (root, {t, own, serverNow}) => {
   }
 
   function tick() {
-    if (since) $("sp-talk").textContent = t("sp.talking", {time: clock(Math.max(0, Math.round((serverNow() - since) / 1000)))});
+    if (!since) return;
+    $("sp-talk").textContent = t("sp.talking", {time: clock(Math.max(0, Math.round((serverNow() - since) / 1000)))});
   }
 
   $("sp-answer").addEventListener("click", () => act("answer"));

@@ -25,6 +25,8 @@ class Softphones:
         self.sim = sim
 
     def act(self, address: str, action: str, text: str = "") -> dict[str, Any]:
+        if action not in ACTIONS:
+            raise SandboxError(404, 20404, f"no softphone action {action!r} (one of {', '.join(ACTIONS)})")
         if action == "register":
             return self.register(address)
         if action in ("answer", "decline"):
@@ -35,12 +37,10 @@ class Softphones:
         leg = self._leg(address, lambda c: c.answered_at is not None, "no call is going on for")
         if action == "hangup":
             self.sim.engine.post(lambda: self._hang_up(leg))
-        elif action == "say":
+        else:
             if not text.strip():
                 raise SandboxError(400, 21201, "say: the text is empty")
             self.sim.engine.post(lambda: self._say(leg, text.strip()))
-        else:
-            raise SandboxError(404, 20404, f"no softphone action {action!r} (one of {', '.join(ACTIONS)})")
         return {"address": address, "call_sid": leg.sid, "action": action}
 
     def register(self, address: str) -> dict[str, Any]:
