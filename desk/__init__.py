@@ -44,4 +44,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(desk_cli)
 
 
-AREA = Area("desk", init_app, data_files=(SCRIPTS,), migrations=True)
+AREA = Area("desk", init_app, api=("desk.softphone_api",), data_files=(SCRIPTS,), migrations=True)

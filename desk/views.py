@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, g, jsonify, redirect, render_template,
 from desk import presence
 from desk.messages import MESSAGES
 from desk.screen import may_open_desk
+from desk.softphone_api import CLIENT, missing_settings
 from desk.state import desk_state
 from hotline import db
 from hotline.clock import now
@@ -72,14 +73,27 @@ def render_desk(agent_id: int):
     language = need(Pages).page_language()
     texts = {k: v for k, v in need(Pages).messages(language).items()
              if k.split(".")[0] in {"desk", "status", "pop", "ticket", "cat", "prio", "tstatus", "scripts", "day", "cust",
-                                      "ctl"}}
+                                      "ctl", "sp"}}
     own = g.user.agent_id == agent_id
     agent = presence.agent_presence(db.session(), agent_id) if presence.routing_ready() else None
     return render_template("desk/desk.html", agent_id=agent_id, own=own, texts=texts,
                            agent_name=agent.name if agent else str(agent_id),
                            poll_ms=int(current_app.config["HOTLINE_SETTINGS"].desk_poll_seconds * 1000),
                            categories=list(_choices("cat", MESSAGES)), priorities=list(_choices("prio", MESSAGES)),
-                           departments=_departments(language))
+                           departments=_departments(language),
+                           softphone_mode=softphone_mode(agent.address if agent and own else None))
+
+
+def softphone_mode(address: str | None) -> str:
+    """How the desk's softphone rings: "sandbox" (the sandbox's leg, no Twilio account), "twilio" (the
+    Voice SDK with hotline's tokens), or "off" (someone else's desk, an agent rung on a phone number,
+    or Twilio without the softphone's settings: the agent answers on their phone)."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    if not (address or "").startswith(CLIENT):
+        return "off"
+    if settings.is_sandbox:
+        return "sandbox"
+    return "off" if missing_settings(settings) else "twilio"
 
 
 def _departments(language: str) -> list[tuple[str, str]]:

@@ -349,6 +349,9 @@ class AgentPresence:
     wrap_up_until: datetime | None
     # The call's queue entry, read once here so the screen pop does not read it again each poll.
     entry: QueueEntry | None = None
+    # Where routing rings the agent (client:<identity>, sip: or a number): the desk's softphone
+    # answers for a client: address only.
+    address: str | None = None
 
 
 @dataclass(frozen=True)

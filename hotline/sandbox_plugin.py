@@ -65,3 +65,11 @@ def require(what: str) -> SandboxPlugin:
 def sandbox_api_url(settings: Settings, app: Flask | None = None) -> str:
     """TWILIO_API_URL for TELEPHONY=sandbox without one: this process's sandbox, started if need be."""
     return require("TELEPHONY=sandbox without TWILIO_API_URL").ensure(settings, app)
+
+
+def rest_api_url(settings: Settings, app: Flask | None = None) -> str | None:
+    """Where this process's REST requests go: TWILIO_API_URL, this process's sandbox in sandbox
+    mode (started if need be), or None for Twilio's cloud."""
+    if settings.is_sandbox and not settings.twilio_api_url:
+        return sandbox_api_url(settings, app)
+    return settings.twilio_api_url or None

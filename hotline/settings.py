@@ -40,6 +40,14 @@ def _str(env: Mapping[str, str], name: str, default: str = "") -> str:
     return env.get(name, default).strip()
 
 
+def _sid(env: Mapping[str, str], name: str, prefix: str) -> str:
+    """A Twilio SID (34 characters starting with `prefix`), or empty when unset."""
+    value = _str(env, name)
+    if value and not (value.startswith(prefix) and len(value) == 34):
+        raise SettingsError(f"{name}: expected 34 characters starting with {prefix}")
+    return value
+
+
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int | None = None,
          maximum: int | None = None) -> int:
     raw = env.get(name)
@@ -297,6 +305,13 @@ class Settings:
     live_stream_idle_seconds: float = 10.0  # a stream silent this long (no frame, no stop) is closed
     live_transcript_hours: int = 24    # a live transcript stays in Redis this long after its last phrase
     demo: bool = False  # HOTLINE_DEMO: the center is open at every hour (hotline demo)
+    # The desk's softphone on Twilio (desk/softphone_api.py, docs/desk.md): an API key to sign the
+    # agents' access tokens and the TwiML app their browser's outgoing calls use. Unset: no tokens
+    # (the desk says so; in sandbox mode the softphone drives the sandbox instead).
+    twilio_api_key_sid: str = ""
+    twilio_api_key_secret: str = ""
+    twilio_twiml_app_sid: str = ""
+    softphone_token_ttl_seconds: int = 3600
     # E-mail to departments (tickets/department_mail.py, hotline/mail.py); no SMTP_HOST: none is sent,
     # and each ticket says so (the text is kept on the ticket).
     smtp_host: str = ""
@@ -342,9 +357,7 @@ class Settings:
 
         instance_dir = _path(env, "HOTLINE_INSTANCE_DIR", PROJECT_ROOT / "instance")
         assert instance_dir is not None
-        account_sid = _str(env, "TWILIO_ACCOUNT_SID")
-        if account_sid and not (account_sid.startswith("AC") and len(account_sid) == 34):
-            raise SettingsError("TWILIO_ACCOUNT_SID: expected 34 characters starting with AC")
+        account_sid = _sid(env, "TWILIO_ACCOUNT_SID", "AC")
         smtp_host = _str(env, "SMTP_HOST")
         smtp_tls = _choice(env, "SMTP_TLS", "starttls", ("starttls", "ssl", "none"))
         smtp_from = _str(env, "SMTP_FROM")
@@ -445,6 +458,10 @@ class Settings:
             live_stream_idle_seconds=_float(env, "LIVE_STREAM_IDLE_SECONDS", 10.0, 0.1),
             live_transcript_hours=_int(env, "LIVE_TRANSCRIPT_HOURS", 24, 1, 24 * 30),
             demo=_bool(env, "HOTLINE_DEMO", False),
+            twilio_api_key_sid=_sid(env, "TWILIO_API_KEY_SID", "SK"),
+            twilio_api_key_secret=_str(env, "TWILIO_API_KEY_SECRET"),
+            twilio_twiml_app_sid=_sid(env, "TWILIO_TWIML_APP_SID", "AP"),
+            softphone_token_ttl_seconds=_int(env, "SOFTPHONE_TOKEN_TTL_SECONDS", 3600, 60, 24 * 3600),
             smtp_host=smtp_host,
             smtp_port=_int(env, "SMTP_PORT", 465 if smtp_tls == "ssl" else 587, 1, 65535),
             smtp_user=_str(env, "SMTP_USER"),

@@ -35,7 +35,7 @@ class AgentDeskQueries:
             if agent.status == "wrap_up":
                 wrap_up_until = agent.status_since + timedelta(seconds=wrap_up_seconds(queue))
         return AgentPresence(agent.id, agent.name, agent.status, agent.status_since, call_sid, queue, wrap_up_until,
-                             entry)
+                             entry, agent.address)
 
     def queue_entry(self, session: Session, call_sid: str) -> QueueEntry | None:
         routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == call_sid)).first()

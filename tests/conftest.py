@@ -314,6 +314,13 @@ def page_token(client, path: str = "/account") -> str:
     return csrf_from(client.get(path).get_data(as_text=True))
 
 
+def signed_in(client, people: "People", login: str, **person) -> dict[str, str]:
+    """Adds `login` (people.add's fields), signs them in on `client`; the session's CSRF header."""
+    people.add(login, **person)
+    sign_in(client, login)
+    return {"X-CSRF-Token": page_token(client)}
+
+
 def sign_in_page(page, url: str, login: str, password: str = PASSWORD) -> None:
     """Open the real sign-in page in Chromium (`url`: the live server's) and sign in."""
     page.goto(url + "/signin")

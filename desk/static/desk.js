@@ -1,7 +1,8 @@
 // The agent desk: polls the desk state (ETag, so an unchanged desk costs a 304), renders it, and
 // sends changes through the areas' APIs with the session and CSRF header (hotline.fetchJSON):
 // routing's PATCH /api/agents/<id> for status, tickets' PATCH /api/tickets/<n> and notes; the call
-// controls (desk_controls.js) routing's /api/calls/<sid>/... .
+// controls (desk_controls.js) routing's /api/calls/<sid>/... ; the softphone (softphone.js) rings and
+// answers the agent's own leg.
 // The call's live transcript and agent assist come apart from the poll, as server-sent events
 // (live/static/transcript.js, when the live area is installed): see followLive.
 (() => {
@@ -36,6 +37,7 @@
   const controls = hotline.deskControls(root, {t, own, agentId: Number(root.dataset.agentId),
                                               serverNow: () => Date.now() + serverOffset,
                                               refresh: async () => { etag = null; await poll(); }});
+  const softphone = hotline.softphone(root, {t, own, serverNow: () => Date.now() + serverOffset});
   const showError = (e) => { $("desk-error").textContent = e ? t("desk.error", {e: e.message || e}) : ""; };
 
   async function poll() {
@@ -69,6 +71,7 @@
     $("wrap-up").hidden = state.phase !== "wrap_up";
     $("wrap-done").disabled = !own;
     renderCall(state.call);
+    softphone.render(state);
     controls.render(state.call, state.control);
     followLive(state.call);
     renderScripts();
@@ -365,6 +368,7 @@
 
   function tick() {
     controls.tick();
+    softphone.tick();
     if (!state || state.phase !== "wrap_up" || !state.wrap_up_until) return;
     const left = Math.max(0, Math.round((new Date(state.wrap_up_until).getTime() - (Date.now() + serverOffset)) / 1000));
     $("wrap-left").textContent = t("desk.wrap_left", {s: left});

@@ -72,9 +72,7 @@ class TwilioGateway:
 
     @classmethod
     def from_settings(cls, settings, app=None) -> "TwilioGateway":
-        api_url = settings.twilio_api_url
-        if settings.is_sandbox and not api_url:
-            api_url = sandbox_plugin.sandbox_api_url(settings, app)
+        api_url = sandbox_plugin.rest_api_url(settings, app)
         return cls(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number, api_url,
                    media_hosts=settings.twilio_media_hosts)
 

@@ -34,3 +34,17 @@ class Dequeued(Exception):
 class ConferenceChange(Exception):
     """Something changed for a conference participant (the conference started, hold, unhold, removal):
     the music they hear stops and they look again at where they stand."""
+
+
+class SoftphonePickUp(Exception):
+    """The agent's softphone (the desk, in sandbox mode) answered (`outcome` "answered") or declined
+    ("busy") `leg`, ringing it; thrown into the leg's own process, or the dialing call's for a <Dial>."""
+
+    def __init__(self, outcome: str = "answered", leg=None) -> None:
+        super().__init__(outcome)
+        self.outcome, self.leg = outcome, leg
+
+    @property
+    def note(self) -> str:
+        """The line in the leg's timeline."""
+        return "answered in the desk's softphone" if self.outcome == "answered" else "declined in the desk's softphone"

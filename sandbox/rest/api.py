@@ -12,6 +12,7 @@ from sandbox.engine.sids import new_sid
 from sandbox.rest.common import API, authenticate, error, rfc2822, state
 from sandbox.rest.conferences import conferences
 from sandbox.rest.control import control
+from sandbox.rest.softphones import softphones
 from sandbox.rest.state import Recording, SandboxError
 
 bp = Blueprint("sandbox_rest", __name__)
@@ -234,6 +235,7 @@ def make_rest_app() -> Flask:
     app.register_blueprint(bp)
     app.register_blueprint(conferences)
     app.register_blueprint(control)
+    app.register_blueprint(softphones)
 
     @app.errorhandler(404)
     def not_found(_exc):

@@ -27,11 +27,16 @@ def rfc2822(when: datetime | None = None) -> str:
     return format_datetime(when or datetime.now(timezone.utc), usegmt=True)
 
 
+def authorized() -> bool:
+    """The request carries the account SID and auth token (HTTP Basic)."""
+    sandbox, auth = state(), request.authorization
+    return auth is not None and (auth.username, auth.password) == (sandbox.account_sid, sandbox.auth_token)
+
+
 def authenticate():
     sandbox = state()
-    auth = request.authorization
     account = (request.view_args or {}).get("account")
-    if auth is None or auth.username != sandbox.account_sid or auth.password != sandbox.auth_token:
+    if not authorized():
         return error(401, 20003, "Authenticate")
     if account != sandbox.account_sid:
         return error(404, 20404, f"The requested resource {request.path} was not found")

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from flask import Blueprint, jsonify, request
 
+from sandbox.rest.common import authorized, state
 from sandbox.rest.state import SandboxError
 
 control = Blueprint("sandbox_control", __name__, url_prefix="/_simulator")
@@ -29,9 +30,8 @@ class LiveControl(Protocol):
 
 
 def _live():
-    sandbox = request.environ["hotline.sandbox"]
-    auth = request.authorization
-    if auth is None or (auth.username, auth.password) != (sandbox.account_sid, sandbox.auth_token):
+    sandbox = state()
+    if not authorized():
         return None, (jsonify(code=20003, message="Authenticate", status=401), 401)
     live: LiveControl | None = getattr(sandbox, "live", None)
     if live is None:

@@ -24,6 +24,7 @@ from sandbox.rest.server import ensure_sandbox
 from sandbox.simulator.recording import Recordings
 from sandbox.simulator.rest_events import RestEvents
 from sandbox.simulator.sms import Messages
+from sandbox.simulator.softphones import Softphones
 from sandbox.twiml.conference import Conferences
 from sandbox.twiml.flows import Legs, is_agent_address
 from sandbox.twiml.legs import SimCall, TimelineEntry
@@ -78,6 +79,7 @@ class Simulator:
         self.legs = Legs(self)
         self.recordings = Recordings(self)
         self.messages = Messages(self)
+        self.softphones = Softphones(self)
         self.webhooks = Webhooks(self)
         self._by_sid: dict[str, SimCall] = {}
         self._echo = echo

@@ -84,6 +84,9 @@ class RestEvents:
         yield from self.sim.legs.follow(leg, update.url, update.method, {}, update.twiml)
         self.sim.legs.end(leg, "completed")
 
+    def on_softphone(self, address: str, action: str, text: str = "") -> dict[str, Any]:
+        return self.sim.softphones.act(address, action, text)
+
     def on_message_created(self, message: dict[str, Any]) -> None:
         self.sim.engine.post(lambda: self.sim.messages.deliver(message))
 

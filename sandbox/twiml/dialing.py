@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from sandbox.engine import TIMEOUT, Sleep, Wait
-from sandbox.engine.interrupts import CallerHangup, Dequeued, RestUpdate
+from sandbox.engine.interrupts import CallerHangup, Dequeued, RestUpdate, SoftphonePickUp
 from sandbox.twiml.bridge import Bridge
 from sandbox.twiml.conference import JoinOptions, stay
 from sandbox.twiml.document import HANGUP, Next, number, resolve
@@ -81,6 +81,7 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
         elif script.behaviour == "failed":
             outcomes.append(("failed", FAILED_SECONDS))
         else:
+            leg.softphone_ringing = script.behaviour == "softphone"  # rings until the desk answers
             outcomes.append(("no-answer", timeout))
     for leg, (kind, delay) in zip(legs, outcomes):
         if kind in ("busy", "failed"):  # these come back at once, whoever else is still ringing
@@ -88,7 +89,8 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
     answering = sorted((delay, n) for n, (kind, delay) in enumerate(outcomes) if kind == "answer")
     winner = legs[answering[0][1]] if answering else None
     try:
-        yield Sleep(answering[0][0] if answering else max(delay for _, delay in outcomes))
+        winner = yield from ring_legs(sim, legs, outcomes, winner,
+                                      answering[0][0] if answering else max(delay for _, delay in outcomes))
     except (CallerHangup, RestUpdate) as exc:
         for leg in legs:
             sim.legs.end(leg, "canceled")
@@ -131,6 +133,29 @@ def dial_legs(sim, call, nouns: list[ET.Element], options):
     bridge = Bridge(sim, call, winner, options["time_limit"], options["record"], options["attrs"], options["base"])
     bridge.start()
     return (yield from converse(sim, call, winner, bridge, options))
+
+
+def ring_legs(sim, legs, outcomes: list, winner, seconds: float):
+    """Ring for `seconds`; a softphone answering in the desk wins at once, one declining is busy (and
+    the Dial ends once no one else rings)."""
+    until = sim.engine.now + seconds
+    try:
+        while True:
+            try:
+                yield Sleep(until - sim.engine.now)
+                return winner
+            except SoftphonePickUp as pick:
+                pick.leg.softphone_ringing = False
+                pick.leg.log(pick.note)
+                if pick.outcome == "answered":
+                    return pick.leg
+                outcomes[legs.index(pick.leg)] = ("busy", 0.0)
+                sim.legs.end(pick.leg, "busy")
+                if not any(leg.alive for leg in legs):
+                    return None
+    finally:
+        for leg in legs:
+            leg.softphone_ringing = False
 
 
 def whisper(sim, leg, url: str, method: str, run_verbs):

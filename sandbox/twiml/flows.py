@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sandbox.engine import Sleep
-from sandbox.engine.interrupts import CallerHangup, RestUpdate
+from sandbox.engine.interrupts import CallerHangup, RestUpdate, SoftphonePickUp
 from sandbox.twiml.conference import JoinOptions, stay
 from sandbox.twiml.document import HANGUP, Next, TwiMLError, parse
 from sandbox.twiml.legs import SimCall
@@ -126,19 +126,27 @@ class Legs(CallProgress):
         """
         delay = (script.answer_delay(self.sim.ring_seconds) if isinstance(script, AgentScript)
                  else script.answer_after_rings * self.sim.ring_seconds)
-        outcomes = {"busy": (1.0, "busy"), "failed": (0.5, "failed"), "no-answer": (timeout, "no-answer")}
+        outcomes = {"busy": (1.0, "busy"), "failed": (0.5, "failed"), "no-answer": (timeout, "no-answer"),
+                    "softphone": (timeout, "no-answer")}
         wait, result = outcomes.get(answer, (delay, "answered") if delay <= timeout else (timeout, "no-answer"))
         until = self.sim.engine.now + wait
-        while True:
-            try:
-                yield Sleep(until - self.sim.engine.now)
-                return result
-            except RestUpdate as update:
-                if update.hangup:
-                    leg.log("canceled by the app while ringing")
-                    return "canceled"
-                leg.log("redirected by the app while ringing: will run the new TwiML once answered")
-                target.update(url=update.url, method=update.method, twiml=update.twiml)
+        leg.softphone_ringing = answer == "softphone"
+        try:
+            while True:
+                try:
+                    yield Sleep(until - self.sim.engine.now)
+                    return result
+                except SoftphonePickUp as pick:
+                    leg.log(pick.note)
+                    return pick.outcome
+                except RestUpdate as update:
+                    if update.hangup:
+                        leg.log("canceled by the app while ringing")
+                        return "canceled"
+                    leg.log("redirected by the app while ringing: will run the new TwiML once answered")
+                    target.update(url=update.url, method=update.method, twiml=update.twiml)
+        finally:
+            leg.softphone_ringing = False
 
     @staticmethod
     def answered_by(answer: str, detection: str) -> str:

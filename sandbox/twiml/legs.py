@@ -48,6 +48,7 @@ class SimCall:
         self.played: list[str] = []
         self.digits_sent: list[str] = []
         self.speech_sent: list[str] = []
+        self.spoken: list[str] = []  # lines said in the desk's softphone (sandbox/simulator/softphones.py)
         self.urls: list[str] = []
         self.errors: list[str] = []
         self.timeline: list[TimelineEntry] = []
@@ -57,6 +58,7 @@ class SimCall:
         self.bridge = None
         self.conference = None  # the conference Participant while in one
         self.desk_actions_started = False  # an agent's scripted desk actions, once
+        self.softphone_ringing = False  # ringing until the agent's softphone answers it (behaviour "softphone")
         self.heard: "SimCall | None" = None  # the last party this leg talked with (bridge or conference)
         self.leg_recordings: list[dict[str, Any]] = []  # recordings started over REST, until the leg ends
         self.answered_by: str | None = None

@@ -66,7 +66,9 @@ def record(seconds: float, audio: str | None = None, digits: str = "") -> Speech
     return Speech(seconds, audio, digits)
 
 
-BEHAVIOURS = ("answer", "no-answer", "busy", "failed")
+# "softphone": rings until the agent answers or declines in the desk's softphone (sandbox mode, see
+# sandbox/simulator/softphones.py), or the ring times out.
+BEHAVIOURS = ("answer", "no-answer", "busy", "failed", "softphone")
 # What an agent (or the supervisor watching them) does on the desk during a conversation in a
 # conference: each is the app's call-control API, sent `after` seconds from the agent joining.
 DESK_ACTIONS = {"hold": ("POST", "hold"), "resume": ("POST", "resume"), "mute": ("POST", "mute"),

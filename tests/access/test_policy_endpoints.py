@@ -49,6 +49,17 @@ TABLE = [
                                                                                     admin=422)),
     ("DELETE", "/api/calls/<sid>/monitor", f"/api/calls/{CALL_A}/monitor", None,
      expect(SUPERVISORS, supervisor=409, admin=409)),
+    # The desk's softphone: an agent's own phone only. Tokens are Twilio's (503 in the sandbox these
+    # tests run on); someone with no agent record has no phone (403); nothing rings here (409).
+    ("POST", "/api/softphone/token", "/api/softphone/token", {},
+     expect(ALL, agent_a=503, agent_b=503, agent_none=403, qa=403, supervisor=403, admin=403)),
+    ("POST", "/api/softphone/token", "/api/softphone/token", {"identity": "b"},
+     expect(ALL, agent_a=403, agent_b=503, agent_none=403, qa=403, supervisor=403, admin=403)),
+    *[("POST", f"/api/softphone/{action}", f"/api/softphone/{action}", {},
+       expect(ALL, agent_a=409, agent_b=409, agent_none=403, qa=403, supervisor=403, admin=403))
+      for action in ("register", "answer", "decline", "hangup")],
+    ("POST", "/api/softphone/say", "/api/softphone/say", {},
+     expect(ALL, agent_a=422, agent_b=422, agent_none=403, qa=403, supervisor=403, admin=403)),
     # Tickets: assigned to the agent, or open in one of their queues.
     ("GET", "/api/tickets/<number>", "/api/tickets/{a}", None, expect(ALL, agent_b=403, agent_none=403)),
     ("GET", "/api/tickets/<number>", "/api/tickets/{b}", None, expect(ALL, agent_a=403, agent_none=403)),
