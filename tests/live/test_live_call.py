@@ -21,6 +21,7 @@ def _ended(app, sid):
     return view if view["ended"] else None
 
 
+@pytest.mark.direct_dial("the agent's audio ends the call by hanging up (in conference mode that returns the caller to the line)")
 def test_a_streamed_call_is_transcribed_live_by_speaker_and_the_escalation_alerts(
         app, simulator, api, media_service, live_call_audio):
     folder, spoken = live_call_audio

@@ -1,6 +1,8 @@
 """routing.lifecycle: each step's jobs and events follow the caller's commit, never a rollback."""
 from __future__ import annotations
 
+import pytest
+
 from sqlalchemy import select
 
 from hotline import db
@@ -40,6 +42,7 @@ def test_a_freed_agent_s_pull_job_follows_the_commit_not_a_rollback(center, app)
     assert _jobs(app) == [f"routing-pull-{sid}-{agent}"]
 
 
+@pytest.mark.direct_dial("posts the direct Dial's whisper and action by hand; the same lifecycle steps in conference mode: tests/routing/test_conference_calls.py")
 def test_an_answer_and_a_conversation_s_end_announce_and_schedule_after_the_commit(center, app):
     agent = center.agent("wang", {"inquiry": 3})
     sid, doc = center.enter("inquiry")

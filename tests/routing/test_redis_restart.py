@@ -5,6 +5,8 @@ waiting is put back in line when Twilio asks about them, and the routing sweep r
 state once it sees the server's run changed."""
 from __future__ import annotations
 
+import pytest
+
 from sqlalchemy import select
 
 from hotline.redis_client import get_redis
@@ -36,6 +38,7 @@ def _restart_from_a_stale_file(app, agent_id: int, status: str) -> None:
         redis.set("routing:built", "0123456789abcdef-an-earlier-run 0")
 
 
+@pytest.mark.direct_dial("a Redis restart while the caller's <Dial> rings or talks (its Dial action, its agent hanging up to end the call); conference mode's Redis paths: tests/routing/test_conference_calls.py")
 def test_a_waiting_caller_the_live_line_lost_is_put_back_not_hung_up(center, simulator, app, clock):
     alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=900, wait=5)
     assert second.status == "in-progress"
@@ -63,6 +66,7 @@ def test_a_caller_the_database_has_left_is_not_put_back(center, simulator, app):
         assert restored_caller(session, get_reservations(session), caller.sid) is None
 
 
+@pytest.mark.direct_dial("a Redis restart while the caller's <Dial> rings or talks (its Dial action, its agent hanging up to end the call); conference mode's Redis paths: tests/routing/test_conference_calls.py")
 def test_a_redis_restarted_from_a_stale_file_is_rebuilt_by_the_sweep(center, simulator, app, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
@@ -85,6 +89,7 @@ def test_the_same_redis_run_is_not_rebuilt(center, app):
     assert _sweep(app)["rebuilt"] == 0
 
 
+@pytest.mark.direct_dial("a Redis restart while the caller's <Dial> rings or talks (its Dial action, its agent hanging up to end the call); conference mode's Redis paths: tests/routing/test_conference_calls.py")
 def test_an_agent_freed_live_whose_record_was_lost_is_recorded_free_by_the_sweep(center, simulator, app, clock):
     from hotline import db
     from routing.models import Agent
@@ -108,6 +113,7 @@ def test_an_agent_freed_live_whose_record_was_lost_is_recorded_free_by_the_sweep
         assert len(freed) == 1  # not freed twice
 
 
+@pytest.mark.direct_dial("a Redis restart while the caller's <Dial> rings or talks (its Dial action, its agent hanging up to end the call); conference mode's Redis paths: tests/routing/test_conference_calls.py")
 def test_an_offer_ringing_through_a_rebuild_is_answered(center, simulator, app):
     center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
@@ -143,6 +149,7 @@ def _half_rebuilt(app, agent_id: int) -> None:
             res.put_agent(agent_view(agent, status), agent.address, agent.name, now_ts())
 
 
+@pytest.mark.direct_dial("a Redis restart while the caller's <Dial> rings or talks (its Dial action, its agent hanging up to end the call); conference mode's Redis paths: tests/routing/test_conference_calls.py")
 def test_an_answer_in_the_middle_of_a_rebuild_is_connected_not_hung_up(center, simulator, app):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
@@ -188,6 +195,7 @@ def test_an_answer_does_not_take_a_caller_the_live_state_gave_another_agent(cent
         assert get_reservations(db.session()).agent(alice).get("status") == "available"
 
 
+@pytest.mark.direct_dial("a Redis restart while the caller's <Dial> rings or talks (its Dial action, its agent hanging up to end the call); conference mode's Redis paths: tests/routing/test_conference_calls.py")
 def test_a_caller_reserved_for_an_agent_who_moved_on_is_not_rung_to_them_again(center, twilio, app):
     """The second chaos run: a Redis restarted from a stale file kept the caller's reservation for an
     agent whose own record had moved on to another caller. Every unanswered offer offered the same

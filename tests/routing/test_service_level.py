@@ -1,6 +1,8 @@
 """The service-level report, checked by hand on four callers."""
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime, timedelta, timezone
 
 from routing.service_level import CallRecord, summarise
@@ -24,6 +26,7 @@ def test_summary_rules():
     assert summarise([], {}, 18, T0)["service_level"] is None
 
 
+@pytest.mark.direct_dial("feeds the hand-checked morning through the direct Dial's webhooks; the report counts a conference call once: tests/routing/test_transfers.py (done-when)")
 def test_report_for_a_hand_checked_morning(center, api):
     wang = center.agent("wang", {"inquiry": 5})
     li = center.agent("li", {"inquiry": 3})

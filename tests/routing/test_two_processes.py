@@ -28,6 +28,7 @@ def _web_process(settings, clock_start, name: str, calls: int, barrier, out) -> 
     out.put(results)
 
 
+@pytest.mark.direct_dial("two processes answer through the direct Dial's whisper and action; reserving is the same Lua either way")
 def test_two_web_processes_never_double_book(center, settings, app, clock):
     for n in range(6):
         center.agent(f"agent{n}", {"inquiry": 1 + n % 5})

@@ -3,6 +3,8 @@ wrap-up, however it ends (the agent's button, the wrap-up job, the sweep), and f
 migration for calls recorded before it, so the KPI pack reads one row per call."""
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime, timedelta, timezone
 
 from alembic import command
@@ -28,6 +30,7 @@ def in_wrap_up_for(app, clock, agent_id: int) -> float:
     return (clock.now() - began).total_seconds()
 
 
+@pytest.mark.direct_dial('ends the conversation by the agent hanging up the direct Dial (in conference mode that returns the caller to the line)')
 def test_the_agent_ending_wrap_up_writes_its_seconds_on_the_call(center, simulator, app, api, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
@@ -44,6 +47,7 @@ def test_the_agent_ending_wrap_up_writes_its_seconds_on_the_call(center, simulat
     assert wrap_seconds(app) == [spent]  # only leaving a wrap-up counts
 
 
+@pytest.mark.direct_dial('ends the conversation by the agent hanging up the direct Dial (in conference mode that returns the caller to the line)')
 def test_a_wrap_up_ended_by_the_sweep_is_counted_once(center, simulator, app, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)

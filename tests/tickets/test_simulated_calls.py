@@ -2,6 +2,8 @@
 agent made through the API, and the tickets area files every call."""
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from sqlalchemy import select
@@ -44,6 +46,7 @@ def _talk_to_alice(simulator, keys: str):
     return call
 
 
+@pytest.mark.direct_dial('the simulated agents end their calls by hanging up (in conference mode that returns the caller to the line)')
 def test_calls_open_join_and_open_tickets_by_what_the_caller_pressed(app, simulator, api, clock):
     _known_caller(app)
     made = api.post("/api/agents", {"name": "alice", "address": "client:alice", "languages": ["zh-CN"],

@@ -18,6 +18,7 @@ from transcription.models import Transcript
 pytestmark = pytest.mark.slow  # real Vosk
 
 
+@pytest.mark.direct_dial("the agent's audio ends the call by hanging up (in conference mode that returns the caller to the line); the caller's dual-channel leg in conference mode: tests/routing/test_conference_calls.py")
 def test_a_complaint_call_ends_in_the_review_queue_and_on_its_ticket(app, simulator, api, call_audio):
     agent = api.post("/api/agents", {"name": "alice", "address": "client:alice", "skills": {"complaint": 5},
                                      "languages": ["zh-CN"], "status": "available"})
