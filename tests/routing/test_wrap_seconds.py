@@ -3,10 +3,9 @@ wrap-up, however it ends (the agent's button, the wrap-up job, the sweep), and f
 migration for calls recorded before it, so the KPI pack reads one row per call."""
 from __future__ import annotations
 
-import pytest
-
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from alembic import command
 from sqlalchemy import create_engine, select, text
 
@@ -15,6 +14,11 @@ from hotline.migrate import alembic_config
 from routing.models import AgentEvent, RoutedCall
 from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs, _sweep
 from tests.support.sql import scratch_database
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "ends the conversation by the agent hanging up the direct Dial (in conference mode that returns the "
+    "caller to the line)")
 
 
 def wrap_seconds(app) -> list[float | None]:
@@ -30,7 +34,7 @@ def in_wrap_up_for(app, clock, agent_id: int) -> float:
     return (clock.now() - began).total_seconds()
 
 
-@pytest.mark.direct_dial('ends the conversation by the agent hanging up the direct Dial (in conference mode that returns the caller to the line)')
+@DIRECT_DIAL
 def test_the_agent_ending_wrap_up_writes_its_seconds_on_the_call(center, simulator, app, api, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
@@ -47,7 +51,7 @@ def test_the_agent_ending_wrap_up_writes_its_seconds_on_the_call(center, simulat
     assert wrap_seconds(app) == [spent]  # only leaving a wrap-up counts
 
 
-@pytest.mark.direct_dial('ends the conversation by the agent hanging up the direct Dial (in conference mode that returns the caller to the line)')
+@DIRECT_DIAL
 def test_a_wrap_up_ended_by_the_sweep_is_counted_once(center, simulator, app, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
