@@ -1,4 +1,6 @@
 """A whole call on the desk at webhook level: status, screen pop, ticket, wrap-up, my day."""
+import pytest
+
 from tests.conftest import page_token, sign_in
 
 # ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
