@@ -273,7 +273,8 @@ def test_who_may_transfer_and_json_errors(center, simulator, app, api):
     assert api.post("/api/calls/CAnope/transfer", {"queue": "complaint"}).status_code == 404
     bad = api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "nowhere"})
     assert bad.status_code == 422 and "queue" in bad.get_json()["error"]
-    assert api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"}).status_code == 422
+    nobody = api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"})
+    assert nobody.status_code == 409 and "nobody in the complaint queue is free" in nobody.get_json()["error"]
     assert api.post(f"/api/calls/{caller.sid}/transfer/complete").status_code == 409
     simulator.run()
 
