@@ -410,7 +410,7 @@ class Settings:
             queue_rules_path=_path(env, "QUEUE_RULES_PATH", None),
             reservation_ttl_seconds=_int(env, "RESERVATION_TTL_SECONDS", 60, 5, 3600),
             callback_offer_seconds=_int(env, "CALLBACK_OFFER_SECONDS", 60, 10, 3600),
-            routing_conference=_bool(env, "ROUTING_CONFERENCE", False),
+            routing_conference=_bool(env, "ROUTING_CONFERENCE", True),
             recordings_dir=_path(env, "RECORDINGS_DIR", instance_dir / "recordings") or instance_dir / "recordings",
             vosk_model_path=_path(env, "VOSK_MODEL_PATH", None),
             vosk_models=_json_map(env, "VOSK_MODELS"),

@@ -74,7 +74,7 @@ def _answer(session, run):
 
 
 TRANSFER_BODY = {"type": "object", "properties": {
-    "queue": {"type": "string", "description": "a queue of the queue rules (cold only)"},
+    "queue": {"type": "string", "description": "a queue of the queue rules; warm: its best free agent is consulted"},
     "agent_id": {"type": "integer"}, "number": {"type": "string", "description": "E.164, e.g. +8610..."},
     "department": {"type": "string", "description": "a department's key: its phone line, as a number"},
     "mode": {"type": "string", "enum": ["cold", "warm"], "default": "cold"},
@@ -85,12 +85,15 @@ TRANSFER_BODY = {"type": "object", "properties": {
 @require_role("supervisor", "agent")
 @operation("Transfer the call to a queue, an agent or an outside number", tags=["calls"], request=TRANSFER_BODY,
            responses={200: "the transfer", 403: "an agent acting on someone else's call", 404: "no such call",
-                      409: "no conversation, the agent is not free, or another transfer of the call is under way",
+                      409: "no conversation, the agent (or, warm, everyone in the queue) is not free, or another "
+                           "transfer of the call is under way",
                       422: "not exactly one target, or an unknown one", 503: "Twilio or Redis did not take it"},
            description="Exactly one of `queue`, `agent_id`, `number`, `department`. Cold: the agent leaves at "
                        "once, the caller hears \"transferring you\" in their language and is offered first "
                        "(a queue with nobody free keeps them in line, first). Warm: the caller is held while "
-                       "the colleague is dialed into the conference; then `/transfer/complete`, "
+                       "the colleague (the named agent, the queue's best free agent, the next one if they do "
+                       "not answer within three rings, or the number) is dialed into the conference; 409 when "
+                       "nobody in the queue is free; then `/transfer/complete`, "
                        "`/transfer/cancel` or `/transfer/conference`. Two transfers at once: one gets 409.")
 def transfer(sid: str):
     session = db.session()
@@ -131,10 +134,12 @@ for _how in ("complete", "cancel", "conference"):
                "mode": {"type": "string", "enum": ["listen", "whisper", "barge"]},
                "address": {"type": "string", "description": "where to ring the supervisor; default: their agent "
                                                             "record's address"}}},
-           responses={200: "who monitors and how", 404: "no such call", 409: "no conversation, or already in "
-                      "that mode", 422: "no mode, or no address", 503: "Twilio did not take it"},
+           responses={200: "your monitoring (`monitor`) and everyone's (`monitors`)", 404: "no such call",
+                      409: "no conversation, or you already monitor it in that mode",
+                      422: "no mode, or no address", 503: "Twilio did not take it"},
            description="Listen: muted. Whisper: Twilio's coaching, only the agent hears. Barge: everyone hears. "
-                       "Each start, switch and end is an event of the call (who, when, which mode).")
+                       "Each supervisor has their own leg: switching or leaving changes only the asking "
+                       "supervisor's. Each start, switch and end is an event of the call (who, when, which mode).")
 def start_monitor(sid: str):
     session = db.session()
     body = request.get_json(silent=True)
@@ -153,8 +158,9 @@ def start_monitor(sid: str):
 
 @bp.delete("/calls/<sid>/monitor")
 @require_role("supervisor")
-@operation("Stop monitoring a call", tags=["calls"],
-           responses={200: "nobody monitors now", 404: "no such call", 409: "not monitored"})
+@operation("Stop monitoring a call (your own leg)", tags=["calls"],
+           responses={200: "your monitoring ended; `monitors`: who still monitors", 404: "no such call",
+                      409: "you are not monitoring it"})
 def end_monitor(sid: str):
     session = db.session()
     return _answer(session, lambda: stop_monitoring(session, sid, g.principal.name))

@@ -1,6 +1,6 @@
 """What GET /api/calls/<sid> shows of a routed call's conversation (`CallConversation`): its legs,
 its agent segments, its transfers, and whether the caller is held, the agent muted, and who
-monitors it now."""
+monitors it now (`monitors`: every supervisor's leg; `monitor`: the latest to join)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hotline.models import Call
 from routing.call_control import flags
 from routing.models import Offer, RoutedCall, Transfer
-from routing.monitoring import monitor_state
+from routing.monitoring import monitor_states
 from routing.segments import segments_of
 
 
@@ -30,12 +30,14 @@ class ConversationView:
         for transfer in transfers:
             if transfer.leg_sid and transfer.target_kind in ("number", "department"):
                 legs.append({"sid": transfer.leg_sid, "role": "outside", "transfer_id": transfer.id})
-        monitor = monitor_state(session, call)
-        if monitor is not None:
-            legs.append({"sid": monitor["leg_sid"], "role": "supervisor", "mode": monitor["mode"]})
+        monitors = monitor_states(session, call)
+        for monitor in monitors:
+            legs.append({"sid": monitor["leg_sid"], "role": "supervisor", "mode": monitor["mode"],
+                         "by": monitor["by"]})
         talking = [leg["agent_id"] for leg in legs if leg["role"] == "agent" and leg["on"]]
         state = flags(session, call, talking[-1] if talking else None)  # `muted`: the latest agent's
         return {"legs": legs, "segments": segments_of(session, call_sid),
                 "transfers": [t.to_dict() for t in transfers],
                 "control": {"hold": state["hold"], "held_since": state["held_since"].isoformat()
-                            if state["held_since"] else None, "muted": state["muted"], "monitor": monitor}}
+                            if state["held_since"] else None, "muted": state["muted"],
+                            "monitor": monitors[-1] if monitors else None, "monitors": monitors}}

@@ -44,6 +44,7 @@ from routing.offers import enqueue_caller, offer_call
 from routing.reservations import Reservations
 from routing.segments import start_segment
 from routing.state import get_rules, now_ts, record_status, restored_caller, talking_on
+from routing.transfer_history import caller_left_waiting_transfer
 
 log = logging.getLogger(__name__)
 # Jobs named, not imported: they live with the webhooks they serve and call back into this module.
@@ -150,6 +151,8 @@ def caller_left(session: Session, res: Reservations, sid: str) -> str | None:
         routed.outcome = "abandoned"
         routed.abandoned_at = routed.ended_at = now()
         log.info("caller abandoned the %s queue", routed.queue, extra={"call_sid": sid})
+    if previous in {"waiting", "reserved"}:
+        caller_left_waiting_transfer(session, sid)
     for offer in session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.result == "ringing")):
         offer.result, offer.ended_at = "canceled", now()
         if offer.leg_sid and conference_mode():

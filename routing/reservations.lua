@@ -75,6 +75,29 @@ local function reserve(id, sid, ttl)
   redis.call('HSET', ckey(sid), 'state', 'reserved', 'agent', id, 'reserved_at', now, 'handover', '')
 end
 
+-- A colleague held for a call that stays with its agent (a consult): the caller's state is left alone.
+local function reserve_colleague(id, sid, ttl)
+  local seq = redis.call('INCR', P .. 'seq')
+  set_agent_status(id, 'reserved')
+  redis.call('HSET', akey(id), 'call', sid, 'rr', seq)
+  redis.call('ZADD', P .. 'expiry', now + ttl, id)
+end
+
+-- The best available agent speaking `lang` in the first of the pools `reqs` names (JSON [[skill,
+-- "(max score"], ...], in order of preference) that has one; nil if none.
+local function best_free(lang, reqs)
+  for _, req in ipairs(cjson.decode(reqs)) do
+    local pool = P .. 'pool:' .. req[1] .. ':' .. lang
+    for _ = 1, 100 do
+      local hit = redis.call('ZRANGEBYSCORE', pool, '-inf', req[2], 'LIMIT', 0, 1)[1]
+      if not hit then break end
+      if redis.call('HGET', akey(hit), 'status') == 'available' then return hit end
+      redis.call('ZREM', pool, hit)  -- a stale pool entry; never offer a busy agent
+    end
+  end
+  return nil
+end
+
 -- A reservation whose offer never reported back frees its agent and puts the caller back in line.
 local function sweep()
   end_wrap_ups()
@@ -152,20 +175,10 @@ elseif op == 'reserve_for_call' then
   sweep()
   local sid, ttl = ARGV[3], tonumber(ARGV[4])
   if redis.call('HGET', ckey(sid), 'state') ~= 'waiting' then return false end
-  local lang = redis.call('HGET', ckey(sid), 'language')
-  for _, req in ipairs(cjson.decode(ARGV[5])) do
-    local pool = P .. 'pool:' .. req[1] .. ':' .. lang
-    for _ = 1, 100 do
-      local hit = redis.call('ZRANGEBYSCORE', pool, '-inf', req[2], 'LIMIT', 0, 1)[1]
-      if not hit then break end
-      if redis.call('HGET', akey(hit), 'status') == 'available' then
-        reserve(hit, sid, ttl)
-        return hit
-      end
-      redis.call('ZREM', pool, hit)  -- a stale pool entry; never offer a busy agent
-    end
-  end
-  return false
+  local hit = best_free(redis.call('HGET', ckey(sid), 'language'), ARGV[5])
+  if not hit then return false end
+  reserve(hit, sid, ttl)
+  return hit
 
 elseif op == 'restore_reservation' then
   -- id, sid, ttl: a rebuild puts back an offer the database has ringing (the caller is in the Dial)
@@ -332,11 +345,18 @@ elseif op == 'reserve_colleague' then
   sweep()
   local id, sid, ttl = ARGV[3], ARGV[4], tonumber(ARGV[5])
   if redis.call('HGET', akey(id), 'status') ~= 'available' then return 0 end
-  local seq = redis.call('INCR', P .. 'seq')
-  set_agent_status(id, 'reserved')
-  redis.call('HSET', akey(id), 'call', sid, 'rr', seq)
-  redis.call('ZADD', P .. 'expiry', now + ttl, id)
+  reserve_colleague(id, sid, ttl)
   return 1
+
+elseif op == 'reserve_colleague_in_queue' then
+  -- sid, ttl, language, [[skill, "(max score"], ...]: a consult with a queue's next free agent, picked
+  -- as reserve_for_call picks for a waiting caller, reserved as reserve_colleague reserves
+  sweep()
+  local sid, ttl = ARGV[3], tonumber(ARGV[4])
+  local hit = best_free(ARGV[5], ARGV[6])
+  if not hit then return false end
+  reserve_colleague(hit, sid, ttl)
+  return hit
 
 elseif op == 'finish_call' then
   -- sid: the caller is gone (hung up, or the call ended); frees a reserved agent

@@ -20,7 +20,7 @@ import redis
 
 from routing.matching import (EPOCH, LEVEL_BAND, MAX_LEVEL, AgentView, WaitingCall, pool_scores,
                               pool_strategies, requirements, wait_needed)
-from routing.rules import QueueRules
+from routing.rules import QueueRule, QueueRules
 
 LUA = Path(__file__).with_name("reservations.lua").read_text(encoding="utf-8")
 PREFIX = "routing:"
@@ -32,6 +32,13 @@ def _score_text(value: float) -> str:
 
 def _when(at: float | None) -> str:
     return "" if at is None else repr(float(at))
+
+
+def _pool_limits(rule: QueueRule, waited: float) -> str:
+    """The skill pools a caller of `rule` accepts after `waited` seconds, in order of preference, each
+    with the highest pool score (exclusive) of the lowest level it accepts, for the script."""
+    return json.dumps([[skill, "(" + _score_text((MAX_LEVEL - level + 1) * LEVEL_BAND)]
+                       for skill, level in requirements(rule, waited)])
 
 
 def _change(changed: Any, previous: Any) -> "StatusChange":
@@ -135,10 +142,8 @@ class Reservations:
 
     def reserve_for_call(self, call: WaitingCall, now: float) -> int | None:
         """Reserve the best available agent for a waiting caller, or None if nobody fits now."""
-        rule = self.rules.queues[call.queue]
-        reqs = [[skill, "(" + _score_text((MAX_LEVEL - level + 1) * LEVEL_BAND)]
-                for skill, level in requirements(rule, now - call.entered_at)]
-        agent_id = self._run("reserve_for_call", now, call.sid, self.ttl, json.dumps(reqs))
+        reqs = _pool_limits(self.rules.queues[call.queue], now - call.entered_at)
+        agent_id = self._run("reserve_for_call", now, call.sid, self.ttl, reqs)
         return int(agent_id) if agent_id else None
 
     def reserve_for_agent(self, agent_id: int, skills: Mapping[str, int], now: float) -> str | None:
@@ -202,6 +207,15 @@ class Reservations:
     def reserve_colleague(self, agent_id: int, sid: str, now: float) -> bool:
         """A consult: reserve a free colleague for a call that stays with its agent meanwhile."""
         return bool(self._run("reserve_colleague", now, agent_id, sid, self.ttl))
+
+    def reserve_colleague_in_queue(self, queue: str, language: str, sid: str, now: float) -> int | None:
+        """A consult with a queue: reserve the best free agent speaking the caller's language whom a
+        caller just arrived in that queue would be offered (its skill and first level, not what its
+        escalation widens to: the agent asked for that queue's specialists), for a call that stays with
+        its agent; None if nobody fits now."""
+        reqs = _pool_limits(self.rules.queues[queue], 0.0)
+        agent_id = self._run("reserve_colleague_in_queue", now, sid, self.ttl, language, reqs)
+        return int(agent_id) if agent_id else None
 
     def finish_call(self, sid: str, now: float) -> str | None:
         """The caller is gone; returns the state they were in (None if unknown)."""

@@ -107,6 +107,9 @@ def transfer_leg():
     transfer = _transfer()
     if transfer is None:
         return "unknown transfer\n", 400
+    leg = request.form.get("CallSid", "")
+    if transfer.leg_sid and leg and leg != transfer.leg_sid:
+        return "", 204  # an earlier agent's leg of a queue's consult: settled when it rang out
     session = db.session()
     status = request.form.get("CallStatus", "")
     sid, agent_id = transfer.call_sid, transfer.to_agent_id

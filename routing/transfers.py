@@ -1,5 +1,6 @@
 """Transfers of a conversation in a conference (issue 16, items 3 and 9): cold to a queue, an agent or
-an outside number, and warm (consult) to an agent or a number, then completed, canceled or three-way.
+an outside number, and warm (consult) to an agent, a queue or a number, then completed, canceled or
+three-way.
 
 How each is done (TWILIO_NOTES.md, Conferences):
 - **cold to a queue or an agent**: the agent's part ends (wrap-up), the caller goes back in line at
@@ -10,8 +11,11 @@ How each is done (TWILIO_NOTES.md, Conferences):
   conference again; the routed call keeps its first answer, so the service level counts it once.
 - **cold to a number**: the agent's part ends and the caller is redirected to `<Dial>` the number;
   unanswered, the caller goes back in line the same way.
-- **warm**: the caller is held (the hold music says "transferring you" first), the colleague is
-  dialed into the same conference (Participants resource) and talks with the agent. Complete: the
+- **warm**: the caller is held (the hold music says "transferring you" first), the colleague (a
+  named agent, a queue's next free agent, or a number) is dialed into the same conference
+  (Participants resource) and talks with the agent. A queue's agent not answering within three rings
+  is `missed` and its next free agent rung; nobody free at the start is a 409 (the agent keeps the
+  caller and may transfer cold, which waits in line). Complete: the
   agent is taken out, the caller resumed with the colleague. Cancel: the colleague's leg is hung up,
   the caller resumed with the agent. Three-way: the caller resumed with both. The colleague not
   answering resumes the caller with the agent, who never left.
@@ -46,6 +50,7 @@ from routing.models import Agent, Offer, RoutedCall, Transfer
 from routing.offers import new_offer
 from routing.reservations import Reservations
 from routing.state import get_rules, now_ts, record_status
+from routing.transfer_history import caller_ended_transfer
 
 # Above every queue's priority (urgent 30) and a VIP's boost: a transferred caller is served first.
 TRANSFERRED_PRIORITY = 100
@@ -122,8 +127,6 @@ def start_transfer(session: Session, res: Reservations, sid: str, body: dict[str
             raise ControlRefused(422, f"agent_id: no agent {target}")
         if kind == "agent" and res.agent(int(target)).get("status") != "available":
             raise ControlRefused(409, f"agent {target} is not available")
-        if mode == "warm" and kind == "queue":
-            raise ControlRefused(422, "a warm transfer goes to an agent or a number; a queue takes a cold one")
         transfer = Transfer(call_sid=sid, mode=mode, target_kind=kind, target=target, note=note, by=actor,
                             from_agent_id=conversation.offer.agent_id, created_at=now(),
                             to_agent_id=int(target) if kind == "agent" else None,
@@ -186,29 +189,70 @@ def _redirect_after_commit(session: Session, sid: str, url: str) -> None:
 
 def _consult(session: Session, res: Reservations, conversation: Conversation, transfer: Transfer) -> None:
     sid = conversation.call.sid
-    timeout = current_app.config["HOTLINE_SETTINGS"].ring_timeout_seconds
-    address = transfer.target
-    if transfer.target_kind == "agent":
-        agent_id = int(transfer.target)
-        if not res.reserve_colleague(agent_id, sid, now_ts()):
-            raise ControlRefused(409, f"agent {agent_id} is not available")
-        offer = new_offer(session, sid, agent_id)
-        transfer.offer_id = offer.id
-        address = session.get(Agent, agent_id).address
+    colleague = _reserve_colleague(session, res, transfer)
     hold_caller(session, conversation, True, transfer.by, transfer=True)
     try:
-        with refused_by_twilio(sid):
-            leg = get_gateway().add_participant(
-                conversation.conference_sid, address, label=f"transfer-{transfer.id}", timeout=timeout,
-                status_callback=callback_url("routing.transfer_leg", call=sid, transfer=transfer.id))
+        _dial_colleague(session, conversation.conference_sid, transfer)
     except ControlRefused:
-        if transfer.target_kind == "agent":
-            res.release(int(transfer.target), sid, "available", now_ts(), keep_caller=True)
+        if colleague is not None:
+            res.release(colleague, sid, "available", now_ts(), keep_caller=True)
         hold_caller(session, conversation, False, transfer.by)
         raise
-    transfer.leg_sid = leg
-    if transfer.offer_id:
-        session.get(Offer, transfer.offer_id).leg_sid = leg
+
+
+def _reserve_colleague(session: Session, res: Reservations, transfer: Transfer) -> int | None:
+    """The agent a consult rings, reserved and offered the call (None for a number); 409 when the
+    named agent, or everyone in the queue, is busy: the agent is told at once and keeps the caller,
+    rather than the caller waiting on hold for a consult nobody may take."""
+    sid = transfer.call_sid
+    if transfer.target_kind == "agent":
+        agent_id: int | None = int(transfer.target)
+        if not res.reserve_colleague(agent_id, sid, now_ts()):
+            raise ControlRefused(409, f"agent {agent_id} is not available")
+    elif transfer.target_kind == "queue":
+        routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).one()
+        agent_id = res.reserve_colleague_in_queue(transfer.target, routed.language, sid, now_ts())
+        if agent_id is None:
+            raise ControlRefused(409, f"nobody in the {transfer.target} queue is free now: try again, or "
+                                      "transfer cold (the caller then waits in that queue, first in line)")
+    else:
+        return None
+    transfer.to_agent_id = agent_id
+    transfer.offer_id = new_offer(session, sid, agent_id).id
+    return agent_id
+
+
+def _dial_colleague(session: Session, conference_sid: str, transfer: Transfer) -> None:
+    """Dial the consulted colleague (or number) into the conference, three rings at most."""
+    offer = session.get(Offer, transfer.offer_id) if transfer.offer_id else None
+    address = session.get(Agent, offer.agent_id).address if offer else transfer.target
+    with refused_by_twilio(transfer.call_sid):
+        # Labels are unique in a conference; a queue's consult may ring several agents in turn.
+        transfer.leg_sid = get_gateway().add_participant(
+            conference_sid, address, label=f"transfer-{transfer.id}-{offer.id if offer else 0}",
+            timeout=current_app.config["HOTLINE_SETTINGS"].ring_timeout_seconds,
+            status_callback=callback_url("routing.transfer_leg", call=transfer.call_sid, transfer=transfer.id))
+    if offer is not None:
+        offer.leg_sid = transfer.leg_sid
+
+
+def _next_in_queue(session: Session, res: Reservations, transfer: Transfer) -> bool:
+    """A queue's consult whose agent did not answer rings the queue's next free agent (the three-ring
+    rule, as for any waiting caller); False when nobody is free now (the caller resumes with the
+    first agent)."""
+    missed_agent = transfer.to_agent_id
+    try:
+        colleague = _reserve_colleague(session, res, transfer)
+        try:
+            _dial_colleague(session, live_conversation(session, transfer.call_sid).conference_sid, transfer)
+        except ControlRefused:
+            res.release(colleague, transfer.call_sid, "available", now_ts(), keep_caller=True)
+            raise
+    except ControlRefused:
+        return False
+    _event(session, transfer.call_sid, "transfer_offered", transfer=transfer.id, agent_id=colleague,
+           after_missed=missed_agent)
+    return True
 
 
 def _warm_parties(session: Session, sid: str, actor_agent: int | None) -> tuple[Conversation, Transfer, Offer]:
@@ -278,8 +322,12 @@ def caller_gone_from_transfer(session: Session, res: Reservations, sid: str, sta
     transfer = open_transfer(session, sid)
     if transfer is None:
         return
-    transfer.status, transfer.ended_at = status, now()
     offer = session.get(Offer, transfer.offer_id) if transfer.offer_id else None
+    if status == "caller-left":
+        caller_ended_transfer(session, transfer, colleague_answered=offer is not None and offer.answered_at is not None)
+    else:
+        transfer.status, transfer.ended_at = status, now()
+        _event(session, sid, "transfer_canceled", transfer=transfer.id, reason="agent left", by="agent left")
     if offer is not None and offer.answered_at is None:
         release_colleague(session, res, offer, "canceled")
     if transfer.leg_sid and (offer is None or offer.answered_at is None):
@@ -307,6 +355,9 @@ def consult_leg(session: Session, res: Reservations, transfer: Transfer, status:
         if offer is not None:
             release_colleague(session, res, offer, ("missed" if status != "canceled" else "canceled")
                               if unanswered and offer.answered_at is None else None)
+        if (unanswered and status != "canceled" and transfer.target_kind == "queue"
+                and transfer.status == "consulting" and _next_in_queue(session, res, transfer)):
+            return None
         transfer.status, transfer.ended_at = ("no-answer" if unanswered else "canceled"), now()
         _event(session, sid, "transfer_failed" if unanswered else "transfer_canceled", transfer=transfer.id,
                reason=status, by="colleague")

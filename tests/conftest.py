@@ -7,6 +7,7 @@ every test starts with empty tables and an empty Redis database.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from pathlib import Path
@@ -110,8 +111,19 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str, redis_url: str) -> Settings:
-    return Settings.for_tests(tmp_path, database_url=database_url, redis_url=redis_url)
+def settings(request, tmp_path: Path, database_url: str, redis_url: str) -> Settings:
+    settings = Settings.for_tests(tmp_path, database_url=database_url, redis_url=redis_url)
+    return dataclasses.replace(settings, routing_conference=False) if direct_dial(request) else settings
+
+
+def direct_dial(request) -> bool:
+    """A test marked `direct_dial("why")` runs with ROUTING_CONFERENCE=false: it asserts the direct
+    `<Dial>`'s own mechanism (its TwiML, its action posted by hand), which conference mode, the
+    default, replaces; the reason says which, and where its conference-mode counterpart is."""
+    marker = request.node.get_closest_marker("direct_dial")
+    if marker is not None and not (marker.args and marker.args[0]):
+        raise pytest.UsageError(f"{request.node.nodeid}: direct_dial needs the reason as its argument")
+    return marker is not None
 
 
 @pytest.fixture

@@ -21,11 +21,14 @@ window.hotlineMonitor = (function () {
     return fill(texts.monitor_failed, { e: e.message });
   }
 
+  // Each supervisor has a leg of their own: this page shows its own monitoring, else another's.
+  const mineOrAnother = (monitors) => monitors.find(m => m.by === me) || monitors[monitors.length - 1] || null;
+
   async function learn(sid) {
     asked.set(sid, Date.now());
     try {
       const call = await hotline.fetchJSON(`/api/calls/${encodeURIComponent(sid)}`);
-      known.set(sid, call.control ? call.control.monitor : null);
+      known.set(sid, call.control ? mineOrAnother(call.control.monitors || []) : null);
       changed();
     } catch (e) { asked.delete(sid); }  // asked again on the next poll
   }
@@ -37,7 +40,7 @@ window.hotlineMonitor = (function () {
     try {
       const answer = await hotline.fetchJSON(`/api/calls/${encodeURIComponent(sid)}/monitor`,
         mode ? { method: "POST", body: { mode } } : { method: "DELETE" });
-      known.set(sid, answer.monitor);
+      known.set(sid, mineOrAnother(answer.monitors || []));
     } catch (e) {
       say(problem(e));
       asked.delete(sid);  // what routing says now is read again
@@ -67,7 +70,7 @@ window.hotlineMonitor = (function () {
     if (state) label.textContent = fill(mine ? texts.monitoring : texts.monitored_by,
                                         { by: state.by, mode: texts[state.mode] });
     td.append(label, ...MODES.map(mode => button(texts[mode], "secondary monitor-" + mode, () => act(sid, mode),
-                                                 !!state && (!mine || state.mode === mode))));
+                                                 mine && state.mode === mode)));
     if (mine) td.append(button(texts.leave, "monitor-leave", () => act(sid, null), false));
     return td;
   }

@@ -10,6 +10,12 @@ from people import login_required
 from sandbox import press
 from tests.conftest import sign_in, sign_in_page
 
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "the simulated agent ends the call by hanging up (in conference mode that returns the caller to the "
+    "line); the desk in conference mode: tests/desk/test_call_controls_browser.py")
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -17,6 +23,7 @@ def desk_phase(client, agent: int) -> str:
     return client.get(f"/desk/agents/{agent}/state").get_json()["phase"]
 
 
+@DIRECT_DIAL
 def test_an_agents_call_from_sign_in_to_sign_out(live_server, page, people, switchboard, simulator, client):
     agent = switchboard.agent("wang")
     people.add("wang.fang", agent_id=agent, name="王芳")
@@ -275,6 +282,7 @@ def test_an_agent_hands_the_callers_problem_to_a_department_from_the_desk(live_s
     expect(page.get_by_test_id("ticket-handoff-state")).to_contain_text("物流部已回复")
 
 
+@DIRECT_DIAL
 @pytest.mark.parametrize("ended_by", ["done", "elsewhere"])
 def test_a_note_typed_during_wrap_up_is_kept_on_the_ticket(live_server, page, people, switchboard, simulator,
                                                            client, api, ended_by):

@@ -1,9 +1,18 @@
 """A whole call on the desk at webhook level: status, screen pop, ticket, wrap-up, my day."""
+import pytest
+
 from tests.conftest import page_token, sign_in
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "drives the direct Dial by hand (its whisper and Dial action); the desk in conference mode: "
+    "tests/desk/test_call_controls_browser.py, test_desk_poll_cost.py")
+
 
 SID = "CA" + "7" * 32
 
 
+@DIRECT_DIAL
 def test_a_call_from_offer_to_wrap_up(people, client, switchboard, clock):
     agent = switchboard.agent("wang")
     people.add("wang.fang", agent_id=agent, name="王芳")
@@ -59,6 +68,7 @@ def test_a_call_from_offer_to_wrap_up(people, client, switchboard, clock):
                               "tickets_resolved": 1, "satisfaction": {"average": None, "responses": 0}}
 
 
+@DIRECT_DIAL
 def test_a_missed_offer_shows_on_the_desk_and_in_my_day(people, client, switchboard, clock):
     agent = switchboard.agent("wang", status="available")
     people.add("wang.fang", agent_id=agent)
@@ -95,6 +105,7 @@ def test_satisfaction_comes_from_this_agents_revisits_of_the_last_week(app, peop
     assert day["satisfaction"] == {"average": 4.0, "responses": 2}
 
 
+@DIRECT_DIAL
 def test_an_english_call_brings_english_scripts_to_a_chinese_desk(people, client, switchboard):
     agent = switchboard.agent("wang", status="available")
     people.add("wang.fang", agent_id=agent, name="王芳")
@@ -112,6 +123,7 @@ def test_an_english_call_brings_english_scripts_to_a_chinese_desk(people, client
     assert "Agent desk" not in client.get("/desk").get_data(as_text=True)  # the page stays in Chinese
 
 
+@DIRECT_DIAL
 def test_wrap_up_ends_by_itself_when_the_queues_time_runs_out(app, people, client, switchboard, clock):
     from datetime import datetime, timezone
 

@@ -13,6 +13,11 @@ from sandbox import press
 from tests.conftest import sign_in, sign_in_page
 from tests.support.live_talk import LiveTalk
 
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "the simulated agent ends the call by hanging up (in conference mode that returns the caller to the "
+    "line); the desk in conference mode: tests/desk/test_call_controls_browser.py")
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHINESE_DIGITS = dict(zip("0123456789", "零幺二三四五六七八九"))
@@ -28,6 +33,7 @@ def desk_phase(client, agent: int) -> str:
     return client.get(f"/desk/agents/{agent}/state").get_json()["phase"]
 
 
+@DIRECT_DIAL
 def test_the_live_call_on_the_desk(app, api, live_server, page, people, switchboard, simulator, client):
     agent = switchboard.agent("wang", status="available")
     people.add("wang.fang", agent_id=agent, name="王芳")

@@ -17,8 +17,14 @@ from sqlalchemy import func, select
 from hotline import db
 from hotline.models import Call, CallEvent
 from hotline.settings import Settings
+from tests.conftest import direct_dial
 from tests.support.processes import free_port
 from tests.support.twiml import path_and_query, twiml
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "asserts the direct Dial's TwiML (<Dial><Client>) while Redis is down or restarting; conference "
+    "mode's Redis paths: tests/routing/test_conference_calls.py")
 
 # A redis-server of its own, killed and frozen; its per-webhook time limits hold on an idle machine only.
 pytestmark = [pytest.mark.slow, pytest.mark.timing]
@@ -80,7 +86,9 @@ def _wait_until_up(url: str) -> None:
 
 @pytest.fixture
 def settings(tmp_path, database_url, own_redis, request):
-    overrides = getattr(request, "param", {})
+    overrides = dict(getattr(request, "param", {}))
+    if direct_dial(request):
+        overrides["routing_conference"] = False
     return Settings.for_tests(tmp_path, database_url=database_url, redis_url=own_redis.url, **overrides)
 
 
@@ -145,6 +153,7 @@ def _reaches_a_person_or_a_message(root: ET.Element, number: str | None = None) 
     return "person"
 
 
+@DIRECT_DIAL
 def test_every_webhook_answers_within_a_second_after_redis_is_killed(app, api, twilio, own_redis):
     calls = TimedCalls(twilio)
     agent = api.post("/api/agents", {"name": "ann", "address": "client:ann", "skills": {"inquiry": 3},
@@ -268,6 +277,7 @@ def test_the_breaker_skips_redis_after_failures_and_probes_it_again(app, own_red
         assert client.ping() is True and breaker.state == "closed"  # the probe closed it
 
 
+@DIRECT_DIAL
 @pytest.mark.parametrize("settings", [{"redis_breaker_cooldown": 0.2}], indirect=True)
 def test_a_caller_routed_while_redis_restarts_is_held_then_reaches_an_agent(app, api, twilio, own_redis):
     """The chaos benchmark's unrecorded calls: callers routed in the second or two a killed Redis

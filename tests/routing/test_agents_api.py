@@ -6,6 +6,12 @@ from sqlalchemy import select
 
 from hotline.contracts import AgentsOnShift, need
 
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "answers by posting the direct Dial's whisper and action by hand; answering in conference mode: "
+    "tests/routing/test_conference_calls.py")
+
+
 AGENT = {"name": "王芳", "address": "+8613800000001", "skills": {"inquiry": 4, "complaint": 2},
          "languages": ["zh-CN", "en-US"]}
 
@@ -62,6 +68,7 @@ def test_system_statuses_cannot_be_set_and_calls_must_end_first(center, api):
     assert response.status_code == 409 and response.get_json()["current"] == "reserved"
 
 
+@DIRECT_DIAL
 def test_every_status_change_is_an_event(center, app, api):
     from routing.models import AgentEvent
 
@@ -81,6 +88,7 @@ def test_every_status_change_is_an_event(center, app, api):
         assert events[2].call_sid == sid
 
 
+@DIRECT_DIAL
 def test_profile_change_reaches_routing(center, api):
     agent = center.agent("wang", {"inquiry": 3})
     assert api.patch(f"/api/agents/{agent}", {"skills": {"urgent": 4}}).status_code == 200

@@ -13,6 +13,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "asserts the direct Dial's TwiML and its action during a database outage; conference mode's outage "
+    "path (answered_without_redis and the agent leaving): tests/routing/test_conference_calls.py")
+
 pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
                                 reason="a real database outage needs PostgreSQL")
 
@@ -38,6 +43,7 @@ def _path(url: str) -> str:
     return f"{parts.path}?{parts.query}"
 
 
+@DIRECT_DIAL
 def test_a_caller_routed_while_the_database_is_down_holds_then_reaches_the_agent(center, twilio, settings):
     center.agent("alice", {"inquiry": 4})
     params = twilio.call_params("CA" + "7" * 32, CallStatus="in-progress")
@@ -75,6 +81,7 @@ def test_an_agents_leg_is_not_held_for_the_database(twilio, settings):
     assert ET.fromstring(response.data).find("Redirect") is None
 
 
+@DIRECT_DIAL
 def test_a_dial_ending_during_the_outage_is_not_taken_for_an_unanswered_one(center, twilio, settings):
     """The chaos run's 3 callers bridged twice: the Dial's action came while the database was down, the
     caller was held, and the held request (a Redirect, which carries the call's parameters but not the

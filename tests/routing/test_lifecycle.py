@@ -1,6 +1,7 @@
 """routing.lifecycle: each step's jobs and events follow the caller's commit, never a rollback."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from hotline import db
@@ -9,6 +10,11 @@ from routing.lifecycle import agent_freed, answered, conversation_ended
 from routing.models import AgentEvent
 from routing.state import get_reservations, now_ts
 from tests.support.twiml import query, twiml
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "posts the direct Dial's whisper and action by hand; the same lifecycle steps in conference mode: "
+    "tests/routing/test_conference_calls.py")
 
 
 def _jobs(app) -> list[str]:
@@ -40,6 +46,7 @@ def test_a_freed_agent_s_pull_job_follows_the_commit_not_a_rollback(center, app)
     assert _jobs(app) == [f"routing-pull-{sid}-{agent}"]
 
 
+@DIRECT_DIAL
 def test_an_answer_and_a_conversation_s_end_announce_and_schedule_after_the_commit(center, app):
     agent = center.agent("wang", {"inquiry": 3})
     sid, doc = center.enter("inquiry")

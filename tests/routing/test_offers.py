@@ -1,9 +1,17 @@
 """An arriving caller is offered the best free agent for at most three rings, or waits in line."""
 from __future__ import annotations
 
+import pytest
+
 from tests.support.twiml import query, twiml
 
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "asserts the direct Dial's TwiML (<Dial><Client>, its timeout and action); offers in conference mode:"
+    " tests/routing/test_conference_calls.py")
 
+
+@DIRECT_DIAL
 def test_caller_is_offered_the_best_free_agent_for_three_rings(center, settings):
     low = center.agent("lin", {"complaint": 3})
     high = center.agent("wang", {"complaint": 5})
@@ -20,6 +28,7 @@ def test_caller_is_offered_the_best_free_agent_for_three_rings(center, settings)
     assert center.agent_status(low) == "available"
 
 
+@DIRECT_DIAL
 def test_agent_address_kinds_become_the_right_nouns(center):
     center.agent("num", {"inquiry": 3}, address="+8613900139000")
     _, doc = center.enter("inquiry")
@@ -29,6 +38,7 @@ def test_agent_address_kinds_become_the_right_nouns(center):
     assert doc.find("Dial/Sip").text == "sip:agent7@pbx.example.com"
 
 
+@DIRECT_DIAL
 def test_answered_offer_puts_agent_on_call_then_wrap_up(center, app):
     from dataclasses import asdict
 
@@ -49,6 +59,7 @@ def test_answered_offer_puts_agent_on_call_then_wrap_up(center, app):
     assert center.agent_status(agent) == "wrap_up"
 
 
+@DIRECT_DIAL
 def test_unanswered_offer_marks_agent_missed_and_offers_the_next_at_once(center):
     first = center.agent("wang", {"inquiry": 5})
     second = center.agent("li", {"inquiry": 3})
@@ -73,6 +84,7 @@ def test_nobody_free_enqueues_with_wait_url_and_action(center):
     assert "/voice/route/left" in enqueue.get("action")
 
 
+@DIRECT_DIAL
 def test_language_is_a_requirement(center):
     center.agent("wang", {"inquiry": 5}, languages=("zh-CN",))
     english = center.agent("smith", {"inquiry": 2}, languages=("en-US",))

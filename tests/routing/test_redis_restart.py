@@ -5,6 +5,7 @@ waiting is put back in line when Twilio asks about them, and the routing sweep r
 state once it sees the server's run changed."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from hotline.redis_client import get_redis
@@ -12,6 +13,11 @@ from routing.models import AgentEvent
 from routing.sweeps import sweep_routing
 from tests.routing.test_simulated_calls import connected_to
 from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs, in_wrap_up_with_a_caller_waiting
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "a Redis restart while the caller's <Dial> rings or talks (its Dial action, its agent hanging up to "
+    "end the call); conference mode's Redis paths: tests/routing/test_conference_calls.py")
 
 
 def _sweep(app) -> dict:
@@ -36,6 +42,7 @@ def _restart_from_a_stale_file(app, agent_id: int, status: str) -> None:
         redis.set("routing:built", "0123456789abcdef-an-earlier-run 0")
 
 
+@DIRECT_DIAL
 def test_a_waiting_caller_the_live_line_lost_is_put_back_not_hung_up(center, simulator, app, clock):
     alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=900, wait=5)
     assert second.status == "in-progress"
@@ -63,6 +70,7 @@ def test_a_caller_the_database_has_left_is_not_put_back(center, simulator, app):
         assert restored_caller(session, get_reservations(session), caller.sid) is None
 
 
+@DIRECT_DIAL
 def test_a_redis_restarted_from_a_stale_file_is_rebuilt_by_the_sweep(center, simulator, app, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
@@ -85,6 +93,7 @@ def test_the_same_redis_run_is_not_rebuilt(center, app):
     assert _sweep(app)["rebuilt"] == 0
 
 
+@DIRECT_DIAL
 def test_an_agent_freed_live_whose_record_was_lost_is_recorded_free_by_the_sweep(center, simulator, app, clock):
     from hotline import db
     from routing.models import Agent
@@ -108,6 +117,7 @@ def test_an_agent_freed_live_whose_record_was_lost_is_recorded_free_by_the_sweep
         assert len(freed) == 1  # not freed twice
 
 
+@DIRECT_DIAL
 def test_an_offer_ringing_through_a_rebuild_is_answered(center, simulator, app):
     center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
@@ -143,6 +153,7 @@ def _half_rebuilt(app, agent_id: int) -> None:
             res.put_agent(agent_view(agent, status), agent.address, agent.name, now_ts())
 
 
+@DIRECT_DIAL
 def test_an_answer_in_the_middle_of_a_rebuild_is_connected_not_hung_up(center, simulator, app):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=3, talk_seconds=30)
@@ -188,6 +199,7 @@ def test_an_answer_does_not_take_a_caller_the_live_state_gave_another_agent(cent
         assert get_reservations(db.session()).agent(alice).get("status") == "available"
 
 
+@DIRECT_DIAL
 def test_a_caller_reserved_for_an_agent_who_moved_on_is_not_rung_to_them_again(center, twilio, app):
     """The second chaos run: a Redis restarted from a stale file kept the caller's reservation for an
     agent whose own record had moved on to another caller. Every unanswered offer offered the same

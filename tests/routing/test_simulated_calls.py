@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from hotline.jobs import run_burst
 from sandbox import press
+from tests.support.conference import talked_with
 
 
 def connected_to(leg) -> list[str]:
@@ -16,12 +17,12 @@ def connected_to(leg) -> list[str]:
 
 def test_first_agent_answers(center, simulator, app):
     alice = center.agent("alice", {"inquiry": 4})
-    simulator.agent("client:alice", answer_after_rings=2, talk_seconds=60)
-    caller = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.agent("client:alice", answer_after_rings=2, talk_seconds=None)  # the caller hangs up first
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=80)
     simulator.run()
     assert simulator.errors == []
     assert caller.status == "completed"
-    assert connected_to(caller) == ["client:alice"]
+    assert talked_with(simulator, caller) == ["client:alice"]
     routed = center.routed(caller.sid)
     assert (routed.outcome, routed.agent_id, routed.rings) == ("answered", alice, 2)
     assert (routed.answered_at - routed.entered_at).total_seconds() <= 15
@@ -32,11 +33,11 @@ def test_first_does_not_answer_and_the_second_does(center, simulator, app):
     alice = center.agent("alice", {"inquiry": 5})
     bob = center.agent("bob", {"inquiry": 3})
     simulator.agent("client:alice", behaviour="no-answer")
-    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=30)
-    caller = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=60)
     simulator.run()
     assert simulator.errors == []
-    assert connected_to(caller) == ["client:bob"]
+    assert talked_with(simulator, caller) == ["client:bob"]
     assert center.offers(caller.sid) == [(alice, "missed"), (bob, "answered")]
     alice_leg = next(leg for leg in simulator.calls if leg.to == "client:alice")
     assert alice_leg.status == "no-answer" and alice_leg.duration <= 15  # never more than three rings
@@ -45,7 +46,8 @@ def test_first_does_not_answer_and_the_second_does(center, simulator, app):
 
 def test_nobody_free_then_someone_frees_up(center, simulator, app, api):
     alice = center.agent("alice", {"inquiry": 3}, status="break")
-    caller = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=80)
     simulator.run(until=25)
     assert caller.queue == "hotline-inquiry"
     assert any("下一位" in text for text in caller.said)
@@ -53,7 +55,7 @@ def test_nobody_free_then_someone_frees_up(center, simulator, app, api):
     run_burst(app, ("default",))  # the redirect job pulls the caller out at once
     simulator.run()
     assert simulator.errors == []
-    assert connected_to(caller) == ["client:alice"]
+    assert talked_with(simulator, caller) == ["client:alice"]
     assert [r for r in simulator.sandbox.state.redirects if caller.sid in str(r)]  # pulled out at once
     routed = center.routed(caller.sid)
     assert routed.outcome == "answered" and routed.agent_id == alice
@@ -94,10 +96,11 @@ def test_caller_hangs_up_in_the_queue(center, simulator, app):
 
 def test_escalation_to_a_lower_level_after_its_wait(center, simulator, app):
     junior = center.agent("lin", {"complaint": 2})
-    caller = simulator.call(url="/voice/route?queue=complaint")
+    simulator.agent("client:lin", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=complaint", hangup_after=90)
     simulator.run()
     assert simulator.errors == []
-    assert connected_to(caller) == ["client:lin"]
+    assert talked_with(simulator, caller) == ["client:lin"]
     routed = center.routed(caller.sid)
     waited = (routed.answered_at - routed.entered_at).total_seconds()
     assert 30 <= waited <= 50  # not before the 30 s step; soon after it (one wait cycle)
@@ -110,7 +113,8 @@ def test_language_is_respected(center, simulator, app, api):
 
     center.agent("wang", {"inquiry": 5}, languages=("zh-CN",))
     smith = center.agent("smith", {"inquiry": 2}, languages=("en-US",), status="break")
-    caller = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.agent("client:smith", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=60)
     with app.app_context():  # the IVR would have set the caller's language
         session = db.session()
         ensure_call(session, caller.sid, {"From": "+8613800138000"}).language = "en-US"
@@ -121,7 +125,7 @@ def test_language_is_respected(center, simulator, app, api):
     api.patch(f"/api/agents/{smith}", {"status": "available"})
     simulator.run()
     assert simulator.errors == []
-    assert connected_to(caller) == ["client:smith"]
+    assert talked_with(simulator, caller) == ["client:smith"]
 
 
 

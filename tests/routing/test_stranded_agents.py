@@ -9,12 +9,18 @@ whenever the database says the call was theirs, and the routing sweep puts the l
 line with it (an agent talking is on_call there; an agent whose call is over is not)."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from hotline import db
 from hotline.redis_client import get_redis
 from routing.sweeps import sweep_routing
 from tests.routing.test_simulated_calls import connected_to
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "strands an agent by losing the direct Dial's callbacks (its action, the agent hanging up to end the "
+    "call); conference mode's agent leaving: tests/routing/test_conference_calls.py")
 
 
 def _sweep(app) -> dict:
@@ -54,6 +60,7 @@ def _talking(center, simulator, app, talk_seconds: float = 60):
     return alice, caller
 
 
+@DIRECT_DIAL
 def test_a_conversation_whose_agent_the_live_state_lost_still_ends_in_wrap_up(center, simulator, app, clock):
     alice, caller = _talking(center, simulator, app)
     _lose_the_agents_call(app, alice, caller.sid)
@@ -67,6 +74,7 @@ def test_a_conversation_whose_agent_the_live_state_lost_still_ends_in_wrap_up(ce
     assert _recorded(app, alice) == "available" and _live(app, alice)["status"] == "available"
 
 
+@DIRECT_DIAL
 def test_an_agent_the_live_state_freed_mid_call_is_put_back_on_the_call_by_the_sweep(center, simulator, app, clock):
     """An answer recorded while Redis was down leaves the reservation in Redis; it expires and frees
     the agent there while they talk. The sweep puts them back on the call, so no caller rings them."""
@@ -89,6 +97,7 @@ def test_an_agent_the_live_state_freed_mid_call_is_put_back_on_the_call_by_the_s
     assert caller.status == "completed" and _recorded(app, alice) in {"wrap_up", "available", "reserved"}
 
 
+@DIRECT_DIAL
 def test_an_agent_marked_missed_for_a_ring_during_their_call_is_put_back_on_it(center, simulator, app, clock):
     alice, caller = _talking(center, simulator, app, talk_seconds=600)
     with app.app_context():
@@ -99,6 +108,7 @@ def test_an_agent_marked_missed_for_a_ring_during_their_call_is_put_back_on_it(c
     assert _live(app, alice)["status"] == "on_call"
 
 
+@DIRECT_DIAL
 def test_the_end_of_a_conversation_retried_after_its_commit_was_lost_records_the_wrap_up(center, simulator, app, clock):
     """Redis moved the agent to wrap-up; the database went down before the commit; Twilio's retry
     finds Redis done and must still record the wrap-up and schedule its end."""
@@ -116,6 +126,7 @@ def test_the_end_of_a_conversation_retried_after_its_commit_was_lost_records_the
     assert _recorded(app, alice) == "available"
 
 
+@DIRECT_DIAL
 def test_a_live_on_call_whose_call_the_database_has_ended_is_wrapped_up_by_the_sweep(center, simulator, app, clock):
     """Redis restored from a file holding the call (its end lost), without a restart the sweep can
     see (a failover to a replica keeps the run marker)."""
@@ -140,6 +151,7 @@ def test_a_live_on_call_whose_call_the_database_has_ended_is_wrapped_up_by_the_s
     assert connected_to(second) == ["client:alice"]
 
 
+@DIRECT_DIAL
 def test_a_rebuild_never_leaves_an_agent_on_call_without_a_call(center, simulator, app, clock):
     """The database has the agent on_call but the conversation over (its end recorded, the agent's
     move lost): the rebuild must not make them on_call with no call to end."""
@@ -161,6 +173,7 @@ def test_a_rebuild_never_leaves_an_agent_on_call_without_a_call(center, simulato
     assert _recorded(app, alice) == "available" and _live(app, alice)["status"] == "available"
 
 
+@DIRECT_DIAL
 def test_the_sweep_leaves_a_true_conversation_alone(center, simulator, app, clock):
     alice, caller = _talking(center, simulator, app, talk_seconds=600)
     clock.advance(11)
@@ -176,6 +189,7 @@ def test_the_sweep_leaves_a_true_conversation_alone(center, simulator, app, cloc
     assert center.routed(caller.sid).outcome == "answered"
 
 
+@DIRECT_DIAL
 def test_a_conversation_whose_call_ended_with_every_callback_lost_is_ended_by_the_sweep(center, simulator, app, clock):
     """The call's end is recorded (`/voice/status`, or the reconciliation asking Twilio), but the
     Dial's action was lost and the live state had lost the conversation, so nothing ended it."""
@@ -195,6 +209,7 @@ def test_a_conversation_whose_call_ended_with_every_callback_lost_is_ended_by_th
     assert center.routed(caller.sid).ended_at is not None
 
 
+@DIRECT_DIAL
 def test_the_calls_end_ends_a_conversation_the_live_state_lost(center, simulator, app):
     """`/voice/status` (or the reconciliation) reports the call's end before the Dial's action."""
     from hotline.contracts import CallEnded

@@ -155,6 +155,8 @@ def test_the_caller_hanging_up_during_a_consult_ends_cleanly(center, simulator, 
     alice, bob, caller, bob_leg = _caller_hangs_up_during_a_consult(center, simulator, api, 30, bob_rings=2)
     assert bob_leg.status == "completed"  # bob had answered: the conference's end released his leg
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
+    [(_, ended)] = call_events(app, caller.sid, "transfer_ended")  # the call's history says how it ended
+    assert (ended["reason"], ended["by"], ended["colleague_answered"]) == ("caller left", "caller", True)
     assert center.agent_status(bob) == "wrap_up"
     assert [d for _, d in call_events(app, caller.sid, "hung_up_first")] == [
         {"party": "caller", "agent_id": alice}, {"party": "caller", "agent_id": bob}]
@@ -165,6 +167,21 @@ def test_the_caller_hanging_up_while_the_colleague_rings_frees_the_colleague(cen
     assert bob_leg.status == "canceled"
     assert center.offers(caller.sid) == [(alice, "answered"), (bob, "canceled")]
     assert center.agent_status(bob) == "available"
+    [(_, ended)] = call_events(app, caller.sid, "transfer_ended")
+    assert (ended["reason"], ended["colleague_answered"]) == ("caller left", False)
+
+
+def test_the_caller_hanging_up_in_line_after_a_cold_transfer_ends_it_in_the_calls_history(center, simulator, app,
+                                                                                          api):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=40)
+    center.agent("carol", {"complaint": 4}, status="break")  # nobody free in complaint: the caller waits
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint"}).status_code == 200
+    simulator.run()
+    assert simulator.errors == [] and caller.status == "completed"
+    [transfer] = api.get(f"/api/calls/{caller.sid}").get_json()["transfers"]
+    assert transfer["status"] == "caller-left"
+    [(_, ended)] = call_events(app, caller.sid, "transfer_ended")
+    assert (ended["transfer"], ended["mode"], ended["reason"]) == (transfer["id"], "cold", "caller left")
 
 
 def test_a_cold_transfer_to_a_queue_with_nobody_free_queues_the_caller_first(center, simulator, app, api):
@@ -256,7 +273,8 @@ def test_who_may_transfer_and_json_errors(center, simulator, app, api):
     assert api.post("/api/calls/CAnope/transfer", {"queue": "complaint"}).status_code == 404
     bad = api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "nowhere"})
     assert bad.status_code == 422 and "queue" in bad.get_json()["error"]
-    assert api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"}).status_code == 422
+    nobody = api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"})
+    assert nobody.status_code == 409 and "nobody in the complaint queue is free" in nobody.get_json()["error"]
     assert api.post(f"/api/calls/{caller.sid}/transfer/complete").status_code == 409
     simulator.run()
 
@@ -454,3 +472,139 @@ def test_muting_during_a_consult_mutes_the_agent_who_pressed_it(center, simulato
     assert api.post(f"/api/calls/{caller.sid}/transfer/complete", token=as_bob).status_code == 200
     simulator.run()
     assert simulator.errors == []
+
+
+def test_a_warm_transfer_to_a_queue_consults_its_best_free_agent_who_takes_the_call(center, simulator, app, api):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=200, bob={"complaint": 4},
+                                            dave={"complaint": 2}, erin={"problem": 5})
+    bob = ids["bob"]
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    own = api.mint("agent", agent_id=alice)
+    answer = api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"}, token=own)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["transfer"]["to_agent_id"] == bob  # complaint's best free agent, not dave or erin
+    simulator.run(until=simulator.now + 1)
+    assert participant(simulator, caller.sid, "caller").hold
+    assert simulator.run_until(lambda: "client:bob" in in_room(simulator, caller.sid), limit=20)
+    simulator.run(until=simulator.now + 2)
+    assert center.agent_status(ids["dave"]) == "available"
+    assert api.post(f"/api/calls/{caller.sid}/transfer/complete", token=own).status_code == 200
+    simulator.run(until=simulator.now + 3)
+    assert in_room(simulator, caller.sid) == {"caller", "client:bob"}
+    assert not participant(simulator, caller.sid, "caller").hold
+    simulator.run()
+    assert simulator.errors == []
+    assert center.offers(caller.sid) == [(alice, "answered"), (bob, "answered")]
+    body = api.get(f"/api/calls/{caller.sid}").get_json()
+    assert [s["agent_id"] for s in body["segments"]] == [alice, bob]
+    assert body["segments"][1]["transfer_id"] == body["transfers"][0]["id"]
+    assert (body["transfers"][0]["target_kind"], body["transfers"][0]["status"]) == ("queue", "completed")
+    assert center.routed(caller.sid).outcome == "answered"
+
+
+def test_a_warm_transfer_to_a_queue_rings_its_next_agent_when_one_does_not_answer(center, simulator, app, api):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=200, bob={"complaint": 4},
+                                            dave={"complaint": 3})
+    bob, dave = ids["bob"], ids["dave"]
+    simulator.agent("client:bob", behaviour="no-answer")
+    simulator.agent("client:dave", answer_after_rings=1, talk_seconds=None)
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"}).status_code == 200
+    assert simulator.run_until(lambda: "client:dave" in in_room(simulator, caller.sid), limit=40)
+    bob_leg = next(leg for leg in simulator.calls if leg.to == "client:bob")
+    assert bob_leg.status == "no-answer" and bob_leg.duration <= 15  # three rings
+    assert center.agent_status(bob) == "missed"
+    assert participant(simulator, caller.sid, "caller").hold  # still held while the consult goes on
+    assert api.post(f"/api/calls/{caller.sid}/transfer/complete").status_code == 200
+    simulator.run()
+    assert simulator.errors == []
+    assert center.offers(caller.sid) == [(alice, "answered"), (bob, "missed"), (dave, "answered")]
+    [(_, offered)] = call_events(app, caller.sid, "transfer_offered")
+    assert (offered["agent_id"], offered["after_missed"]) == (dave, bob)
+    assert [s["agent_id"] for s in api.get(f"/api/calls/{caller.sid}").get_json()["segments"]] == [alice, dave]
+
+
+def test_a_warm_transfer_to_a_queue_whose_agents_all_miss_resumes_the_caller_with_the_first(center, simulator, app,
+                                                                                           api):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=200, bob={"complaint": 4})
+    simulator.agent("client:bob", behaviour="no-answer")
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"}).status_code == 200
+    simulator.run(until=simulator.now + 20)
+    assert in_room(simulator, caller.sid) == {"caller", "client:alice"}
+    assert not participant(simulator, caller.sid, "caller").hold  # back with alice, never dropped
+    [(_, failed)] = call_events(app, caller.sid, "transfer_failed")
+    assert failed["reason"] == "no-answer"
+    simulator.run()
+    assert simulator.errors == []
+
+
+def test_a_warm_transfer_to_a_queue_with_nobody_free_tells_the_agent_and_keeps_the_caller(center, simulator, app,
+                                                                                         api):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=200, erin={"problem": 5})
+    center.agent("carol", {"complaint": 4}, status="break")
+    refused = api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"})
+    assert refused.status_code == 409
+    assert "nobody in the complaint queue is free" in refused.get_json()["error"]
+    simulator.run(until=simulator.now + 2)
+    assert in_room(simulator, caller.sid) == {"caller", "client:alice"}
+    assert not participant(simulator, caller.sid, "caller").hold
+    assert api.get(f"/api/calls/{caller.sid}").get_json()["transfers"] == []
+    assert center.agent_status(ids["erin"]) == "available"
+    simulator.run()
+    assert simulator.errors == []
+
+
+@pytest.mark.parametrize("how, room", [("cancel", {"caller", "client:alice"}),
+                                       ("conference", {"caller", "client:alice", "client:bob"})])
+def test_a_warm_transfer_to_a_queue_canceled_or_made_three_way(center, simulator, app, api, how, room):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=200, bob={"complaint": 4})
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    as_bob = api.mint("agent", agent_id=ids["bob"])
+    assert api.post(f"/api/calls/{caller.sid}/transfer", {"queue": "complaint", "mode": "warm"}).status_code == 200
+    assert simulator.run_until(lambda: "client:bob" in in_room(simulator, caller.sid), limit=20)
+    simulator.run(until=simulator.now + 1)
+    assert api.post(f"/api/calls/{caller.sid}/transfer/{how}", token=as_bob).status_code == 200  # the colleague may
+    simulator.run(until=simulator.now + 3)
+    assert in_room(simulator, caller.sid) == room
+    assert not participant(simulator, caller.sid, "caller").hold
+    simulator.run()
+    assert simulator.errors == []
+
+
+def test_two_supervisors_each_switch_only_their_own_leg(center, simulator, app, api):
+    alice, ids, caller = _answered_by_alice(center, simulator, hangup_after=200)
+    lead = center.agent("lead", {"inquiry": 5}, status="offline")
+    coach = center.agent("coach", {"inquiry": 5}, status="offline")
+    for name in ("lead", "coach"):
+        simulator.agent(f"client:{name}", answer_after_rings=1, talk_seconds=None)
+    as_lead = api.mint("supervisor", name="lead", agent_id=lead)
+    as_coach = api.mint("supervisor", name="coach", agent_id=coach)
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}, token=as_lead).status_code == 200
+    assert simulator.run_until(lambda: "client:lead" in in_room(simulator, caller.sid), limit=20)
+    joined = api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}, token=as_coach)
+    assert joined.status_code == 200 and joined.get_json()["monitor"]["by"] == "coach"
+    assert simulator.run_until(lambda: "client:coach" in in_room(simulator, caller.sid), limit=20)
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "whisper"}, token=as_coach).status_code == 200
+    simulator.run(until=simulator.now + 1)
+    alice_leg = participant(simulator, caller.sid, "client:alice").call.sid
+    lead_in, coach_in = (participant(simulator, caller.sid, f"client:{n}") for n in ("lead", "coach"))
+    assert coach_in.coach == alice_leg and not coach_in.muted  # the coach whispers
+    assert lead_in.muted and lead_in.coach is None  # the lead still only listens
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "listen"}, token=as_lead).status_code == 409
+    assert api.post(f"/api/calls/{caller.sid}/monitor", {"mode": "barge"}, token=as_lead).status_code == 200
+    simulator.run(until=simulator.now + 1)
+    assert not lead_in.muted and lead_in.coach is None and coach_in.coach == alice_leg
+    monitors = api.get(f"/api/calls/{caller.sid}").get_json()["control"]["monitors"]
+    assert [(m["by"], m["mode"]) for m in monitors] == [("lead", "barge"), ("coach", "whisper")]
+    left = api.delete(f"/api/calls/{caller.sid}/monitor", token=as_lead)
+    assert left.status_code == 200 and left.get_json()["monitor"] is None
+    simulator.run(until=simulator.now + 2)
+    assert in_room(simulator, caller.sid) == {"caller", "client:alice", "client:coach"}  # the coach stays
+    assert api.delete(f"/api/calls/{caller.sid}/monitor", token=as_lead).status_code == 409  # not monitoring now
+    simulator.run()
+    assert simulator.errors == []
+    used = call_events(app, caller.sid, "monitor_started", "monitor_changed", "monitor_ended")
+    assert [(k, d["by"], d["mode"]) for k, d in used] == [
+        ("monitor_started", "lead", "listen"), ("monitor_started", "coach", "listen"),
+        ("monitor_changed", "coach", "whisper"), ("monitor_changed", "lead", "barge"),
+        ("monitor_ended", "lead", "barge"), ("monitor_ended", "hung up", "whisper")]
+    assert used[-1][1]["supervisor"] == "coach"

@@ -8,6 +8,12 @@ import pytest
 from tests.conftest import TwilioRequests
 from tests.support.twiml import twiml
 
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "two processes answer through the direct Dial's whisper and action; reserving is the same Lua either "
+    "way")
+
+
 pytestmark = pytest.mark.slow  # two app processes racing
 
 
@@ -28,6 +34,7 @@ def _web_process(settings, clock_start, name: str, calls: int, barrier, out) -> 
     out.put(results)
 
 
+@DIRECT_DIAL
 def test_two_web_processes_never_double_book(center, settings, app, clock):
     for n in range(6):
         center.agent(f"agent{n}", {"inquiry": 1 + n % 5})

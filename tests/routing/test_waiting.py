@@ -1,9 +1,15 @@
 """Waiting in the Twilio queue: announcements, leaving for a freed agent, callbacks, hang-ups."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.support.twiml import twiml
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "asserts the waitUrl's <Leave> into the direct Dial; conference mode rings the agent over REST "
+    "instead: tests/routing/test_conference_calls.py")
 
 
 def _queued_job_ids(app) -> list[str]:
@@ -13,6 +19,7 @@ def _queued_job_ids(app) -> list[str]:
         return list(get_queue("default").job_ids) + list(get_queue("default").scheduled_job_registry.get_job_ids())
 
 
+@DIRECT_DIAL
 def test_nobody_free_then_someone_frees_up(center, app, api):
     agent = center.agent("wang", {"inquiry": 3}, status="break")
     sid, doc = center.enter("inquiry")
@@ -143,6 +150,7 @@ def test_caller_who_hangs_up_in_queue_is_abandoned_once(center, app, twilio):
         assert get_reservations().waiting_by_queue() == {}
 
 
+@DIRECT_DIAL
 def test_escalation_accepts_a_lower_level_after_its_wait(center):
     junior = center.agent("lin", {"complaint": 2})
     sid, doc = center.enter("complaint")  # needs level 3 at first
@@ -155,6 +163,7 @@ def test_escalation_accepts_a_lower_level_after_its_wait(center):
     assert center.agent_status(junior) == "reserved"
 
 
+@DIRECT_DIAL
 def test_fallback_skill_after_its_wait(center):
     center.agent("zhao", {"problem": 4})
     sid, doc = center.enter("complaint")
@@ -182,6 +191,7 @@ def test_expired_reservation_frees_the_agent(center, app, settings):
     assert f"routing-pull-{sid}-{agent}" in _queued_job_ids(app)
 
 
+@DIRECT_DIAL
 def test_retried_no_answer_callback_is_counted_once(center, app):
     from routing.models import Offer
 
@@ -226,6 +236,7 @@ def test_hold_music_is_a_short_telephone_wav(client):
         assert 5 <= audio.getnframes() / 8000 <= 10
 
 
+@DIRECT_DIAL
 def test_reservation_expired_inside_another_operation_reaches_the_database(center, app, settings):
     from hotline import db
     from routing.models import AgentEvent

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select, text
 
 from hotline import db
 from routing.models import AgentEvent, RoutedCall
 from tests.routing.test_wrapup_end import _lose_the_wrap_up_jobs, _sweep
 from tests.support.sql import database_before
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "ends the conversation by the agent hanging up the direct Dial (in conference mode that returns the "
+    "caller to the line)")
 
 
 def wrap_seconds(app) -> list[float | None]:
@@ -26,6 +32,7 @@ def in_wrap_up_for(app, clock, agent_id: int) -> float:
     return (clock.now() - began).total_seconds()
 
 
+@DIRECT_DIAL
 def test_the_agent_ending_wrap_up_writes_its_seconds_on_the_call(center, simulator, app, api, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
@@ -42,6 +49,7 @@ def test_the_agent_ending_wrap_up_writes_its_seconds_on_the_call(center, simulat
     assert wrap_seconds(app) == [spent]  # only leaving a wrap-up counts
 
 
+@DIRECT_DIAL
 def test_a_wrap_up_ended_by_the_sweep_is_counted_once(center, simulator, app, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)

@@ -3,12 +3,19 @@ a killed worker) is freed by the routing sweep once the queue's wrap-up time is 
 the next caller."""
 from __future__ import annotations
 
+import pytest
+
 from hotline import db
 from hotline.jobs import get_queue
 from routing.lifecycle import conversation_ended, wrap_up_over
 from routing.state import get_reservations, now_ts
 from routing.sweeps import sweep_routing
 from tests.routing.test_simulated_calls import connected_to
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "ends the conversation by the agent hanging up the direct Dial (in conference mode that returns the "
+    "caller to the line)")
 
 
 def _lose_the_wrap_up_jobs(app) -> int:
@@ -27,6 +34,7 @@ def _sweep(app) -> dict:
         return sweep_routing()
 
 
+@DIRECT_DIAL
 def test_a_wrap_up_whose_job_was_lost_ends_at_its_time_by_the_sweep(center, simulator, app, clock):
     alice = center.agent("alice", {"inquiry": 4})
     simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
@@ -57,6 +65,7 @@ def in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after: float
     return alice, second
 
 
+@DIRECT_DIAL
 def test_an_agent_freed_by_the_sweep_takes_the_caller_waiting(center, simulator, app, clock):
     alice, second = in_wrap_up_with_a_caller_waiting(center, simulator, app, hangup_after=600, wait=5)
     assert second.status == "in-progress" and center.agent_status(alice) == "wrap_up"
@@ -65,6 +74,7 @@ def test_an_agent_freed_by_the_sweep_takes_the_caller_waiting(center, simulator,
     assert center.agent_status(alice) == "reserved"
 
 
+@DIRECT_DIAL
 def test_a_wrap_up_ends_at_its_time_for_the_next_caller_with_no_job_and_no_sweep(center, simulator, app):
     """The chaos runs: with the default worker killed every 36 s, wrap-ups of 7 s lasted 33-66 s, and
     callers gave up in line while agents sat in wrap-up. The live state ends a wrap-up at its time

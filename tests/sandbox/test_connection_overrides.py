@@ -39,8 +39,8 @@ def _recordings(app):
 
 def test_a_recording_callback_answered_503_is_retried_as_its_fragment_asks(app, simulator, agent):
     down = DownFor(simulator.transport, "/recordings/status", times=2)
-    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
-    caller = simulator.call(url="/voice/route?queue=inquiry")
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)  # the caller hangs up first
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=40)
     simulator.run()
     sent = [r for r in simulator.requests if r.kind == "recording"]
     assert [r.status for r in sent] == [503, 503, 204]  # the third attempt reached the app, signed right
@@ -53,8 +53,8 @@ def test_a_recording_callback_answered_503_is_retried_as_its_fragment_asks(app, 
 def test_a_callback_without_overrides_is_sent_once(app, simulator, agent):
     assert "#" not in simulator.status_url  # the number's status callback as Twilio's console has it by default
     DownFor(simulator.transport, "/voice/status", times=1)
-    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
-    simulator.call(url="/voice/route?queue=inquiry")
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)  # the caller hangs up first
+    simulator.call(url="/voice/route?queue=inquiry", hangup_after=40)
     simulator.run()
     assert [r.status for r in simulator.requests if r.kind == "status" and r.url.endswith("/voice/status")] == [503]
     assert simulator.errors and "503" in simulator.errors[0]
@@ -63,8 +63,8 @@ def test_a_callback_without_overrides_is_sent_once(app, simulator, agent):
 def test_the_numbers_status_callback_with_overrides_is_retried(app, simulator, agent):
     simulator.status_url += f"#{CALLBACK_OVERRIDES}"  # as `hotline webhooks` prints it for the console
     DownFor(simulator.transport, "/voice/status", times=1)
-    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
-    simulator.call(url="/voice/route?queue=inquiry")
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)  # the caller hangs up first
+    simulator.call(url="/voice/route?queue=inquiry", hangup_after=40)
     simulator.run()
     assert [r.status for r in simulator.requests if r.kind == "status" and r.url.endswith("/voice/status")] \
         == [503, 204]
@@ -73,8 +73,8 @@ def test_the_numbers_status_callback_with_overrides_is_retried(app, simulator, a
 
 def test_a_4xx_is_not_retried_under_a_5xx_policy(app, simulator, agent):
     down = DownFor(simulator.transport, "/recordings/status", times=1, status=400)
-    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)
-    simulator.call(url="/voice/route?queue=inquiry")
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)  # the caller hangs up first
+    simulator.call(url="/voice/route?queue=inquiry", hangup_after=40)
     simulator.run()
     assert len(down.seen) == 1 and len(simulator.errors) == 1
 

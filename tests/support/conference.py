@@ -2,6 +2,8 @@
 conference, one participant (hold, muted, coach), and the call's events as the app recorded them."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from hotline import db
@@ -12,6 +14,14 @@ def in_room(simulator, sid: str) -> set[str]:
     """Who is in the call's conference now: "caller" and the other legs' addresses (client:alice)."""
     room = simulator.conferences.live(conference_name(sid))
     return {p.call.to if p.call.sid != sid else "caller" for p in room.participants} if room else set()
+
+
+def talked_with(simulator, caller) -> list[str]:
+    """The addresses the caller talked with, in order, in either routing mode: bridged by the direct
+    `<Dial>`, or met in the call's conference (the legs that joined it, in the order they were placed)."""
+    bridged = re.findall(r"connected with \w+ \((.+?)\)", caller.timeline_text())
+    joined = f"joins conference {conference_name(caller.sid)!r}"
+    return bridged + [leg.to for leg in simulator.calls if leg.sid != caller.sid and joined in leg.timeline_text()]
 
 
 def participant(simulator, sid: str, who: str):

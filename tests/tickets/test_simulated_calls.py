@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from hotline import db
 from hotline.jobs import enqueue_due_jobs, run_burst
 from sandbox import press
+
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "the simulated agents end their calls by hanging up (in conference mode that returns the caller to "
+    "the line)")
+
 
 CALLER = "+8613800138000"
 
@@ -44,6 +51,7 @@ def _talk_to_alice(simulator, keys: str):
     return call
 
 
+@DIRECT_DIAL
 def test_calls_open_join_and_open_tickets_by_what_the_caller_pressed(app, simulator, api, clock):
     _known_caller(app)
     made = api.post("/api/agents", {"name": "alice", "address": "client:alice", "languages": ["zh-CN"],

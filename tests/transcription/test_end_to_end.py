@@ -15,9 +15,16 @@ from sandbox import press
 from recordings.models import Recording
 from transcription.models import Transcript
 
+# ROUTING_CONFERENCE=false for these (tests/conftest.py, direct_dial): why, and where conference mode is tested.
+DIRECT_DIAL = pytest.mark.direct_dial(
+    "the agent's audio ends the call by hanging up (in conference mode that returns the caller to the "
+    "line); the caller's dual-channel leg in conference mode: tests/routing/test_conference_calls.py")
+
+
 pytestmark = pytest.mark.slow  # real Vosk
 
 
+@DIRECT_DIAL
 def test_a_complaint_call_ends_in_the_review_queue_and_on_its_ticket(app, simulator, api, call_audio):
     agent = api.post("/api/agents", {"name": "alice", "address": "client:alice", "skills": {"complaint": 5},
                                      "languages": ["zh-CN"], "status": "available"})
