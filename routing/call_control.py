@@ -20,6 +20,7 @@ from hotline.clock import as_utc, now
 from hotline.gateway import GatewayError, get_gateway
 from hotline.models import Call, CallEvent
 from hotline.webhooks import public_url_for
+from routing.hangups import record_hang_up
 from routing.models import Offer, RoutedCall
 
 # action -> (the flag it changes, its new value, the event that records it)
@@ -27,6 +28,8 @@ CONTROLS = {"hold": ("hold", True, "hold_started"), "resume": ("hold", False, "h
             "mute": ("muted", True, "muted"), "unmute": ("muted", False, "unmuted")}
 FLAG_EVENTS = {"hold_started": ("hold", True), "hold_ended": ("hold", False),
                "muted": ("muted", True), "unmuted": ("muted", False)}
+ENDED_BY_AGENT = "ended_by_agent"  # the agent ended the call from the desk or the API (end_conversation)
+END_FAILED = "end_refused"  # ... and Twilio refused it: the caller is still on
 
 
 class ControlRefused(Exception):
@@ -122,6 +125,36 @@ def apply_control(session: Session, sid: str, action: str, actor: str,
         record_event(session, conversation.call, kind, by=actor, agent_id=conversation.offer.agent_id)
     state[flag] = value
     return {"sid": sid, "hold": state["hold"], "muted": state["muted"]}
+
+
+def end_conversation(session: Session, sid: str, actor: str, actor_agent: int | None = None) -> dict[str, object]:
+    """The agent ends the call (summarised, thanked, said goodbye): the caller's leg is hung up, and
+    with it the conference. A hang-up of the agent's own leg cannot be told from a dropped line, so
+    it takes the caller back to the line; this is how an agent ends a call on purpose. Recorded
+    before Twilio is asked, so the agent's leg leaving after it is read as the end, not a drop."""
+    conversation = agents_conversation(session, sid, actor_agent)
+    agent_id = conversation.offer.agent_id
+    record_hang_up(session, sid, agent_id, "agent")
+    record_event(session, conversation.call, ENDED_BY_AGENT, by=actor, agent_id=agent_id)
+    session.commit()
+    try:
+        with refused_by_twilio(sid):
+            get_gateway().hangup_call(sid)
+    except ControlRefused:
+        # The caller is still on: the agent's leg leaving later is a drop again, which must take
+        # them back to the line, not leave them alone in the conference.
+        record_event(session, conversation.call, END_FAILED, by=actor, agent_id=agent_id)
+        session.commit()
+        raise
+    return {"sid": sid, "ended": True, "agent_id": agent_id}
+
+
+def ended_by_agent(session: Session, sid: str) -> bool:
+    """The agent ended the call and Twilio took it (the latest attempt was not refused)."""
+    latest = session.scalar(select(CallEvent.kind).join(Call, Call.id == CallEvent.call_id)
+                            .where(Call.sid == sid, CallEvent.kind.in_((ENDED_BY_AGENT, END_FAILED)))
+                            .order_by(CallEvent.id.desc()).limit(1))
+    return latest == ENDED_BY_AGENT
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from hotline.gateway import GatewayError, get_gateway
 from hotline.twiml import say_kwargs, twiml_response
 from hotline.webhooks import public_url_for, twilio_callback, twilio_webhook
 from routing.blueprint import bp
+from routing.call_control import ended_by_agent
 from routing.conference import agent_joins_twiml, bring_caller_after_commit, caller_joins_twiml
 from routing.dial_views import offer_ids, say_queue_to_agent
 from routing.hangups import record_hang_up
@@ -120,19 +121,21 @@ def agent_gone(sid: str, agent_id: int) -> None:
                             .order_by(Offer.id.desc())).first()
     if offer is None or offer.answered_at is None or offer.ended_at is not None:
         return  # not a conversation going on (a retry, or the caller's end already recorded)
+    ending = ended_by_agent(session, sid)  # on purpose, from the desk: the caller is being hung up
     try:
         res = get_reservations(session)
-        left = agent_left(session, res, sid, agent_id)
+        left = agent_left(session, res, sid, agent_id, caller_ending=ending)
         if left is not None:
             record_hang_up(session, sid, agent_id, "agent")
             transferring_agent_left(session, res, sid, agent_id, stays=not left)
-        if left:
+        if left and not ending:
             db.after_commit(_back_to_line, session, sid, session=session)
     except RedisError:
         session.rollback()
         conversation_over_without_redis(session, sid, agent_id)
         record_hang_up(session, sid, agent_id, "agent")
-        db.after_commit(_back_to_line, session, sid, session=session)  # routed again there: the outage answer
+        if not ending:
+            db.after_commit(_back_to_line, session, sid, session=session)  # routed again there: the outage answer
     session.commit()
 
 

@@ -11,7 +11,7 @@ from hotline import contracts, db
 from hotline.api.auth import require_role
 from hotline.api.errors import abort_json
 from hotline.api.openapi import operation
-from routing.call_control import CONTROLS, ControlRefused, apply_control, is_agents_call
+from routing.call_control import CONTROLS, ControlRefused, apply_control, end_conversation, is_agents_call
 from routing.models import Agent
 from routing.monitoring import monitor, stop_monitoring
 from routing.state import get_reservations
@@ -125,6 +125,21 @@ def _finish_view(how: str):
 
 for _how in ("complete", "cancel", "conference"):
     bp.add_url_rule(f"/calls/<sid>/transfer/{_how}", view_func=_finish_view(_how), methods=["POST"])
+
+
+@bp.post("/calls/<sid>/end")
+@require_role("supervisor", "agent")
+@operation("End the call: the agent has said goodbye, and the caller's line is hung up", tags=["calls"],
+           responses={200: "ended (`agent_id`: the agent whose conversation it was)",
+                      403: "an agent acting on someone else's call", 404: "no such call",
+                      409: "no conversation going on", 503: "Twilio did not take it"},
+           description="Conference mode. The agent's own leg hanging up cannot be told from a dropped line, "
+                       "which takes the caller back to the head of the line; this ends the call for both. "
+                       "Recorded as `ended_by_agent` (who) and as the agent hanging up first.")
+def end_call(sid: str):
+    session = db.session()
+    principal, agent_id = _acting(session, sid)
+    return _answer(session, lambda: end_conversation(session, sid, principal.name, agent_id))
 
 
 @bp.post("/calls/<sid>/monitor")

@@ -180,12 +180,15 @@ def conversation_ended(session: Session, res: Reservations, sid: str, agent_id: 
     start_wrap_up(session, agent_id, sid, queue)
 
 
-def agent_left(session: Session, res: Reservations, sid: str, agent_id: int) -> bool | None:
+def agent_left(session: Session, res: Reservations, sid: str, agent_id: int,
+               caller_ending: bool = False) -> bool | None:
     """Conference mode: the agent's leg left the conference while the caller stayed on the line
     (the agent hung up first, or their leg dropped: Twilio reports both alike). The agent goes to
     wrap-up; the caller goes back to the head of their line (their place by entry time), never to
     silence: True. False when another agent is still with the caller (a three-way call), who keeps
-    them. None if that conversation was already over (a retried callback)."""
+    them. None if that conversation was already over (a retried callback). `caller_ending`: the
+    agent ended the call on purpose (routing.call_control.end_conversation) and the caller's leg is
+    being hung up: they are not put back in line, where a free agent could be offered them."""
     offer = session.scalars(select(Offer).where(Offer.call_sid == sid, Offer.agent_id == agent_id)
                             .order_by(Offer.id.desc())).first()
     if offer is None or offer.answered_at is None or offer.ended_at is not None:
@@ -197,7 +200,7 @@ def agent_left(session: Session, res: Reservations, sid: str, agent_id: int) -> 
     routed = session.scalars(select(RoutedCall).where(RoutedCall.call_sid == sid)).first()
     queue = routed.queue if routed else None
     at = now_ts()
-    if res.release(agent_id, sid, "wrap_up", at, requeue=not others, free_at=wrap_up_end(at, queue),
+    if res.release(agent_id, sid, "wrap_up", at, requeue=not others and not caller_ending, free_at=wrap_up_end(at, queue),
                    keep_caller=others):
         start_wrap_up(session, agent_id, sid, queue)
     return not others

@@ -1,6 +1,8 @@
 // The desk's call controls (conference mode): hold and resume the caller, mute and unmute the agent,
-// transfer (cold, or warm: consult first) to a queue, a free colleague or a department, and a warm
-// transfer's complete / three-way / cancel. Every change is routing's API (/api/calls/<sid>/...) with
+// end the call (the caller hung up with it: the agent's own leg hanging up reads as a dropped line,
+// which takes the caller back to the line), transfer (cold, or warm: consult first; to a queue, its
+// best free agent) to a queue, a free colleague or a department, and a warm transfer's complete /
+// three-way / cancel. Every change is routing's API (/api/calls/<sid>/...) with
 // the session; what the buttons show comes from the desk state's `control`, polled by desk.js.
 window.hotline = window.hotline || {};
 hotline.deskControls = (root, {t, own, agentId, refresh, serverNow}) => {
@@ -55,12 +57,6 @@ hotline.deskControls = (root, {t, own, agentId, refresh, serverNow}) => {
       if (!free.agents.length) $("ctl-error").textContent = t("ctl.nobody_free");
     } catch (e) { $("ctl-error").textContent = problem(e, "colleagues"); }
   }
-  // A queue takes only a cold transfer: the caller waits there for whoever is free.
-  function fitModeToKind() {
-    const warm = form.mode.value === "warm";
-    form.kind.querySelector('option[value="queue"]').disabled = warm;
-    if (warm && form.kind.value === "queue") { form.kind.value = "agent_id"; fillTargets(); }
-  }
 
   function render(call, state) {
     sid = call ? call.sid : null;
@@ -78,6 +74,7 @@ hotline.deskControls = (root, {t, own, agentId, refresh, serverNow}) => {
       $(button).hidden = !show;
       $(button).disabled = !own;
     }
+    $("ctl-end").disabled = !own;
     $("ctl-held").hidden = !control.hold;
     $("ctl-muted").hidden = !control.muted;
     form.hidden = !!transfer;
@@ -105,7 +102,6 @@ hotline.deskControls = (root, {t, own, agentId, refresh, serverNow}) => {
   root.querySelectorAll("[data-finish]").forEach((b) =>
     b.addEventListener("click", () => act(b.dataset.finish, `transfer/${b.dataset.finish}`)));
   form.kind.addEventListener("change", fillTargets);
-  form.querySelectorAll('input[name="mode"]').forEach((r) => r.addEventListener("change", fitModeToKind));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const kind = form.kind.value, value = form.target.value;

@@ -11,7 +11,7 @@ hotline.softphone = (root, {t, own, serverNow}) => {
   const $ = (id) => root.querySelector(`[data-testid="${id}"]`);
   const box = $("softphone");
   let mode = own ? box.dataset.mode : "off";
-  let phase = null, since = null, device = null, incoming = null, active = null;
+  let phase = null, since = null, device = null, incoming = null, active = null, endable = null;
   const clock = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   const say = (key, values) => { $("sp-status").textContent = key ? t(key, values) : ""; };
   const fail = (e) => {
@@ -55,7 +55,11 @@ hotline.softphone = (root, {t, own, serverNow}) => {
   async function act(action, body) {
     fail(null);
     try {
-      if (mode === "twilio") {
+      if (action === "hangup" && endable) {
+        // In a conference the agent's leg hanging up reads as a dropped line (the caller goes back to
+        // the line): hanging up on purpose ends the call for both, and Twilio ends this leg with it.
+        await hotline.fetchJSON(`/api/calls/${encodeURIComponent(endable)}/end`, {method: "POST", body: {}});
+      } else if (mode === "twilio") {
         if (action === "answer" && incoming) { incoming.accept(); active = incoming; incoming = null; }
         else if (action === "decline" && incoming) { incoming.reject(); incoming = null; }
         else if (action === "hangup" && active) { active.disconnect(); active = null; }
@@ -71,6 +75,7 @@ hotline.softphone = (root, {t, own, serverNow}) => {
     if (state) {
       phase = state.phase;
       since = state.phase === "live" && state.agent ? new Date(state.agent.since).getTime() : null;
+      endable = state.phase === "live" && state.control && state.call ? state.call.sid : null;
     }
     box.hidden = mode === "off" && !since;
     const ringing = mode === "sandbox" ? phase === "offered" : mode === "twilio" && !!incoming;

@@ -37,7 +37,7 @@ TABLE = [
     # conversation going on in a conference is 409 to those allowed.
     *[("POST", f"/api/calls/<sid>/{action}", f"/api/calls/{CALL_A}/{action}", None,
        expect(ALL, agent_a=409, agent_b=403, agent_none=403, qa=403, supervisor=409, admin=409))
-      for action in ("hold", "resume", "mute", "unmute")],
+      for action in ("hold", "resume", "mute", "unmute", "end")],
     # Transfers: the same people; an empty body names no target (422), a warm step with none under way 409.
     ("POST", "/api/calls/<sid>/transfer", f"/api/calls/{CALL_A}/transfer", {},
      expect(ALL, agent_a=422, agent_b=403, agent_none=403, qa=403, supervisor=422, admin=422)),

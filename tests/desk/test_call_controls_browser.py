@@ -72,7 +72,8 @@ def test_hold_mute_and_a_warm_transfer_from_the_desk(live_server, page, browser,
     assert api.patch(f"/api/agents/{bob}", {"status": "available"}).status_code == 200
     form = page.get_by_test_id("transfer-form")
     page.get_by_test_id("ctl-mode-warm").check()
-    expect(page.get_by_test_id("ctl-target-kind")).to_have_value("agent_id")  # a queue takes cold ones only
+    expect(page.get_by_test_id("ctl-target-kind")).to_have_value("queue")  # warm to a queue: its best free agent
+    page.get_by_test_id("ctl-target-kind").select_option("agent_id")
     expect(page.get_by_test_id("ctl-target")).to_have_value(str(bob))
     expect(page.get_by_test_id("ctl-target")).to_contain_text("bob")
     # Taken meanwhile: routing refuses (409) and the desk says why.

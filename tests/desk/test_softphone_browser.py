@@ -121,6 +121,32 @@ def test_answer_hold_and_transfer_in_the_softphone_then_a_browser_drops(live_ser
     assert simulator.errors == []
 
 
+def test_hanging_up_in_the_softphone_ends_the_call_for_the_caller_too(live_server, page, people, switchboard,
+                                                                      simulator, app, api):
+    # A hang-up on purpose, unlike a dropped page: the caller is not put back in line for bob.
+    alice = switchboard.agent("alice", status="available")
+    bob = switchboard.agent("bob", status="break")
+    people.add("li.na", agent_id=alice, name="李娜")
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    sign_in_page(page, live_server.url, "li.na")
+    expect(page.get_by_test_id("sp-status")).to_have_text("网页软电话已就绪（沙盒）：来电将在此振铃。")
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=900)
+    simulator.run(until=simulator.now + 4)
+    page.get_by_test_id("sp-answer").click()
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=10)
+    talk(simulator, 5)
+    expect(page.get_by_test_id("phase")).to_have_text("通话中")
+    assert api.patch(f"/api/agents/{bob}", {"status": "available"}).status_code == 200
+    page.get_by_test_id("sp-hangup").click()
+    expect(page.get_by_test_id("sp-status")).to_have_text("已挂断。")
+    assert until_the_page_acted(simulator, lambda: caller.status == "completed")
+    simulator.run(until=simulator.now + 5)
+    assert switchboard.offers(caller.sid) == [(alice, "answered")]  # never offered again
+    assert [d["agent_id"] for _, d in call_events(app, caller.sid, "ended_by_agent")] == [alice]
+    expect(page.get_by_test_id("phase")).to_have_text("话后整理")
+    assert simulator.errors == []
+
+
 def test_talk_and_hold_timers_survive_a_reload(live_server, page, people, switchboard, simulator):
     alice = switchboard.agent("alice", status="available")
     people.add("li.na", agent_id=alice)

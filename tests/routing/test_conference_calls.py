@@ -197,3 +197,49 @@ def test_the_agent_legs_end_without_its_dial_action_still_puts_the_caller_back(c
     assert _events(app, caller.sid, "hung_up_first") == [{"party": "agent", "agent_id": alice}]
     assert twilio.post(url, twilio.call_params(leg, CallStatus="completed")).status_code == 204  # a retry: nothing
     assert center.agent_status(alice) == "wrap_up"
+
+
+def test_the_agent_ends_the_call_and_the_caller_is_hung_up_not_put_back_in_line(center, simulator, app, api):
+    alice = center.agent("alice", {"inquiry": 4})
+    bob = center.agent("bob", {"inquiry": 4})  # free: a caller put back in line would be offered to him
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=300)
+    assert simulator.run_until(lambda: len(in_room(simulator, caller.sid)) == 2, limit=30)
+    talking = next(p for p in in_room(simulator, caller.sid) if p != "caller")
+    agent = alice if talking == "client:alice" else bob
+    other = bob if agent == alice else alice
+    simulator.run(until=simulator.now + 10)
+    assert api.post(f"/api/calls/{caller.sid}/end", token=api.mint("agent", agent_id=other)).status_code == 403
+    ended = api.post(f"/api/calls/{caller.sid}/end", token=api.mint("agent", agent_id=agent))
+    assert ended.status_code == 200 and ended.get_json() == {"sid": caller.sid, "ended": True, "agent_id": agent}
+    simulator.run(until=simulator.now + 30)
+    assert caller.status == "completed"
+    assert center.offers(caller.sid) == [(agent, "answered")]  # never offered again
+    assert center.agent_status(agent) == "wrap_up" and center.agent_status(other) == "available"
+    assert _events(app, caller.sid, "hung_up_first") == [{"party": "agent", "agent_id": agent}]
+    assert [e["agent_id"] for e in _events(app, caller.sid, "ended_by_agent")] == [agent]
+    assert api.post(f"/api/calls/{caller.sid}/end").status_code == 409  # over
+    routed = center.routed(caller.sid)
+    assert (routed.outcome, routed.agent_id) == ("answered", agent)
+    assert simulator.errors == []
+
+
+def test_an_end_twilio_refused_leaves_a_later_drop_taking_the_caller_back_to_the_line(center, simulator, app, api):
+    alice = center.agent("alice", {"inquiry": 4})
+    bob = center.agent("bob", {"inquiry": 4}, status="break")
+    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=30)  # her line drops after 30 s
+    simulator.agent("client:bob", answer_after_rings=1, talk_seconds=None)
+    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=300)
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    simulator.run(until=simulator.now + 5)
+    simulator.sandbox.fail_next(status=503, code=20500, message="Service Unavailable", path_contains=caller.sid)
+    refused = api.post(f"/api/calls/{caller.sid}/end", token=api.mint("agent", agent_id=alice))
+    assert refused.status_code == 503
+    assert [e["agent_id"] for e in _events(app, caller.sid, "end_refused")] == [alice]
+    simulator.run(until=simulator.now + 40)
+    assert caller.status == "in-progress" and caller.queue == "hotline-inquiry"  # back in line, never alone
+    api.patch(f"/api/agents/{bob}", {"status": "available"})
+    run_burst(app, ("default",))
+    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:bob"}, limit=30)
+    assert simulator.errors == []
