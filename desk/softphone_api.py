@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import requests
 from flask import Blueprint, current_app, g, jsonify, request
+from twilio.jwt.access_token import AccessToken
+from twilio.jwt.access_token.grants import VoiceGrant
 
 from desk import presence
 from hotline import db, sandbox_plugin
@@ -71,9 +73,6 @@ def token():
         abort_json(503, "no Twilio softphone here: " + ("sandbox mode drives the sandbox instead "
                    "(POST /api/softphone/answer ...)" if settings.is_sandbox else f"set {', '.join(missing)}"),
                    mode="sandbox" if settings.is_sandbox else "unconfigured")
-    from twilio.jwt.access_token import AccessToken  # local import: only a desk on Twilio mints tokens
-    from twilio.jwt.access_token.grants import VoiceGrant
-
     issued = int(now().timestamp())  # the center's clock, not the library's own time.time()
     jwt = AccessToken(settings.twilio_account_sid, settings.twilio_api_key_sid, settings.twilio_api_key_secret,
                       identity=identity, nbf=issued, ttl=settings.softphone_token_ttl_seconds,

@@ -132,7 +132,9 @@ def test_hanging_up_in_the_softphone_ends_the_call_for_the_caller_too(live_serve
     expect(page.get_by_test_id("sp-status")).to_have_text("网页软电话已就绪（沙盒）：来电将在此振铃。")
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=900)
     simulator.run(until=simulator.now + 4)
+    expect(page.get_by_test_id("sp-incoming")).to_be_visible()
     page.get_by_test_id("sp-answer").click()
+    expect(page.get_by_test_id("sp-status")).to_have_text("已接听。")  # the sandbox has it
     assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=10)
     talk(simulator, 5)
     expect(page.get_by_test_id("phase")).to_have_text("通话中")

@@ -20,7 +20,8 @@ def settings(settings):
     return dataclasses.replace(settings, routing_conference=True)
 
 
-def test_a_supervisor_listens_then_whispers_then_leaves(center, people, simulator, live_server, page, app):
+def alice_talking_boss_supervising(center, people, simulator):
+    """alice on a call in conference mode; the supervisor zhao.lead, whose own phone is boss's address."""
     alice = center.agent("alice", {"inquiry": 4})
     boss = center.agent("boss", {"inquiry": 5}, status="offline")
     people.add("zhao.lead", role="supervisor", name="赵班长", agent_id=boss)
@@ -28,6 +29,11 @@ def test_a_supervisor_listens_then_whispers_then_leaves(center, people, simulato
     simulator.agent("client:boss", answer_after_rings=1, talk_seconds=None)
     caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=300)
     assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    return alice, boss, caller
+
+
+def test_a_supervisor_listens_then_whispers_then_leaves(center, people, simulator, live_server, page, app):
+    alice, boss, caller = alice_talking_boss_supervising(center, people, simulator)
     simulator.run(until=simulator.now + 3)
 
     sign_in_page(page, live_server.url, "zhao.lead")
@@ -72,13 +78,7 @@ def test_a_supervisor_listens_then_whispers_then_leaves(center, people, simulato
 
 def test_one_click_from_an_alert_listens_then_whispers_with_the_transcript_open(center, people, simulator,
                                                                                  live_server, page, app):
-    alice = center.agent("alice", {"inquiry": 4})
-    boss = center.agent("boss", {"inquiry": 5}, status="offline")
-    people.add("zhao.lead", role="supervisor", name="赵班长", agent_id=boss)
-    simulator.agent("client:alice", answer_after_rings=1, talk_seconds=None)
-    simulator.agent("client:boss", answer_after_rings=1, talk_seconds=None)
-    caller = simulator.call(url="/voice/route?queue=inquiry", hangup_after=300)
-    assert simulator.run_until(lambda: in_room(simulator, caller.sid) == {"caller", "client:alice"}, limit=30)
+    alice, _, caller = alice_talking_boss_supervising(center, people, simulator)
 
     sign_in_page(page, live_server.url, "zhao.lead")
     LiveTalk(app, caller.sid).say("caller", "我 要 打 12315 投诉 你们")
